@@ -1,0 +1,45 @@
+package dev.wspubsub;
+
+import java.util.Collection;
+
+/**
+ * The node-wide view of ws-pubsub, as Bun's {@code server}: inject it anywhere.
+ *
+ * <pre class="code">
+ * &#64;Autowired WsServer server;
+ * server.publish("global", "hello");   // every subscriber on every node
+ * </pre>
+ */
+public interface WsServer {
+
+	/**
+	 * Publishes to every subscriber of {@code topic} on every node. A {@code String} goes as
+	 * text, a {@code byte[]} as binary, anything else as JSON text.
+	 * @return the payload size in bytes, or {@code 0} when nobody received it
+	 */
+	int publish(String topic, Object message);
+
+	/** As {@link #publish(String, Object)}, compressed where negotiated. */
+	int publish(String topic, Object message, boolean compress);
+
+	/** Subscribers of {@code topic} on this node (connections and server-side listeners). */
+	int subscriberCount(String topic);
+
+	/** Upgrades in progress on this node. */
+	int pendingWebSockets();
+
+	/** Open connections on this node. */
+	int connections();
+
+	/** The open connections on this node. */
+	Collection<WsSession<?>> sessions();
+
+	/** The open connection with this id on this node, if any. */
+	java.util.Optional<WsSession<?>> session(String id);
+
+	/** Topics with at least one subscriber on this node. */
+	int topicCount();
+
+	/** This node's id, unique in the cluster. */
+	String nodeId();
+}

@@ -1,0 +1,4 @@
+@NullMarked
+package dev.wspubsub.annotation;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,172 @@
+package dev.wspubsub.autoconfigure;
+
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.Executor;
+
+import dev.wspubsub.WsPubSubConfigurationException;
+import dev.wspubsub.WsServer;
+import dev.wspubsub.cluster.Broker;
+import dev.wspubsub.cluster.Fanout;
+import dev.wspubsub.cluster.LocalFanout;
+import dev.wspubsub.endpoint.DefaultWsServer;
+import dev.wspubsub.endpoint.GracefulShutdown;
+import dev.wspubsub.endpoint.JakartaPayloadValidator;
+import dev.wspubsub.endpoint.PayloadValidator;
+import dev.wspubsub.endpoint.TopicMethodRegistrar;
+import dev.wspubsub.endpoint.WsHandlerMapping;
+import dev.wspubsub.topic.PayloadEncoder;
+import dev.wspubsub.topic.TopicRegistry;
+import dev.wspubsub.transport.EndpointSettings;
+import dev.wspubsub.transport.SessionRegistry;
+import dev.wspubsub.transport.Upgrader;
+import io.netty.buffer.ByteBufAllocator;
+import jakarta.validation.Validator;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+import reactor.netty.http.server.HttpServer;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.web.server.reactive.ReactiveWebServerFactory;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+import org.springframework.web.reactive.HandlerMapping;
+
+/**
+ * Auto-configuration of ws-pubsub: the topic registry, the broker and its fan-out, the
+ * {@link WsServer}, and a handler mapping for every {@code @WsEndpoint} bean. Reactive
+ * web applications on Reactor Netty only.
+ */
+@AutoConfiguration(afterName = { "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration",
+		"org.springframework.boot.validation.autoconfigure.ValidationAutoConfiguration" })
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
+@ConditionalOnClass({ HttpServer.class, HandlerMapping.class })
+@ConditionalOnProperty(prefix = "ws-pubsub", name = "enabled", havingValue = "true", matchIfMissing = true)
+@EnableConfigurationProperties(WsPubSubProperties.class)
+public final class WsPubSubAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	TopicRegistry wsTopicRegistry() {
+		return new TopicRegistry();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	Fanout wsFanout() {
+		return new LocalFanout();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	Broker wsBroker(TopicRegistry registry, Fanout fanout) {
+		return new Broker(registry, fanout);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	PayloadEncoder wsPayloadEncoder(ObjectProvider<JsonMapper> jsonMapper) {
+		return new PayloadEncoder(jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()), ByteBufAllocator.DEFAULT);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	SessionRegistry wsSessionRegistry() {
+		return new SessionRegistry();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	Upgrader wsUpgrader(Broker broker, PayloadEncoder encoder, SessionRegistry sessions) {
+		return new Upgrader(broker, encoder, sessions);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	WsServer wsServer(Broker broker, PayloadEncoder encoder, SessionRegistry sessions) {
+		return new DefaultWsServer(broker, encoder, sessions, UUID.randomUUID().toString().substring(0, 8));
+	}
+
+	@Bean(destroyMethod = "dispose")
+	@ConditionalOnMissingBean(name = "wsBlockingScheduler")
+	Scheduler wsBlockingScheduler(WsPubSubProperties properties) {
+		return Schedulers.newBoundedElastic(properties.getBlocking().getMaxThreads(),
+				properties.getBlocking().getQueueCapacity(), "ws-pubsub-blocking");
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	WsHandlerMapping wsHandlerMapping(ApplicationContext context, WsPubSubProperties properties, Upgrader upgrader,
+			SessionRegistry sessions, PayloadEncoder encoder, ObjectProvider<PayloadValidator> validator,
+			ObjectProvider<ReactiveWebServerFactory> serverFactory, Scheduler wsBlockingScheduler) {
+		requireReactorNetty(serverFactory);
+		Executor blocking = wsBlockingScheduler::schedule;
+		return WsHandlerMapping.scan(context, defaults(properties), upgrader, sessions, encoder.objectMapper(),
+				validator.getIfAvailable(), blocking);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	TopicMethodRegistrar wsTopicMethodRegistrar(ApplicationContext context, WsServer server, TopicRegistry registry,
+			PayloadEncoder encoder) {
+		return new TopicMethodRegistrar(context, server, registry, encoder.objectMapper());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	GracefulShutdown wsGracefulShutdown(SessionRegistry sessions, Environment environment) {
+		Duration timeout = environment.getProperty("spring.lifecycle.timeout-per-shutdown-phase", Duration.class,
+				Duration.ofSeconds(30));
+		return new GracefulShutdown(sessions, timeout);
+	}
+
+	static EndpointSettings defaults(WsPubSubProperties properties) {
+		WsPubSubProperties.PerMessageDeflate deflate = properties.getPerMessageDeflate();
+		long maxPayload = properties.getMaxPayloadLength().toBytes();
+		if (maxPayload <= 0 || maxPayload > Integer.MAX_VALUE) {
+			throw new WsPubSubConfigurationException(
+					"ws-pubsub.max-payload-length is " + properties.getMaxPayloadLength() + ".",
+					"Set ws-pubsub.max-payload-length between 1B and 2GB.");
+		}
+		return new EndpointSettings("/", (int) maxPayload, properties.getIdleTimeout(), properties.isSendPings(),
+				properties.getBackpressureLimit().toBytes(), properties.isCloseOnBackpressureLimit(),
+				properties.isPublishToSelf(), new EndpointSettings.Deflate(deflate.isEnabled(),
+						deflate.isServerNoContextTakeover(), deflate.isClientNoContextTakeover()),
+				java.util.List.of());
+	}
+
+	private static void requireReactorNetty(ObjectProvider<ReactiveWebServerFactory> serverFactory) {
+		ReactiveWebServerFactory factory = serverFactory.getIfAvailable();
+		if (factory != null && !factory.getClass().getName().startsWith("org.springframework.boot.reactor.netty.")) {
+			throw new WsPubSubConfigurationException(
+					"ws-pubsub needs the Reactor Netty server, but the reactive web server is "
+							+ factory.getClass().getName() + ".",
+					"Remove the other server starter (spring-boot-starter-tomcat, -jetty or -undertow) so"
+							+ " spring-boot-starter-webflux runs on Reactor Netty, or set ws-pubsub.enabled=false.");
+		}
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(Validator.class)
+	@ConditionalOnBean(Validator.class)
+	static class ValidationConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		PayloadValidator wsPayloadValidator(Validator validator) {
+			return new JakartaPayloadValidator(validator);
+		}
+
+	}
+
+}

@@ -1,0 +1,197 @@
+package dev.wspubsub.autoconfigure;
+
+import java.time.Duration;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Configuration of ws-pubsub, under {@code ws-pubsub.*}. Defaults are Bun's. Each
+ * {@code @WsEndpoint} may override the connection settings for its own path.
+ */
+@ConfigurationProperties("ws-pubsub")
+public class WsPubSubProperties {
+
+	/**
+	 * Whether ws-pubsub is enabled.
+	 */
+	private boolean enabled = true;
+
+	/**
+	 * Largest message a client may send; a larger one closes the connection with 1009.
+	 */
+	private DataSize maxPayloadLength = DataSize.ofMegabytes(16);
+
+	/**
+	 * How long a connection may go without receiving a frame before it is closed. Zero disables the timeout.
+	 */
+	private Duration idleTimeout = Duration.ofSeconds(120);
+
+	/**
+	 * Whether the server pings quiet connections half-way through the idle timeout, so live clients stay open.
+	 */
+	private boolean sendPings = true;
+
+	/**
+	 * Bytes buffered for one connection above which sends answer -1 (backpressure).
+	 */
+	private DataSize backpressureLimit = DataSize.ofMegabytes(1);
+
+	/**
+	 * Whether to close a connection instead of buffering past the backpressure limit.
+	 */
+	private boolean closeOnBackpressureLimit = false;
+
+	/**
+	 * Whether a connection's own publish reaches that connection when it is subscribed.
+	 */
+	private boolean publishToSelf = false;
+
+	private final PerMessageDeflate perMessageDeflate = new PerMessageDeflate();
+
+	private final Blocking blocking = new Blocking();
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public DataSize getMaxPayloadLength() {
+		return this.maxPayloadLength;
+	}
+
+	public void setMaxPayloadLength(DataSize maxPayloadLength) {
+		this.maxPayloadLength = maxPayloadLength;
+	}
+
+	public Duration getIdleTimeout() {
+		return this.idleTimeout;
+	}
+
+	public void setIdleTimeout(Duration idleTimeout) {
+		this.idleTimeout = idleTimeout;
+	}
+
+	public boolean isSendPings() {
+		return this.sendPings;
+	}
+
+	public void setSendPings(boolean sendPings) {
+		this.sendPings = sendPings;
+	}
+
+	public DataSize getBackpressureLimit() {
+		return this.backpressureLimit;
+	}
+
+	public void setBackpressureLimit(DataSize backpressureLimit) {
+		this.backpressureLimit = backpressureLimit;
+	}
+
+	public boolean isCloseOnBackpressureLimit() {
+		return this.closeOnBackpressureLimit;
+	}
+
+	public void setCloseOnBackpressureLimit(boolean closeOnBackpressureLimit) {
+		this.closeOnBackpressureLimit = closeOnBackpressureLimit;
+	}
+
+	public boolean isPublishToSelf() {
+		return this.publishToSelf;
+	}
+
+	public void setPublishToSelf(boolean publishToSelf) {
+		this.publishToSelf = publishToSelf;
+	}
+
+	public PerMessageDeflate getPerMessageDeflate() {
+		return this.perMessageDeflate;
+	}
+
+	public Blocking getBlocking() {
+		return this.blocking;
+	}
+
+	/**
+	 * permessage-deflate (RFC 7692), negotiated with clients that offer it.
+	 */
+	public static class PerMessageDeflate {
+
+		/**
+		 * Whether the permessage-deflate extension is offered to clients.
+		 */
+		private boolean enabled = false;
+
+		/**
+		 * Whether the server resets its compression context after each message, trading ratio for memory (Bun's "dedicated" versus "shared").
+		 */
+		private boolean serverNoContextTakeover = false;
+
+		/**
+		 * Whether clients are asked to reset their compression context after each message.
+		 */
+		private boolean clientNoContextTakeover = false;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public boolean isServerNoContextTakeover() {
+			return this.serverNoContextTakeover;
+		}
+
+		public void setServerNoContextTakeover(boolean serverNoContextTakeover) {
+			this.serverNoContextTakeover = serverNoContextTakeover;
+		}
+
+		public boolean isClientNoContextTakeover() {
+			return this.clientNoContextTakeover;
+		}
+
+		public void setClientNoContextTakeover(boolean clientNoContextTakeover) {
+			this.clientNoContextTakeover = clientNoContextTakeover;
+		}
+
+	}
+
+	/**
+	 * The bounded pool that runs {@code @OnMessage(blocking = true)} handlers.
+	 */
+	public static class Blocking {
+
+		/**
+		 * Most threads the pool starts.
+		 */
+		private int maxThreads = 10 * Runtime.getRuntime().availableProcessors();
+
+		/**
+		 * Most handler calls that may wait for a thread; past it, the client gets an error reply.
+		 */
+		private int queueCapacity = 100_000;
+
+		public int getMaxThreads() {
+			return this.maxThreads;
+		}
+
+		public void setMaxThreads(int maxThreads) {
+			this.maxThreads = maxThreads;
+		}
+
+		public int getQueueCapacity() {
+			return this.queueCapacity;
+		}
+
+		public void setQueueCapacity(int queueCapacity) {
+			this.queueCapacity = queueCapacity;
+		}
+
+	}
+
+}

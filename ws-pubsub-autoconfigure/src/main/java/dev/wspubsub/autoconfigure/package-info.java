@@ -1,0 +1,4 @@
+@NullMarked
+package dev.wspubsub.autoconfigure;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,41 @@
+package dev.wspubsub.cluster;
+
+import java.util.Objects;
+
+import dev.wspubsub.topic.OutboundMessage;
+import dev.wspubsub.topic.TopicRegistry;
+import dev.wspubsub.topic.TopicSubscriber;
+import org.jspecify.annotations.Nullable;
+
+/** Publishes to a topic everywhere: local subscribers first, then the other nodes. */
+public final class Broker {
+
+	private final TopicRegistry registry;
+
+	private final Fanout fanout;
+
+	public Broker(TopicRegistry registry, Fanout fanout) {
+		this.registry = Objects.requireNonNull(registry, "registry");
+		this.fanout = Objects.requireNonNull(fanout, "fanout");
+	}
+
+	/**
+	 * Publishes {@code message}, which the caller releases afterwards.
+	 * @return payload bytes when someone may receive it (a local subscriber, or another
+	 * node), otherwise {@code 0}
+	 */
+	public int publish(String topic, OutboundMessage message, @Nullable TopicSubscriber excluded) {
+		int delivered = this.registry.deliver(topic, message, excluded);
+		this.fanout.forward(topic, message);
+		boolean clustered = !(this.fanout instanceof LocalFanout);
+		return (delivered > 0 || clustered) ? message.payloadLength() : 0;
+	}
+
+	public TopicRegistry registry() {
+		return this.registry;
+	}
+
+	public Fanout fanout() {
+		return this.fanout;
+	}
+}

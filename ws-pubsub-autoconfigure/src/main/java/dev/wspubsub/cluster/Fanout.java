@@ -1,0 +1,23 @@
+package dev.wspubsub.cluster;
+
+import dev.wspubsub.topic.OutboundMessage;
+
+/**
+ * Carries publishes to the other nodes of a cluster. The local default does nothing: one
+ * node is the whole cluster. An implementation delivers what it receives from other nodes
+ * with {@link dev.wspubsub.topic.TopicRegistry#deliver} and never hands a node its own
+ * messages back.
+ */
+public interface Fanout {
+
+	/** Sends {@code message} for {@code topic} to the other nodes; must not block, must not keep {@code message} unless retained. */
+	void forward(String topic, OutboundMessage message);
+
+	/** A short name for the mode, such as {@code local} or {@code redis}. */
+	String mode();
+
+	/** Whether the link to the other nodes is working. */
+	default boolean isUp() {
+		return true;
+	}
+}

@@ -1,0 +1,16 @@
+package dev.wspubsub.cluster;
+
+import dev.wspubsub.topic.OutboundMessage;
+
+/** The single-node default: there are no other nodes to reach. */
+public final class LocalFanout implements Fanout {
+
+	@Override
+	public void forward(String topic, OutboundMessage message) {
+	}
+
+	@Override
+	public String mode() {
+		return "local";
+	}
+}

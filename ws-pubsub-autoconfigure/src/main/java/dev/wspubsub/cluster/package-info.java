@@ -1,0 +1,4 @@
+@NullMarked
+package dev.wspubsub.cluster;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,83 @@
+package dev.wspubsub.endpoint;
+
+import java.util.Collection;
+import java.util.Objects;
+import java.util.Optional;
+
+import dev.wspubsub.WsServer;
+import dev.wspubsub.WsSession;
+import dev.wspubsub.cluster.Broker;
+import dev.wspubsub.topic.OutboundMessage;
+import dev.wspubsub.topic.PayloadEncoder;
+import dev.wspubsub.transport.SessionRegistry;
+
+/** The node's {@link WsServer}: publishes through the broker, counts from the registries. */
+public final class DefaultWsServer implements WsServer {
+
+	private final Broker broker;
+
+	private final PayloadEncoder encoder;
+
+	private final SessionRegistry sessions;
+
+	private final String nodeId;
+
+	public DefaultWsServer(Broker broker, PayloadEncoder encoder, SessionRegistry sessions, String nodeId) {
+		this.broker = Objects.requireNonNull(broker, "broker");
+		this.encoder = Objects.requireNonNull(encoder, "encoder");
+		this.sessions = Objects.requireNonNull(sessions, "sessions");
+		this.nodeId = Objects.requireNonNull(nodeId, "nodeId");
+	}
+
+	@Override
+	public int publish(String topic, Object message) {
+		return publish(topic, message, false);
+	}
+
+	@Override
+	public int publish(String topic, Object message, boolean compress) {
+		Objects.requireNonNull(topic, "topic");
+		OutboundMessage encoded = this.encoder.encode(message, compress);
+		try {
+			return this.broker.publish(topic, encoded, null);
+		}
+		finally {
+			encoded.release();
+		}
+	}
+
+	@Override
+	public int subscriberCount(String topic) {
+		return this.broker.registry().subscriberCount(topic);
+	}
+
+	@Override
+	public int pendingWebSockets() {
+		return this.sessions.pending();
+	}
+
+	@Override
+	public int connections() {
+		return this.sessions.connections();
+	}
+
+	@Override
+	public Collection<WsSession<?>> sessions() {
+		return this.sessions.sessions();
+	}
+
+	@Override
+	public Optional<WsSession<?>> session(String id) {
+		return this.sessions.session(id);
+	}
+
+	@Override
+	public int topicCount() {
+		return this.broker.registry().topicCount();
+	}
+
+	@Override
+	public String nodeId() {
+		return this.nodeId;
+	}
+}

@@ -1,0 +1,147 @@
+package dev.wspubsub.endpoint;
+
+import java.nio.charset.StandardCharsets;
+import java.security.Principal;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import dev.wspubsub.UpgradeRejectedException;
+import dev.wspubsub.UpgradeRequest;
+import dev.wspubsub.transport.EndpointSettings;
+import dev.wspubsub.transport.SessionRegistry;
+import dev.wspubsub.transport.Upgrader;
+import org.jspecify.annotations.Nullable;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Mono;
+
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebHandler;
+
+/**
+ * Handles requests to one endpoint's path, after the application's web filters: checks
+ * the handshake, runs {@code @OnUpgrade}, then upgrades. Anything that is not a WebSocket
+ * handshake gets a 426 or 400 saying so.
+ */
+final class EndpointWebHandler implements WebHandler {
+
+	private final EndpointDefinition endpoint;
+
+	private final EndpointSettings settings;
+
+	private final MessageDispatcher dispatcher;
+
+	private final Upgrader upgrader;
+
+	private final SessionRegistry sessions;
+
+	EndpointWebHandler(EndpointDefinition endpoint, EndpointSettings settings, MessageDispatcher dispatcher,
+			Upgrader upgrader, SessionRegistry sessions) {
+		this.endpoint = endpoint;
+		this.settings = settings;
+		this.dispatcher = dispatcher;
+		this.upgrader = upgrader;
+		this.sessions = sessions;
+	}
+
+	EndpointSettings settings() {
+		return this.settings;
+	}
+
+	EndpointDefinition endpoint() {
+		return this.endpoint;
+	}
+
+	@Override
+	public Mono<Void> handle(ServerWebExchange exchange) {
+		ServerHttpRequest httpRequest = exchange.getRequest();
+		HttpHeaders headers = httpRequest.getHeaders();
+		if (!"websocket".equalsIgnoreCase(headers.getUpgrade())) {
+			exchange.getResponse().getHeaders().set(HttpHeaders.UPGRADE, "websocket");
+			exchange.getResponse().getHeaders().set(HttpHeaders.CONNECTION, "Upgrade");
+			return respond(exchange, HttpStatus.UPGRADE_REQUIRED,
+					this.settings.path() + " is a WebSocket endpoint: connect with a WebSocket client");
+		}
+		if (httpRequest.getMethod() != HttpMethod.GET || headers.getFirst("Sec-WebSocket-Key") == null) {
+			return respond(exchange, HttpStatus.BAD_REQUEST,
+					"Bad WebSocket handshake: a GET with Sec-WebSocket-Key is required");
+		}
+		if (!"13".equals(headers.getFirst("Sec-WebSocket-Version"))) {
+			exchange.getResponse().getHeaders().set("Sec-WebSocket-Version", "13");
+			return respond(exchange, HttpStatus.UPGRADE_REQUIRED, "Unsupported WebSocket version: use 13");
+		}
+		if (!Upgrader.isReactorNetty(exchange)) {
+			return Mono.error(new IllegalStateException("ws-pubsub needs Reactor Netty, but this request is served by "
+					+ exchange.getResponse().getClass().getName()));
+		}
+		if (!this.sessions.isAccepting()) {
+			return respond(exchange, HttpStatus.SERVICE_UNAVAILABLE, "Server is shutting down");
+		}
+		UpgradeRequest request = new DefaultUpgradeRequest(httpRequest);
+		String subprotocol = selectSubprotocol(request.subprotocols(), this.settings.subprotocols());
+		String path = this.settings.path();
+		this.sessions.upgradeStarted(path);
+		AtomicBoolean ended = new AtomicBoolean();
+		Runnable end = () -> {
+			if (ended.compareAndSet(false, true)) {
+				this.sessions.upgradeEnded(path);
+			}
+		};
+		return exchange.getPrincipal()
+			.map(Optional::of)
+			.defaultIfEmpty(Optional.empty())
+			.flatMap((principal) -> connectionData(exchange, request, principal.orElse(null))
+				.onErrorResume(UpgradeRejectedException.class, (rejected) -> {
+					end.run();
+					return respond(exchange, HttpStatusCode.valueOf(rejected.status()), rejected.reason())
+						.then(Mono.empty());
+				})
+				.flatMap((data) -> this.upgrader.upgrade(exchange, this.settings, request, principal.orElse(null),
+						data.orElse(null), subprotocol, this.dispatcher, end)))
+			.doFinally((signal) -> end.run());
+	}
+
+	private Mono<Optional<Object>> connectionData(ServerWebExchange exchange, UpgradeRequest request,
+			@Nullable Principal principal) {
+		HandlerMethod onUpgrade = this.endpoint.onUpgrade();
+		if (onUpgrade == null) {
+			return Mono.just(Optional.empty());
+		}
+		Object result;
+		try {
+			result = onUpgrade.invoke(CallContext.upgrade(exchange, request, principal));
+		}
+		catch (Throwable ex) {
+			return Mono.error(ex);
+		}
+		if (result instanceof Publisher<?> publisher) {
+			return Mono.from(publisher).<Optional<Object>>map(Optional::of).defaultIfEmpty(Optional.empty());
+		}
+		return Mono.just(Optional.ofNullable(result));
+	}
+
+	static @Nullable String selectSubprotocol(List<String> offered, List<String> accepted) {
+		for (String candidate : accepted) {
+			if (offered.contains(candidate)) {
+				return candidate;
+			}
+		}
+		return null;
+	}
+
+	private static Mono<Void> respond(ServerWebExchange exchange, HttpStatusCode status, String body) {
+		ServerHttpResponse response = exchange.getResponse();
+		response.setStatusCode(status);
+		response.getHeaders().setContentType(new MediaType(MediaType.TEXT_PLAIN, StandardCharsets.UTF_8));
+		DataBuffer buffer = response.bufferFactory().wrap(body.getBytes(StandardCharsets.UTF_8));
+		return response.writeWith(Mono.just(buffer));
+	}
+}

@@ -1,0 +1,321 @@
+package dev.wspubsub.endpoint;
+
+import java.nio.ByteBuffer;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executor;
+
+import dev.wspubsub.InvalidMessageException;
+import dev.wspubsub.transport.ConnectionHandler;
+import dev.wspubsub.transport.WsConnection;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Flux;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.ObjectReader;
+
+/**
+ * Calls one endpoint's handler methods for the events of its connections: JSON messages
+ * dispatched on their {@code type}, raw text and binary, open, close, ping, pong, drain.
+ * Results go back to the sender; failures become error replies (or {@code @OnError}).
+ */
+final class MessageDispatcher implements ConnectionHandler {
+
+	private static final Log logger = LogFactory.getLog(MessageDispatcher.class);
+
+	private final EndpointDefinition endpoint;
+
+	private final ObjectMapper objectMapper;
+
+	private final Map<HandlerMethod, ObjectReader> readers = new HashMap<>();
+
+	private final @Nullable PayloadValidator validator;
+
+	private final Executor blockingExecutor;
+
+	MessageDispatcher(EndpointDefinition endpoint, ObjectMapper objectMapper, @Nullable PayloadValidator validator,
+			Executor blockingExecutor) {
+		this.endpoint = endpoint;
+		this.objectMapper = objectMapper;
+		this.validator = validator;
+		this.blockingExecutor = blockingExecutor;
+		endpoint.typedMessages().values().forEach((handler) -> {
+			Class<?> payloadType = handler.payloadType();
+			if (payloadType != null && payloadType != JsonNode.class) {
+				// The "type" field itself is rarely a property of the bound record.
+				this.readers.put(handler,
+						objectMapper.readerFor(payloadType).without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES));
+			}
+		});
+	}
+
+	@Override
+	public void onOpen(WsConnection connection) {
+		HandlerMethod onOpen = this.endpoint.onOpen();
+		if (onOpen != null) {
+			Sequencer.submit(connection, () -> call(connection, onOpen, CallContext.of(connection)));
+		}
+	}
+
+	@Override
+	public void onText(WsConnection connection, String text) {
+		Sequencer.submit(connection, () -> handleText(connection, text));
+	}
+
+	private void handleText(WsConnection connection, String text) {
+		HandlerMethod rawText = this.endpoint.rawText();
+		if (!this.endpoint.dispatchesJson()) {
+			if (rawText != null) {
+				call(connection, rawText, CallContext.of(connection, text));
+			}
+			else {
+				handleError(connection, new InvalidMessageException("Text messages are not accepted"));
+			}
+			return;
+		}
+		JsonNode node;
+		try {
+			node = this.objectMapper.readTree(text);
+		}
+		catch (JacksonException ex) {
+			rawOrError(connection, text, new InvalidMessageException("Invalid JSON", ex));
+			return;
+		}
+		JsonNode typeNode = (node != null && node.isObject()) ? node.get("type") : null;
+		String type = (typeNode != null && typeNode.isString()) ? typeNode.stringValue() : null;
+		HandlerMethod handler = (type != null) ? this.endpoint.typedMessages().get(type) : null;
+		if (handler == null) {
+			rawOrError(connection, text, new InvalidMessageException("Unknown message type: " + type));
+			return;
+		}
+		Object payload;
+		try {
+			payload = bind(handler, node);
+		}
+		catch (JacksonException ex) {
+			handleError(connection, new InvalidMessageException("Invalid message: " + describe(ex), ex));
+			return;
+		}
+		if (payload != null && handler.validated() && this.validator != null) {
+			String violations = this.validator.validate(payload);
+			if (violations != null) {
+				handleError(connection, new InvalidMessageException(violations));
+				return;
+			}
+		}
+		call(connection, handler, CallContext.of(connection, payload));
+	}
+
+	private @Nullable Object bind(HandlerMethod handler, JsonNode node) {
+		Class<?> payloadType = handler.payloadType();
+		if (payloadType == null) {
+			return null;
+		}
+		if (payloadType == JsonNode.class) {
+			return node;
+		}
+		if (payloadType == String.class) {
+			return node.toString();
+		}
+		return this.readers.get(handler).readValue(node);
+	}
+
+	private static String describe(JacksonException ex) {
+		String path = ex.getPath()
+			.stream()
+			.map((reference) -> (reference.getPropertyName() != null) ? reference.getPropertyName()
+					: String.valueOf(reference.getIndex()))
+			.reduce((a, b) -> a + "." + b)
+			.orElse("");
+		String message = ex.getOriginalMessage();
+		int detail = (message != null) ? message.indexOf('\n') : -1;
+		String summary = (detail > 0) ? message.substring(0, detail) : String.valueOf(message);
+		return path.isEmpty() ? summary : path + ": " + summary;
+	}
+
+	private void rawOrError(WsConnection connection, String text, InvalidMessageException error) {
+		HandlerMethod rawText = this.endpoint.rawText();
+		if (rawText != null) {
+			call(connection, rawText, CallContext.of(connection, text));
+		}
+		else {
+			handleError(connection, error);
+		}
+	}
+
+	@Override
+	public void onBinary(WsConnection connection, byte[] data) {
+		Sequencer.submit(connection, () -> {
+			HandlerMethod rawBinary = this.endpoint.rawBinary();
+			if (rawBinary == null) {
+				handleError(connection, new InvalidMessageException("Binary messages are not accepted"));
+				return;
+			}
+			Object payload = (rawBinary.payloadType() == ByteBuffer.class) ? ByteBuffer.wrap(data).asReadOnlyBuffer()
+					: data;
+			call(connection, rawBinary, CallContext.of(connection, payload));
+		});
+	}
+
+	@Override
+	public void onPing(WsConnection connection, byte[] data) {
+		HandlerMethod onPing = this.endpoint.onPing();
+		if (onPing != null) {
+			Sequencer.submit(connection, () -> call(connection, onPing, CallContext.of(connection, data)));
+		}
+	}
+
+	@Override
+	public void onPong(WsConnection connection, byte[] data) {
+		HandlerMethod onPong = this.endpoint.onPong();
+		if (onPong != null) {
+			Sequencer.submit(connection, () -> call(connection, onPong, CallContext.of(connection, data)));
+		}
+	}
+
+	@Override
+	public void onDrain(WsConnection connection) {
+		HandlerMethod onDrain = this.endpoint.onDrain();
+		if (onDrain != null) {
+			call(connection, onDrain, CallContext.of(connection));
+		}
+	}
+
+	@Override
+	public void onClose(WsConnection connection, int code, String reason) {
+		HandlerMethod onClose = this.endpoint.onClose();
+		if (onClose != null) {
+			// Behind the messages that arrived before the close.
+			Sequencer.submit(connection, () -> call(connection, onClose, CallContext.closed(connection, code, reason)));
+		}
+	}
+
+	private void call(WsConnection connection, HandlerMethod handler, CallContext context) {
+		if (handler.blocking()) {
+			callBlocking(connection, handler, context);
+			return;
+		}
+		Object result;
+		try {
+			result = handler.invoke(context);
+		}
+		catch (Throwable ex) {
+			handleError(connection, ex, handler);
+			return;
+		}
+		reply(connection, handler, result);
+	}
+
+	private void callBlocking(WsConnection connection, HandlerMethod handler, CallContext context) {
+		Sequencer sequencer = Sequencer.of(connection);
+		sequencer.begin();
+		try {
+			this.blockingExecutor.execute(() -> {
+				try {
+					Object result = handler.invoke(context);
+					connection.channel().eventLoop().execute(() -> {
+						reply(connection, handler, result);
+						sequencer.done();
+					});
+				}
+				catch (Throwable ex) {
+					connection.channel().eventLoop().execute(() -> {
+						handleError(connection, ex, handler);
+						sequencer.done();
+					});
+				}
+			});
+		}
+		catch (RuntimeException rejected) {
+			// The bounded pool is full: tell this client, keep the others going.
+			handleError(connection, new IllegalStateException("Server busy", rejected), handler);
+			sequencer.done();
+		}
+	}
+
+	/** Sends a handler's result to the sender; a {@code Publisher} holds later messages until it completes. */
+	private void reply(WsConnection connection, HandlerMethod handler, @Nullable Object result) {
+		if (result == null) {
+			return;
+		}
+		if (result instanceof Publisher<?> publisher) {
+			Sequencer sequencer = Sequencer.of(connection);
+			sequencer.begin();
+			Flux.from(publisher).subscribe((value) -> {
+				if (value != null) {
+					connection.send(value);
+				}
+			}, (error) -> {
+				if (connection.channel().eventLoop().inEventLoop()) {
+					handleError(connection, error, handler);
+				}
+				else {
+					connection.channel().eventLoop().execute(() -> handleError(connection, error, handler));
+				}
+				sequencer.done();
+			}, sequencer::done);
+			return;
+		}
+		connection.send(result);
+	}
+
+	private void handleError(WsConnection connection, Throwable error) {
+		handleError(connection, error, null);
+	}
+
+	private void handleError(WsConnection connection, Throwable error, @Nullable HandlerMethod source) {
+		HandlerMethod onError = errorHandlerFor(error);
+		if (onError != null && onError != source) {
+			try {
+				reply(connection, onError, onError.invoke(CallContext.failed(connection, error)));
+				return;
+			}
+			catch (Throwable ex) {
+				logger.warn(onError + " failed while handling " + error, ex);
+			}
+		}
+		if (error instanceof InvalidMessageException) {
+			if (logger.isDebugEnabled()) {
+				logger.debug(connection + ": " + error.getMessage());
+			}
+			connection.send(ErrorReply.of(String.valueOf(error.getMessage())));
+			return;
+		}
+		logger.warn(((source != null) ? source.describe() : this.endpoint.describe()) + " failed for " + connection,
+				error);
+		connection.send(ErrorReply.of(clientMessage(error)));
+	}
+
+	/** What a client is told of a handler failure: the message of argument errors, nothing internal otherwise. */
+	private static String clientMessage(Throwable error) {
+		if (error instanceof IllegalArgumentException && error.getMessage() != null) {
+			return error.getMessage();
+		}
+		return "Internal server error";
+	}
+
+	private @Nullable HandlerMethod errorHandlerFor(Throwable error) {
+		HandlerMethod best = null;
+		Class<?> bestType = null;
+		List<HandlerMethod> handlers = this.endpoint.onError();
+		for (HandlerMethod handler : handlers) {
+			Class<?> handled = Throwable.class;
+			for (Class<?> type : handler.parameterTypes()) {
+				if (Throwable.class.isAssignableFrom(type)) {
+					handled = type;
+				}
+			}
+			if (handled.isInstance(error) && (bestType == null || bestType.isAssignableFrom(handled))) {
+				best = handler;
+				bestType = handled;
+			}
+		}
+		return best;
+	}
+}

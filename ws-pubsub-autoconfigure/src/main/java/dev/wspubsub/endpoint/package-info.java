@@ -1,0 +1,4 @@
+@NullMarked
+package dev.wspubsub.endpoint;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,4 @@
+@NullMarked
+package dev.wspubsub.topic;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,66 @@
+package dev.wspubsub.transport;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.FastThreadLocal;
+
+/**
+ * Flushes each written channel of one event loop once per batch of work instead of once
+ * per message: writes mark the connection dirty, and one task queued behind the current
+ * batch (the read burst or the publish tasks already queued) flushes them all.
+ * Touched only from its own event loop.
+ */
+final class FlushBatcher implements Runnable {
+
+	private static final FastThreadLocal<FlushBatcher> PER_LOOP = new FastThreadLocal<>();
+
+	private final EventLoop loop;
+
+	private List<WsConnection> dirty = new ArrayList<>();
+
+	private List<WsConnection> spare = new ArrayList<>();
+
+	private boolean scheduled;
+
+	private FlushBatcher(EventLoop loop) {
+		this.loop = loop;
+	}
+
+	/** Must be called on {@code loop}. */
+	static void flushLater(EventLoop loop, WsConnection connection) {
+		FlushBatcher batcher = PER_LOOP.get();
+		if (batcher == null) {
+			batcher = new FlushBatcher(loop);
+			PER_LOOP.set(batcher);
+		}
+		batcher.add(connection);
+	}
+
+	private void add(WsConnection connection) {
+		if (connection.flushPending) {
+			return;
+		}
+		connection.flushPending = true;
+		this.dirty.add(connection);
+		if (!this.scheduled) {
+			this.scheduled = true;
+			this.loop.execute(this);
+		}
+	}
+
+	@Override
+	public void run() {
+		List<WsConnection> batch = this.dirty;
+		this.dirty = this.spare;
+		this.spare = batch;
+		this.scheduled = false;
+		for (int i = 0; i < batch.size(); i++) {
+			WsConnection connection = batch.get(i);
+			connection.flushPending = false;
+			connection.flushNow();
+		}
+		batch.clear();
+	}
+}

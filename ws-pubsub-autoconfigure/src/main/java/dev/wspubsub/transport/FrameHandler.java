@@ -1,0 +1,327 @@
+package dev.wspubsub.transport;
+
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+
+import dev.wspubsub.CloseCodes;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.CompositeByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.CorruptedFrameException;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.util.ReferenceCountUtil;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Reads the frames of one connection, after Netty's decoder and UTF-8 validator:
+ * reassembles fragmented messages within the payload limit, answers pings and close
+ * frames (echoing the code, RFC 6455 §5.5.1), tracks idleness, and hands complete
+ * messages to the {@link ConnectionHandler}. It consumes every frame, so nothing reaches
+ * Reactor's inbound Flux.
+ */
+final class FrameHandler extends ChannelInboundHandlerAdapter {
+
+	private static final Log logger = LogFactory.getLog(FrameHandler.class);
+
+	/** How long a server-initiated close waits for the client's close frame. */
+	private static final long CLOSE_HANDSHAKE_TIMEOUT_MILLIS = 3000;
+
+	private final WsConnection connection;
+
+	private final ConnectionHandler handler;
+
+	private final SessionRegistry sessions;
+
+	private final long idleTimeoutNanos;
+
+	private @Nullable CompositeByteBuf fragments;
+
+	private boolean fragmentsAreText;
+
+	private long lastReadNanos = System.nanoTime();
+
+	private boolean pingOutstanding;
+
+	private int closeCode = CloseCodes.ABNORMAL;
+
+	private String closeReason = "";
+
+	private boolean closeSent;
+
+	private boolean closed;
+
+	FrameHandler(WsConnection connection, ConnectionHandler handler, SessionRegistry sessions) {
+		this.connection = connection;
+		this.handler = handler;
+		this.sessions = sessions;
+		this.idleTimeoutNanos = connection.settings().idleTimeout().toNanos();
+	}
+
+	@Override
+	public void handlerAdded(ChannelHandlerContext ctx) {
+		if (this.idleTimeoutNanos > 0) {
+			IdleSweeper.register(ctx.channel().eventLoop(), this);
+		}
+	}
+
+	@Override
+	public void channelRead(ChannelHandlerContext ctx, Object msg) {
+		this.lastReadNanos = System.nanoTime();
+		this.pingOutstanding = false;
+		if (!(msg instanceof WebSocketFrame frame)) {
+			ReferenceCountUtil.release(msg);
+			return;
+		}
+		try {
+			if (this.closeSent && !(frame instanceof CloseWebSocketFrame)) {
+				return; // after our close, only the peer's close matters
+			}
+			if (frame.rsv() != 0) {
+				// Extensions have already removed the bits they own (RSV1 for deflate).
+				protocolError(ctx, CloseCodes.PROTOCOL_ERROR, "reserved bits set without a negotiated extension");
+			}
+			else if (frame instanceof TextWebSocketFrame || frame instanceof BinaryWebSocketFrame) {
+				onDataFrame(ctx, frame);
+			}
+			else if (frame instanceof ContinuationWebSocketFrame) {
+				onContinuation(ctx, frame);
+			}
+			else if (frame instanceof PingWebSocketFrame) {
+				byte[] data = ByteBufUtil.getBytes(frame.content());
+				ctx.writeAndFlush(new PongWebSocketFrame(Unpooled.wrappedBuffer(data)), ctx.voidPromise());
+				this.handler.onPing(this.connection, data);
+			}
+			else if (frame instanceof PongWebSocketFrame) {
+				this.handler.onPong(this.connection, ByteBufUtil.getBytes(frame.content()));
+			}
+			else if (frame instanceof CloseWebSocketFrame close) {
+				onClose(ctx, close);
+			}
+		}
+		finally {
+			frame.release();
+		}
+	}
+
+	private void onDataFrame(ChannelHandlerContext ctx, WebSocketFrame frame) {
+		if (this.fragments != null) {
+			protocolError(ctx, CloseCodes.PROTOCOL_ERROR, "new data frame inside a fragmented message");
+			return;
+		}
+		boolean text = frame instanceof TextWebSocketFrame;
+		if (frame.isFinalFragment()) {
+			dispatch(frame.content(), text);
+			return;
+		}
+		this.fragmentsAreText = text;
+		this.fragments = ctx.alloc().compositeBuffer(64);
+		append(ctx, frame);
+	}
+
+	private void onContinuation(ChannelHandlerContext ctx, WebSocketFrame frame) {
+		if (this.fragments == null) {
+			protocolError(ctx, CloseCodes.PROTOCOL_ERROR, "continuation frame without a message to continue");
+			return;
+		}
+		if (!append(ctx, frame)) {
+			return;
+		}
+		if (frame.isFinalFragment()) {
+			CompositeByteBuf message = this.fragments;
+			this.fragments = null;
+			try {
+				dispatch(message, this.fragmentsAreText);
+			}
+			finally {
+				message.release();
+			}
+		}
+	}
+
+	private boolean append(ChannelHandlerContext ctx, WebSocketFrame frame) {
+		CompositeByteBuf message = this.fragments;
+		if (message == null) {
+			return false;
+		}
+		if ((long) message.readableBytes() + frame.content().readableBytes() > this.connection.settings()
+			.maxPayloadLength()) {
+			protocolError(ctx, CloseCodes.MESSAGE_TOO_BIG, "message over max-payload-length");
+			return false;
+		}
+		message.addComponent(true, frame.content().retain());
+		return true;
+	}
+
+	private void dispatch(ByteBuf payload, boolean text) {
+		if (payload.readableBytes() > this.connection.settings().maxPayloadLength()) {
+			// A compressed frame can inflate past the limit the decoder checked.
+			protocolError(this.connection.channel().pipeline().context(this), CloseCodes.MESSAGE_TOO_BIG,
+					"message over max-payload-length");
+			return;
+		}
+		if (text) {
+			this.handler.onText(this.connection, payload.toString(StandardCharsets.UTF_8));
+		}
+		else {
+			this.handler.onBinary(this.connection, ByteBufUtil.getBytes(payload));
+		}
+	}
+
+	private void onClose(ChannelHandlerContext ctx, CloseWebSocketFrame close) {
+		int code = close.statusCode();
+		this.closeCode = (code == -1) ? CloseCodes.NO_STATUS : code;
+		this.closeReason = (code == -1) ? "" : close.reasonText();
+		this.connection.markClosing();
+		if (this.closeSent) {
+			ctx.close();
+			return;
+		}
+		this.closeSent = true;
+		// Echo the code (RFC 6455 §5.5.1); an empty close is answered with an empty close.
+		CloseWebSocketFrame echo = (code == -1) ? new CloseWebSocketFrame()
+				: new CloseWebSocketFrame(code, "");
+		ctx.writeAndFlush(echo).addListener(ChannelFutureListener.CLOSE);
+	}
+
+	private void protocolError(ChannelHandlerContext ctx, int code, String reason) {
+		if (logger.isDebugEnabled()) {
+			logger.debug(this.connection + ": closing with " + code + ": " + reason);
+		}
+		releaseFragments();
+		closeAndDrop(ctx, code, reason);
+	}
+
+	/** Sends a close frame and drops the connection as soon as it is written. */
+	private void closeAndDrop(ChannelHandlerContext ctx, int code, String reason) {
+		if (this.closeSent) {
+			ctx.close();
+			return;
+		}
+		this.closeSent = true;
+		this.closeCode = code;
+		this.closeReason = reason;
+		this.connection.markClosing();
+		ctx.writeAndFlush(new CloseWebSocketFrame(code, truncate(reason))).addListener(ChannelFutureListener.CLOSE);
+	}
+
+	/** A close the application asked for: send our frame, then wait a bounded time for the peer's. */
+	void closeByServer(int code, String reason) {
+		ChannelHandlerContext ctx = this.connection.channel().pipeline().context(this);
+		if (this.closeSent || ctx == null) {
+			return;
+		}
+		this.closeSent = true;
+		this.closeCode = code;
+		this.closeReason = reason;
+		this.connection.sendCloseFrame(code, truncate(reason));
+		ctx.executor().schedule(() -> ctx.close(), CLOSE_HANDSHAKE_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+	}
+
+	private static String truncate(String reason) {
+		// A close frame's reason must fit in 123 bytes; cut whole characters until it does.
+		String cut = reason;
+		while (ByteBufUtil.utf8Bytes(cut) > 123) {
+			cut = cut.substring(0, cut.offsetByCodePoints(0, cut.codePointCount(0, cut.length()) - 1));
+		}
+		return cut;
+	}
+
+	/** Called by the loop's {@link IdleSweeper}. */
+	void checkIdle(long now) {
+		if (this.closed || this.closeSent) {
+			return;
+		}
+		long idle = now - this.lastReadNanos;
+		if (idle >= this.idleTimeoutNanos) {
+			ChannelHandlerContext ctx = this.connection.channel().pipeline().context(this);
+			if (ctx != null) {
+				closeAndDrop(ctx, CloseCodes.NORMAL, "Idle timeout");
+			}
+		}
+		else if (this.connection.settings().sendPings() && !this.pingOutstanding && idle >= this.idleTimeoutNanos / 2) {
+			// Half-way: a live client's pong resets the clock long before the deadline.
+			this.pingOutstanding = true;
+			this.connection.channel()
+				.writeAndFlush(new PingWebSocketFrame(Unpooled.EMPTY_BUFFER), this.connection.channel().voidPromise());
+		}
+	}
+
+	@Override
+	public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+		if (ctx.channel().isWritable() && this.connection.backpressured) {
+			this.connection.backpressured = false;
+			this.handler.onDrain(this.connection);
+		}
+		ctx.fireChannelWritabilityChanged();
+	}
+
+	@Override
+	public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+		if (cause instanceof CorruptedWebSocketFrameException corrupted) {
+			// Netty's decoder or UTF-8 validator has already sent the close frame.
+			this.closeSent = true;
+			this.closeCode = corrupted.closeStatus().code();
+			this.closeReason = corrupted.closeStatus().reasonText();
+			ctx.close();
+		}
+		else if (cause instanceof CorruptedFrameException) {
+			closeAndDrop(ctx, CloseCodes.PROTOCOL_ERROR, "Invalid frame");
+		}
+		else {
+			if (logger.isDebugEnabled()) {
+				logger.debug(this.connection + ": connection error", cause);
+			}
+			ctx.close();
+		}
+	}
+
+	@Override
+	public void channelInactive(ChannelHandlerContext ctx) {
+		finish();
+		ctx.fireChannelInactive();
+	}
+
+	@Override
+	public void handlerRemoved(ChannelHandlerContext ctx) {
+		releaseFragments();
+		finish();
+	}
+
+	private void finish() {
+		if (this.closed) {
+			return;
+		}
+		this.closed = true;
+		releaseFragments();
+		IdleSweeper.unregister(this);
+		this.connection.markClosed();
+		this.connection.unsubscribeAll();
+		this.sessions.remove(this.connection);
+		try {
+			this.handler.onClose(this.connection, this.closeCode, this.closeReason);
+		}
+		catch (RuntimeException ex) {
+			logger.warn(this.connection + ": close handler failed", ex);
+		}
+	}
+
+	private void releaseFragments() {
+		if (this.fragments != null) {
+			this.fragments.release();
+			this.fragments = null;
+		}
+	}
+}

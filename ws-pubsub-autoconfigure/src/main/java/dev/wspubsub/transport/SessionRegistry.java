@@ -1,0 +1,93 @@
+package dev.wspubsub.transport;
+
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.wspubsub.WsSession;
+
+/** The open connections and pending upgrades of this node, counted per endpoint path. */
+public final class SessionRegistry {
+
+	private final Map<String, WsConnection> sessions = new ConcurrentHashMap<>();
+
+	private final Map<String, AtomicInteger> openByPath = new ConcurrentHashMap<>();
+
+	private final Map<String, AtomicInteger> pendingByPath = new ConcurrentHashMap<>();
+
+	private final AtomicInteger pending = new AtomicInteger();
+
+	private volatile boolean accepting = true;
+
+	void add(WsConnection connection) {
+		this.sessions.put(connection.id(), connection);
+		counter(this.openByPath, connection.path()).incrementAndGet();
+	}
+
+	void remove(WsConnection connection) {
+		if (this.sessions.remove(connection.id()) != null) {
+			counter(this.openByPath, connection.path()).decrementAndGet();
+		}
+	}
+
+	/** An upgrade on {@code path} has started. */
+	public void upgradeStarted(String path) {
+		this.pending.incrementAndGet();
+		counter(this.pendingByPath, path).incrementAndGet();
+	}
+
+	/** An upgrade on {@code path} has ended, opened or not. */
+	public void upgradeEnded(String path) {
+		this.pending.decrementAndGet();
+		counter(this.pendingByPath, path).decrementAndGet();
+	}
+
+	private static AtomicInteger counter(Map<String, AtomicInteger> counters, String path) {
+		return counters.computeIfAbsent(path, (key) -> new AtomicInteger());
+	}
+
+	/** Whether new upgrades are accepted; false once shutdown began. */
+	public boolean isAccepting() {
+		return this.accepting;
+	}
+
+	/** Refuses new upgrades and closes every open connection with {@code code}. */
+	public void closeAll(int code, String reason) {
+		this.accepting = false;
+		this.sessions.values().forEach((connection) -> connection.close(code, reason));
+	}
+
+	/** Accepts upgrades again (after a stop and restart of the context's lifecycle). */
+	public void accept() {
+		this.accepting = true;
+	}
+
+	public int connections() {
+		return this.sessions.size();
+	}
+
+	public int connections(String path) {
+		AtomicInteger count = this.openByPath.get(path);
+		return (count != null) ? count.get() : 0;
+	}
+
+	public int pending() {
+		return this.pending.get();
+	}
+
+	public int pending(String path) {
+		AtomicInteger count = this.pendingByPath.get(path);
+		return (count != null) ? count.get() : 0;
+	}
+
+	public Collection<WsSession<?>> sessions() {
+		return Collections.unmodifiableCollection(this.sessions.values());
+	}
+
+	public Optional<WsSession<?>> session(String id) {
+		return Optional.ofNullable(this.sessions.get(id));
+	}
+}

@@ -1,0 +1,4 @@
+@NullMarked
+package dev.wspubsub.transport;
+
+import org.jspecify.annotations.NullMarked;
