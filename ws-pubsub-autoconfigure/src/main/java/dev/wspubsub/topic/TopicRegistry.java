@@ -129,7 +129,7 @@ public final class TopicRegistry {
 			}
 			else {
 				message.retain();
-				loop.execute(() -> {
+				LoopOutbox.send(loop, () -> {
 					try {
 						deliverAll(topic, message, subscribers, excluded);
 					}

@@ -10,6 +10,7 @@ import dev.wspubsub.CloseCodes;
 import dev.wspubsub.UpgradeRequest;
 import dev.wspubsub.WsSession;
 import dev.wspubsub.cluster.Broker;
+import dev.wspubsub.topic.LoopOutbox;
 import dev.wspubsub.topic.OutboundMessage;
 import dev.wspubsub.topic.PayloadEncoder;
 import dev.wspubsub.topic.TopicSubscriber;
@@ -219,7 +220,8 @@ public final class WsConnection implements WsSession<Object>, TopicSubscriber {
 		}
 		else {
 			message.retain();
-			this.loop.execute(() -> {
+			// Same route as topic deliveries, so one sender's messages to this connection keep their order.
+			LoopOutbox.send(this.loop, () -> {
 				try {
 					writeOnLoop(message);
 				}
@@ -272,7 +274,7 @@ public final class WsConnection implements WsSession<Object>, TopicSubscriber {
 	@Override
 	public void cork(Runnable writes) {
 		if (!this.loop.inEventLoop()) {
-			this.loop.execute(() -> cork(writes));
+			LoopOutbox.send(this.loop, () -> cork(writes));
 			return;
 		}
 		this.corked++;
@@ -398,7 +400,8 @@ public final class WsConnection implements WsSession<Object>, TopicSubscriber {
 	@Override
 	public void close(int code, String reason) {
 		if (!this.loop.inEventLoop()) {
-			this.loop.execute(() -> close(code, reason));
+			// Behind the writes already on their way to this connection.
+			LoopOutbox.send(this.loop, () -> close(code, reason));
 			return;
 		}
 		FrameHandler handler = this.channel.pipeline().get(FrameHandler.class);

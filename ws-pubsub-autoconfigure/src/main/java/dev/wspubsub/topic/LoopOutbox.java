@@ -1,0 +1,67 @@
+package dev.wspubsub.topic;
+
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.FastThreadLocal;
+import io.netty.util.internal.ThreadExecutorMap;
+
+/**
+ * Hands work from one event loop to others in batches: work for a loop is queued here
+ * while the current loop finishes its batch (a read burst), then shipped as one task per
+ * target loop instead of one task (and one wake-up) per message. Order between a source
+ * loop and a target loop is kept. Off an event loop, work is handed over at once.
+ */
+public final class LoopOutbox implements Runnable {
+
+	private static final FastThreadLocal<LoopOutbox> PER_LOOP = new FastThreadLocal<>();
+
+	private final EventExecutor source;
+
+	private Map<EventLoop, List<Runnable>> pending = new IdentityHashMap<>();
+
+	private boolean scheduled;
+
+	private LoopOutbox(EventExecutor source) {
+		this.source = source;
+	}
+
+	/** Runs {@code work} on {@code target}: batched when called on another event loop. */
+	public static void send(EventLoop target, Runnable work) {
+		EventExecutor current = ThreadExecutorMap.currentExecutor();
+		if (!(current instanceof EventLoop)) {
+			target.execute(work);
+			return;
+		}
+		LoopOutbox outbox = PER_LOOP.get();
+		if (outbox == null || outbox.source != current) {
+			outbox = new LoopOutbox(current);
+			PER_LOOP.set(outbox);
+		}
+		outbox.add(target, work);
+	}
+
+	private void add(EventLoop target, Runnable work) {
+		this.pending.computeIfAbsent(target, (loop) -> new ArrayList<>()).add(work);
+		if (!this.scheduled) {
+			this.scheduled = true;
+			this.source.execute(this);
+		}
+	}
+
+	@Override
+	public void run() {
+		Map<EventLoop, List<Runnable>> batch = this.pending;
+		this.pending = new IdentityHashMap<>();
+		this.scheduled = false;
+		batch.forEach((target, work) -> target.execute(() -> {
+			for (int i = 0; i < work.size(); i++) {
+				work.get(i).run();
+			}
+		}));
+	}
+}
