@@ -189,6 +189,7 @@ final class MessageDispatcher implements ConnectionHandler {
 
 	@Override
 	public void onClose(WsConnection connection, int code, String reason) {
+		Sequencer.cancel(connection);
 		HandlerMethod onClose = this.endpoint.onClose();
 		if (onClose != null) {
 			// Behind the messages that arrived before the close.
@@ -247,7 +248,7 @@ final class MessageDispatcher implements ConnectionHandler {
 		if (result instanceof Publisher<?> publisher) {
 			Sequencer sequencer = Sequencer.of(connection);
 			sequencer.begin();
-			Flux.from(publisher).subscribe((value) -> {
+			sequencer.track(Flux.from(publisher).subscribe((value) -> {
 				if (value != null) {
 					connection.send(value);
 				}
@@ -259,7 +260,7 @@ final class MessageDispatcher implements ConnectionHandler {
 					connection.channel().eventLoop().execute(() -> handleError(connection, error, handler));
 				}
 				sequencer.done();
-			}, sequencer::done);
+			}, sequencer::done));
 			return;
 		}
 		connection.send(result);

@@ -3,6 +3,8 @@ package dev.wspubsub.endpoint;
 import java.util.ArrayDeque;
 
 import dev.wspubsub.transport.WsConnection;
+import org.jspecify.annotations.Nullable;
+import reactor.core.Disposable;
 
 /**
  * Keeps one connection's messages in order while a handler is asynchronous or blocking:
@@ -20,6 +22,9 @@ final class Sequencer {
 	private final ArrayDeque<Runnable> waiting = new ArrayDeque<>();
 
 	private boolean busy;
+
+	/** The reply stream in progress, cancelled if the connection closes first. */
+	private @Nullable Disposable reply;
 
 	private Sequencer(WsConnection connection) {
 		this.connection = connection;
@@ -52,6 +57,23 @@ final class Sequencer {
 		this.busy = true;
 	}
 
+	/** Tracks a reply stream so {@link #cancel()} can stop it. */
+	void track(Disposable reply) {
+		if (this.busy) {
+			// Not yet done: a stream that completed during subscribe must not be tracked.
+			this.reply = reply;
+		}
+	}
+
+	/** The connection closed: stop a running reply stream, it has nobody to write to. */
+	static void cancel(WsConnection connection) {
+		if (connection.attachment() instanceof Sequencer sequencer && sequencer.reply != null) {
+			sequencer.reply.dispose();
+			sequencer.reply = null;
+			sequencer.done();
+		}
+	}
+
 	/** The asynchronous handler finished; may be called from any thread. */
 	void done() {
 		if (!this.connection.channel().eventLoop().inEventLoop()) {
@@ -59,6 +81,7 @@ final class Sequencer {
 			return;
 		}
 		this.busy = false;
+		this.reply = null;
 		Runnable next;
 		while (!this.busy && (next = this.waiting.poll()) != null) {
 			next.run();
