@@ -1,0 +1,45 @@
+package dev.wspubsub.sample.dashboard;
+
+import dev.wspubsub.WsServer;
+import dev.wspubsub.annotation.Topic;
+import reactor.core.publisher.Flux;
+
+import org.springframework.stereotype.Component;
+
+/**
+ * Samples the metrics every interval; ws-pubsub publishes each update to the
+ * {@code metrics} topic, and alerts that are new or changed go to {@code alerts}.
+ */
+@Component
+class MetricsFeed {
+
+	private final MetricsSource source;
+
+	private final MetricsHistory history;
+
+	private final AlertEngine alerts;
+
+	private final WsServer server;
+
+	private final DashboardProperties properties;
+
+	MetricsFeed(MetricsSource source, MetricsHistory history, AlertEngine alerts, WsServer server,
+			DashboardProperties properties) {
+		this.source = source;
+		this.history = history;
+		this.alerts = alerts;
+		this.server = server;
+		this.properties = properties;
+	}
+
+	@Topic("metrics")
+	Flux<Messages.MetricsUpdate> metrics() {
+		return Flux.interval(this.properties.interval()).onBackpressureDrop().map((tick) -> {
+			Metrics metrics = this.source.sample();
+			this.history.add(metrics);
+			this.alerts.evaluate(metrics)
+				.forEach((alert) -> this.server.publish("alerts", new Messages.AlertUpdate(alert)));
+			return new Messages.MetricsUpdate(metrics);
+		});
+	}
+}

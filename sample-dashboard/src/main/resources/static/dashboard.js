@@ -1,0 +1,158 @@
+// Live dashboard: WebSocket (ws-pubsub) or Server-Sent Events, reconnecting with backoff.
+const MAX_POINTS = 100;
+const $ = (id) => document.getElementById(id);
+
+const lineChart = (canvas, datasets) => new Chart(canvas, {
+  type: 'line',
+  data: { labels: [], datasets: datasets.map(([label, color]) => ({ label, data: [], borderColor: color, pointRadius: 0, tension: 0.2 })) },
+  options: { animation: false, responsive: true, scales: { x: { ticks: { maxTicksLimit: 6, color: '#64748b' } }, y: { beginAtZero: true, ticks: { color: '#64748b' } } }, plugins: { legend: { labels: { color: '#cbd5e1' } } } },
+});
+const gauge = (canvas, color) => new Chart(canvas, {
+  type: 'doughnut',
+  data: { datasets: [{ data: [0, 100], backgroundColor: [color, '#1f2937'], borderWidth: 0 }] },
+  options: { animation: false, circumference: 270, rotation: -135, cutout: '75%', plugins: { tooltip: { enabled: false } } },
+});
+
+const charts = {
+  usage: lineChart($('usage-chart'), [['CPU', '#38bdf8'], ['Memory', '#a78bfa']]),
+  latency: lineChart($('latency-chart'), [['p50', '#34d399'], ['p95', '#fbbf24'], ['p99', '#f87171']]),
+  traffic: lineChart($('traffic-chart'), [['Requests', '#60a5fa'], ['Errors', '#f43f5e']]),
+  cpu: gauge($('cpu-gauge'), '#38bdf8'),
+  memory: gauge($('memory-gauge'), '#a78bfa'),
+};
+window.dashboardCharts = charts; // read by the browser test
+
+const alerts = new Map();
+
+function push(chart, label, values) {
+  chart.data.labels.push(label);
+  values.forEach((v, i) => chart.data.datasets[i].data.push(v));
+  if (chart.data.labels.length > MAX_POINTS) {
+    chart.data.labels.shift();
+    chart.data.datasets.forEach((d) => d.data.shift());
+  }
+}
+
+function showMetrics(m, redraw = true) {
+  const label = new Date(m.timestamp).toLocaleTimeString();
+  push(charts.usage, label, [m.cpu, m.memory]);
+  push(charts.latency, label, [m.latencyP50, m.latencyP95, m.latencyP99]);
+  push(charts.traffic, label, [m.requests, m.errors]);
+  charts.cpu.data.datasets[0].data = [m.cpu, Math.max(0, 100 - m.cpu)];
+  charts.memory.data.datasets[0].data = [m.memory, Math.max(0, 100 - m.memory)];
+  $('cpu-value').textContent = `${m.cpu.toFixed(1)} %`;
+  $('memory-value').textContent = `${m.memory.toFixed(1)} %`;
+  $('disk-value').textContent = `${m.disk.toFixed(1)} %`;
+  $('net-in-value').textContent = bytes(m.network.in);
+  $('net-out-value').textContent = bytes(m.network.out);
+  $('requests-value').textContent = m.requests.toFixed(1);
+  $('errors-value').textContent = m.errors.toFixed(1);
+  $('updated-value').textContent = label;
+  if (redraw) Object.values(charts).forEach((c) => c.update());
+}
+
+const bytes = (n) => n > 1e6 ? `${(n / 1e6).toFixed(1)} MB/s` : n > 1e3 ? `${(n / 1e3).toFixed(1)} kB/s` : `${n.toFixed(0)} B/s`;
+
+function showAlert(alert) {
+  alerts.set(alert.metric, alert);
+  renderAlerts();
+}
+
+function renderAlerts() {
+  const list = $('alerts');
+  list.replaceChildren();
+  if (alerts.size === 0) {
+    const li = document.createElement('li');
+    li.className = 'empty';
+    li.textContent = 'No active alerts';
+    list.append(li);
+    return;
+  }
+  for (const a of alerts.values()) {
+    const li = document.createElement('li');
+    li.className = a.type;
+    li.dataset.metric = a.metric;
+    li.textContent = `${a.type.toUpperCase()} · ${a.message} · ${new Date(a.timestamp).toLocaleTimeString()}`;
+    list.append(li);
+  }
+}
+
+function setStatus(state) {
+  const el = $('status');
+  el.className = `status ${state}`;
+  el.dataset.state = state;
+  el.textContent = `${$('transport').value === 'sse' ? 'SSE' : 'WebSocket'} ${state}`;
+}
+
+function resetCharts() {
+  for (const c of [charts.usage, charts.latency, charts.traffic]) {
+    c.data.labels = [];
+    c.data.datasets.forEach((d) => { d.data = []; });
+  }
+}
+
+// Alerts of the SSE view come from the REST API, polled with each update.
+async function refreshAlerts() {
+  try {
+    const active = await (await fetch('/api/alerts')).json();
+    alerts.clear();
+    active.forEach((a) => alerts.set(a.metric, a));
+    renderAlerts();
+  } catch { /* next update retries */ }
+}
+
+let connection = null;
+let attempt = 0;
+let retryTimer = null;
+let updates = 0;
+
+function scheduleReconnect() {
+  const delay = Math.min(30000, 500 * 2 ** attempt) * (0.5 + Math.random() / 2); // backoff with jitter
+  attempt += 1;
+  retryTimer = setTimeout(connect, delay);
+}
+
+function connect() {
+  clearTimeout(retryTimer);
+  if (connection) connection.close();
+  setStatus('connecting');
+  $('transport').value === 'sse' ? connectSse() : connectWebSocket();
+}
+
+function connectWebSocket() {
+  const ws = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`);
+  connection = { close: () => { ws.onclose = null; ws.close(); } };
+  ws.onopen = () => { attempt = 0; setStatus('open'); };
+  ws.onmessage = (event) => {
+    const msg = JSON.parse(event.data);
+    if (msg.type === 'initial_state') {
+      resetCharts();
+      msg.history.forEach((m) => showMetrics(m, false));
+      alerts.clear();
+      msg.alerts.forEach((a) => alerts.set(a.metric, a));
+      renderAlerts();
+      Object.values(charts).forEach((c) => c.update());
+    } else if (msg.type === 'metrics_update') {
+      showMetrics(msg.data);
+      if (++updates % 5 === 0) refreshAlerts(); // cleared alerts leave the panel
+
+    } else if (msg.type === 'alert') {
+      showAlert(msg.data);
+    }
+  };
+  ws.onclose = () => { setStatus('closed'); scheduleReconnect(); };
+}
+
+function connectSse() {
+  const source = new EventSource('/events/metrics');
+  connection = { close: () => source.close() };
+  source.onopen = () => { attempt = 0; setStatus('open'); };
+  source.addEventListener('metrics', (event) => { showMetrics(JSON.parse(event.data)); refreshAlerts(); });
+  source.onerror = () => {
+    if (source.readyState === EventSource.CLOSED) { setStatus('closed'); scheduleReconnect(); }
+    else setStatus('connecting'); // EventSource retries by itself
+  };
+}
+
+$('transport').addEventListener('change', () => { attempt = 0; resetCharts(); connect(); });
+connect();
