@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import dev.wspubsub.test.CloseStatus;
 import dev.wspubsub.test.WsTestClient;
 import dev.wspubsub.test.WsUpgradeRejectedException;
 import org.junit.jupiter.api.Test;
