@@ -1,0 +1,190 @@
+package dev.wspubsub.sample.chat;
+
+import java.util.UUID;
+
+import dev.wspubsub.InvalidMessageException;
+import dev.wspubsub.UpgradeRejectedException;
+import dev.wspubsub.UpgradeRequest;
+import dev.wspubsub.WsServer;
+import dev.wspubsub.WsSession;
+import dev.wspubsub.annotation.OnClose;
+import dev.wspubsub.annotation.OnError;
+import dev.wspubsub.annotation.OnMessage;
+import dev.wspubsub.annotation.OnOpen;
+import dev.wspubsub.annotation.OnUpgrade;
+import dev.wspubsub.annotation.WsEndpoint;
+import dev.wspubsub.sample.chat.ServerMessage.BinaryReceived;
+import dev.wspubsub.sample.chat.ServerMessage.ErrorReply;
+import dev.wspubsub.sample.chat.ServerMessage.HeartbeatAck;
+import dev.wspubsub.sample.chat.ServerMessage.Pong;
+import dev.wspubsub.sample.chat.ServerMessage.PresenceList;
+import dev.wspubsub.sample.chat.ServerMessage.RoomJoined;
+import dev.wspubsub.sample.chat.ServerMessage.RoomList;
+import dev.wspubsub.sample.chat.ServerMessage.StatusChanged;
+import dev.wspubsub.sample.chat.ServerMessage.UserJoined;
+import dev.wspubsub.sample.chat.ServerMessage.UserLeft;
+import dev.wspubsub.sample.chat.ServerMessage.UserOffline;
+import dev.wspubsub.sample.chat.ServerMessage.UserOnline;
+import dev.wspubsub.sample.chat.ServerMessage.Welcome;
+import jakarta.validation.Valid;
+import reactor.core.publisher.Mono;
+
+/**
+ * The chat protocol. Each room is the topic {@code room:<name>}, each user's inbox the
+ * topic {@code user:<userId>}, and presence news the topic {@code presence}.
+ */
+@WsEndpoint("/ws")
+class ChatEndpoint {
+
+	static final String PRESENCE = "presence";
+
+	static final int MAX_TEXT = 2000;
+
+	private final WsServer server;
+
+	private final ChatHistory history;
+
+	private final PresenceStore presence;
+
+	private final ChatProperties properties;
+
+	ChatEndpoint(WsServer server, ChatHistory history, PresenceStore presence, ChatProperties properties) {
+		this.server = server;
+		this.history = history;
+		this.presence = presence;
+		this.properties = properties;
+	}
+
+	@OnUpgrade
+	ChatUser upgrade(UpgradeRequest request) {
+		String username = request.queryParam("username")
+			.map(String::strip)
+			.filter((name) -> !name.isEmpty())
+			.orElseThrow(() -> new UpgradeRejectedException(400, "Username required"));
+		return new ChatUser(UUID.randomUUID().toString(), username);
+	}
+
+	@OnOpen
+	Mono<PresenceList> open(WsSession<ChatUser> ws) {
+		ChatUser user = ws.data();
+		PresenceUser me = new PresenceUser(user.userId(), user.username(), "online", now());
+		ws.subscribe(PRESENCE);
+		ws.subscribe(user.inbox());
+		ws.send(new Welcome(user.userId(), user.username(), this.properties.rooms()));
+		return this.presence.online(me)
+			.then(Mono.fromRunnable(() -> ws.publish(PRESENCE, new UserOnline(me))))
+			.then(this.presence.users())
+			.map(PresenceList::new);
+	}
+
+	@OnMessage("join_room")
+	Mono<RoomJoined> join(WsSession<ChatUser> ws, @Valid ClientMessage.JoinRoom msg) {
+		String room = knownRoom(msg.room());
+		if (ws.data().joined(room)) {
+			ws.subscribe(topic(room));
+			ws.publish(topic(room), new UserJoined(room, ws.data().username(), now()));
+		}
+		return this.history.recent(room).map((lines) -> new RoomJoined(room, lines));
+	}
+
+	@OnMessage("leave_room")
+	void leave(WsSession<ChatUser> ws, @Valid ClientMessage.LeaveRoom msg) {
+		if (ws.data().left(msg.room())) {
+			ws.unsubscribe(topic(msg.room()));
+			ws.publish(topic(msg.room()), new UserLeft(msg.room(), ws.data().username(), now()));
+		}
+	}
+
+	@OnMessage("chat")
+	Mono<Void> chat(WsSession<ChatUser> ws, @Valid ClientMessage.Chat msg) {
+		if (!ws.data().isIn(msg.room())) {
+			throw new InvalidMessageException("You must join the room first");
+		}
+		if (msg.text().length() > MAX_TEXT) {
+			throw new InvalidMessageException("Message too long (max " + MAX_TEXT + " characters)");
+		}
+		ChatLine line = new ChatLine(ws.data().username(), msg.text(), now());
+		// server.publish, not ws.publish: the sender sees its own message come back, as everyone else does.
+		return this.history.add(msg.room(), line)
+			.then(Mono.fromRunnable(() -> this.server.publish(topic(msg.room()),
+					new ServerMessage.Chat(msg.room(), line.username(), line.text(), line.timestamp()))));
+	}
+
+	@OnMessage("typing")
+	void typing(WsSession<ChatUser> ws, @Valid ClientMessage.Typing msg) {
+		if (ws.data().isIn(msg.room()) && ws.data().typing(msg.room(), msg.isTyping())) {
+			ws.publish(topic(msg.room()), new ServerMessage.Typing(msg.room(), ws.data().username(), msg.isTyping()));
+		}
+	}
+
+	@OnMessage("get_rooms")
+	RoomList rooms(WsSession<ChatUser> ws) {
+		return new RoomList(ws.data().rooms());
+	}
+
+	@OnMessage("direct_message")
+	void direct(WsSession<ChatUser> ws, @Valid ClientMessage.DirectMessage msg) {
+		ChatUser from = ws.data();
+		ws.publish(ChatUser.inbox(msg.targetUserId()),
+				new ServerMessage.DirectMessage(from.userId(), from.username(), msg.content(), now()));
+	}
+
+	@OnMessage("status_change")
+	Mono<Void> status(WsSession<ChatUser> ws, @Valid ClientMessage.StatusChange msg) {
+		String userId = ws.data().userId();
+		return this.presence.status(userId, msg.status())
+			.then(Mono.fromRunnable(() -> this.server.publish(PRESENCE, new StatusChanged(userId, msg.status()))));
+	}
+
+	@OnMessage("ping")
+	Pong ping() {
+		return new Pong(now());
+	}
+
+	@OnMessage("heartbeat")
+	HeartbeatAck heartbeat() {
+		return new HeartbeatAck();
+	}
+
+	/** The answer to {@link Heartbeat}'s ping. */
+	@OnMessage("pong")
+	void pong(WsSession<ChatUser> ws) {
+		ws.data().ponged();
+	}
+
+	@OnMessage
+	BinaryReceived binary(byte[] data) {
+		return new BinaryReceived(data.length, now());
+	}
+
+	@OnError
+	ErrorReply invalid(InvalidMessageException ex) {
+		// The starter names the unknown type; this protocol's clients expect the bare sentence.
+		String error = String.valueOf(ex.getMessage());
+		return new ErrorReply(error.startsWith("Unknown message type") ? "Unknown message type" : error);
+	}
+
+	@OnClose
+	Mono<Void> close(WsSession<ChatUser> ws) {
+		ChatUser user = ws.data();
+		// The connection has left its topics already, so everyone left is told, through the server.
+		user.rooms().forEach((room) -> this.server.publish(topic(room), new UserLeft(room, user.username(), now())));
+		return this.presence.offline(user.userId())
+			.then(Mono.fromRunnable(() -> this.server.publish(PRESENCE, new UserOffline(user.userId()))));
+	}
+
+	private String knownRoom(String room) {
+		if (!this.properties.rooms().contains(room)) {
+			throw new InvalidMessageException("Unknown room");
+		}
+		return room;
+	}
+
+	static String topic(String room) {
+		return "room:" + room;
+	}
+
+	private static long now() {
+		return System.currentTimeMillis();
+	}
+}

@@ -1,0 +1,80 @@
+package dev.wspubsub.sample.chat;
+
+import java.util.List;
+
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import com.fasterxml.jackson.annotation.JsonTypeName;
+
+/** What the server sends: Jackson writes each record with its {@code "type"} first. */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+sealed interface ServerMessage {
+
+	@JsonTypeName("welcome")
+	record Welcome(String clientId, String username, List<String> availableRooms) implements ServerMessage {
+	}
+
+	@JsonTypeName("presence_list")
+	record PresenceList(List<PresenceUser> users) implements ServerMessage {
+	}
+
+	@JsonTypeName("user_online")
+	record UserOnline(PresenceUser user) implements ServerMessage {
+	}
+
+	@JsonTypeName("user_offline")
+	record UserOffline(String userId) implements ServerMessage {
+	}
+
+	@JsonTypeName("status_changed")
+	record StatusChanged(String userId, String status) implements ServerMessage {
+	}
+
+	@JsonTypeName("room_joined")
+	record RoomJoined(String room, List<ChatLine> history) implements ServerMessage {
+	}
+
+	@JsonTypeName("user_joined")
+	record UserJoined(String room, String username, long timestamp) implements ServerMessage {
+	}
+
+	@JsonTypeName("user_left")
+	record UserLeft(String room, String username, long timestamp) implements ServerMessage {
+	}
+
+	@JsonTypeName("chat")
+	record Chat(String room, String username, String text, long timestamp) implements ServerMessage {
+	}
+
+	@JsonTypeName("typing")
+	record Typing(String room, String username, boolean isTyping) implements ServerMessage {
+	}
+
+	@JsonTypeName("room_list")
+	record RoomList(List<String> rooms) implements ServerMessage {
+	}
+
+	@JsonTypeName("direct_message")
+	record DirectMessage(String fromUserId, String fromUsername, String content, long timestamp)
+			implements ServerMessage {
+	}
+
+	@JsonTypeName("ping")
+	record Ping(long timestamp) implements ServerMessage {
+	}
+
+	@JsonTypeName("pong")
+	record Pong(long timestamp) implements ServerMessage {
+	}
+
+	@JsonTypeName("heartbeat_ack")
+	record HeartbeatAck() implements ServerMessage {
+	}
+
+	@JsonTypeName("binary_received")
+	record BinaryReceived(int size, long timestamp) implements ServerMessage {
+	}
+
+	@JsonTypeName("error")
+	record ErrorReply(String error) implements ServerMessage {
+	}
+}

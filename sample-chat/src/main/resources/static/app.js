@@ -1,0 +1,449 @@
+// The chat page: one WebSocket to /ws, speaking the protocol in sample-chat/README.md.
+// Everything users type is put on the page with textContent, never as HTML.
+
+const $ = (selector) => document.querySelector(selector);
+
+const TYPING_IDLE_MS = 2000;
+const RECONNECT_BASE_MS = 500;
+const RECONNECT_MAX_MS = 30000;
+
+const state = {
+  username: '',
+  userId: '',
+  status: 'online',
+  rooms: [],
+  joined: new Set(),          // rooms to be in, also across reconnects
+  active: null,               // { kind: 'room' | 'dm', id }
+  conversations: new Map(),   // 'room:general' | 'dm:<userId>' -> entries
+  unread: new Map(),
+  users: new Map(),           // userId -> { userId, username, status, lastSeen }
+  typing: new Map(),          // room -> Set of usernames
+};
+
+let socket = null;
+let attempts = 0;
+let typingIn = null;          // the room this page told the server it is typing in
+let typingTimer = 0;
+
+// ---- connection ----
+
+function connect() {
+  setConnection('connecting', 'Connecting…');
+  const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
+  const ws = new WebSocket(`${scheme}://${location.host}/ws?username=${encodeURIComponent(state.username)}`);
+  socket = ws;
+  ws.onopen = () => {
+    attempts = 0;
+    setConnection('connected', 'Connected');
+    setComposerEnabled(true);
+    if (state.status !== 'online') {
+      send({ type: 'status_change', status: state.status });
+    }
+    for (const room of state.joined) {
+      send({ type: 'join_room', room });
+    }
+  };
+  ws.onmessage = (event) => {
+    if (typeof event.data === 'string') {
+      handle(JSON.parse(event.data));
+    }
+  };
+  ws.onclose = () => {
+    if (socket !== ws) {
+      return;
+    }
+    socket = null;
+    typingIn = null;
+    state.typing.clear();
+    setComposerEnabled(false);
+    scheduleReconnect();
+  };
+}
+
+// Exponential backoff with jitter, so that clients cut off together do not return together.
+function scheduleReconnect() {
+  const ceiling = Math.min(RECONNECT_MAX_MS, RECONNECT_BASE_MS * 2 ** attempts++);
+  const delay = ceiling / 2 + Math.random() * ceiling / 2;
+  setConnection('disconnected', `Reconnecting in ${Math.ceil(delay / 1000)}s…`);
+  setTimeout(connect, delay);
+}
+
+function send(message) {
+  if (socket && socket.readyState === WebSocket.OPEN) {
+    socket.send(JSON.stringify(message));
+    return true;
+  }
+  return false;
+}
+
+// ---- what the server says ----
+
+const handlers = {
+  welcome(msg) {
+    state.userId = msg.clientId;
+    state.rooms = msg.availableRooms;
+    state.users.clear();
+    renderRooms();
+  },
+  presence_list(msg) {
+    state.users = new Map(msg.users.map((user) => [user.userId, user]));
+    renderUsers();
+  },
+  user_online(msg) {
+    state.users.set(msg.user.userId, msg.user);
+    renderUsers();
+  },
+  user_offline(msg) {
+    state.users.delete(msg.userId);
+    renderUsers();
+  },
+  status_changed(msg) {
+    const user = state.users.get(msg.userId);
+    if (user) {
+      user.status = msg.status;
+      renderUsers();
+    }
+  },
+  room_joined(msg) {
+    state.joined.add(msg.room);
+    // The history replaces what this page had: after a reconnect it holds everything that was said meanwhile.
+    state.conversations.set(`room:${msg.room}`, msg.history.map((line) => ({ ...line })));
+    if (!state.active || (state.active.kind === 'room' && !state.joined.has(state.active.id))) {
+      select({ kind: 'room', id: msg.room });
+    }
+    renderRooms();
+    if (isActive('room', msg.room)) {
+      renderMessages();
+    }
+  },
+  user_joined(msg) {
+    addEntry(`room:${msg.room}`, { system: `${msg.username} joined`, timestamp: msg.timestamp });
+  },
+  user_left(msg) {
+    typingOf(msg.room).delete(msg.username);
+    renderTyping();
+    addEntry(`room:${msg.room}`, { system: `${msg.username} left`, timestamp: msg.timestamp });
+  },
+  chat(msg) {
+    typingOf(msg.room).delete(msg.username);
+    renderTyping();
+    addEntry(`room:${msg.room}`, msg);
+  },
+  typing(msg) {
+    const typing = typingOf(msg.room);
+    if (msg.isTyping) {
+      typing.add(msg.username);
+    }
+    else {
+      typing.delete(msg.username);
+    }
+    renderTyping();
+  },
+  direct_message(msg) {
+    addEntry(`dm:${msg.fromUserId}`, { username: msg.fromUsername, text: msg.content, timestamp: msg.timestamp });
+  },
+  ping() {
+    send({ type: 'pong' });
+  },
+  error(msg) {
+    addEntry(activeKey(), { system: msg.error, error: true, timestamp: Date.now() });
+  },
+};
+
+function handle(msg) {
+  const handler = handlers[msg.type];
+  if (handler) {
+    handler(msg);
+  }
+}
+
+// ---- model helpers ----
+
+function typingOf(room) {
+  if (!state.typing.has(room)) {
+    state.typing.set(room, new Set());
+  }
+  return state.typing.get(room);
+}
+
+function activeKey() {
+  return state.active ? `${state.active.kind}:${state.active.id}` : '';
+}
+
+function isActive(kind, id) {
+  return state.active?.kind === kind && state.active.id === id;
+}
+
+function addEntry(key, entry) {
+  if (!key) {
+    return;
+  }
+  if (!state.conversations.has(key)) {
+    state.conversations.set(key, []);
+  }
+  state.conversations.get(key).push(entry);
+  if (key === activeKey()) {
+    appendMessage(entry);
+  }
+  else if (!entry.system) {
+    state.unread.set(key, (state.unread.get(key) ?? 0) + 1);
+    renderRooms();
+    renderUsers();
+  }
+}
+
+function select(conversation) {
+  stopTyping();
+  state.active = conversation;
+  state.unread.delete(activeKey());
+  $('#sidebar').classList.remove('open');
+  $('#menu-toggle').setAttribute('aria-expanded', 'false');
+  renderRooms();
+  renderUsers();
+  renderMessages();
+  renderTyping();
+  setComposerEnabled(socket?.readyState === WebSocket.OPEN);
+  if (conversation) {
+    $('#message-input').focus();
+  }
+}
+
+// ---- rendering: textContent only ----
+
+function el(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) {
+    node.className = className;
+  }
+  if (text !== undefined) {
+    node.textContent = text;
+  }
+  return node;
+}
+
+function button(label, className, onClick) {
+  const node = el('button', className, label);
+  node.type = 'button';
+  node.addEventListener('click', onClick);
+  return node;
+}
+
+function badge(key) {
+  const count = state.unread.get(key);
+  return count ? el('span', 'badge', String(count)) : null;
+}
+
+function renderRooms() {
+  const list = $('#rooms');
+  list.replaceChildren(...state.rooms.map((room) => {
+    const joined = state.joined.has(room);
+    const item = el('li', isActive('room', room) ? 'active' : '');
+    item.dataset.room = room;
+    const name = button(`# ${room}`, 'name', () => select({ kind: 'room', id: room }));
+    name.disabled = !joined;
+    item.append(name);
+    const unread = badge(`room:${room}`);
+    if (unread) {
+      item.append(unread);
+    }
+    item.append(joined
+      ? button('Leave', 'secondary', () => leave(room))
+      : button('Join', 'secondary', () => send({ type: 'join_room', room })));
+    return item;
+  }));
+}
+
+function renderUsers() {
+  const users = [...state.users.values()].sort((a, b) => a.username.localeCompare(b.username));
+  $('#online-count').textContent = `(${users.length})`;
+  $('#users').replaceChildren(...users.map((user) => {
+    const me = user.userId === state.userId;
+    const item = el('li', isActive('dm', user.userId) ? 'active' : '');
+    item.dataset.userId = user.userId;
+    item.append(el('span', `dot ${user.status}`));
+    const name = button(me ? `${user.username} (you)` : user.username, 'name',
+      () => select({ kind: 'dm', id: user.userId }));
+    name.disabled = me;
+    name.title = me ? '' : `Message ${user.username}`;
+    item.append(name);
+    const unread = badge(`dm:${user.userId}`);
+    if (unread) {
+      item.append(unread);
+    }
+    item.append(el('span', 'status', user.status));
+    return item;
+  }));
+  if (state.active?.kind === 'dm') {
+    renderTitle();
+  }
+}
+
+function renderTitle() {
+  const title = $('#conversation-title');
+  if (!state.active) {
+    title.textContent = 'Join a room to start chatting';
+  }
+  else if (state.active.kind === 'room') {
+    title.textContent = `# ${state.active.id}`;
+  }
+  else {
+    const user = state.users.get(state.active.id);
+    title.textContent = user ? `Direct message with ${user.username}` : 'Direct message (user went offline)';
+  }
+}
+
+function renderMessages() {
+  renderTitle();
+  const entries = state.conversations.get(activeKey()) ?? [];
+  $('#messages').replaceChildren(...entries.map(messageElement));
+  scrollToEnd();
+}
+
+function appendMessage(entry) {
+  const list = $('#messages');
+  const atEnd = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
+  list.append(messageElement(entry));
+  if (atEnd || entry.username === state.username) {
+    scrollToEnd();
+  }
+}
+
+function messageElement(entry) {
+  if (entry.system) {
+    return el('li', entry.error ? 'system error' : 'system', entry.system);
+  }
+  const item = el('li', entry.username === state.username ? 'message mine' : 'message');
+  const meta = el('div', 'meta');
+  const time = el('time', '', new Date(entry.timestamp).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }));
+  time.dateTime = new Date(entry.timestamp).toISOString();
+  meta.append(el('span', 'author', entry.username), time);
+  item.append(meta, el('div', 'text', entry.text));
+  return item;
+}
+
+function scrollToEnd() {
+  const list = $('#messages');
+  list.scrollTop = list.scrollHeight;
+}
+
+function renderTyping() {
+  const names = state.active?.kind === 'room' ? [...typingOf(state.active.id)] : [];
+  let text = '';
+  if (names.length === 1) {
+    text = `${names[0]} is typing…`;
+  }
+  else if (names.length === 2) {
+    text = `${names[0]} and ${names[1]} are typing…`;
+  }
+  else if (names.length > 2) {
+    text = 'Several people are typing…';
+  }
+  $('#typing').textContent = text;
+}
+
+function setConnection(kind, text) {
+  const badgeElement = $('#connection');
+  badgeElement.dataset.state = kind;
+  badgeElement.textContent = text;
+}
+
+function setComposerEnabled(enabled) {
+  const usable = enabled && state.active !== null;
+  $('#message-input').disabled = !usable;
+  $('#composer button').disabled = !usable;
+}
+
+// ---- what the user does ----
+
+function leave(room) {
+  send({ type: 'leave_room', room });
+  state.joined.delete(room);
+  state.typing.delete(room);
+  if (isActive('room', room)) {
+    const next = [...state.joined][0];
+    select(next ? { kind: 'room', id: next } : null);
+  }
+  else {
+    renderRooms();
+  }
+}
+
+function sendMessage(text) {
+  const active = state.active;
+  if (active.kind === 'room') {
+    return send({ type: 'chat', room: active.id, text });
+  }
+  // Direct messages are not echoed by the server: show our own copy.
+  if (send({ type: 'direct_message', targetUserId: active.id, content: text })) {
+    addEntry(activeKey(), { username: state.username, text, timestamp: Date.now() });
+    return true;
+  }
+  return false;
+}
+
+function typingChanged() {
+  if (state.active?.kind !== 'room') {
+    return;
+  }
+  const room = state.active.id;
+  if (typingIn !== room) {
+    stopTyping();
+    typingIn = room;
+    send({ type: 'typing', room, isTyping: true });
+  }
+  clearTimeout(typingTimer);
+  typingTimer = setTimeout(stopTyping, TYPING_IDLE_MS);
+}
+
+function stopTyping() {
+  clearTimeout(typingTimer);
+  if (typingIn) {
+    send({ type: 'typing', room: typingIn, isTyping: false });
+    typingIn = null;
+  }
+}
+
+$('#login-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  const name = $('#username').value.trim();
+  if (!name) {
+    return;
+  }
+  state.username = name;
+  $('#me').textContent = name;
+  $('#login').hidden = true;
+  $('#app').hidden = false;
+  renderTitle();
+  connect();
+});
+
+$('#composer').addEventListener('submit', (event) => {
+  event.preventDefault();
+  const input = $('#message-input');
+  const text = input.value.trim();
+  if (text && state.active) {
+    stopTyping();
+    if (sendMessage(text)) {
+      input.value = '';
+    }
+  }
+});
+
+$('#message-input').addEventListener('input', (event) => {
+  if (event.target.value) {
+    typingChanged();
+  }
+  else {
+    stopTyping();
+  }
+});
+
+$('#status-select').addEventListener('change', (event) => {
+  state.status = event.target.value;
+  send({ type: 'status_change', status: state.status });
+});
+
+$('#menu-toggle').addEventListener('click', () => {
+  const open = $('#sidebar').classList.toggle('open');
+  $('#menu-toggle').setAttribute('aria-expanded', String(open));
+});

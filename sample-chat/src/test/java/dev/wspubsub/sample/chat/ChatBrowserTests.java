@@ -1,0 +1,232 @@
+package dev.wspubsub.sample.chat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.BrowserType;
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Playwright;
+import com.microsoft.playwright.assertions.PlaywrightAssertions;
+import dev.wspubsub.WsServer;
+import dev.wspubsub.WsSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+/**
+ * The chat page in real headless Chromium (the system's {@code /usr/bin/chromium}, driven by
+ * Playwright), served by the application itself. Without Chromium these tests fail, unless the
+ * system property {@code skipBrowserTests} is set. The heartbeat is short so that a page that did
+ * not answer the server's pings would be cut off, and reconnect, during a test.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+		properties = { "chat.heartbeat.interval=2s", "chat.heartbeat.timeout=5s" })
+class ChatBrowserTests {
+
+	private static final Path CHROMIUM = Paths.get(System.getProperty("chromium.path", "/usr/bin/chromium"));
+
+	private static final Path SCREENSHOTS = Paths.get("target", "screenshots");
+
+	private static final List<String> CHROMIUM_ARGS = List.of("--headless", "--no-sandbox", "--disable-gpu",
+			"--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
+			"--disable-sync");
+
+	private static Playwright playwright;
+
+	private static Browser browser;
+
+	private final List<BrowserContext> contexts = new CopyOnWriteArrayList<>();
+
+	private final List<String> dialogs = new CopyOnWriteArrayList<>();
+
+	/** How many WebSockets each page opened. */
+	private final Map<Page, AtomicInteger> sockets = new ConcurrentHashMap<>();
+
+	@LocalServerPort
+	int port;
+
+	@Autowired
+	WsServer server;
+
+	@BeforeAll
+	static void launchChromium() {
+		String skip = System.getProperty("skipBrowserTests");
+		Assumptions.assumeTrue(skip == null || "false".equals(skip), "skipBrowserTests is set");
+		if (!Files.isExecutable(CHROMIUM)) {
+			fail("The browser tests need Chromium at " + CHROMIUM + ": install it (apt-get install chromium), point "
+					+ "-Dchromium.path at it, or skip these tests with -DskipBrowserTests");
+		}
+		PlaywrightAssertions.setDefaultAssertionTimeout(20_000);
+		playwright = Playwright.create(new Playwright.CreateOptions()
+			.setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
+		browser = playwright.chromium()
+			.launch(new BrowserType.LaunchOptions().setExecutablePath(CHROMIUM).setHeadless(true).setArgs(CHROMIUM_ARGS));
+	}
+
+	@AfterAll
+	static void closeChromium() {
+		if (browser != null) {
+			browser.close();
+		}
+		if (playwright != null) {
+			playwright.close();
+		}
+	}
+
+	@AfterEach
+	void closePages() {
+		this.contexts.forEach(BrowserContext::close);
+	}
+
+	@Test
+	void twoUsersChatBothWaysSeeEachOtherTypingAndOnline() {
+		Page ann = login("Ann");
+		Page bob = login("Bob");
+		join(ann, "general");
+		join(bob, "general");
+
+		ann.locator("#message-input").pressSequentially("Hi Bob");
+		expect(bob.locator("#typing")).hasText("Ann is typing…");
+		ann.locator("#message-input").press("Enter");
+		expectMessage(bob, "Ann", "Hi Bob");
+		expect(bob.locator("#typing")).hasText("");
+		expectMessage(ann, "Ann", "Hi Bob");
+
+		bob.locator("#message-input").fill("Hello Ann, how are things?");
+		bob.locator("#message-input").press("Enter");
+		expectMessage(ann, "Bob", "Hello Ann, how are things?");
+
+		expect(ann.locator("#users li")).hasCount(2);
+		expect(ann.locator("#users li", new Page.LocatorOptions().setHasText("Bob"))).containsText("online");
+		bob.locator("#status-select").selectOption("away");
+		expect(ann.locator("#users li", new Page.LocatorOptions().setHasText("Bob"))).containsText("away");
+
+		ann.locator("#users li", new Page.LocatorOptions().setHasText("Bob")).locator(".name").click();
+		expect(ann.locator("#conversation-title")).hasText("Direct message with Bob");
+		ann.locator("#message-input").fill("Just between us");
+		ann.locator("#message-input").press("Enter");
+		Locator annInBobsList = bob.locator("#users li", new Page.LocatorOptions().setHasText("Ann"));
+		expect(annInBobsList.locator(".badge")).hasText("1");
+		annInBobsList.locator(".name").click();
+		expectMessage(bob, "Ann", "Just between us");
+
+		ann.locator("#rooms li[data-room=general] .name").click();
+		bob.locator("#rooms li[data-room=general] .name").click();
+		bob.locator("#message-input").pressSequentially("Busy day");
+		expect(ann.locator("#typing")).hasText("Bob is typing…");
+		expect(ann.locator("#messages .message")).hasCount(2);
+		screenshot(ann, "chat.png");
+		ann.setViewportSize(390, 760);
+		ann.locator("#menu-toggle").click();
+		screenshot(ann, "chat-phone-menu.png");
+		ann.locator("#rooms li[data-room=general] .name").click();
+		screenshot(ann, "chat-phone.png");
+		assertThat(this.dialogs).isEmpty();
+		// Heartbeats came every 2 seconds meanwhile: the page answered them and was never cut off.
+		assertThat(this.sockets.get(ann)).hasValue(1);
+	}
+
+	@Test
+	void aPageThatLosesItsConnectionReconnectsRejoinsAndKeepsChatting() {
+		Page ann = login("Cleo");
+		Page bob = login("Dan");
+		join(ann, "tech");
+		join(bob, "tech");
+		say(ann, "before the cut");
+		expectMessage(bob, "Cleo", "before the cut");
+
+		// Cut every connection without a close handshake, as a network drop would.
+		this.server.sessions().forEach(WsSession::terminate);
+		for (Page page : List.of(ann, bob)) {
+			page.waitForCondition(() -> this.sockets.get(page).get() >= 2);
+		}
+		expect(ann.locator("#connection")).hasText("Connected");
+		expect(bob.locator("#connection")).hasText("Connected");
+		expect(ann.locator("#users li")).hasCount(2);
+
+		say(ann, "after the cut");
+		expectMessage(bob, "Cleo", "after the cut");
+		say(bob, "still here");
+		expectMessage(ann, "Dan", "still here");
+		expect(ann.locator("#rooms li[data-room=tech]")).containsText("Leave");
+	}
+
+	@Test
+	void markupInAMessageIsShownAsText() {
+		Page ann = login("Eve");
+		Page bob = login("Finn");
+		join(ann, "random");
+		join(bob, "random");
+		String attack = "<img src=x onerror=alert(1)>";
+		say(ann, attack);
+		expectMessage(bob, "Eve", attack);
+		expectMessage(ann, "Eve", attack);
+		for (Page page : List.of(ann, bob)) {
+			assertThat(page.locator("#messages img").count()).isZero();
+			assertThat(page.locator("img").count()).isZero();
+		}
+		assertThat(this.dialogs).isEmpty();
+	}
+
+	private Page login(String name) {
+		BrowserContext context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1100, 700));
+		this.contexts.add(context);
+		Page page = context.newPage();
+		AtomicInteger opened = new AtomicInteger();
+		this.sockets.put(page, opened);
+		page.onWebSocket((socket) -> opened.incrementAndGet());
+		page.onDialog((dialog) -> {
+			this.dialogs.add(dialog.message());
+			dialog.dismiss();
+		});
+		page.navigate("http://localhost:" + this.port + "/");
+		page.locator("#username").fill(name);
+		page.getByText("Join chat").click();
+		expect(page.locator("#connection")).hasText("Connected");
+		expect(page.locator("#me")).hasText(name);
+		return page;
+	}
+
+	private static void join(Page page, String room) {
+		page.locator("#rooms li[data-room=" + room + "]").getByText("Join").click();
+		expect(page.locator("#conversation-title")).hasText("# " + room);
+		expect(page.locator("#message-input")).isEnabled();
+	}
+
+	private static void say(Page page, String text) {
+		page.locator("#message-input").fill(text);
+		page.locator("#composer button").click();
+	}
+
+	private static void expectMessage(Page page, String author, String text) {
+		Locator message = page.locator("#messages .message").filter(new Locator.FilterOptions().setHasText(text)).last();
+		expect(message.locator(".author")).hasText(author);
+		expect(message.locator(".text")).hasText(text);
+	}
+
+	private static void screenshot(Page page, String name) {
+		page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve(name)));
+	}
+
+	private static com.microsoft.playwright.assertions.LocatorAssertions expect(Locator locator) {
+		return PlaywrightAssertions.assertThat(locator);
+	}
+}

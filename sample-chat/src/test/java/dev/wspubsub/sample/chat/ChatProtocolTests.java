@@ -1,0 +1,355 @@
+package dev.wspubsub.sample.chat;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import dev.wspubsub.test.WsTestClient;
+import dev.wspubsub.test.WsUpgradeRejectedException;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import static dev.wspubsub.sample.chat.ChatClients.connect;
+import static dev.wspubsub.sample.chat.ChatClients.idOf;
+import static dev.wspubsub.sample.chat.ChatClients.join;
+import static dev.wspubsub.sample.chat.ChatClients.ofType;
+import static dev.wspubsub.sample.chat.ChatClients.receivedUntil;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * Every row of the chat protocol, spoken by real WebSocket clients. Tests share one server, so
+ * each uses its own user names and only asserts on what its own users caused.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "chat.heartbeat.interval=1h")
+class ChatProtocolTests {
+
+	private static final Duration QUIET = Duration.ofMillis(500);
+
+	private static final HttpClient http = HttpClient.newHttpClient();
+
+	@LocalServerPort
+	int port;
+
+	@Test
+	void upgradeWithoutAUsernameIsRefusedWith400() {
+		for (String query : List.of("", "?username=", "?username=%20")) {
+			assertThatExceptionOfType(WsUpgradeRejectedException.class)
+				.isThrownBy(() -> WsTestClient.connect(URI.create("ws://localhost:" + this.port + "/ws" + query)))
+				.satisfies((ex) -> {
+					assertThat(ex.status()).isEqualTo(400);
+					assertThat(ex.body()).isEqualTo("Username required");
+				});
+		}
+	}
+
+	@Test
+	void openingSendsWelcomeAndPresenceListAndTellsTheOthers() {
+		try (WsTestClient ann = WsTestClient.connect(ChatClients.uri(this.port, "open-ann"))) {
+			JsonNode welcome = ann.awaitJson();
+			assertThat(welcome.path("type").asString()).isEqualTo("welcome");
+			assertThat(welcome.path("username").asString()).isEqualTo("open-ann");
+			assertThat(welcome.path("clientId").asString()).isNotBlank();
+			assertThat(welcome.path("availableRooms").valueStream().map(JsonNode::asString))
+				.containsExactly("general", "random", "tech");
+			JsonNode presence = ann.awaitJson();
+			assertThat(presence.path("type").asString()).isEqualTo("presence_list");
+			assertThat(presence.path("users").valueStream())
+				.anySatisfy((user) -> assertThat(user.path("userId").asString()).isEqualTo(welcome.path("clientId").asString()));
+			try (WsTestClient bob = WsTestClient.connect(ChatClients.uri(this.port, "open-bob"))) {
+				String bobId = bob.awaitType("welcome").path("clientId").asString();
+				JsonNode users = bob.awaitType("presence_list").path("users");
+				assertThat(users.valueStream().map((user) -> user.path("username").asString()))
+					.contains("open-ann", "open-bob");
+				JsonNode online = ann.awaitType("user_online").path("user");
+				assertThat(online.path("userId").asString()).isEqualTo(bobId);
+				assertThat(online.path("username").asString()).isEqualTo("open-bob");
+				assertThat(online.path("status").asString()).isEqualTo("online");
+				assertThat(online.path("lastSeen").asLong()).isPositive();
+				bob.assertNoMessage(QUIET);
+			}
+		}
+	}
+
+	@Test
+	void joiningSendsTheRoomHistoryToTheJoinerAndUserJoinedToTheOthers() {
+		try (WsTestClient ann = connect(this.port, "join-ann"); WsTestClient bob = connect(this.port, "join-bob")) {
+			join(ann, "random");
+			ann.sendJson(Map.of("type", "chat", "room", "random", "text", "before bob"));
+			ann.awaitType("chat");
+			JsonNode joined = join(bob, "random");
+			assertThat(joined.path("room").asString()).isEqualTo("random");
+			JsonNode last = joined.path("history").get(joined.path("history").size() - 1);
+			assertThat(last.path("username").asString()).isEqualTo("join-ann");
+			assertThat(last.path("text").asString()).isEqualTo("before bob");
+			assertThat(last.path("timestamp").asLong()).isPositive();
+			JsonNode userJoined = ann.awaitType("user_joined");
+			assertThat(userJoined.path("room").asString()).isEqualTo("random");
+			assertThat(userJoined.path("username").asString()).isEqualTo("join-bob");
+			assertThat(userJoined.path("timestamp").asLong()).isPositive();
+			bob.assertNoMessage(QUIET);
+		}
+	}
+
+	@Test
+	void historyKeepsTheLastFiftyMessagesOfARoom() {
+		try (WsTestClient ann = connect(this.port, "history-ann")) {
+			join(ann, "tech");
+			for (int i = 1; i <= 55; i++) {
+				ann.sendJson(Map.of("type", "chat", "room", "tech", "text", "message " + i));
+			}
+			assertThat(ann.awaitMessages(55, Duration.ofSeconds(10))).last().asString().contains("message 55");
+			try (WsTestClient bob = connect(this.port, "history-bob")) {
+				JsonNode history = join(bob, "tech").path("history");
+				assertThat(history.size()).isEqualTo(50);
+				assertThat(history.get(0).path("text").asString()).isEqualTo("message 6");
+				assertThat(history.get(49).path("text").asString()).isEqualTo("message 55");
+			}
+		}
+	}
+
+	@Test
+	void chatReachesEveryoneInTheRoomIncludingTheSender() {
+		try (WsTestClient ann = connect(this.port, "chat-ann"); WsTestClient bob = connect(this.port, "chat-bob");
+				WsTestClient eve = connect(this.port, "chat-eve")) {
+			join(ann, "general");
+			join(bob, "general");
+			ann.sendJson(Map.of("type", "chat", "room", "general", "text", "hello <b>all</b>"));
+			for (WsTestClient client : List.of(ann, bob)) {
+				JsonNode chat = client.awaitType("chat");
+				assertThat(chat.path("room").asString()).isEqualTo("general");
+				assertThat(chat.path("username").asString()).isEqualTo("chat-ann");
+				assertThat(chat.path("text").asString()).isEqualTo("hello <b>all</b>");
+				assertThat(chat.path("timestamp").asLong()).isPositive();
+			}
+			eve.assertNoMessage(QUIET);
+		}
+	}
+
+	@Test
+	void chatBeforeJoiningTheRoomIsAnError() {
+		try (WsTestClient ann = connect(this.port, "notjoined-ann")) {
+			assertThat(ann.sendJsonAndAwait(Map.of("type", "chat", "room", "general", "text", "hi")))
+				.hasToString("{\"type\":\"error\",\"error\":\"You must join the room first\"}");
+		}
+	}
+
+	@Test
+	void chatOverTwoThousandCharactersIsAnErrorAndTwoThousandAreFine() {
+		try (WsTestClient ann = connect(this.port, "long-ann")) {
+			join(ann, "general");
+			assertThat(ann.sendJsonAndAwait(Map.of("type", "chat", "room", "general", "text", "x".repeat(2001))))
+				.hasToString("{\"type\":\"error\",\"error\":\"Message too long (max 2000 characters)\"}");
+			JsonNode chat = ann.sendJsonAndAwait(Map.of("type", "chat", "room", "general", "text", "x".repeat(2000)));
+			assertThat(chat.path("type").asString()).isEqualTo("chat");
+		}
+	}
+
+	@Test
+	void leavingARoomTellsTheOthersAndStopsItsMessages() {
+		try (WsTestClient ann = connect(this.port, "leave-ann"); WsTestClient bob = connect(this.port, "leave-bob")) {
+			join(ann, "random");
+			join(bob, "random");
+			ann.awaitType("user_joined");
+			bob.sendJson(Map.of("type", "leave_room", "room", "random"));
+			JsonNode left = ann.awaitType("user_left");
+			assertThat(left.path("room").asString()).isEqualTo("random");
+			assertThat(left.path("username").asString()).isEqualTo("leave-bob");
+			assertThat(left.path("timestamp").asLong()).isPositive();
+			ann.sendJson(Map.of("type", "chat", "room", "random", "text", "gone?"));
+			ann.awaitType("chat");
+			bob.assertNoMessage(QUIET);
+			assertThat(bob.sendJsonAndAwait(Map.of("type", "chat", "room", "random", "text", "hi")).path("error").asString())
+				.isEqualTo("You must join the room first");
+		}
+	}
+
+	@Test
+	void typingReachesTheOthersOnlyWhenItChanges() {
+		try (WsTestClient ann = connect(this.port, "typing-ann"); WsTestClient bob = connect(this.port, "typing-bob")) {
+			join(ann, "tech");
+			join(bob, "tech");
+			for (boolean isTyping : new boolean[] { true, true, true, false, false }) {
+				ann.sendJson(Map.of("type", "typing", "room", "tech", "isTyping", isTyping));
+			}
+			// Not joined: nobody hears about it.
+			ann.sendJson(Map.of("type", "typing", "room", "random", "isTyping", true));
+			ann.sendJson(Map.of("type", "chat", "room", "tech", "text", "done"));
+			List<JsonNode> typing = ofType(receivedUntil(bob, "chat"), "typing");
+			assertThat(typing).hasSize(2);
+			assertThat(typing.get(0)).hasToString(
+					"{\"type\":\"typing\",\"room\":\"tech\",\"username\":\"typing-ann\",\"isTyping\":true}");
+			assertThat(typing.get(1).path("isTyping").asBoolean()).isFalse();
+			assertThat(ofType(receivedUntil(ann, "chat"), "typing")).isEmpty();
+		}
+	}
+
+	@Test
+	void getRoomsListsTheRoomsThisClientJoined() {
+		try (WsTestClient ann = connect(this.port, "rooms-ann")) {
+			assertThat(ann.sendJsonAndAwait(Map.of("type", "get_rooms"))).hasToString("{\"type\":\"room_list\",\"rooms\":[]}");
+			join(ann, "tech");
+			join(ann, "general");
+			assertThat(ann.sendJsonAndAwait(Map.of("type", "get_rooms")))
+				.hasToString("{\"type\":\"room_list\",\"rooms\":[\"general\",\"tech\"]}");
+		}
+	}
+
+	@Test
+	void joiningAnUnknownRoomIsAnError() {
+		try (WsTestClient ann = connect(this.port, "unknown-room-ann")) {
+			assertThat(ann.sendJsonAndAwait(Map.of("type", "join_room", "room", "nowhere")))
+				.hasToString("{\"type\":\"error\",\"error\":\"Unknown room\"}");
+		}
+	}
+
+	@Test
+	void directMessagesReachOnlyTheTarget() {
+		try (WsTestClient ann = connect(this.port, "dm-ann"); WsTestClient bob = connect(this.port, "dm-bob");
+				WsTestClient eve = connect(this.port, "dm-eve")) {
+			String annId = idOf(ann);
+			String bobId = idOf(bob);
+			ann.awaitType("user_online");
+			ann.awaitType("user_online");
+			bob.awaitType("user_online");
+			ann.sendJson(Map.of("type", "direct_message", "targetUserId", bobId, "content", "psst"));
+			JsonNode dm = bob.awaitType("direct_message");
+			assertThat(dm.path("fromUserId").asString()).isEqualTo(annId);
+			assertThat(dm.path("fromUsername").asString()).isEqualTo("dm-ann");
+			assertThat(dm.path("content").asString()).isEqualTo("psst");
+			assertThat(dm.path("timestamp").asLong()).isPositive();
+			ann.assertNoMessage(QUIET);
+			eve.assertNoMessage(QUIET);
+		}
+	}
+
+	@Test
+	void statusChangesReachEveryoneAndShowInPresence() throws Exception {
+		try (WsTestClient ann = connect(this.port, "status-ann"); WsTestClient bob = connect(this.port, "status-bob")) {
+			String annId = idOf(ann);
+			ann.sendJson(Map.of("type", "status_change", "status", "away"));
+			String expected = "{\"type\":\"status_changed\",\"userId\":\"" + annId + "\",\"status\":\"away\"}";
+			assertThat(ann.awaitType("status_changed")).hasToString(expected);
+			assertThat(bob.awaitType("status_changed")).hasToString(expected);
+			JsonNode users = getJson("/api/presence");
+			assertThat(users.valueStream().filter((user) -> user.path("userId").asString().equals(annId)))
+				.singleElement()
+				.satisfies((user) -> assertThat(user.path("status").asString()).isEqualTo("away"));
+			assertThat(ann.sendJsonAndAwait(Map.of("type", "status_change", "status", "asleep")).path("type").asString())
+				.isEqualTo("error");
+		}
+	}
+
+	@Test
+	void pingAndHeartbeatAreAnswered() {
+		try (WsTestClient ann = connect(this.port, "ping-ann")) {
+			JsonNode pong = ann.sendJsonAndAwait(Map.of("type", "ping"));
+			assertThat(pong.path("type").asString()).isEqualTo("pong");
+			assertThat(pong.path("timestamp").asLong()).isPositive();
+			assertThat(ann.sendJsonAndAwait(Map.of("type", "heartbeat"))).hasToString("{\"type\":\"heartbeat_ack\"}");
+		}
+	}
+
+	@Test
+	void binaryFramesAreAcknowledgedWithTheirSize() {
+		try (WsTestClient ann = connect(this.port, "binary-ann")) {
+			ann.sendBinary(new byte[1234]);
+			JsonNode received = ann.awaitJson();
+			assertThat(received.path("type").asString()).isEqualTo("binary_received");
+			assertThat(received.path("size").asInt()).isEqualTo(1234);
+			assertThat(received.path("timestamp").asLong()).isPositive();
+		}
+	}
+
+	@Test
+	void invalidJsonAndUnknownTypesAreErrors() {
+		try (WsTestClient ann = connect(this.port, "invalid-ann")) {
+			assertThat(ann.sendAndAwait("{not json")).isEqualTo("{\"type\":\"error\",\"error\":\"Invalid JSON\"}");
+			assertThat(ann.sendAndAwait("{\"type\":\"dance\"}"))
+				.isEqualTo("{\"type\":\"error\",\"error\":\"Unknown message type\"}");
+			assertThat(ann.sendAndAwait("[1,2]")).isEqualTo("{\"type\":\"error\",\"error\":\"Unknown message type\"}");
+			assertThat(ann.isOpen()).isTrue();
+		}
+	}
+
+	@Test
+	void closingTellsTheRoomsAndEveryoneThatTheUserIsGone() {
+		try (WsTestClient ann = connect(this.port, "close-ann"); WsTestClient eve = connect(this.port, "close-eve");
+				WsTestClient bob = connect(this.port, "close-bob")) {
+			String bobId = idOf(bob);
+			join(ann, "general");
+			join(bob, "general");
+			join(bob, "tech");
+			ann.awaitType("user_joined");
+			bob.close();
+			JsonNode left = ann.awaitType("user_left");
+			assertThat(left.path("room").asString()).isEqualTo("general");
+			assertThat(left.path("username").asString()).isEqualTo("close-bob");
+			assertThat(ann.awaitType("user_offline")).hasToString("{\"type\":\"user_offline\",\"userId\":\"" + bobId + "\"}");
+			assertThat(eve.awaitType("user_offline").path("userId").asString()).isEqualTo(bobId);
+		}
+	}
+
+	@Test
+	void messagesOverTheConfiguredPayloadLimitCloseTheConnection() {
+		try (WsTestClient ann = connect(this.port, "big-ann")) {
+			ann.send("x".repeat(65 * 1024));
+			assertThat(ann.awaitClose().code()).isEqualTo(1009);
+		}
+	}
+
+	@Test
+	void healthCountsTheOpenConnections() throws Exception {
+		int before = getJson("/health").path("connections").asInt();
+		try (WsTestClient ann = connect(this.port, "health-ann")) {
+			JsonNode health = getJson("/health");
+			assertThat(health.path("status").asString()).isEqualTo("healthy");
+			assertThat(health.path("connections").asInt()).isEqualTo(before + 1);
+		}
+	}
+
+	@Test
+	void presenceAndRoomHistoryAreServedOverHttp() throws Exception {
+		try (WsTestClient ann = connect(this.port, "http-ann")) {
+			String annId = idOf(ann);
+			join(ann, "general");
+			ann.sendJson(Map.of("type", "chat", "room", "general", "text", "over http"));
+			ann.awaitType("chat");
+			JsonNode users = getJson("/api/presence");
+			assertThat(users.valueStream().map((user) -> user.path("userId").asString())).contains(annId);
+			JsonNode history = getJson("/api/rooms/general/history");
+			JsonNode last = history.get(history.size() - 1);
+			assertThat(last.path("username").asString()).isEqualTo("http-ann");
+			assertThat(last.path("text").asString()).isEqualTo("over http");
+			assertThat(get("/api/rooms/nowhere/history").statusCode()).isEqualTo(404);
+		}
+	}
+
+	@Test
+	void theChatPageIsServedAtTheRoot() throws Exception {
+		HttpResponse<String> page = get("/");
+		assertThat(page.statusCode()).isEqualTo(200);
+		assertThat(page.body()).contains("<script type=\"module\" src=\"app.js\">");
+	}
+
+	private JsonNode getJson(String path) throws Exception {
+		HttpResponse<String> response = get(path);
+		assertThat(response.statusCode()).isEqualTo(200);
+		return JsonMapper.shared().readTree(response.body());
+	}
+
+	private HttpResponse<String> get(String path) throws Exception {
+		HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + this.port + path))
+			.timeout(Duration.ofSeconds(10))
+			.build();
+		return http.send(request, HttpResponse.BodyHandlers.ofString());
+	}
+}
