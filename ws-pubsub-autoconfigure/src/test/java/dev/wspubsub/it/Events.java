@@ -7,6 +7,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.wspubsub.it.Messages.Audit;
 import dev.wspubsub.it.Messages.Closed;
@@ -21,7 +22,7 @@ class Events {
 
 	private final Map<String, CompletableFuture<Closed>> closes = new ConcurrentHashMap<>();
 
-	private final Map<String, CompletableFuture<Boolean>> drains = new ConcurrentHashMap<>();
+	private final Map<String, AtomicInteger> drains = new ConcurrentHashMap<>();
 
 	final BlockingQueue<Audit> audits = new LinkedBlockingQueue<>();
 
@@ -30,7 +31,7 @@ class Events {
 	}
 
 	void drained(String id) {
-		future(this.drains, id).complete(true);
+		this.drains.computeIfAbsent(id, (key) -> new AtomicInteger()).incrementAndGet();
 	}
 
 	Closed awaitClose(String id) {
@@ -41,8 +42,9 @@ class Events {
 		return future(this.closes, id).isDone();
 	}
 
-	boolean hasDrained(String id) {
-		return future(this.drains, id).isDone();
+	int drains(String id) {
+		AtomicInteger drains = this.drains.get(id);
+		return (drains != null) ? drains.get() : 0;
 	}
 
 	Audit awaitAudit() {
