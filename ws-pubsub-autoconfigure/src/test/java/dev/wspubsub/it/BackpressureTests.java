@@ -27,7 +27,7 @@ class BackpressureTests extends SemanticsTestSupport {
 	private static final int MAX_SENDS = 20_000;
 
 	@Test
-	void sendAnswersMinusOneOverTheLimitQueuesTheMessageAndOnDrainFiresWhenTheClientReadsAgain() {
+	void sendAnswersMinusOneWhenTheClientStopsReadingQueuesTheMessageAndOnDrainFollows() {
 		try (RawConnected c = openRaw("/slow-reader")) {
 			int sends = 0;
 			int status;
@@ -38,11 +38,11 @@ class BackpressureTests extends SemanticsTestSupport {
 			}
 			while (!(status == WsSession.BACKPRESSURE && staysBuffered(c.session())) && sends < MAX_SENDS);
 			assertThat(status).isEqualTo(WsSession.BACKPRESSURE);
+			int drainsBefore = this.events.drains(c.id());
 			assertThat(c.session().sendBinary(CHUNK)).isEqualTo(WsSession.BACKPRESSURE);
 			sends++;
-			int drainsWhileStuck = this.events.drains(c.id());
 
-			// Every message that answered -1 was queued, not dropped; "drained" texts of earlier bursts may sit between them.
+			// Every message that answered -1 was queued, not dropped; the "drained" texts are skipped.
 			int binaryFrames = 0;
 			for (int frames = 0; binaryFrames < sends && frames < 2 * sends; frames++) {
 				if (c.raw().readFrame(TIMEOUT).opcode() == Frame.BINARY) {
@@ -50,8 +50,7 @@ class BackpressureTests extends SemanticsTestSupport {
 				}
 			}
 			assertThat(binaryFrames).isEqualTo(sends);
-			assertThat(c.raw().readFrame(TIMEOUT).text()).isEqualTo("drained");
-			assertThat(this.events.drains(c.id())).isGreaterThan(drainsWhileStuck);
+			await().atMost(TIMEOUT).until(() -> this.events.drains(c.id()) > drainsBefore);
 			assertThat(c.session().readyState()).isEqualTo(WsSession.OPEN);
 		}
 	}

@@ -21,6 +21,7 @@ class UpgradeTests extends SemanticsTestSupport {
 
 	@Test
 	void theValueOfOnUpgradeBecomesTheSessionData() {
+		awaitNoConnections();
 		try (WsTestClient client = connect("/upgrade?username=ann")) {
 			assertThat(client.awaitType("welcome").get("text").stringValue()).isEqualTo("ann");
 			Visitor visitor = (Visitor) this.server.sessions()
