@@ -182,13 +182,14 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
 
 	private void onClose(ChannelHandlerContext ctx, CloseWebSocketFrame close) {
 		int code = close.statusCode();
-		this.closeCode = (code == -1) ? CloseCodes.NO_STATUS : code;
-		this.closeReason = (code == -1) ? "" : close.reasonText();
 		this.connection.markClosing();
 		if (this.closeSent) {
+			// The peer acknowledges our close: @OnClose reports the code and reason we sent.
 			ctx.close();
 			return;
 		}
+		this.closeCode = (code == -1) ? CloseCodes.NO_STATUS : code;
+		this.closeReason = (code == -1) ? "" : close.reasonText();
 		this.closeSent = true;
 		// Echo the code (RFC 6455 §5.5.1); an empty close is answered with an empty close.
 		CloseWebSocketFrame echo = (code == -1) ? new CloseWebSocketFrame()
@@ -261,11 +262,16 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
 
 	@Override
 	public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-		if (ctx.channel().isWritable() && this.connection.backpressured) {
+		drainIfWritable();
+		ctx.fireChannelWritabilityChanged();
+	}
+
+	/** Calls {@code @OnDrain} when a send answered -1 and the channel is writable now; on the event loop. */
+	void drainIfWritable() {
+		if (this.connection.channel().isWritable() && this.connection.backpressured && !this.closed) {
 			this.connection.backpressured = false;
 			this.handler.onDrain(this.connection);
 		}
-		ctx.fireChannelWritabilityChanged();
 	}
 
 	@Override

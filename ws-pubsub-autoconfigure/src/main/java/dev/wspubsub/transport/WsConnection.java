@@ -228,6 +228,14 @@ public final class WsConnection implements WsSession<Object>, TopicSubscriber {
 				finally {
 					message.release();
 				}
+				if (this.backpressured) {
+					// The limit was checked off the loop, against a buffer a flush may have emptied since:
+					// then this write crossed no water mark and no writability change will call @OnDrain.
+					FrameHandler frames = this.channel.pipeline().get(FrameHandler.class);
+					if (frames != null) {
+						frames.drainIfWritable();
+					}
+				}
 			});
 		}
 		return status;

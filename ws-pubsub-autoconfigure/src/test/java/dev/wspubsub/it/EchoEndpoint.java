@@ -1,10 +1,9 @@
 package dev.wspubsub.it;
 
-import dev.wspubsub.WsSession;
 import dev.wspubsub.annotation.OnMessage;
 import dev.wspubsub.annotation.WsEndpoint;
 
-/** Echoes text and binary messages back. */
+/** Echoes text and binary messages back, and nothing else: for third-party clients. */
 @WsEndpoint("/echo")
 class EchoEndpoint {
 
@@ -14,7 +13,7 @@ class EchoEndpoint {
 	}
 
 	@OnMessage
-	byte[] binary(WsSession<?> ws, byte[] data) {
+	byte[] binary(byte[] data) {
 		return data;
 	}
 }

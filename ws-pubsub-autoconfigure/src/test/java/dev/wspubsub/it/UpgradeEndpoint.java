@@ -1,0 +1,35 @@
+package dev.wspubsub.it;
+
+import dev.wspubsub.UpgradeRejectedException;
+import dev.wspubsub.UpgradeRequest;
+import dev.wspubsub.WsSession;
+import dev.wspubsub.annotation.OnMessage;
+import dev.wspubsub.annotation.OnOpen;
+import dev.wspubsub.annotation.OnUpgrade;
+import dev.wspubsub.annotation.WsEndpoint;
+import dev.wspubsub.it.Messages.Greeting;
+import dev.wspubsub.it.Messages.Result;
+import dev.wspubsub.it.Messages.Visitor;
+
+/** Builds the connection's data from the upgrade request, or refuses it without a username. */
+@WsEndpoint("/upgrade")
+class UpgradeEndpoint {
+
+	@OnUpgrade
+	Visitor upgrade(UpgradeRequest request) {
+		String name = request.queryParam("username")
+			.orElseThrow(() -> new UpgradeRejectedException(400, "Username required"));
+		return new Visitor(name, request.path(), request.queryParams("tag"), request.header("X-Client").orElse(""),
+				request.cookie("session").orElse(""));
+	}
+
+	@OnOpen
+	Greeting open(WsSession<Visitor> ws) {
+		return new Greeting("welcome", ws.data().name());
+	}
+
+	@OnMessage("whoami")
+	Result whoami(WsSession<Visitor> ws) {
+		return new Result("whoami", ws.data());
+	}
+}
