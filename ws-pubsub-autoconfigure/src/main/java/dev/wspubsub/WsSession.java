@@ -19,7 +19,7 @@ import org.jspecify.annotations.Nullable;
  * </pre>
  *
  * Send methods never throw for a closed or slow peer; they answer a status instead:
- * the number of bytes written ({@code > 0}), {@link #BACKPRESSURE} ({@code -1}) when the
+ * the number of bytes written (the whole frame, header included, so always {@code > 0}), {@link #BACKPRESSURE} ({@code -1}) when the
  * message was queued behind the connection's backpressure limit, or {@link #DROPPED}
  * ({@code 0}) when it was not sent (connection closed, or over the limit with
  * close-on-backpressure-limit). All methods are safe to call from any thread.

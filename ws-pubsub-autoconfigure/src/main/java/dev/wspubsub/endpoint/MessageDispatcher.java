@@ -91,7 +91,8 @@ final class MessageDispatcher implements ConnectionHandler {
 		String type = (typeNode != null && typeNode.isString()) ? typeNode.stringValue() : null;
 		HandlerMethod handler = (type != null) ? this.endpoint.typedMessages().get(type) : null;
 		if (handler == null) {
-			rawOrError(connection, text, new InvalidMessageException("Unknown message type: " + type));
+			rawOrError(connection, text,
+					new InvalidMessageException("Unknown message type: " + ((type != null) ? type : "(none)")));
 			return;
 		}
 		Object payload;
