@@ -271,11 +271,10 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
 	@Override
 	public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
 		if (cause instanceof CorruptedWebSocketFrameException corrupted) {
-			// Netty's decoder or UTF-8 validator has already sent the close frame.
-			this.closeSent = true;
-			this.closeCode = corrupted.closeStatus().code();
-			this.closeReason = corrupted.closeStatus().reasonText();
-			ctx.close();
+			// The decoder and the UTF-8 validator never close on their own (see Upgrader): the close frame is ours.
+			String reason = corrupted.getMessage();
+			protocolError(ctx, corrupted.closeStatus().code(),
+					(reason != null) ? reason : corrupted.closeStatus().reasonText());
 		}
 		else if (cause instanceof CorruptedFrameException) {
 			closeAndDrop(ctx, CloseCodes.PROTOCOL_ERROR, "Invalid frame");

@@ -72,6 +72,12 @@ class ControlFrameConformanceTests extends ConformanceTestSupport {
 				(ws) -> ws.sendFrame(true, rsv, Frame.TEXT, utf8("reserved"), true));
 	}
 
+	@Test
+	void reservedBitsAreRefusedBeforeTheTextIsCheckedAsUtf8() {
+		assertViolationClosesWith(CloseCodes.PROTOCOL_ERROR, "/echo",
+				(ws) -> ws.sendFrame(true, 0b100, Frame.TEXT, bytes(0xFF, 0xFE), true));
+	}
+
 	@ParameterizedTest(name = "rsv={0}")
 	@ValueSource(ints = { 1, 2, 4 })
 	void pingWithReservedBitsClosesWith1002(int rsv) {

@@ -21,6 +21,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class PerMessageDeflateConformanceTests extends ConformanceTestSupport {
 
+	/** RSV1, the first of the three reserved bits, as {@link Frame#rsv()} numbers them. */
+	private static final int RSV1 = 0b100;
+
 	private static final Map<String, String> OFFER = Map.of("Sec-WebSocket-Extensions", "permessage-deflate");
 
 	/** RFC 7692 §7.2.1: the tail a sync flush leaves, removed by the sender and restored by the receiver. */
@@ -62,10 +65,10 @@ class PerMessageDeflateConformanceTests extends ConformanceTestSupport {
 			// Several messages through one compression context: context takeover on both sides.
 			for (int i = 0; i < 5; i++) {
 				String text = "compressed message " + i + " " + "la".repeat(500) + " ☃";
-				ws.sendFrame(true, 1, Frame.TEXT, compress(deflater, utf8(text)), true);
+				ws.sendFrame(true, RSV1, Frame.TEXT, compress(deflater, utf8(text)), true);
 				Message reply = readMessage(ws);
 				assertThat(reply.opcode()).isEqualTo(Frame.TEXT);
-				byte[] payload = (reply.rsv() == 4) ? decompress(inflater, reply.payload()) : reply.payload();
+				byte[] payload = (reply.rsv() == RSV1) ? decompress(inflater, reply.payload()) : reply.payload();
 				assertThat(new String(payload, StandardCharsets.UTF_8)).isEqualTo(text);
 			}
 			closeCleanly(ws);
@@ -85,14 +88,14 @@ class PerMessageDeflateConformanceTests extends ConformanceTestSupport {
 			data[i] = (byte) (i % 13);
 		}
 		try (RawWebSocket ws = connect("/deflate", OFFER)) {
-			ws.sendFrame(true, 1, Frame.BINARY, compress(deflater, data), true);
+			ws.sendFrame(true, RSV1, Frame.BINARY, compress(deflater, data), true);
 			Message binary = readMessage(ws);
 			assertThat(binary.opcode()).isEqualTo(Frame.BINARY);
-			assertThat((binary.rsv() == 4) ? decompress(inflater, binary.payload()) : binary.payload()).isEqualTo(data);
+			assertThat((binary.rsv() == RSV1) ? decompress(inflater, binary.payload()) : binary.payload()).isEqualTo(data);
 			// RSV1 clear: this message is not compressed, which permessage-deflate allows.
 			ws.sendText("not compressed");
 			Message text = readMessage(ws);
-			byte[] payload = (text.rsv() == 4) ? decompress(inflater, text.payload()) : text.payload();
+			byte[] payload = (text.rsv() == RSV1) ? decompress(inflater, text.payload()) : text.payload();
 			assertThat(new String(payload, StandardCharsets.UTF_8)).isEqualTo("not compressed");
 			closeCleanly(ws);
 		}
@@ -108,7 +111,7 @@ class PerMessageDeflateConformanceTests extends ConformanceTestSupport {
 		try {
 			byte[] compressed = compress(deflater, bytes('o', 'k', 0xFF));
 			assertViolationClosesWith(CloseCodes.INVALID_PAYLOAD, () -> connect("/deflate", OFFER),
-					(ws) -> ws.sendFrame(true, 1, Frame.TEXT, compressed, true));
+					(ws) -> ws.sendFrame(true, RSV1, Frame.TEXT, compressed, true));
 		}
 		finally {
 			deflater.end();
@@ -121,7 +124,7 @@ class PerMessageDeflateConformanceTests extends ConformanceTestSupport {
 		try {
 			byte[] compressed = compress(deflater, utf8("looks compressed"));
 			assertViolationClosesWith(CloseCodes.PROTOCOL_ERROR, "/echo",
-					(ws) -> ws.sendFrame(true, 1, Frame.TEXT, compressed, true));
+					(ws) -> ws.sendFrame(true, RSV1, Frame.TEXT, compressed, true));
 		}
 		finally {
 			deflater.end();
@@ -134,7 +137,7 @@ class PerMessageDeflateConformanceTests extends ConformanceTestSupport {
 		try {
 			byte[] compressed = compress(deflater, utf8("looks compressed"));
 			assertViolationClosesWith(CloseCodes.PROTOCOL_ERROR, () -> connect("/deflate", Map.of()),
-					(ws) -> ws.sendFrame(true, 1, Frame.TEXT, compressed, true));
+					(ws) -> ws.sendFrame(true, RSV1, Frame.TEXT, compressed, true));
 		}
 		finally {
 			deflater.end();
@@ -142,9 +145,11 @@ class PerMessageDeflateConformanceTests extends ConformanceTestSupport {
 	}
 
 	@Test
-	void rsv2OnANegotiatedDeflateConnectionClosesWith1002() {
+	void rsv2AndRsv3OnANegotiatedDeflateConnectionCloseWith1002() {
 		assertViolationClosesWith(CloseCodes.PROTOCOL_ERROR, () -> connect("/deflate", OFFER),
-				(ws) -> ws.sendFrame(true, 2, Frame.TEXT, utf8("rsv2"), true));
+				(ws) -> ws.sendFrame(true, 0b010, Frame.TEXT, utf8("rsv2"), true));
+		assertViolationClosesWith(CloseCodes.PROTOCOL_ERROR, () -> connect("/deflate", OFFER),
+				(ws) -> ws.sendFrame(true, 0b001, Frame.BINARY, utf8("rsv3"), true));
 	}
 
 	/** Deflates one message as RFC 7692 §7.2.1 says: a sync flush, then the empty-block tail removed. */
