@@ -12,6 +12,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.CorruptedFrameException;
+import io.netty.handler.codec.compression.DecompressionException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
@@ -276,6 +277,10 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
 			protocolError(ctx, corrupted.closeStatus().code(),
 					(reason != null) ? reason : corrupted.closeStatus().reasonText());
 		}
+		else if (isDecompressionFailure(cause)) {
+			// permessage-deflate data the inflater refuses: the payload is invalid, not the framing.
+			protocolError(ctx, CloseCodes.INVALID_PAYLOAD, "Invalid compressed data");
+		}
 		else if (cause instanceof CorruptedFrameException) {
 			closeAndDrop(ctx, CloseCodes.PROTOCOL_ERROR, "Invalid frame");
 		}
@@ -285,6 +290,15 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
 			}
 			ctx.close();
 		}
+	}
+
+	private static boolean isDecompressionFailure(Throwable cause) {
+		for (Throwable candidate = cause; candidate != null; candidate = candidate.getCause()) {
+			if (candidate instanceof DecompressionException) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	@Override

@@ -6,9 +6,9 @@ import dev.wspubsub.annotation.WsEndpoint;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 
 /**
- * The server the RFC 6455 conformance tests talk to: three echo endpoints that differ only in
- * their settings, so one running server covers the default, a small payload limit and
- * permessage-deflate.
+ * The server the RFC 6455 conformance tests talk to: echo endpoints that differ only in their
+ * settings, so one running server covers the default, a small payload limit, permessage-deflate
+ * and both together.
  */
 @SpringBootApplication
 public class ConformanceApplication {
@@ -32,6 +32,22 @@ public class ConformanceApplication {
 	/** Echoes like {@code /echo}, with messages limited to 64 KB. */
 	@WsEndpoint(path = "/limited", maxPayloadLength = "64KB")
 	static class LimitedEchoEndpoint {
+
+		@OnMessage
+		String text(String text) {
+			return text;
+		}
+
+		@OnMessage
+		byte[] binary(byte[] data) {
+			return data;
+		}
+
+	}
+
+	/** Echoes like {@code /deflate}, with messages limited to 64 KB once inflated. */
+	@WsEndpoint(path = "/deflate-limited", perMessageDeflate = "true", maxPayloadLength = "64KB")
+	static class LimitedDeflateEchoEndpoint {
 
 		@OnMessage
 		String text(String text) {

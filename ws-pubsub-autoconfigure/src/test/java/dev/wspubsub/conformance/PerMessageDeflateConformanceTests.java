@@ -106,6 +106,61 @@ class PerMessageDeflateConformanceTests extends ConformanceTestSupport {
 	}
 
 	@Test
+	void fragmentedCompressedTextIsReassembledAndEchoed() throws DataFormatException {
+		Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
+		Inflater inflater = new Inflater(true);
+		String text = "fragmented and compressed: " + "κόσμε ".repeat(300);
+		byte[] compressed = compress(deflater, utf8(text));
+		int half = compressed.length / 2;
+		try (RawWebSocket ws = connect("/deflate", OFFER)) {
+			// RSV1 on the first frame only: it marks the message, not the frame (RFC 7692 §6.1).
+			ws.sendFrame(false, RSV1, Frame.TEXT, Arrays.copyOfRange(compressed, 0, half), true);
+			ws.sendFrame(true, 0, Frame.CONTINUATION, Arrays.copyOfRange(compressed, half, compressed.length), true);
+			Message reply = readMessage(ws);
+			byte[] payload = (reply.rsv() == RSV1) ? decompress(inflater, reply.payload()) : reply.payload();
+			assertThat(new String(payload, StandardCharsets.UTF_8)).isEqualTo(text);
+			closeCleanly(ws);
+		}
+		finally {
+			deflater.end();
+			inflater.end();
+		}
+	}
+
+	@Test
+	void smallCompressedMessageThatInflatesPastTheLimitClosesWith1009() {
+		Deflater deflater = new Deflater(Deflater.BEST_COMPRESSION, true);
+		try {
+			// A megabyte of zeros deflates to about a kilobyte: the limit is on what it inflates to.
+			byte[] bomb = compress(deflater, new byte[1024 * 1024]);
+			assertThat(bomb.length).isLessThan(64 * 1024);
+			assertViolationClosesWith(CloseCodes.MESSAGE_TOO_BIG, () -> connect("/deflate-limited", OFFER),
+					(ws) -> ws.sendFrame(true, RSV1, Frame.BINARY, bomb, true));
+		}
+		finally {
+			deflater.end();
+		}
+	}
+
+	@Test
+	void fragmentedCompressedMessageWhoseInflatedTotalPassesTheLimitClosesWith1009() {
+		Deflater deflater = new Deflater(Deflater.BEST_COMPRESSION, true);
+		try {
+			byte[] compressed = compress(deflater, new byte[100 * 1024]);
+			int third = compressed.length / 3;
+			assertViolationClosesWith(CloseCodes.MESSAGE_TOO_BIG, () -> connect("/deflate-limited", OFFER), (ws) -> {
+				ws.sendFrame(false, RSV1, Frame.BINARY, Arrays.copyOfRange(compressed, 0, third), true);
+				ws.sendFrame(false, 0, Frame.CONTINUATION, Arrays.copyOfRange(compressed, third, 2 * third), true);
+				ws.sendFrame(true, 0, Frame.CONTINUATION, Arrays.copyOfRange(compressed, 2 * third, compressed.length),
+						true);
+			});
+		}
+		finally {
+			deflater.end();
+		}
+	}
+
+	@Test
 	void compressedTextThatInflatesToInvalidUtf8ClosesWith1007() {
 		Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
 		try {
@@ -116,6 +171,13 @@ class PerMessageDeflateConformanceTests extends ConformanceTestSupport {
 		finally {
 			deflater.end();
 		}
+	}
+
+	@Test
+	void compressedMessageThatIsNotDeflateDataClosesWith1007() {
+		// 0xFF starts a block of reserved type 3: no inflater accepts it.
+		assertViolationClosesWith(CloseCodes.INVALID_PAYLOAD, () -> connect("/deflate", OFFER),
+				(ws) -> ws.sendFrame(true, RSV1, Frame.BINARY, bytes(0xFF, 0xFF, 0xFF, 0xFF), true));
 	}
 
 	@Test
