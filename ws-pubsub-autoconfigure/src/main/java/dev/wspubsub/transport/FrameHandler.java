@@ -12,6 +12,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.CorruptedFrameException;
+import io.netty.handler.codec.compression.DecompressionException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
@@ -277,11 +278,14 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
 	@Override
 	public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
 		if (cause instanceof CorruptedWebSocketFrameException corrupted) {
-			// Netty's decoder or UTF-8 validator has already sent the close frame.
-			this.closeSent = true;
-			this.closeCode = corrupted.closeStatus().code();
-			this.closeReason = corrupted.closeStatus().reasonText();
-			ctx.close();
+			// The decoder and the UTF-8 validator never close on their own (see Upgrader): the close frame is ours.
+			String reason = corrupted.getMessage();
+			protocolError(ctx, corrupted.closeStatus().code(),
+					(reason != null) ? reason : corrupted.closeStatus().reasonText());
+		}
+		else if (isDecompressionFailure(cause)) {
+			// permessage-deflate data the inflater refuses: the payload is invalid, not the framing.
+			protocolError(ctx, CloseCodes.INVALID_PAYLOAD, "Invalid compressed data");
 		}
 		else if (cause instanceof CorruptedFrameException) {
 			closeAndDrop(ctx, CloseCodes.PROTOCOL_ERROR, "Invalid frame");
@@ -292,6 +296,15 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
 			}
 			ctx.close();
 		}
+	}
+
+	private static boolean isDecompressionFailure(Throwable cause) {
+		for (Throwable candidate = cause; candidate != null; candidate = candidate.getCause()) {
+			if (candidate instanceof DecompressionException) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	@Override

@@ -9,8 +9,12 @@ import dev.wspubsub.UpgradeRequest;
 import dev.wspubsub.cluster.Broker;
 import dev.wspubsub.topic.PayloadEncoder;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
+import io.netty.handler.codec.http.websocketx.WebSocket13FrameDecoder;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameDecoder;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionEncoder;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
@@ -95,13 +99,37 @@ public final class Upgrader {
 		WsConnection connection = new WsConnection(channel, settings, request, principal, subprotocol, data,
 				this.broker, this.encoder, deflate);
 		FrameHandler frames = new FrameHandler(connection, handler, this.sessions);
-		nettyConnection.addHandlerLast("wspubsub.utf8", new Utf8FrameValidator(true));
+		replaceDecoder(channel, settings, deflate);
+		nettyConnection.addHandlerLast("wspubsub.utf8", new Utf8FrameValidator(false));
 		nettyConnection.addHandlerLast("wspubsub.frames", frames);
 		this.sessions.add(connection);
 		onOpened.run();
 		// Reactor reads on demand from its inbound Flux, which we bypass: read continuously instead.
 		channel.config().setAutoRead(true);
 		handler.onOpen(connection);
+	}
+
+	/**
+	 * Swaps Reactor Netty's frame decoder for one that never closes on its own, so that
+	 * {@link FrameHandler} sends the close frame of every protocol violation: Netty's own
+	 * answer to an invalid close frame (a reserved code, a one-byte body) is to drop the
+	 * connection without one. RSV bits are allowed only when an extension owns them, so they
+	 * are refused (1002) before the UTF-8 check could refuse a compressed payload (1007).
+	 */
+	private static void replaceDecoder(Channel channel, EndpointSettings settings, boolean extensions) {
+		ChannelHandlerContext decoder = channel.pipeline().context(WebSocketFrameDecoder.class);
+		if (decoder == null) {
+			return;
+		}
+		WebSocketDecoderConfig config = WebSocketDecoderConfig.newBuilder()
+			.maxFramePayloadLength(settings.maxPayloadLength())
+			.expectMaskedFrames(true)
+			.allowMaskMismatch(false)
+			.allowExtensions(extensions)
+			.closeOnProtocolViolation(false)
+			.build();
+		// Called as the handshake completes, before the first read: the old decoder holds no partial frame.
+		channel.pipeline().replace(decoder.name(), decoder.name(), new WebSocket13FrameDecoder(config));
 	}
 
 	private WriteBufferWaterMark waterMark(long limit) {

@@ -1,0 +1,80 @@
+package dev.wspubsub.conformance;
+
+import dev.wspubsub.annotation.OnMessage;
+import dev.wspubsub.annotation.WsEndpoint;
+
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+
+/**
+ * The server the RFC 6455 conformance tests talk to: echo endpoints that differ only in their
+ * settings, so one running server covers the default, a small payload limit, permessage-deflate
+ * and both together.
+ */
+@SpringBootApplication
+public class ConformanceApplication {
+
+	/** Echoes text as text and binary as binary, with the default settings. */
+	@WsEndpoint("/echo")
+	static class EchoEndpoint {
+
+		@OnMessage
+		String text(String text) {
+			return text;
+		}
+
+		@OnMessage
+		byte[] binary(byte[] data) {
+			return data;
+		}
+
+	}
+
+	/** Echoes like {@code /echo}, with messages limited to 64 KB. */
+	@WsEndpoint(path = "/limited", maxPayloadLength = "64KB")
+	static class LimitedEchoEndpoint {
+
+		@OnMessage
+		String text(String text) {
+			return text;
+		}
+
+		@OnMessage
+		byte[] binary(byte[] data) {
+			return data;
+		}
+
+	}
+
+	/** Echoes like {@code /deflate}, with messages limited to 64 KB once inflated. */
+	@WsEndpoint(path = "/deflate-limited", perMessageDeflate = "true", maxPayloadLength = "64KB")
+	static class LimitedDeflateEchoEndpoint {
+
+		@OnMessage
+		String text(String text) {
+			return text;
+		}
+
+		@OnMessage
+		byte[] binary(byte[] data) {
+			return data;
+		}
+
+	}
+
+	/** Echoes like {@code /echo}, offering permessage-deflate to clients that ask for it. */
+	@WsEndpoint(path = "/deflate", perMessageDeflate = "true")
+	static class DeflateEchoEndpoint {
+
+		@OnMessage
+		String text(String text) {
+			return text;
+		}
+
+		@OnMessage
+		byte[] binary(byte[] data) {
+			return data;
+		}
+
+	}
+
+}
