@@ -25,9 +25,6 @@ class SinksChatHandler implements WebSocketHandler {
 
 	private static final Log logger = LogFactory.getLog(SinksChatHandler.class);
 
-	// Emitters on different event loops race; busy-looping is Reactor's documented answer
-	private static final Sinks.EmitFailureHandler RETRY = Sinks.EmitFailureHandler.busyLooping(Duration.ofSeconds(5));
-
 	private final Sinks.Many<String> room = Sinks.many().multicast().directBestEffort();
 
 	private final AtomicInteger connected = new AtomicInteger();
@@ -46,15 +43,33 @@ class SinksChatHandler implements WebSocketHandler {
 		// A buffer per subscriber so a slow client gets every message rather than losing some
 		Flux<WebSocketMessage> outbound = this.room.asFlux().onBackpressureBuffer().map(session::textMessage);
 		Mono<Void> inbound = session.receive()
-			.doOnNext((message) -> this.room.emitNext(prefix + message.getPayloadAsText(), RETRY))
+			.doOnNext((message) -> this.room.emitNext(prefix + message.getPayloadAsText(), retry()))
+			.doOnError((ex) -> logger.warn("Inbound failed", ex))
 			.then();
 		if (this.connected.incrementAndGet() == this.expected) {
-			// As Bun's server: announce a moment later, once the last client's subscription is in
-			Mono.delay(Duration.ofMillis(100)).subscribe((tick) -> {
-				logger.info("All " + this.expected + " clients connected");
-				this.room.emitNext("ready", RETRY);
-			});
+			announceWhenAllSubscribed();
 		}
-		return Mono.zip(inbound, session.send(outbound)).then().doFinally((signal) -> this.connected.decrementAndGet());
+		return Mono.zip(inbound, session.send(outbound)).then().doFinally((signal) -> {
+			logger.debug("Session " + session.getId() + " ended: " + signal);
+			this.connected.decrementAndGet();
+		});
+	}
+
+	// Emitters on different event loops race; busy-looping is Reactor's documented answer.
+	// A new handler per emission: its deadline starts when it is created.
+	private static Sinks.EmitFailureHandler retry() {
+		return Sinks.EmitFailureHandler.busyLooping(Duration.ofSeconds(5));
+	}
+
+	// The last session subscribes to the room only after handle() returns: wait for it
+	private void announceWhenAllSubscribed() {
+		Flux.interval(Duration.ofMillis(10))
+			.filter((tick) -> this.room.currentSubscriberCount() >= this.expected)
+			.next()
+			.timeout(Duration.ofSeconds(30))
+			.subscribe((tick) -> {
+				logger.info("All " + this.expected + " clients connected");
+				this.room.emitNext("ready", retry());
+			}, (ex) -> logger.warn("Not all clients subscribed to the room", ex));
 	}
 }
