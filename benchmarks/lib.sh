@@ -65,9 +65,9 @@ install_bun() {
   [[ -x "$BUN_BIN" ]] || { log "Bun did not install"; exit 1; }
 }
 
-pinned() {
-  local cpus="$1"; shift
-  if [[ -n "$cpus" ]]; then taskset -c "$cpus" "$@"; else "$@"; fi
+# The command prefix that pins to CPUS, if any; taskset execs the program, so the PID stays its own
+pin_prefix() {
+  if [[ -n "$1" ]]; then echo "taskset -c $1"; fi
 }
 
 port_open() {
@@ -84,13 +84,17 @@ start_server() {
   if port_open "$port"; then
     log "port $port is still in use"; exit 1
   fi
+  local cmd
   case "$name" in
-    ws-pubsub)     PORT="$port" CLIENTS_COUNT="$clients" pinned "$SERVER_CPUS" java $SERVER_JAVA_OPTS -jar "$TARGET_DIR/benchmarks-chat-server.jar" >"$logfile" 2>&1 & ;;
-    webflux-sinks) PORT="$port" CLIENTS_COUNT="$clients" pinned "$SERVER_CPUS" java $SERVER_JAVA_OPTS -jar "$TARGET_DIR/benchmarks-webflux-sinks.jar" >"$logfile" 2>&1 & ;;
-    mvc-tomcat)    PORT="$port" CLIENTS_COUNT="$clients" pinned "$SERVER_CPUS" java $SERVER_JAVA_OPTS -jar "$TARGET_DIR/benchmarks-mvc-tomcat.jar" >"$logfile" 2>&1 & ;;
-    bun)           PORT="$port" CLIENTS_COUNT="$clients" pinned "$SERVER_CPUS" "$BUN_BIN" "$BENCH_DIR/bun-chat-server.js" >"$logfile" 2>&1 & ;;
+    ws-pubsub)     cmd=(java $SERVER_JAVA_OPTS -jar "$TARGET_DIR/benchmarks-chat-server.jar") ;;
+    webflux-sinks) cmd=(java $SERVER_JAVA_OPTS -jar "$TARGET_DIR/benchmarks-webflux-sinks.jar") ;;
+    mvc-tomcat)    cmd=(java $SERVER_JAVA_OPTS -jar "$TARGET_DIR/benchmarks-mvc-tomcat.jar") ;;
+    bun)           cmd=("$BUN_BIN" "$BENCH_DIR/bun-chat-server.js") ;;
     *) log "unknown server '$name'"; exit 1 ;;
   esac
+  # A plain command in the background (no function, no subshell), so $! is the server itself:
+  # its PID is the one stopped, and the one whose CPU time /proc reports
+  PORT="$port" CLIENTS_COUNT="$clients" $(pin_prefix "$SERVER_CPUS") "${cmd[@]}" >"$logfile" 2>&1 &
   SERVER_PID=$!
   STARTED_PIDS+=("$SERVER_PID")
   for i in $(seq 1 1200); do
@@ -118,7 +122,7 @@ stop_server() {
 # Runs a Java tool of this module (a load client) in the foreground, bounded in time.
 run_tool() {
   local seconds="$1"; shift
-  pinned "$CLIENT_CPUS" timeout --kill-after=10 "$seconds" java $CLIENT_JAVA_OPTS -cp "$TOOLS_JAR" "$@"
+  $(pin_prefix "$CLIENT_CPUS") timeout --kill-after=10 "$seconds" java $CLIENT_JAVA_OPTS -cp "$TOOLS_JAR" "$@"
 }
 
 # Prints the value of KEY from a "RESULT k=v k=v" line.

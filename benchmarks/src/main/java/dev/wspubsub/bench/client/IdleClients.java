@@ -20,6 +20,7 @@ import io.netty.channel.Channel;
  * <ul>
  * <li>{@code open N}: grow to N connections; answers {@code opened OPEN failed F closed C};
  * <li>{@code ping}: ping every connection; answers {@code pong ANSWERED of OPEN};
+ * <li>{@code close}: close every connection; answers {@code closed N};
  * <li>{@code exit} (or end of input): close everything and exit.
  * </ul>
  */
@@ -64,6 +65,14 @@ public final class IdleClients {
 		}
 		if (command.equals("ping")) {
 			return "pong " + pingAll() + " of " + this.channels.size();
+		}
+		if (command.equals("close")) {
+			int count = this.channels.size();
+			for (Channel channel : this.channels) {
+				channel.close().awaitUninterruptibly(10, TimeUnit.SECONDS);
+			}
+			this.channels.clear();
+			return "closed " + count;
 		}
 		return "error unknown command '" + command + "'";
 	}

@@ -16,8 +16,10 @@ import java.util.concurrent.TimeUnit;
  * Idle-connection memory: opens connections in steps (spread over several
  * {@link IdleClients} processes), and at each step reads the server's live heap after a
  * full GC ({@code jcmd PID GC.class_histogram}, whose total counts live objects only) and
- * its RSS; per-connection figures are the growth over the zero-connection baseline. At the
- * top step every connection is pinged and must answer.
+ * its RSS. Per-connection figures are the growth over the zero-connection baseline (taken
+ * after a first batch of connections came and went, so class loading is not counted) and
+ * the growth since the previous step, which shows whether the cost is flat. At the top step
+ * every connection is pinged and must answer.
  *
  * <pre>
  * java -cp benchmarks-jmh.jar dev.wspubsub.bench.client.MemoryBenchmark --server-pid 1234 \
@@ -44,8 +46,12 @@ public final class MemoryBenchmark {
 			for (int i = 0; i < processes; i++) {
 				children.add(Child.start(args, "p" + i + "-"));
 			}
+			Child first = children.get(0);
+			first.ask("open " + args.getInt("warmup-connections", 200));
+			first.ask("close");
+			Thread.sleep(settleMillis);
 			Sample base = Sample.take(pid, jvm, 0);
-			System.out.println(base.describe(label, base));
+			System.out.println(base.describe(label, base, base));
 			Sample last = base;
 			for (String step : args.get("steps", "1000,10000,19000").split(",")) {
 				int target = Integer.parseInt(step.trim());
@@ -58,8 +64,9 @@ public final class MemoryBenchmark {
 					System.out.println("WARN only " + open + " of " + target + " connections opened");
 				}
 				Thread.sleep(settleMillis);
-				last = Sample.take(pid, jvm, open);
-				System.out.println(last.describe(label, base));
+				Sample sample = Sample.take(pid, jvm, open);
+				System.out.println(sample.describe(label, base, last));
+				last = sample;
 			}
 			long answered = 0;
 			for (Child child : children) {
@@ -82,16 +89,23 @@ public final class MemoryBenchmark {
 			return new Sample(connections, heap, ProcStat.rssKb(pid));
 		}
 
-		String describe(String label, Sample base) {
-			double n = Math.max(1, this.connections);
-			String heapPer = (this.heapBytes < 0 || this.connections == 0) ? "NA"
-					: String.format(Locale.ROOT, "%.2f", (this.heapBytes - base.heapBytes) / 1024.0 / n);
-			String rssPer = (this.connections == 0) ? "NA"
-					: String.format(Locale.ROOT, "%.2f", (this.rssKb - base.rssKb) / n);
+		String describe(String label, Sample base, Sample previous) {
 			return String.format(Locale.ROOT,
-					"RESULT server=%s connections=%d heap_live_kb=%s rss_kb=%d heap_kb_per_conn=%s rss_kb_per_conn=%s",
+					"RESULT server=%s connections=%d heap_live_kb=%s rss_kb=%d heap_kb_per_conn=%s rss_kb_per_conn=%s "
+							+ "heap_kb_per_conn_since_previous=%s rss_kb_per_conn_since_previous=%s",
 					label, this.connections, (this.heapBytes < 0) ? "NA" : Long.toString(this.heapBytes / 1024),
-					this.rssKb, heapPer, rssPer);
+					this.rssKb, heapPer(base), rssPer(base), heapPer(previous), rssPer(previous));
+		}
+
+		private String heapPer(Sample from) {
+			int added = this.connections - from.connections;
+			return (this.heapBytes < 0 || added <= 0) ? "NA"
+					: String.format(Locale.ROOT, "%.2f", (this.heapBytes - from.heapBytes) / 1024.0 / added);
+		}
+
+		private String rssPer(Sample from) {
+			int added = this.connections - from.connections;
+			return (added <= 0) ? "NA" : String.format(Locale.ROOT, "%.2f", (double) (this.rssKb - from.rssKb) / added);
 		}
 
 		// The histogram forces a full GC first, so its total is the live heap
