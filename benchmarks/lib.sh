@@ -50,7 +50,7 @@ build() {
     return
   fi
   log "building (./mvnw -Pbenchmarks -pl benchmarks -am package)"
-  (cd "$REPO_ROOT" && ./mvnw -B -q -Pbenchmarks -pl benchmarks -am package -DskipTests)
+  (cd "$REPO_ROOT" && timeout 1800 ./mvnw -B -q -Pbenchmarks -pl benchmarks -am package -DskipTests)
 }
 
 # Bun from the npm registry, into the build directory (never committed).

@@ -5,7 +5,7 @@
 #
 # Environment (defaults):
 #   CLIENT_COUNTS="16 64"  SERVERS="ws-pubsub bun webflux-sinks mvc-tomcat"  REPEATS=3
-#   WARMUP=5 DURATION=10 (seconds per run)  PORT=4001  SKIP_BUILD=0
+#   WARMUP=10 DURATION=10 (seconds per run; the JVMs need several seconds of JIT)  PORT=4001  SKIP_BUILD=0
 #   SERVER_JAVA_OPTS="-Xms1g -Xmx1g"  CLIENT_JAVA_OPTS  SERVER_CPUS / CLIENT_CPUS (taskset)
 # Output: one line per server and client count; benchmarks/build/results.csv (every run),
 # benchmarks/build/summary.csv and benchmarks/build/chat.svg.
@@ -15,7 +15,7 @@ source "$(dirname "$0")/lib.sh"
 CLIENT_COUNTS="${CLIENT_COUNTS:-16 64}"
 SERVERS="${SERVERS:-ws-pubsub bun webflux-sinks mvc-tomcat}"
 REPEATS="${REPEATS:-3}"
-WARMUP="${WARMUP:-5}"
+WARMUP="${WARMUP:-10}"
 DURATION="${DURATION:-10}"
 PORT="${PORT:-4001}"
 

@@ -5,7 +5,7 @@
 # The target is p99 at half of saturation: set RATE (publishes per second, in
 # total) to half the chat benchmark's delivered msg/s divided by CLIENTS.
 # Environment (defaults):
-#   SERVERS="ws-pubsub bun"  CLIENTS=16  RATE=20000  REPEATS=3  WARMUP=5  DURATION=10
+#   SERVERS="ws-pubsub bun"  CLIENTS=16  RATE=20000  REPEATS=3  WARMUP=10  DURATION=10
 #   PORT=4001  SKIP_BUILD=0
 # Output: a RESULT line per run (p50/p90/p99/p99.9/max in microseconds);
 # benchmarks/build/latency.csv.
@@ -16,7 +16,7 @@ SERVERS="${SERVERS:-ws-pubsub bun}"
 CLIENTS="${CLIENTS:-16}"
 RATE="${RATE:-20000}"
 REPEATS="${REPEATS:-3}"
-WARMUP="${WARMUP:-5}"
+WARMUP="${WARMUP:-10}"
 DURATION="${DURATION:-10}"
 PORT="${PORT:-4001}"
 
