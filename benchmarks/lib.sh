@@ -43,7 +43,7 @@ stop_pid() {
 }
 
 trap 'stop_all' EXIT
-trap 'exit 130' INT TERM
+trap 'exit 130' INT TERM HUP
 
 build() {
   if [[ "${SKIP_BUILD:-0}" == "1" && -f "$TOOLS_JAR" ]]; then
@@ -112,17 +112,28 @@ start_server() {
 
 stop_server() {
   stop_pid "$SERVER_PID"
+  forget_pid "$SERVER_PID"
+}
+
+forget_pid() {
   local kept=() pid
   for pid in "${STARTED_PIDS[@]}"; do
-    [[ "$pid" == "$SERVER_PID" ]] || kept+=("$pid")
+    [[ "$pid" == "$1" ]] || kept+=("$pid")
   done
   STARTED_PIDS=("${kept[@]}")
 }
 
-# Runs a Java tool of this module (a load client) in the foreground, bounded in time.
+# Runs a Java tool of this module (a load client), bounded in time. In the background and
+# waited for, so that a signal to this script stops it at once (traps wait for foreground
+# commands) and the tool is stopped with everything else.
 run_tool() {
-  local seconds="$1"; shift
-  $(pin_prefix "$CLIENT_CPUS") timeout --kill-after=10 "$seconds" java $CLIENT_JAVA_OPTS -cp "$TOOLS_JAR" "$@"
+  local seconds="$1" pid status=0; shift
+  $(pin_prefix "$CLIENT_CPUS") timeout --kill-after=10 "$seconds" java $CLIENT_JAVA_OPTS -cp "$TOOLS_JAR" "$@" &
+  pid=$!
+  STARTED_PIDS+=("$pid")
+  wait "$pid" || status=$?
+  forget_pid "$pid"
+  return "$status"
 }
 
 # Prints the value of KEY from a "RESULT k=v k=v" line.

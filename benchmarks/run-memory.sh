@@ -27,9 +27,15 @@ jvm=true
 start_server "$SERVER" "$PORT" 1000000000 "$BUILD_DIR/logs/server-memory-$SERVER.log"
 log "server $SERVER pid $SERVER_PID; open-file limit $(ulimit -n)"
 out="$BUILD_DIR/logs/memory-$SERVER.log"
+log "opening connections in steps $STEPS over $PROCESSES client processes; log in $out"
+status=0
 run_tool 1800 dev.wspubsub.bench.client.MemoryBenchmark --server-pid "$SERVER_PID" --port "$PORT" \
-  --steps "$STEPS" --processes "$PROCESSES" --jvm "$jvm" --label "$SERVER" | tee "$out"
+  --steps "$STEPS" --processes "$PROCESSES" --jvm "$jvm" --label "$SERVER" >"$out" 2>&1 || status=$?
 stop_server
+grep -E '^(RESULT|PING|WARN) ' "$out" || true
+if [[ "$status" != 0 ]]; then
+  log "the memory benchmark failed (exit $status)"; tail -20 "$out" >&2; exit "$status"
+fi
 
 csv="$BUILD_DIR/memory.csv"
 echo "server,connections,heap_live_kb,rss_kb,heap_kb_per_conn,rss_kb_per_conn,heap_kb_per_conn_since_previous,rss_kb_per_conn_since_previous" >"$csv"
