@@ -1,0 +1,143 @@
+# Shared by the run-*.sh scripts: build, Bun install, starting and stopping servers.
+# Sourced, not run. Every process started here is recorded and stopped on exit.
+
+REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+BENCH_DIR="$REPO_ROOT/benchmarks"
+BUILD_DIR="$BENCH_DIR/build"
+TARGET_DIR="$BENCH_DIR/target"
+TOOLS_JAR="$TARGET_DIR/benchmarks-jmh.jar"
+BUN_BIN="$BUILD_DIR/bun/node_modules/@oven/bun-linux-x64/bin/bun"
+SERVER_JAVA_OPTS="${SERVER_JAVA_OPTS:--Xms1g -Xmx1g}"
+CLIENT_JAVA_OPTS="${CLIENT_JAVA_OPTS:--Xms512m -Xmx1g}"
+# Optional CPU pinning, e.g. SERVER_CPUS=0 CLIENT_CPUS=1 (taskset -c syntax)
+SERVER_CPUS="${SERVER_CPUS:-}"
+CLIENT_CPUS="${CLIENT_CPUS:-}"
+CLK_TCK="$(getconf CLK_TCK)"
+
+STARTED_PIDS=()
+
+log() { printf '%s %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+
+stop_all() {
+  local pid
+  for pid in "${STARTED_PIDS[@]}"; do
+    stop_pid "$pid"
+  done
+  STARTED_PIDS=()
+}
+
+# Stops one process we started: TERM, then KILL after 15 s.
+stop_pid() {
+  local pid="$1" i
+  kill -0 "$pid" 2>/dev/null || return 0
+  kill "$pid" 2>/dev/null || true
+  for i in $(seq 1 150); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  if kill -0 "$pid" 2>/dev/null; then
+    log "process $pid ignored TERM, killing it"
+    kill -9 "$pid" 2>/dev/null || true
+  fi
+  wait "$pid" 2>/dev/null || true
+}
+
+trap 'stop_all' EXIT
+trap 'exit 130' INT TERM HUP
+
+build() {
+  if [[ "${SKIP_BUILD:-0}" == "1" && -f "$TOOLS_JAR" ]]; then
+    return
+  fi
+  log "building (./mvnw -Pbenchmarks -pl benchmarks -am package)"
+  (cd "$REPO_ROOT" && timeout 1800 ./mvnw -B -q -Pbenchmarks -pl benchmarks -am package -DskipTests)
+}
+
+# Bun from the npm registry, into the build directory (never committed).
+install_bun() {
+  if [[ -x "$BUN_BIN" ]]; then
+    return
+  fi
+  command -v npm >/dev/null || { log "npm is needed to install Bun"; exit 1; }
+  log "installing Bun into $BUILD_DIR/bun"
+  mkdir -p "$BUILD_DIR/bun"
+  timeout 600 npm install --prefix "$BUILD_DIR/bun" --no-audit --no-fund --no-save @oven/bun-linux-x64 >&2
+  [[ -x "$BUN_BIN" ]] || { log "Bun did not install"; exit 1; }
+}
+
+# The command prefix that pins to CPUS, if any; taskset execs the program, so the PID stays its own
+pin_prefix() {
+  if [[ -n "$1" ]]; then echo "taskset -c $1"; fi
+}
+
+port_open() {
+  (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+# start_server NAME PORT CLIENTS LOGFILE: sets SERVER_PID once the port accepts connections.
+start_server() {
+  local name="$1" port="$2" clients="$3" logfile="$4" i
+  for i in $(seq 1 300); do
+    port_open "$port" || break
+    sleep 0.1
+  done
+  if port_open "$port"; then
+    log "port $port is still in use"; exit 1
+  fi
+  local cmd
+  case "$name" in
+    ws-pubsub)     cmd=(java $SERVER_JAVA_OPTS -jar "$TARGET_DIR/benchmarks-chat-server.jar") ;;
+    webflux-sinks) cmd=(java $SERVER_JAVA_OPTS -jar "$TARGET_DIR/benchmarks-webflux-sinks.jar") ;;
+    mvc-tomcat)    cmd=(java $SERVER_JAVA_OPTS -jar "$TARGET_DIR/benchmarks-mvc-tomcat.jar") ;;
+    bun)           cmd=("$BUN_BIN" "$BENCH_DIR/bun-chat-server.js") ;;
+    *) log "unknown server '$name'"; exit 1 ;;
+  esac
+  # A plain command in the background (no function, no subshell), so $! is the server itself:
+  # its PID is the one stopped, and the one whose CPU time /proc reports
+  PORT="$port" CLIENTS_COUNT="$clients" $(pin_prefix "$SERVER_CPUS") "${cmd[@]}" >"$logfile" 2>&1 &
+  SERVER_PID=$!
+  STARTED_PIDS+=("$SERVER_PID")
+  for i in $(seq 1 1200); do
+    if port_open "$port"; then
+      return 0
+    fi
+    if ! kill -0 "$SERVER_PID" 2>/dev/null; then
+      log "$name exited at start-up; see $logfile"; tail -20 "$logfile" >&2; exit 1
+    fi
+    sleep 0.1
+  done
+  log "$name did not open port $port within 120 s; see $logfile"
+  exit 1
+}
+
+stop_server() {
+  stop_pid "$SERVER_PID"
+  forget_pid "$SERVER_PID"
+}
+
+forget_pid() {
+  local kept=() pid
+  for pid in "${STARTED_PIDS[@]}"; do
+    [[ "$pid" == "$1" ]] || kept+=("$pid")
+  done
+  STARTED_PIDS=("${kept[@]}")
+}
+
+# Runs a Java tool of this module (a load client), bounded in time. In the background and
+# waited for, so that a signal to this script stops it at once (traps wait for foreground
+# commands) and the tool is stopped with everything else.
+run_tool() {
+  local seconds="$1" pid status=0; shift
+  $(pin_prefix "$CLIENT_CPUS") timeout --kill-after=10 "$seconds" java $CLIENT_JAVA_OPTS -cp "$TOOLS_JAR" "$@" &
+  pid=$!
+  STARTED_PIDS+=("$pid")
+  wait "$pid" || status=$?
+  forget_pid "$pid"
+  return "$status"
+}
+
+# Prints the value of KEY from a "RESULT k=v k=v" line.
+result_field() {
+  local line="$1" key="$2"
+  tr ' ' '\n' <<<"$line" | sed -n "s/^$key=//p"
+}

@@ -1,0 +1,5 @@
+/** The chat benchmark server built with ws-pubsub. */
+@NullMarked
+package dev.wspubsub.bench.chat;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,96 @@
+package dev.wspubsub.bench.client;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+
+import io.netty.channel.Channel;
+import io.netty.util.concurrent.Future;
+
+/**
+ * The chat benchmark client, after Bun's: N clients in one room, rounds of
+ * {@code --messages} per client, each delivered to all N. Prints delivered messages per
+ * second, then one {@code RESULT} line for the counted window (after the warm-up): the
+ * median of the per-second counts and, given {@code --server-pid}, the server's CPU time
+ * read from {@code /proc} at the window's two ends.
+ *
+ * <pre>
+ * java -cp benchmarks-jmh.jar dev.wspubsub.bench.client.ChatLoad --port 4001 --clients 16 \
+ *     --warmup 5 --duration 10 --server-pid 1234 --label ws-pubsub
+ * </pre>
+ */
+public final class ChatLoad {
+
+	private static final long SECOND = TimeUnit.SECONDS.toNanos(1);
+
+	private ChatLoad() {
+	}
+
+	public static void main(String[] argv) throws Exception {
+		Args args = new Args(argv);
+		int clients = args.getInt("clients", 16);
+		int messages = args.getInt("messages", 1600);
+		int warmup = args.getInt("warmup", 5);
+		int duration = args.getInt("duration", 10);
+		long serverPid = args.getLong("server-pid", 0);
+		long clockTicks = args.getLong("clk-tck", 100);
+		String label = args.get("label", "server");
+
+		LongAdder delivered = new LongAdder();
+		CountDownLatch ready = new CountDownLatch(clients);
+		ChatRound round = new ChatRound(messages, args.getLong("round-delay-ms", 0));
+		try (Connector connector = Connector.fromArgs(args)) {
+			List<Future<Channel>> pending = new ArrayList<>();
+			for (int i = 0; i < clients; i++) {
+				pending.add(connector.connect("Client" + i, new ChatClient(round, (long) messages * clients, ready, delivered)));
+			}
+			for (Future<Channel> future : pending) {
+				if (!future.await(30, TimeUnit.SECONDS) || !future.isSuccess()) {
+					throw new IllegalStateException("Could not connect to " + connector.target(), future.cause());
+				}
+				round.add(future.getNow());
+			}
+			if (!ready.await(30, TimeUnit.SECONDS)) {
+				throw new IllegalStateException(ready.getCount() + " of " + clients + " clients got no 'ready'");
+			}
+			System.out.printf("%s: %d clients x %d messages, warm-up %ds, counted %ds%n", label, clients, messages,
+					warmup, duration);
+			Window window = run(round, delivered, warmup, duration, serverPid);
+			round.stop();
+			window.print(label, clients, round.completed(), serverPid, clockTicks);
+			for (Channel channel : round.channels()) {
+				channel.close();
+			}
+		}
+	}
+
+	private static Window run(ChatRound round, LongAdder delivered, int warmup, int duration, long serverPid) {
+		Window window = new Window(duration);
+		if (warmup == 0) {
+			window.begin(0, serverPid);
+		}
+		long start = System.nanoTime();
+		round.start();
+		long last = 0;
+		for (int second = 1; second <= warmup + duration; second++) {
+			LockSupport.parkNanos(start + second * SECOND - System.nanoTime());
+			long total = delivered.sum();
+			long sample = total - last;
+			last = total;
+			boolean counted = second > warmup;
+			System.out.printf(Locale.ROOT, "%s %3d  %,12d msg/s%n", counted ? "  " : "w ", second, sample);
+			if (second == warmup) {
+				window.begin(total, serverPid);
+			}
+			if (counted) {
+				window.sample(sample);
+			}
+		}
+		window.end(last, serverPid);
+		return window;
+	}
+}

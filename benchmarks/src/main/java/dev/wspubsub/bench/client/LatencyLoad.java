@@ -1,0 +1,147 @@
+package dev.wspubsub.bench.client;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.Future;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+
+/**
+ * Publish-to-deliver latency at a fixed rate, on the chat protocol: N clients in the room
+ * take turns to publish {@code --rate} messages per second in total, each carrying
+ * {@code System.nanoTime()} taken as it is written; every delivery to every client (all N,
+ * sender included) is one sample. Prints p50/p99/p99.9 of the counted window.
+ *
+ * <pre>
+ * java -cp benchmarks-jmh.jar dev.wspubsub.bench.client.LatencyLoad --port 4001 --clients 16 \
+ *     --rate 20000 --warmup 5 --duration 10 --label ws-pubsub
+ * </pre>
+ */
+public final class LatencyLoad {
+
+	private static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+
+	private LatencyLoad() {
+	}
+
+	public static void main(String[] argv) throws Exception {
+		Args args = new Args(argv);
+		int clients = args.getInt("clients", 16);
+		long rate = args.getLong("rate", 20_000);
+		int warmup = args.getInt("warmup", 5);
+		int duration = args.getInt("duration", 10);
+		String label = args.get("label", "server");
+
+		Recorder recorder = new Recorder(TimeUnit.SECONDS.toNanos(60), 3);
+		LongAdder received = new LongAdder();
+		CountDownLatch ready = new CountDownLatch(clients);
+		List<Channel> channels = new ArrayList<>();
+		try (Connector connector = Connector.fromArgs(args)) {
+			List<Future<Channel>> pending = new ArrayList<>();
+			for (int i = 0; i < clients; i++) {
+				pending.add(connector.connect("Client" + i, new LatencyClient(ready, recorder, received)));
+			}
+			for (Future<Channel> future : pending) {
+				if (!future.await(30, TimeUnit.SECONDS) || !future.isSuccess()) {
+					throw new IllegalStateException("Could not connect to " + connector.target(), future.cause());
+				}
+				channels.add(future.getNow());
+			}
+			if (!ready.await(30, TimeUnit.SECONDS)) {
+				throw new IllegalStateException(ready.getCount() + " of " + clients + " clients got no 'ready'");
+			}
+			System.out.printf("%s: %d clients, %d publishes/s, warm-up %ds, counted %ds%n", label, clients, rate,
+					warmup, duration);
+			Pacer pacer = new Pacer(channels, rate);
+			EventLoop loop = channels.get(0).eventLoop();
+			ScheduledFuture<?> ticks = loop.scheduleAtFixedRate(pacer, 0, TICK_NANOS, TimeUnit.NANOSECONDS);
+			Thread.sleep(TimeUnit.SECONDS.toMillis(warmup));
+			recorder.reset();
+			long receivedBefore = received.sum();
+			long publishedBefore = pacer.published();
+			Thread.sleep(TimeUnit.SECONDS.toMillis(duration));
+			ticks.cancel(false);
+			long published = pacer.published() - publishedBefore;
+			Thread.sleep(1000); // the last messages in flight
+			Histogram histogram = recorder.getIntervalHistogram();
+			long delivered = received.sum() - receivedBefore;
+			System.out.printf(Locale.ROOT,
+					"RESULT server=%s clients=%d rate=%d published=%d expected=%d delivered=%d p50_us=%.1f p90_us=%.1f "
+							+ "p99_us=%.1f p999_us=%.1f max_us=%.1f%n",
+					label, clients, rate, published, published * clients, delivered, micros(histogram, 50),
+					micros(histogram, 90), micros(histogram, 99), micros(histogram, 99.9),
+					histogram.getMaxValue() / 1000.0);
+			for (Channel channel : channels) {
+				channel.close();
+			}
+		}
+	}
+
+	private static double micros(Histogram histogram, double percentile) {
+		return histogram.getValueAtPercentile(percentile) / 1000.0;
+	}
+
+	/**
+	 * Every millisecond, publishes what the rate says is due, round-robin over the clients,
+	 * then flushes each channel once. Runs on one event loop.
+	 */
+	private static final class Pacer implements Runnable {
+
+		private final List<Channel> channels;
+
+		private final long rate;
+
+		private final boolean[] written;
+
+		private final AtomicLong published = new AtomicLong();
+
+		private long start;
+
+		Pacer(List<Channel> channels, long rate) {
+			this.channels = channels;
+			this.rate = rate;
+			this.written = new boolean[channels.size()];
+		}
+
+		@Override
+		public void run() {
+			long now = System.nanoTime();
+			if (this.start == 0) {
+				this.start = now;
+			}
+			long due = (now - this.start) / 1000 * this.rate / 1_000_000;
+			long sent = this.published.get();
+			for (; sent < due; sent++) {
+				int index = (int) (sent % this.channels.size());
+				Channel channel = this.channels.get(index);
+				ByteBuf frame = channel.alloc().buffer(32);
+				byte[] stamp = Long.toString(System.nanoTime()).getBytes(StandardCharsets.US_ASCII);
+				Frames.writeMasked(frame, Frames.TEXT, stamp);
+				channel.write(frame, channel.voidPromise());
+				this.written[index] = true;
+			}
+			this.published.set(sent);
+			for (int i = 0; i < this.written.length; i++) {
+				if (this.written[i]) {
+					this.written[i] = false;
+					this.channels.get(i).flush();
+				}
+			}
+		}
+
+		long published() {
+			return this.published.get();
+		}
+	}
+}

@@ -1,0 +1,5 @@
+/** Turns benchmark results into a chart. */
+@NullMarked
+package dev.wspubsub.bench.report;
+
+import org.jspecify.annotations.NullMarked;
