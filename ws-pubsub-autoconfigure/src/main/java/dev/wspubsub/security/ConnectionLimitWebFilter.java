@@ -8,10 +8,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
+import io.netty.channel.Channel;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameDecoder;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
+import reactor.netty.Connection;
 
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
@@ -21,7 +26,7 @@ import org.springframework.web.server.WebFilterChain;
  * {@code ws-pubsub.max-connections} an upgrade gets 503, past
  * {@code ws-pubsub.max-connections-per-ip} from one address it gets 429. A place is taken
  * when the upgrade request arrives and given back when the upgrade is refused or the
- * connection closes. Zero means no cap. Runs before Spring Security, so a flood costs no
+ * WebSocket's channel closes. Zero means no cap. Runs before Spring Security, so a flood costs no
  * token check.
  */
 public final class ConnectionLimitWebFilter implements WebFilter, Ordered {
@@ -69,15 +74,34 @@ public final class ConnectionLimitWebFilter implements WebFilter, Ordered {
 					"Too many connections from this address");
 		}
 		AtomicBoolean released = new AtomicBoolean();
-		return chain.filter(exchange).doFinally((signal) -> {
-			// The handler's Mono ends when the connection closes, or at once when the upgrade is refused.
+		Runnable release = () -> {
 			if (released.compareAndSet(false, true)) {
 				if (this.maxPerAddress > 0) {
 					release(address);
 				}
 				releaseTotal();
 			}
+		};
+		return chain.filter(exchange).doFinally((signal) -> {
+			// The exchange ends with the 101; an open WebSocket keeps its place until its channel closes.
+			Channel channel = channelOf(exchange);
+			if (channel != null && channel.pipeline().get(WebSocketFrameDecoder.class) != null) {
+				channel.closeFuture().addListener((future) -> release.run());
+			}
+			else {
+				release.run();
+			}
 		});
+	}
+
+	private static @Nullable Channel channelOf(ServerWebExchange exchange) {
+		try {
+			Object request = ServerHttpRequestDecorator.getNativeRequest(exchange.getRequest());
+			return (request instanceof Connection connection) ? connection.channel() : null;
+		}
+		catch (IllegalArgumentException notReactorNetty) {
+			return null;
+		}
 	}
 
 	private void releaseTotal() {

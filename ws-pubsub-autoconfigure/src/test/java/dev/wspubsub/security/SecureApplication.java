@@ -97,4 +97,18 @@ public class SecureApplication {
 
 	}
 
+	/** A JSON endpoint open to anyone, for malformed-input tests. */
+	@WsEndpoint("/typed")
+	static class TypedEndpoint {
+
+		record Note(String text) {
+		}
+
+		@OnMessage("note")
+		Map<String, Object> note(Note note) {
+			return Map.of("type", "noted", "text", note.text());
+		}
+
+	}
+
 }
