@@ -11,11 +11,13 @@ import java.lang.annotation.Target;
  * the value of a returned {@code Mono}) becomes {@code ws.data()}. Throw
  * {@link dev.wspubsub.UpgradeRejectedException} to refuse the upgrade with a status.
  * At most one per endpoint. Parameters, by type: {@code UpgradeRequest},
- * {@code ServerWebExchange}, {@code Principal}.
+ * {@code ServerWebExchange}, {@code Principal}; with Spring Security also
+ * {@code Authentication}, {@code Jwt} and any parameter annotated
+ * {@code @AuthenticationPrincipal} (every handler kind accepts these too).
  *
  * <pre class="code">
  * &#64;OnUpgrade
- * ChatUser upgrade(UpgradeRequest request) {
+ * ChatUser upgrade(UpgradeRequest request, &#64;AuthenticationPrincipal Jwt jwt) {
  *     String name = request.queryParam("username")
  *         .orElseThrow(() -&gt; new UpgradeRejectedException(400, "Username required"));
  *     return new ChatUser(UUID.randomUUID().toString(), name);

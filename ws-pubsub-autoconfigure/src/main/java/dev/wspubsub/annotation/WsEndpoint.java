@@ -59,6 +59,13 @@ public @interface WsEndpoint {
 	/** Overrides {@code ws-pubsub.per-message-deflate.enabled}: {@code true} or {@code false}. */
 	String perMessageDeflate() default "";
 
+	/**
+	 * Whether upgrades must carry a valid bearer token: {@code true} or {@code false}; an
+	 * empty string leaves it to {@code ws-pubsub.security.authenticated-paths}. Without a
+	 * token the client gets 401 and no WebSocket.
+	 */
+	String authenticated() default "";
+
 	/** Subprotocols this endpoint accepts, in order of preference; empty accepts none. */
 	String[] subprotocols() default {};
 }

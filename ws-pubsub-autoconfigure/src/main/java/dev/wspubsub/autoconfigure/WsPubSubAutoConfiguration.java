@@ -15,6 +15,8 @@ import dev.wspubsub.endpoint.JakartaPayloadValidator;
 import dev.wspubsub.endpoint.PayloadValidator;
 import dev.wspubsub.endpoint.TopicMethodRegistrar;
 import dev.wspubsub.endpoint.WsHandlerMapping;
+import dev.wspubsub.security.EndpointGuard;
+import dev.wspubsub.security.TopicAuthorizer;
 import dev.wspubsub.topic.PayloadEncoder;
 import dev.wspubsub.topic.TopicRegistry;
 import dev.wspubsub.transport.EndpointSettings;
@@ -87,8 +89,9 @@ public final class WsPubSubAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	Upgrader wsUpgrader(Broker broker, PayloadEncoder encoder, SessionRegistry sessions) {
-		return new Upgrader(broker, encoder, sessions);
+	Upgrader wsUpgrader(Broker broker, PayloadEncoder encoder, SessionRegistry sessions,
+			ObjectProvider<TopicAuthorizer> topicAuthorizers) {
+		return new Upgrader(broker, encoder, sessions, TopicAuthorizer.allOf(topicAuthorizers.orderedStream().toList()));
 	}
 
 	@Bean
@@ -108,11 +111,12 @@ public final class WsPubSubAutoConfiguration {
 	@ConditionalOnMissingBean
 	WsHandlerMapping wsHandlerMapping(ApplicationContext context, WsPubSubProperties properties, Upgrader upgrader,
 			SessionRegistry sessions, PayloadEncoder encoder, ObjectProvider<PayloadValidator> validator,
-			ObjectProvider<ReactiveWebServerFactory> serverFactory, Scheduler wsBlockingScheduler) {
+			ObjectProvider<ReactiveWebServerFactory> serverFactory, Scheduler wsBlockingScheduler,
+			ObjectProvider<EndpointGuard> guards) {
 		requireReactorNetty(serverFactory);
 		Executor blocking = wsBlockingScheduler::schedule;
 		return WsHandlerMapping.scan(context, defaults(properties), upgrader, sessions, encoder.objectMapper(),
-				validator.getIfAvailable(), blocking);
+				validator.getIfAvailable(), blocking, EndpointGuard.allOf(guards.orderedStream().toList()));
 	}
 
 	@Bean

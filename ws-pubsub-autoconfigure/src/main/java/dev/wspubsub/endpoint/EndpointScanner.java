@@ -148,7 +148,10 @@ final class EndpointScanner {
 		for (int i = 0; i < parameters.length; i++) {
 			Parameter parameter = parameters[i];
 			Class<?> type = parameter.getType();
-			Function<CallContext, @Nullable Object> resolver = commonResolver(type, kind);
+			Function<CallContext, @Nullable Object> resolver = PrincipalParameters.resolver(parameter);
+			if (resolver == null) {
+				resolver = commonResolver(type, kind);
+			}
 			if (resolver == null) {
 				resolver = kindResolver(type, kind);
 			}

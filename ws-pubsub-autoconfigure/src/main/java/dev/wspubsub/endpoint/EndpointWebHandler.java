@@ -8,6 +8,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.wspubsub.UpgradeRejectedException;
 import dev.wspubsub.UpgradeRequest;
+import dev.wspubsub.security.EndpointGuard;
+import dev.wspubsub.transport.ConnectionHandler;
 import dev.wspubsub.transport.EndpointSettings;
 import dev.wspubsub.transport.SessionRegistry;
 import dev.wspubsub.transport.Upgrader;
@@ -37,7 +39,10 @@ final class EndpointWebHandler implements WebHandler {
 
 	private final EndpointSettings settings;
 
-	private final MessageDispatcher dispatcher;
+	/** The dispatcher, wrapped by the security guard (rate limits, token expiry). */
+	private final ConnectionHandler dispatcher;
+
+	private final EndpointGuard guard;
 
 	private final Upgrader upgrader;
 
@@ -45,9 +50,15 @@ final class EndpointWebHandler implements WebHandler {
 
 	EndpointWebHandler(EndpointDefinition endpoint, EndpointSettings settings, MessageDispatcher dispatcher,
 			Upgrader upgrader, SessionRegistry sessions) {
+		this(endpoint, settings, dispatcher, upgrader, sessions, EndpointGuard.NONE);
+	}
+
+	EndpointWebHandler(EndpointDefinition endpoint, EndpointSettings settings, MessageDispatcher dispatcher,
+			Upgrader upgrader, SessionRegistry sessions, EndpointGuard guard) {
 		this.endpoint = endpoint;
 		this.settings = settings;
-		this.dispatcher = dispatcher;
+		this.guard = guard;
+		this.dispatcher = guard.decorate(dispatcher);
 		this.upgrader = upgrader;
 		this.sessions = sessions;
 	}
@@ -86,7 +97,7 @@ final class EndpointWebHandler implements WebHandler {
 			return respond(exchange, HttpStatus.SERVICE_UNAVAILABLE, "Server is shutting down");
 		}
 		UpgradeRequest request = new DefaultUpgradeRequest(httpRequest);
-		String subprotocol = selectSubprotocol(request.subprotocols(), this.settings.subprotocols());
+		String subprotocol = subprotocol(request);
 		String path = this.settings.path();
 		this.sessions.upgradeStarted(path);
 		AtomicBoolean ended = new AtomicBoolean();
@@ -111,6 +122,13 @@ final class EndpointWebHandler implements WebHandler {
 
 	private Mono<Optional<Object>> connectionData(ServerWebExchange exchange, UpgradeRequest request,
 			@Nullable Principal principal) {
+		try {
+			// Security hook: authentication required, and whatever else guards the endpoint.
+			this.guard.checkUpgrade(request, this.settings.path(), principal);
+		}
+		catch (UpgradeRejectedException ex) {
+			return Mono.error(ex);
+		}
 		HandlerMethod onUpgrade = this.endpoint.onUpgrade();
 		if (onUpgrade == null) {
 			return Mono.just(Optional.empty());
@@ -126,6 +144,12 @@ final class EndpointWebHandler implements WebHandler {
 			return Mono.from(publisher).<Optional<Object>>map(Optional::of).defaultIfEmpty(Optional.empty());
 		}
 		return Mono.just(Optional.ofNullable(result));
+	}
+
+	private @Nullable String subprotocol(UpgradeRequest request) {
+		String selected = selectSubprotocol(request.subprotocols(), this.settings.subprotocols());
+		// Security hook: echo the protocol that carried a bearer token, or browsers drop the connection.
+		return (selected != null) ? selected : this.guard.selectSubprotocol(request.subprotocols());
 	}
 
 	static @Nullable String selectSubprotocol(List<String> offered, List<String> accepted) {

@@ -10,6 +10,7 @@ import java.util.stream.Collectors;
 
 import dev.wspubsub.WsPubSubConfigurationException;
 import dev.wspubsub.annotation.WsEndpoint;
+import dev.wspubsub.security.EndpointGuard;
 import dev.wspubsub.transport.EndpointSettings;
 import dev.wspubsub.transport.SessionRegistry;
 import dev.wspubsub.transport.Upgrader;
@@ -43,6 +44,13 @@ public final class WsHandlerMapping extends AbstractHandlerMapping {
 	public static WsHandlerMapping scan(ApplicationContext context, EndpointSettings defaults, Upgrader upgrader,
 			SessionRegistry sessions, ObjectMapper objectMapper, @Nullable PayloadValidator validator,
 			Executor blockingExecutor) {
+		return scan(context, defaults, upgrader, sessions, objectMapper, validator, blockingExecutor, EndpointGuard.NONE);
+	}
+
+	/** Scans the context's {@code @WsEndpoint} beans, validates them, and guards each with {@code guard}. */
+	public static WsHandlerMapping scan(ApplicationContext context, EndpointSettings defaults, Upgrader upgrader,
+			SessionRegistry sessions, ObjectMapper objectMapper, @Nullable PayloadValidator validator,
+			Executor blockingExecutor, EndpointGuard guard) {
 		EndpointScanner scanner = new EndpointScanner();
 		SettingsResolver settingsResolver = new SettingsResolver(defaults, context.getEnvironment());
 		Map<String, List<EndpointDefinition>> byPath = new LinkedHashMap<>();
@@ -68,7 +76,8 @@ public final class WsHandlerMapping extends AbstractHandlerMapping {
 			EndpointDefinition endpoint = endpoints.get(0);
 			EndpointSettings settings = settingsResolver.resolve(endpoint);
 			MessageDispatcher dispatcher = new MessageDispatcher(endpoint, objectMapper, validator, blockingExecutor);
-			handlers.put(parser.parse(path), new EndpointWebHandler(endpoint, settings, dispatcher, upgrader, sessions));
+			handlers.put(parser.parse(path), new EndpointWebHandler(endpoint, settings, dispatcher, upgrader, sessions,
+					guard));
 		});
 		return new WsHandlerMapping(handlers);
 	}

@@ -7,6 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import dev.wspubsub.UpgradeRequest;
 import dev.wspubsub.cluster.Broker;
+import dev.wspubsub.security.TopicAuthorizer;
 import dev.wspubsub.topic.PayloadEncoder;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -39,9 +40,18 @@ public final class Upgrader {
 
 	private final SessionRegistry sessions;
 
+	private final TopicAuthorizer topicAuthorizer;
+
 	private final Map<Long, WriteBufferWaterMark> waterMarks = new ConcurrentHashMap<>();
 
 	public Upgrader(Broker broker, PayloadEncoder encoder, SessionRegistry sessions) {
+		this(broker, encoder, sessions, TopicAuthorizer.ALLOW_ALL);
+	}
+
+	/** An upgrader whose connections ask {@code topicAuthorizer} before they subscribe or publish. */
+	public Upgrader(Broker broker, PayloadEncoder encoder, SessionRegistry sessions,
+			TopicAuthorizer topicAuthorizer) {
+		this.topicAuthorizer = Objects.requireNonNull(topicAuthorizer, "topicAuthorizer");
 		this.broker = Objects.requireNonNull(broker, "broker");
 		this.encoder = Objects.requireNonNull(encoder, "encoder");
 		this.sessions = Objects.requireNonNull(sessions, "sessions");
@@ -97,7 +107,7 @@ public final class Upgrader {
 		boolean deflate = channel.pipeline().get(WebSocketExtensionEncoder.class) != null;
 		channel.config().setWriteBufferWaterMark(waterMark(settings.backpressureLimit()));
 		WsConnection connection = new WsConnection(channel, settings, request, principal, subprotocol, data,
-				this.broker, this.encoder, deflate);
+				this.broker, this.encoder, deflate, this.topicAuthorizer);
 		FrameHandler frames = new FrameHandler(connection, handler, this.sessions);
 		replaceDecoder(channel, settings, deflate);
 		nettyConnection.addHandlerLast("wspubsub.utf8", new Utf8FrameValidator(false));

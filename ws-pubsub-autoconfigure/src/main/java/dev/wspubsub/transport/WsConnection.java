@@ -10,6 +10,8 @@ import dev.wspubsub.CloseCodes;
 import dev.wspubsub.UpgradeRequest;
 import dev.wspubsub.WsSession;
 import dev.wspubsub.cluster.Broker;
+import dev.wspubsub.security.ErrorFrame;
+import dev.wspubsub.security.TopicAuthorizer;
 import dev.wspubsub.topic.LoopOutbox;
 import dev.wspubsub.topic.OutboundMessage;
 import dev.wspubsub.topic.PayloadEncoder;
@@ -55,6 +57,9 @@ public final class WsConnection implements WsSession<Object>, TopicSubscriber {
 
 	private final boolean deflateNegotiated;
 
+	/** Asked by this session's own subscribe and publish; never by {@code server.publish}. */
+	private final TopicAuthorizer topicAuthorizer;
+
 	private volatile @Nullable Object data;
 
 	private volatile int readyState = OPEN;
@@ -76,6 +81,14 @@ public final class WsConnection implements WsSession<Object>, TopicSubscriber {
 	WsConnection(Channel channel, EndpointSettings settings, UpgradeRequest request, @Nullable Principal principal,
 			@Nullable String subprotocol, @Nullable Object data, Broker broker, PayloadEncoder encoder,
 			boolean deflateNegotiated) {
+		this(channel, settings, request, principal, subprotocol, data, broker, encoder, deflateNegotiated,
+				TopicAuthorizer.ALLOW_ALL);
+	}
+
+	WsConnection(Channel channel, EndpointSettings settings, UpgradeRequest request, @Nullable Principal principal,
+			@Nullable String subprotocol, @Nullable Object data, Broker broker, PayloadEncoder encoder,
+			boolean deflateNegotiated, TopicAuthorizer topicAuthorizer) {
+		this.topicAuthorizer = topicAuthorizer;
 		this.channel = channel;
 		this.loop = channel.eventLoop();
 		this.settings = settings;
@@ -332,6 +345,10 @@ public final class WsConnection implements WsSession<Object>, TopicSubscriber {
 
 	@Override
 	public int publish(String topic, Object message, boolean compress) {
+		if (!this.topicAuthorizer.canPublish(this, topic)) {
+			send(ErrorFrame.forbidden(topic));
+			return DROPPED;
+		}
 		OutboundMessage encoded = this.encoder.encode(message, compress);
 		try {
 			return this.broker.publish(topic, encoded, this.settings.publishToSelf() ? null : this);
@@ -344,6 +361,10 @@ public final class WsConnection implements WsSession<Object>, TopicSubscriber {
 	@Override
 	public boolean subscribe(String topic) {
 		if (this.readyState != OPEN) {
+			return false;
+		}
+		if (!this.topicAuthorizer.canSubscribe(this, topic)) {
+			send(ErrorFrame.forbidden(topic));
 			return false;
 		}
 		synchronized (this) {

@@ -1,0 +1,126 @@
+package dev.wspubsub.autoconfigure;
+
+import java.util.List;
+
+import dev.wspubsub.security.AuthenticationRequirement;
+import dev.wspubsub.security.BearerSubprotocol;
+import dev.wspubsub.security.ConnectionLimitWebFilter;
+import dev.wspubsub.security.EndpointGuard;
+import dev.wspubsub.security.HandshakeTimeout;
+import dev.wspubsub.security.OriginCheck;
+import dev.wspubsub.security.OriginWebFilter;
+import dev.wspubsub.security.PropertyTopicAuthorizer;
+import dev.wspubsub.security.RateLimitGuard;
+import dev.wspubsub.security.SecuredEndpoints;
+import dev.wspubsub.security.TokenClaims;
+import dev.wspubsub.security.TopicAuthorizer;
+import dev.wspubsub.security.TopicRule;
+import reactor.netty.http.server.HttpServer;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.reactor.netty.NettyServerCustomizer;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+import org.springframework.util.ClassUtils;
+import org.springframework.web.reactive.HandlerMapping;
+
+/**
+ * The security of ws-pubsub that needs no Spring Security: the origin check, connection
+ * caps, the handshake timeout, message rate limits, topic rules, the bearer subprotocol
+ * answer and the authentication requirement of endpoints.
+ * {@link WsPubSubResourceServerAutoConfiguration} adds token authentication when Spring
+ * Security's resource server is present.
+ */
+@AutoConfiguration
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
+@ConditionalOnClass({ HttpServer.class, HandlerMapping.class })
+@ConditionalOnProperty(prefix = "ws-pubsub", name = "enabled", havingValue = "true", matchIfMissing = true)
+@EnableConfigurationProperties(WsPubSubSecurityProperties.class)
+public final class WsPubSubSecurityAutoConfiguration {
+
+	private static final boolean TOKEN_CLAIMS_PRESENT = ClassUtils.isPresent(
+			"org.springframework.security.oauth2.server.resource.authentication.AbstractOAuth2TokenAuthenticationToken",
+			WsPubSubSecurityAutoConfiguration.class.getClassLoader());
+
+	@Bean
+	@ConditionalOnMissingBean
+	SecuredEndpoints wsSecuredEndpoints(ApplicationContext context, WsPubSubSecurityProperties properties) {
+		return SecuredEndpoints.scan(context, context.getEnvironment(),
+				properties.getSecurity().getAuthenticatedPaths());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	OriginWebFilter wsOriginWebFilter(SecuredEndpoints endpoints, WsPubSubSecurityProperties properties) {
+		return new OriginWebFilter(endpoints.matcher(), new OriginCheck(properties.getAllowedOrigins()));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ConnectionLimitWebFilter wsConnectionLimitWebFilter(SecuredEndpoints endpoints,
+			WsPubSubSecurityProperties properties) {
+		return new ConnectionLimitWebFilter(endpoints.matcher(), properties.getMaxConnections(),
+				properties.getMaxConnectionsPerIp());
+	}
+
+	@Bean
+	@Order(0)
+	EndpointGuard wsAuthenticationRequirement(SecuredEndpoints endpoints) {
+		return new AuthenticationRequirement(endpoints);
+	}
+
+	@Bean
+	@Order(10)
+	EndpointGuard wsBearerSubprotocol() {
+		return new BearerSubprotocol();
+	}
+
+	@Bean
+	@Order(100)
+	@ConditionalOnExpression("${ws-pubsub.rate-limit.messages-per-second:0} > 0")
+	RateLimitGuard wsRateLimitGuard(WsPubSubSecurityProperties properties) {
+		WsPubSubSecurityProperties.RateLimit rateLimit = properties.getRateLimit();
+		int burst = (rateLimit.getBurst() > 0) ? rateLimit.getBurst()
+				: (int) Math.ceil(rateLimit.getMessagesPerSecond());
+		int maxExcess = (rateLimit.getMaxExcess() > 0) ? rateLimit.getMaxExcess() : 2 * burst;
+		return new RateLimitGuard(rateLimit.getMessagesPerSecond(), burst, maxExcess);
+	}
+
+	@Bean
+	@ConditionalOnProperty(prefix = "ws-pubsub.security.topic-rules[0]", name = "pattern")
+	TopicAuthorizer wsPropertyTopicAuthorizer(WsPubSubSecurityProperties properties) {
+		List<TopicRule> rules = properties.getSecurity()
+			.getTopicRules()
+			.stream()
+			.map((rule) -> new TopicRule(rule.getPattern(), rule.isSubscribe(), rule.isPublish()))
+			.toList();
+		return new PropertyTopicAuthorizer(rules,
+				TOKEN_CLAIMS_PRESENT ? TokenClaims::of : (principal) -> java.util.Map.of());
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(NettyServerCustomizer.class)
+	static class HandshakeTimeoutConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		HandshakeTimeout wsHandshakeTimeout(WsPubSubSecurityProperties properties) {
+			return new HandshakeTimeout(properties.getHandshakeTimeout());
+		}
+
+		@Bean
+		NettyServerCustomizer wsHandshakeTimeoutCustomizer(HandshakeTimeout timeout) {
+			return timeout::apply;
+		}
+
+	}
+
+}

@@ -1,0 +1,49 @@
+package dev.wspubsub.security;
+
+import java.util.List;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Bearer tokens sent as WebSocket subprotocols, the only place a browser's
+ * {@code new WebSocket(url, protocols)} can put one: {@code ["bearer", token]} (header
+ * {@code Sec-WebSocket-Protocol: bearer, <jwt>}) or {@code ["token.<jwt>"]}. The 101 must
+ * select one of the offered values, so it selects {@code bearer} or the {@code token.<jwt>}
+ * entry; the token itself is never selected on its own.
+ */
+public final class BearerSubprotocol implements EndpointGuard {
+
+	/** The marker protocol followed by the token. */
+	public static final String BEARER = "bearer";
+
+	/** The prefix of the protocol that carries the token itself. */
+	public static final String TOKEN_PREFIX = "token.";
+
+	/** The token in {@code offered}, or {@code null}. */
+	public static @Nullable String token(List<String> offered) {
+		for (int i = 0; i < offered.size(); i++) {
+			String protocol = offered.get(i);
+			if (protocol.equalsIgnoreCase(BEARER) && i + 1 < offered.size()) {
+				return offered.get(i + 1);
+			}
+			if (protocol.startsWith(TOKEN_PREFIX) && protocol.length() > TOKEN_PREFIX.length()) {
+				return protocol.substring(TOKEN_PREFIX.length());
+			}
+		}
+		return null;
+	}
+
+	@Override
+	public @Nullable String selectSubprotocol(List<String> offered) {
+		for (int i = 0; i < offered.size(); i++) {
+			String protocol = offered.get(i);
+			if (protocol.equalsIgnoreCase(BEARER) && i + 1 < offered.size()) {
+				return protocol;
+			}
+			if (protocol.startsWith(TOKEN_PREFIX) && protocol.length() > TOKEN_PREFIX.length()) {
+				return protocol;
+			}
+		}
+		return null;
+	}
+}

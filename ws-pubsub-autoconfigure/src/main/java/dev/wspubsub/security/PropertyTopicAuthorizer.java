@@ -1,0 +1,48 @@
+package dev.wspubsub.security;
+
+import java.security.Principal;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+import dev.wspubsub.WsSession;
+
+/**
+ * The topic rules of {@code ws-pubsub.security.topic-rules}: the first rule whose pattern
+ * matches a topic decides; a topic no rule matches is allowed (add a last rule {@code *}
+ * with {@code subscribe} and {@code publish} false to deny by default).
+ */
+public final class PropertyTopicAuthorizer implements TopicAuthorizer {
+
+	private final List<TopicRule> rules;
+
+	private final Function<Principal, Map<String, Object>> claimsOf;
+
+	/**
+	 * @param rules the rules, first match wins
+	 * @param claimsOf the claims of a principal, for {@code {claim}} placeholders
+	 */
+	public PropertyTopicAuthorizer(List<TopicRule> rules, Function<Principal, Map<String, Object>> claimsOf) {
+		this.rules = List.copyOf(rules);
+		this.claimsOf = claimsOf;
+	}
+
+	@Override
+	public boolean canSubscribe(WsSession<?> session, String topic) {
+		return decide(session, topic, false);
+	}
+
+	@Override
+	public boolean canPublish(WsSession<?> session, String topic) {
+		return decide(session, topic, true);
+	}
+
+	private boolean decide(WsSession<?> session, String topic, boolean publishing) {
+		for (TopicRule rule : this.rules) {
+			if (rule.matches(topic)) {
+				return rule.allows(topic, publishing, session.principal(), this.claimsOf);
+			}
+		}
+		return true;
+	}
+}

@@ -1,0 +1,98 @@
+package dev.wspubsub.security;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+
+import dev.wspubsub.test.RawWebSocket;
+import dev.wspubsub.test.WsTestClient;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+@WithSpringSecurity
+@SpringBootTest(classes = SecureApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+		properties = { "ws-pubsub.max-connections=2", "ws-pubsub.handshake-timeout=1s" })
+class ServerCapacityTests {
+
+	@LocalServerPort
+	int port;
+
+	private URI uri() {
+		return URI.create("ws://localhost:" + this.port + "/open");
+	}
+
+	private int status() {
+		try (RawWebSocket ws = RawWebSocket.connect(uri(), Map.of())) {
+			return ws.status();
+		}
+	}
+
+	@Test
+	void anUpgradePastMaxConnectionsGets503UntilOneCloses() {
+		WsTestClient first = WsTestClient.connect(uri());
+		try (WsTestClient second = WsTestClient.connect(uri())) {
+			assertThat(second.sendAndAwait("2")).isEqualTo("2");
+			assertThat(status()).isEqualTo(503);
+			first.close();
+			Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> status() == 101);
+		}
+		finally {
+			first.close();
+		}
+	}
+
+	@Test
+	void aClientTricklingItsUpgradeHeadersIsDroppedAfterTheHandshakeTimeout() throws IOException {
+		try (Socket socket = new Socket("localhost", this.port)) {
+			socket.setSoTimeout(250);
+			OutputStream out = socket.getOutputStream();
+			InputStream in = socket.getInputStream();
+			out.write(("GET /open HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\n").getBytes(StandardCharsets.US_ASCII));
+			long start = System.nanoTime();
+			boolean dropped = false;
+			// One header byte every 250 ms would hold the connection for ever against an idle timeout.
+			for (int i = 0; i < 40 && !dropped; i++) {
+				try {
+					out.write('X');
+					out.flush();
+					dropped = in.read() == -1;
+				}
+				catch (SocketTimeoutException stillOpen) {
+					// nothing yet: keep trickling
+				}
+				catch (IOException reset) {
+					dropped = true;
+				}
+			}
+			assertThat(dropped).as("dropped within 10 s").isTrue();
+			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(6));
+		}
+	}
+
+	@Test
+	void aConnectionThatSendsNothingIsDroppedAfterTheHandshakeTimeout() throws IOException {
+		try (Socket socket = new Socket("localhost", this.port)) {
+			socket.setSoTimeout(10_000);
+			assertThat(socket.getInputStream().read()).isEqualTo(-1);
+		}
+	}
+
+	@Test
+	void anOpenWebSocketOutlivesTheHandshakeTimeout() {
+		try (WsTestClient client = WsTestClient.connect(uri())) {
+			client.assertNoMessage(Duration.ofMillis(2500));
+			assertThat(client.sendAndAwait("still here")).isEqualTo("still here");
+		}
+	}
+}
