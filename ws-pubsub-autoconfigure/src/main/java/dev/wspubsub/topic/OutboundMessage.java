@@ -111,6 +111,11 @@ public final class OutboundMessage {
 		return this.frame.retainedDuplicate();
 	}
 
+	/** Copies the whole encoded frame to the end of {@code target}. */
+	public void copyFrameTo(ByteBuf target) {
+		target.writeBytes(this.frame, 0, this.frame.writerIndex());
+	}
+
 	/** The payload alone, retained for the caller (for a frame object that an extension re-encodes). */
 	public ByteBuf retainedPayload() {
 		return this.frame.retainedSlice(this.headerLength, payloadLength());

@@ -102,6 +102,7 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
 			}
 			else if (frame instanceof PingWebSocketFrame) {
 				byte[] data = ByteBufUtil.getBytes(frame.content());
+				this.connection.handOver(); // frames batched before this one go first
 				ctx.writeAndFlush(new PongWebSocketFrame(Unpooled.wrappedBuffer(data)), ctx.voidPromise());
 				this.handler.onPing(this.connection, data);
 			}
@@ -195,6 +196,7 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
 		// Echo the code (RFC 6455 §5.5.1); an empty close is answered with an empty close.
 		CloseWebSocketFrame echo = (code == -1) ? new CloseWebSocketFrame()
 				: new CloseWebSocketFrame(code, "");
+		this.connection.handOver(); // frames batched before this one go first
 		ctx.writeAndFlush(echo).addListener(ChannelFutureListener.CLOSE);
 	}
 
@@ -216,6 +218,7 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
 		this.closeCode = code;
 		this.closeReason = reason;
 		this.connection.markClosing();
+		this.connection.handOver(); // frames batched before this one go first
 		ctx.writeAndFlush(new CloseWebSocketFrame(code, truncate(reason))).addListener(ChannelFutureListener.CLOSE);
 	}
 
@@ -256,6 +259,7 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
 		else if (this.connection.settings().sendPings() && !this.pingOutstanding && idle >= this.idleTimeoutNanos / 2) {
 			// Half-way: a live client's pong resets the clock long before the deadline.
 			this.pingOutstanding = true;
+			this.connection.handOver();
 			this.connection.channel()
 				.writeAndFlush(new PingWebSocketFrame(Unpooled.EMPTY_BUFFER), this.connection.channel().voidPromise());
 		}

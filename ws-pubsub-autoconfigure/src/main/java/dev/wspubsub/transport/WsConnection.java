@@ -16,6 +16,7 @@ import dev.wspubsub.topic.LoopOutbox;
 import dev.wspubsub.topic.OutboundMessage;
 import dev.wspubsub.topic.PayloadEncoder;
 import dev.wspubsub.topic.TopicSubscriber;
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOutboundBuffer;
@@ -71,6 +72,15 @@ public final class WsConnection implements WsSession<Object>, TopicSubscriber {
 
 	/** State the endpoint layer keeps per connection; touched only on the event loop. */
 	private @Nullable Object attachment;
+
+	/** Largest frame copied into the batch buffer; larger ones are shared, not copied. */
+	private static final int COALESCE_MAX_FRAME = 1024;
+
+	/** Size of one batch buffer; a batch larger than this is written in several. */
+	private static final int COALESCE_CHUNK = 16 * 1024;
+
+	/** Small frames written in this batch and not yet handed to the channel; event loop only. */
+	private @Nullable ByteBuf coalesced;
 
 	/** Touched only on the event loop, by {@link FlushBatcher}. */
 	boolean flushPending;
@@ -258,18 +268,39 @@ public final class WsConnection implements WsSession<Object>, TopicSubscriber {
 		if (!this.channel.isActive()) {
 			return;
 		}
-		Object frame;
+		int length = message.frameLength();
 		if (message.compress() && this.deflateNegotiated) {
 			// A frame object, so the permessage-deflate encoder compresses it.
-			frame = message.isText() ? new TextWebSocketFrame(true, 0, message.retainedPayload())
-					: new BinaryWebSocketFrame(true, 0, message.retainedPayload());
+			handOver();
+			this.channel.write(message.isText() ? new TextWebSocketFrame(true, 0, message.retainedPayload())
+					: new BinaryWebSocketFrame(true, 0, message.retainedPayload()), this.channel.voidPromise());
+		}
+		else if (length <= COALESCE_MAX_FRAME) {
+			// Small frames are copied into one buffer per batch, as uWebSockets' cork buffer: a
+			// memcpy instead of a buffer entry, a reference count and a pipeline pass per message.
+			ByteBuf chunk = this.coalesced;
+			if (chunk == null || chunk.writableBytes() < length) {
+				handOver();
+				chunk = this.channel.alloc().directBuffer(COALESCE_CHUNK, COALESCE_CHUNK);
+				this.coalesced = chunk;
+			}
+			message.copyFrameTo(chunk);
 		}
 		else {
 			// Already a complete frame: it passes the WebSocket encoders untouched.
-			frame = message.retainedFrame();
+			handOver();
+			this.channel.write(message.retainedFrame(), this.channel.voidPromise());
 		}
-		this.channel.write(frame, this.channel.voidPromise());
 		flushLater();
+	}
+
+	/** Hands the coalesced frames to the channel, before anything written after them. Event loop only. */
+	void handOver() {
+		ByteBuf chunk = this.coalesced;
+		if (chunk != null) {
+			this.coalesced = null;
+			this.channel.write(chunk, this.channel.voidPromise());
+		}
 	}
 
 	@Override
@@ -289,6 +320,7 @@ public final class WsConnection implements WsSession<Object>, TopicSubscriber {
 	}
 
 	void flushNow() {
+		handOver();
 		this.channel.flush();
 	}
 
@@ -332,7 +364,16 @@ public final class WsConnection implements WsSession<Object>, TopicSubscriber {
 			frame.release();
 			return DROPPED;
 		}
-		this.channel.writeAndFlush(frame, this.channel.voidPromise());
+		if (this.loop.inEventLoop()) {
+			handOver();
+			this.channel.writeAndFlush(frame, this.channel.voidPromise());
+		}
+		else {
+			LoopOutbox.send(this.loop, () -> {
+				handOver();
+				this.channel.writeAndFlush(frame, this.channel.voidPromise());
+			});
+		}
 		return length + 2;
 	}
 
@@ -444,6 +485,7 @@ public final class WsConnection implements WsSession<Object>, TopicSubscriber {
 
 	void sendCloseFrame(int code, String reason) {
 		this.readyState = CLOSING;
+		handOver();
 		this.channel.writeAndFlush(new CloseWebSocketFrame(code, reason));
 	}
 
