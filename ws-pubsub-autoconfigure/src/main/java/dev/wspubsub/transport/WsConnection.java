@@ -82,6 +82,9 @@ public final class WsConnection implements WsSession<Object>, TopicSubscriber {
 	/** Small frames written in this batch and not yet handed to the channel; event loop only. */
 	private @Nullable ByteBuf coalesced;
 
+	/** Bytes in {@link #coalesced}; read racily off the loop by {@link #bufferedAmount()}. */
+	private int coalescedBytes;
+
 	/** Touched only on the event loop, by {@link FlushBatcher}. */
 	boolean flushPending;
 
@@ -180,7 +183,8 @@ public final class WsConnection implements WsSession<Object>, TopicSubscriber {
 	@Override
 	public long bufferedAmount() {
 		ChannelOutboundBuffer buffer = this.channel.unsafe().outboundBuffer();
-		return (buffer != null) ? buffer.totalPendingWriteBytes() : 0;
+		// Plus what this batch has coalesced and not yet handed to the channel.
+		return ((buffer != null) ? buffer.totalPendingWriteBytes() : 0) + this.coalescedBytes;
 	}
 
 	// ---- sending
@@ -285,6 +289,7 @@ public final class WsConnection implements WsSession<Object>, TopicSubscriber {
 				this.coalesced = chunk;
 			}
 			message.copyFrameTo(chunk);
+			this.coalescedBytes += length;
 		}
 		else {
 			// Already a complete frame: it passes the WebSocket encoders untouched.
@@ -299,6 +304,7 @@ public final class WsConnection implements WsSession<Object>, TopicSubscriber {
 		ByteBuf chunk = this.coalesced;
 		if (chunk != null) {
 			this.coalesced = null;
+			this.coalescedBytes = 0;
 			this.channel.write(chunk, this.channel.voidPromise());
 		}
 	}
