@@ -51,14 +51,17 @@ final class PublishQueue {
 
 	private final Consumer<Throwable> onError;
 
+	private final Runnable onReply;
+
 	private volatile boolean open;
 
 	/**
 	 * @param sender sends one message to one channel
 	 * @param onError told when a send fails, so the link can be marked down
+	 * @param onReply told when Redis answers a send
 	 */
 	PublishQueue(int capacity, int maxInFlight, BiFunction<ByteBuffer, ByteBuffer, Mono<?>> sender,
-			Consumer<Throwable> onError) {
+			Consumer<Throwable> onError, Runnable onReply) {
 		if (capacity < 1) {
 			throw new IllegalArgumentException("Publish buffer must be at least 1, was " + capacity);
 		}
@@ -66,6 +69,7 @@ final class PublishQueue {
 		this.maxInFlight = maxInFlight;
 		this.sender = sender;
 		this.onError = onError;
+		this.onReply = onReply;
 	}
 
 	/** Queues one publish; drops it (counted) when the queue is full. */
@@ -124,6 +128,7 @@ final class PublishQueue {
 		}, () -> {
 			this.published.increment();
 			this.inFlight.decrementAndGet();
+			this.onReply.run();
 			drain();
 		});
 	}

@@ -36,8 +36,10 @@ import org.springframework.data.redis.connection.ReactiveSubscription;
  * {@code publishBuffer} while Redis is unreachable; past it they are dropped, counted in
  * {@link #droppedCount()} and logged.</li>
  * <li>Health is measured end to end: every {@code probeInterval} the node publishes a
- * probe to its own channel {@code <channel-prefix>$probe:<node-id>} and is
- * {@linkplain #isUp() up} while the probe comes back. When Redis returns, Lettuce
+ * probe to its own channel {@code <channel-prefix>$probe:<node-id>}. It becomes
+ * {@linkplain #isUp() up} when a probe comes back, and down when a probe has not come
+ * back for three intervals while one of its two connections has been silent as long (a
+ * probe late behind heavy traffic is no failure). When Redis returns, Lettuce
  * reconnects, and the next echoed probe re-subscribes every current topic and releases
  * the buffer.</li>
  * </ul>
@@ -81,6 +83,11 @@ public final class RedisFanout implements Fanout, AutoCloseable {
 
 	private volatile boolean closed;
 
+	// Evidence of life on each connection, so a probe stuck behind a busy pipeline is not a failure.
+	private volatile long lastReply = System.nanoTime();
+
+	private volatile long lastMessage = System.nanoTime();
+
 	private volatile @Nullable ReactiveRedisConnection connection;
 
 	// Worker thread only from here on.
@@ -101,7 +108,7 @@ public final class RedisFanout implements Fanout, AutoCloseable {
 	 * @param nodeId this node's id, unique in the cluster, 1 to 255 bytes in UTF-8
 	 * @param channelPrefix prepended to each topic to name its Redis channel
 	 * @param publishBuffer publishes held while Redis is unreachable before dropping
-	 * @param probeInterval how often the link is checked; it is down after two intervals without an echo
+	 * @param probeInterval how often the link is checked; it is down after three intervals without an answer
 	 */
 	public RedisFanout(ReactiveRedisConnectionFactory connectionFactory, TopicRegistry registry,
 			ByteBufAllocator allocator, String nodeId, String channelPrefix, int publishBuffer,
@@ -115,7 +122,8 @@ public final class RedisFanout implements Fanout, AutoCloseable {
 		this.probeInterval = Objects.requireNonNull(probeInterval, "probeInterval");
 		this.probeChannel = ByteBuffer.wrap((channelPrefix + "$probe:" + nodeId).getBytes(StandardCharsets.UTF_8));
 		this.worker = Schedulers.newSingle("ws-pubsub-redis");
-		this.publishQueue = new PublishQueue(publishBuffer, MAX_IN_FLIGHT, this::send, this::linkFailed);
+		this.publishQueue = new PublishQueue(publishBuffer, MAX_IN_FLIGHT, this::send, this::linkFailed,
+				() -> this.lastReply = System.nanoTime());
 		this.subscriptions = new ChannelSubscriptions(registry, this.names, this.worker, this.errors,
 				this::linkFailed);
 	}
@@ -140,7 +148,7 @@ public final class RedisFanout implements Fanout, AutoCloseable {
 		return "redis";
 	}
 
-	/** Whether a probe published by this node came back through Redis within the last two intervals. */
+	/** Whether this node's publishes reach Redis and its subscription receives from it (see the class notes). */
 	@Override
 	public boolean isUp() {
 		return this.up;
@@ -209,9 +217,12 @@ public final class RedisFanout implements Fanout, AutoCloseable {
 			return;
 		}
 		long now = System.nanoTime();
-		if (this.probeSentAt != 0 && now - this.probeSentAt > 2 * this.probeInterval.toNanos()) {
-			this.probeSentAt = 0;
-			markDown("no probe came back within " + this.probeInterval.multipliedBy(2).toMillis() + " ms");
+		long timeout = 3 * this.probeInterval.toNanos();
+		if (this.probeSentAt != 0 && now - this.probeSentAt > timeout) {
+			if (now - this.lastReply > timeout || now - this.lastMessage > timeout) {
+				markDown("no answer from Redis within " + this.probeInterval.multipliedBy(3).toMillis() + " ms");
+			}
+			this.probeSentAt = 0; // give up on that probe, send a fresh one
 		}
 		ReactiveRedisConnection target = this.connection;
 		if (target == null) {
@@ -228,7 +239,8 @@ public final class RedisFanout implements Fanout, AutoCloseable {
 			ByteBuffer probe = ByteBuffer.allocate(Long.BYTES).putLong(0, sequence);
 			target.pubSubCommands()
 				.publish(this.probeChannel.duplicate(), probe)
-				.subscribe(null, (error) -> onWorker(() -> markDown(String.valueOf(error))));
+				.subscribe((receivers) -> this.lastReply = System.nanoTime(),
+						(error) -> onWorker(() -> markDown(String.valueOf(error))));
 		}
 	}
 
@@ -269,6 +281,7 @@ public final class RedisFanout implements Fanout, AutoCloseable {
 
 	// Lettuce's thread: deliver inline, the registry hands off to event loops itself.
 	private void onMessage(ReactiveSubscription.Message<ByteBuffer, ByteBuffer> message) {
+		this.lastMessage = System.nanoTime();
 		ByteBuffer channel = message.getChannel();
 		if (channel.equals(this.probeChannel)) {
 			long sequence = message.getMessage().getLong(0);
