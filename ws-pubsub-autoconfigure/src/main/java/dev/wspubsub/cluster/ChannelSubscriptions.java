@@ -47,6 +47,8 @@ final class ChannelSubscriptions implements SubscriptionListener {
 
 	private final Consumer<Throwable> onError;
 
+	private final Runnable onReply;
+
 	private final Set<String> dirty = ConcurrentHashMap.newKeySet();
 
 	private final AtomicBoolean flushScheduled = new AtomicBoolean();
@@ -58,14 +60,18 @@ final class ChannelSubscriptions implements SubscriptionListener {
 
 	private final List<ByteBuffer> extraChannels = new ArrayList<>();
 
-	/** @param onError told when a command fails, so the link is marked down and resynced when back */
+	/**
+	 * @param onError told when a command fails, so the link is marked down and resynced when back
+	 * @param onReply told when Redis confirms a command: the subscription connection is alive
+	 */
 	ChannelSubscriptions(TopicRegistry registry, ChannelNames names, Scheduler worker, LongAdder errors,
-			Consumer<Throwable> onError) {
+			Consumer<Throwable> onError, Runnable onReply) {
 		this.registry = registry;
 		this.names = names;
 		this.worker = worker;
 		this.errors = errors;
 		this.onError = onError;
+		this.onReply = onReply;
 	}
 
 	@Override
@@ -153,7 +159,7 @@ final class ChannelSubscriptions implements SubscriptionListener {
 				logger.warn("Redis " + (subscribe ? "SUBSCRIBE" : "UNSUBSCRIBE") + " of " + batch.length
 						+ " channels failed: " + error);
 				this.onError.accept(error); // the resync when the link is back up repairs the state
-			});
+			}, this.onReply);
 		}
 	}
 }

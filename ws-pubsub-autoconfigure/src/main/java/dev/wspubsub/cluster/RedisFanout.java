@@ -125,7 +125,7 @@ public final class RedisFanout implements Fanout, AutoCloseable {
 		this.publishQueue = new PublishQueue(publishBuffer, MAX_IN_FLIGHT, this::send, this::linkFailed,
 				() -> this.lastReply = System.nanoTime());
 		this.subscriptions = new ChannelSubscriptions(registry, this.names, this.worker, this.errors,
-				this::linkFailed);
+				this::linkFailed, () -> this.lastMessage = System.nanoTime());
 	}
 
 	/** Connects in the background and starts following local subscriptions; never blocks, never fails on a missing Redis. */

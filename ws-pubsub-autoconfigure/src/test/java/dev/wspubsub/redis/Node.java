@@ -29,9 +29,8 @@ final class Node implements AutoCloseable {
 		properties.put("server.port", "0");
 		properties.put("spring.data.redis.host", "127.0.0.1");
 		properties.put("spring.data.redis.port", String.valueOf(redis.port()));
-		properties.put("spring.data.redis.timeout", "5s");
 		properties.put("ws-pubsub.fanout.redis.enabled", "true");
-		properties.put("ws-pubsub.fanout.redis.probe-interval", "250ms");
+		properties.put("ws-pubsub.fanout.redis.probe-interval", "500ms");
 		properties.put("ws-pubsub.fanout.redis.max-reconnect-delay", "500ms");
 		for (String property : extraProperties) {
 			int eq = property.indexOf('=');
