@@ -242,7 +242,7 @@ public class WsPubSubProperties {
 		private int publishBuffer = 10_000;
 
 		/**
-		 * How often the link to Redis is checked end to end; it is reported down after two intervals without an answer.
+		 * How often the link to Redis is checked end to end; it is reported down after three intervals (two seconds at least) without an answer.
 		 */
 		private Duration probeInterval = Duration.ofSeconds(1);
 

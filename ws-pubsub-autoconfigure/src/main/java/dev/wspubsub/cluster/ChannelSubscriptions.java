@@ -114,7 +114,7 @@ final class ChannelSubscriptions implements SubscriptionListener {
 		List<String> unwanted = new ArrayList<>();
 		for (ByteBuffer channel : target.getChannels()) {
 			String topic = this.names.topic(channel);
-			if (topic != null && !wanted.contains(topic)) {
+			if (topic != null && !wanted.contains(topic) && !this.extraChannels.contains(channel)) {
 				unwanted.add(topic);
 			}
 		}

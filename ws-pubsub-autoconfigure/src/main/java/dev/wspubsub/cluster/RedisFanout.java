@@ -38,8 +38,8 @@ import org.springframework.data.redis.connection.ReactiveSubscription;
  * <li>Health is measured end to end: every {@code probeInterval} the node publishes a
  * probe to its own channel {@code <channel-prefix>$probe:<node-id>}. It becomes
  * {@linkplain #isUp() up} when a probe comes back, and down when a probe has not come
- * back for three intervals while one of its two connections has been silent as long (a
- * probe late behind heavy traffic is no failure). When Redis returns, Lettuce
+ * back for three intervals (two seconds at least) while one of its two connections has
+ * been silent as long (a probe late behind heavy traffic is no failure). When Redis returns, Lettuce
  * reconnects, and the next echoed probe re-subscribes every current topic and releases
  * the buffer.</li>
  * </ul>
@@ -52,6 +52,8 @@ public final class RedisFanout implements Fanout, AutoCloseable {
 
 	/** Publishes awaiting Redis' reply at once; also what Lettuce may hold on a broken connection. */
 	private static final int MAX_IN_FLIGHT = 1024;
+
+	private static final Duration MIN_PROBE_TIMEOUT = Duration.ofSeconds(2);
 
 	private final ReactiveRedisConnectionFactory connectionFactory;
 
@@ -217,10 +219,10 @@ public final class RedisFanout implements Fanout, AutoCloseable {
 			return;
 		}
 		long now = System.nanoTime();
-		long timeout = 3 * this.probeInterval.toNanos();
+		long timeout = probeTimeout().toNanos();
 		if (this.probeSentAt != 0 && now - this.probeSentAt > timeout) {
 			if (now - this.lastReply > timeout || now - this.lastMessage > timeout) {
-				markDown("no answer from Redis within " + this.probeInterval.multipliedBy(3).toMillis() + " ms");
+				markDown("no answer from Redis within " + probeTimeout().toMillis() + " ms");
 			}
 			this.probeSentAt = 0; // give up on that probe, send a fresh one
 		}
@@ -242,6 +244,12 @@ public final class RedisFanout implements Fanout, AutoCloseable {
 				.subscribe((receivers) -> this.lastReply = System.nanoTime(),
 						(error) -> onWorker(() -> markDown(String.valueOf(error))));
 		}
+	}
+
+	// Three intervals, and never under two seconds: a loaded machine is not a dead link.
+	private Duration probeTimeout() {
+		Duration three = this.probeInterval.multipliedBy(3);
+		return (three.compareTo(MIN_PROBE_TIMEOUT) < 0) ? MIN_PROBE_TIMEOUT : three;
 	}
 
 	private void subscribe(ReactiveRedisConnection target) {
@@ -314,10 +322,10 @@ public final class RedisFanout implements Fanout, AutoCloseable {
 	}
 
 	private void probeReturned(long sequence) {
-		if (sequence != this.probeSequence || this.probeSentAt == 0) {
-			return; // an answer that came too late
+		if (sequence == this.probeSequence) {
+			this.probeSentAt = 0;
 		}
-		this.probeSentAt = 0;
+		// Even a late probe has just made the round trip: the link works now.
 		if (!this.up && !this.closed) {
 			// Lettuce resubscribes on reconnect too; this also covers what changed meanwhile.
 			this.subscriptions.resync();

@@ -71,6 +71,14 @@ class RedisSubscriptionTests {
 		assertThat(commandCalls("unsubscribe")).isPositive().isLessThan(100);
 	}
 
+	@Test
+	void anIdleNodeKeepsItsProbeChannelAndStaysUp() {
+		// Each up transition resyncs the subscriptions; the probe channel must survive them.
+		await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(10))
+			.until(() -> nodeA.fanout().isUp() && nodeB.fanout().isUp()
+					&& redis.commands().pubsubChannels("ws-pubsub:$probe:*").size() == 2);
+	}
+
 	private static void awaitSubscribedNodes(String channel, long count) {
 		await("%d nodes subscribed to %s".formatted(count, channel)).atMost(Duration.ofSeconds(10))
 			.until(() -> redis.commands().pubsubNumsub(channel).getOrDefault(channel, 0L) == count);
