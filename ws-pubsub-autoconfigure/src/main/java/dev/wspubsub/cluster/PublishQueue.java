@@ -3,6 +3,8 @@ package dev.wspubsub.cluster;
 import java.nio.ByteBuffer;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -15,8 +17,8 @@ import reactor.core.publisher.Mono;
 
 /**
  * The ordered, bounded road from {@code forward} to Redis. Publishes are queued in call
- * order and dispatched by one drainer at a time, so they reach the one Redis connection
- * in that order (per-publisher order per topic). While the link is down nothing is
+ * order and dispatched from one thread, so they reach the one Redis connection in that
+ * order (per-publisher order per topic). While the link is down nothing is
  * dispatched and the queue holds up to {@code capacity} publishes; past it, publishes are
  * dropped, counted and logged. At most {@code maxInFlight} commands wait for Redis'
  * answer, which also bounds what the client library buffers on a broken connection.
@@ -53,15 +55,18 @@ final class PublishQueue {
 
 	private final Runnable onReply;
 
+	private final Executor dispatcher;
+
 	private volatile boolean open;
 
 	/**
 	 * @param sender sends one message to one channel
 	 * @param onError told when a send fails, so the link can be marked down
 	 * @param onReply told when Redis answers a send
+	 * @param dispatcher the one thread every send is dispatched from
 	 */
 	PublishQueue(int capacity, int maxInFlight, BiFunction<ByteBuffer, ByteBuffer, Mono<?>> sender,
-			Consumer<Throwable> onError, Runnable onReply) {
+			Consumer<Throwable> onError, Runnable onReply, Executor dispatcher) {
 		if (capacity < 1) {
 			throw new IllegalArgumentException("Publish buffer must be at least 1, was " + capacity);
 		}
@@ -70,6 +75,7 @@ final class PublishQueue {
 		this.sender = sender;
 		this.onError = onError;
 		this.onReply = onReply;
+		this.dispatcher = dispatcher;
 	}
 
 	/** Queues one publish; drops it (counted) when the queue is full. */
@@ -96,6 +102,17 @@ final class PublishQueue {
 		if (this.wip.getAndIncrement() != 0) {
 			return;
 		}
+		try {
+			this.dispatcher.execute(this::drainLoop);
+		}
+		catch (RejectedExecutionException ex) {
+			this.wip.set(0); // closed: what is queued stays queued
+		}
+	}
+
+	// On the dispatcher thread only: a client library writes inline from its own I/O thread
+	// but queues writes from others, so dispatching from two threads could reorder.
+	private void drainLoop() {
 		int missed = 1;
 		do {
 			while (this.open && this.inFlight.get() < this.maxInFlight) {

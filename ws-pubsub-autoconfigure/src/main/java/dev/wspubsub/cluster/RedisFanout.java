@@ -125,7 +125,7 @@ public final class RedisFanout implements Fanout, AutoCloseable {
 		this.probeChannel = ByteBuffer.wrap((channelPrefix + "$probe:" + nodeId).getBytes(StandardCharsets.UTF_8));
 		this.worker = Schedulers.newSingle("ws-pubsub-redis");
 		this.publishQueue = new PublishQueue(publishBuffer, MAX_IN_FLIGHT, this::send, this::linkFailed,
-				() -> this.lastReply = System.nanoTime());
+				() -> this.lastReply = System.nanoTime(), this.worker::schedule);
 		this.subscriptions = new ChannelSubscriptions(registry, this.names, this.worker, this.errors,
 				this::linkFailed, () -> this.lastMessage = System.nanoTime());
 	}
