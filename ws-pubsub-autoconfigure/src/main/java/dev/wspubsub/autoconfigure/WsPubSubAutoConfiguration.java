@@ -1,7 +1,6 @@
 package dev.wspubsub.autoconfigure;
 
 import java.time.Duration;
-import java.util.UUID;
 import java.util.concurrent.Executor;
 
 import dev.wspubsub.WsPubSubConfigurationException;
@@ -9,6 +8,8 @@ import dev.wspubsub.WsServer;
 import dev.wspubsub.cluster.Broker;
 import dev.wspubsub.cluster.Fanout;
 import dev.wspubsub.cluster.LocalFanout;
+import dev.wspubsub.cluster.LocalPresenceRegistry;
+import dev.wspubsub.cluster.PresenceRegistry;
 import dev.wspubsub.endpoint.DefaultWsServer;
 import dev.wspubsub.endpoint.GracefulShutdown;
 import dev.wspubsub.endpoint.JakartaPayloadValidator;
@@ -71,6 +72,12 @@ public final class WsPubSubAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
+	PresenceRegistry wsPresenceRegistry() {
+		return new LocalPresenceRegistry();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
 	Broker wsBroker(TopicRegistry registry, Fanout fanout) {
 		return new Broker(registry, fanout);
 	}
@@ -96,8 +103,9 @@ public final class WsPubSubAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	WsServer wsServer(Broker broker, PayloadEncoder encoder, SessionRegistry sessions) {
-		return new DefaultWsServer(broker, encoder, sessions, UUID.randomUUID().toString().substring(0, 8));
+	WsServer wsServer(Broker broker, PayloadEncoder encoder, SessionRegistry sessions,
+			WsPubSubProperties properties) {
+		return new DefaultWsServer(broker, encoder, sessions, properties.getFanout().getRedis().resolveNodeId());
 	}
 
 	@Bean(destroyMethod = "dispose")

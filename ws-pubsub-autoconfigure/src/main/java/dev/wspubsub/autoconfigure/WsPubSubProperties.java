@@ -1,6 +1,9 @@
 package dev.wspubsub.autoconfigure;
 
 import java.time.Duration;
+import java.util.UUID;
+
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
@@ -50,6 +53,8 @@ public class WsPubSubProperties {
 	private final PerMessageDeflate perMessageDeflate = new PerMessageDeflate();
 
 	private final Blocking blocking = new Blocking();
+
+	private final Fanout fanout = new Fanout();
 
 	public boolean isEnabled() {
 		return this.enabled;
@@ -113,6 +118,10 @@ public class WsPubSubProperties {
 
 	public Blocking getBlocking() {
 		return this.blocking;
+	}
+
+	public Fanout getFanout() {
+		return this.fanout;
 	}
 
 	/**
@@ -190,6 +199,127 @@ public class WsPubSubProperties {
 
 		public void setQueueCapacity(int queueCapacity) {
 			this.queueCapacity = queueCapacity;
+		}
+
+	}
+
+	/**
+	 * How publishes reach the other nodes of a cluster.
+	 */
+	public static class Fanout {
+
+		private final Redis redis = new Redis();
+
+		public Redis getRedis() {
+			return this.redis;
+		}
+
+	}
+
+	/**
+	 * Redis fan-out; the connection itself comes from {@code spring.data.redis.*}.
+	 */
+	public static class Redis {
+
+		/**
+		 * Whether topics span every node that shares the Redis server, through Redis pub/sub.
+		 */
+		private boolean enabled = false;
+
+		/**
+		 * Prefix of the Redis channel of each topic and of the presence keys.
+		 */
+		private String channelPrefix = "ws-pubsub:";
+
+		/**
+		 * Id of this node, unique in the cluster; a random one per start when not set.
+		 */
+		private @Nullable String nodeId;
+
+		/**
+		 * Most publishes held for other nodes while Redis is unreachable; further ones are dropped and counted.
+		 */
+		private int publishBuffer = 10_000;
+
+		/**
+		 * How often the link to Redis is checked end to end; it is reported down after three intervals (two seconds at least) without an answer.
+		 */
+		private Duration probeInterval = Duration.ofSeconds(1);
+
+		/**
+		 * How long a node's presence entries outlive its last heartbeat, e.g. after a crash.
+		 */
+		private Duration presenceTtl = Duration.ofSeconds(30);
+
+		/**
+		 * Longest wait between two reconnection attempts of the Lettuce client Spring Boot creates.
+		 */
+		private Duration maxReconnectDelay = Duration.ofSeconds(5);
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public String getChannelPrefix() {
+			return this.channelPrefix;
+		}
+
+		public void setChannelPrefix(String channelPrefix) {
+			this.channelPrefix = channelPrefix;
+		}
+
+		public @Nullable String getNodeId() {
+			return this.nodeId;
+		}
+
+		public void setNodeId(@Nullable String nodeId) {
+			this.nodeId = nodeId;
+		}
+
+		/** The configured node id, or a random one chosen once and kept for this start. */
+		public synchronized String resolveNodeId() {
+			String id = this.nodeId;
+			if (id == null || id.isBlank()) {
+				id = UUID.randomUUID().toString().substring(0, 8);
+				this.nodeId = id;
+			}
+			return id;
+		}
+
+		public int getPublishBuffer() {
+			return this.publishBuffer;
+		}
+
+		public void setPublishBuffer(int publishBuffer) {
+			this.publishBuffer = publishBuffer;
+		}
+
+		public Duration getProbeInterval() {
+			return this.probeInterval;
+		}
+
+		public void setProbeInterval(Duration probeInterval) {
+			this.probeInterval = probeInterval;
+		}
+
+		public Duration getPresenceTtl() {
+			return this.presenceTtl;
+		}
+
+		public void setPresenceTtl(Duration presenceTtl) {
+			this.presenceTtl = presenceTtl;
+		}
+
+		public Duration getMaxReconnectDelay() {
+			return this.maxReconnectDelay;
+		}
+
+		public void setMaxReconnectDelay(Duration maxReconnectDelay) {
+			this.maxReconnectDelay = maxReconnectDelay;
 		}
 
 	}

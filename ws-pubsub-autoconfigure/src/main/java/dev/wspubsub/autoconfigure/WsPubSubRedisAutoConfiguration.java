@@ -1,0 +1,108 @@
+package dev.wspubsub.autoconfigure;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import dev.wspubsub.WsPubSubConfigurationException;
+import dev.wspubsub.cluster.Fanout;
+import dev.wspubsub.cluster.PresenceRegistry;
+import dev.wspubsub.cluster.RedisFanout;
+import dev.wspubsub.cluster.RedisPresenceRegistry;
+import dev.wspubsub.topic.PayloadEncoder;
+import dev.wspubsub.topic.TopicRegistry;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.Delay;
+import reactor.netty.http.server.HttpServer;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.data.redis.autoconfigure.ClientResourcesBuilderCustomizer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
+
+/**
+ * Redis fan-out for ws-pubsub: a {@link RedisFanout} (so the local fan-out of
+ * {@link WsPubSubAutoConfiguration} backs off) and a {@link RedisPresenceRegistry}, on the
+ * {@link ReactiveRedisConnectionFactory} Spring Boot builds from {@code spring.data.redis.*}.
+ * Active with {@code ws-pubsub.fanout.redis.enabled=true}.
+ */
+@AutoConfiguration(before = WsPubSubAutoConfiguration.class,
+		afterName = { "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration",
+			"org.springframework.boot.data.redis.autoconfigure.DataRedisReactiveAutoConfiguration" })
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
+@ConditionalOnClass({ HttpServer.class, ReactiveRedisConnectionFactory.class })
+@ConditionalOnBooleanProperty(name = "ws-pubsub.enabled", matchIfMissing = true)
+@ConditionalOnBooleanProperty("ws-pubsub.fanout.redis.enabled")
+@EnableConfigurationProperties(WsPubSubProperties.class)
+public final class WsPubSubRedisAutoConfiguration {
+
+	@Bean(initMethod = "start", destroyMethod = "close")
+	@ConditionalOnMissingBean(Fanout.class)
+	@ConditionalOnBean(ReactiveRedisConnectionFactory.class)
+	RedisFanout wsFanout(ReactiveRedisConnectionFactory connectionFactory, TopicRegistry registry,
+			PayloadEncoder encoder, WsPubSubProperties properties) {
+		WsPubSubProperties.Redis redis = properties.getFanout().getRedis();
+		String nodeId = checkedNodeId(redis);
+		if (redis.getPublishBuffer() < 1) {
+			throw new WsPubSubConfigurationException(
+					"ws-pubsub.fanout.redis.publish-buffer is " + redis.getPublishBuffer() + ".",
+					"Set ws-pubsub.fanout.redis.publish-buffer to 1 or more.");
+		}
+		if (redis.getProbeInterval().toMillis() < 10) {
+			throw new WsPubSubConfigurationException(
+					"ws-pubsub.fanout.redis.probe-interval is " + redis.getProbeInterval() + ".",
+					"Set ws-pubsub.fanout.redis.probe-interval to 10ms or more.");
+		}
+		return new RedisFanout(connectionFactory, registry, encoder.allocator(), nodeId, redis.getChannelPrefix(),
+				redis.getPublishBuffer(), redis.getProbeInterval());
+	}
+
+	@Bean(initMethod = "start", destroyMethod = "close")
+	@ConditionalOnMissingBean(PresenceRegistry.class)
+	@ConditionalOnBean(ReactiveRedisConnectionFactory.class)
+	RedisPresenceRegistry wsPresenceRegistry(ReactiveRedisConnectionFactory connectionFactory,
+			WsPubSubProperties properties) {
+		WsPubSubProperties.Redis redis = properties.getFanout().getRedis();
+		if (redis.getPresenceTtl().toMillis() < 3) {
+			throw new WsPubSubConfigurationException(
+					"ws-pubsub.fanout.redis.presence-ttl is " + redis.getPresenceTtl() + ".",
+					"Set ws-pubsub.fanout.redis.presence-ttl to a few seconds or more.");
+		}
+		return new RedisPresenceRegistry(connectionFactory, redis.getChannelPrefix(), checkedNodeId(redis),
+				redis.getPresenceTtl());
+	}
+
+	private static String checkedNodeId(WsPubSubProperties.Redis redis) {
+		String nodeId = redis.resolveNodeId();
+		if (nodeId.indexOf(':') >= 0 || nodeId.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 255) {
+			throw new WsPubSubConfigurationException("ws-pubsub.fanout.redis.node-id is '" + nodeId + "'.",
+					"Set ws-pubsub.fanout.redis.node-id to at most 255 bytes without ':', or leave it unset"
+							+ " for a random one.");
+		}
+		return nodeId;
+	}
+
+	/**
+	 * Caps Lettuce's reconnection back-off (30 s by default), so a node finds Redis again
+	 * within seconds of its return. Applies only to the client resources Boot creates.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass({ ClientResources.class, ClientResourcesBuilderCustomizer.class })
+	static class LettuceReconnectConfiguration {
+
+		@Bean
+		ClientResourcesBuilderCustomizer wsPubSubReconnectDelayCustomizer(WsPubSubProperties properties) {
+			Duration max = properties.getFanout().getRedis().getMaxReconnectDelay();
+			return (builder) -> builder
+				.reconnectDelay(() -> Delay.exponential(Duration.ofMillis(10), max, 2, TimeUnit.MILLISECONDS));
+		}
+
+	}
+
+}

@@ -1,0 +1,181 @@
+package dev.wspubsub.cluster;
+
+import java.nio.ByteBuffer;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BiFunction;
+import java.util.function.Consumer;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import reactor.core.publisher.Mono;
+
+/**
+ * The ordered, bounded road from {@code forward} to Redis. Publishes are queued in call
+ * order and dispatched from one thread, so they reach the one Redis connection in that
+ * order (per-publisher order per topic). While the link is down nothing is
+ * dispatched and the queue holds up to {@code capacity} publishes; past it, publishes are
+ * dropped, counted and logged. At most {@code maxInFlight} commands wait for Redis'
+ * answer, which also bounds what the client library buffers on a broken connection.
+ */
+final class PublishQueue {
+
+	private static final Log logger = LogFactory.getLog(PublishQueue.class);
+
+	private static final long DROP_LOG_INTERVAL_NANOS = 10_000_000_000L;
+
+	private final Queue<Item> queue = new ConcurrentLinkedQueue<>();
+
+	private final AtomicInteger size = new AtomicInteger();
+
+	private final AtomicInteger inFlight = new AtomicInteger();
+
+	private final AtomicInteger wip = new AtomicInteger();
+
+	private final LongAdder published = new LongAdder();
+
+	private final LongAdder dropped = new LongAdder();
+
+	private final LongAdder errors = new LongAdder();
+
+	private final AtomicLong lastDropLog = new AtomicLong(System.nanoTime() - DROP_LOG_INTERVAL_NANOS);
+
+	private final int capacity;
+
+	private final int maxInFlight;
+
+	private final BiFunction<ByteBuffer, ByteBuffer, Mono<?>> sender;
+
+	private final Consumer<Throwable> onError;
+
+	private final Runnable onReply;
+
+	private final Executor dispatcher;
+
+	private volatile boolean open;
+
+	/**
+	 * @param sender sends one message to one channel
+	 * @param onError told when a send fails, so the link can be marked down
+	 * @param onReply told when Redis answers a send
+	 * @param dispatcher the one thread every send is dispatched from
+	 */
+	PublishQueue(int capacity, int maxInFlight, BiFunction<ByteBuffer, ByteBuffer, Mono<?>> sender,
+			Consumer<Throwable> onError, Runnable onReply, Executor dispatcher) {
+		if (capacity < 1) {
+			throw new IllegalArgumentException("Publish buffer must be at least 1, was " + capacity);
+		}
+		this.capacity = capacity;
+		this.maxInFlight = maxInFlight;
+		this.sender = sender;
+		this.onError = onError;
+		this.onReply = onReply;
+		this.dispatcher = dispatcher;
+	}
+
+	/** Queues one publish; drops it (counted) when the queue is full. */
+	void offer(ByteBuffer channel, ByteBuffer body) {
+		if (this.size.incrementAndGet() > this.capacity) {
+			this.size.decrementAndGet();
+			this.dropped.increment();
+			logDrop();
+			return;
+		}
+		this.queue.offer(new Item(channel, body));
+		drain();
+	}
+
+	/** Starts or stops dispatching; queued publishes stay queued while closed. */
+	void setOpen(boolean open) {
+		this.open = open;
+		if (open) {
+			drain();
+		}
+	}
+
+	private void drain() {
+		if (this.wip.getAndIncrement() != 0) {
+			return;
+		}
+		try {
+			this.dispatcher.execute(this::drainLoop);
+		}
+		catch (RejectedExecutionException ex) {
+			this.wip.set(0); // closed: what is queued stays queued
+		}
+	}
+
+	// On the dispatcher thread only: a client library writes inline from its own I/O thread
+	// but queues writes from others, so dispatching from two threads could reorder.
+	private void drainLoop() {
+		int missed = 1;
+		do {
+			while (this.open && this.inFlight.get() < this.maxInFlight) {
+				Item item = this.queue.poll();
+				if (item == null) {
+					break;
+				}
+				this.size.decrementAndGet();
+				this.inFlight.incrementAndGet();
+				send(item);
+			}
+			missed = this.wip.addAndGet(-missed);
+		}
+		while (missed != 0);
+	}
+
+	private void send(Item item) {
+		Mono<?> result;
+		try {
+			result = this.sender.apply(item.channel(), item.body());
+		}
+		catch (RuntimeException ex) {
+			result = Mono.error(ex);
+		}
+		result.subscribe(null, (error) -> {
+			this.errors.increment();
+			this.inFlight.decrementAndGet();
+			this.onError.accept(error);
+			drain();
+		}, () -> {
+			this.published.increment();
+			this.inFlight.decrementAndGet();
+			this.onReply.run();
+			drain();
+		});
+	}
+
+	private void logDrop() {
+		long now = System.nanoTime();
+		long last = this.lastDropLog.get();
+		// One line per interval at most: a dead Redis must not flood the log.
+		if (now - last >= DROP_LOG_INTERVAL_NANOS && this.lastDropLog.compareAndSet(last, now)) {
+			logger.warn("Redis fan-out publish buffer is full (" + this.capacity + " messages); dropping publishes"
+					+ " for other nodes (" + this.dropped.sum() + " dropped so far)");
+		}
+	}
+
+	long published() {
+		return this.published.sum();
+	}
+
+	long dropped() {
+		return this.dropped.sum();
+	}
+
+	long errors() {
+		return this.errors.sum();
+	}
+
+	int buffered() {
+		return this.size.get();
+	}
+
+	private record Item(ByteBuffer channel, ByteBuffer body) {
+	}
+}

@@ -1,0 +1,123 @@
+package dev.wspubsub.autoconfigure;
+
+import java.time.Duration;
+
+import dev.wspubsub.WsPubSubConfigurationException;
+import dev.wspubsub.WsServer;
+import dev.wspubsub.cluster.Fanout;
+import dev.wspubsub.cluster.LocalFanout;
+import dev.wspubsub.cluster.LocalPresenceRegistry;
+import dev.wspubsub.cluster.PresenceRegistry;
+import dev.wspubsub.cluster.RedisFanout;
+import dev.wspubsub.cluster.RedisPresenceRegistry;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.data.redis.autoconfigure.ClientResourcesBuilderCustomizer;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisReactiveAutoConfiguration;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
+import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class WsPubSubRedisAutoConfigurationTests {
+
+	// No Redis listens there: the fan-out must start anyway, and report itself down.
+	private final ReactiveWebApplicationContextRunner runner = new ReactiveWebApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class,
+				DataRedisReactiveAutoConfiguration.class, WsPubSubRedisAutoConfiguration.class,
+				WsPubSubAutoConfiguration.class))
+		.withPropertyValues("spring.data.redis.port=1");
+
+	@Test
+	void withoutThePropertyTheFanoutStaysLocal() {
+		this.runner.run((context) -> {
+			assertThat(context).hasSingleBean(Fanout.class);
+			assertThat(context.getBean(Fanout.class)).isInstanceOf(LocalFanout.class);
+			assertThat(context.getBean(PresenceRegistry.class)).isInstanceOf(LocalPresenceRegistry.class);
+			assertThat(context).doesNotHaveBean(RedisFanout.class);
+			assertThat(context).doesNotHaveBean(ClientResourcesBuilderCustomizer.class);
+		});
+	}
+
+	@Test
+	void withThePropertyAndAConnectionFactoryTheFanoutGoesThroughRedis() {
+		this.runner.withPropertyValues("ws-pubsub.fanout.redis.enabled=true").run((context) -> {
+			assertThat(context).hasSingleBean(Fanout.class);
+			RedisFanout fanout = context.getBean(RedisFanout.class);
+			assertThat(fanout.mode()).isEqualTo("redis");
+			assertThat(fanout.isUp()).isFalse();
+			assertThat(context.getBean(PresenceRegistry.class)).isInstanceOf(RedisPresenceRegistry.class);
+			assertThat(context.getBean(WsServer.class).nodeId()).isEqualTo(fanout.nodeId()).hasSize(8);
+			assertThat(context).hasSingleBean(ClientResourcesBuilderCustomizer.class);
+		});
+	}
+
+	@Test
+	void aConfiguredNodeIdNamesTheServerAndTheFanout() {
+		this.runner.withPropertyValues("ws-pubsub.fanout.redis.enabled=true", "ws-pubsub.fanout.redis.node-id=node-7")
+			.run((context) -> {
+				assertThat(context.getBean(RedisFanout.class).nodeId()).isEqualTo("node-7");
+				assertThat(context.getBean(WsServer.class).nodeId()).isEqualTo("node-7");
+			});
+	}
+
+	@Test
+	void withThePropertyButNoConnectionFactoryTheFanoutStaysLocal() {
+		new ReactiveWebApplicationContextRunner()
+			.withConfiguration(
+					AutoConfigurations.of(WsPubSubRedisAutoConfiguration.class, WsPubSubAutoConfiguration.class))
+			.withPropertyValues("ws-pubsub.fanout.redis.enabled=true")
+			.run((context) -> {
+				assertThat(context).doesNotHaveBean(ReactiveRedisConnectionFactory.class);
+				assertThat(context.getBean(Fanout.class)).isInstanceOf(LocalFanout.class);
+				assertThat(context.getBean(PresenceRegistry.class)).isInstanceOf(LocalPresenceRegistry.class);
+			});
+	}
+
+	@Test
+	void withoutSpringDataRedisTheFanoutStaysLocal() {
+		new ReactiveWebApplicationContextRunner()
+			.withConfiguration(
+					AutoConfigurations.of(WsPubSubRedisAutoConfiguration.class, WsPubSubAutoConfiguration.class))
+			.withClassLoader(new FilteredClassLoader(ReactiveRedisConnectionFactory.class))
+			.withPropertyValues("ws-pubsub.fanout.redis.enabled=true")
+			.run((context) -> assertThat(context.getBean(Fanout.class)).isInstanceOf(LocalFanout.class));
+	}
+
+	@Test
+	void aFanoutOfTheApplicationsOwnWinsOverRedis() {
+		this.runner.withPropertyValues("ws-pubsub.fanout.redis.enabled=true")
+			.withBean("myFanout", Fanout.class, LocalFanout::new)
+			.run((context) -> {
+				assertThat(context).hasSingleBean(Fanout.class);
+				assertThat(context).doesNotHaveBean(RedisFanout.class);
+			});
+	}
+
+	@Test
+	void aNodeIdWithAColonFailsAtStartupNamingTheProperty() {
+		this.runner.withPropertyValues("ws-pubsub.fanout.redis.enabled=true", "ws-pubsub.fanout.redis.node-id=a:b")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(context).getFailure()
+					.rootCause()
+					.isInstanceOf(WsPubSubConfigurationException.class)
+					.hasMessageContaining("ws-pubsub.fanout.redis.node-id");
+			});
+	}
+
+	@Test
+	void redisPropertyDefaultsAreTheDocumentedOnes() {
+		WsPubSubProperties.Redis redis = new WsPubSubProperties().getFanout().getRedis();
+		assertThat(redis.isEnabled()).isFalse();
+		assertThat(redis.getChannelPrefix()).isEqualTo("ws-pubsub:");
+		assertThat(redis.getNodeId()).isNull();
+		assertThat(redis.getPublishBuffer()).isEqualTo(10_000);
+		assertThat(redis.getProbeInterval()).isEqualTo(Duration.ofSeconds(1));
+		assertThat(redis.getPresenceTtl()).isEqualTo(Duration.ofSeconds(30));
+		assertThat(redis.getMaxReconnectDelay()).isEqualTo(Duration.ofSeconds(5));
+	}
+}

@@ -1,0 +1,67 @@
+package dev.wspubsub.redis;
+
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import dev.wspubsub.cluster.RedisFanout;
+import dev.wspubsub.test.WsTestClient;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/** One application node on port 0, joined to the cluster through {@code redis}. */
+final class Node implements AutoCloseable {
+
+	private final ConfigurableApplicationContext context;
+
+	private final int port;
+
+	private Node(ConfigurableApplicationContext context) {
+		this.context = context;
+		this.port = ((WebServerApplicationContext) context).getWebServer().getPort();
+	}
+
+	static Node start(TestRedis redis, String... extraProperties) {
+		Map<String, Object> properties = new LinkedHashMap<>();
+		properties.put("server.port", "0");
+		properties.put("spring.data.redis.host", "127.0.0.1");
+		properties.put("spring.data.redis.port", String.valueOf(redis.port()));
+		properties.put("ws-pubsub.fanout.redis.enabled", "true");
+		properties.put("ws-pubsub.fanout.redis.probe-interval", "500ms");
+		properties.put("ws-pubsub.fanout.redis.max-reconnect-delay", "500ms");
+		for (String property : extraProperties) {
+			int eq = property.indexOf('=');
+			properties.put(property.substring(0, eq), property.substring(eq + 1));
+		}
+		SpringApplication application = new SpringApplication(RoomApplication.class);
+		application.setWebApplicationType(WebApplicationType.REACTIVE);
+		application.setDefaultProperties(properties);
+		application.setRegisterShutdownHook(false);
+		application.setLogStartupInfo(false);
+		return new Node(application.run());
+	}
+
+	WsTestClient connect() {
+		return WsTestClient.connect(URI.create("ws://localhost:" + this.port + "/room"));
+	}
+
+	RedisFanout fanout() {
+		return this.context.getBean(RedisFanout.class);
+	}
+
+	<T> T bean(Class<T> type) {
+		return this.context.getBean(type);
+	}
+
+	ConfigurableApplicationContext context() {
+		return this.context;
+	}
+
+	@Override
+	public void close() {
+		this.context.close();
+	}
+}

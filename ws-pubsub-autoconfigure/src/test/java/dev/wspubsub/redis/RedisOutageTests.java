@@ -1,0 +1,65 @@
+package dev.wspubsub.redis;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.wspubsub.test.WsTestClient;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** Redis goes away in the middle of traffic and comes back on the same port. */
+class RedisOutageTests {
+
+	@Test
+	void localDeliveryOutlivesRedisAndCrossNodeDeliveryResumesWhenItReturns() {
+		try (TestRedis redis = TestRedis.start();
+				Node nodeA = Node.start(redis, "ws-pubsub.fanout.redis.publish-buffer=50");
+				Node nodeB = Node.start(redis)) {
+			await().atMost(Duration.ofSeconds(20)).until(() -> nodeA.fanout().isUp() && nodeB.fanout().isUp());
+			try (WsTestClient sender = RedisFanoutClusterTests.subscribed(nodeA, "live");
+					WsTestClient local = RedisFanoutClusterTests.subscribed(nodeA, "live");
+					WsTestClient remote = RedisFanoutClusterTests.subscribed(nodeB, "live")) {
+				await().atMost(Duration.ofSeconds(10))
+					.until(() -> redis.commands().pubsubNumsub("ws-pubsub:live").get("ws-pubsub:live") == 2);
+				sender.send("pub live before");
+				assertThat(local.awaitMessage()).isEqualTo("before");
+				assertThat(remote.awaitMessage()).isEqualTo("before");
+
+				redis.stopServer();
+				await("both nodes report the fan-out down").atMost(Duration.ofSeconds(15))
+					.until(() -> !nodeA.fanout().isUp() && !nodeB.fanout().isUp());
+				List<String> expected = new ArrayList<>();
+				for (int i = 0; i < 100; i++) {
+					sender.send("pub live down-" + i);
+					expected.add("down-" + i);
+				}
+				assertThat(local.awaitMessages(100, Duration.ofSeconds(20))).isEqualTo(expected);
+				// 50 held for the other nodes, the other 50 dropped and counted.
+				assertThat(nodeA.fanout().bufferedCount()).isEqualTo(50);
+				assertThat(nodeA.fanout().droppedCount()).isEqualTo(50);
+
+				long restartedAt = System.nanoTime();
+				redis.startServer();
+				int[] probe = { 0 };
+				await("a publish on node A reaches node B again").atMost(Duration.ofSeconds(10))
+					.pollInterval(Duration.ofMillis(200))
+					.until(() -> {
+						sender.send("pub live up-" + probe[0]++);
+						return remote.drain().stream().anyMatch((message) -> message.startsWith("up-"));
+					});
+				Duration resumedAfter = Duration.ofNanos(System.nanoTime() - restartedAt);
+				assertThat(resumedAfter).isLessThan(Duration.ofSeconds(10));
+				await("both nodes report the fan-out up").atMost(Duration.ofSeconds(10))
+					.until(() -> nodeA.fanout().isUp() && nodeB.fanout().isUp());
+				await().atMost(Duration.ofSeconds(10)).until(() -> nodeA.fanout().bufferedCount() == 0);
+				// Local subscribers saw every publish, including those made while Redis came back.
+				List<String> afterRestart = local.awaitMessages(probe[0], Duration.ofSeconds(10));
+				assertThat(afterRestart).first().isEqualTo("up-0");
+				assertThat(afterRestart).last().isEqualTo("up-" + (probe[0] - 1));
+			}
+		}
+	}
+}
