@@ -9,6 +9,8 @@ import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.FastThreadLocal;
 import io.netty.util.internal.ThreadExecutorMap;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 
 /**
  * Hands work from one event loop to others in batches: work for a loop is queued here
@@ -17,6 +19,8 @@ import io.netty.util.internal.ThreadExecutorMap;
  * loop and a target loop is kept. Off an event loop, work is handed over at once.
  */
 public final class LoopOutbox implements Runnable {
+
+	private static final Log logger = LogFactory.getLog(LoopOutbox.class);
 
 	private static final FastThreadLocal<LoopOutbox> PER_LOOP = new FastThreadLocal<>();
 
@@ -58,10 +62,18 @@ public final class LoopOutbox implements Runnable {
 		Map<EventLoop, List<Runnable>> batch = this.pending;
 		this.pending = new IdentityHashMap<>();
 		this.scheduled = false;
-		batch.forEach((target, work) -> target.execute(() -> {
-			for (int i = 0; i < work.size(); i++) {
+		batch.forEach((target, work) -> target.execute(() -> runAll(work)));
+	}
+
+	/** Runs every task: one that throws must not cost the others (other clients' messages) their turn. */
+	static void runAll(List<Runnable> work) {
+		for (int i = 0; i < work.size(); i++) {
+			try {
 				work.get(i).run();
 			}
-		}));
+			catch (RuntimeException ex) {
+				logger.warn("A task handed to another event loop failed", ex);
+			}
+		}
 	}
 }

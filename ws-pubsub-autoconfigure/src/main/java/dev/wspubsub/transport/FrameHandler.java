@@ -288,8 +288,11 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
 					(reason != null) ? reason : corrupted.closeStatus().reasonText());
 		}
 		else if (isDecompressionFailure(cause)) {
-			// permessage-deflate data the inflater refuses: the payload is invalid, not the framing.
-			protocolError(ctx, CloseCodes.INVALID_PAYLOAD, "Invalid compressed data");
+			// The inflater stops at max-payload-length (a zip bomb is a message too big); anything
+			// else it refuses is invalid payload, not bad framing.
+			boolean tooBig = String.valueOf(rootMessage(cause)).contains("maximum size");
+			protocolError(ctx, tooBig ? CloseCodes.MESSAGE_TOO_BIG : CloseCodes.INVALID_PAYLOAD,
+					tooBig ? "message over max-payload-length" : "Invalid compressed data");
 		}
 		else if (cause instanceof CorruptedFrameException) {
 			closeAndDrop(ctx, CloseCodes.PROTOCOL_ERROR, "Invalid frame");
@@ -300,6 +303,15 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
 			}
 			ctx.close();
 		}
+	}
+
+	private static @Nullable String rootMessage(Throwable cause) {
+		for (Throwable candidate = cause; candidate != null; candidate = candidate.getCause()) {
+			if (candidate instanceof DecompressionException) {
+				return candidate.getMessage();
+			}
+		}
+		return null;
 	}
 
 	private static boolean isDecompressionFailure(Throwable cause) {

@@ -10,6 +10,14 @@ import dev.wspubsub.cluster.Broker;
 import dev.wspubsub.security.TopicAuthorizer;
 import dev.wspubsub.topic.PayloadEncoder;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.compression.ZlibCodecFactory;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.websocketx.extensions.WebSocketServerExtensionHandler;
+import io.netty.handler.codec.http.websocketx.extensions.compression.PerMessageDeflateServerExtensionHandshaker;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
@@ -20,9 +28,12 @@ import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionEncod
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import reactor.netty.Connection;
+import reactor.netty.NettyPipeline;
+import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
 import reactor.netty.http.server.WebsocketServerSpec;
 
+import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.http.server.reactive.ServerHttpResponseDecorator;
 import org.springframework.web.server.ServerWebExchange;
@@ -71,7 +82,7 @@ public final class Upgrader {
 	/**
 	 * Sends the 101 and opens the connection.
 	 * @param onOpened called once the connection is registered, before {@code onOpen}
-	 * @return completes when the connection has closed
+	 * @return completes once the 101 has been sent
 	 */
 	public Mono<Void> upgrade(ServerWebExchange exchange, EndpointSettings settings, UpgradeRequest request,
 			@Nullable Principal principal, @Nullable Object data, @Nullable String subprotocol,
@@ -82,22 +93,58 @@ public final class Upgrader {
 		if (subprotocol != null) {
 			builder.protocols(subprotocol);
 		}
+		// Compression stays off in Reactor's spec: its inflater has no size limit (a zip bomb
+		// would exhaust memory), so ours is installed instead, bounded by max-payload-length.
 		WebsocketServerSpec spec = builder.maxFramePayloadLength(settings.maxPayloadLength())
 			.handlePing(true)
-			.compress(settings.deflate().enabled())
-			.compressionAllowServerNoContext(settings.deflate().serverNoContextTakeover())
-			.compressionPreferredClientNoContext(settings.deflate().clientNoContextTakeover())
+			.compress(false)
 			.build();
 		// setComplete runs WebFlux's pre-commit actions (security headers, session) without writing.
 		return response.setComplete()
-			.then(Mono.defer(() -> nativeResponse.sendWebsocket((in, out) -> {
-				Channel[] channel = new Channel[1];
+			.then(Mono.defer(() -> {
+				if (settings.deflate().enabled()) {
+					offerDeflate(exchange, nativeResponse, settings);
+				}
+				return nativeResponse.sendWebsocket((in, out) -> {
 				in.withConnection((connection) -> {
-					channel[0] = connection.channel();
 					open(connection, settings, request, principal, data, subprotocol, handler, onOpened);
 				});
-				return closed(channel[0]);
-			}, spec)));
+				// Never completes: the frame handler owns closing, and completing on close would keep
+				// Reactor's subscriber, and with it the exchange, reachable for the connection's life.
+				return Mono.never();
+			}, spec);
+			}));
+	}
+
+	/**
+	 * Lets permessage-deflate be negotiated in the 101, as Reactor Netty does for
+	 * {@code compress(true)}, but with the inflater bounded by the payload limit.
+	 */
+	private static void offerDeflate(ServerWebExchange exchange, HttpServerResponse nativeResponse,
+			EndpointSettings settings) {
+		ChannelPipeline pipeline = ((Connection) nativeResponse).channel().pipeline();
+		if (pipeline.get(WebSocketServerExtensionHandler.class) != null) {
+			return;
+		}
+		EndpointSettings.Deflate deflate = settings.deflate();
+		WebSocketServerExtensionHandler extensions = new WebSocketServerExtensionHandler(
+				new PerMessageDeflateServerExtensionHandshaker(6, ZlibCodecFactory.isSupportingWindowSizeAndMemLevel(),
+						15, deflate.serverNoContextTakeover(), deflate.clientNoContextTakeover(),
+						settings.maxPayloadLength()));
+		HttpServerRequest nativeRequest = ServerHttpRequestDecorator.getNativeRequest(exchange.getRequest());
+		DefaultHttpRequest offer = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, nativeRequest.uri());
+		offer.headers().set(nativeRequest.requestHeaders());
+		// The handler reads the client's offer from the request, then answers it on the 101 it sees go out.
+		ChannelHandlerContext bridge = pipeline.context(NettyPipeline.ReactiveBridge);
+		try {
+			extensions.channelRead(bridge, offer);
+		}
+		catch (Exception ex) {
+			throw new IllegalStateException("Could not read the permessage-deflate offer", ex);
+		}
+		String codec = (pipeline.get(NettyPipeline.HttpCodec) != null) ? NettyPipeline.HttpCodec
+				: pipeline.context(HttpServerCodec.class).name();
+		pipeline.addAfter(codec, NettyPipeline.WsCompressionHandler, extensions);
 	}
 
 	private void open(Connection nettyConnection, EndpointSettings settings, UpgradeRequest request,
@@ -149,10 +196,4 @@ public final class Upgrader {
 		});
 	}
 
-	private static Mono<Void> closed(@Nullable Channel channel) {
-		if (channel == null) {
-			return Mono.empty();
-		}
-		return Mono.create((sink) -> channel.closeFuture().addListener((future) -> sink.success()));
-	}
 }

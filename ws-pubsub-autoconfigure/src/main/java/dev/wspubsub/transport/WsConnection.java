@@ -5,6 +5,7 @@ import java.security.Principal;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 
 import dev.wspubsub.CloseCodes;
 import dev.wspubsub.UpgradeRequest;
@@ -27,6 +28,8 @@ import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -73,6 +76,20 @@ public final class WsConnection implements WsSession<Object>, TopicSubscriber {
 	/** State the endpoint layer keeps per connection; touched only on the event loop. */
 	private @Nullable Object attachment;
 
+	/** Past this many times the backpressure limit, sends are dropped instead of queued. */
+	private static final int HARD_LIMIT_FACTOR = 4;
+
+	private static final AtomicLongFieldUpdater<WsConnection> QUEUED_OFF_LOOP = AtomicLongFieldUpdater
+		.newUpdater(WsConnection.class, "queuedOffLoop");
+
+	/** Bytes sent from other threads and not yet written on the loop: they count toward backpressure. */
+	private volatile long queuedOffLoop;
+
+	private static final Log logger = LogFactory.getLog(WsConnection.class);
+
+	/** Messages dropped past the hard cap, logged once per connection. */
+	private int droppedCount;
+
 	/** Largest frame copied into the batch buffer; larger ones are shared, not copied. */
 	private static final int COALESCE_MAX_FRAME = 1024;
 
@@ -82,7 +99,10 @@ public final class WsConnection implements WsSession<Object>, TopicSubscriber {
 	/** Small frames written in this batch and not yet handed to the channel; event loop only. */
 	private @Nullable ByteBuf coalesced;
 
-	/** Bytes in {@link #coalesced}; read racily off the loop by {@link #bufferedAmount()}. */
+	/** A lone small frame of this batch, shared rather than copied; event loop only. */
+	private @Nullable OutboundMessage single;
+
+	/** Bytes in {@link #single} and {@link #coalesced}; read racily off the loop by {@link #bufferedAmount()}. */
 	private int coalescedBytes;
 
 	/** Touched only on the event loop, by {@link FlushBatcher}. */
@@ -184,7 +204,7 @@ public final class WsConnection implements WsSession<Object>, TopicSubscriber {
 	public long bufferedAmount() {
 		ChannelOutboundBuffer buffer = this.channel.unsafe().outboundBuffer();
 		// Plus what this batch has coalesced and not yet handed to the channel.
-		return ((buffer != null) ? buffer.totalPendingWriteBytes() : 0) + this.coalescedBytes;
+		return ((buffer != null) ? buffer.totalPendingWriteBytes() : 0) + this.coalescedBytes + this.queuedOffLoop;
 	}
 
 	// ---- sending
@@ -234,9 +254,16 @@ public final class WsConnection implements WsSession<Object>, TopicSubscriber {
 			return DROPPED;
 		}
 		int status = message.frameLength();
-		if (bufferedAmount() + status > this.settings.backpressureLimit()) {
+		long buffered = bufferedAmount();
+		long limit = this.settings.backpressureLimit();
+		if (buffered + status > limit) {
 			if (this.settings.closeOnBackpressureLimit()) {
 				close(CloseCodes.POLICY_VIOLATION, "Backpressure limit exceeded");
+				return DROPPED;
+			}
+			if (buffered > HARD_LIMIT_FACTOR * limit) {
+				// A peer that never reads must not grow the heap without bound: past the hard cap, drop.
+				dropped();
 				return DROPPED;
 			}
 			this.backpressured = true;
@@ -247,9 +274,12 @@ public final class WsConnection implements WsSession<Object>, TopicSubscriber {
 		}
 		else {
 			message.retain();
+			int queued = message.frameLength();
+			QUEUED_OFF_LOOP.addAndGet(this, queued);
 			// Same route as topic deliveries, so one sender's messages to this connection keep their order.
 			LoopOutbox.send(this.loop, () -> {
 				try {
+					QUEUED_OFF_LOOP.addAndGet(this, -queued);
 					writeOnLoop(message);
 				}
 				finally {
@@ -269,8 +299,8 @@ public final class WsConnection implements WsSession<Object>, TopicSubscriber {
 	}
 
 	private void writeOnLoop(OutboundMessage message) {
-		if (!this.channel.isActive()) {
-			return;
+		if (this.readyState != OPEN || !this.channel.isActive()) {
+			return; // RFC 6455 §5.5.1: no data frame after a close frame
 		}
 		int length = message.frameLength();
 		if (message.compress() && this.deflateNegotiated) {
@@ -280,16 +310,7 @@ public final class WsConnection implements WsSession<Object>, TopicSubscriber {
 					: new BinaryWebSocketFrame(true, 0, message.retainedPayload()), this.channel.voidPromise());
 		}
 		else if (length <= COALESCE_MAX_FRAME) {
-			// Small frames are copied into one buffer per batch, as uWebSockets' cork buffer: a
-			// memcpy instead of a buffer entry, a reference count and a pipeline pass per message.
-			ByteBuf chunk = this.coalesced;
-			if (chunk == null || chunk.writableBytes() < length) {
-				handOver();
-				chunk = this.channel.alloc().directBuffer(COALESCE_CHUNK, COALESCE_CHUNK);
-				this.coalesced = chunk;
-			}
-			message.copyFrameTo(chunk);
-			this.coalescedBytes += length;
+			coalesce(message, length);
 		}
 		else {
 			// Already a complete frame: it passes the WebSocket encoders untouched.
@@ -299,14 +320,66 @@ public final class WsConnection implements WsSession<Object>, TopicSubscriber {
 		flushLater();
 	}
 
+	private void dropped() {
+		if (this.droppedCount++ == 0) {
+			logger.warn(this + " does not read: past " + HARD_LIMIT_FACTOR
+					+ "x its backpressure limit, messages to it are dropped");
+		}
+	}
+
+	/** Messages dropped because the peer stopped reading. */
+	public int droppedCount() {
+		return this.droppedCount;
+	}
+
+	/**
+	 * Small frames of one batch go out in one buffer, as uWebSockets' cork buffer: a memcpy
+	 * instead of a buffer entry, a reference count and a pipeline pass per message. A lone
+	 * frame is not copied: it goes out as a duplicate of the shared frame at hand-over.
+	 */
+	private void coalesce(OutboundMessage message, int length) {
+		ByteBuf chunk = this.coalesced;
+		OutboundMessage first = this.single;
+		if (chunk == null && first == null) {
+			this.single = message.retain();
+		}
+		else {
+			if (chunk == null) {
+				// A second frame in this batch: now a buffer sized to what is pending pays off.
+				chunk = newChunk(first.frameLength() + length);
+				first.copyFrameTo(chunk);
+				first.release();
+				this.single = null;
+			}
+			else if (chunk.maxWritableBytes() < length) {
+				handOver();
+				chunk = newChunk(length);
+			}
+			message.copyFrameTo(chunk);
+		}
+		this.coalescedBytes += length;
+	}
+
+	private ByteBuf newChunk(int pending) {
+		ByteBuf chunk = this.channel.alloc().directBuffer(Math.max(256, 2 * pending), COALESCE_CHUNK);
+		this.coalesced = chunk;
+		return chunk;
+	}
+
 	/** Hands the coalesced frames to the channel, before anything written after them. Event loop only. */
 	void handOver() {
+		OutboundMessage first = this.single;
+		if (first != null) {
+			this.single = null;
+			this.channel.write(first.retainedFrame(), this.channel.voidPromise());
+			first.release();
+		}
 		ByteBuf chunk = this.coalesced;
 		if (chunk != null) {
 			this.coalesced = null;
-			this.coalescedBytes = 0;
 			this.channel.write(chunk, this.channel.voidPromise());
 		}
+		this.coalescedBytes = 0;
 	}
 
 	@Override
