@@ -93,7 +93,7 @@ public final class Upgrader {
 		boolean deflate = channel.pipeline().get(WebSocketExtensionEncoder.class) != null;
 		channel.config().setWriteBufferWaterMark(waterMark(settings.backpressureLimit()));
 		WsConnection connection = new WsConnection(channel, settings, request, principal, subprotocol, data,
-				this.broker, this.encoder, deflate);
+				this.broker, this.encoder, deflate, this.sessions.metrics());
 		FrameHandler frames = new FrameHandler(connection, handler, this.sessions);
 		nettyConnection.addHandlerLast("wspubsub.utf8", new Utf8FrameValidator(true));
 		nettyConnection.addHandlerLast("wspubsub.frames", frames);

@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import dev.wspubsub.CloseCodes;
 import dev.wspubsub.UpgradeRequest;
+import dev.wspubsub.WsMetricsListener;
 import dev.wspubsub.WsSession;
 import dev.wspubsub.cluster.Broker;
 import dev.wspubsub.topic.OutboundMessage;
@@ -54,6 +55,8 @@ public final class WsConnection implements WsSession<Object>, TopicSubscriber {
 
 	private final boolean deflateNegotiated;
 
+	private final WsMetricsListener metrics;
+
 	private volatile @Nullable Object data;
 
 	private volatile int readyState = OPEN;
@@ -74,7 +77,7 @@ public final class WsConnection implements WsSession<Object>, TopicSubscriber {
 
 	WsConnection(Channel channel, EndpointSettings settings, UpgradeRequest request, @Nullable Principal principal,
 			@Nullable String subprotocol, @Nullable Object data, Broker broker, PayloadEncoder encoder,
-			boolean deflateNegotiated) {
+			boolean deflateNegotiated, WsMetricsListener metrics) {
 		this.channel = channel;
 		this.loop = channel.eventLoop();
 		this.settings = settings;
@@ -85,6 +88,7 @@ public final class WsConnection implements WsSession<Object>, TopicSubscriber {
 		this.broker = broker;
 		this.encoder = encoder;
 		this.deflateNegotiated = deflateNegotiated;
+		this.metrics = metrics;
 	}
 
 	@Override
@@ -169,11 +173,16 @@ public final class WsConnection implements WsSession<Object>, TopicSubscriber {
 	@Override
 	public int send(Object message, boolean compress) {
 		if (this.readyState != OPEN) {
+			this.metrics.dropped(this, WsMetricsListener.DROPPED_CLOSED);
 			return DROPPED;
 		}
 		OutboundMessage encoded = this.encoder.encode(message, compress);
 		try {
-			return write(encoded);
+			int status = write(encoded);
+			if (status != DROPPED) {
+				this.metrics.messageSent(this, encoded.payloadLength());
+			}
+			return status;
 		}
 		finally {
 			encoded.release();
@@ -203,13 +212,18 @@ public final class WsConnection implements WsSession<Object>, TopicSubscriber {
 	/** Writes a shared message; the caller keeps its reference. */
 	int write(OutboundMessage message) {
 		if (this.readyState != OPEN || !this.channel.isActive()) {
+			this.metrics.dropped(this, WsMetricsListener.DROPPED_CLOSED);
 			return DROPPED;
 		}
 		int status = message.frameLength();
 		if (bufferedAmount() + status > this.settings.backpressureLimit()) {
 			if (this.settings.closeOnBackpressureLimit()) {
+				this.metrics.dropped(this, WsMetricsListener.DROPPED_BACKPRESSURE_LIMIT);
 				close(CloseCodes.POLICY_VIOLATION, "Backpressure limit exceeded");
 				return DROPPED;
+			}
+			if (!this.backpressured) {
+				this.metrics.backpressure(this);
 			}
 			this.backpressured = true;
 			status = BACKPRESSURE;
