@@ -24,7 +24,6 @@ import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
-import org.springframework.boot.actuate.endpoint.annotation.Selector.Match;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 
 /**
@@ -32,7 +31,7 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
  * effective endpoint settings. Reads are open to whoever may read the endpoint; the write
  * operations (publish to a topic, close a session) need
  * {@code management.endpoint.wspubsub.access=unrestricted}, because they reach every
- * connected client.
+ * connected client. Topic names and session ids are one path segment each.
  *
  * <ul>
  * <li>{@code GET /actuator/wspubsub}: the node overview</li>
@@ -95,24 +94,20 @@ public class WsPubSubEndpoint {
 
 	/** One topic ({@code topics/{topic}}) or one session ({@code sessions/{id}}). */
 	@ReadOperation
-	public @Nullable OperationResponseBody detail(@Selector String section,
-			@Selector(match = Match.ALL_REMAINING) String[] name) {
-		String joined = String.join("/", name);
+	public @Nullable OperationResponseBody detail(@Selector String section, @Selector String name) {
 		return switch (section) {
-			case TOPICS -> new TopicDescriptor(joined, this.topics.subscriberCount(joined));
-			case SESSIONS -> this.server.session(joined).map(SessionDescriptor::of).orElse(null);
+			case TOPICS -> new TopicDescriptor(name, this.topics.subscriberCount(name));
+			case SESSIONS -> this.server.session(name).map(SessionDescriptor::of).orElse(null);
 			default -> throw unknownSection(section);
 		};
 	}
 
 	/** Publishes {@code message} as text to {@code topics/{topic}} on every node. */
 	@WriteOperation
-	public PublishedDescriptor publish(@Selector String section, @Selector(match = Match.ALL_REMAINING) String[] name,
-			String message) {
+	public PublishedDescriptor publish(@Selector String section, @Selector String topic, String message) {
 		if (!TOPICS.equals(section)) {
 			throw unknownSection(section);
 		}
-		String topic = String.join("/", name);
 		int bytes = this.server.publish(topic, message);
 		return new PublishedDescriptor(topic, bytes, this.topics.subscriberCount(topic));
 	}
