@@ -76,6 +76,9 @@ final class SseTestClient implements AutoCloseable {
 			while (true) {
 				long left = deadline - System.nanoTime();
 				String line = (left > 0) ? this.lines.poll(left, TimeUnit.NANOSECONDS) : null;
+				if (line != null && END.equals(line) && matching.test(line)) {
+					return line;
+				}
 				if (line == null || END.equals(line)) {
 					throw new AssertionError("No matching line within " + timeout + (END.equals(line) ? " (stream ended)" : "")
 							+ "; received " + this.seen);
