@@ -7,8 +7,25 @@ final class CompositeWsMetricsListener implements WsMetricsListener {
 
 	private final WsMetricsListener[] listeners;
 
+	/** Those that observe handler calls: usually one, which then needs no wrapping per call. */
+	private final WsMetricsListener[] observers;
+
 	CompositeWsMetricsListener(List<WsMetricsListener> listeners) {
 		this.listeners = listeners.toArray(new WsMetricsListener[0]);
+		this.observers = listeners.stream()
+			.filter(CompositeWsMetricsListener::observesHandlers)
+			.toArray(WsMetricsListener[]::new);
+	}
+
+	private static boolean observesHandlers(WsMetricsListener listener) {
+		try {
+			return listener.getClass()
+				.getMethod("handlerStarted", WsSession.class, String.class)
+				.getDeclaringClass() != WsMetricsListener.class;
+		}
+		catch (NoSuchMethodException ex) {
+			return true;
+		}
 	}
 
 	@Override
@@ -69,9 +86,15 @@ final class CompositeWsMetricsListener implements WsMetricsListener {
 
 	@Override
 	public HandlerCall handlerStarted(WsSession<?> session, String messageType) {
-		HandlerCall[] calls = new HandlerCall[this.listeners.length];
+		if (this.observers.length == 0) {
+			return HandlerCall.NONE;
+		}
+		if (this.observers.length == 1) {
+			return this.observers[0].handlerStarted(session, messageType);
+		}
+		HandlerCall[] calls = new HandlerCall[this.observers.length];
 		for (int i = 0; i < calls.length; i++) {
-			calls[i] = this.listeners[i].handlerStarted(session, messageType);
+			calls[i] = this.observers[i].handlerStarted(session, messageType);
 		}
 		return new HandlerCall() {
 
