@@ -74,8 +74,8 @@ public class WsPubSubMeters implements WsMetricsListener {
 
 	@Override
 	public void published(int subscribers, int bytes) {
-		this.publishes.increment();
 		this.fanoutSize.record(subscribers);
+		this.publishes.increment();
 	}
 
 	@Override
