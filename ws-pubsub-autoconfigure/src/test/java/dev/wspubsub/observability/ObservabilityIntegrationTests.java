@@ -203,6 +203,14 @@ class ObservabilityIntegrationTests {
 				.jsonPath("$.id").isEqualTo(id)
 				.jsonPath("$.code").isEqualTo(4000);
 			assertThat(client.awaitClose(TIMEOUT)).isEqualTo(new CloseStatus(4000, "Moved along"));
+			await().atMost(TIMEOUT).until(() -> this.server.session(id).isEmpty());
+			this.http.get()
+				.uri("/actuator/wspubsub/sessions/" + id)
+				.exchange()
+				.expectStatus()
+				.isNotFound()
+				.expectBody()
+				.returnResult();
 		}
 		this.http.get()
 			.uri("/actuator/wspubsub/nowhere/x")
