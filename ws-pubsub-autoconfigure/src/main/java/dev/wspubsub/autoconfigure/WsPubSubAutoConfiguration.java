@@ -3,6 +3,7 @@ package dev.wspubsub.autoconfigure;
 import java.time.Duration;
 import java.util.concurrent.Executor;
 
+import dev.wspubsub.WsMetricsListener;
 import dev.wspubsub.WsPubSubConfigurationException;
 import dev.wspubsub.WsServer;
 import dev.wspubsub.cluster.Broker;
@@ -78,8 +79,8 @@ public final class WsPubSubAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	Broker wsBroker(TopicRegistry registry, Fanout fanout) {
-		return new Broker(registry, fanout);
+	Broker wsBroker(TopicRegistry registry, Fanout fanout, ObjectProvider<WsMetricsListener> metricsListeners) {
+		return new Broker(registry, fanout, metricsListener(metricsListeners));
 	}
 
 	@Bean
@@ -90,8 +91,13 @@ public final class WsPubSubAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	SessionRegistry wsSessionRegistry() {
-		return new SessionRegistry();
+	SessionRegistry wsSessionRegistry(ObjectProvider<WsMetricsListener> metricsListeners) {
+		return new SessionRegistry(metricsListener(metricsListeners));
+	}
+
+	/** Every {@link WsMetricsListener} bean as one, or the no-op listener when there is none. */
+	private static WsMetricsListener metricsListener(ObjectProvider<WsMetricsListener> listeners) {
+		return WsMetricsListener.of(listeners.orderedStream().toList());
 	}
 
 	@Bean

@@ -56,6 +56,8 @@ public class WsPubSubProperties {
 
 	private final Fanout fanout = new Fanout();
 
+	private final Sse sse = new Sse();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -122,6 +124,10 @@ public class WsPubSubProperties {
 
 	public Fanout getFanout() {
 		return this.fanout;
+	}
+
+	public Sse getSse() {
+		return this.sse;
 	}
 
 	/**
@@ -320,6 +326,78 @@ public class WsPubSubProperties {
 
 		public void setMaxReconnectDelay(Duration maxReconnectDelay) {
 			this.maxReconnectDelay = maxReconnectDelay;
+		}
+
+	}
+
+	/**
+	 * The Server-Sent Events bridge: GET {path}/{topic} streams a topic as text/event-stream.
+	 */
+	public static class Sse {
+
+		/**
+		 * Whether topics can be streamed as Server-Sent Events.
+		 */
+		private boolean enabled = false;
+
+		/**
+		 * Path prefix of the event streams; a topic is streamed at this path followed by /{topic}.
+		 */
+		private String path = "/sse";
+
+		/**
+		 * Interval between heartbeat comments that keep idle streams and proxies open.
+		 */
+		private Duration heartbeat = Duration.ofSeconds(15);
+
+		/**
+		 * Reconnection delay sent to clients in the retry field.
+		 */
+		private Duration retry = Duration.ofSeconds(5);
+
+		/**
+		 * Most events held for one slow client; further events are dropped for that client.
+		 */
+		private int bufferSize = 256;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public String getPath() {
+			return this.path;
+		}
+
+		public void setPath(String path) {
+			this.path = path;
+		}
+
+		public Duration getHeartbeat() {
+			return this.heartbeat;
+		}
+
+		public void setHeartbeat(Duration heartbeat) {
+			this.heartbeat = heartbeat;
+		}
+
+		public Duration getRetry() {
+			return this.retry;
+		}
+
+		public void setRetry(Duration retry) {
+			this.retry = retry;
+		}
+
+		public int getBufferSize() {
+			return this.bufferSize;
+		}
+
+		public void setBufferSize(int bufferSize) {
+			this.bufferSize = bufferSize;
 		}
 
 	}

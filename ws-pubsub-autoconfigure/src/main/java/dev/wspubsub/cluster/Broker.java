@@ -2,6 +2,7 @@ package dev.wspubsub.cluster;
 
 import java.util.Objects;
 
+import dev.wspubsub.WsMetricsListener;
 import dev.wspubsub.topic.OutboundMessage;
 import dev.wspubsub.topic.TopicRegistry;
 import dev.wspubsub.topic.TopicSubscriber;
@@ -14,9 +15,17 @@ public final class Broker {
 
 	private final Fanout fanout;
 
+	private final WsMetricsListener metrics;
+
 	public Broker(TopicRegistry registry, Fanout fanout) {
+		this(registry, fanout, WsMetricsListener.NONE);
+	}
+
+	/** @param metrics told of each publish once, with its local fan-out size */
+	public Broker(TopicRegistry registry, Fanout fanout, WsMetricsListener metrics) {
 		this.registry = Objects.requireNonNull(registry, "registry");
 		this.fanout = Objects.requireNonNull(fanout, "fanout");
+		this.metrics = Objects.requireNonNull(metrics, "metrics");
 	}
 
 	/**
@@ -26,6 +35,7 @@ public final class Broker {
 	 */
 	public int publish(String topic, OutboundMessage message, @Nullable TopicSubscriber excluded) {
 		int delivered = this.registry.deliver(topic, message, excluded);
+		this.metrics.published(delivered, message.payloadLength());
 		this.fanout.forward(topic, message);
 		boolean clustered = !(this.fanout instanceof LocalFanout);
 		return (delivered > 0 || clustered) ? message.payloadLength() : 0;

@@ -10,6 +10,7 @@ import dev.wspubsub.UpgradeRejectedException;
 import dev.wspubsub.UpgradeRequest;
 import dev.wspubsub.security.EndpointGuard;
 import dev.wspubsub.transport.ConnectionHandler;
+import dev.wspubsub.WsMetricsListener;
 import dev.wspubsub.transport.EndpointSettings;
 import dev.wspubsub.transport.SessionRegistry;
 import dev.wspubsub.transport.Upgrader;
@@ -75,17 +76,21 @@ final class EndpointWebHandler implements WebHandler {
 	public Mono<Void> handle(ServerWebExchange exchange) {
 		ServerHttpRequest httpRequest = exchange.getRequest();
 		HttpHeaders headers = httpRequest.getHeaders();
+		WsMetricsListener metrics = this.sessions.metrics();
 		if (!"websocket".equalsIgnoreCase(headers.getUpgrade())) {
+			metrics.upgradeRejected(this.settings.path(), WsMetricsListener.REJECTED_NOT_WEBSOCKET);
 			exchange.getResponse().getHeaders().set(HttpHeaders.UPGRADE, "websocket");
 			exchange.getResponse().getHeaders().set(HttpHeaders.CONNECTION, "Upgrade");
 			return respond(exchange, HttpStatus.UPGRADE_REQUIRED,
 					this.settings.path() + " is a WebSocket endpoint: connect with a WebSocket client");
 		}
 		if (httpRequest.getMethod() != HttpMethod.GET || headers.getFirst("Sec-WebSocket-Key") == null) {
+			metrics.upgradeRejected(this.settings.path(), WsMetricsListener.REJECTED_BAD_HANDSHAKE);
 			return respond(exchange, HttpStatus.BAD_REQUEST,
 					"Bad WebSocket handshake: a GET with Sec-WebSocket-Key is required");
 		}
 		if (!"13".equals(headers.getFirst("Sec-WebSocket-Version"))) {
+			metrics.upgradeRejected(this.settings.path(), WsMetricsListener.REJECTED_UNSUPPORTED_VERSION);
 			exchange.getResponse().getHeaders().set("Sec-WebSocket-Version", "13");
 			return respond(exchange, HttpStatus.UPGRADE_REQUIRED, "Unsupported WebSocket version: use 13");
 		}
@@ -94,6 +99,7 @@ final class EndpointWebHandler implements WebHandler {
 					+ exchange.getResponse().getClass().getName()));
 		}
 		if (!this.sessions.isAccepting()) {
+			metrics.upgradeRejected(this.settings.path(), WsMetricsListener.REJECTED_SHUTTING_DOWN);
 			return respond(exchange, HttpStatus.SERVICE_UNAVAILABLE, "Server is shutting down");
 		}
 		UpgradeRequest request = new DefaultUpgradeRequest(httpRequest);
@@ -112,6 +118,7 @@ final class EndpointWebHandler implements WebHandler {
 			.flatMap((principal) -> connectionData(exchange, request, principal.orElse(null))
 				.onErrorResume(UpgradeRejectedException.class, (rejected) -> {
 					end.run();
+					metrics.upgradeRejected(path, WsMetricsListener.REJECTED_BY_APPLICATION);
 					return respond(exchange, HttpStatusCode.valueOf(rejected.status()), rejected.reason())
 						.then(Mono.empty());
 				})

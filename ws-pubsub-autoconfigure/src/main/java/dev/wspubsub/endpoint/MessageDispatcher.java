@@ -3,10 +3,12 @@ package dev.wspubsub.endpoint;
 import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Executor;
 
 import dev.wspubsub.InvalidMessageException;
+import dev.wspubsub.WsMetricsListener;
 import dev.wspubsub.transport.ConnectionHandler;
 import dev.wspubsub.transport.WsConnection;
 import org.apache.commons.logging.Log;
@@ -39,12 +41,19 @@ final class MessageDispatcher implements ConnectionHandler {
 
 	private final Executor blockingExecutor;
 
+	private final WsMetricsListener metrics;
+
+	/** The message type each handler is observed under: its JSON type, or what it handles. */
+	private final Map<HandlerMethod, String> messageTypes;
+
 	MessageDispatcher(EndpointDefinition endpoint, ObjectMapper objectMapper, @Nullable PayloadValidator validator,
-			Executor blockingExecutor) {
+			Executor blockingExecutor, WsMetricsListener metrics) {
 		this.endpoint = endpoint;
 		this.objectMapper = objectMapper;
 		this.validator = validator;
 		this.blockingExecutor = blockingExecutor;
+		this.metrics = metrics;
+		this.messageTypes = messageTypes(endpoint);
 		endpoint.typedMessages().values().forEach((handler) -> {
 			Class<?> payloadType = handler.payloadType();
 			if (payloadType != null && payloadType != JsonNode.class) {
@@ -53,6 +62,29 @@ final class MessageDispatcher implements ConnectionHandler {
 						objectMapper.readerFor(payloadType).without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES));
 			}
 		});
+	}
+
+	private static Map<HandlerMethod, String> messageTypes(EndpointDefinition endpoint) {
+		Map<HandlerMethod, String> types = new HashMap<>();
+		endpoint.typedMessages().forEach((type, handler) -> types.put(handler, type));
+		if (endpoint.rawText() != null) {
+			types.put(endpoint.rawText(), "text");
+		}
+		if (endpoint.rawBinary() != null) {
+			types.put(endpoint.rawBinary(), "binary");
+		}
+		for (HandlerMethod handler : new HandlerMethod[] { endpoint.onOpen(), endpoint.onClose(), endpoint.onDrain(),
+				endpoint.onPing(), endpoint.onPong() }) {
+			if (handler != null) {
+				types.put(handler, handler.kind().name().toLowerCase(Locale.ROOT));
+			}
+		}
+		return types;
+	}
+
+	/** Tells the metrics listener a handler starts; ended by the caller on the same thread. */
+	private WsMetricsListener.HandlerCall observe(WsConnection connection, HandlerMethod handler) {
+		return this.metrics.handlerStarted(connection, this.messageTypes.getOrDefault(handler, "unknown"));
 	}
 
 	@Override
@@ -204,13 +236,17 @@ final class MessageDispatcher implements ConnectionHandler {
 			return;
 		}
 		Object result;
+		WsMetricsListener.HandlerCall observed = observe(connection, handler);
 		try {
 			result = handler.invoke(context);
 		}
 		catch (Throwable ex) {
+			observed.failed(ex);
+			observed.end();
 			handleError(connection, ex, handler);
 			return;
 		}
+		observed.end();
 		reply(connection, handler, result);
 	}
 
@@ -219,19 +255,25 @@ final class MessageDispatcher implements ConnectionHandler {
 		sequencer.begin();
 		try {
 			this.blockingExecutor.execute(() -> {
+				Object result;
+				WsMetricsListener.HandlerCall observed = observe(connection, handler);
 				try {
-					Object result = handler.invoke(context);
-					connection.channel().eventLoop().execute(() -> {
-						reply(connection, handler, result);
-						sequencer.done();
-					});
+					result = handler.invoke(context);
 				}
 				catch (Throwable ex) {
+					observed.failed(ex);
+					observed.end();
 					connection.channel().eventLoop().execute(() -> {
 						handleError(connection, ex, handler);
 						sequencer.done();
 					});
+					return;
 				}
+				observed.end();
+				connection.channel().eventLoop().execute(() -> {
+					reply(connection, handler, result);
+					sequencer.done();
+				});
 			});
 		}
 		catch (RuntimeException rejected) {

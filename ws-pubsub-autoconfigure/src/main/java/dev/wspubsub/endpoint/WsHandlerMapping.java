@@ -75,7 +75,8 @@ public final class WsHandlerMapping extends AbstractHandlerMapping {
 		byPath.forEach((path, endpoints) -> {
 			EndpointDefinition endpoint = endpoints.get(0);
 			EndpointSettings settings = settingsResolver.resolve(endpoint);
-			MessageDispatcher dispatcher = new MessageDispatcher(endpoint, objectMapper, validator, blockingExecutor);
+			MessageDispatcher dispatcher = new MessageDispatcher(endpoint, objectMapper, validator, blockingExecutor,
+					sessions.metrics());
 			handlers.put(parser.parse(path), new EndpointWebHandler(endpoint, settings, dispatcher, upgrader, sessions,
 					guard));
 		});

@@ -174,6 +174,7 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
 					"message over max-payload-length");
 			return;
 		}
+		this.sessions.metrics().messageReceived(this.connection, text, payload.readableBytes());
 		if (text) {
 			this.handler.onText(this.connection, payload.toString(StandardCharsets.UTF_8));
 		}
@@ -344,7 +345,7 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
 		IdleSweeper.unregister(this);
 		this.connection.markClosed();
 		this.connection.unsubscribeAll();
-		this.sessions.remove(this.connection);
+		this.sessions.remove(this.connection, this.closeCode);
 		try {
 			this.handler.onClose(this.connection, this.closeCode, this.closeReason);
 		}

@@ -3,10 +3,12 @@ package dev.wspubsub.transport;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.wspubsub.WsMetricsListener;
 import dev.wspubsub.WsSession;
 
 /** The open connections and pending upgrades of this node, counted per endpoint path. */
@@ -22,14 +24,32 @@ public final class SessionRegistry {
 
 	private volatile boolean accepting = true;
 
+	private final WsMetricsListener metrics;
+
+	public SessionRegistry() {
+		this(WsMetricsListener.NONE);
+	}
+
+	/** @param metrics told of connection events; shared by the transport and endpoint layers through {@link #metrics()} */
+	public SessionRegistry(WsMetricsListener metrics) {
+		this.metrics = Objects.requireNonNull(metrics, "metrics");
+	}
+
+	/** The listener told of this node's connection events, {@link WsMetricsListener#NONE} when nobody listens. */
+	public WsMetricsListener metrics() {
+		return this.metrics;
+	}
+
 	void add(WsConnection connection) {
 		this.sessions.put(connection.id(), connection);
 		counter(this.openByPath, connection.path()).incrementAndGet();
+		this.metrics.connectionOpened(connection);
 	}
 
-	void remove(WsConnection connection) {
+	void remove(WsConnection connection, int code) {
 		if (this.sessions.remove(connection.id()) != null) {
 			counter(this.openByPath, connection.path()).decrementAndGet();
+			this.metrics.connectionClosed(connection, code);
 		}
 	}
 

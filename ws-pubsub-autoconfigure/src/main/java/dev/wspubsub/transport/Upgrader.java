@@ -154,7 +154,7 @@ public final class Upgrader {
 		boolean deflate = channel.pipeline().get(WebSocketExtensionEncoder.class) != null;
 		channel.config().setWriteBufferWaterMark(waterMark(settings.backpressureLimit()));
 		WsConnection connection = new WsConnection(channel, settings, request, principal, subprotocol, data,
-				this.broker, this.encoder, deflate, this.topicAuthorizer);
+				this.broker, this.encoder, deflate, this.topicAuthorizer, this.sessions.metrics());
 		FrameHandler frames = new FrameHandler(connection, handler, this.sessions);
 		replaceDecoder(channel, settings, deflate);
 		nettyConnection.addHandlerLast("wspubsub.utf8", new Utf8FrameValidator(false));

@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 
 import dev.wspubsub.CloseCodes;
 import dev.wspubsub.UpgradeRequest;
+import dev.wspubsub.WsMetricsListener;
 import dev.wspubsub.WsSession;
 import dev.wspubsub.cluster.Broker;
 import dev.wspubsub.security.ErrorFrame;
@@ -64,6 +65,8 @@ public final class WsConnection implements WsSession<Object>, TopicSubscriber {
 	/** Asked by this session's own subscribe and publish; never by {@code server.publish}. */
 	private final TopicAuthorizer topicAuthorizer;
 
+	private final WsMetricsListener metrics;
+
 	private volatile @Nullable Object data;
 
 	private volatile int readyState = OPEN;
@@ -115,12 +118,12 @@ public final class WsConnection implements WsSession<Object>, TopicSubscriber {
 			@Nullable String subprotocol, @Nullable Object data, Broker broker, PayloadEncoder encoder,
 			boolean deflateNegotiated) {
 		this(channel, settings, request, principal, subprotocol, data, broker, encoder, deflateNegotiated,
-				TopicAuthorizer.ALLOW_ALL);
+				TopicAuthorizer.ALLOW_ALL, WsMetricsListener.NONE);
 	}
 
 	WsConnection(Channel channel, EndpointSettings settings, UpgradeRequest request, @Nullable Principal principal,
 			@Nullable String subprotocol, @Nullable Object data, Broker broker, PayloadEncoder encoder,
-			boolean deflateNegotiated, TopicAuthorizer topicAuthorizer) {
+			boolean deflateNegotiated, TopicAuthorizer topicAuthorizer, WsMetricsListener metrics) {
 		this.topicAuthorizer = topicAuthorizer;
 		this.channel = channel;
 		this.loop = channel.eventLoop();
@@ -132,6 +135,7 @@ public final class WsConnection implements WsSession<Object>, TopicSubscriber {
 		this.broker = broker;
 		this.encoder = encoder;
 		this.deflateNegotiated = deflateNegotiated;
+		this.metrics = metrics;
 	}
 
 	@Override
@@ -217,11 +221,16 @@ public final class WsConnection implements WsSession<Object>, TopicSubscriber {
 	@Override
 	public int send(Object message, boolean compress) {
 		if (this.readyState != OPEN) {
+			this.metrics.dropped(this, WsMetricsListener.DROPPED_CLOSED);
 			return DROPPED;
 		}
 		OutboundMessage encoded = this.encoder.encode(message, compress);
 		try {
-			return write(encoded);
+			int status = write(encoded);
+			if (status != DROPPED) {
+				this.metrics.messageSent(this, encoded.payloadLength());
+			}
+			return status;
 		}
 		finally {
 			encoded.release();
@@ -251,6 +260,7 @@ public final class WsConnection implements WsSession<Object>, TopicSubscriber {
 	/** Writes a shared message; the caller keeps its reference. */
 	int write(OutboundMessage message) {
 		if (this.readyState != OPEN || !this.channel.isActive()) {
+			this.metrics.dropped(this, WsMetricsListener.DROPPED_CLOSED);
 			return DROPPED;
 		}
 		int status = message.frameLength();
@@ -258,13 +268,18 @@ public final class WsConnection implements WsSession<Object>, TopicSubscriber {
 		long limit = this.settings.backpressureLimit();
 		if (buffered + status > limit) {
 			if (this.settings.closeOnBackpressureLimit()) {
+				this.metrics.dropped(this, WsMetricsListener.DROPPED_BACKPRESSURE_LIMIT);
 				close(CloseCodes.POLICY_VIOLATION, "Backpressure limit exceeded");
 				return DROPPED;
 			}
 			if (buffered > HARD_LIMIT_FACTOR * limit) {
 				// A peer that never reads must not grow the heap without bound: past the hard cap, drop.
+				this.metrics.dropped(this, WsMetricsListener.DROPPED_SLOW_CONSUMER);
 				dropped();
 				return DROPPED;
+			}
+			if (!this.backpressured) {
+				this.metrics.backpressure(this);
 			}
 			this.backpressured = true;
 			status = BACKPRESSURE;

@@ -1,0 +1,39 @@
+package dev.wspubsub.autoconfigure;
+
+import dev.wspubsub.sse.SseTopicBridge;
+import dev.wspubsub.topic.TopicRegistry;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.web.reactive.function.server.ServerResponse;
+
+/**
+ * The Server-Sent Events bridge, when {@code ws-pubsub.sse.enabled} is {@code true}:
+ * {@code GET {ws-pubsub.sse.path}/{topic}} streams a topic as {@code text/event-stream}.
+ */
+@AutoConfiguration(after = WsPubSubAutoConfiguration.class)
+@ConditionalOnClass(RouterFunction.class)
+@ConditionalOnBean(TopicRegistry.class)
+@ConditionalOnProperty(prefix = "ws-pubsub.sse", name = "enabled", havingValue = "true")
+@EnableConfigurationProperties(WsPubSubProperties.class)
+public final class WsPubSubSseAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	SseTopicBridge wsSseTopicBridge(TopicRegistry topics, WsPubSubProperties properties) {
+		WsPubSubProperties.Sse sse = properties.getSse();
+		return new SseTopicBridge(topics, sse.getPath(), sse.getHeartbeat(), sse.getRetry(), sse.getBufferSize());
+	}
+
+	@Bean
+	RouterFunction<ServerResponse> wsSseRoutes(SseTopicBridge wsSseTopicBridge) {
+		return wsSseTopicBridge.routes();
+	}
+
+}
