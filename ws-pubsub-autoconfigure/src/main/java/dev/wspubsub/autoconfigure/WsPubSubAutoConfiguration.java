@@ -44,6 +44,7 @@ import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
+import org.springframework.util.ClassUtils;
 import org.springframework.web.reactive.HandlerMapping;
 
 /**
@@ -165,13 +166,22 @@ public final class WsPubSubAutoConfiguration {
 
 	private static void requireReactorNetty(ObjectProvider<ReactiveWebServerFactory> serverFactory) {
 		ReactiveWebServerFactory factory = serverFactory.getIfAvailable();
-		if (factory != null && !factory.getClass().getName().startsWith("org.springframework.boot.reactor.netty.")) {
+		if (factory != null && !isReactorNetty(factory)) {
 			throw new WsPubSubConfigurationException(
 					"ws-pubsub needs the Reactor Netty server, but the reactive web server is "
 							+ factory.getClass().getName() + ".",
 					"Remove the other server starter (spring-boot-starter-tomcat, -jetty or -undertow) so"
 							+ " spring-boot-starter-webflux runs on Reactor Netty, or set ws-pubsub.enabled=false.");
 		}
+	}
+
+	private static boolean isReactorNetty(ReactiveWebServerFactory factory) {
+		String netty = "org.springframework.boot.reactor.netty.NettyReactiveWebServerFactory";
+		if (!ClassUtils.isPresent(netty, factory.getClass().getClassLoader())) {
+			return false;
+		}
+		// instanceof, so a subclass of Boot's factory is accepted
+		return ClassUtils.resolveClassName(netty, factory.getClass().getClassLoader()).isInstance(factory);
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -9,6 +9,7 @@ import java.util.concurrent.Executor;
 
 import dev.wspubsub.InvalidMessageException;
 import dev.wspubsub.WsMetricsListener;
+import dev.wspubsub.topic.LoopOutbox;
 import dev.wspubsub.transport.ConnectionHandler;
 import dev.wspubsub.transport.WsConnection;
 import org.apache.commons.logging.Log;
@@ -247,7 +248,7 @@ final class MessageDispatcher implements ConnectionHandler {
 			return;
 		}
 		observed.end();
-		reply(connection, handler, result);
+		safeReply(connection, handler, result);
 	}
 
 	private void callBlocking(WsConnection connection, HandlerMethod handler, CallContext context) {
@@ -263,16 +264,17 @@ final class MessageDispatcher implements ConnectionHandler {
 				catch (Throwable ex) {
 					observed.failed(ex);
 					observed.end();
-					connection.channel().eventLoop().execute(() -> {
+					LoopOutbox.send(connection.channel().eventLoop(), () -> {
 						handleError(connection, ex, handler);
 						sequencer.done();
 					});
 					return;
 				}
 				observed.end();
-				connection.channel().eventLoop().execute(() -> {
-					reply(connection, handler, result);
-					sequencer.done();
+				LoopOutbox.send(connection.channel().eventLoop(), () -> {
+					if (!safeReply(connection, handler, result)) {
+						sequencer.done(); // a returned Publisher calls done() itself when it completes
+					}
 				});
 			});
 		}
@@ -283,10 +285,24 @@ final class MessageDispatcher implements ConnectionHandler {
 		}
 	}
 
-	/** Sends a handler's result to the sender; a {@code Publisher} holds later messages until it completes. */
-	private void reply(WsConnection connection, HandlerMethod handler, @Nullable Object result) {
+	/** {@link #reply}, with a result that cannot be sent (not serialisable) answered as an error. */
+	private boolean safeReply(WsConnection connection, HandlerMethod handler, @Nullable Object result) {
+		try {
+			return reply(connection, handler, result);
+		}
+		catch (RuntimeException ex) {
+			handleError(connection, ex, handler);
+			return false;
+		}
+	}
+
+	/**
+	 * Sends a handler's result to the sender; a {@code Publisher} holds later messages until it completes.
+	 * @return whether the result is a stream still running, which ends the wait itself
+	 */
+	private boolean reply(WsConnection connection, HandlerMethod handler, @Nullable Object result) {
 		if (result == null) {
-			return;
+			return false;
 		}
 		if (result instanceof Publisher<?> publisher) {
 			Sequencer sequencer = Sequencer.of(connection);
@@ -300,13 +316,14 @@ final class MessageDispatcher implements ConnectionHandler {
 					handleError(connection, error, handler);
 				}
 				else {
-					connection.channel().eventLoop().execute(() -> handleError(connection, error, handler));
+					LoopOutbox.send(connection.channel().eventLoop(), () -> handleError(connection, error, handler));
 				}
 				sequencer.done();
 			}, sequencer::done));
-			return;
+			return true;
 		}
 		connection.send(result);
+		return false;
 	}
 
 	private void handleError(WsConnection connection, Throwable error) {

@@ -2,7 +2,10 @@ package dev.wspubsub.endpoint;
 
 import java.util.ArrayDeque;
 
+import dev.wspubsub.topic.LoopOutbox;
 import dev.wspubsub.transport.WsConnection;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
 
@@ -16,6 +19,8 @@ final class Sequencer {
 
 	/** Queued messages above which the connection stops reading until the queue drains. */
 	private static final int PAUSE_READING_AT = 256;
+
+	private static final Log logger = LogFactory.getLog(Sequencer.class);
 
 	private final WsConnection connection;
 
@@ -59,7 +64,7 @@ final class Sequencer {
 
 	/** Tracks a reply stream so {@link #cancel()} can stop it. */
 	void track(Disposable reply) {
-		if (this.busy) {
+		if (this.busy && this.reply == null) {
 			// Not yet done: a stream that completed during subscribe must not be tracked.
 			this.reply = reply;
 		}
@@ -77,14 +82,21 @@ final class Sequencer {
 	/** The asynchronous handler finished; may be called from any thread. */
 	void done() {
 		if (!this.connection.channel().eventLoop().inEventLoop()) {
-			this.connection.channel().eventLoop().execute(this::done);
+			// Through the outbox, behind what the completing thread already sent to this connection.
+			LoopOutbox.send(this.connection.channel().eventLoop(), this::done);
 			return;
 		}
 		this.busy = false;
 		this.reply = null;
 		Runnable next;
 		while (!this.busy && (next = this.waiting.poll()) != null) {
-			next.run();
+			try {
+				next.run();
+			}
+			catch (RuntimeException ex) {
+				// The handlers report their own failures; this keeps the queue moving whatever happens.
+				logger.warn(this.connection + ": a queued message could not be handled", ex);
+			}
 		}
 		if (this.waiting.size() < PAUSE_READING_AT / 2 && this.connection.readyState() == WsConnection.OPEN) {
 			this.connection.channel().config().setAutoRead(true);

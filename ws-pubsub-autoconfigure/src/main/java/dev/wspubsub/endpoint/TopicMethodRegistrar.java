@@ -118,7 +118,16 @@ public final class TopicMethodRegistrar implements SmartLifecycle {
 		return source.doOnError((ex) -> logger.warn("@Topic(\"" + topic + "\") publisher " + where
 				+ " failed; resubscribing", ex))
 			.retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofSeconds(1)).maxBackoff(Duration.ofSeconds(30)))
-			.subscribe((element) -> this.server.publish(topic, element));
+			.subscribe((element) -> {
+				try {
+					this.server.publish(topic, element);
+				}
+				catch (RuntimeException ex) {
+					// One element that cannot be published (not serialisable) must not end the feed.
+					logger.warn("@Topic(\"" + topic + "\") publisher " + where + " emitted an element that could not"
+							+ " be published", ex);
+				}
+			});
 	}
 
 	@Override

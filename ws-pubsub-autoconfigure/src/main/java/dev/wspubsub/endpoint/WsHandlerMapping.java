@@ -58,6 +58,9 @@ public final class WsHandlerMapping extends AbstractHandlerMapping {
 			EndpointDefinition endpoint = scanner.scan(beanName, context.getBean(beanName));
 			byPath.computeIfAbsent(endpoint.path(), (path) -> new ArrayList<>()).add(endpoint);
 		}
+		if (validator == null) {
+			requireNoValidation(byPath);
+		}
 		List<String> clashes = new ArrayList<>();
 		byPath.forEach((path, endpoints) -> {
 			if (endpoints.size() > 1) {
@@ -81,6 +84,22 @@ public final class WsHandlerMapping extends AbstractHandlerMapping {
 					guard));
 		});
 		return new WsHandlerMapping(handlers);
+	}
+
+	/** A {@code @Valid} message parameter without a Validator would go unchecked: refuse to start. */
+	private static void requireNoValidation(Map<String, List<EndpointDefinition>> byPath) {
+		for (List<EndpointDefinition> endpoints : byPath.values()) {
+			for (EndpointDefinition endpoint : endpoints) {
+				for (HandlerMethod handler : endpoint.typedMessages().values()) {
+					if (handler.validated()) {
+						throw new WsPubSubConfigurationException(
+								"@Valid on the message parameter of " + handler.describe()
+										+ " would not be checked: there is no Bean Validation provider.",
+								"Add spring-boot-starter-validation to the dependencies, or remove @Valid.");
+					}
+				}
+			}
+		}
 	}
 
 	@Override

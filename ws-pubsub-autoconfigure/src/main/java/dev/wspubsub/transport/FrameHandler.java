@@ -6,7 +6,6 @@ import java.util.concurrent.TimeUnit;
 import dev.wspubsub.CloseCodes;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -22,6 +21,7 @@ import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -48,7 +48,8 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
 
 	private final long idleTimeoutNanos;
 
-	private @Nullable CompositeByteBuf fragments;
+	/** A fragmented message so far, in one buffer that grows by doubling: linear, not quadratic, copying. */
+	private @Nullable ByteBuf fragments;
 
 	private boolean fragmentsAreText;
 
@@ -61,6 +62,8 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
 	private String closeReason = "";
 
 	private boolean closeSent;
+
+	private @Nullable ScheduledFuture<?> closeTimer;
 
 	private boolean closed;
 
@@ -129,7 +132,7 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
 			return;
 		}
 		this.fragmentsAreText = text;
-		this.fragments = ctx.alloc().compositeBuffer(64);
+		this.fragments = ctx.alloc().buffer(Math.max(1024, 2 * frame.content().readableBytes()));
 		append(ctx, frame);
 	}
 
@@ -142,7 +145,7 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
 			return;
 		}
 		if (frame.isFinalFragment()) {
-			CompositeByteBuf message = this.fragments;
+			ByteBuf message = this.fragments;
 			this.fragments = null;
 			try {
 				dispatch(message, this.fragmentsAreText);
@@ -154,7 +157,7 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
 	}
 
 	private boolean append(ChannelHandlerContext ctx, WebSocketFrame frame) {
-		CompositeByteBuf message = this.fragments;
+		ByteBuf message = this.fragments;
 		if (message == null) {
 			return false;
 		}
@@ -163,7 +166,7 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
 			protocolError(ctx, CloseCodes.MESSAGE_TOO_BIG, "message over max-payload-length");
 			return false;
 		}
-		message.addComponent(true, frame.content().retain());
+		message.writeBytes(frame.content());
 		return true;
 	}
 
@@ -199,6 +202,7 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
 				: new CloseWebSocketFrame(code, "");
 		this.connection.handOver(); // frames batched before this one go first
 		ctx.writeAndFlush(echo).addListener(ChannelFutureListener.CLOSE);
+		armCloseTimer(ctx);
 	}
 
 	private void protocolError(ChannelHandlerContext ctx, int code, String reason) {
@@ -219,8 +223,21 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
 		this.closeCode = code;
 		this.closeReason = reason;
 		this.connection.markClosing();
+		CloseWebSocketFrame frame = new CloseWebSocketFrame(code, truncate(reason));
 		this.connection.handOver(); // frames batched before this one go first
-		ctx.writeAndFlush(new CloseWebSocketFrame(code, truncate(reason))).addListener(ChannelFutureListener.CLOSE);
+		ctx.writeAndFlush(frame).addListener(ChannelFutureListener.CLOSE);
+		armCloseTimer(ctx);
+	}
+
+	/**
+	 * Bounds every closing handshake: a peer that stopped reading never lets our close frame
+	 * be written, so the write's listener alone would keep the connection forever.
+	 */
+	private void armCloseTimer(ChannelHandlerContext ctx) {
+		if (this.closeTimer == null) {
+			this.closeTimer = ctx.executor()
+				.schedule(() -> ctx.channel().close(), CLOSE_HANDSHAKE_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+		}
 	}
 
 	/** A close the application asked for: send our frame, then wait a bounded time for the peer's. */
@@ -229,11 +246,12 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
 		if (this.closeSent || ctx == null) {
 			return;
 		}
+		String shortReason = truncate(reason);
 		this.closeSent = true;
 		this.closeCode = code;
 		this.closeReason = reason;
-		this.connection.sendCloseFrame(code, truncate(reason));
-		ctx.executor().schedule(() -> ctx.close(), CLOSE_HANDSHAKE_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+		this.connection.sendCloseFrame(code, shortReason);
+		armCloseTimer(ctx);
 	}
 
 	private static String truncate(String reason) {
@@ -246,16 +264,19 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
 	}
 
 	/** Called by the loop's {@link IdleSweeper}. */
-	void checkIdle(long now) {
+	/** @return whether the connection is past its idle timeout; the sweeper then calls {@link #closeIdle()} */
+	boolean checkIdle(long now) {
 		if (this.closed || this.closeSent) {
-			return;
+			return false;
+		}
+		if (!this.connection.channel().config().isAutoRead()) {
+			// Reading is paused while handlers catch up: the client is not idle, we are busy.
+			this.lastReadNanos = now;
+			return false;
 		}
 		long idle = now - this.lastReadNanos;
 		if (idle >= this.idleTimeoutNanos) {
-			ChannelHandlerContext ctx = this.connection.channel().pipeline().context(this);
-			if (ctx != null) {
-				closeAndDrop(ctx, CloseCodes.NORMAL, "Idle timeout");
-			}
+			return true;
 		}
 		else if (this.connection.settings().sendPings() && !this.pingOutstanding && idle >= this.idleTimeoutNanos / 2) {
 			// Half-way: a live client's pong resets the clock long before the deadline.
@@ -264,6 +285,18 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
 			this.connection.channel()
 				.writeAndFlush(new PingWebSocketFrame(Unpooled.EMPTY_BUFFER), this.connection.channel().voidPromise());
 		}
+		return false;
+	}
+
+	void closeIdle() {
+		ChannelHandlerContext ctx = this.connection.channel().pipeline().context(this);
+		if (ctx != null && !this.closeSent) {
+			closeAndDrop(ctx, CloseCodes.NORMAL, "Idle timeout");
+		}
+	}
+
+	long idleTimeoutNanos() {
+		return this.idleTimeoutNanos;
 	}
 
 	@Override
@@ -342,6 +375,9 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
 		}
 		this.closed = true;
 		releaseFragments();
+		if (this.closeTimer != null) {
+			this.closeTimer.cancel(false);
+		}
 		IdleSweeper.unregister(this);
 		this.connection.markClosed();
 		this.connection.unsubscribeAll();

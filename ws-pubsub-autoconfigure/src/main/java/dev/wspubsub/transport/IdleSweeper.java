@@ -1,23 +1,32 @@
 package dev.wspubsub.transport;
 
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.FastThreadLocal;
 import io.netty.util.concurrent.ScheduledFuture;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
  * One timer per event loop that checks every connection of that loop for idleness,
  * instead of one scheduled task per connection: idle connections then cost no timer
- * objects, and the check is a field read. Touched only from its own event loop.
+ * objects, and the check is a field read. The tick is an eighth of the shortest idle
+ * timeout on the loop, between 50 ms and 1 s, so a timeout is honoured within an eighth
+ * of itself. Touched only from its own event loop.
  */
 final class IdleSweeper implements Runnable {
 
-	/** Granularity of idle checks; idle timeouts are honoured within this. */
-	static final long TICK_MILLIS = 100;
+	private static final long MIN_TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+
+	private static final long MAX_TICK_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+	private static final Log logger = LogFactory.getLog(IdleSweeper.class);
 
 	private static final FastThreadLocal<IdleSweeper> PER_LOOP = new FastThreadLocal<>();
 
@@ -25,7 +34,12 @@ final class IdleSweeper implements Runnable {
 
 	private final Set<FrameHandler> connections = new LinkedHashSet<>();
 
+	/** Connections found past their timeout during a sweep, closed after it (closing unregisters). */
+	private final List<FrameHandler> expired = new ArrayList<>();
+
 	private @Nullable ScheduledFuture<?> timer;
+
+	private long tickNanos = Long.MAX_VALUE;
 
 	private IdleSweeper(EventLoop loop) {
 		this.loop = loop;
@@ -39,29 +53,48 @@ final class IdleSweeper implements Runnable {
 			PER_LOOP.set(sweeper);
 		}
 		sweeper.connections.add(handler);
-		if (sweeper.timer == null) {
-			sweeper.timer = loop.scheduleAtFixedRate(sweeper, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
+		long tick = Math.max(MIN_TICK_NANOS, Math.min(MAX_TICK_NANOS, handler.idleTimeoutNanos() / 8));
+		if (sweeper.timer == null || tick < sweeper.tickNanos) {
+			sweeper.schedule(tick);
 		}
+	}
+
+	private void schedule(long tick) {
+		if (this.timer != null) {
+			this.timer.cancel(false);
+		}
+		this.tickNanos = tick;
+		this.timer = this.loop.scheduleAtFixedRate(this, tick, tick, TimeUnit.NANOSECONDS);
 	}
 
 	/** Must be called on the handler's loop. */
 	static void unregister(FrameHandler handler) {
 		IdleSweeper sweeper = PER_LOOP.get();
-		if (sweeper != null) {
-			sweeper.connections.remove(handler);
-			if (sweeper.connections.isEmpty() && sweeper.timer != null) {
-				sweeper.timer.cancel(false);
-				sweeper.timer = null;
-			}
+		if (sweeper != null && sweeper.connections.remove(handler) && sweeper.connections.isEmpty()
+				&& sweeper.timer != null) {
+			sweeper.timer.cancel(false);
+			sweeper.timer = null;
+			sweeper.tickNanos = Long.MAX_VALUE;
 		}
 	}
 
 	@Override
 	public void run() {
 		long now = System.nanoTime();
-		// Copy: a check may close a connection, which unregisters it.
-		for (FrameHandler handler : this.connections.toArray(new FrameHandler[0])) {
-			handler.checkIdle(now);
+		for (FrameHandler handler : this.connections) {
+			try {
+				if (handler.checkIdle(now)) {
+					this.expired.add(handler);
+				}
+			}
+			catch (RuntimeException ex) {
+				// One connection's failure must not cancel this loop's timer for all the others.
+				logger.warn("Idle check failed", ex);
+			}
 		}
+		for (int i = 0; i < this.expired.size(); i++) {
+			this.expired.get(i).closeIdle();
+		}
+		this.expired.clear();
 	}
 }

@@ -563,6 +563,10 @@ public final class WsConnection implements WsSession<Object>, TopicSubscriber {
 
 	@Override
 	public void close(int code, String reason) {
+		if (!isSendableCloseCode(code)) {
+			// Checked here, on the caller's thread, before any state changes.
+			throw new IllegalArgumentException("close code must be 1000-1003, 1007-1014 or 3000-4999, was " + code);
+		}
 		if (!this.loop.inEventLoop()) {
 			// Behind the writes already on their way to this connection.
 			LoopOutbox.send(this.loop, () -> close(code, reason));
@@ -575,6 +579,11 @@ public final class WsConnection implements WsSession<Object>, TopicSubscriber {
 		else {
 			this.channel.close();
 		}
+	}
+
+	/** RFC 6455 §7.4: codes an endpoint may send; 1004-1006 and 1015 are reserved. */
+	static boolean isSendableCloseCode(int code) {
+		return (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) || (code >= 3000 && code <= 4999);
 	}
 
 	void sendCloseFrame(int code, String reason) {

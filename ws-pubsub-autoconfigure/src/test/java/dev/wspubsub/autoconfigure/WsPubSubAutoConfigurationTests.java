@@ -170,6 +170,28 @@ class WsPubSubAutoConfigurationTests {
 	}
 
 	@Test
+	void servletAppWithAnEndpointFailsNamingTheBeanAndTheFix() {
+		new WebApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(WsPubSubAutoConfiguration.class,
+					WsPubSubServletGuardAutoConfiguration.class, JacksonAutoConfiguration.class))
+			.withBean("echoEndpoint", EchoEndpoint.class)
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(context).getFailure().isInstanceOf(WsPubSubConfigurationException.class);
+				FailureAnalysis analysis = new WsPubSubFailureAnalyzer().analyze(context.getStartupFailure());
+				assertThat(analysis.getDescription()).contains("[echoEndpoint]", "servlet");
+				assertThat(analysis.getAction()).contains("spring-boot-starter-webflux");
+			});
+	}
+
+	@Test
+	void validOnAMessageWithoutAValidatorFailsNamingTheMethodAndTheFix() {
+		this.contextRunner.withBean("validatedEndpoint", ValidatedEndpoint.class)
+			.run((context) -> assertStartupFailure(context, "spring-boot-starter-validation",
+					"ValidatedEndpoint.join(JoinRoom)", "'validatedEndpoint'", "@Valid"));
+	}
+
+	@Test
 	void nonWebAppGetsNothing() {
 		new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(WsPubSubAutoConfiguration.class, JacksonAutoConfiguration.class))
@@ -303,6 +325,18 @@ class WsPubSubAutoConfigurationTests {
 		@OnMessage
 		String echo(String text) {
 			return text;
+		}
+
+	}
+
+	@WsEndpoint("/validated")
+	static class ValidatedEndpoint {
+
+		@OnMessage("join")
+		void join(@jakarta.validation.Valid JoinRoom message) {
+		}
+
+		record JoinRoom(@jakarta.validation.constraints.NotBlank String room) {
 		}
 
 	}
