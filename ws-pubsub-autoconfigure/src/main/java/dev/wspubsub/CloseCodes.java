@@ -24,7 +24,7 @@ public final class CloseCodes {
 	/** Text that is not valid UTF-8. */
 	public static final int INVALID_PAYLOAD = 1007;
 
-	/** A policy violation (rate limit, expired token, idle). */
+	/** A policy violation (rate limit, expired token, backpressure limit). */
 	public static final int POLICY_VIOLATION = 1008;
 
 	/** A message over {@code max-payload-length}. */
