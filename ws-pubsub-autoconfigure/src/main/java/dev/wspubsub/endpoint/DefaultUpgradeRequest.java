@@ -13,18 +13,25 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.cookie.Cookie;
 import io.netty.handler.codec.http.cookie.ServerCookieDecoder;
 import org.jspecify.annotations.Nullable;
+import reactor.netty.http.server.HttpServerRequest;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
 
 /**
- * The upgrade request, kept for the life of the connection. It holds the URI and the
- * request's own headers (which Reactor Netty keeps anyway) and parses the query and
- * cookies only when asked, so an idle connection pays for no copies.
+ * The upgrade request, kept for the life of the connection. It holds the request line's
+ * URI string and the request's own headers (which Reactor Netty keeps anyway) and builds
+ * the {@link URI}, the query and cookies only when asked, so an idle connection pays for
+ * no copies.
  */
 final class DefaultUpgradeRequest implements UpgradeRequest {
 
-	private final URI uri;
+	/** The request target as received (path and query), shared with the request line. */
+	private final String target;
+
+	/** The scheme, host and port part of the URI, from the Host header when the URI is built. */
+	private final URI base;
 
 	private final HttpHeaders headers;
 
@@ -32,22 +39,43 @@ final class DefaultUpgradeRequest implements UpgradeRequest {
 
 	private @Nullable Map<String, List<String>> queryParams;
 
+	/** Scheme and authority are shared by nearly every connection: one URI each, not one per connection. */
+	private static final Map<String, URI> BASES = new java.util.concurrent.ConcurrentHashMap<>();
+
+	private static final int MAX_BASES = 64;
+
 	DefaultUpgradeRequest(ServerHttpRequest request) {
-		this.uri = request.getURI();
+		Object nativeRequest = ServerHttpRequestDecorator.getNativeRequest(request);
+		this.target = (nativeRequest instanceof HttpServerRequest reactor) ? reactor.uri()
+				: request.getURI().getRawPath() + ((request.getURI().getRawQuery() != null)
+						? "?" + request.getURI().getRawQuery() : "");
+		this.base = base(request.getURI().getScheme() + "://" + request.getURI().getRawAuthority());
 		this.headers = request.getHeaders();
 		InetSocketAddress address = request.getRemoteAddress();
 		this.remoteAddress = (address != null) ? address : InetSocketAddress.createUnresolved("unknown", 0);
 	}
 
+	private static URI base(String schemeAndAuthority) {
+		URI base = BASES.get(schemeAndAuthority);
+		if (base == null) {
+			base = URI.create(schemeAndAuthority);
+			if (BASES.size() < MAX_BASES) {
+				// Bounded: the Host header is the client's to choose.
+				BASES.putIfAbsent(schemeAndAuthority, base);
+			}
+		}
+		return base;
+	}
+
 	@Override
 	public String path() {
-		String path = this.uri.getRawPath();
-		return (path != null) ? QueryStringDecoder.decodeComponent(path) : "/";
+		int query = this.target.indexOf('?');
+		return QueryStringDecoder.decodeComponent((query >= 0) ? this.target.substring(0, query) : this.target);
 	}
 
 	@Override
 	public URI uri() {
-		return this.uri;
+		return this.base.resolve(this.target);
 	}
 
 	@Override
@@ -64,9 +92,7 @@ final class DefaultUpgradeRequest implements UpgradeRequest {
 
 	private synchronized Map<String, List<String>> queryParams() {
 		if (this.queryParams == null) {
-			String rawQuery = this.uri.getRawQuery();
-			this.queryParams = (rawQuery != null)
-					? new QueryStringDecoder(rawQuery, false).parameters() : Map.of();
+			this.queryParams = new QueryStringDecoder(this.target).parameters();
 		}
 		return this.queryParams;
 	}

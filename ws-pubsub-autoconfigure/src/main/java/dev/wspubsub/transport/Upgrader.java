@@ -55,6 +55,8 @@ public final class Upgrader {
 
 	private final Map<Long, WriteBufferWaterMark> waterMarks = new ConcurrentHashMap<>();
 
+	private final Map<Long, WebSocketDecoderConfig> decoderConfigs = new ConcurrentHashMap<>();
+
 	public Upgrader(Broker broker, PayloadEncoder encoder, SessionRegistry sessions) {
 		this(broker, encoder, sessions, TopicAuthorizer.ALLOW_ALL);
 	}
@@ -159,6 +161,10 @@ public final class Upgrader {
 		replaceDecoder(channel, settings, deflate);
 		nettyConnection.addHandlerLast("wspubsub.utf8", new Utf8FrameValidator(false));
 		nettyConnection.addHandlerLast("wspubsub.frames", frames);
+		if (nettyConnection instanceof HttpServerResponse sent) {
+			// The 101's headers are on the wire: Reactor would keep them for the connection's life.
+			sent.responseHeaders().clear();
+		}
 		this.sessions.add(connection);
 		onOpened.run();
 		// Reactor reads on demand from its inbound Flux, which we bypass: read continuously instead.
@@ -173,18 +179,21 @@ public final class Upgrader {
 	 * connection without one. RSV bits are allowed only when an extension owns them, so they
 	 * are refused (1002) before the UTF-8 check could refuse a compressed payload (1007).
 	 */
-	private static void replaceDecoder(Channel channel, EndpointSettings settings, boolean extensions) {
+	private void replaceDecoder(Channel channel, EndpointSettings settings, boolean extensions) {
 		ChannelHandlerContext decoder = channel.pipeline().context(WebSocketFrameDecoder.class);
 		if (decoder == null) {
 			return;
 		}
-		WebSocketDecoderConfig config = WebSocketDecoderConfig.newBuilder()
-			.maxFramePayloadLength(settings.maxPayloadLength())
-			.expectMaskedFrames(true)
-			.allowMaskMismatch(false)
-			.allowExtensions(extensions)
-			.closeOnProtocolViolation(false)
-			.build();
+		// One immutable config per payload limit and extension state, not one per connection.
+		WebSocketDecoderConfig config = this.decoderConfigs.computeIfAbsent(
+				((long) settings.maxPayloadLength() << 1) | (extensions ? 1 : 0),
+				(key) -> WebSocketDecoderConfig.newBuilder()
+					.maxFramePayloadLength(settings.maxPayloadLength())
+					.expectMaskedFrames(true)
+					.allowMaskMismatch(false)
+					.allowExtensions(extensions)
+					.closeOnProtocolViolation(false)
+					.build());
 		// Called as the handshake completes, before the first read: the old decoder holds no partial frame.
 		channel.pipeline().replace(decoder.name(), decoder.name(), new WebSocket13FrameDecoder(config));
 	}
