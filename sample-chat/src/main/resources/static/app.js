@@ -22,18 +22,33 @@ const state = {
 
 let socket = null;
 let attempts = 0;
+let refreshTimer = 0;
 let typingIn = null;          // the room this page told the server it is typing in
 let typingTimer = 0;
 
 // ---- connection ----
 
-function connect() {
+async function connect() {
   setConnection('connecting', 'Connecting…');
+  let auth;
+  try {
+    auth = await fetchToken();
+  }
+  catch {
+    scheduleReconnect();
+    return;
+  }
   const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
-  const ws = new WebSocket(`${scheme}://${location.host}/ws?username=${encodeURIComponent(state.username)}`);
+  // A browser cannot set headers on a WebSocket: the token goes as the subprotocols ["bearer", token].
+  const ws = auth
+    ? new WebSocket(`${scheme}://${location.host}/ws`, ['bearer', auth.token])
+    : new WebSocket(`${scheme}://${location.host}/ws?username=${encodeURIComponent(state.username)}`);
   socket = ws;
   ws.onopen = () => {
     attempts = 0;
+    if (auth) {
+      scheduleRefresh(auth.expiresIn);
+    }
     setConnection('connected', 'Connected');
     setComposerEnabled(true);
     if (state.status !== 'online') {
@@ -53,6 +68,7 @@ function connect() {
       return;
     }
     socket = null;
+    clearTimeout(refreshTimer);
     typingIn = null;
     state.typing.clear();
     setComposerEnabled(false);
@@ -66,6 +82,39 @@ function scheduleReconnect() {
   const delay = ceiling / 2 + Math.random() * ceiling / 2;
   setConnection('disconnected', `Reconnecting in ${Math.ceil(delay / 1000)}s…`);
   setTimeout(connect, delay);
+}
+
+// With JWT_SECRET set the server mints a token for the name; an open server has no such endpoint.
+async function fetchToken() {
+  const response = await fetch('/api/token', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ username: state.username }),
+  });
+  if (response.status === 404) {
+    return null;
+  }
+  if (!response.ok) {
+    throw new Error(`No token: ${response.status}`);
+  }
+  return response.json();   // { token, expiresIn }
+}
+
+// The server closes a connection whose token expires (1008), unless a fresh one comes first:
+// ask for one when three quarters of the lifetime have passed.
+function scheduleRefresh(expiresIn) {
+  clearTimeout(refreshTimer);
+  refreshTimer = setTimeout(async () => {
+    try {
+      const auth = await fetchToken();
+      if (auth && send({ type: 'auth', token: auth.token })) {
+        scheduleRefresh(auth.expiresIn);
+      }
+    }
+    catch {
+      // No refresh: the connection ends at expiry and reconnects with a new token.
+    }
+  }, expiresIn * 1000 * 3 / 4);
 }
 
 function send(message) {

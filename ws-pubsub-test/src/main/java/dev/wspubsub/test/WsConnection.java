@@ -73,6 +73,16 @@ final class WsConnection {
 
     /** Runs {@code send} and waits for it to complete, turning failures into exceptions that explain. */
     void send(String what, Duration timeout, Function<WebSocket, CompletableFuture<WebSocket>> send) {
+        if (this.inbox.closeStatus() != null) {
+            // The JDK closes the output only once it has answered the server's close frame: until then a
+            // send would still go out, so whether it failed depended on timing.
+            throw new UncheckedIOException("Could not send a " + what + "; " + this.inbox.describe(),
+                    new IOException("The connection is closed"));
+        }
+        write(what, timeout, send);
+    }
+
+    private void write(String what, Duration timeout, Function<WebSocket, CompletableFuture<WebSocket>> send) {
         synchronized (this.sendLock) {
             try {
                 send.apply(this.webSocket).get(timeout.toNanos(), TimeUnit.NANOSECONDS);
@@ -97,7 +107,7 @@ final class WsConnection {
         long deadline = WsInbox.deadline(grace);
         if (!this.webSocket.isOutputClosed()) {
             try {
-                send("close frame", grace, (ws) -> ws.sendClose(code, reason));
+                write("close frame", grace, (ws) -> ws.sendClose(code, reason));
             }
             catch (AssertionError | UncheckedIOException ex) {
                 // Ignored: the connection is released below either way.

@@ -27,7 +27,10 @@ import dev.wspubsub.sample.chat.ServerMessage.UserOffline;
 import dev.wspubsub.sample.chat.ServerMessage.UserOnline;
 import dev.wspubsub.sample.chat.ServerMessage.Welcome;
 import jakarta.validation.Valid;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
+
+import org.springframework.security.oauth2.jwt.Jwt;
 
 /**
  * The chat protocol. Each room is the topic {@code room:<name>}, each user's inbox the
@@ -55,12 +58,17 @@ class ChatEndpoint {
 		this.properties = properties;
 	}
 
+	/**
+	 * In the JWT mode Spring Security has checked the token before this runs, and the name is
+	 * its subject; an open chat takes the name the client asks for.
+	 */
 	@OnUpgrade
-	ChatUser upgrade(UpgradeRequest request) {
-		String username = request.queryParam("username")
-			.map(String::strip)
-			.filter((name) -> !name.isEmpty())
-			.orElseThrow(() -> new UpgradeRejectedException(400, "Username required"));
+	ChatUser upgrade(UpgradeRequest request, @Nullable Jwt token) {
+		String username = (token != null) ? token.getSubject()
+				: request.queryParam("username")
+					.map(String::strip)
+					.filter((name) -> !name.isEmpty())
+					.orElseThrow(() -> new UpgradeRejectedException(400, "Username required"));
 		return new ChatUser(UUID.randomUUID().toString(), username);
 	}
 
@@ -125,8 +133,11 @@ class ChatEndpoint {
 	@OnMessage("direct_message")
 	void direct(WsSession<ChatUser> ws, @Valid ClientMessage.DirectMessage msg) {
 		ChatUser from = ws.data();
-		ws.publish(ChatUser.inbox(msg.targetUserId()),
-				new ServerMessage.DirectMessage(from.userId(), from.username(), msg.content(), now()));
+		// The server delivers: clients may not publish to inboxes (ChatSecurity). Not echoed to the sender.
+		if (!msg.targetUserId().equals(from.userId())) {
+			this.server.publish(ChatUser.inbox(msg.targetUserId()),
+					new ServerMessage.DirectMessage(from.userId(), from.username(), msg.content(), now()));
+		}
 	}
 
 	@OnMessage("status_change")

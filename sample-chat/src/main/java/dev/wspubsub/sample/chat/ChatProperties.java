@@ -11,15 +11,23 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param rooms the rooms clients may join
  * @param heartbeat the application-level ping the server sends
+ * @param auth the optional JWT mode
  */
 @ConfigurationProperties("chat")
 public record ChatProperties(@DefaultValue({ "general", "random", "tech" }) List<String> rooms,
-		@DefaultValue Heartbeat heartbeat) {
+		@DefaultValue Heartbeat heartbeat, @DefaultValue Auth auth) {
 
 	/**
 	 * @param interval how often the server sends {@code {"type":"ping"}}
 	 * @param timeout how long a client may take to answer with {@code {"type":"pong"}}
 	 */
 	public record Heartbeat(@DefaultValue("30s") Duration interval, @DefaultValue("10s") Duration timeout) {
+	}
+
+	/**
+	 * @param jwtSecret the HS256 secret of the JWT mode, at least 32 bytes; empty: the chat is open
+	 * @param tokenTtl how long a token from {@code POST /api/token} is valid
+	 */
+	public record Auth(@DefaultValue("") String jwtSecret, @DefaultValue("15m") Duration tokenTtl) {
 	}
 }

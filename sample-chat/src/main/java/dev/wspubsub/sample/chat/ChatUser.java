@@ -8,6 +8,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /** Who is on a connection, and what the protocol needs to remember about it: {@code ws.data()}. */
 final class ChatUser {
 
+	static final String INBOX_PREFIX = "user:";
+
 	private final String userId;
 
 	private final String username;
@@ -38,7 +40,7 @@ final class ChatUser {
 	}
 
 	static String inbox(String userId) {
-		return "user:" + userId;
+		return INBOX_PREFIX + userId;
 	}
 
 	/** Remembered beside the subscriptions because {@code @OnClose} runs after the connection left its topics. */

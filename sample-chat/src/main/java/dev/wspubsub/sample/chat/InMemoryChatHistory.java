@@ -8,10 +8,12 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import reactor.core.publisher.Mono;
 
+import org.springframework.context.annotation.Profile;
 import org.springframework.stereotype.Component;
 
 /** History kept in this node's memory: enough for one node, lost on restart. */
 @Component
+@Profile("!redis")
 class InMemoryChatHistory implements ChatHistory {
 
 	private final Map<String, Deque<ChatLine>> rooms = new ConcurrentHashMap<>();

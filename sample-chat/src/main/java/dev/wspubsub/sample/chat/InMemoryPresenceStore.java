@@ -1,20 +1,18 @@
 package dev.wspubsub.sample.chat;
 
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import reactor.core.publisher.Mono;
 
+import org.springframework.context.annotation.Profile;
 import org.springframework.stereotype.Component;
 
 /** Presence kept in this node's memory: sees the users of this node only. */
 @Component
+@Profile("!redis")
 class InMemoryPresenceStore implements PresenceStore {
-
-	private static final Comparator<PresenceUser> BY_NAME = Comparator.comparing(PresenceUser::username,
-			String.CASE_INSENSITIVE_ORDER);
 
 	private final Map<String, PresenceUser> users = new ConcurrentHashMap<>();
 
@@ -37,6 +35,6 @@ class InMemoryPresenceStore implements PresenceStore {
 	@Override
 	public Mono<List<PresenceUser>> users() {
 		return Mono.fromSupplier(() -> this.users.values()
-			.stream().sorted(BY_NAME).toList());
+			.stream().sorted(PresenceUser.BY_NAME).toList());
 	}
 }

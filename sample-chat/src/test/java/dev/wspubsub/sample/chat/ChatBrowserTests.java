@@ -58,7 +58,7 @@ class ChatBrowserTests {
 	private final List<String> dialogs = new CopyOnWriteArrayList<>();
 
 	/** How many WebSockets each page opened. */
-	private final Map<Page, AtomicInteger> sockets = new ConcurrentHashMap<>();
+	final Map<Page, AtomicInteger> sockets = new ConcurrentHashMap<>();
 
 	@LocalServerPort
 	int port;
@@ -186,7 +186,7 @@ class ChatBrowserTests {
 		assertThat(this.dialogs).isEmpty();
 	}
 
-	private Page login(String name) {
+	Page login(String name) {
 		BrowserContext context = browser.newContext(new Browser.NewContextOptions().setViewportSize(1100, 700));
 		this.contexts.add(context);
 		Page page = context.newPage();
@@ -205,18 +205,18 @@ class ChatBrowserTests {
 		return page;
 	}
 
-	private static void join(Page page, String room) {
+	static void join(Page page, String room) {
 		page.locator("#rooms li[data-room=" + room + "]").getByText("Join").click();
 		expect(page.locator("#conversation-title")).hasText("# " + room);
 		expect(page.locator("#message-input")).isEnabled();
 	}
 
-	private static void say(Page page, String text) {
+	static void say(Page page, String text) {
 		page.locator("#message-input").fill(text);
 		page.locator("#composer button").click();
 	}
 
-	private static void expectMessage(Page page, String author, String text) {
+	static void expectMessage(Page page, String author, String text) {
 		Locator message = page.locator("#messages .message").filter(new Locator.FilterOptions().setHasText(text)).last();
 		expect(message.locator(".author")).hasText(author);
 		expect(message.locator(".text")).hasText(text);
@@ -226,7 +226,7 @@ class ChatBrowserTests {
 		page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve(name)));
 	}
 
-	private static com.microsoft.playwright.assertions.LocatorAssertions expect(Locator locator) {
+	static com.microsoft.playwright.assertions.LocatorAssertions expect(Locator locator) {
 		return PlaywrightAssertions.assertThat(locator);
 	}
 }
