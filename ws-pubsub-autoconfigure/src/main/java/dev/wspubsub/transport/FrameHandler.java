@@ -10,6 +10,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.codec.compression.DecompressionException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
@@ -225,7 +226,17 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
 		this.connection.markClosing();
 		CloseWebSocketFrame frame = new CloseWebSocketFrame(code, truncate(reason));
 		this.connection.handOver(); // frames batched before this one go first
-		ctx.writeAndFlush(frame).addListener(ChannelFutureListener.CLOSE);
+		// A lingering close: half-close after our frame and let the peer close, so a client
+		// still sending (say, the rest of an oversized frame) reads the code instead of a reset.
+		// The decoder discards what still arrives; the close timer bounds the wait.
+		ctx.writeAndFlush(frame).addListener((future) -> {
+			if (future.isSuccess() && ctx.channel() instanceof DuplexChannel duplex) {
+				duplex.shutdownOutput();
+			}
+			else {
+				ctx.channel().close();
+			}
+		});
 		armCloseTimer(ctx);
 	}
 
