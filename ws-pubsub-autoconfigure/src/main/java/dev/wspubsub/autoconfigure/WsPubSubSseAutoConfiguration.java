@@ -1,8 +1,10 @@
 package dev.wspubsub.autoconfigure;
 
+import dev.wspubsub.security.TopicAuthorizer;
 import dev.wspubsub.sse.SseTopicBridge;
 import dev.wspubsub.topic.TopicRegistry;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -26,9 +28,11 @@ public final class WsPubSubSseAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	SseTopicBridge wsSseTopicBridge(TopicRegistry topics, WsPubSubProperties properties) {
+	SseTopicBridge wsSseTopicBridge(TopicRegistry topics, WsPubSubProperties properties,
+			ObjectProvider<TopicAuthorizer> authorizers) {
 		WsPubSubProperties.Sse sse = properties.getSse();
-		return new SseTopicBridge(topics, sse.getPath(), sse.getHeartbeat(), sse.getRetry(), sse.getBufferSize());
+		return new SseTopicBridge(topics, sse.getPath(), sse.getHeartbeat(), sse.getRetry(), sse.getBufferSize(),
+				TopicAuthorizer.allOf(authorizers.orderedStream().toList()));
 	}
 
 	@Bean

@@ -2,7 +2,9 @@ package dev.wspubsub.sse;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 
+import dev.wspubsub.security.TopicAuthorizer;
 import dev.wspubsub.topic.TopicRegistry;
 import io.netty.channel.EventLoop;
 import org.jspecify.annotations.Nullable;
@@ -13,6 +15,7 @@ import reactor.netty.http.server.HttpServerRequest;
 
 import org.springframework.context.SmartLifecycle;
 import org.springframework.http.CacheControl;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
@@ -33,6 +36,8 @@ import org.springframework.web.reactive.function.server.ServerResponse;
  * ends so the web server's graceful shutdown does not wait for them.
  */
 public final class SseTopicBridge implements SmartLifecycle {
+
+	private final TopicAuthorizer authorizer;
 
 	private final TopicRegistry topics;
 
@@ -55,6 +60,12 @@ public final class SseTopicBridge implements SmartLifecycle {
 	 * @param bufferSize most events held for one client; must be positive
 	 */
 	public SseTopicBridge(TopicRegistry topics, String path, Duration heartbeat, Duration retry, int bufferSize) {
+		this(topics, path, heartbeat, retry, bufferSize, TopicAuthorizer.ALLOW_ALL);
+	}
+
+	public SseTopicBridge(TopicRegistry topics, String path, Duration heartbeat, Duration retry, int bufferSize,
+			TopicAuthorizer authorizer) {
+		this.authorizer = Objects.requireNonNull(authorizer, "authorizer");
 		this.topics = Objects.requireNonNull(topics, "topics");
 		this.path = normalize(Objects.requireNonNull(path, "path"));
 		if (heartbeat.isNegative() || heartbeat.isZero()) {
@@ -84,6 +95,23 @@ public final class SseTopicBridge implements SmartLifecycle {
 	Mono<ServerResponse> stream(ServerRequest request) {
 		String topic = request.pathVariable("topic");
 		EventLoop loop = eventLoop(request);
+		// The same topic authorization as a WebSocket's subscribe, for the same principal.
+		return request.principal()
+			.map(Optional::of)
+			.defaultIfEmpty(Optional.empty())
+			.flatMap((principal) -> {
+				SseSession session = new SseSession(request.path(), principal.orElse(null),
+						request.remoteAddress().orElse(null));
+				if (!this.authorizer.canSubscribe(session, topic)) {
+					return ServerResponse.status(HttpStatus.FORBIDDEN)
+						.contentType(MediaType.TEXT_PLAIN)
+						.bodyValue("Forbidden: " + topic);
+				}
+				return open(topic, loop);
+			});
+	}
+
+	private Mono<ServerResponse> open(String topic, @Nullable EventLoop loop) {
 		return ServerResponse.ok()
 			.contentType(MediaType.TEXT_EVENT_STREAM)
 			.cacheControl(CacheControl.noStore())

@@ -5,12 +5,17 @@ import java.time.Duration;
 import java.util.Map;
 
 import dev.wspubsub.WsServer;
+import dev.wspubsub.WsSession;
+import dev.wspubsub.security.TopicAuthorizer;
 import dev.wspubsub.test.WsTestClient;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -18,6 +23,7 @@ import static org.awaitility.Awaitility.await;
 @SpringBootTest(classes = RoomsApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "ws-pubsub.sse.enabled=true", "ws-pubsub.sse.path=/events", "ws-pubsub.sse.heartbeat=300ms",
 				"ws-pubsub.sse.retry=3s" })
+@Import(SseBridgeIntegrationTests.NoSecrets.class)
 class SseBridgeIntegrationTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(20);
@@ -46,6 +52,14 @@ class SseBridgeIntegrationTests {
 			assertThat(sse.awaitLine((line) -> line.startsWith("data:"), TIMEOUT))
 				.isEqualTo("data:{\"headline\":\"rain\"}");
 		}
+	}
+
+	@Test
+	void aTopicTheAuthorizerDeniesIsRefusedWith403AndNothingIsSubscribed() {
+		try (SseTestClient sse = connect("secret")) {
+			assertThat(sse.response().statusCode()).isEqualTo(403);
+		}
+		assertThat(this.server.subscriberCount("secret")).isZero();
 	}
 
 	@Test
@@ -79,6 +93,23 @@ class SseBridgeIntegrationTests {
 
 	private SseTestClient connect(String topic) {
 		return SseTestClient.connect(URI.create("http://localhost:" + this.port + "/events/" + topic), TIMEOUT);
+	}
+
+	/** Denies the topic "secret" to everyone: SSE streams obey the same authorizers as WebSockets. */
+	@Configuration(proxyBeanMethods = false)
+	static class NoSecrets {
+
+		@Bean
+		TopicAuthorizer noSecrets() {
+			return new TopicAuthorizer() {
+
+				@Override
+				public boolean canSubscribe(WsSession<?> session, String topic) {
+					return !topic.equals("secret");
+				}
+			};
+		}
+
 	}
 
 }
