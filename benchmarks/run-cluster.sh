@@ -16,8 +16,8 @@
 # A chat round is a burst of CLIENTS x 1,600 publishes, all queued on their way to Redis
 # at once; the nodes hold up to PUBLISH_BUFFER of them (ws-pubsub.fanout.redis.publish-buffer,
 # 10,000 by default), more than a round's 25,600 at 16 clients. A dropped publish would stall
-# the closed-loop rounds (idle_seconds); drop and link-down warnings in the node logs are
-# counted in the RESULT lines (node_warnings).
+# the closed-loop rounds (idle_seconds). Each node logs its fan-out counters as it stops; the
+# RESULT lines give their sums over the nodes of the run (redis_published, redis_dropped).
 #
 # Environment (defaults):
 #   NODE_COUNTS="1 2 3"  CLIENTS=16  RATE=2000 (publishes/s in total)  WARMUP=5  DURATION=10
@@ -132,7 +132,8 @@ run_config() {
     --clients "$CLIENTS" --rate "$RATE" --warmup "$WARMUP" --duration "$DURATION" --label "$name" \
     >"$latency_log" 2>&1 || true
   stop_nodes
-  WARNINGS="$(cat "$BUILD_DIR"/logs/cluster-"$name"-node*.log | grep -c -E 'dropping publishes|fan-out .* is down' || true)"
+  PUBLISHED="$(fanout_sum "$name" published)"
+  DROPPED="$(fanout_sum "$name" dropped)"
   chat_line="$(grep '^RESULT ' "$chat_log" || true)"
   latency_line="$(grep '^RESULT ' "$latency_log" || true)"
   MSGS=NA P50=NA P99=NA CROSS_P50=NA CROSS_P99=NA IDLE=NA LAT_DELIVERED=NA LAT_EXPECTED=NA
@@ -152,8 +153,14 @@ run_config() {
   else
     log "no latency result for $name; see $latency_log"; tail -5 "$latency_log" >&2
   fi
-  echo "$name,$nodes,$fanout,$CLIENTS,$MSGS,$IDLE,$RATE,$LAT_EXPECTED,$LAT_DELIVERED,$P50,$P99,$CROSS_P50,$CROSS_P99,$WARNINGS" >>"$CSV"
+  echo "$name,$nodes,$fanout,$CLIENTS,$MSGS,$IDLE,$RATE,$LAT_EXPECTED,$LAT_DELIVERED,$P50,$P99,$CROSS_P50,$CROSS_P99,$PUBLISHED,$DROPPED" >>"$CSV"
   log "  $MSGS msg/s median; latency p50 $P50 us, p99 $P99 us (cross-node p50 $CROSS_P50, p99 $CROSS_P99)"
+}
+
+# fanout_sum NAME KEY: KEY summed over the FANOUT lines of the nodes' logs, NA if none
+fanout_sum() {
+  awk -v key="$2" '/ FANOUT / { for (i = 1; i <= NF; i++) if (index($i, key "=") == 1) { s += substr($i, length(key) + 2); n++ } }
+    END { if (n) print s; else print "NA" }' "$BUILD_DIR"/logs/cluster-"$1"-node*.log 2>/dev/null || echo NA
 }
 
 # ratio A B: A / B to two decimals, NA when either is missing
@@ -169,7 +176,7 @@ added() {
 build
 mkdir -p "$BUILD_DIR/logs"
 CSV="$BUILD_DIR/cluster.csv"
-echo "config,nodes,fanout,clients,median_msgs_per_s,idle_seconds,rate,latency_expected,latency_delivered,p50_us,p99_us,cross_p50_us,cross_p99_us,node_warnings" >"$CSV"
+echo "config,nodes,fanout,clients,median_msgs_per_s,idle_seconds,rate,latency_expected,latency_delivered,p50_us,p99_us,cross_p50_us,cross_p99_us,redis_published,redis_dropped" >"$CSV"
 start_redis
 
 declare -A LINE
@@ -187,7 +194,7 @@ for n in $NODE_COUNTS; do
   LINE[$n]="nodes=$n fanout=redis msgs_per_s=$MSGS ratio_to_1_node=$(ratio "$MSGS" "$BASE_MSGS") idle_seconds=$IDLE"
   LINE[$n]+=" p50_us=$P50 p99_us=$P99 added_p50_us=$(added "$P50" "$BASE_P50") added_p99_us=$(added "$P99" "$BASE_P99")"
   LINE[$n]+=" cross_p50_us=$CROSS_P50 cross_p99_us=$CROSS_P99 latency_delivered=$LAT_DELIVERED/$LAT_EXPECTED"
-  LINE[$n]+=" node_warnings=$WARNINGS"
+  LINE[$n]+=" redis_published=$PUBLISHED redis_dropped=$DROPPED"
 done
 
 log "clients=$CLIENTS rate=$RATE/s warm-up=${WARMUP}s counted=${DURATION}s; ratios and added latency are to 1 node with the fan-out on"
