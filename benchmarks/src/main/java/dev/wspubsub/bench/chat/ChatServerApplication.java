@@ -1,5 +1,6 @@
 package dev.wspubsub.bench.chat;
 
+import java.util.HashMap;
 import java.util.Map;
 
 import org.springframework.boot.Banner;
@@ -9,7 +10,12 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 
 /**
  * Bun's chat benchmark server on ws-pubsub. Environment: {@code PORT} (default 4001),
- * {@code CLIENTS_COUNT} (default 16), the number of clients to wait for before {@code ready}.
+ * {@code CLIENTS_COUNT} (default 16), the number of clients to wait for before {@code ready}
+ * ({@code 0}: never, the client starts the run itself), and {@code REDIS_PORT}: when set,
+ * the node joins a cluster through the Redis fan-out on {@code 127.0.0.1:REDIS_PORT}, holding
+ * up to {@code PUBLISH_BUFFER} publishes (default 10000, the library's) queued for Redis. Without
+ * it, Boot's Redis auto-configuration is left out, so the single-node server is the same
+ * as with no Redis on the classpath.
  */
 @SpringBootApplication
 public class ChatServerApplication {
@@ -18,7 +24,7 @@ public class ChatServerApplication {
 		SpringApplication app = new SpringApplication(ChatServerApplication.class);
 		app.setWebApplicationType(WebApplicationType.REACTIVE);
 		app.setBannerMode(Banner.Mode.OFF);
-		app.setDefaultProperties(Map.of(
+		Map<String, Object> properties = new HashMap<>(Map.of(
 				"server.port", "${PORT:4001}",
 				"bench.clients-count", "${CLIENTS_COUNT:16}",
 				// Bun's benchmark server: no compression, and a message reaches its sender too
@@ -26,6 +32,22 @@ public class ChatServerApplication {
 				"ws-pubsub.per-message-deflate.enabled", "false",
 				"logging.level.root", "WARN",
 				"logging.level.dev.wspubsub.bench", "INFO"));
+		String redisPort = System.getenv("REDIS_PORT");
+		if (redisPort != null && !redisPort.isEmpty()) {
+			properties.put("spring.data.redis.host", "127.0.0.1");
+			properties.put("spring.data.redis.port", redisPort);
+			properties.put("ws-pubsub.fanout.redis.enabled", "true");
+			properties.put("ws-pubsub.fanout.redis.publish-buffer", "${PUBLISH_BUFFER:10000}");
+		}
+		else {
+			properties.put("spring.autoconfigure.exclude", REDIS_AUTO_CONFIGURATIONS);
+		}
+		app.setDefaultProperties(properties);
 		app.run(args);
 	}
+
+	private static final String REDIS_AUTO_CONFIGURATIONS = String.join(",",
+			"org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration",
+			"org.springframework.boot.data.redis.autoconfigure.DataRedisReactiveAutoConfiguration",
+			"org.springframework.boot.data.redis.autoconfigure.DataRedisRepositoriesAutoConfiguration");
 }

@@ -22,6 +22,10 @@ import io.netty.util.concurrent.Future;
  * java -cp benchmarks-jmh.jar dev.wspubsub.bench.client.ChatLoad --port 4001 --clients 16 \
  *     --warmup 5 --duration 10 --server-pid 1234 --label ws-pubsub
  * </pre>
+ *
+ * With {@code --ports 4501,4502,4503} the clients are spread over the nodes of a cluster
+ * in turn, and the client starts the run itself ({@link ClusterStart}; the servers run with
+ * {@code CLIENTS_COUNT=0}).
  */
 public final class ChatLoad {
 
@@ -43,16 +47,21 @@ public final class ChatLoad {
 		LongAdder delivered = new LongAdder();
 		CountDownLatch ready = new CountDownLatch(clients);
 		ChatRound round = new ChatRound(messages, args.getLong("round-delay-ms", 0));
+		ClusterStart clusterStart = args.get("ports", "").isEmpty() ? null : new ClusterStart("Client0");
 		try (Connector connector = Connector.fromArgs(args)) {
 			List<Future<Channel>> pending = new ArrayList<>();
 			for (int i = 0; i < clients; i++) {
-				pending.add(connector.connect("Client" + i, new ChatClient(round, (long) messages * clients, ready, delivered)));
+				FrameListener client = new ChatClient(round, (long) messages * clients, ready, delivered);
+				pending.add(connector.connect("Client" + i, (clusterStart != null) ? clusterStart.gate(client) : client));
 			}
 			for (Future<Channel> future : pending) {
 				if (!future.await(30, TimeUnit.SECONDS) || !future.isSuccess()) {
 					throw new IllegalStateException("Could not connect to " + connector.target(), future.cause());
 				}
 				round.add(future.getNow());
+			}
+			if (clusterStart != null) {
+				clusterStart.start(round.channels(), 2000, 15);
 			}
 			if (!ready.await(30, TimeUnit.SECONDS)) {
 				throw new IllegalStateException(ready.getCount() + " of " + clients + " clients got no 'ready'");

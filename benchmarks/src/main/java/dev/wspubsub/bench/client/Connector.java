@@ -1,6 +1,8 @@
 package dev.wspubsub.bench.client;
 
+import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -17,12 +19,16 @@ import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ImmediateEventExecutor;
 import io.netty.util.concurrent.Promise;
 
-/** Opens WebSocket connections to one server endpoint, on native epoll where available. */
+/**
+ * Opens WebSocket connections to the same endpoint on one or more server ports (the nodes
+ * of a cluster), on native epoll where available. Successive connections go to the ports
+ * in turn: the i-th to {@code ports[i % ports.length]}.
+ */
 final class Connector implements AutoCloseable {
 
 	private final String host;
 
-	private final int port;
+	private final int[] ports;
 
 	private final String path;
 
@@ -30,9 +36,11 @@ final class Connector implements AutoCloseable {
 
 	private final Bootstrap bootstrap;
 
-	Connector(String host, int port, String path, int threads) {
+	private int connections;
+
+	Connector(String host, int[] ports, String path, int threads) {
 		this.host = host;
-		this.port = port;
+		this.ports = ports.clone();
 		this.path = path;
 		boolean epoll = Epoll.isAvailable();
 		this.group = new MultiThreadIoEventLoopGroup(threads,
@@ -40,27 +48,38 @@ final class Connector implements AutoCloseable {
 		this.bootstrap = new Bootstrap().group(this.group)
 			.channel(epoll ? EpollSocketChannel.class : NioSocketChannel.class)
 			.option(ChannelOption.TCP_NODELAY, true)
-			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 30_000)
-			.remoteAddress(host, port);
+			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 30_000);
 	}
 
+	/** {@code --ports 4501,4502,4503} (the nodes of a cluster), else {@code --port}. */
 	static Connector fromArgs(Args args) {
-		return new Connector(args.get("host", "127.0.0.1"), args.getInt("port", 4001), args.get("path", "/ws"),
+		String ports = args.get("ports", args.get("port", "4001"));
+		int[] parsed = Arrays.stream(ports.split(",")).map(String::trim).mapToInt(Integer::parseInt).toArray();
+		return new Connector(args.get("host", "127.0.0.1"), parsed, args.get("path", "/ws"),
 				args.getInt("threads", 1));
 	}
 
-	/** Connects as {@code ?name=name}; the future completes once the upgrade succeeded. */
+	/** How many server ports (nodes) the connections are spread over. */
+	int nodes() {
+		return this.ports.length;
+	}
+
+	/**
+	 * Connects as {@code ?name=name} to the next port in turn; the future completes once the
+	 * upgrade succeeded. Called from one thread.
+	 */
 	Future<Channel> connect(String name, FrameListener listener) {
 		Promise<Channel> upgraded = ImmediateEventExecutor.INSTANCE.newPromise();
 		String target = this.path + "?name=" + name;
+		int port = this.ports[this.connections++ % this.ports.length];
 		this.bootstrap.clone().handler(new ChannelInitializer<Channel>() {
 			@Override
 			protected void initChannel(Channel channel) {
 				channel.pipeline()
-					.addLast(new UpgradeHandler(Connector.this.host, Connector.this.port, target, upgraded),
+					.addLast(new UpgradeHandler(Connector.this.host, port, target, upgraded),
 							new FrameReader(listener));
 			}
-		}).connect().addListener((future) -> {
+		}).remoteAddress(this.host, port).connect().addListener((future) -> {
 			if (!future.isSuccess()) {
 				upgraded.tryFailure(future.cause());
 			}
@@ -69,7 +88,9 @@ final class Connector implements AutoCloseable {
 	}
 
 	String target() {
-		return "ws://" + this.host + ":" + this.port + this.path;
+		return "ws://" + this.host + ":" + Arrays.stream(this.ports)
+			.mapToObj(Integer::toString)
+			.collect(Collectors.joining(",")) + this.path;
 	}
 
 	@Override

@@ -27,6 +27,12 @@ import org.HdrHistogram.Recorder;
  * java -cp benchmarks-jmh.jar dev.wspubsub.bench.client.LatencyLoad --port 4001 --clients 16 \
  *     --rate 20000 --warmup 5 --duration 10 --label ws-pubsub
  * </pre>
+ *
+ * With {@code --ports 4501,4502,4503} the clients are spread over the nodes of a cluster
+ * in turn (client i on node i mod n), the client starts the run itself
+ * ({@link ClusterStart}; the servers run with {@code CLIENTS_COUNT=0}), and deliveries
+ * that crossed from one node to another are also recorded on their own
+ * ({@code cross_p50_us}, {@code cross_p99_us}).
  */
 public final class LatencyLoad {
 
@@ -44,19 +50,26 @@ public final class LatencyLoad {
 		String label = args.get("label", "server");
 
 		Recorder recorder = new Recorder(TimeUnit.SECONDS.toNanos(60), 3);
+		Recorder crossRecorder = new Recorder(TimeUnit.SECONDS.toNanos(60), 3);
 		LongAdder received = new LongAdder();
 		CountDownLatch ready = new CountDownLatch(clients);
 		List<Channel> channels = new ArrayList<>();
+		ClusterStart clusterStart = args.get("ports", "").isEmpty() ? null : new ClusterStart("Client0");
 		try (Connector connector = Connector.fromArgs(args)) {
+			int nodes = connector.nodes();
 			List<Future<Channel>> pending = new ArrayList<>();
 			for (int i = 0; i < clients; i++) {
-				pending.add(connector.connect("Client" + i, new LatencyClient(ready, recorder, received)));
+				FrameListener client = new LatencyClient(ready, recorder, received, crossRecorder, nodes, i % nodes);
+				pending.add(connector.connect("Client" + i, (clusterStart != null) ? clusterStart.gate(client) : client));
 			}
 			for (Future<Channel> future : pending) {
 				if (!future.await(30, TimeUnit.SECONDS) || !future.isSuccess()) {
 					throw new IllegalStateException("Could not connect to " + connector.target(), future.cause());
 				}
 				channels.add(future.getNow());
+			}
+			if (clusterStart != null) {
+				clusterStart.start(channels, 2000, 15);
 			}
 			if (!ready.await(30, TimeUnit.SECONDS)) {
 				throw new IllegalStateException(ready.getCount() + " of " + clients + " clients got no 'ready'");
@@ -68,6 +81,7 @@ public final class LatencyLoad {
 			ScheduledFuture<?> ticks = loop.scheduleAtFixedRate(pacer, 0, TICK_NANOS, TimeUnit.NANOSECONDS);
 			Thread.sleep(TimeUnit.SECONDS.toMillis(warmup));
 			recorder.reset();
+			crossRecorder.reset();
 			long receivedBefore = received.sum();
 			long publishedBefore = pacer.published();
 			Thread.sleep(TimeUnit.SECONDS.toMillis(duration));
@@ -75,13 +89,16 @@ public final class LatencyLoad {
 			long published = pacer.published() - publishedBefore;
 			Thread.sleep(1000); // the last messages in flight
 			Histogram histogram = recorder.getIntervalHistogram();
+			Histogram cross = crossRecorder.getIntervalHistogram();
 			long delivered = received.sum() - receivedBefore;
 			System.out.printf(Locale.ROOT,
-					"RESULT server=%s clients=%d rate=%d published=%d expected=%d delivered=%d p50_us=%.1f p90_us=%.1f "
-							+ "p99_us=%.1f p999_us=%.1f max_us=%.1f%n",
-					label, clients, rate, published, published * clients, delivered, micros(histogram, 50),
+					"RESULT server=%s clients=%d nodes=%d rate=%d published=%d expected=%d delivered=%d p50_us=%.1f "
+							+ "p90_us=%.1f p99_us=%.1f p999_us=%.1f max_us=%.1f cross_delivered=%d cross_p50_us=%s "
+							+ "cross_p99_us=%s%n",
+					label, clients, nodes, rate, published, published * clients, delivered, micros(histogram, 50),
 					micros(histogram, 90), micros(histogram, 99), micros(histogram, 99.9),
-					histogram.getMaxValue() / 1000.0);
+					histogram.getMaxValue() / 1000.0, cross.getTotalCount(), microsOrNa(cross, 50),
+					microsOrNa(cross, 99));
 			for (Channel channel : channels) {
 				channel.close();
 			}
@@ -90,6 +107,11 @@ public final class LatencyLoad {
 
 	private static double micros(Histogram histogram, double percentile) {
 		return histogram.getValueAtPercentile(percentile) / 1000.0;
+	}
+
+	private static String microsOrNa(Histogram histogram, double percentile) {
+		return (histogram.getTotalCount() == 0) ? "NA"
+				: String.format(Locale.ROOT, "%.1f", micros(histogram, percentile));
 	}
 
 	/**
