@@ -6,6 +6,7 @@ BENCH_DIR="$REPO_ROOT/benchmarks"
 BUILD_DIR="$BENCH_DIR/build"
 TARGET_DIR="$BENCH_DIR/target"
 TOOLS_JAR="$TARGET_DIR/benchmarks-jmh.jar"
+DASHBOARD_JAR="$REPO_ROOT/sample-dashboard/target/sample-dashboard-0.1.0-SNAPSHOT.jar"
 BUN_BIN="$BUILD_DIR/bun/node_modules/@oven/bun-linux-x64/bin/bun"
 SERVER_JAVA_OPTS="${SERVER_JAVA_OPTS:--Xms1g -Xmx1g}"
 CLIENT_JAVA_OPTS="${CLIENT_JAVA_OPTS:--Xms512m -Xmx1g}"
@@ -90,6 +91,8 @@ start_server() {
     webflux-sinks) cmd=(java $SERVER_JAVA_OPTS -jar "$TARGET_DIR/benchmarks-webflux-sinks.jar") ;;
     mvc-tomcat)    cmd=(java $SERVER_JAVA_OPTS -jar "$TARGET_DIR/benchmarks-mvc-tomcat.jar") ;;
     bun)           cmd=("$BUN_BIN" "$BENCH_DIR/bun-chat-server.js") ;;
+    # sample-dashboard reads PORT too; loopback only
+    dashboard)     cmd=(java $SERVER_JAVA_OPTS -jar "$DASHBOARD_JAR" --server.address=127.0.0.1) ;;
     *) log "unknown server '$name'"; exit 1 ;;
   esac
   # A plain command in the background (no function, no subshell), so $! is the server itself:
