@@ -17,13 +17,12 @@ DURATION="${DURATION:-30}"
 REPEATS="${REPEATS:-1}"
 PORT="${PORT:-4011}"
 
-# The load client (the benchmarks module), then the sample's executable jar: no repackage
-# execution is bound in the sample's pom, so the goal is named (the library modules that -am
-# brings in skip it)
+# The load client (the benchmarks module), then the sample's executable jar (its pom binds
+# the Boot plugin's repackage goal)
 build
 if [[ "${SKIP_BUILD:-0}" != "1" || ! -f "$DASHBOARD_JAR" ]]; then
-  log "building (./mvnw -pl sample-dashboard -am package spring-boot:repackage)"
-  (cd "$REPO_ROOT" && timeout 1800 ./mvnw -B -q -pl sample-dashboard -am package spring-boot:repackage -DskipTests)
+  log "building (./mvnw -pl sample-dashboard -am package)"
+  (cd "$REPO_ROOT" && timeout 1800 ./mvnw -B -q -pl sample-dashboard -am package -DskipTests)
 fi
 # A thin jar (not repackaged) has no BOOT-INF/lib and would not start
 grep -qa 'BOOT-INF/lib/' "$DASHBOARD_JAR" 2>/dev/null || { log "$DASHBOARD_JAR is not an executable jar"; exit 1; }
