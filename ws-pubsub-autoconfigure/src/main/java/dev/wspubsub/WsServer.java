@@ -1,6 +1,9 @@
 package dev.wspubsub;
 
 import java.util.Collection;
+import java.util.Map;
+
+import reactor.core.publisher.Mono;
 
 /**
  * The node-wide view of ws-pubsub, as Bun's {@code server}: inject it anywhere.
@@ -42,4 +45,11 @@ public interface WsServer {
 
 	/** This node's id, unique in the cluster. */
 	String nodeId();
+
+	/**
+	 * Who is present in {@code topic} on every node, as entered with the
+	 * {@code PresenceRegistry} bean's {@code join}: entry id to its info. With the Redis
+	 * fan-out, entries of a node that crashed expire after {@code presence-ttl}.
+	 */
+	Mono<Map<String, String>> presence(String topic);
 }

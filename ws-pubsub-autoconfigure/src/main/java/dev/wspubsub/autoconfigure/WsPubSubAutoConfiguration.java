@@ -111,8 +111,9 @@ public final class WsPubSubAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	WsServer wsServer(Broker broker, PayloadEncoder encoder, SessionRegistry sessions,
-			WsPubSubProperties properties) {
-		return new DefaultWsServer(broker, encoder, sessions, properties.getFanout().getRedis().resolveNodeId());
+			WsPubSubProperties properties, PresenceRegistry presence) {
+		return new DefaultWsServer(broker, encoder, sessions, properties.getFanout().getRedis().resolveNodeId(),
+				presence);
 	}
 
 	@Bean(destroyMethod = "dispose")

@@ -1,15 +1,19 @@
 package dev.wspubsub.endpoint;
 
 import java.util.Collection;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
 import dev.wspubsub.WsServer;
 import dev.wspubsub.WsSession;
 import dev.wspubsub.cluster.Broker;
+import dev.wspubsub.cluster.LocalPresenceRegistry;
+import dev.wspubsub.cluster.PresenceRegistry;
 import dev.wspubsub.topic.OutboundMessage;
 import dev.wspubsub.topic.PayloadEncoder;
 import dev.wspubsub.transport.SessionRegistry;
+import reactor.core.publisher.Mono;
 
 /** The node's {@link WsServer}: publishes through the broker, counts from the registries. */
 public final class DefaultWsServer implements WsServer {
@@ -22,7 +26,15 @@ public final class DefaultWsServer implements WsServer {
 
 	private final String nodeId;
 
+	private final PresenceRegistry presence;
+
 	public DefaultWsServer(Broker broker, PayloadEncoder encoder, SessionRegistry sessions, String nodeId) {
+		this(broker, encoder, sessions, nodeId, new LocalPresenceRegistry());
+	}
+
+	public DefaultWsServer(Broker broker, PayloadEncoder encoder, SessionRegistry sessions, String nodeId,
+			PresenceRegistry presence) {
+		this.presence = Objects.requireNonNull(presence, "presence");
 		this.broker = Objects.requireNonNull(broker, "broker");
 		this.encoder = Objects.requireNonNull(encoder, "encoder");
 		this.sessions = Objects.requireNonNull(sessions, "sessions");
@@ -79,5 +91,10 @@ public final class DefaultWsServer implements WsServer {
 	@Override
 	public String nodeId() {
 		return this.nodeId;
+	}
+
+	@Override
+	public Mono<Map<String, String>> presence(String topic) {
+		return this.presence.members(Objects.requireNonNull(topic, "topic"));
 	}
 }
