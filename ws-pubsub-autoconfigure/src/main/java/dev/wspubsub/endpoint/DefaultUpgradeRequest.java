@@ -2,13 +2,13 @@ package dev.wspubsub.endpoint;
 
 import java.net.InetSocketAddress;
 import java.net.URI;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
 import dev.wspubsub.UpgradeRequest;
+import dev.wspubsub.transport.Subprotocols;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.cookie.Cookie;
 import io.netty.handler.codec.http.cookie.ServerCookieDecoder;
@@ -127,14 +127,7 @@ final class DefaultUpgradeRequest implements UpgradeRequest {
 
 	@Override
 	public List<String> subprotocols() {
-		return parseProtocols(this.headers.getFirst("Sec-WebSocket-Protocol"));
-	}
-
-	static List<String> parseProtocols(@Nullable String header) {
-		if (header == null || header.isBlank()) {
-			return List.of();
-		}
-		return Arrays.stream(header.split(",")).map(String::trim).filter((p) -> !p.isEmpty()).toList();
+		return Subprotocols.parse(this.headers.getOrEmpty(Subprotocols.HEADER));
 	}
 
 	@Override

@@ -21,29 +21,29 @@ public final class BearerSubprotocol implements EndpointGuard {
 
 	/** The token in {@code offered}, or {@code null}. */
 	public static @Nullable String token(List<String> offered) {
+		int at = carrier(offered);
+		if (at < 0) {
+			return null;
+		}
+		String protocol = offered.get(at);
+		return protocol.equalsIgnoreCase(BEARER) ? offered.get(at + 1) : protocol.substring(TOKEN_PREFIX.length());
+	}
+
+	/** Where the token's carrier stands: {@code bearer} followed by the token, or {@code token.<jwt>}; -1 if none. */
+	private static int carrier(List<String> offered) {
 		for (int i = 0; i < offered.size(); i++) {
 			String protocol = offered.get(i);
-			if (protocol.equalsIgnoreCase(BEARER) && i + 1 < offered.size()) {
-				return offered.get(i + 1);
-			}
-			if (protocol.startsWith(TOKEN_PREFIX) && protocol.length() > TOKEN_PREFIX.length()) {
-				return protocol.substring(TOKEN_PREFIX.length());
+			if ((protocol.equalsIgnoreCase(BEARER) && i + 1 < offered.size())
+					|| (protocol.startsWith(TOKEN_PREFIX) && protocol.length() > TOKEN_PREFIX.length())) {
+				return i;
 			}
 		}
-		return null;
+		return -1;
 	}
 
 	@Override
 	public @Nullable String selectSubprotocol(List<String> offered) {
-		for (int i = 0; i < offered.size(); i++) {
-			String protocol = offered.get(i);
-			if (protocol.equalsIgnoreCase(BEARER) && i + 1 < offered.size()) {
-				return protocol;
-			}
-			if (protocol.startsWith(TOKEN_PREFIX) && protocol.length() > TOKEN_PREFIX.length()) {
-				return protocol;
-			}
-		}
-		return null;
+		int at = carrier(offered);
+		return (at >= 0) ? offered.get(at) : null;
 	}
 }

@@ -1,7 +1,7 @@
 package dev.wspubsub.security;
 
-import java.util.List;
 
+import dev.wspubsub.transport.Subprotocols;
 import reactor.core.publisher.Mono;
 
 import org.springframework.security.core.Authentication;
@@ -35,14 +35,8 @@ public final class WsBearerTokenConverter implements ServerAuthenticationConvert
 
 	@Override
 	public Mono<Authentication> convert(ServerWebExchange exchange) {
-		List<String> protocols = exchange.getRequest().getHeaders().get("Sec-WebSocket-Protocol");
-		String fromProtocol = (protocols != null)
-				? BearerSubprotocol.token(protocols.stream()
-					.flatMap((header) -> java.util.Arrays.stream(header.split(",")))
-					.map(String::trim)
-					.filter((protocol) -> !protocol.isEmpty())
-					.toList())
-				: null;
+		String fromProtocol = BearerSubprotocol
+			.token(Subprotocols.parse(exchange.getRequest().getHeaders().getOrEmpty(Subprotocols.HEADER)));
 		Mono<Authentication> headerOrQuery = this.headerOrQuery.convert(exchange);
 		if (fromProtocol == null) {
 			return headerOrQuery;

@@ -118,8 +118,9 @@ public final class TopicRegistry {
 		for (Topic.Group group : target.groups()) {
 			EventLoop loop = group.loop();
 			TopicSubscriber[] subscribers = group.subscribers();
-			int count = (excluded != null && contains(subscribers, excluded)) ? subscribers.length - 1
-					: subscribers.length;
+			// Only the group of the sender's own loop can hold the sender: no scan of the others.
+			int count = (excluded != null && loop == excluded.eventLoop() && contains(subscribers, excluded))
+					? subscribers.length - 1 : subscribers.length;
 			if (count == 0) {
 				continue;
 			}

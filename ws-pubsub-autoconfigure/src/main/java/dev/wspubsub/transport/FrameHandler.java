@@ -70,6 +70,7 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
 
 	FrameHandler(WsConnection connection, ConnectionHandler handler, SessionRegistry sessions) {
 		this.connection = connection;
+		connection.frames(this);
 		this.handler = handler;
 		this.sessions = sessions;
 		this.idleTimeoutNanos = connection.settings().idleTimeout().toNanos();

@@ -42,7 +42,11 @@ public final class WsConnection implements WsSession<Object>, TopicSubscriber {
 
 	private static final AtomicLong IDS = new AtomicLong();
 
-	private final long sequence = IDS.incrementAndGet();
+	/** Made once: the registry keys on it and metrics and logs read it often. */
+	private final String id = Long.toString(IDS.incrementAndGet(), 36);
+
+	/** Reads this connection's frames; set once, on the event loop, before any frame is read. */
+	private @Nullable FrameHandler frames;
 
 	private final Channel channel;
 
@@ -140,7 +144,11 @@ public final class WsConnection implements WsSession<Object>, TopicSubscriber {
 
 	@Override
 	public String id() {
-		return Long.toString(this.sequence, 36);
+		return this.id;
+	}
+
+	void frames(FrameHandler frames) {
+		this.frames = frames;
 	}
 
 	@Override
@@ -303,7 +311,7 @@ public final class WsConnection implements WsSession<Object>, TopicSubscriber {
 				if (this.backpressured) {
 					// The limit was checked off the loop, against a buffer a flush may have emptied since:
 					// then this write crossed no water mark and no writability change will call @OnDrain.
-					FrameHandler frames = this.channel.pipeline().get(FrameHandler.class);
+					FrameHandler frames = this.frames;
 					if (frames != null) {
 						frames.drainIfWritable();
 					}
@@ -572,7 +580,7 @@ public final class WsConnection implements WsSession<Object>, TopicSubscriber {
 			LoopOutbox.send(this.loop, () -> close(code, reason));
 			return;
 		}
-		FrameHandler handler = this.channel.pipeline().get(FrameHandler.class);
+		FrameHandler handler = this.frames;
 		if (handler != null) {
 			handler.closeByServer(code, reason);
 		}
