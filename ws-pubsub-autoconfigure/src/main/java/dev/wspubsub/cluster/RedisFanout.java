@@ -19,6 +19,7 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
+import org.springframework.context.Lifecycle;
 import org.springframework.data.redis.connection.ReactiveRedisConnection;
 import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
 import org.springframework.data.redis.connection.ReactiveSubscription;
@@ -343,10 +344,23 @@ public final class RedisFanout implements Fanout, AutoCloseable {
 		if (this.up) {
 			this.up = false;
 			this.publishQueue.setOpen(false);
-			logger.warn("Redis fan-out of node " + this.nodeId + " is down (" + reason + "); local delivery"
-					+ " continues, publishes for other nodes are buffered (" + this.publishQueue.buffered()
-					+ " now)");
+			String message = "Redis fan-out of node " + this.nodeId + " is down (" + reason + "); local delivery"
+					+ " continues, publishes for other nodes are buffered (" + this.publishQueue.buffered() + " now)";
+			if (connectionFactoryStopped()) {
+				logger.debug(message); // the application is shutting down: no outage
+			}
+			else {
+				logger.warn(message);
+			}
 		}
+	}
+
+	/**
+	 * Whether Spring has stopped the connection factory. At shutdown it stops before this
+	 * fan-out is closed, and closes every connection it made on the way.
+	 */
+	private boolean connectionFactoryStopped() {
+		return this.connectionFactory instanceof Lifecycle lifecycle && !lifecycle.isRunning();
 	}
 
 	/** Unsubscribes and closes the connections; waits a few seconds at most. */
@@ -374,6 +388,12 @@ public final class RedisFanout implements Fanout, AutoCloseable {
 		}
 		ReactiveSubscription current = this.subscription;
 		this.subscription = null;
+		ReactiveRedisConnection open = this.connection;
+		this.connection = null;
+		if (connectionFactoryStopped()) {
+			// Closed with the factory already: an UNSUBSCRIBE would wait for an answer that cannot come.
+			return;
+		}
 		try {
 			if (current != null) {
 				current.cancel().block(Duration.ofSeconds(2));
@@ -382,8 +402,6 @@ public final class RedisFanout implements Fanout, AutoCloseable {
 		catch (RuntimeException ex) {
 			logger.debug("Closing the Redis subscription failed: " + ex);
 		}
-		ReactiveRedisConnection open = this.connection;
-		this.connection = null;
 		if (open != null) {
 			try {
 				open.closeLater().block(Duration.ofSeconds(2));

@@ -4,14 +4,33 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.wspubsub.cluster.RedisFanout;
 import dev.wspubsub.test.WsTestClient;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** Redis goes away in the middle of traffic and comes back on the same port. */
+@ExtendWith(OutputCaptureExtension.class)
 class RedisOutageTests {
+
+	@Test
+	void anApplicationThatShutsDownDoesNotReportItsOwnRedisConnectionsClosingAsAnOutage(CapturedOutput output) {
+		try (TestRedis redis = TestRedis.start()) {
+			Node node = Node.start(redis);
+			RedisFanout fanout = node.fanout();
+			await().atMost(Duration.ofSeconds(20)).until(fanout::isUp);
+			int before = output.length();
+			node.close();
+			assertThat(fanout.isUp()).isFalse();
+			assertThat(output.toString().substring(before)).doesNotContain("is down").doesNotContain("WARN");
+		}
+	}
 
 	@Test
 	void localDeliveryOutlivesRedisAndCrossNodeDeliveryResumesWhenItReturns() {
