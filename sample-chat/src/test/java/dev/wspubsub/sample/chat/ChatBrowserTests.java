@@ -163,6 +163,8 @@ class ChatBrowserTests {
 		expect(ann.locator("#users li")).hasCount(2);
 
 		say(ann, "after the cut");
+		// Her own copy comes back through the server first: then she sent it on the new connection.
+		expectMessage(ann, "Cleo", "after the cut");
 		expectMessage(bob, "Cleo", "after the cut");
 		say(bob, "still here");
 		expectMessage(ann, "Dan", "still here");
@@ -216,10 +218,27 @@ class ChatBrowserTests {
 		page.locator("#composer button").click();
 	}
 
-	static void expectMessage(Page page, String author, String text) {
+	void expectMessage(Page page, String author, String text) {
 		Locator message = page.locator("#messages .message").filter(new Locator.FilterOptions().setHasText(text)).last();
-		expect(message.locator(".author")).hasText(author);
-		expect(message.locator(".text")).hasText(text);
+		try {
+			expect(message.locator(".author")).hasText(author);
+			expect(message.locator(".text")).hasText(text);
+		}
+		catch (AssertionError ex) {
+			throw new AssertionError(ex.getMessage() + "\n" + describe(page), ex);
+		}
+	}
+
+	/** What a failed expectation needs to be understood afterwards: the page's view and the server's sessions. */
+	private String describe(Page page) {
+		return "page of " + page.locator("#me").textContent() + ": " + this.sockets.get(page) + " WebSocket(s) opened, "
+				+ "connection '" + page.locator("#connection").textContent() + "', conversation '"
+				+ page.locator("#conversation-title").textContent() + "', messages "
+				+ page.locator("#messages li").allTextContents() + "; server sessions: "
+				+ this.server.sessions()
+					.stream()
+					.map((ws) -> ((ChatUser) ws.data()).username() + " " + ws.subscriptions())
+					.toList();
 	}
 
 	private static void screenshot(Page page, String name) {
