@@ -11,6 +11,7 @@ import dev.wspubsub.security.TopicAuthorizer;
 import dev.wspubsub.topic.PayloadEncoder;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoop;
 import io.netty.handler.codec.compression.ZlibCodecFactory;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
@@ -27,6 +28,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrameDecoder;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionEncoder;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 import reactor.netty.Connection;
 import reactor.netty.NettyPipeline;
 import reactor.netty.http.server.HttpServerRequest;
@@ -101,13 +103,12 @@ public final class Upgrader {
 			.handlePing(true)
 			.compress(false)
 			.build();
-		// setComplete runs WebFlux's pre-commit actions (security headers, session) without writing.
-		return response.setComplete()
-			.then(Mono.defer(() -> {
-				if (settings.deflate().enabled()) {
-					offerDeflate(exchange, nativeResponse, settings);
-				}
-				return nativeResponse.sendWebsocket((in, out) -> {
+		Mono<Void> handshake = Mono.defer(() -> {
+			if (settings.deflate().enabled()) {
+				offerDeflate(exchange, nativeResponse, settings);
+			}
+			holdEarlyFrames(nativeResponse);
+			return nativeResponse.sendWebsocket((in, out) -> {
 				in.withConnection((connection) -> {
 					open(connection, settings, request, principal, data, subprotocol, handler, onOpened);
 				});
@@ -115,7 +116,18 @@ public final class Upgrader {
 				// Reactor's subscriber, and with it the exchange, reachable for the connection's life.
 				return Mono.never();
 			}, spec);
-			}));
+		});
+		// setComplete runs WebFlux's pre-commit actions (security headers, session) without writing.
+		return response.setComplete().then(onEventLoop(((Connection) nativeResponse).channel().eventLoop(), handshake));
+	}
+
+	/**
+	 * Runs the handshake on the connection's event loop, in one task with {@link #open}: after
+	 * an asynchronous {@code @OnUpgrade} or filter it would run elsewhere, and the loop could
+	 * read the client's first frames with Reactor's decoder before ours replaced it.
+	 */
+	private static Mono<Void> onEventLoop(EventLoop loop, Mono<Void> handshake) {
+		return Mono.defer(() -> loop.inEventLoop() ? handshake : handshake.subscribeOn(Schedulers.fromExecutor(loop)));
 	}
 
 	/**
@@ -149,6 +161,15 @@ public final class Upgrader {
 		pipeline.addAfter(codec, NettyPipeline.WsCompressionHandler, extensions);
 	}
 
+	/** Before the handshake: from it on, frames wait in {@link EarlyFrames} until {@link #open} takes them. */
+	private static void holdEarlyFrames(HttpServerResponse nativeResponse) {
+		ChannelPipeline pipeline = ((Connection) nativeResponse).channel().pipeline();
+		if (pipeline.get(EarlyFrames.NAME) == null) {
+			// Not through Reactor's addHandlerLast: that would remove it when the HTTP request completes.
+			pipeline.addBefore(NettyPipeline.ReactiveBridge, EarlyFrames.NAME, new EarlyFrames());
+		}
+	}
+
 	private void open(Connection nettyConnection, EndpointSettings settings, UpgradeRequest request,
 			@Nullable Principal principal, @Nullable Object data, @Nullable String subprotocol,
 			ConnectionHandler handler, Runnable onOpened) {
@@ -170,6 +191,9 @@ public final class Upgrader {
 		// Reactor reads on demand from its inbound Flux, which we bypass: read continuously instead.
 		channel.config().setAutoRead(true);
 		handler.onOpen(connection);
+		if (channel.pipeline().get(EarlyFrames.NAME) instanceof EarlyFrames early) {
+			early.release();
+		}
 	}
 
 	/**

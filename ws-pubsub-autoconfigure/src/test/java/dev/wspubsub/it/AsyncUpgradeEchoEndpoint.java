@@ -1,0 +1,23 @@
+package dev.wspubsub.it;
+
+import java.time.Duration;
+
+import dev.wspubsub.annotation.OnMessage;
+import dev.wspubsub.annotation.OnUpgrade;
+import dev.wspubsub.annotation.WsEndpoint;
+import reactor.core.publisher.Mono;
+
+/** Echoes text after an upgrade that completes on another thread, as a token check or a lookup would. */
+@WsEndpoint("/async-echo")
+class AsyncUpgradeEchoEndpoint {
+
+	@OnUpgrade
+	Mono<String> upgrade() {
+		return Mono.delay(Duration.ofMillis(1)).thenReturn("checked");
+	}
+
+	@OnMessage
+	String text(String text) {
+		return text;
+	}
+}
