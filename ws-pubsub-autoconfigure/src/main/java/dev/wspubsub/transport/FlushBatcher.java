@@ -5,6 +5,8 @@ import java.util.List;
 
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.FastThreadLocal;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 
 /**
  * Flushes each written channel of one event loop once per batch of work instead of once
@@ -13,6 +15,8 @@ import io.netty.util.concurrent.FastThreadLocal;
  * Touched only from its own event loop.
  */
 final class FlushBatcher implements Runnable {
+
+	private static final Log logger = LogFactory.getLog(FlushBatcher.class);
 
 	private static final FastThreadLocal<FlushBatcher> PER_LOOP = new FastThreadLocal<>();
 
@@ -59,7 +63,13 @@ final class FlushBatcher implements Runnable {
 		for (int i = 0; i < batch.size(); i++) {
 			WsConnection connection = batch.get(i);
 			connection.flushPending = false;
-			connection.flushNow();
+			try {
+				connection.flushNow();
+			}
+			catch (RuntimeException ex) {
+				// One broken connection must not leave the others on this loop unflushed.
+				logger.warn(connection + ": flushing failed", ex);
+			}
 		}
 		batch.clear();
 	}
