@@ -102,19 +102,26 @@ final class ChannelSubscriptions implements SubscriptionListener {
 	/**
 	 * Worker thread: SUBSCRIBE every wanted channel and UNSUBSCRIBE every unwanted one
 	 * again, whatever was sent before (both are idempotent in Redis). Used after
-	 * (re)connecting, so nothing lost while Redis was away stays lost.
+	 * (re)connecting, so nothing lost while Redis was away stays lost. Topics still marked
+	 * dirty stay so: their flush finds them settled, or sends what changed after this read.
 	 */
 	void resync() {
 		ReactiveSubscription target = this.subscription;
 		if (target == null) {
 			return;
 		}
-		this.dirty.clear();
 		Set<String> wanted = this.registry.topicSizes().keySet();
-		List<String> unwanted = new ArrayList<>();
+		// Confirmed channels, and those whose SUBSCRIBE is still on its way: either may be unwanted now.
+		Set<String> known = new HashSet<>(this.subscribed);
 		for (ByteBuffer channel : target.getChannels()) {
 			String topic = this.names.topic(channel);
-			if (topic != null && !wanted.contains(topic) && !this.extraChannels.contains(channel)) {
+			if (topic != null && !this.extraChannels.contains(channel)) {
+				known.add(topic);
+			}
+		}
+		List<String> unwanted = new ArrayList<>();
+		for (String topic : known) {
+			if (!wanted.contains(topic)) {
 				unwanted.add(topic);
 			}
 		}
