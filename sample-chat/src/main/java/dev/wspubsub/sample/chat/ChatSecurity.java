@@ -11,6 +11,8 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 import org.springframework.security.web.server.SecurityWebFilterChain;
+import org.springframework.security.web.server.context.NoOpServerSecurityContextRepository;
+import org.springframework.security.web.server.savedrequest.NoOpServerRequestCache;
 
 /**
  * Who may connect, and to which topics. Spring Security is on the classpath for the JWT
@@ -22,8 +24,11 @@ class ChatSecurity {
 
 	@Bean
 	SecurityWebFilterChain securityWebFilterChain(ServerHttpSecurity http, ObjectProvider<ReactiveJwtDecoder> jwtMode) {
-		// No cookies and no forms: nothing for a forged cross-site request to ride on.
-		http.csrf(ServerHttpSecurity.CsrfSpec::disable);
+		// No cookies and no forms: nothing for a forged cross-site request to ride on. Stateless too:
+		// a WebSession looked up on every upgrade would cost two thread hops and hold nothing.
+		http.csrf(ServerHttpSecurity.CsrfSpec::disable)
+			.securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
+			.requestCache((cache) -> cache.requestCache(NoOpServerRequestCache.getInstance()));
 		ReactiveJwtDecoder decoder = jwtMode.getIfAvailable();
 		if (decoder == null) {
 			return http.authorizeExchange((exchanges) -> exchanges.anyExchange().permitAll()).build();
