@@ -41,7 +41,9 @@ import org.springframework.web.server.ServerWebExchange;
 /**
  * Turns an accepted WebFlux exchange into a WebSocket on Reactor Netty, then takes the
  * channel over: our frame handler sits in front of Reactor's inbound bridge and writes go
- * straight to the channel, so no Reactor operator runs per frame.
+ * straight to the channel, so no Reactor operator runs per frame. The {@link UpgradeRequest}
+ * passed in must not read the server's request headers after the connection opened: they
+ * are cleared then, as Reactor would otherwise keep them for the connection's life.
  */
 public final class Upgrader {
 
@@ -164,6 +166,10 @@ public final class Upgrader {
 		if (nettyConnection instanceof HttpServerResponse sent) {
 			// The 101's headers are on the wire: Reactor would keep them for the connection's life.
 			sent.responseHeaders().clear();
+		}
+		if (nettyConnection instanceof HttpServerRequest received) {
+			// Likewise the request's: the UpgradeRequest holds its own compact copy.
+			received.requestHeaders().clear();
 		}
 		this.sessions.add(connection);
 		onOpened.run();
