@@ -20,7 +20,6 @@ import io.netty.handler.codec.http.websocketx.extensions.WebSocketServerExtensio
 import io.netty.handler.codec.http.websocketx.extensions.compression.PerMessageDeflateServerExtensionHandshaker;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
 import io.netty.handler.codec.http.websocketx.WebSocket13FrameDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameDecoder;
@@ -161,7 +160,6 @@ public final class Upgrader {
 				this.broker, this.encoder, deflate, this.topicAuthorizer, this.sessions.metrics());
 		FrameHandler frames = new FrameHandler(connection, handler, this.sessions);
 		replaceDecoder(channel, settings, deflate);
-		nettyConnection.addHandlerLast("wspubsub.utf8", new Utf8FrameValidator(false));
 		nettyConnection.addHandlerLast("wspubsub.frames", frames);
 		if (nettyConnection instanceof HttpServerResponse sent) {
 			// The 101's headers are on the wire: Reactor would keep them for the connection's life.
