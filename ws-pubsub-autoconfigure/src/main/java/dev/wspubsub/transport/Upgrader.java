@@ -40,9 +40,9 @@ import org.springframework.web.server.ServerWebExchange;
 /**
  * Turns an accepted WebFlux exchange into a WebSocket on Reactor Netty, then takes the
  * channel over: our frame handler sits in front of Reactor's inbound bridge and writes go
- * straight to the channel, so no Reactor operator runs per frame. The {@link UpgradeRequest}
- * passed in must not read the server's request headers after the connection opened: they
- * are cleared then, as Reactor would otherwise keep them for the connection's life.
+ * straight to the channel, so no Reactor operator runs per frame. Once open, the channel is
+ * unbound from Reactor's WebSocket operations (see {@link TakenOverConnection}): the
+ * {@link UpgradeRequest} passed in must not read the server's request after that.
  */
 public final class Upgrader {
 
@@ -161,13 +161,16 @@ public final class Upgrader {
 		FrameHandler frames = new FrameHandler(connection, handler, this.sessions);
 		replaceDecoder(channel, settings, deflate);
 		nettyConnection.addHandlerLast("wspubsub.frames", frames);
-		if (nettyConnection instanceof HttpServerResponse sent) {
-			// The 101's headers are on the wire: Reactor would keep them for the connection's life.
-			sent.responseHeaders().clear();
-		}
-		if (nettyConnection instanceof HttpServerRequest received) {
-			// Likewise the request's: the UpgradeRequest holds its own compact copy.
-			received.requestHeaders().clear();
+		// Reactor's operations would keep the request, the 101 and their headers for the connection's
+		// life; the UpgradeRequest holds its own compact copy of what is needed.
+		if (!nettyConnection.rebind(new TakenOverConnection(channel))) {
+			// Still bound to them: at least let their headers go.
+			if (nettyConnection instanceof HttpServerResponse sent) {
+				sent.responseHeaders().clear();
+			}
+			if (nettyConnection instanceof HttpServerRequest received) {
+				received.requestHeaders().clear();
+			}
 		}
 		this.sessions.add(connection);
 		onOpened.run();
