@@ -28,7 +28,7 @@ public interface UpgradeRequest {
 	/** The first value of a header. */
 	Optional<String> header(String name);
 
-	/** All request headers. */
+	/** All request headers, as a read-only copy made on each call. */
 	HttpHeaders headers();
 
 	/** The value of a cookie. */

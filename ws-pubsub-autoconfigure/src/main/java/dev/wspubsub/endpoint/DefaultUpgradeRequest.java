@@ -12,7 +12,6 @@ import dev.wspubsub.transport.Subprotocols;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.cookie.Cookie;
 import io.netty.handler.codec.http.cookie.ServerCookieDecoder;
-import org.jspecify.annotations.Nullable;
 import reactor.netty.http.server.HttpServerRequest;
 
 import org.springframework.http.HttpHeaders;
@@ -21,9 +20,9 @@ import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
 
 /**
  * The upgrade request, kept for the life of the connection. It holds the request line's
- * URI string and the request's own headers (which Reactor Netty keeps anyway) and builds
- * the {@link URI}, the query and cookies only when asked, so an idle connection pays for
- * no copies.
+ * URI string and a compact copy of the headers (the server's own are cleared once the
+ * connection opens), and builds the {@link URI}, the query and cookies anew when asked,
+ * so an idle connection keeps no parsed copies.
  */
 final class DefaultUpgradeRequest implements UpgradeRequest {
 
@@ -33,11 +32,10 @@ final class DefaultUpgradeRequest implements UpgradeRequest {
 	/** The scheme, host and port part of the URI, from the Host header when the URI is built. */
 	private final URI base;
 
-	private final HttpHeaders headers;
+	/** Names and values, see {@link CompactHeaders}. */
+	private final String[] headers;
 
 	private final InetSocketAddress remoteAddress;
-
-	private @Nullable Map<String, List<String>> queryParams;
 
 	/** Scheme and authority are shared by nearly every connection: one URI each, not one per connection. */
 	private static final Map<String, URI> BASES = new java.util.concurrent.ConcurrentHashMap<>();
@@ -50,7 +48,7 @@ final class DefaultUpgradeRequest implements UpgradeRequest {
 				: request.getURI().getRawPath() + ((request.getURI().getRawQuery() != null)
 						? "?" + request.getURI().getRawQuery() : "");
 		this.base = base(request.getURI().getScheme() + "://" + request.getURI().getRawAuthority());
-		this.headers = request.getHeaders();
+		this.headers = CompactHeaders.copyOf(request.getHeaders());
 		InetSocketAddress address = request.getRemoteAddress();
 		this.remoteAddress = (address != null) ? address : InetSocketAddress.createUnresolved("unknown", 0);
 	}
@@ -90,26 +88,24 @@ final class DefaultUpgradeRequest implements UpgradeRequest {
 		return (values != null) ? List.copyOf(values) : List.of();
 	}
 
-	private synchronized Map<String, List<String>> queryParams() {
-		if (this.queryParams == null) {
-			this.queryParams = new QueryStringDecoder(this.target).parameters();
-		}
-		return this.queryParams;
+	// Parsed on each call, not kept: read at the upgrade mostly, while every connection would keep the map.
+	private Map<String, List<String>> queryParams() {
+		return new QueryStringDecoder(this.target).parameters();
 	}
 
 	@Override
 	public Optional<String> header(String name) {
-		return Optional.ofNullable(this.headers.getFirst(name));
+		return Optional.ofNullable(CompactHeaders.first(this.headers, name));
 	}
 
 	@Override
 	public HttpHeaders headers() {
-		return HttpHeaders.readOnlyHttpHeaders(this.headers);
+		return CompactHeaders.toHttpHeaders(this.headers);
 	}
 
 	@Override
 	public Optional<String> cookie(String name) {
-		for (String header : this.headers.getOrEmpty(HttpHeaders.COOKIE)) {
+		for (String header : CompactHeaders.all(this.headers, HttpHeaders.COOKIE)) {
 			Set<Cookie> cookies = ServerCookieDecoder.LAX.decode(header);
 			for (Cookie cookie : cookies) {
 				if (cookie.name().equals(name)) {
@@ -127,7 +123,7 @@ final class DefaultUpgradeRequest implements UpgradeRequest {
 
 	@Override
 	public List<String> subprotocols() {
-		return Subprotocols.parse(this.headers.getOrEmpty(Subprotocols.HEADER));
+		return Subprotocols.parse(CompactHeaders.all(this.headers, Subprotocols.HEADER));
 	}
 
 	@Override

@@ -28,8 +28,9 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Reads the frames of one connection, after Netty's decoder and UTF-8 validator:
- * reassembles fragmented messages within the payload limit, answers pings and close
+ * Reads the frames of one connection, after Netty's decoder: checks that text is UTF-8
+ * (here rather than in a validator handler of its own, which every connection would
+ * keep), reassembles fragmented messages within the payload limit, answers pings and close
  * frames (echoing the code, RFC 6455 §5.5.1), tracks idleness, and hands complete
  * messages to the {@link ConnectionHandler}. It consumes every frame, so nothing reaches
  * Reactor's inbound Flux.
@@ -40,6 +41,8 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
 
 	/** How long a server-initiated close waits for the client's close frame. */
 	private static final long CLOSE_HANDSHAKE_TIMEOUT_MILLIS = 3000;
+
+	private static final String NOT_UTF8 = "bytes are not UTF-8";
 
 	private final WsConnection connection;
 
@@ -54,6 +57,9 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
 
 	private boolean fragmentsAreText;
 
+	/** How many bytes of a fragmented text message are known to be UTF-8, so each is checked once. */
+	private int fragmentsChecked;
+
 	private long lastReadNanos = System.nanoTime();
 
 	private boolean pingOutstanding;
@@ -67,6 +73,9 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
 	private @Nullable ScheduledFuture<?> closeTimer;
 
 	private boolean closed;
+
+	/** This connection's slot in its loop's {@link IdleSweeper}, -1 when not registered; event loop only. */
+	int sweeperSlot = -1;
 
 	FrameHandler(WsConnection connection, ConnectionHandler handler, SessionRegistry sessions) {
 		this.connection = connection;
@@ -130,12 +139,56 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
 		}
 		boolean text = frame instanceof TextWebSocketFrame;
 		if (frame.isFinalFragment()) {
+			if (text && !ByteBufUtil.isText(frame.content(), StandardCharsets.UTF_8)) {
+				protocolError(ctx, CloseCodes.INVALID_PAYLOAD, NOT_UTF8);
+				return;
+			}
 			dispatch(frame.content(), text);
 			return;
 		}
 		this.fragmentsAreText = text;
+		this.fragmentsChecked = 0;
 		this.fragments = ctx.alloc().buffer(Math.max(1024, 2 * frame.content().readableBytes()));
-		append(ctx, frame);
+		if (append(ctx, frame) && text) {
+			checkFragments(ctx, false);
+		}
+	}
+
+	/**
+	 * Checks the text received so far is UTF-8, failing fast (RFC 6455 §8.1): all of it
+	 * once the message is complete, else up to a character the next fragment may finish.
+	 * @return whether it is
+	 */
+	private boolean checkFragments(ChannelHandlerContext ctx, boolean complete) {
+		ByteBuf message = this.fragments;
+		if (message == null) {
+			return false;
+		}
+		int end = message.writerIndex();
+		if (!complete) {
+			end -= unfinishedCharacter(message, end);
+		}
+		int from = message.readerIndex() + this.fragmentsChecked;
+		if (end > from && !ByteBufUtil.isText(message, from, end - from, StandardCharsets.UTF_8)) {
+			protocolError(ctx, CloseCodes.INVALID_PAYLOAD, NOT_UTF8);
+			return false;
+		}
+		this.fragmentsChecked = Math.max(this.fragmentsChecked, end - message.readerIndex());
+		return true;
+	}
+
+	/** How many bytes at the end of the text so far are the start of a character still to come. */
+	private static int unfinishedCharacter(ByteBuf message, int end) {
+		int available = Math.min(3, end - message.readerIndex());
+		for (int back = 1; back <= available; back++) {
+			int b = message.getByte(end - back) & 0xFF;
+			if ((b & 0xC0) == 0x80) {
+				continue; // a continuation byte: its lead is further back
+			}
+			int length = (b >= 0xF0) ? 4 : (b >= 0xE0) ? 3 : (b >= 0xC0) ? 2 : 1;
+			return (length > back) ? back : 0;
+		}
+		return 0;
 	}
 
 	private void onContinuation(ChannelHandlerContext ctx, WebSocketFrame frame) {
@@ -144,6 +197,9 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
 			return;
 		}
 		if (!append(ctx, frame)) {
+			return;
+		}
+		if (this.fragmentsAreText && !checkFragments(ctx, frame.isFinalFragment())) {
 			return;
 		}
 		if (frame.isFinalFragment()) {

@@ -1,9 +1,8 @@
 package dev.wspubsub.transport;
 
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import io.netty.channel.EventLoop;
@@ -32,7 +31,13 @@ final class IdleSweeper implements Runnable {
 
 	private final EventLoop loop;
 
-	private final Set<FrameHandler> connections = new LinkedHashSet<>();
+	/**
+	 * The registered connections in {@code [0, count)}; each knows its own slot, so removing
+	 * one is a swap with the last and costs no entry object per connection, as a set would.
+	 */
+	private @Nullable FrameHandler[] connections = new FrameHandler[16];
+
+	private int count;
 
 	/** Connections found past their timeout during a sweep, closed after it (closing unregisters). */
 	private final List<FrameHandler> expired = new ArrayList<>();
@@ -52,7 +57,7 @@ final class IdleSweeper implements Runnable {
 			sweeper = new IdleSweeper(loop);
 			PER_LOOP.set(sweeper);
 		}
-		sweeper.connections.add(handler);
+		sweeper.add(handler);
 		long tick = Math.max(MIN_TICK_NANOS, Math.min(MAX_TICK_NANOS, handler.idleTimeoutNanos() / 8));
 		if (sweeper.timer == null || tick < sweeper.tickNanos) {
 			sweeper.schedule(tick);
@@ -70,18 +75,52 @@ final class IdleSweeper implements Runnable {
 	/** Must be called on the handler's loop. */
 	static void unregister(FrameHandler handler) {
 		IdleSweeper sweeper = PER_LOOP.get();
-		if (sweeper != null && sweeper.connections.remove(handler) && sweeper.connections.isEmpty()
-				&& sweeper.timer != null) {
+		if (sweeper != null && sweeper.remove(handler) && sweeper.count == 0 && sweeper.timer != null) {
 			sweeper.timer.cancel(false);
 			sweeper.timer = null;
 			sweeper.tickNanos = Long.MAX_VALUE;
 		}
 	}
 
+	private void add(FrameHandler handler) {
+		if (handler.sweeperSlot >= 0) {
+			return;
+		}
+		if (this.count == this.connections.length) {
+			this.connections = Arrays.copyOf(this.connections, this.count * 2);
+		}
+		handler.sweeperSlot = this.count;
+		this.connections[this.count++] = handler;
+	}
+
+	private boolean remove(FrameHandler handler) {
+		int slot = handler.sweeperSlot;
+		if (slot < 0 || slot >= this.count || this.connections[slot] != handler) {
+			return false;
+		}
+		FrameHandler last = this.connections[--this.count];
+		this.connections[slot] = last;
+		if (last != null) {
+			last.sweeperSlot = slot;
+		}
+		this.connections[this.count] = null;
+		handler.sweeperSlot = -1;
+		if (this.connections.length > 16 && this.count < this.connections.length / 4) {
+			// Given back after a wave of connections has gone.
+			this.connections = Arrays.copyOf(this.connections, this.connections.length / 2);
+		}
+		return true;
+	}
+
 	@Override
 	public void run() {
 		long now = System.nanoTime();
-		for (FrameHandler handler : this.connections) {
+		// Backwards: were a check to unregister its connection, the last one, moved into its slot, was already checked.
+		for (int i = this.count - 1; i >= 0; i--) {
+			FrameHandler handler = this.connections[i];
+			if (handler == null) {
+				continue;
+			}
 			try {
 				if (handler.checkIdle(now)) {
 					this.expired.add(handler);

@@ -21,7 +21,6 @@ import io.netty.handler.codec.http.websocketx.extensions.WebSocketServerExtensio
 import io.netty.handler.codec.http.websocketx.extensions.compression.PerMessageDeflateServerExtensionHandshaker;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
 import io.netty.handler.codec.http.websocketx.WebSocket13FrameDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameDecoder;
@@ -43,7 +42,9 @@ import org.springframework.web.server.ServerWebExchange;
 /**
  * Turns an accepted WebFlux exchange into a WebSocket on Reactor Netty, then takes the
  * channel over: our frame handler sits in front of Reactor's inbound bridge and writes go
- * straight to the channel, so no Reactor operator runs per frame.
+ * straight to the channel, so no Reactor operator runs per frame. Once open, the channel is
+ * unbound from Reactor's WebSocket operations (see {@link TakenOverConnection}): the
+ * {@link UpgradeRequest} passed in must not read the server's request after that.
  */
 public final class Upgrader {
 
@@ -180,11 +181,17 @@ public final class Upgrader {
 				this.broker, this.encoder, deflate, this.topicAuthorizer, this.sessions.metrics());
 		FrameHandler frames = new FrameHandler(connection, handler, this.sessions);
 		replaceDecoder(channel, settings, deflate);
-		nettyConnection.addHandlerLast("wspubsub.utf8", new Utf8FrameValidator(false));
 		nettyConnection.addHandlerLast("wspubsub.frames", frames);
-		if (nettyConnection instanceof HttpServerResponse sent) {
-			// The 101's headers are on the wire: Reactor would keep them for the connection's life.
-			sent.responseHeaders().clear();
+		// Reactor's operations would keep the request, the 101 and their headers for the connection's
+		// life; the UpgradeRequest holds its own compact copy of what is needed.
+		if (!nettyConnection.rebind(new TakenOverConnection(channel))) {
+			// Still bound to them: at least let their headers go.
+			if (nettyConnection instanceof HttpServerResponse sent) {
+				sent.responseHeaders().clear();
+			}
+			if (nettyConnection instanceof HttpServerRequest received) {
+				received.requestHeaders().clear();
+			}
 		}
 		this.sessions.add(connection);
 		onOpened.run();

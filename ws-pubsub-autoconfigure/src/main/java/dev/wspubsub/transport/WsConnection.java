@@ -75,7 +75,11 @@ public final class WsConnection implements WsSession<Object>, TopicSubscriber {
 
 	private volatile int readyState = OPEN;
 
-	private @Nullable Set<String> topics;
+	/**
+	 * This connection's topics: none, the one topic's name, or a set of two or more; most
+	 * connections hold one topic, which then costs no set. Guarded by {@code this}.
+	 */
+	private @Nullable Object topics;
 
 	/** Set by a send that crossed the backpressure limit; cleared when {@code @OnDrain} fires. */
 	volatile boolean backpressured;
@@ -511,10 +515,7 @@ public final class WsConnection implements WsSession<Object>, TopicSubscriber {
 			return false;
 		}
 		synchronized (this) {
-			if (this.topics == null) {
-				this.topics = new HashSet<>(4);
-			}
-			if (!this.topics.add(topic)) {
+			if (!addTopic(topic)) {
 				return false;
 			}
 		}
@@ -530,7 +531,7 @@ public final class WsConnection implements WsSession<Object>, TopicSubscriber {
 	@Override
 	public boolean unsubscribe(String topic) {
 		synchronized (this) {
-			if (this.topics == null || !this.topics.remove(topic)) {
+			if (!removeTopic(topic)) {
 				return false;
 			}
 		}
@@ -540,21 +541,61 @@ public final class WsConnection implements WsSession<Object>, TopicSubscriber {
 
 	@Override
 	public synchronized boolean isSubscribed(String topic) {
-		return this.topics != null && this.topics.contains(topic);
+		Object topics = this.topics;
+		return (topics instanceof Set<?> set) ? set.contains(topic) : topic.equals(topics);
 	}
 
 	@Override
+	@SuppressWarnings("unchecked")
 	public synchronized Set<String> subscriptions() {
-		return (this.topics != null) ? Set.copyOf(this.topics) : Set.of();
+		Object topics = this.topics;
+		if (topics instanceof Set<?> set) {
+			return Set.copyOf((Set<String>) set);
+		}
+		return (topics != null) ? Set.of((String) topics) : Set.of();
+	}
+
+	@SuppressWarnings("unchecked")
+	private boolean addTopic(String topic) {
+		Object topics = this.topics;
+		if (topics == null) {
+			this.topics = topic;
+			return true;
+		}
+		if (topics instanceof Set<?> set) {
+			return ((Set<String>) set).add(topic);
+		}
+		if (topics.equals(topic)) {
+			return false;
+		}
+		Set<String> set = new HashSet<>(4);
+		set.add((String) topics);
+		set.add(topic);
+		this.topics = set;
+		return true;
+	}
+
+	private boolean removeTopic(String topic) {
+		Object topics = this.topics;
+		if (topics instanceof Set<?> set) {
+			// A set once made stays a set: subscribing and unsubscribing a second topic allocates once.
+			return set.remove(topic);
+		}
+		if (topic.equals(topics)) {
+			this.topics = null;
+			return true;
+		}
+		return false;
 	}
 
 	void unsubscribeAll() {
 		String[] all;
 		synchronized (this) {
-			if (this.topics == null) {
+			Object topics = this.topics;
+			if (topics == null) {
 				return;
 			}
-			all = this.topics.toArray(new String[0]);
+			all = (topics instanceof Set<?> set) ? set.toArray(new String[0]) : new String[] { (String) topics };
 			this.topics = null;
 		}
 		for (String topic : all) {

@@ -1,5 +1,7 @@
 package dev.wspubsub.it;
 
+import java.util.Map;
+
 import dev.wspubsub.UpgradeRejectedException;
 import dev.wspubsub.UpgradeRequest;
 import dev.wspubsub.WsSession;
@@ -31,5 +33,14 @@ class UpgradeEndpoint {
 	@OnMessage("whoami")
 	Result whoami(WsSession<Visitor> ws) {
 		return new Result("whoami", ws.data());
+	}
+
+	/** The upgrade request read again long after the upgrade, from a message handler. */
+	@OnMessage("request")
+	Result request(UpgradeRequest request) {
+		return new Result("request",
+				Map.of("path", request.path(), "tags", request.queryParams("tag"), "agent",
+						request.header("x-client").orElse(""), "cookie", request.cookie("session").orElse(""),
+						"accept", request.headers().getOrEmpty("Accept"), "subprotocols", request.subprotocols()));
 	}
 }

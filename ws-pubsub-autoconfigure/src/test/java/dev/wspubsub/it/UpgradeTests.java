@@ -53,6 +53,28 @@ class UpgradeTests extends SemanticsTestSupport {
 	}
 
 	@Test
+	void theUpgradeRequestStaysReadableInEveryCallbackAfterTheConnectionOpened() {
+		WsTestClient client = WsTestClient.builder(uri("/upgrade?username=cy&tag=green"))
+			.header("X-Client", "later")
+			.header("Cookie", "session=xyz789")
+			.header("Accept", "text/plain")
+			.header("Accept", "application/json")
+			.defaultTimeout(TIMEOUT)
+			.connect();
+		try (client) {
+			client.awaitType("welcome");
+			JsonNode request = client.sendJsonAndAwait(Map.of("type", "request")).get("value");
+			assertThat(request.get("path").stringValue()).isEqualTo("/upgrade");
+			assertThat(request.get("tags").values()).extracting(JsonNode::stringValue).containsExactly("green");
+			assertThat(request.get("agent").stringValue()).isEqualTo("later");
+			assertThat(request.get("cookie").stringValue()).isEqualTo("xyz789");
+			assertThat(request.get("accept").values()).extracting(JsonNode::stringValue)
+				.containsExactly("text/plain", "application/json");
+			assertThat(request.get("subprotocols").values()).isEmpty();
+		}
+	}
+
+	@Test
 	void anUpgradeRejectedExceptionAnswersItsStatusAndReasonInsteadOf101() {
 		int before = this.server.connections();
 		assertThatExceptionOfType(WsUpgradeRejectedException.class).isThrownBy(() -> RawWebSocket.connect(uri("/upgrade")))
