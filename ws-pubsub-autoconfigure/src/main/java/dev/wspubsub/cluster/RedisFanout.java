@@ -284,6 +284,10 @@ public final class RedisFanout implements Fanout, AutoCloseable {
 		if (this.subscription == lost) {
 			this.subscription = null;
 			this.subscriptions.detach();
+			logger.info("Redis subscription of node " + this.nodeId + " ended (" + reason + "); opening a new one");
+			// Its connection may still be open and subscribed in Redis: close it, or its channels would
+			// stay subscribed there beside those of the new subscription.
+			lost.cancel().subscribe(null, (error) -> logger.debug("Closing a lost Redis subscription failed: " + error));
 			markDown("the Redis subscription was lost: " + reason);
 		}
 	}
