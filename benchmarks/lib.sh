@@ -46,6 +46,16 @@ stop_pid() {
 trap 'stop_all' EXIT
 trap 'exit 130' INT TERM HUP
 
+# Everything a run needs before its first server: the jars (see build), Bun when it is one of
+# the servers named in $1, and the log folder.
+prepare() {
+  build
+  if [[ " $1 " == *" bun "* ]]; then
+    install_bun
+  fi
+  mkdir -p "$BUILD_DIR/logs"
+}
+
 build() {
   if [[ "${SKIP_BUILD:-0}" == "1" && -f "$TOOLS_JAR" ]]; then
     return

@@ -19,9 +19,7 @@ WARMUP="${WARMUP:-10}"
 DURATION="${DURATION:-10}"
 PORT="${PORT:-4001}"
 
-build
-[[ " $SERVERS " == *" bun "* ]] && install_bun
-mkdir -p "$BUILD_DIR/logs"
+prepare "$SERVERS"
 RESULTS="$BUILD_DIR/results.csv"
 echo "clients,server,run,median_msgs_per_s,mean_msgs_per_s,delivered,seconds,server_cpu_s,server_cpu_pct,cpu_s_per_million,client_cpu_s,idle_seconds" >"$RESULTS"
 

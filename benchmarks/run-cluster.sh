@@ -173,8 +173,7 @@ added() {
   awk -v a="$1" -v b="$2" 'BEGIN { if (a == "NA" || b == "NA") print "NA"; else printf "%+.1f", a - b }'
 }
 
-build
-mkdir -p "$BUILD_DIR/logs"
+prepare ""
 CSV="$BUILD_DIR/cluster.csv"
 echo "config,nodes,fanout,clients,median_msgs_per_s,idle_seconds,rate,latency_expected,latency_delivered,p50_us,p99_us,cross_p50_us,cross_p99_us,redis_published,redis_dropped" >"$CSV"
 start_redis

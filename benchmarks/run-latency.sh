@@ -20,9 +20,7 @@ WARMUP="${WARMUP:-10}"
 DURATION="${DURATION:-10}"
 PORT="${PORT:-4001}"
 
-build
-[[ " $SERVERS " == *" bun "* ]] && install_bun
-mkdir -p "$BUILD_DIR/logs"
+prepare "$SERVERS"
 csv="$BUILD_DIR/latency.csv"
 echo "server,run,clients,rate,published,delivered,p50_us,p90_us,p99_us,p999_us,max_us" >"$csv"
 

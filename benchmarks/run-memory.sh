@@ -17,9 +17,7 @@ STEPS="${STEPS:-1000,10000,19000}"
 PROCESSES="${PROCESSES:-4}"
 PORT="${PORT:-4001}"
 
-build
-[[ "$SERVER" == "bun" ]] && install_bun
-mkdir -p "$BUILD_DIR/logs"
+prepare "$SERVER"
 jvm=true
 [[ "$SERVER" == "bun" ]] && jvm=false
 
