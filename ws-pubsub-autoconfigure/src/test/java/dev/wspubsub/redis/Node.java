@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import dev.wspubsub.cluster.RedisFanout;
+import dev.wspubsub.test.TestRedis;
 import dev.wspubsub.test.WsTestClient;
 
 import org.springframework.boot.SpringApplication;

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.wspubsub.cluster.RedisFanout;
+import dev.wspubsub.test.TestRedis;
 import dev.wspubsub.test.WsTestClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;

@@ -5,6 +5,7 @@ import java.util.Map;
 
 import dev.wspubsub.cluster.PresenceRegistry;
 import dev.wspubsub.cluster.RedisPresenceRegistry;
+import dev.wspubsub.test.TestRedis;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;

@@ -2,6 +2,7 @@ package dev.wspubsub.redis;
 
 import java.time.Duration;
 
+import dev.wspubsub.test.TestRedis;
 import dev.wspubsub.test.WsTestClient;
 import org.junit.jupiter.api.Test;
 

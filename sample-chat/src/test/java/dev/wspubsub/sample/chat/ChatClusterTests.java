@@ -3,6 +3,7 @@ package dev.wspubsub.sample.chat;
 import java.time.Duration;
 import java.util.Map;
 
+import dev.wspubsub.test.TestRedis;
 import dev.wspubsub.test.WsTestClient;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
