@@ -1,13 +1,7 @@
 package dev.wspubsub.it;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -16,6 +10,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import dev.wspubsub.test.Frame;
+import dev.wspubsub.test.RawWebSocket;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -62,38 +58,12 @@ class FirstMessageTests extends SemanticsTestSupport {
 	}
 
 	@Test
-	void aFrameThatCameInThePacketOfTheUpgradeRequestIsAnswered() throws IOException {
-		byte[] request = ("GET /echo HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-				+ "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
-			.getBytes(StandardCharsets.US_ASCII);
-		// A masked text frame "hi", written in the same packet: the client did not wait for the 101.
-		byte[] frame = { (byte) 0x81, (byte) 0x82, 1, 2, 3, 4, 'h' ^ 1, 'i' ^ 2 };
-		byte[] expectedReply = { (byte) 0x81, 0x02, 'h', 'i' };
-		try (Socket socket = new Socket("localhost", this.port)) {
-			socket.setSoTimeout((int) TIMEOUT.toMillis());
-			ByteArrayOutputStream packet = new ByteArrayOutputStream();
-			packet.write(request);
-			packet.write(frame);
-			socket.getOutputStream().write(packet.toByteArray());
-			String received = readUntil(socket.getInputStream(), new String(expectedReply, StandardCharsets.ISO_8859_1));
-			assertThat(received).startsWith("HTTP/1.1 101 ")
-				.endsWith(new String(expectedReply, StandardCharsets.ISO_8859_1));
+	void aFrameThatCameInThePacketOfTheUpgradeRequestIsAnswered() {
+		try (RawWebSocket ws = RawWebSocket.connectSendingText(uri("/echo"), "hi")) {
+			assertThat(ws.status()).isEqualTo(101);
+			Frame reply = ws.readFrame(TIMEOUT);
+			assertThat(reply.opcode()).isEqualTo(Frame.TEXT);
+			assertThat(reply.text()).isEqualTo("hi");
 		}
-	}
-
-	/** Reads until {@code end} arrives, the server closes, or the read times out. */
-	private static String readUntil(InputStream in, String end) throws IOException {
-		StringBuilder received = new StringBuilder();
-		byte[] buffer = new byte[1024];
-		try {
-			int read;
-			while (!received.toString().endsWith(end) && (read = in.read(buffer)) >= 0) {
-				received.append(new String(buffer, 0, read, StandardCharsets.ISO_8859_1));
-			}
-		}
-		catch (SocketTimeoutException ex) {
-			// what came so far is the answer
-		}
-		return received.toString();
 	}
 }

@@ -13,6 +13,7 @@ import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -54,13 +55,17 @@ public final class RawWebSocket implements AutoCloseable {
 
     private final Map<String, List<String>> responseHeaders;
 
-    private RawWebSocket(URI uri, Socket socket, String key, Map<String, String> extraHeaders) throws IOException {
+    private RawWebSocket(URI uri, Socket socket, String key, Map<String, String> extraHeaders, byte[] sentWithRequest)
+            throws IOException {
         this.uri = uri;
         this.socket = socket;
         this.reader = new SocketReader(socket);
         this.out = socket.getOutputStream();
         this.key = key;
-        this.out.write(handshakeRequest(uri, key, extraHeaders).getBytes(StandardCharsets.ISO_8859_1));
+        byte[] request = handshakeRequest(uri, key, extraHeaders).getBytes(StandardCharsets.ISO_8859_1);
+        byte[] packet = Arrays.copyOf(request, request.length + sentWithRequest.length);
+        System.arraycopy(sentWithRequest, 0, packet, request.length, sentWithRequest.length);
+        this.out.write(packet); // one write: what follows the request goes in its packet
         this.out.flush();
         long deadline = WsInbox.deadline(HANDSHAKE_TIMEOUT);
         this.statusLine = this.reader.readLine(deadline);
@@ -117,6 +122,26 @@ public final class RawWebSocket implements AutoCloseable {
      * @throws UncheckedIOException if connecting or reading the response fails or times out
      */
     public static RawWebSocket connect(URI uri, Map<String, String> extraHeaders) {
+        return connect(uri, extraHeaders, new byte[0]);
+    }
+
+    /**
+     * Connects and sends the upgrade request with a masked text frame in the same write, not
+     * waiting for the 101 as RFC 6455 section 4.1 requires of clients: for testing how a
+     * server treats a client that sends before its connection is open. Inspect
+     * {@link #status()}, then read the server's answer with {@link #readFrame(Duration)}.
+     *
+     * @param uri a {@code ws://} URI
+     * @param text the text of the frame sent behind the request
+     * @return the connection, in whatever state the server left it
+     * @throws UncheckedIOException if connecting or reading the response fails or times out
+     */
+    public static RawWebSocket connectSendingText(URI uri, String text) {
+        return connect(uri, Map.of(),
+                new Frame(true, 0, Frame.TEXT, text.getBytes(StandardCharsets.UTF_8)).encode(true, RANDOM));
+    }
+
+    private static RawWebSocket connect(URI uri, Map<String, String> extraHeaders, byte[] sentWithRequest) {
         if (!"ws".equalsIgnoreCase(uri.getScheme())) {
             throw new IllegalArgumentException("Only ws:// URIs are supported: " + uri);
         }
@@ -126,7 +151,8 @@ public final class RawWebSocket implements AutoCloseable {
         try {
             socket.connect(new InetSocketAddress(uri.getHost(), port(uri)), (int) HANDSHAKE_TIMEOUT.toMillis());
             socket.setTcpNoDelay(true);
-            return new RawWebSocket(uri, socket, Base64.getEncoder().encodeToString(nonce), extraHeaders);
+            return new RawWebSocket(uri, socket, Base64.getEncoder().encodeToString(nonce), extraHeaders,
+                    sentWithRequest);
         }
         catch (IOException ex) {
             closeQuietly(socket);
