@@ -31,9 +31,7 @@ class ConnectionCapTests {
 	}
 
 	private int status() {
-		try (RawWebSocket ws = RawWebSocket.connect(uri(), Map.of())) {
-			return ws.status();
-		}
+		return RawWebSocket.upgradeStatus(uri(), Map.of());
 	}
 
 	@Test

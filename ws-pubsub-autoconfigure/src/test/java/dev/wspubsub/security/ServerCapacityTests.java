@@ -33,9 +33,7 @@ class ServerCapacityTests {
 	}
 
 	private int status() {
-		try (RawWebSocket ws = RawWebSocket.connect(uri(), Map.of())) {
-			return ws.status();
-		}
+		return RawWebSocket.upgradeStatus(uri(), Map.of());
 	}
 
 	@Test

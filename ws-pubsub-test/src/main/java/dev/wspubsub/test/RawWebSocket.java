@@ -126,6 +126,21 @@ public final class RawWebSocket implements AutoCloseable {
     }
 
     /**
+     * Sends the upgrade request and closes the connection once the status line is in: for
+     * tests of what the server answers (101, 401, 403, 429, 503, ...).
+     *
+     * @param uri a {@code ws://} URI
+     * @param extraHeaders headers to add to or replace in the request, as for {@link #connect(URI, Map)}
+     * @return the status code of the answer
+     * @throws UncheckedIOException if connecting or reading the response fails or times out
+     */
+    public static int upgradeStatus(URI uri, Map<String, String> extraHeaders) {
+        try (RawWebSocket ws = connect(uri, extraHeaders)) {
+            return ws.status();
+        }
+    }
+
+    /**
      * Connects and sends the upgrade request with a masked text frame in the same write, not
      * waiting for the 101 as RFC 6455 section 4.1 requires of clients: for testing how a
      * server treats a client that sends before its connection is open. Inspect
