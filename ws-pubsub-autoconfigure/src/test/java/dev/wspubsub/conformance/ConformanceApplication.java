@@ -13,67 +13,42 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 @SpringBootApplication
 public class ConformanceApplication {
 
-	/** Echoes text as text and binary as binary, with the default settings. */
+	/** Echoes text as text and binary as binary; the endpoints below differ in their settings only. */
+	abstract static class Echo {
+
+		@OnMessage
+		String text(String text) {
+			return text;
+		}
+
+		@OnMessage
+		byte[] binary(byte[] data) {
+			return data;
+		}
+
+	}
+
+	/** With the default settings. */
 	@WsEndpoint("/echo")
-	static class EchoEndpoint {
-
-		@OnMessage
-		String text(String text) {
-			return text;
-		}
-
-		@OnMessage
-		byte[] binary(byte[] data) {
-			return data;
-		}
+	static class EchoEndpoint extends Echo {
 
 	}
 
-	/** Echoes like {@code /echo}, with messages limited to 64 KB. */
+	/** With messages limited to 64 KB. */
 	@WsEndpoint(path = "/limited", maxPayloadLength = "64KB")
-	static class LimitedEchoEndpoint {
-
-		@OnMessage
-		String text(String text) {
-			return text;
-		}
-
-		@OnMessage
-		byte[] binary(byte[] data) {
-			return data;
-		}
+	static class LimitedEchoEndpoint extends Echo {
 
 	}
 
-	/** Echoes like {@code /deflate}, with messages limited to 64 KB once inflated. */
-	@WsEndpoint(path = "/deflate-limited", perMessageDeflate = "true", maxPayloadLength = "64KB")
-	static class LimitedDeflateEchoEndpoint {
-
-		@OnMessage
-		String text(String text) {
-			return text;
-		}
-
-		@OnMessage
-		byte[] binary(byte[] data) {
-			return data;
-		}
-
-	}
-
-	/** Echoes like {@code /echo}, offering permessage-deflate to clients that ask for it. */
+	/** Offering permessage-deflate to clients that ask for it. */
 	@WsEndpoint(path = "/deflate", perMessageDeflate = "true")
-	static class DeflateEchoEndpoint {
+	static class DeflateEchoEndpoint extends Echo {
 
-		@OnMessage
-		String text(String text) {
-			return text;
-		}
+	}
 
-		@OnMessage
-		byte[] binary(byte[] data) {
-			return data;
-		}
+	/** As {@code /deflate}, with messages limited to 64 KB once inflated. */
+	@WsEndpoint(path = "/deflate-limited", perMessageDeflate = "true", maxPayloadLength = "64KB")
+	static class LimitedDeflateEchoEndpoint extends Echo {
 
 	}
 
