@@ -3,8 +3,8 @@ package dev.wspubsub.bench.chat;
 import java.util.HashMap;
 import java.util.Map;
 
-import org.springframework.boot.Banner;
-import org.springframework.boot.SpringApplication;
+import dev.wspubsub.bench.ChatServers;
+
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 
@@ -21,17 +21,10 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 public class ChatServerApplication {
 
 	public static void main(String[] args) {
-		SpringApplication app = new SpringApplication(ChatServerApplication.class);
-		app.setWebApplicationType(WebApplicationType.REACTIVE);
-		app.setBannerMode(Banner.Mode.OFF);
 		Map<String, Object> properties = new HashMap<>(Map.of(
-				"server.port", "${PORT:4001}",
-				"bench.clients-count", "${CLIENTS_COUNT:16}",
 				// Bun's benchmark server: no compression, and a message reaches its sender too
 				"ws-pubsub.publish-to-self", "true",
-				"ws-pubsub.per-message-deflate.enabled", "false",
-				"logging.level.root", "WARN",
-				"logging.level.dev.wspubsub.bench", "INFO"));
+				"ws-pubsub.per-message-deflate.enabled", "false"));
 		String redisPort = System.getenv("REDIS_PORT");
 		if (redisPort != null && !redisPort.isEmpty()) {
 			properties.put("spring.data.redis.host", "127.0.0.1");
@@ -42,8 +35,7 @@ public class ChatServerApplication {
 		else {
 			properties.put("spring.autoconfigure.exclude", REDIS_AUTO_CONFIGURATIONS);
 		}
-		app.setDefaultProperties(properties);
-		app.run(args);
+		ChatServers.run(ChatServerApplication.class, WebApplicationType.REACTIVE, properties, args);
 	}
 
 	private static final String REDIS_AUTO_CONFIGURATIONS = String.join(",",

@@ -2,8 +2,8 @@ package dev.wspubsub.bench.mvc;
 
 import java.util.Map;
 
-import org.springframework.boot.Banner;
-import org.springframework.boot.SpringApplication;
+import dev.wspubsub.bench.ChatServers;
+
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.web.socket.config.annotation.EnableWebSocket;
@@ -25,15 +25,7 @@ public class MvcChatApplication implements WebSocketConfigurer {
 	}
 
 	public static void main(String[] args) {
-		SpringApplication app = new SpringApplication(MvcChatApplication.class);
-		app.setWebApplicationType(WebApplicationType.SERVLET);
-		app.setBannerMode(Banner.Mode.OFF);
-		app.setDefaultProperties(Map.of(
-				"server.port", "${PORT:4001}",
-				"bench.clients-count", "${CLIENTS_COUNT:16}",
-				"logging.level.root", "WARN",
-				"logging.level.dev.wspubsub.bench", "INFO"));
-		app.run(args);
+		ChatServers.run(MvcChatApplication.class, WebApplicationType.SERVLET, Map.of(), args);
 	}
 
 	@Override

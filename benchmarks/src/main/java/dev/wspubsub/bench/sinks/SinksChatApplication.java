@@ -2,8 +2,8 @@ package dev.wspubsub.bench.sinks;
 
 import java.util.Map;
 
-import org.springframework.boot.Banner;
-import org.springframework.boot.SpringApplication;
+import dev.wspubsub.bench.ChatServers;
+
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.annotation.Bean;
@@ -19,15 +19,7 @@ import org.springframework.web.reactive.handler.SimpleUrlHandlerMapping;
 public class SinksChatApplication {
 
 	public static void main(String[] args) {
-		SpringApplication app = new SpringApplication(SinksChatApplication.class);
-		app.setWebApplicationType(WebApplicationType.REACTIVE);
-		app.setBannerMode(Banner.Mode.OFF);
-		app.setDefaultProperties(Map.of(
-				"server.port", "${PORT:4001}",
-				"bench.clients-count", "${CLIENTS_COUNT:16}",
-				"logging.level.root", "WARN",
-				"logging.level.dev.wspubsub.bench", "INFO"));
-		app.run(args);
+		ChatServers.run(SinksChatApplication.class, WebApplicationType.REACTIVE, Map.of(), args);
 	}
 
 	@Bean
