@@ -2,8 +2,8 @@ package dev.wspubsub.transport;
 
 import java.net.InetSocketAddress;
 import java.security.Principal;
-import java.util.HashSet;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 
@@ -77,9 +77,10 @@ public final class WsConnection implements WsSession<Object>, TopicSubscriber {
 
 	/**
 	 * This connection's topics: none, the one topic's name, or a set of two or more; most
-	 * connections hold one topic, which then costs no set. Guarded by {@code this}.
+	 * connections hold one topic, which then costs no set. Changed under {@code this}; the
+	 * set is a concurrent one, so deliveries read it without a lock.
 	 */
-	private @Nullable Object topics;
+	private volatile @Nullable Object topics;
 
 	/** Set by a send that crossed the backpressure limit; cleared when {@code @OnDrain} fires. */
 	volatile boolean backpressured;
@@ -416,7 +417,10 @@ public final class WsConnection implements WsSession<Object>, TopicSubscriber {
 
 	@Override
 	public void deliver(String topic, OutboundMessage message) {
-		write(message);
+		// A publish handed over from another thread may arrive after an unsubscribe on this one.
+		if (isSubscribed(topic)) {
+			write(message);
+		}
 	}
 
 	private void flushLater() {
@@ -540,14 +544,14 @@ public final class WsConnection implements WsSession<Object>, TopicSubscriber {
 	}
 
 	@Override
-	public synchronized boolean isSubscribed(String topic) {
+	public boolean isSubscribed(String topic) {
 		Object topics = this.topics;
 		return (topics instanceof Set<?> set) ? set.contains(topic) : topic.equals(topics);
 	}
 
 	@Override
 	@SuppressWarnings("unchecked")
-	public synchronized Set<String> subscriptions() {
+	public Set<String> subscriptions() {
 		Object topics = this.topics;
 		if (topics instanceof Set<?> set) {
 			return Set.copyOf((Set<String>) set);
@@ -568,7 +572,7 @@ public final class WsConnection implements WsSession<Object>, TopicSubscriber {
 		if (topics.equals(topic)) {
 			return false;
 		}
-		Set<String> set = new HashSet<>(4);
+		Set<String> set = ConcurrentHashMap.newKeySet(4);
 		set.add((String) topics);
 		set.add(topic);
 		this.topics = set;

@@ -1,12 +1,16 @@
 package dev.wspubsub.it;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import dev.wspubsub.WsSession;
 import dev.wspubsub.test.WsTestClient;
+import dev.wspubsub.transport.WsConnection;
+import io.netty.channel.EventLoop;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -38,6 +42,31 @@ class SubscriptionTests extends SemanticsTestSupport {
 			assertThat(ws.subscriptions()).isEmpty();
 			assertThat(this.server.subscriberCount(topic)).isZero();
 			assertThat(this.server.publish(topic, "gone")).isZero();
+		}
+	}
+
+	@Test
+	void aPublishStillOnItsWayWhenTheSessionUnsubscribesIsNotDelivered() throws Exception {
+		String topic = "t-" + UUID.randomUUID();
+		try (Connected c = open("/api")) {
+			c.session().subscribe(topic);
+			EventLoop loop = ((WsConnection) c.session()).eventLoop();
+			CountDownLatch release = new CountDownLatch(1);
+			// The connection's loop is busy: the publish below waits in its queue, on its way.
+			loop.execute(() -> awaitQuietly(release));
+			assertThat(this.server.publish(topic, "on its way")).isPositive();
+			assertThat(c.session().unsubscribe(topic)).isTrue();
+			release.countDown();
+			c.client().assertNoMessage(Duration.ofMillis(500));
+		}
+	}
+
+	private static void awaitQuietly(CountDownLatch latch) {
+		try {
+			latch.await(10, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
 		}
 	}
 
