@@ -41,6 +41,10 @@ final class EndpointAotProcessor implements BeanFactoryInitializationAotProcesso
 	@Override
 	public @Nullable BeanFactoryInitializationAotContribution processAheadOfTime(
 			ConfigurableListableBeanFactory beanFactory) {
+		// Where ws-pubsub is not configured (disabled, or not a reactive web application) start-up scans nothing and
+		// calls nothing: neither does the build, and nothing needs hints.
+		boolean scanEndpoints = present(beanFactory, WsHandlerMapping.class);
+		boolean scanTopics = present(beanFactory, TopicMethodRegistrar.class);
 		EndpointScanner scanner = new EndpointScanner();
 		Map<String, List<EndpointDefinition>> byPath = new LinkedHashMap<>();
 		List<Method> topicMethods = new ArrayList<>();
@@ -50,18 +54,18 @@ final class EndpointAotProcessor implements BeanFactoryInitializationAotProcesso
 				continue;
 			}
 			Class<?> type = ClassUtils.getUserClass(beanType);
-			if (AnnotatedElementUtils.hasAnnotation(type, WsEndpoint.class)) {
+			if (scanEndpoints && AnnotatedElementUtils.hasAnnotation(type, WsEndpoint.class)) {
 				EndpointDefinition endpoint = scanner.scan(beanName, type);
 				byPath.computeIfAbsent(endpoint.path(), (path) -> new ArrayList<>()).add(endpoint);
 			}
-			topicMethods(type).forEach((method, topic) -> {
-				if (present(beanFactory, TopicMethodRegistrar.class)) {
+			if (scanTopics) {
+				topicMethods(type).forEach((method, topic) -> {
 					TopicMethodRegistrar.validate(HandlerMethod.describe(beanName, method), method, topic.value());
-				}
-				topicMethods.add(method);
-			});
+					topicMethods.add(method);
+				});
+			}
 		}
-		if (present(beanFactory, WsHandlerMapping.class)) {
+		if (scanEndpoints) {
 			WsHandlerMapping.validate(byPath, present(beanFactory, PayloadValidator.class));
 		}
 		if (byPath.isEmpty() && topicMethods.isEmpty()) {
@@ -72,7 +76,6 @@ final class EndpointAotProcessor implements BeanFactoryInitializationAotProcesso
 				topicMethods);
 	}
 
-	/** Only where ws-pubsub is configured does start-up check anything; the build checks the same. */
 	private static boolean present(ConfigurableListableBeanFactory beanFactory, Class<?> type) {
 		return beanFactory.getBeanNamesForType(type, true, false).length > 0;
 	}
@@ -94,7 +97,7 @@ final class EndpointAotProcessor implements BeanFactoryInitializationAotProcesso
 				bind(binding, reflection, ResolvableType.forMethodReturnType(handler.method()));
 				Class<?> payload = handler.payloadType();
 				if (payload != null && handler.kind() == HandlerKind.MESSAGE && !UNBOUND.contains(payload)) {
-					binding.registerReflectionHints(reflection, payload);
+					bind(binding, reflection, ResolvableType.forClass(payload));
 					if (handler.validated()) {
 						// Bean Validation reads constraints from fields and calls accessors reflectively
 						reflection.registerType(payload, MemberCategory.ACCESS_DECLARED_FIELDS,
@@ -115,13 +118,33 @@ final class EndpointAotProcessor implements BeanFactoryInitializationAotProcesso
 		}
 	}
 
-	/** Registers a bound type, and the element type of a Publisher rather than the Publisher itself. */
+	/**
+	 * Registers a bound type: the element type of a Publisher rather than the Publisher, the type arguments of a
+	 * generic type ({@code List<Message>}), and the permitted subtypes of a sealed type, which Jackson writes by
+	 * their runtime class. Classes, not generic types, go to the registrar: a Publisher's element type reached
+	 * through its type variable would be registered as nothing.
+	 */
 	private static void bind(BindingReflectionHintsRegistrar binding, ReflectionHints reflection, ResolvableType type) {
 		ResolvableType bound = Publisher.class.isAssignableFrom(type.toClass())
 				? type.as(Publisher.class).getGeneric(0) : type;
-		Class<?> raw = bound.toClass();
-		if (!UNBOUND.contains(raw) && !raw.isPrimitive()) {
-			binding.registerReflectionHints(reflection, bound.getType());
+		Class<?> raw = bound.resolve();
+		if (raw == null || UNBOUND.contains(raw) || raw.isPrimitive()) {
+			return;
+		}
+		binding.registerReflectionHints(reflection, raw);
+		bindPermitted(binding, reflection, raw);
+		for (ResolvableType generic : bound.getGenerics()) {
+			bind(binding, reflection, generic);
+		}
+	}
+
+	private static void bindPermitted(BindingReflectionHintsRegistrar binding, ReflectionHints reflection,
+			Class<?> type) {
+		if (type.isSealed()) {
+			for (Class<?> permitted : type.getPermittedSubclasses()) {
+				binding.registerReflectionHints(reflection, permitted);
+				bindPermitted(binding, reflection, permitted);
+			}
 		}
 	}
 
