@@ -12,6 +12,7 @@ import dev.wspubsub.annotation.WsEndpoint;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.AssertFalse;
 import jakarta.validation.constraints.NotBlank;
+import org.assertj.core.api.ThrowableAssertAlternative;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -88,9 +89,7 @@ class EndpointAotProcessorTests {
 		configureWsPubSub(true);
 		register("twice", TwoOpens.class);
 		String atStartUp = failure(() -> new EndpointScanner().scan("twice", new TwoOpens()));
-		assertThatExceptionOfType(WsPubSubConfigurationException.class)
-			.isThrownBy(() -> new EndpointAotProcessor().processAheadOfTime(this.beanFactory))
-			.withMessage(atStartUp)
+		assertBuildFails().withMessage(atStartUp)
 			.withMessageContaining("@OnOpen");
 	}
 
@@ -99,27 +98,21 @@ class EndpointAotProcessorTests {
 		configureWsPubSub(true);
 		register("chat", ChatEndpoint.class);
 		register("other", SamePath.class);
-		assertThatExceptionOfType(WsPubSubConfigurationException.class)
-			.isThrownBy(() -> new EndpointAotProcessor().processAheadOfTime(this.beanFactory))
-			.withMessageContaining("define the same path: /chat.");
+		assertBuildFails().withMessageContaining("define the same path: /chat.");
 	}
 
 	@Test
 	void validWithoutAValidatorFailsTheBuild() {
 		configureWsPubSub(false);
 		register("chat", ChatEndpoint.class);
-		assertThatExceptionOfType(WsPubSubConfigurationException.class)
-			.isThrownBy(() -> new EndpointAotProcessor().processAheadOfTime(this.beanFactory))
-			.withMessageContaining("would not be checked: there is no Bean Validation provider.");
+		assertBuildFails().withMessageContaining("would not be checked: there is no Bean Validation provider.");
 	}
 
 	@Test
 	void aTopicMethodStartUpWouldRefuseFailsTheBuild() {
 		configureWsPubSub(true);
 		register("bad", BadTopic.class);
-		assertThatExceptionOfType(WsPubSubConfigurationException.class)
-			.isThrownBy(() -> new EndpointAotProcessor().processAheadOfTime(this.beanFactory))
-			.withMessageContaining("@Topic(\"x\") method BadTopic.two(String, String) of bean 'bad'")
+		assertBuildFails().withMessageContaining("@Topic(\"x\") method BadTopic.two(String, String) of bean 'bad'")
 			.withMessageContaining("neither returns a Publisher with no parameters nor takes exactly one parameter.");
 	}
 
@@ -129,6 +122,11 @@ class EndpointAotProcessorTests {
 		register("twice", TwoOpens.class);
 		register("bad", BadTopic.class);
 		assertThat(new EndpointAotProcessor().processAheadOfTime(this.beanFactory)).isNull();
+	}
+
+	private ThrowableAssertAlternative<WsPubSubConfigurationException> assertBuildFails() {
+		return assertThatExceptionOfType(WsPubSubConfigurationException.class)
+			.isThrownBy(() -> new EndpointAotProcessor().processAheadOfTime(this.beanFactory));
 	}
 
 	private void configureWsPubSub(boolean validator) {
