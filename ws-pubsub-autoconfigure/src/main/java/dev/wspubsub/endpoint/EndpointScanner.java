@@ -35,8 +35,22 @@ final class EndpointScanner {
 
 	private static final String SPRING_VALIDATED = "org.springframework.validation.annotation.Validated";
 
+	/** Placeholder bean of a definition read from a class alone; its handler methods are never invoked. */
+	private static final Object NOT_INSTANTIATED = new Object();
+
 	EndpointDefinition scan(String beanName, Object bean) {
-		Class<?> type = AopUtils.getTargetClass(bean);
+		return scan(beanName, AopUtils.getTargetClass(bean), bean.getClass(), bean);
+	}
+
+	/**
+	 * Reads an endpoint class without an instance, with the same checks and messages as at start-up: AOT
+	 * processing validates endpoints and derives their hints at build time, before any bean exists.
+	 */
+	EndpointDefinition scan(String beanName, Class<?> type) {
+		return scan(beanName, type, type, NOT_INSTANTIATED);
+	}
+
+	private EndpointDefinition scan(String beanName, Class<?> type, Class<?> invocableType, Object bean) {
 		WsEndpoint annotation = AnnotatedElementUtils.findMergedAnnotation(type, WsEndpoint.class);
 		if (annotation == null) {
 			throw new IllegalArgumentException("Bean '" + beanName + "' is not annotated with @WsEndpoint");
@@ -55,7 +69,7 @@ final class EndpointScanner {
 		Map<Method, Boolean> methods = MethodIntrospector.selectMethods(type,
 				(MethodIntrospector.MetadataLookup<Boolean>) (method) -> isHandler(method) ? Boolean.TRUE : null);
 		for (Method candidate : methods.keySet()) {
-			Method method = AopUtils.selectInvocableMethod(candidate, bean.getClass());
+			Method method = AopUtils.selectInvocableMethod(candidate, invocableType);
 			List<HandlerKind> kinds = kindsOf(method);
 			if (kinds.size() > 1) {
 				problems.add(HandlerMethod.describe(beanName, method) + " has " + kinds.size()

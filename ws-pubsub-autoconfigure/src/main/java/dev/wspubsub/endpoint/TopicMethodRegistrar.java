@@ -84,23 +84,34 @@ public final class TopicMethodRegistrar implements SmartLifecycle {
 	private void connect(String beanName, Object bean, Method method, String topic) {
 		method.trySetAccessible();
 		String where = HandlerMethod.describe(beanName, method);
+		if (validate(where, method, topic)) {
+			this.feeds.add(feed(where, bean, method, topic));
+		}
+		else {
+			Listener listener = new Listener(where, bean, method, topic, this.objectMapper);
+			this.registry.subscribe(topic, listener);
+			this.listeners.add(listener);
+		}
+	}
+
+	/**
+	 * Refuses a {@code @Topic} method that cannot work; shared with the build-time check of AOT processing.
+	 * @return {@code true} for a feed (returns a Publisher), {@code false} for a listener (takes one parameter)
+	 */
+	static boolean validate(String where, Method method, String topic) {
 		if (topic.isEmpty()) {
 			throw new WsPubSubConfigurationException("@Topic on " + where + " has no topic name.",
 					"Name the topic: @Topic(\"metrics\").");
 		}
 		if (Publisher.class.isAssignableFrom(method.getReturnType()) && method.getParameterCount() == 0) {
-			this.feeds.add(feed(where, bean, method, topic));
+			return true;
 		}
-		else if (method.getParameterCount() == 1) {
-			Listener listener = new Listener(where, bean, method, topic, this.objectMapper);
-			this.registry.subscribe(topic, listener);
-			this.listeners.add(listener);
+		if (method.getParameterCount() == 1) {
+			return false;
 		}
-		else {
-			throw new WsPubSubConfigurationException("@Topic(\"" + topic + "\") method " + where
-					+ " neither returns a Publisher with no parameters nor takes exactly one parameter.",
-					"Return a Flux of what to publish, or take one parameter to receive the topic's messages.");
-		}
+		throw new WsPubSubConfigurationException("@Topic(\"" + topic + "\") method " + where
+				+ " neither returns a Publisher with no parameters nor takes exactly one parameter.",
+				"Return a Flux of what to publish, or take one parameter to receive the topic's messages.");
 	}
 
 	private Disposable feed(String where, Object bean, Method method, String topic) {

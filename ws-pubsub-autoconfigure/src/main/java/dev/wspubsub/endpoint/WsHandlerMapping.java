@@ -58,7 +58,26 @@ public final class WsHandlerMapping extends AbstractHandlerMapping {
 			EndpointDefinition endpoint = scanner.scan(beanName, context.getBean(beanName));
 			byPath.computeIfAbsent(endpoint.path(), (path) -> new ArrayList<>()).add(endpoint);
 		}
-		if (validator == null) {
+		validate(byPath, validator != null);
+		PathPatternParser parser = PathPatternParser.defaultInstance;
+		Map<PathPattern, EndpointWebHandler> handlers = new LinkedHashMap<>();
+		byPath.forEach((path, endpoints) -> {
+			EndpointDefinition endpoint = endpoints.get(0);
+			EndpointSettings settings = settingsResolver.resolve(endpoint);
+			MessageDispatcher dispatcher = new MessageDispatcher(endpoint, objectMapper, validator, blockingExecutor,
+					sessions.metrics());
+			handlers.put(parser.parse(path), new EndpointWebHandler(endpoint, settings, dispatcher, upgrader, sessions,
+					guard));
+		});
+		return new WsHandlerMapping(handlers);
+	}
+
+	/**
+	 * The checks across endpoints, shared with the build-time check of AOT processing: one endpoint per path, and
+	 * no {@code @Valid} message parameter when there is no validator.
+	 */
+	static void validate(Map<String, List<EndpointDefinition>> byPath, boolean validatorPresent) {
+		if (!validatorPresent) {
 			requireNoValidation(byPath);
 		}
 		List<String> clashes = new ArrayList<>();
@@ -73,17 +92,6 @@ public final class WsHandlerMapping extends AbstractHandlerMapping {
 			throw new WsPubSubConfigurationException(String.join(" ", clashes),
 					"Give each @WsEndpoint bean its own path, or merge their handlers into one bean.");
 		}
-		PathPatternParser parser = PathPatternParser.defaultInstance;
-		Map<PathPattern, EndpointWebHandler> handlers = new LinkedHashMap<>();
-		byPath.forEach((path, endpoints) -> {
-			EndpointDefinition endpoint = endpoints.get(0);
-			EndpointSettings settings = settingsResolver.resolve(endpoint);
-			MessageDispatcher dispatcher = new MessageDispatcher(endpoint, objectMapper, validator, blockingExecutor,
-					sessions.metrics());
-			handlers.put(parser.parse(path), new EndpointWebHandler(endpoint, settings, dispatcher, upgrader, sessions,
-					guard));
-		});
-		return new WsHandlerMapping(handlers);
 	}
 
 	/** A {@code @Valid} message parameter without a Validator would go unchecked: refuse to start. */
