@@ -149,6 +149,23 @@ run_tool() {
   return "$status"
 }
 
+# Runs a JavaScript load client with Bun, bounded in time, as run_tool does a Java one.
+run_bun() {
+  local seconds="$1" pid status=0; shift
+  $(pin_prefix "$CLIENT_CPUS") timeout --kill-after=10 "$seconds" "$BUN_BIN" "$@" &
+  pid=$!
+  STARTED_PIDS+=("$pid")
+  wait "$pid" || status=$?
+  forget_pid "$pid"
+  return "$status"
+}
+
+# report RESULTS SUMMARY CHART METRIC METRIC...: summary CSV and chart from one run's results
+report() {
+  java -cp "$TOOLS_JAR" dev.wspubsub.bench.report.Report "$@"
+  log "wrote $1, $2 and $3"
+}
+
 # Prints the value of KEY from a "RESULT k=v k=v" line.
 result_field() {
   local line="$1" key="$2"

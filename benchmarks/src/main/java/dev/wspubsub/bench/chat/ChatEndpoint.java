@@ -1,5 +1,7 @@
 package dev.wspubsub.bench.chat;
 
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.wspubsub.UpgradeRequest;
@@ -20,7 +22,8 @@ import org.springframework.beans.factory.annotation.Value;
  * {@code bench.clients-count} are in, the room gets {@code ready}; each text {@code M}
  * from {@code NAME} goes to the whole room, sender included, as {@code NAME: M}. A count
  * of 0 sends no {@code ready}: on several nodes each counts only its own clients, so the
- * cluster benchmark's client starts the run itself.
+ * cluster benchmark's client starts the run itself. With {@code ?room=R} a client joins
+ * room {@code R} instead (the many-rooms benchmark), and {@code ready} goes to every room.
  */
 @WsEndpoint(path = "/ws", publishToSelf = "true", perMessageDeflate = "false")
 class ChatEndpoint {
@@ -35,32 +38,41 @@ class ChatEndpoint {
 
 	private final AtomicInteger connected = new AtomicInteger();
 
+	private final Set<String> rooms = ConcurrentHashMap.newKeySet();
+
 	ChatEndpoint(WsServer server, @Value("${bench.clients-count}") int expected) {
 		this.server = server;
 		this.expected = expected;
 	}
 
 	@OnUpgrade
-	String upgrade(UpgradeRequest request) {
-		return request.queryParam("name").orElse("Client");
+	Member upgrade(UpgradeRequest request) {
+		return new Member(request.queryParam("name").orElse("Client"), request.queryParam("room").orElse(ROOM));
 	}
 
 	@OnOpen
-	void open(WsSession<String> ws) {
-		ws.subscribe(ROOM);
+	void open(WsSession<Member> ws) {
+		ws.subscribe(ws.data().room());
+		this.rooms.add(ws.data().room());
 		if (this.connected.incrementAndGet() == this.expected && this.expected > 0) {
-			logger.info("All " + this.expected + " clients connected");
-			this.server.publish(ROOM, "ready");
+			logger.info("All " + this.expected + " clients connected in " + this.rooms.size() + " rooms");
+			for (String room : this.rooms) {
+				this.server.publish(room, "ready");
+			}
 		}
 	}
 
 	@OnMessage
-	void message(WsSession<String> ws, String text) {
-		ws.publish(ROOM, ws.data() + ": " + text);
+	void message(WsSession<Member> ws, String text) {
+		ws.publish(ws.data().room(), ws.data().name() + ": " + text);
 	}
 
 	@OnClose
-	void close(WsSession<String> ws) {
+	void close(WsSession<Member> ws) {
 		this.connected.decrementAndGet();
+	}
+
+	/** A client's name and room, from its upgrade request's query. */
+	record Member(String name, String room) {
 	}
 }
