@@ -100,23 +100,30 @@ const samples = [];
 const start = performance.now();
 let last = 0;
 let second = 0;
-let window = null;
+let window = warmup === 0 ? begin(0) : null;
 sendRound();
 
-const ticker = setInterval(() => {
+// A tick per second of the wall clock. While a round is being sent the event loop is busy,
+// so a tick can come late: each sample is scaled to the time since the previous one.
+let lastAt = start;
+function tick() {
   second++;
+  const now = performance.now();
   const total = delivered;
-  const sample = total - last;
+  const sample = Math.round(((total - last) * 1000) / (now - lastAt));
   last = total;
+  lastAt = now;
   const counted = second > warmup;
   console.log(`${counted ? "  " : "w "} ${String(second).padStart(3)}  ${sample.toLocaleString("en-US").padStart(12)} msg/s`);
   if (counted) samples.push(sample);
   if (second === warmup) window = begin(total);
   if (second === warmup + duration) {
-    clearInterval(ticker);
-    finish(window ?? begin(0), total);
+    finish(window, total);
+    return;
   }
-}, 1000);
+  setTimeout(tick, Math.max(0, start + (second + 1) * 1000 - performance.now()));
+}
+setTimeout(tick, 1000);
 
 function begin(total) {
   return {

@@ -114,9 +114,11 @@ final class ChatRound {
 		return this.completed.get();
 	}
 
-	/** No new round after the current one; frees the batch. */
+	/**
+	 * No new round after the current one. The batch is not released: a client finishing the
+	 * round on its event loop right now may still be slicing it, and the process ends next.
+	 */
 	void stop() {
 		this.stopped = true;
-		this.batch.release();
 	}
 }

@@ -175,8 +175,9 @@ public final class LatencyLoad {
 				Frames.writeMasked(frame, Frames.TEXT, stamp);
 				channel.write(frame, channel.voidPromise());
 				this.written[index] = true;
+				// Per message, so a window ending while a backlog is written counts what went out
+				this.published.lazySet(sent + 1);
 			}
-			this.published.set(sent);
 			for (int i = 0; i < this.written.length; i++) {
 				if (this.written[i]) {
 					this.written[i] = false;
