@@ -166,6 +166,28 @@ report() {
   log "wrote $1, $2 and $3"
 }
 
+# append_result CSV PREFIX LOG STATUS KEY...: appends "PREFIX,ok,<KEY values>" from the RESULT
+# line in LOG to CSV, and sets RESULT_LINE; with no RESULT line, appends "PREFIX,STATUS" and
+# empty values (STATUS no-result-line if the client exited 0), so the run stays listed in the
+# summary instead of being dropped, and returns 1.
+append_result() {
+  local csv="$1" prefix="$2" out="$3" status="$4" line key row; shift 4
+  line="$(grep '^RESULT ' "$out" || true)"
+  if [[ -z "$line" ]]; then
+    [[ "$status" == ok ]] && status=no-result-line
+    log "no result ($prefix: $status); see $out"
+    tail -5 "$out" >&2
+    row="$prefix,$status"
+    for key in "$@"; do row="$row,"; done
+    echo "$row" >>"$csv"
+    return 1
+  fi
+  row="$prefix,ok"
+  for key in "$@"; do row="$row,$(result_field "$line" "$key")"; done
+  echo "$row" >>"$csv"
+  RESULT_LINE="$line"
+}
+
 # Prints the value of KEY from a "RESULT k=v k=v" line.
 result_field() {
   local line="$1" key="$2"

@@ -64,22 +64,9 @@ for mode in $MODES; do
         status=ok
         run_client "$mode" "$clients" "$server" "$client_log" || status="client-exit-$?"
         stop_server
-        line="$(grep '^RESULT ' "$client_log" || true)"
-        row="$mode,$clients,$server,$run"
-        if [[ -z "$line" ]]; then
-          # Kept in results.csv, so the summary lists it instead of silently dropping it
-          [[ "$status" == ok ]] && status=no-result-line
-          log "no result from $server ($mode, $clients clients, run $run: $status); see $client_log"
-          tail -5 "$client_log" >&2
-          echo "$row,$status$(printf ',%.0s' $KEYS)" >>"$RESULTS"
-          continue
+        if append_result "$RESULTS" "$mode,$clients,$server,$run" "$client_log" "$status" $KEYS; then
+          log "  $(result_field "$RESULT_LINE" median_msgs_per_s) msg/s median, $(result_field "$RESULT_LINE" cpu_s_per_million) CPU-s per million, server CPU $(result_field "$RESULT_LINE" server_cpu_pct)%"
         fi
-        row="$row,ok"
-        for key in $KEYS; do
-          row="$row,$(result_field "$line" "$key")"
-        done
-        echo "$row" >>"$RESULTS"
-        log "  $(result_field "$line" median_msgs_per_s) msg/s median, $(result_field "$line" cpu_s_per_million) CPU-s per million, server CPU $(result_field "$line" server_cpu_pct)%"
       done
     done
   done

@@ -7,8 +7,9 @@
 # Environment (defaults):
 #   SERVERS="ws-pubsub bun"  CLIENTS=16  RATE=20000  REPEATS=3  WARMUP=10  DURATION=10
 #   PORT=4001  SKIP_BUILD=0
-# Output: a RESULT line per run (p50/p90/p99/p99.9/max in microseconds);
-# benchmarks/build/latency.csv.
+# Output: a RESULT line per run (p50/p90/p99/p99.9/max in microseconds; server CPU);
+# benchmarks/build/latency.csv (every run, including those with no result, by status),
+# benchmarks/build/latency-summary.csv and latency.svg (median and mean over runs, ratios to Bun).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -22,26 +23,22 @@ PORT="${PORT:-4001}"
 
 prepare "$SERVERS"
 csv="$BUILD_DIR/latency.csv"
-echo "server,run,clients,rate,published,delivered,p50_us,p90_us,p99_us,p999_us,max_us" >"$csv"
+KEYS="published delivered server_cpu_s cpu_s_per_million p50_us p90_us p99_us p999_us max_us"
+echo "clients,rate,server,run,status,${KEYS// /,}" >"$csv"
 
 for run in $(seq 1 "$REPEATS"); do
   for server in $SERVERS; do
     log "latency run=$run/$REPEATS server=$server rate=$RATE/s clients=$CLIENTS"
     start_server "$server" "$PORT" "$CLIENTS" "$BUILD_DIR/logs/server-latency-$server-$run.log"
     out="$BUILD_DIR/logs/latency-$server-$run.log"
+    status=ok
     run_tool $((WARMUP + DURATION + 120)) dev.wspubsub.bench.client.LatencyLoad --port "$PORT" \
-      --clients "$CLIENTS" --rate "$RATE" --warmup "$WARMUP" --duration "$DURATION" --label "$server" >"$out" 2>&1 || true
+      --clients "$CLIENTS" --rate "$RATE" --warmup "$WARMUP" --duration "$DURATION" --label "$server" \
+      --server-pid "$SERVER_PID" --clk-tck "$CLK_TCK" >"$out" 2>&1 || status="client-exit-$?"
     stop_server
-    line="$(grep '^RESULT ' "$out" || true)"
-    if [[ -z "$line" ]]; then
-      log "no result from $server; see $out"; tail -5 "$out" >&2; continue
+    if append_result "$csv" "$CLIENTS,$RATE,$server,$run" "$out" "$status" $KEYS; then
+      echo "$RESULT_LINE"
     fi
-    echo "$line"
-    row="$server,$run"
-    for key in clients rate published delivered p50_us p90_us p99_us p999_us max_us; do
-      row="$row,$(result_field "$line" "$key")"
-    done
-    echo "$row" >>"$csv"
   done
 done
-log "wrote $csv"
+report "$csv" "$BUILD_DIR/latency-summary.csv" "$BUILD_DIR/latency.svg" p99_us p50_us cpu_s_per_million

@@ -49,20 +49,9 @@ for run in $(seq 1 "$REPEATS"); do
       --clients "$CONNECTIONS" --rooms "$ROOMS" --rate "$RATE" --warmup "$WARMUP" --duration "$DURATION" \
       --server-pid "$SERVER_PID" --clk-tck "$CLK_TCK" --label "$server" >"$out" 2>&1 || status="client-exit-$?"
     stop_server
-    line="$(grep '^RESULT ' "$out" || true)"
-    row="$CONNECTIONS,$ROOMS,$INTERVAL_MS,$server,$run"
-    if [[ -z "$line" ]]; then
-      [[ "$status" == ok ]] && status=no-result-line
-      log "no result from $server (run $run: $status); see $out"; tail -5 "$out" >&2
-      echo "$row,$status$(printf ',%.0s' $KEYS)" >>"$RESULTS"
-      continue
+    if append_result "$RESULTS" "$CONNECTIONS,$ROOMS,$INTERVAL_MS,$server,$run" "$out" "$status" $KEYS; then
+      echo "$RESULT_LINE"
     fi
-    echo "$line"
-    row="$row,ok"
-    for key in $KEYS; do
-      row="$row,$(result_field "$line" "$key")"
-    done
-    echo "$row" >>"$RESULTS"
   done
 done
 

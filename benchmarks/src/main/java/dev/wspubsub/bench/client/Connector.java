@@ -2,6 +2,7 @@ package dev.wspubsub.bench.client;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -100,9 +101,9 @@ final class Connector implements AutoCloseable {
 	/**
 	 * Opens {@code count} connections, the i-th with {@code query.apply(i)} and
 	 * {@code listener.apply(i)}, at most {@code inFlight} handshakes at a time so the server's
-	 * accept queue never overflows. Returns them in order; fails if any failed.
+	 * accept queue never overflows.
 	 */
-	List<Channel> connectAll(int count, IntFunction<String> query, IntFunction<FrameListener> listener, int inFlight)
+	Opened connectAll(int count, IntFunction<String> query, IntFunction<FrameListener> listener, int inFlight)
 			throws InterruptedException {
 		Semaphore permits = new Semaphore(inFlight);
 		Channel[] opened = new Channel[count];
@@ -127,11 +128,21 @@ final class Connector implements AutoCloseable {
 		if (!done.await(300, TimeUnit.SECONDS)) {
 			throw new IllegalStateException("Handshakes still pending after 300 s");
 		}
-		if (failures.get() > 0) {
-			throw new IllegalStateException(failures.get() + " of " + count + " connections to " + target() + " failed");
-		}
 		// The latch's count-downs happen after each write to the array: all are visible here
-		return List.of(opened);
+		return new Opened(Arrays.stream(opened).filter(Objects::nonNull).toList(), failures.get(), target());
+	}
+
+	/** The connections {@link #connectAll} opened, in order, and how many failed. */
+	record Opened(List<Channel> channels, int failures, String target) {
+
+		/** Every connection, index for index; fails if any did not open. */
+		List<Channel> all() {
+			if (this.failures > 0) {
+				throw new IllegalStateException(this.failures + " of " + (this.channels.size() + this.failures)
+						+ " connections to " + this.target + " failed");
+			}
+			return this.channels;
+		}
 	}
 
 	String target() {

@@ -49,7 +49,7 @@ public final class DashboardLoad {
 		CountDownLatch initialStates = new CountDownLatch(clients);
 		DashboardListener listener = new DashboardListener(initialStates);
 		try (Connector connector = Connector.fromArgs(args)) {
-			List<Channel> channels = connector.connectAll(clients, (i) -> "name=dash" + i, (i) -> listener, IN_FLIGHT);
+			List<Channel> channels = connector.connectAll(clients, (i) -> "name=dash" + i, (i) -> listener, IN_FLIGHT).all();
 			AtomicInteger closed = new AtomicInteger();
 			channels.forEach((channel) -> channel.closeFuture().addListener((f) -> closed.incrementAndGet()));
 			if (!initialStates.await(120, TimeUnit.SECONDS)) {

@@ -78,7 +78,7 @@ public final class LatencyLoad {
 				FrameListener client = new LatencyClient(ready, recorder, received, crossRecorder, nodes, i % nodes);
 				return (clusterStart != null) ? clusterStart.gate(client) : client;
 			};
-			List<Channel> channels = connector.connectAll(clients, query, listener, IN_FLIGHT);
+			List<Channel> channels = connector.connectAll(clients, query, listener, IN_FLIGHT).all();
 			if (clusterStart != null) {
 				clusterStart.start(channels, 2000, 15);
 			}
