@@ -140,19 +140,20 @@ forget_pid() {
 # waited for, so that a signal to this script stops it at once (traps wait for foreground
 # commands) and the tool is stopped with everything else.
 run_tool() {
-  local seconds="$1" pid status=0; shift
-  $(pin_prefix "$CLIENT_CPUS") timeout --kill-after=10 "$seconds" java $CLIENT_JAVA_OPTS -cp "$TOOLS_JAR" "$@" &
-  pid=$!
-  STARTED_PIDS+=("$pid")
-  wait "$pid" || status=$?
-  forget_pid "$pid"
-  return "$status"
+  local seconds="$1"; shift
+  run_client_bounded "$seconds" java $CLIENT_JAVA_OPTS -cp "$TOOLS_JAR" "$@"
 }
 
 # Runs a JavaScript load client with Bun, bounded in time, as run_tool does a Java one.
 run_bun() {
+  local seconds="$1"; shift
+  run_client_bounded "$seconds" "$BUN_BIN" "$@"
+}
+
+# run_client_bounded SECONDS COMMAND...: on the client CPUs, killed after SECONDS (+10 s)
+run_client_bounded() {
   local seconds="$1" pid status=0; shift
-  $(pin_prefix "$CLIENT_CPUS") timeout --kill-after=10 "$seconds" "$BUN_BIN" "$@" &
+  $(pin_prefix "$CLIENT_CPUS") timeout --kill-after=10 "$seconds" "$@" &
   pid=$!
   STARTED_PIDS+=("$pid")
   wait "$pid" || status=$?
