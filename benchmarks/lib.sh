@@ -140,13 +140,53 @@ forget_pid() {
 # waited for, so that a signal to this script stops it at once (traps wait for foreground
 # commands) and the tool is stopped with everything else.
 run_tool() {
+  local seconds="$1"; shift
+  run_client_bounded "$seconds" java $CLIENT_JAVA_OPTS -cp "$TOOLS_JAR" "$@"
+}
+
+# Runs a JavaScript load client with Bun, bounded in time, as run_tool does a Java one.
+run_bun() {
+  local seconds="$1"; shift
+  run_client_bounded "$seconds" "$BUN_BIN" "$@"
+}
+
+# run_client_bounded SECONDS COMMAND...: on the client CPUs, killed after SECONDS (+10 s)
+run_client_bounded() {
   local seconds="$1" pid status=0; shift
-  $(pin_prefix "$CLIENT_CPUS") timeout --kill-after=10 "$seconds" java $CLIENT_JAVA_OPTS -cp "$TOOLS_JAR" "$@" &
+  $(pin_prefix "$CLIENT_CPUS") timeout --kill-after=10 "$seconds" "$@" &
   pid=$!
   STARTED_PIDS+=("$pid")
   wait "$pid" || status=$?
   forget_pid "$pid"
   return "$status"
+}
+
+# report RESULTS SUMMARY CHART METRIC METRIC...: summary CSV and chart from one run's results
+report() {
+  java -cp "$TOOLS_JAR" dev.wspubsub.bench.report.Report "$@"
+  log "wrote $1, $2 and $3"
+}
+
+# append_result CSV PREFIX LOG STATUS KEY...: appends "PREFIX,ok,<KEY values>" from the RESULT
+# line in LOG to CSV, and sets RESULT_LINE; with no RESULT line, appends "PREFIX,STATUS" and
+# empty values (STATUS no-result-line if the client exited 0), so the run stays listed in the
+# summary instead of being dropped, and returns 1.
+append_result() {
+  local csv="$1" prefix="$2" out="$3" status="$4" line key row; shift 4
+  line="$(grep '^RESULT ' "$out" || true)"
+  if [[ -z "$line" ]]; then
+    [[ "$status" == ok ]] && status=no-result-line
+    log "no result ($prefix: $status); see $out"
+    tail -5 "$out" >&2
+    row="$prefix,$status"
+    for key in "$@"; do row="$row,"; done
+    echo "$row" >>"$csv"
+    return 1
+  fi
+  row="$prefix,ok"
+  for key in "$@"; do row="$row,$(result_field "$line" "$key")"; done
+  echo "$row" >>"$csv"
+  RESULT_LINE="$line"
 }
 
 # Prints the value of KEY from a "RESULT k=v k=v" line.

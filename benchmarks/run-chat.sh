@@ -1,17 +1,27 @@
 #!/usr/bin/env bash
 # Bun's chat benchmark, side by side: every server in turn (A B C A B C ...) with the same
-# client, for each client count; the server's CPU time is read from /proc over the counted
-# window. One command from a clean clone:   benchmarks/run-chat.sh
+# client, for each client mode and client count; the server's CPU time is read from /proc
+# over the counted window. One command from a clean clone:   benchmarks/run-chat.sh
+#
+# Client modes (MODES, a list; every mode drives every server the same way):
+#   bun-client  the headline: benchmarks/bun-chat-client.mjs run with Bun, each message its
+#               own ws.send (as browsers and Bun's own benchmark client send)      [default]
+#   per-frame   ChatLoad --frames-per-write 1: Java/Netty, each frame its own write and flush
+#   burst       ChatLoad's burst mode: a client's 1,600 frames of a round in ONE flushed write,
+#               so the server reads a whole round at once (not what real clients send)
 #
 # Environment (defaults):
-#   CLIENT_COUNTS="16 64"  SERVERS="ws-pubsub bun webflux-sinks mvc-tomcat"  REPEATS=3
-#   WARMUP=10 DURATION=10 (seconds per run; the JVMs need several seconds of JIT)  PORT=4001  SKIP_BUILD=0
-#   SERVER_JAVA_OPTS="-Xms1g -Xmx1g"  CLIENT_JAVA_OPTS  SERVER_CPUS / CLIENT_CPUS (taskset)
-# Output: one line per server and client count; benchmarks/build/results.csv (every run),
-# benchmarks/build/summary.csv and benchmarks/build/chat.svg.
+#   MODES="bun-client"  CLIENT_COUNTS="16 64"  SERVERS="ws-pubsub bun webflux-sinks mvc-tomcat"
+#   REPEATS=3  WARMUP=10 DURATION=10 (seconds per run; the JVMs need several seconds of JIT)
+#   PORT=4001  SKIP_BUILD=0  SERVER_JAVA_OPTS="-Xms1g -Xmx1g"  CLIENT_JAVA_OPTS
+#   SERVER_CPUS / CLIENT_CPUS (taskset)
+# Output: one line per mode, client count and server (median and mean over runs, ratios to
+# Bun), the runs that produced no result; benchmarks/build/results.csv (every run, including
+# those with no result), benchmarks/build/summary.csv and benchmarks/build/chat.svg.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
+MODES="${MODES:-bun-client}"
 CLIENT_COUNTS="${CLIENT_COUNTS:-16 64}"
 SERVERS="${SERVERS:-ws-pubsub bun webflux-sinks mvc-tomcat}"
 REPEATS="${REPEATS:-3}"
@@ -19,34 +29,47 @@ WARMUP="${WARMUP:-10}"
 DURATION="${DURATION:-10}"
 PORT="${PORT:-4001}"
 
-prepare "$SERVERS"
-RESULTS="$BUILD_DIR/results.csv"
-echo "clients,server,run,median_msgs_per_s,mean_msgs_per_s,delivered,seconds,server_cpu_s,server_cpu_pct,cpu_s_per_million,client_cpu_s,idle_seconds" >"$RESULTS"
+for mode in $MODES; do
+  case "$mode" in
+    bun-client | per-frame | burst) ;;
+    *) log "unknown mode '$mode' (bun-client, per-frame or burst)"; exit 1 ;;
+  esac
+done
+# The Bun-run client needs Bun whatever the servers are
+if [[ " $MODES " == *" bun-client "* ]]; then prepare "$SERVERS bun"; else prepare "$SERVERS"; fi
 
-for clients in $CLIENT_COUNTS; do
-  for run in $(seq 1 "$REPEATS"); do
-    for server in $SERVERS; do
-      log "clients=$clients run=$run/$REPEATS server=$server"
-      start_server "$server" "$PORT" "$clients" "$BUILD_DIR/logs/server-$server-$clients-$run.log"
-      client_log="$BUILD_DIR/logs/client-$server-$clients-$run.log"
-      run_tool $((WARMUP + DURATION + 120)) dev.wspubsub.bench.client.ChatLoad \
-        --port "$PORT" --clients "$clients" --warmup "$WARMUP" --duration "$DURATION" \
-        --server-pid "$SERVER_PID" --clk-tck "$CLK_TCK" --label "$server" >"$client_log" 2>&1 || true
-      stop_server
-      line="$(grep '^RESULT ' "$client_log" || true)"
-      if [[ -z "$line" ]]; then
-        log "no result from $server ($clients clients, run $run); see $client_log"
-        tail -5 "$client_log" >&2
-        continue
-      fi
-      row="$clients,$server,$run"
-      for key in median_msgs_per_s mean_msgs_per_s delivered seconds server_cpu_s server_cpu_pct cpu_s_per_million client_cpu_s idle_seconds; do
-        row="$row,$(result_field "$line" "$key")"
+RESULTS="$BUILD_DIR/results.csv"
+KEYS="median_msgs_per_s mean_msgs_per_s delivered seconds server_cpu_s server_cpu_pct cpu_s_per_million client_cpu_s idle_seconds"
+echo "mode,clients,server,run,status,${KEYS// /,}" >"$RESULTS"
+
+# run_client MODE CLIENTS LABEL LOG: the mode's client against the server on $PORT
+run_client() {
+  local mode="$1" clients="$2" label="$3" out="$4" seconds=$((WARMUP + DURATION + 120))
+  local common=(--port "$PORT" --clients "$clients" --warmup "$WARMUP" --duration "$DURATION"
+    --server-pid "$SERVER_PID" --clk-tck "$CLK_TCK" --label "$label")
+  case "$mode" in
+    bun-client) run_bun "$seconds" "$BENCH_DIR/bun-chat-client.mjs" "${common[@]}" ;;
+    per-frame)  run_tool "$seconds" dev.wspubsub.bench.client.ChatLoad "${common[@]}" --frames-per-write 1 ;;
+    burst)      run_tool "$seconds" dev.wspubsub.bench.client.ChatLoad "${common[@]}" --frames-per-write 1600 ;;
+  esac >"$out" 2>&1
+}
+
+for mode in $MODES; do
+  for clients in $CLIENT_COUNTS; do
+    for run in $(seq 1 "$REPEATS"); do
+      for server in $SERVERS; do
+        log "mode=$mode clients=$clients run=$run/$REPEATS server=$server"
+        start_server "$server" "$PORT" "$clients" "$BUILD_DIR/logs/server-$mode-$server-$clients-$run.log"
+        client_log="$BUILD_DIR/logs/client-$mode-$server-$clients-$run.log"
+        status=ok
+        run_client "$mode" "$clients" "$server" "$client_log" || status="client-exit-$?"
+        stop_server
+        if append_result "$RESULTS" "$mode,$clients,$server,$run" "$client_log" "$status" $KEYS; then
+          log "  $(result_field "$RESULT_LINE" median_msgs_per_s) msg/s median, $(result_field "$RESULT_LINE" cpu_s_per_million) CPU-s per million, server CPU $(result_field "$RESULT_LINE" server_cpu_pct)%"
+        fi
       done
-      echo "$row" >>"$RESULTS"
-      log "  $(result_field "$line" median_msgs_per_s) msg/s median, $(result_field "$line" cpu_s_per_million) CPU-s per million, server CPU $(result_field "$line" server_cpu_pct)%"
     done
   done
 done
 
-java -cp "$TOOLS_JAR" dev.wspubsub.bench.report.ChatReport "$RESULTS" "$BUILD_DIR/summary.csv" "$BUILD_DIR/chat.svg"
+report "$RESULTS" "$BUILD_DIR/summary.csv" "$BUILD_DIR/chat.svg" median_msgs_per_s cpu_s_per_million

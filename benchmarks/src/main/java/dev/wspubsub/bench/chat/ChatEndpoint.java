@@ -1,5 +1,7 @@
 package dev.wspubsub.bench.chat;
 
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.wspubsub.UpgradeRequest;
@@ -20,7 +22,8 @@ import org.springframework.beans.factory.annotation.Value;
  * {@code bench.clients-count} are in, the room gets {@code ready}; each text {@code M}
  * from {@code NAME} goes to the whole room, sender included, as {@code NAME: M}. A count
  * of 0 sends no {@code ready}: on several nodes each counts only its own clients, so the
- * cluster benchmark's client starts the run itself.
+ * cluster benchmark's client starts the run itself. With {@code ?room=R} a client joins
+ * room {@code R} instead (the many-rooms benchmark), and {@code ready} goes to every room.
  */
 @WsEndpoint(path = "/ws", publishToSelf = "true", perMessageDeflate = "false")
 class ChatEndpoint {
@@ -35,32 +38,52 @@ class ChatEndpoint {
 
 	private final AtomicInteger connected = new AtomicInteger();
 
+	private final Set<String> rooms = ConcurrentHashMap.newKeySet();
+
 	ChatEndpoint(WsServer server, @Value("${bench.clients-count}") int expected) {
 		this.server = server;
 		this.expected = expected;
 	}
 
+	/**
+	 * The client's name, or with {@code ?room=} its name and room: the one-room benchmarks
+	 * (and the memory benchmark's per-connection figure) keep a bare name, as before rooms.
+	 */
 	@OnUpgrade
-	String upgrade(UpgradeRequest request) {
-		return request.queryParam("name").orElse("Client");
+	Object upgrade(UpgradeRequest request) {
+		String name = request.queryParam("name").orElse("Client");
+		return request.queryParam("room").<Object>map((room) -> new Member(name, room)).orElse(name);
 	}
 
 	@OnOpen
-	void open(WsSession<String> ws) {
-		ws.subscribe(ROOM);
+	void open(WsSession<Object> ws) {
+		String room = (ws.data() instanceof Member member) ? member.room() : ROOM;
+		ws.subscribe(room);
+		this.rooms.add(room);
 		if (this.connected.incrementAndGet() == this.expected && this.expected > 0) {
-			logger.info("All " + this.expected + " clients connected");
-			this.server.publish(ROOM, "ready");
+			logger.info("All " + this.expected + " clients connected in " + this.rooms.size() + " rooms");
+			for (String each : this.rooms) {
+				this.server.publish(each, "ready");
+			}
 		}
 	}
 
 	@OnMessage
-	void message(WsSession<String> ws, String text) {
-		ws.publish(ROOM, ws.data() + ": " + text);
+	void message(WsSession<Object> ws, String text) {
+		if (ws.data() instanceof Member member) {
+			ws.publish(member.room(), member.name() + ": " + text);
+		}
+		else {
+			ws.publish(ROOM, ws.data() + ": " + text);
+		}
 	}
 
 	@OnClose
-	void close(WsSession<String> ws) {
+	void close(WsSession<Object> ws) {
 		this.connected.decrementAndGet();
+	}
+
+	/** A client's name and room, from its upgrade request's query. */
+	record Member(String name, String room) {
 	}
 }

@@ -17,6 +17,11 @@ import io.netty.util.concurrent.Future;
  * second, then one {@code RESULT} line for the counted window (after the warm-up): the
  * median of the per-second counts and, given {@code --server-pid}, the server's CPU time
  * read from {@code /proc} at the window's two ends.
+ * <p>
+ * {@code --frames-per-write F} (default: the whole round) sends each client's round in
+ * writes of F frames, each flushed: {@code 1} is what browsers and Bun's own client do
+ * (every message its own {@code ws.send}); the default, one flushed buffer of 1,600 frames,
+ * lets the server read a whole round in one burst and is kept as the burst mode.
  *
  * <pre>
  * java -cp benchmarks-jmh.jar dev.wspubsub.bench.client.ChatLoad --port 4001 --clients 16 \
@@ -46,7 +51,9 @@ public final class ChatLoad {
 
 		LongAdder delivered = new LongAdder();
 		CountDownLatch ready = new CountDownLatch(clients);
-		ChatRound round = new ChatRound(messages, args.getLong("round-delay-ms", 0));
+		// Default: the whole round in one write (the burst mode); 1 is one frame per write and flush
+		int framesPerWrite = args.getInt("frames-per-write", messages);
+		ChatRound round = new ChatRound(messages, framesPerWrite, args.getLong("round-delay-ms", 0));
 		ClusterStart clusterStart = args.get("ports", "").isEmpty() ? null : new ClusterStart("Client0");
 		try (Connector connector = Connector.fromArgs(args)) {
 			List<Future<Channel>> pending = new ArrayList<>();
@@ -66,8 +73,8 @@ public final class ChatLoad {
 			if (!ready.await(30, TimeUnit.SECONDS)) {
 				throw new IllegalStateException(ready.getCount() + " of " + clients + " clients got no 'ready'");
 			}
-			System.out.printf("%s: %d clients x %d messages, warm-up %ds, counted %ds%n", label, clients, messages,
-					warmup, duration);
+			System.out.printf("%s: %d clients x %d messages, %d frames per write, warm-up %ds, counted %ds%n", label,
+					clients, messages, Math.min(framesPerWrite, messages), warmup, duration);
 			Window window = run(round, delivered, warmup, duration, serverPid);
 			round.stop();
 			window.print(label, clients, round.completed(), serverPid, clockTicks);

@@ -14,7 +14,9 @@ import io.netty.channel.Channel;
 /**
  * The rounds of Bun's chat benchmark: every client sends its batch, and the next round
  * starts when every client has received every message of this one (clients x batch each).
- * The batch is encoded once and written to each client as one shared, flushed buffer.
+ * The batch is encoded once; each client writes it in slices of {@code framesPerWrite}
+ * frames, each slice its own write and flush: 1 is a browser's or Bun's client (one
+ * {@code ws.send} per message), the whole batch is one flushed buffer (the burst mode).
  */
 final class ChatRound {
 
@@ -22,6 +24,9 @@ final class ChatRound {
 	private final List<Channel> channels = new ArrayList<>();
 
 	private final ByteBuf batch;
+
+	// Where each write ends in the batch: every framesPerWrite frames, and the batch's end
+	private final int[] writeEnds;
 
 	private final long delayMillis;
 
@@ -31,8 +36,13 @@ final class ChatRound {
 
 	private volatile boolean stopped;
 
-	ChatRound(int messages, long delayMillis) {
-		this.batch = encodeBatch(messages);
+	ChatRound(int messages, int framesPerWrite, long delayMillis) {
+		if (framesPerWrite < 1) {
+			throw new IllegalArgumentException("frames-per-write must be at least 1, got " + framesPerWrite);
+		}
+		int writes = (messages + framesPerWrite - 1) / framesPerWrite;
+		this.writeEnds = new int[writes];
+		this.batch = encodeBatch(messages, framesPerWrite, this.writeEnds);
 		this.delayMillis = delayMillis;
 	}
 
@@ -40,12 +50,15 @@ final class ChatRound {
 	 * Bun's client sends "Hello World!" and "Hello World! 1" to "Hello World! 49", over and
 	 * over: 1,600 messages are 32 times that list.
 	 */
-	private static ByteBuf encodeBatch(int messages) {
+	private static ByteBuf encodeBatch(int messages, int framesPerWrite, int[] writeEnds) {
 		ByteBuf batch = Unpooled.directBuffer(messages * 24);
 		for (int i = 0; i < messages; i++) {
 			int k = i % 50;
 			String text = (k == 0) ? "Hello World!" : "Hello World! " + k;
 			Frames.writeMasked(batch, Frames.TEXT, text.getBytes(StandardCharsets.UTF_8));
+			if ((i + 1) % framesPerWrite == 0 || i + 1 == messages) {
+				writeEnds[i / framesPerWrite] = batch.writerIndex();
+			}
 		}
 		return batch;
 	}
@@ -57,7 +70,22 @@ final class ChatRound {
 	void start() {
 		this.remaining.set(this.channels.size());
 		for (Channel channel : this.channels) {
-			channel.writeAndFlush(this.batch.retainedDuplicate(), channel.voidPromise());
+			// From its own loop, so per-frame writes are not each a task handed to it
+			if (channel.eventLoop().inEventLoop()) {
+				send(channel);
+			}
+			else {
+				channel.eventLoop().execute(() -> send(channel));
+			}
+		}
+	}
+
+	// One client's batch, slice by slice, each slice written and flushed on its own
+	private void send(Channel channel) {
+		int from = 0;
+		for (int end : this.writeEnds) {
+			channel.writeAndFlush(this.batch.retainedSlice(from, end - from), channel.voidPromise());
+			from = end;
 		}
 	}
 
@@ -86,9 +114,11 @@ final class ChatRound {
 		return this.completed.get();
 	}
 
-	/** No new round after the current one; frees the batch. */
+	/**
+	 * No new round after the current one. The batch is not released: a client finishing the
+	 * round on its event loop right now may still be slicing it, and the process ends next.
+	 */
 	void stop() {
 		this.stopped = true;
-		this.batch.release();
 	}
 }

@@ -1,7 +1,13 @@
 package dev.wspubsub.bench.client;
 
 import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
 import java.util.stream.Collectors;
 
 import io.netty.bootstrap.Bootstrap;
@@ -69,8 +75,13 @@ final class Connector implements AutoCloseable {
 	 * upgrade succeeded. Called from one thread.
 	 */
 	Future<Channel> connect(String name, FrameListener listener) {
+		return connectWithQuery("name=" + name, listener);
+	}
+
+	/** As {@link #connect}, with the whole query given (e.g. {@code name=Client7&room=room3}). */
+	Future<Channel> connectWithQuery(String query, FrameListener listener) {
 		Promise<Channel> upgraded = ImmediateEventExecutor.INSTANCE.newPromise();
-		String target = this.path + "?name=" + name;
+		String target = this.path + "?" + query;
 		int port = this.ports[this.connections++ % this.ports.length];
 		this.bootstrap.clone().handler(new ChannelInitializer<Channel>() {
 			@Override
@@ -85,6 +96,53 @@ final class Connector implements AutoCloseable {
 			}
 		});
 		return upgraded;
+	}
+
+	/**
+	 * Opens {@code count} connections, the i-th with {@code query.apply(i)} and
+	 * {@code listener.apply(i)}, at most {@code inFlight} handshakes at a time so the server's
+	 * accept queue never overflows.
+	 */
+	Opened connectAll(int count, IntFunction<String> query, IntFunction<FrameListener> listener, int inFlight)
+			throws InterruptedException {
+		Semaphore permits = new Semaphore(inFlight);
+		Channel[] opened = new Channel[count];
+		CountDownLatch done = new CountDownLatch(count);
+		AtomicInteger failures = new AtomicInteger();
+		for (int i = 0; i < count; i++) {
+			if (!permits.tryAcquire(60, TimeUnit.SECONDS)) {
+				throw new IllegalStateException("No handshake finished within 60 s");
+			}
+			int index = i;
+			connectWithQuery(query.apply(i), listener.apply(i)).addListener((future) -> {
+				if (future.isSuccess()) {
+					opened[index] = (Channel) future.getNow();
+				}
+				else {
+					failures.incrementAndGet();
+				}
+				permits.release();
+				done.countDown();
+			});
+		}
+		if (!done.await(300, TimeUnit.SECONDS)) {
+			throw new IllegalStateException("Handshakes still pending after 300 s");
+		}
+		// The latch's count-downs happen after each write to the array: all are visible here
+		return new Opened(Arrays.stream(opened).filter(Objects::nonNull).toList(), failures.get(), target());
+	}
+
+	/** The connections {@link #connectAll} opened, in order, and how many failed. */
+	record Opened(List<Channel> channels, int failures, String target) {
+
+		/** Every connection, index for index; fails if any did not open. */
+		List<Channel> all() {
+			if (this.failures > 0) {
+				throw new IllegalStateException(this.failures + " of " + (this.channels.size() + this.failures)
+						+ " connections to " + this.target + " failed");
+			}
+			return this.channels;
+		}
 	}
 
 	String target() {

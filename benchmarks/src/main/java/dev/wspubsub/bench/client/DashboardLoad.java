@@ -1,12 +1,10 @@
 package dev.wspubsub.bench.client;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
@@ -51,7 +49,7 @@ public final class DashboardLoad {
 		CountDownLatch initialStates = new CountDownLatch(clients);
 		DashboardListener listener = new DashboardListener(initialStates);
 		try (Connector connector = Connector.fromArgs(args)) {
-			List<Channel> channels = open(connector, clients, listener);
+			List<Channel> channels = connector.connectAll(clients, (i) -> "name=dash" + i, (i) -> listener, IN_FLIGHT).all();
 			AtomicInteger closed = new AtomicInteger();
 			channels.forEach((channel) -> channel.closeFuture().addListener((f) -> closed.incrementAndGet()));
 			if (!initialStates.await(120, TimeUnit.SECONDS)) {
@@ -103,41 +101,6 @@ public final class DashboardLoad {
 			for (Channel channel : channels) {
 				channel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
 			}
-		}
-	}
-
-	// At most IN_FLIGHT handshakes at once, so the server's accept queue never overflows
-	private static List<Channel> open(Connector connector, int clients, DashboardListener listener)
-			throws InterruptedException {
-		Semaphore permits = new Semaphore(IN_FLIGHT);
-		List<Channel> opened = new ArrayList<>();
-		CountDownLatch done = new CountDownLatch(clients);
-		AtomicInteger failures = new AtomicInteger();
-		for (int i = 0; i < clients; i++) {
-			if (!permits.tryAcquire(60, TimeUnit.SECONDS)) {
-				throw new IllegalStateException("No handshake finished within 60 s");
-			}
-			connector.connect("dash" + i, listener).addListener((future) -> {
-				if (future.isSuccess()) {
-					synchronized (opened) {
-						opened.add((Channel) future.getNow());
-					}
-				}
-				else {
-					failures.incrementAndGet();
-				}
-				permits.release();
-				done.countDown();
-			});
-		}
-		if (!done.await(300, TimeUnit.SECONDS)) {
-			throw new IllegalStateException("Handshakes still pending after 300 s");
-		}
-		if (failures.get() > 0) {
-			throw new IllegalStateException(failures.get() + " of " + clients + " connections failed");
-		}
-		synchronized (opened) {
-			return new ArrayList<>(opened);
 		}
 	}
 

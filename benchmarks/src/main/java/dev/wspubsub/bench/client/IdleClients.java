@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -79,38 +78,14 @@ public final class IdleClients {
 
 	// At most IN_FLIGHT handshakes at once, so the server's accept queue never overflows
 	private void openUpTo(int target) throws InterruptedException {
-		Semaphore permits = new Semaphore(IN_FLIGHT);
-		List<Channel> opened = new ArrayList<>();
-		int toOpen = target - this.channels.size();
-		CountDownLatch done = new CountDownLatch(Math.max(0, toOpen));
-		AtomicInteger failures = new AtomicInteger();
-		for (int i = 0; i < toOpen; i++) {
-			if (!permits.tryAcquire(60, TimeUnit.SECONDS)) {
-				throw new IllegalStateException("No handshake finished within 60 s");
-			}
-			String name = this.namePrefix + (this.channels.size() + i);
-			this.connector.connect(name, this.listener).addListener((future) -> {
-				if (future.isSuccess()) {
-					Channel channel = (Channel) future.getNow();
-					channel.closeFuture().addListener((f) -> this.closed.incrementAndGet());
-					synchronized (opened) {
-						opened.add(channel);
-					}
-				}
-				else {
-					failures.incrementAndGet();
-				}
-				permits.release();
-				done.countDown();
-			});
+		int first = this.channels.size();
+		Connector.Opened opened = this.connector.connectAll(Math.max(0, target - first),
+				(i) -> "name=" + this.namePrefix + (first + i), (i) -> this.listener, IN_FLIGHT);
+		for (Channel channel : opened.channels()) {
+			channel.closeFuture().addListener((f) -> this.closed.incrementAndGet());
 		}
-		if (!done.await(300, TimeUnit.SECONDS)) {
-			throw new IllegalStateException("Handshakes still pending after 300 s");
-		}
-		synchronized (opened) {
-			this.channels.addAll(opened);
-		}
-		this.failed += failures.get();
+		this.channels.addAll(opened.channels());
+		this.failed += opened.failures();
 	}
 
 	private long pingAll() throws InterruptedException {

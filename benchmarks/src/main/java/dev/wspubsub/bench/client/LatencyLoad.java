@@ -9,6 +9,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.IntFunction;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -33,10 +34,18 @@ import org.HdrHistogram.Recorder;
  * ({@link ClusterStart}; the servers run with {@code CLIENTS_COUNT=0}), and deliveries
  * that crossed from one node to another are also recorded on their own
  * ({@code cross_p50_us}, {@code cross_p99_us}).
+ * <p>
+ * With {@code --rooms R} client i joins room {@code room(i mod R)} (the many-rooms
+ * benchmark: e.g. 2,000 clients in 200 rooms of 10, each publishing every 100 ms, is
+ * {@code --clients 2000 --rooms 200 --rate 20000}); a publish is then delivered to the
+ * clients of its room only. Given {@code --server-pid}, the server's CPU time over the
+ * counted window is read from {@code /proc} ({@code cpu_s_per_million} delivered).
  */
 public final class LatencyLoad {
 
 	private static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+
+	private static final int IN_FLIGHT = 200;
 
 	private LatencyLoad() {
 	}
@@ -47,35 +56,37 @@ public final class LatencyLoad {
 		long rate = args.getLong("rate", 20_000);
 		int warmup = args.getInt("warmup", 5);
 		int duration = args.getInt("duration", 10);
+		int rooms = args.getInt("rooms", 1);
+		long serverPid = args.getLong("server-pid", 0);
+		long clockTicks = args.getLong("clk-tck", 100);
 		String label = args.get("label", "server");
+		if (rooms < 1 || clients % rooms != 0) {
+			throw new IllegalArgumentException(clients + " clients do not fill " + rooms + " rooms evenly");
+		}
+		int roomSize = clients / rooms;
 
 		Recorder recorder = new Recorder(TimeUnit.SECONDS.toNanos(60), 3);
 		Recorder crossRecorder = new Recorder(TimeUnit.SECONDS.toNanos(60), 3);
 		LongAdder received = new LongAdder();
 		CountDownLatch ready = new CountDownLatch(clients);
-		List<Channel> channels = new ArrayList<>();
 		ClusterStart clusterStart = args.get("ports", "").isEmpty() ? null : new ClusterStart("Client0");
 		try (Connector connector = Connector.fromArgs(args)) {
 			int nodes = connector.nodes();
-			List<Future<Channel>> pending = new ArrayList<>();
-			for (int i = 0; i < clients; i++) {
+			// One room keeps the chat benchmark's query (no room parameter: the server's default room)
+			IntFunction<String> query = (i) -> "name=Client" + i + ((rooms > 1) ? "&room=room" + (i % rooms) : "");
+			IntFunction<FrameListener> listener = (i) -> {
 				FrameListener client = new LatencyClient(ready, recorder, received, crossRecorder, nodes, i % nodes);
-				pending.add(connector.connect("Client" + i, (clusterStart != null) ? clusterStart.gate(client) : client));
-			}
-			for (Future<Channel> future : pending) {
-				if (!future.await(30, TimeUnit.SECONDS) || !future.isSuccess()) {
-					throw new IllegalStateException("Could not connect to " + connector.target(), future.cause());
-				}
-				channels.add(future.getNow());
-			}
+				return (clusterStart != null) ? clusterStart.gate(client) : client;
+			};
+			List<Channel> channels = connector.connectAll(clients, query, listener, IN_FLIGHT).all();
 			if (clusterStart != null) {
 				clusterStart.start(channels, 2000, 15);
 			}
 			if (!ready.await(30, TimeUnit.SECONDS)) {
 				throw new IllegalStateException(ready.getCount() + " of " + clients + " clients got no 'ready'");
 			}
-			System.out.printf("%s: %d clients, %d publishes/s, warm-up %ds, counted %ds%n", label, clients, rate,
-					warmup, duration);
+			System.out.printf("%s: %d clients in %d rooms, %d publishes/s, warm-up %ds, counted %ds%n", label, clients,
+					rooms, rate, warmup, duration);
 			Pacer pacer = new Pacer(channels, rate);
 			EventLoop loop = channels.get(0).eventLoop();
 			ScheduledFuture<?> ticks = loop.scheduleAtFixedRate(pacer, 0, TICK_NANOS, TimeUnit.NANOSECONDS);
@@ -84,18 +95,30 @@ public final class LatencyLoad {
 			crossRecorder.reset();
 			long receivedBefore = received.sum();
 			long publishedBefore = pacer.published();
+			long startNanos = System.nanoTime();
+			long serverStart = (serverPid > 0) ? ProcStat.cpuTicks(serverPid) : 0;
 			Thread.sleep(TimeUnit.SECONDS.toMillis(duration));
 			ticks.cancel(false);
 			long published = pacer.published() - publishedBefore;
+			double seconds = (System.nanoTime() - startNanos) / 1e9;
+			double serverCpu = (serverPid > 0) ? (double) (ProcStat.cpuTicks(serverPid) - serverStart) / clockTicks : 0;
+			long deliveredInWindow = received.sum() - receivedBefore;
 			Thread.sleep(1000); // the last messages in flight
 			Histogram histogram = recorder.getIntervalHistogram();
 			Histogram cross = crossRecorder.getIntervalHistogram();
 			long delivered = received.sum() - receivedBefore;
 			System.out.printf(Locale.ROOT,
-					"RESULT server=%s clients=%d nodes=%d rate=%d published=%d expected=%d delivered=%d p50_us=%.1f "
+					"RESULT server=%s clients=%d rooms=%d nodes=%d rate=%d published=%d expected=%d delivered=%d "
+							+ "delivered_per_s=%.0f server_cpu_s=%s server_cpu_pct=%s cpu_s_per_million=%s p50_us=%.1f "
 							+ "p90_us=%.1f p99_us=%.1f p999_us=%.1f max_us=%.1f cross_delivered=%d cross_p50_us=%s "
 							+ "cross_p99_us=%s%n",
-					label, clients, nodes, rate, published, published * clients, delivered, micros(histogram, 50),
+					label, clients, rooms, nodes, rate, published, published * roomSize, delivered,
+					deliveredInWindow / seconds,
+					(serverPid > 0) ? String.format(Locale.ROOT, "%.2f", serverCpu) : "NA",
+					(serverPid > 0) ? String.format(Locale.ROOT, "%.1f", 100 * serverCpu / seconds) : "NA",
+					(serverPid > 0 && deliveredInWindow > 0)
+							? String.format(Locale.ROOT, "%.4f", serverCpu / (deliveredInWindow / 1e6)) : "NA",
+					micros(histogram, 50),
 					micros(histogram, 90), micros(histogram, 99), micros(histogram, 99.9),
 					histogram.getMaxValue() / 1000.0, cross.getTotalCount(), microsOrNa(cross, 50),
 					microsOrNa(cross, 99));
@@ -152,8 +175,9 @@ public final class LatencyLoad {
 				Frames.writeMasked(frame, Frames.TEXT, stamp);
 				channel.write(frame, channel.voidPromise());
 				this.written[index] = true;
+				// Per message, so a window ending while a backlog is written counts what went out
+				this.published.lazySet(sent + 1);
 			}
-			this.published.set(sent);
 			for (int i = 0; i < this.written.length; i++) {
 				if (this.written[i]) {
 					this.written[i] = false;
