@@ -1,6 +1,5 @@
 package dev.wspubsub.security;
 
-import java.net.URI;
 import java.security.Principal;
 import java.util.Map;
 
@@ -14,7 +13,6 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.security.config.Customizer;
@@ -35,26 +33,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 @WithSpringSecurity
 @SpringBootTest(classes = OwnSecurityChainTests.OwnChainApplication.class,
 		webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class OwnSecurityChainTests {
-
-	@LocalServerPort
-	int port;
-
-	@Test
-	void aTokenInTheAuthorizationHeaderIsAccepted() {
-		assertThat(welcomeOf(this.port, WsTestClient.builder(uri(this.port, "/mine"))
-			.header("Authorization", "Bearer " + Tokens.valid("alice")))).isEqualTo("alice");
-	}
+class OwnSecurityChainTests extends OwnSecurityChainTestSupport {
 
 	@Test
 	void aTokenInTheAccessTokenQueryParameterIsAccepted() {
-		assertThat(welcomeOf(this.port, WsTestClient.builder(uri(this.port, "/mine?access_token=" + Tokens.valid("bob")))))
-			.isEqualTo("bob");
+		assertThat(welcome(WsTestClient.builder(uri("/mine?access_token=" + Tokens.valid("bob"))))).isEqualTo("bob");
 	}
 
 	@Test
 	void aTokenAfterTheBearerSubprotocolIsAcceptedAndBearerIsSelected() {
-		try (WsTestClient client = WsTestClient.builder(uri(this.port, "/mine"))
+		try (WsTestClient client = WsTestClient.builder(uri("/mine"))
 			.subprotocols("bearer", Tokens.valid("carol"))
 			.connect()) {
 			assertThat(client.awaitType("welcome").get("principal").stringValue()).isEqualTo("carol");
@@ -64,23 +52,13 @@ class OwnSecurityChainTests {
 
 	@Test
 	void noTokenOrAForgedOneGets401() {
-		assertThat(RawWebSocket.upgradeStatus(uri(this.port, "/mine"), Map.of())).isEqualTo(401);
-		assertThat(RawWebSocket.upgradeStatus(uri(this.port, "/mine"),
+		assertThat(RawWebSocket.upgradeStatus(uri("/mine"), Map.of())).isEqualTo(401);
+		assertThat(RawWebSocket.upgradeStatus(uri("/mine"),
 				Map.of("Sec-WebSocket-Protocol", "bearer, " + Tokens.badSignature("mallory"))))
 			.isEqualTo(401);
-		assertThat(RawWebSocket.upgradeStatus(uri(this.port, "/mine?access_token=" + Tokens.expired("mallory")),
+		assertThat(RawWebSocket.upgradeStatus(uri("/mine?access_token=" + Tokens.expired("mallory")),
 				Map.of()))
 			.isEqualTo(401);
-	}
-
-	static URI uri(int port, String pathAndQuery) {
-		return URI.create("ws://localhost:" + port + pathAndQuery);
-	}
-
-	static String welcomeOf(int port, WsTestClient.Builder builder) {
-		try (WsTestClient client = builder.connect()) {
-			return client.awaitType("welcome").get("principal").stringValue();
-		}
 	}
 
 	/** The application's own chain: every upgrade of {@code /mine} needs a token. */

@@ -3,21 +3,17 @@ package dev.wspubsub.security;
 import java.util.Map;
 
 import dev.wspubsub.test.RawWebSocket;
-import dev.wspubsub.test.WsTestClient;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 import org.springframework.security.web.server.SecurityWebFilterChain;
 
-import static dev.wspubsub.security.OwnSecurityChainTests.uri;
-import static dev.wspubsub.security.OwnSecurityChainTests.welcomeOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -28,22 +24,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 @WithSpringSecurity
 @SpringBootTest(classes = OwnSecurityChainWithoutConverterTests.PlainChainApplication.class,
 		webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class OwnSecurityChainWithoutConverterTests {
-
-	@LocalServerPort
-	int port;
-
-	@Test
-	void aTokenInTheAuthorizationHeaderIsAccepted() {
-		assertThat(welcomeOf(this.port, WsTestClient.builder(uri(this.port, "/mine"))
-			.header("Authorization", "Bearer " + Tokens.valid("alice")))).isEqualTo("alice");
-	}
+class OwnSecurityChainWithoutConverterTests extends OwnSecurityChainTestSupport {
 
 	@Test
 	void aTokenInTheQueryOrAsASubprotocolIsNotAccepted() {
-		assertThat(RawWebSocket.upgradeStatus(uri(this.port, "/mine?access_token=" + Tokens.valid("bob")), Map.of()))
+		assertThat(RawWebSocket.upgradeStatus(uri("/mine?access_token=" + Tokens.valid("bob")), Map.of()))
 			.isEqualTo(401);
-		assertThat(RawWebSocket.upgradeStatus(uri(this.port, "/mine"),
+		assertThat(RawWebSocket.upgradeStatus(uri("/mine"),
 				Map.of("Sec-WebSocket-Protocol", "bearer, " + Tokens.valid("carol"))))
 			.isEqualTo(401);
 	}
