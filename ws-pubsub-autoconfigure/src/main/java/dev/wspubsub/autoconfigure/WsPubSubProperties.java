@@ -187,7 +187,7 @@ public class WsPubSubProperties {
 		private int maxThreads = 10 * Runtime.getRuntime().availableProcessors();
 
 		/**
-		 * Most handler calls that may wait for a thread; past it, the client gets an error reply.
+		 * Most handler calls that may wait behind each thread; past it, the client gets an error reply.
 		 */
 		private int queueCapacity = 100_000;
 

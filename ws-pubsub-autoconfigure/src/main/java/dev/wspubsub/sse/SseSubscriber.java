@@ -1,6 +1,7 @@
 package dev.wspubsub.sse;
 
 import java.util.Base64;
+import java.util.concurrent.ArrayBlockingQueue;
 
 import dev.wspubsub.topic.OutboundMessage;
 import dev.wspubsub.topic.TopicSubscriber;
@@ -10,7 +11,6 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Sinks;
-import reactor.util.concurrent.Queues;
 
 import org.springframework.http.codec.ServerSentEvent;
 
@@ -32,7 +32,8 @@ final class SseSubscriber implements TopicSubscriber {
 
 	SseSubscriber(@Nullable EventLoop loop, int bufferSize) {
 		this.loop = loop;
-		this.sink = Sinks.many().unicast().onBackpressureBuffer(Queues.<ServerSentEvent<String>>get(bufferSize).get());
+		// Exactly bufferSize: Reactor's own queues round the capacity up to a power of two.
+		this.sink = Sinks.many().unicast().onBackpressureBuffer(new ArrayBlockingQueue<ServerSentEvent<String>>(bufferSize));
 	}
 
 	Flux<ServerSentEvent<String>> events() {

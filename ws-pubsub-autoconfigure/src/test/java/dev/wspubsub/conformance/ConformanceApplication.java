@@ -1,5 +1,6 @@
 package dev.wspubsub.conformance;
 
+import dev.wspubsub.WsSession;
 import dev.wspubsub.annotation.OnMessage;
 import dev.wspubsub.annotation.WsEndpoint;
 
@@ -8,7 +9,7 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 /**
  * The server the RFC 6455 conformance tests talk to: echo endpoints that differ only in their
  * settings, so one running server covers the default, a small payload limit, permessage-deflate
- * and both together.
+ * and both together; and one that compresses what it sends.
  */
 @SpringBootApplication
 public class ConformanceApplication {
@@ -43,6 +44,17 @@ public class ConformanceApplication {
 	/** Offering permessage-deflate to clients that ask for it. */
 	@WsEndpoint(path = "/deflate", perMessageDeflate = "true")
 	static class DeflateEchoEndpoint extends Echo {
+
+	}
+
+	/** Offering permessage-deflate, and echoing text compressed: {@code send(text, true)}. */
+	@WsEndpoint(path = "/deflate-send", perMessageDeflate = "true")
+	static class CompressingEchoEndpoint {
+
+		@OnMessage
+		void text(WsSession<?> ws, String text) {
+			ws.send(text, true);
+		}
 
 	}
 

@@ -9,6 +9,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.IntStream;
 
 import dev.wspubsub.test.Frame;
 import dev.wspubsub.test.RawWebSocket;
@@ -64,6 +65,23 @@ class FirstMessageTests extends SemanticsTestSupport {
 			Frame reply = ws.readFrame(TIMEOUT);
 			assertThat(reply.opcode()).isEqualTo(Frame.TEXT);
 			assertThat(reply.text()).isEqualTo("hi");
+		}
+	}
+
+	@Test
+	void aHundredFramesThatCameInThePacketOfTheUpgradeRequestAreAllAnsweredInOrder() {
+		// One chunk of bytes to the server, decoded after open: the 64-item limit on what is held
+		// before open counts reads, and this is one.
+		List<String> texts = IntStream.rangeClosed(1, 100).mapToObj((i) -> "early-" + i).toList();
+		try (RawWebSocket ws = RawWebSocket.connectSendingTexts(uri("/echo"), texts)) {
+			assertThat(ws.status()).isEqualTo(101);
+			List<String> replies = new ArrayList<>();
+			for (int i = 0; i < texts.size(); i++) {
+				replies.add(ws.readFrame(TIMEOUT).text());
+			}
+			assertThat(replies).containsExactlyElementsOf(texts);
+			ws.sendText("after");
+			assertThat(ws.readFrame(TIMEOUT).text()).isEqualTo("after");
 		}
 	}
 }

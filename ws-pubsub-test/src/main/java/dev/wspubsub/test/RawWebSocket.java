@@ -1,5 +1,6 @@
 package dev.wspubsub.test;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -152,8 +153,24 @@ public final class RawWebSocket implements AutoCloseable {
      * @throws UncheckedIOException if connecting or reading the response fails or times out
      */
     public static RawWebSocket connectSendingText(URI uri, String text) {
-        return connect(uri, Map.of(),
-                new Frame(true, 0, Frame.TEXT, text.getBytes(StandardCharsets.UTF_8)).encode(true, RANDOM));
+        return connectSendingTexts(uri, List.of(text));
+    }
+
+    /**
+     * As {@link #connectSendingText(URI, String)}, with several masked text frames, in order, in
+     * the write of the upgrade request.
+     *
+     * @param uri a {@code ws://} URI
+     * @param texts the texts of the frames sent behind the request
+     * @return the connection, in whatever state the server left it
+     * @throws UncheckedIOException if connecting or reading the response fails or times out
+     */
+    public static RawWebSocket connectSendingTexts(URI uri, List<String> texts) {
+        ByteArrayOutputStream frames = new ByteArrayOutputStream();
+        for (String text : texts) {
+            frames.writeBytes(new Frame(true, 0, Frame.TEXT, text.getBytes(StandardCharsets.UTF_8)).encode(true, RANDOM));
+        }
+        return connect(uri, Map.of(), frames.toByteArray());
     }
 
     private static RawWebSocket connect(URI uri, Map<String, String> extraHeaders, byte[] sentWithRequest) {

@@ -1,0 +1,92 @@
+package dev.wspubsub.sse;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.IntStream;
+
+import dev.wspubsub.topic.OutboundMessage;
+import dev.wspubsub.topic.TopicRegistry;
+import io.netty.buffer.ByteBufAllocator;
+import org.junit.jupiter.api.Test;
+import org.reactivestreams.Subscription;
+import reactor.core.publisher.BaseSubscriber;
+
+import org.springframework.http.codec.ServerSentEvent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code ws-pubsub.sse.buffer-size}: a client that reads nothing while a topic goes on gets
+ * the oldest events up to the buffer, in order, the rest dropped; its stream stays open and
+ * goes on once it reads again.
+ */
+class SseBufferTests {
+
+	/** Not a power of two, which Reactor's own queues round up to. */
+	private static final int BUFFER = 10;
+
+	private final TopicRegistry topics = new TopicRegistry();
+
+	private final SseTopicBridge bridge = new SseTopicBridge(this.topics, "/sse", Duration.ofHours(1),
+			Duration.ofSeconds(3), BUFFER);
+
+	@Test
+	void aClientThatReadsNothingIsHeldAtMostTheBufferOfEventsAndTheStreamGoesOn() {
+		Reader reader = new Reader();
+		this.bridge.events("news", null).subscribe(reader);
+		reader.request(1); // the first comment, as the response writer would take it
+		assertThat(reader.events).hasSize(1);
+		List<String> published = IntStream.rangeClosed(1, 1000).mapToObj((i) -> "m-" + i).toList();
+		published.forEach(this::publish);
+		reader.request(Long.MAX_VALUE);
+		List<String> data = reader.data();
+		assertThat(data).as("what was held for the client: the oldest, in order")
+			.hasSize(BUFFER)
+			.containsExactlyElementsOf(published.subList(0, data.size()));
+		publish("later");
+		assertThat(reader.data()).last().isEqualTo("later");
+		assertThat(reader.done).as("the stream is still open").isFalse();
+		reader.dispose();
+		assertThat(this.topics.subscriberCount("news")).isZero();
+	}
+
+	private void publish(String text) {
+		OutboundMessage message = OutboundMessage.text(ByteBufAllocator.DEFAULT, text, false);
+		try {
+			this.topics.deliver("news", message, null);
+		}
+		finally {
+			message.release();
+		}
+	}
+
+	/** Requests only what the test asks for. */
+	private static final class Reader extends BaseSubscriber<ServerSentEvent<String>> {
+
+		final List<ServerSentEvent<String>> events = new CopyOnWriteArrayList<>();
+
+		volatile boolean done;
+
+		@Override
+		protected void hookOnSubscribe(Subscription subscription) {
+			// no demand yet
+		}
+
+		@Override
+		protected void hookOnNext(ServerSentEvent<String> event) {
+			this.events.add(event);
+		}
+
+		@Override
+		protected void hookFinally(reactor.core.publisher.SignalType type) {
+			this.done = true;
+		}
+
+		List<String> data() {
+			return this.events.stream().filter((event) -> event.data() != null).map(ServerSentEvent::data).toList();
+		}
+
+	}
+
+}
