@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -33,10 +34,11 @@ import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
  * in order, so one unanswered command would hold up everything else of that connection.
  * When Redis fails or is too slow, {@link #join} and {@link #leave} still record the
  * change on this node and complete, and {@link #members} answers with this node's own
- * entries. The node checks its link every second between heartbeats; after a failure
- * it rewrites all its entries every second until Redis takes them, so presence is whole
- * again within seconds of Redis' return, even if Redis lost its data. An entry that left while Redis was unreachable may linger there until its
- * expiry.
+ * entries; from then on calls answer that way at once, without trying Redis, until a
+ * repair has gone through. The repair runs every second: it removes the entries that
+ * left meanwhile and rewrites all the others, so presence is whole again within seconds
+ * of Redis' return, even if Redis lost its data. Between heartbeats the node pings Redis
+ * every second, so that an outage no call ran into is repaired too.
  */
 public final class RedisPresenceRegistry implements PresenceRegistry, AutoCloseable {
 
@@ -66,6 +68,9 @@ public final class RedisPresenceRegistry implements PresenceRegistry, AutoClosea
 
 	// This node's own entries, rewritten by the heartbeat: topic -> id -> info.
 	private final Map<String, Map<String, String>> local = new ConcurrentHashMap<>();
+
+	// Entries that left while Redis was out of reach, removed there by the repair: topic -> ids.
+	private final Map<String, Set<String>> departed = new ConcurrentHashMap<>();
 
 	private @Nullable Disposable heartbeat;
 
@@ -131,6 +136,10 @@ public final class RedisPresenceRegistry implements PresenceRegistry, AutoClosea
 				members.put(id, info);
 				return members;
 			});
+			returned(topic, id);
+			if (!isInSync()) {
+				return Mono.empty(); // the repair writes it
+			}
 			String key = key(topic);
 			return bounded(this.redis.opsForHash().put(key, field(id), value(info)))
 				.then(bounded(this.redis.expire(key, this.ttl)))
@@ -148,13 +157,23 @@ public final class RedisPresenceRegistry implements PresenceRegistry, AutoClosea
 				members.remove(id);
 				return members.isEmpty() ? null : members;
 			});
-			return bounded(this.redis.opsForHash().remove(key(topic), field(id))).then().onErrorResume(this::failed);
+			if (!isInSync()) {
+				remember(topic, id);
+				return Mono.empty();
+			}
+			return bounded(this.redis.opsForHash().remove(key(topic), field(id))).then().onErrorResume((ex) -> {
+				remember(topic, id);
+				return failed(ex);
+			});
 		});
 	}
 
 	@Override
 	public Mono<Map<String, String>> members(String topic) {
 		Objects.requireNonNull(topic, "topic");
+		if (!isInSync()) {
+			return Mono.fromSupplier(() -> localMembers(topic));
+		}
 		String key = key(topic);
 		return bounded(this.redis.<String, String>opsForHash().entries(key).collectList()).map((entries) -> {
 			long now = this.clock.millis();
@@ -180,18 +199,27 @@ public final class RedisPresenceRegistry implements PresenceRegistry, AutoClosea
 						(ex) -> logger.debug("Could not remove expired presence entries: " + ex));
 			}
 			return Map.copyOf(members);
-		}).onErrorResume((ex) -> {
-			failed(ex);
-			return Mono.fromSupplier(() -> Map.copyOf(this.local.getOrDefault(topic, Map.of())));
-		});
+		}).onErrorResume((ex) -> failed(ex).then(Mono.fromSupplier(() -> localMembers(topic))));
 	}
 
-	/** Rewrites this node's entries with a fresh expiry; the heartbeat's work. */
+	private Map<String, String> localMembers(String topic) {
+		return Map.copyOf(this.local.getOrDefault(topic, Map.of()));
+	}
+
+	/**
+	 * Rewrites this node's entries with a fresh expiry, and removes those that left while
+	 * Redis was unreachable; the heartbeat's work.
+	 */
 	Mono<Void> refresh() {
 		return Mono.defer(() -> {
 			long failuresBefore = this.failures.get();
 			long startedAt = this.clock.millis();
-			return Flux.fromIterable(new ArrayList<>(this.local.entrySet())).concatMap((topic) -> {
+			Map<String, List<String>> gone = new HashMap<>();
+			this.departed.forEach((topic, ids) -> gone.put(topic, List.copyOf(ids)));
+			Flux<Long> removals = Flux.fromIterable(gone.entrySet())
+				.concatMap((topic) -> bounded(this.redis.opsForHash()
+					.remove(key(topic.getKey()), topic.getValue().stream().map(this::field).toArray())));
+			Flux<Boolean> writes = Flux.fromIterable(new ArrayList<>(this.local.entrySet())).concatMap((topic) -> {
 				Map<String, String> fields = new HashMap<>();
 				topic.getValue().forEach((id, info) -> fields.put(field(id), value(info)));
 				if (fields.isEmpty()) {
@@ -199,10 +227,23 @@ public final class RedisPresenceRegistry implements PresenceRegistry, AutoClosea
 				}
 				String key = key(topic.getKey());
 				return bounded(this.redis.opsForHash().putAll(key, fields)).then(bounded(this.redis.expire(key, this.ttl)));
-			}).then(Mono.fromRunnable(() -> {
+			});
+			return removals.thenMany(writes).then(Mono.fromRunnable(() -> {
+				gone.forEach((topic, ids) -> ids.forEach((id) -> returned(topic, id)));
 				this.repaired = failuresBefore;
 				this.lastRefresh = startedAt;
 			})).onErrorResume(this::failed).then();
+		});
+	}
+
+	private void remember(String topic, String id) {
+		this.departed.computeIfAbsent(topic, (key) -> ConcurrentHashMap.newKeySet()).add(id);
+	}
+
+	private void returned(String topic, String id) {
+		this.departed.computeIfPresent(topic, (key, ids) -> {
+			ids.remove(id);
+			return ids.isEmpty() ? null : ids;
 		});
 	}
 
