@@ -78,7 +78,7 @@ class ChatClusterTests {
 			awaitNodesListening(redis, "room:general", 2);
 
 			redis.stopServer();
-			List<JsonNode> annSaw = new ArrayList<>(receivedUntil(ann, "cluster_status"));
+			List<JsonNode> annSaw = receivedUntil(ann, "cluster_status");
 			assertThat(last(annSaw).path("available").asBoolean()).isFalse();
 			assertThat(last(annSaw).path("message").asString())
 				.isEqualTo("Other servers and history are unavailable; messages reach people on this server.");
