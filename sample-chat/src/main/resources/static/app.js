@@ -156,7 +156,10 @@ const handlers = {
   room_joined(msg) {
     state.joined.add(msg.room);
     // The history replaces what this page had: after a reconnect it holds everything that was said meanwhile.
-    state.conversations.set(`room:${msg.room}`, msg.history.map((line) => ({ ...line })));
+    // Unless the server could not read it (an outage): then the page keeps what it has.
+    if (msg.historyAvailable !== false) {
+      state.conversations.set(`room:${msg.room}`, msg.history.map((line) => ({ ...line })));
+    }
     if (!state.active || (state.active.kind === 'room' && !state.joined.has(state.active.id))) {
       select({ kind: 'room', id: msg.room });
     }
@@ -196,6 +199,11 @@ const handlers = {
   },
   error(msg) {
     addEntry(activeKey(), { system: msg.error, error: true, timestamp: Date.now() });
+  },
+  // The server lost the other servers (Redis), or has them back: say so once, keep chatting.
+  cluster_status(msg) {
+    setConnection(msg.available ? 'connected' : 'degraded', msg.available ? 'Connected' : 'This server only');
+    addEntry(activeKey(), { system: msg.message, timestamp: Date.now() });
   },
 };
 

@@ -262,6 +262,11 @@ public class WsPubSubProperties {
 		 */
 		private Duration maxReconnectDelay = Duration.ofSeconds(5);
 
+		/**
+		 * Longest wait for a presence command to Redis; past it the call answers from this node's own knowledge.
+		 */
+		private Duration commandTimeout = Duration.ofSeconds(1);
+
 		public boolean isEnabled() {
 			return this.enabled;
 		}
@@ -326,6 +331,14 @@ public class WsPubSubProperties {
 
 		public void setMaxReconnectDelay(Duration maxReconnectDelay) {
 			this.maxReconnectDelay = maxReconnectDelay;
+		}
+
+		public Duration getCommandTimeout() {
+			return this.commandTimeout;
+		}
+
+		public void setCommandTimeout(Duration commandTimeout) {
+			this.commandTimeout = commandTimeout;
 		}
 
 	}

@@ -10,6 +10,7 @@ import dev.wspubsub.cluster.RedisFanout;
 import dev.wspubsub.cluster.RedisPresenceRegistry;
 import dev.wspubsub.topic.PayloadEncoder;
 import dev.wspubsub.topic.TopicRegistry;
+import io.lettuce.core.ClientOptions;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
 import reactor.netty.http.server.HttpServer;
@@ -22,6 +23,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.data.redis.autoconfigure.ClientResourcesBuilderCustomizer;
+import org.springframework.boot.data.redis.autoconfigure.LettuceClientOptionsBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
@@ -74,8 +76,13 @@ public final class WsPubSubRedisAutoConfiguration {
 					"ws-pubsub.fanout.redis.presence-ttl is " + redis.getPresenceTtl() + ".",
 					"Set ws-pubsub.fanout.redis.presence-ttl to a few seconds or more.");
 		}
+		if (redis.getCommandTimeout().toMillis() < 1) {
+			throw new WsPubSubConfigurationException(
+					"ws-pubsub.fanout.redis.command-timeout is " + redis.getCommandTimeout() + ".",
+					"Set ws-pubsub.fanout.redis.command-timeout to 1ms or more; about a second suits most.");
+		}
 		return new RedisPresenceRegistry(connectionFactory, redis.getChannelPrefix(), checkedNodeId(redis),
-				redis.getPresenceTtl());
+				redis.getPresenceTtl(), redis.getCommandTimeout());
 	}
 
 	private static String checkedNodeId(WsPubSubProperties.Redis redis) {
@@ -90,7 +97,10 @@ public final class WsPubSubRedisAutoConfiguration {
 
 	/**
 	 * Caps Lettuce's reconnection back-off (30 s by default), so a node finds Redis again
-	 * within seconds of its return. Applies only to the client resources Boot creates.
+	 * within seconds of its return, and makes Lettuce fail commands at once while it is
+	 * disconnected instead of queueing them without bound until Redis returns (a queued
+	 * command holds up the connection that waits for it). Lettuce keeps reconnecting and
+	 * resubscribing either way. Applies only to the client Boot creates.
 	 */
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass({ ClientResources.class, ClientResourcesBuilderCustomizer.class })
@@ -101,6 +111,11 @@ public final class WsPubSubRedisAutoConfiguration {
 			Duration max = properties.getFanout().getRedis().getMaxReconnectDelay();
 			return (builder) -> builder
 				.reconnectDelay(() -> Delay.exponential(Duration.ofMillis(10), max, 2, TimeUnit.MILLISECONDS));
+		}
+
+		@Bean
+		LettuceClientOptionsBuilderCustomizer wsPubSubRejectWhileDisconnectedCustomizer() {
+			return (builder) -> builder.disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS);
 		}
 
 	}

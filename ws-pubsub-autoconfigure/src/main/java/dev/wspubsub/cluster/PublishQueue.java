@@ -1,9 +1,11 @@
 package dev.wspubsub.cluster;
 
 import java.nio.ByteBuffer;
+import java.util.Comparator;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
+import java.util.concurrent.PriorityBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -22,6 +24,10 @@ import reactor.core.publisher.Mono;
  * dispatched and the queue holds up to {@code capacity} publishes; past it, publishes are
  * dropped, counted and logged. At most {@code maxInFlight} commands wait for Redis'
  * answer, which also bounds what the client library buffers on a broken connection.
+ * A send that fails (the client library fails what it had in flight when the connection
+ * breaks, and rejects new commands until it is back) pauses dispatch and goes back into
+ * the queue in its place, to go out again once the link is reopened; after
+ * {@value #MAX_ATTEMPTS} attempts it is dropped and counted.
  */
 final class PublishQueue {
 
@@ -29,7 +35,14 @@ final class PublishQueue {
 
 	private static final long DROP_LOG_INTERVAL_NANOS = 10_000_000_000L;
 
+	static final int MAX_ATTEMPTS = 3;
+
 	private final Queue<Item> queue = new ConcurrentLinkedQueue<>();
+
+	// Failed sends, to go out again before anything queued after them.
+	private final Queue<Item> retries = new PriorityBlockingQueue<>(16, Comparator.comparingLong(Item::sequence));
+
+	private final AtomicLong sequence = new AtomicLong();
 
 	private final AtomicInteger size = new AtomicInteger();
 
@@ -86,7 +99,7 @@ final class PublishQueue {
 			logDrop();
 			return;
 		}
-		this.queue.offer(new Item(channel, body));
+		this.queue.offer(new Item(this.sequence.incrementAndGet(), channel, body, 0));
 		drain();
 	}
 
@@ -116,7 +129,10 @@ final class PublishQueue {
 		int missed = 1;
 		do {
 			while (this.open && this.inFlight.get() < this.maxInFlight) {
-				Item item = this.queue.poll();
+				Item item = this.retries.poll();
+				if (item == null) {
+					item = this.queue.poll();
+				}
 				if (item == null) {
 					break;
 				}
@@ -132,7 +148,8 @@ final class PublishQueue {
 	private void send(Item item) {
 		Mono<?> result;
 		try {
-			result = this.sender.apply(item.channel(), item.body());
+			// Duplicates: a failed send goes out again with the same buffers.
+			result = this.sender.apply(item.channel().duplicate(), item.body().duplicate());
 		}
 		catch (RuntimeException ex) {
 			result = Mono.error(ex);
@@ -140,6 +157,15 @@ final class PublishQueue {
 		result.subscribe(null, (error) -> {
 			this.errors.increment();
 			this.inFlight.decrementAndGet();
+			// Paused until the link is reported up again: resending now would fail the same way.
+			this.open = false;
+			if (item.attempts() + 1 < MAX_ATTEMPTS) {
+				this.size.incrementAndGet();
+				this.retries.offer(item.retried());
+			}
+			else {
+				this.dropped.increment();
+			}
 			this.onError.accept(error);
 			drain();
 		}, () -> {
@@ -176,6 +202,11 @@ final class PublishQueue {
 		return this.size.get();
 	}
 
-	private record Item(ByteBuffer channel, ByteBuffer body) {
+	private record Item(long sequence, ByteBuffer channel, ByteBuffer body, int attempts) {
+
+		Item retried() {
+			return new Item(this.sequence, this.channel, this.body, this.attempts + 1);
+		}
+
 	}
 }

@@ -10,6 +10,7 @@ import dev.wspubsub.cluster.LocalPresenceRegistry;
 import dev.wspubsub.cluster.PresenceRegistry;
 import dev.wspubsub.cluster.RedisFanout;
 import dev.wspubsub.cluster.RedisPresenceRegistry;
+import io.lettuce.core.ClientOptions;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -19,6 +20,7 @@ import org.springframework.boot.data.redis.autoconfigure.DataRedisReactiveAutoCo
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
 import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -119,5 +121,29 @@ class WsPubSubRedisAutoConfigurationTests {
 		assertThat(redis.getProbeInterval()).isEqualTo(Duration.ofSeconds(1));
 		assertThat(redis.getPresenceTtl()).isEqualTo(Duration.ofSeconds(30));
 		assertThat(redis.getMaxReconnectDelay()).isEqualTo(Duration.ofSeconds(5));
+		assertThat(redis.getCommandTimeout()).isEqualTo(Duration.ofSeconds(1));
+	}
+
+	@Test
+	void theRedisClientRejectsCommandsWhileDisconnectedInsteadOfQueueingThem() {
+		this.runner.withPropertyValues("ws-pubsub.fanout.redis.enabled=true").run((context) -> {
+			ClientOptions options = context.getBean(LettuceConnectionFactory.class)
+				.getClientConfiguration()
+				.getClientOptions()
+				.orElseThrow();
+			assertThat(options.getDisconnectedBehavior()).isEqualTo(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS);
+		});
+	}
+
+	@Test
+	void aCommandTimeoutOfZeroFailsAtStartupNamingTheProperty() {
+		this.runner.withPropertyValues("ws-pubsub.fanout.redis.enabled=true", "ws-pubsub.fanout.redis.command-timeout=0")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(context).getFailure()
+					.rootCause()
+					.isInstanceOf(WsPubSubConfigurationException.class)
+					.hasMessageContaining("ws-pubsub.fanout.redis.command-timeout");
+			});
 	}
 }

@@ -23,16 +23,21 @@ class ChatController {
 
 	private final ChatProperties properties;
 
-	ChatController(WsServer server, ChatHistory history, PresenceStore presence, ChatProperties properties) {
+	private final ClusterStatusNotice cluster;
+
+	ChatController(WsServer server, ChatHistory history, PresenceStore presence, ChatProperties properties,
+			ClusterStatusNotice cluster) {
 		this.server = server;
 		this.history = history;
 		this.presence = presence;
 		this.properties = properties;
+		this.cluster = cluster;
 	}
 
+	/** {@code degraded} while the other servers cannot be reached: this node still serves its own users. */
 	@GetMapping("/health")
 	Health health() {
-		return new Health("healthy", this.server.connections());
+		return new Health(this.cluster.isAvailable() ? "healthy" : "degraded", this.server.connections());
 	}
 
 	@GetMapping("/api/presence")

@@ -1,5 +1,6 @@
 package dev.wspubsub.sample.chat;
 
+import java.util.List;
 import java.util.UUID;
 
 import dev.wspubsub.InvalidMessageException;
@@ -51,11 +52,15 @@ class ChatEndpoint {
 
 	private final ChatProperties properties;
 
-	ChatEndpoint(WsServer server, ChatHistory history, PresenceStore presence, ChatProperties properties) {
+	private final ClusterStatusNotice cluster;
+
+	ChatEndpoint(WsServer server, ChatHistory history, PresenceStore presence, ChatProperties properties,
+			ClusterStatusNotice cluster) {
 		this.server = server;
 		this.history = history;
 		this.presence = presence;
 		this.properties = properties;
+		this.cluster = cluster;
 	}
 
 	/**
@@ -79,6 +84,7 @@ class ChatEndpoint {
 		ws.subscribe(PRESENCE);
 		ws.subscribe(user.inbox());
 		ws.send(new Welcome(user.userId(), user.username(), this.properties.rooms()));
+		this.cluster.tellIfUnavailable(ws);
 		return this.presence.online(me)
 			.then(Mono.fromRunnable(() -> ws.publish(PRESENCE, new UserOnline(me))))
 			.then(this.presence.users())
@@ -92,7 +98,9 @@ class ChatEndpoint {
 			ws.subscribe(topic(room));
 			ws.publish(topic(room), new UserJoined(room, ws.data().username(), now()));
 		}
-		return this.history.recent(room).map((lines) -> new RoomJoined(room, lines));
+		return this.history.recent(room)
+			.map((lines) -> new RoomJoined(room, lines, true))
+			.onErrorResume(HistoryUnavailableException.class, (ex) -> Mono.just(new RoomJoined(room, List.of(), false)));
 	}
 
 	@OnMessage("leave_room")

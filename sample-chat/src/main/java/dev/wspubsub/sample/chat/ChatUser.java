@@ -3,6 +3,7 @@ package dev.wspubsub.sample.chat;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** Who is on a connection, and what the protocol needs to remember about it: {@code ws.data()}. */
@@ -20,6 +21,9 @@ final class ChatUser {
 
 	/** When the server's unanswered heartbeat ping was sent; 0 when answered. */
 	private final AtomicLong unansweredPing = new AtomicLong();
+
+	/** Whether this connection was last told that the other servers are available. */
+	private final AtomicBoolean toldAvailable = new AtomicBoolean(true);
 
 	ChatUser(String userId, String username) {
 		this.userId = userId;
@@ -77,5 +81,10 @@ final class ChatUser {
 
 	boolean stillUnanswered(long pingTimestamp) {
 		return this.unansweredPing.get() == pingTimestamp;
+	}
+
+	/** Records that this connection is told {@code available}; {@code false} when it was told so already. */
+	boolean tell(boolean available) {
+		return this.toldAvailable.compareAndSet(!available, available);
 	}
 }

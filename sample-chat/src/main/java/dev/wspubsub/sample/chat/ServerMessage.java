@@ -29,8 +29,9 @@ sealed interface ServerMessage {
 	record StatusChanged(String userId, String status) implements ServerMessage {
 	}
 
+	/** {@code historyAvailable} is false when the history could not be read: {@code history} is then empty. */
 	@JsonTypeName("room_joined")
-	record RoomJoined(String room, List<ChatLine> history) implements ServerMessage {
+	record RoomJoined(String room, List<ChatLine> history, boolean historyAvailable) implements ServerMessage {
 	}
 
 	@JsonTypeName("user_joined")
@@ -76,5 +77,10 @@ sealed interface ServerMessage {
 
 	@JsonTypeName("error")
 	record ErrorReply(String error) implements ServerMessage {
+	}
+
+	/** Whether the other servers (and the shared history) can be reached; sent when that changes. */
+	@JsonTypeName("cluster_status")
+	record ClusterStatus(boolean available, String message) implements ServerMessage {
 	}
 }

@@ -1,12 +1,19 @@
 package dev.wspubsub.sample.chat;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import dev.wspubsub.test.TestRedis;
 import dev.wspubsub.test.WsTestClient;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
@@ -14,11 +21,15 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 import static dev.wspubsub.sample.chat.ChatClients.idOf;
 import static dev.wspubsub.sample.chat.ChatClients.join;
+import static dev.wspubsub.sample.chat.ChatClients.ofType;
+import static dev.wspubsub.sample.chat.ChatClients.receivedUntil;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** Two chat nodes with the {@code redis} profile on one real Redis: one chat. */
+/** Two chat nodes with the {@code redis} profile on one real Redis: one chat, which outlives Redis going away. */
 class ChatClusterTests {
+
+	private static final HttpClient http = HttpClient.newHttpClient();
 
 	@Test
 	void usersOnTwoNodesShareRoomsHistoryPresenceAndDirectMessages() throws Exception {
@@ -55,13 +66,104 @@ class ChatClusterTests {
 		}
 	}
 
-	private static ConfigurableApplicationContext startNode(TestRedis redis) {
+	@Test
+	void whileRedisIsDownEachNodeAnswersAtOnceAndSaysSoAndAfterItsReturnTheChatIsWholeAgain() throws Exception {
+		try (TestRedis redis = TestRedis.start();
+				ConfigurableApplicationContext nodeA = startNode(redis, QUICK_RECOVERY);
+				ConfigurableApplicationContext nodeB = startNode(redis, QUICK_RECOVERY);
+				WsTestClient ann = ChatClients.connect(port(nodeA), "Ann");
+				WsTestClient bob = ChatClients.connect(port(nodeB), "Bob")) {
+			join(ann, "general");
+			join(bob, "general");
+			awaitNodesListening(redis, "room:general", 2);
+
+			redis.stopServer();
+			List<JsonNode> annSaw = receivedUntil(ann, "cluster_status");
+			assertThat(last(annSaw).path("available").asBoolean()).isFalse();
+			assertThat(last(annSaw).path("message").asString())
+				.isEqualTo("Other servers and history are unavailable; messages reach people on this server.");
+			assertThat(last(receivedUntil(bob, "cluster_status")).path("available").asBoolean()).isFalse();
+			assertThat(getJson(nodeA, "/health").path("status").asString()).isEqualTo("degraded");
+
+			// A newcomer on node A: each request answered within 2 s of being sent, from what node A knows.
+			List<JsonNode> cleoSaw = new ArrayList<>();
+			long connecting = System.nanoTime();
+			try (WsTestClient cleo = WsTestClient.connect(ChatClients.uri(port(nodeA), "Cleo"))) {
+				cleoSaw.addAll(receivedUntil(cleo, "presence_list"));
+				assertAnsweredWithin2s(connecting, "welcome and presence_list");
+				assertThat(usernames(last(cleoSaw).path("users"))).containsExactlyInAnyOrder("Ann", "Cleo");
+
+				long joining = System.nanoTime();
+				cleo.sendJson(Map.of("type", "join_room", "room", "general"));
+				cleoSaw.addAll(receivedUntil(cleo, "room_joined"));
+				assertAnsweredWithin2s(joining, "join_room");
+				assertThat(last(cleoSaw).path("historyAvailable").asBoolean()).isFalse();
+
+				long chatting = System.nanoTime();
+				cleo.sendJson(Map.of("type", "chat", "room", "general", "text", "during"));
+				cleoSaw.addAll(receivedUntil(cleo, "chat"));
+				assertAnsweredWithin2s(chatting, "chat");
+				assertThat(ann.awaitType("chat").path("text").asString()).as("delivered on node A").isEqualTo("during");
+
+				redis.startServer();
+				for (WsTestClient client : List.of(ann, bob)) {
+					assertThat(last(receivedUntil(client, "cluster_status")).path("available").asBoolean()).isTrue();
+				}
+				cleoSaw.addAll(receivedUntil(cleo, "cluster_status"));
+				assertThat(last(cleoSaw).path("message").asString())
+					.isEqualTo("Other servers and history are available again.");
+				assertThat(ofType(cleoSaw, "cluster_status")).as("told once each way")
+					.extracting((notice) -> notice.path("available").asBoolean())
+					.containsExactly(false, true);
+				assertThat(getJson(nodeA, "/health").path("status").asString()).isEqualTo("healthy");
+
+				ann.sendJson(Map.of("type", "chat", "room", "general", "text", "after"));
+				JsonNode chat;
+				do {
+					chat = bob.awaitType("chat"); // what node A buffered may come first
+				}
+				while (!"after".equals(chat.path("text").asString()));
+				await("presence rebuilt from both nodes").atMost(Duration.ofSeconds(10))
+					.untilAsserted(() -> assertThat(usernames(getJson(nodeB, "/api/presence")))
+						.containsExactlyInAnyOrder("Ann", "Bob", "Cleo"));
+			}
+		}
+	}
+
+	/** Redis found again within half a second of its return, and the link checked as often. */
+	private static final String[] QUICK_RECOVERY = { "--ws-pubsub.fanout.redis.max-reconnect-delay=500ms",
+			"--ws-pubsub.fanout.redis.probe-interval=500ms" };
+
+	private static void assertAnsweredWithin2s(long sentAt, String request) {
+		assertThat(Duration.ofNanos(System.nanoTime() - sentAt)).as("answer to " + request)
+			.isLessThan(Duration.ofSeconds(2));
+	}
+
+	private static JsonNode last(List<JsonNode> messages) {
+		return messages.get(messages.size() - 1);
+	}
+
+	private static List<String> usernames(JsonNode users) {
+		return users.valueStream().map((user) -> user.path("username").asString()).toList();
+	}
+
+	private static JsonNode getJson(ConfigurableApplicationContext node, String path) throws Exception {
+		HttpResponse<String> response = http.send(
+				HttpRequest.newBuilder(URI.create("http://localhost:" + port(node) + path)).build(),
+				HttpResponse.BodyHandlers.ofString());
+		assertThat(response.statusCode()).as(path).isEqualTo(200);
+		return JsonMapper.shared().readTree(response.body());
+	}
+
+	private static ConfigurableApplicationContext startNode(TestRedis redis, String... arguments) {
 		SpringApplication application = new SpringApplication(ChatApplication.class);
 		application.setAdditionalProfiles("redis");
 		application.setRegisterShutdownHook(false);
 		// Arguments, so that they win over application-redis.yml.
-		return application.run("--server.port=0", "--spring.data.redis.port=" + redis.port(),
-				"--chat.heartbeat.interval=1h");
+		List<String> args = new ArrayList<>(List.of("--server.port=0", "--spring.data.redis.port=" + redis.port(),
+				"--chat.heartbeat.interval=1h"));
+		args.addAll(List.of(arguments));
+		return application.run(args.toArray(String[]::new));
 	}
 
 	private static int port(ConfigurableApplicationContext node) {

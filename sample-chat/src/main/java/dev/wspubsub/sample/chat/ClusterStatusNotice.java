@@ -1,0 +1,67 @@
+package dev.wspubsub.sample.chat;
+
+import dev.wspubsub.WsServer;
+import dev.wspubsub.WsSession;
+import dev.wspubsub.cluster.Fanout;
+import dev.wspubsub.sample.chat.ServerMessage.ClusterStatus;
+
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+/**
+ * Tells this node's pages when it loses the other servers (the starter's fan-out link, and
+ * with it Redis, is down) and when it has them back: each connection hears each change
+ * once, a connection opened during an outage as it opens. Sent to this node's
+ * connections directly, not published: a publish would wait for Redis too, and reach the
+ * other nodes' pages late.
+ */
+@Component
+class ClusterStatusNotice {
+
+	static final ClusterStatus UNAVAILABLE = new ClusterStatus(false,
+			"Other servers and history are unavailable; messages reach people on this server.");
+
+	static final ClusterStatus AVAILABLE = new ClusterStatus(true, "Other servers and history are available again.");
+
+	private final Fanout fanout;
+
+	private final WsServer server;
+
+	private volatile boolean available = true;
+
+	// Scheduler thread only. A node still making its first connection has lost nothing yet.
+	private boolean wasUp;
+
+	ClusterStatusNotice(Fanout fanout, WsServer server) {
+		this.fanout = fanout;
+		this.server = server;
+	}
+
+	@Scheduled(fixedDelayString = "${chat.cluster-check:250ms}")
+	void check() {
+		boolean up = this.fanout.isUp();
+		this.wasUp |= up;
+		boolean now = up || !this.wasUp;
+		if (now != this.available) {
+			this.available = now;
+			this.server.sessions().forEach((ws) -> tell(ws, now));
+		}
+	}
+
+	boolean isAvailable() {
+		return this.available;
+	}
+
+	/** For a connection that has just opened: nothing to say unless the other servers are gone. */
+	void tellIfUnavailable(WsSession<?> ws) {
+		if (!this.available) {
+			tell(ws, false);
+		}
+	}
+
+	private static void tell(WsSession<?> ws, boolean available) {
+		if (ws.data() instanceof ChatUser user && user.tell(available)) {
+			ws.send(available ? AVAILABLE : UNAVAILABLE);
+		}
+	}
+}

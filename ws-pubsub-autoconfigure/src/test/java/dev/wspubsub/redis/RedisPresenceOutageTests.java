@@ -1,0 +1,96 @@
+package dev.wspubsub.redis;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.Supplier;
+
+import dev.wspubsub.cluster.PresenceRegistry;
+import dev.wspubsub.test.TestRedis;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Presence while Redis is gone or stalled: every call answers within the command timeout,
+ * from this node's own entries, and the nodes rebuild presence once Redis is back.
+ */
+class RedisPresenceOutageTests {
+
+	private static final Duration BLOCK = Duration.ofSeconds(30);
+
+	private static final String ANN = "{\"name\":\"Ann\"}";
+
+	private static final String BOB = "{\"name\":\"Bob\"}";
+
+	private static final String CLEO = "{\"name\":\"Cleo\"}";
+
+	@Test
+	void whileRedisIsDownCallsAnswerAtOnceFromThisNodeAndPresenceIsRebuiltWhenItReturnsEmpty() {
+		// A long timeout: while Lettuce knows it is disconnected, commands must fail at once, not wait for it.
+		try (TestRedis redis = TestRedis.start();
+				Node nodeA = Node.start(redis, "ws-pubsub.fanout.redis.command-timeout=10s");
+				Node nodeB = Node.start(redis, "ws-pubsub.fanout.redis.command-timeout=10s")) {
+			PresenceRegistry presenceA = nodeA.bean(PresenceRegistry.class);
+			PresenceRegistry presenceB = nodeB.bean(PresenceRegistry.class);
+			presenceA.join("room:x", "ann", ANN).block(BLOCK);
+			presenceB.join("room:x", "bob", BOB).block(BLOCK);
+			assertThat(presenceA.members("room:x").block(BLOCK)).isEqualTo(Map.of("ann", ANN, "bob", BOB));
+
+			redis.stopServer();
+			await("node A has lost Redis").atMost(Duration.ofSeconds(15)).until(() -> !nodeA.fanout().isUp());
+			Duration fast = Duration.ofSeconds(1);
+			timed(fast, () -> presenceA.join("room:x", "cleo", CLEO).block(BLOCK));
+			assertThat(timed(fast, () -> presenceA.members("room:x").block(BLOCK)))
+				.as("this node's own entries").isEqualTo(Map.of("ann", ANN, "cleo", CLEO));
+			timed(fast, () -> presenceA.leave("room:x", "ann").block(BLOCK));
+			assertThat(timed(fast, () -> presenceA.members("room:x").block(BLOCK))).isEqualTo(Map.of("cleo", CLEO));
+
+			// It comes back without its data (no persistence): each node writes its own entries again.
+			redis.startServer();
+			Map<String, String> everyone = Map.of("bob", BOB, "cleo", CLEO);
+			await("presence rebuilt on node A").atMost(Duration.ofSeconds(15))
+				.until(() -> everyone.equals(presenceA.members("room:x").block(BLOCK)));
+			await("presence rebuilt on node B").atMost(Duration.ofSeconds(15))
+				.until(() -> everyone.equals(presenceB.members("room:x").block(BLOCK)));
+		}
+	}
+
+	@Test
+	void whileRedisStallsCallsAnswerWithinTheCommandTimeoutFromThisNodeAndTheChangesReachRedisAfter() {
+		Duration timeout = Duration.ofMillis(500);
+		try (TestRedis redis = TestRedis.start();
+				Node node = Node.start(redis, "ws-pubsub.fanout.redis.command-timeout=" + timeout.toMillis() + "ms")) {
+			PresenceRegistry presence = node.bean(PresenceRegistry.class);
+			presence.join("room:x", "ann", ANN).block(BLOCK);
+			// CLIENT PAUSE: connected, but no answer for 5 s; only a timeout ends the wait.
+			redis.commands().clientPause(5000);
+			// A quarter of a second for the scheduler of a loaded machine, measured from each call.
+			Duration bound = timeout.plusMillis(250);
+			timed(bound, () -> presence.join("room:x", "bob", BOB).block(BLOCK));
+			assertThat(timed(bound, () -> presence.members("room:x").block(BLOCK)))
+				.isEqualTo(Map.of("ann", ANN, "bob", BOB));
+			timed(bound, () -> presence.leave("room:x", "ann").block(BLOCK));
+			assertThat(timed(bound, () -> presence.members("room:x").block(BLOCK))).isEqualTo(Map.of("bob", BOB));
+
+			// Redis kept its data through the stall: what changed meanwhile is written once it answers.
+			await("Ann gone and Bob present in Redis").atMost(Duration.ofSeconds(15))
+				.until(() -> redis.commands().hkeys("ws-pubsub:presence:room:x"),
+						(fields) -> fields.size() == 1 && fields.get(0).endsWith(":bob"));
+		}
+	}
+
+	private static <T> T timed(Duration bound, Supplier<T> call) {
+		long start = System.nanoTime();
+		T result = call.get();
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).as("time to answer").isLessThan(bound);
+		return result;
+	}
+
+	private static void timed(Duration bound, Runnable call) {
+		timed(bound, () -> {
+			call.run();
+			return null;
+		});
+	}
+}
