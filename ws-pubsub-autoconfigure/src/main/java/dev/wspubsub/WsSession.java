@@ -117,7 +117,11 @@ public interface WsSession<T> {
 	/** A snapshot of this connection's topics. */
 	Set<String> subscriptions();
 
-	/** Runs {@code writes} so that every message it sends goes out in one flush. */
+	/**
+	 * Runs {@code writes} so that every message, ping and pong it sends goes out in one flush, in
+	 * order, when it returns. Called off the connection's event loop, it runs {@code writes} there
+	 * later and returns at once.
+	 */
 	void cork(Runnable writes);
 
 	/** Closes cleanly with 1000. */

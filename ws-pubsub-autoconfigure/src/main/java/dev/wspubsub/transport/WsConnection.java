@@ -475,16 +475,23 @@ public final class WsConnection implements WsSession<Object>, TopicSubscriber {
 			return DROPPED;
 		}
 		if (this.loop.inEventLoop()) {
-			handOver();
-			this.channel.writeAndFlush(frame, this.channel.voidPromise());
+			writeControl(frame);
 		}
 		else {
-			LoopOutbox.send(this.loop, () -> {
-				handOver();
-				this.channel.writeAndFlush(frame, this.channel.voidPromise());
-			});
+			LoopOutbox.send(this.loop, () -> writeControl(frame));
 		}
 		return length + 2;
+	}
+
+	private void writeControl(WebSocketFrame frame) {
+		handOver();
+		if (this.corked > 0) {
+			// Inside a cork it goes out with the cork's other writes, in their order, when the cork ends.
+			this.channel.write(frame, this.channel.voidPromise());
+		}
+		else {
+			this.channel.writeAndFlush(frame, this.channel.voidPromise());
+		}
 	}
 
 	// ---- publish / subscribe

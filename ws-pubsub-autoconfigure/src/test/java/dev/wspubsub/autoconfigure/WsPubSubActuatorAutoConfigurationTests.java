@@ -1,6 +1,7 @@
 package dev.wspubsub.autoconfigure;
 
 import dev.wspubsub.WsMetricsListener;
+import dev.wspubsub.WsSession;
 import dev.wspubsub.actuate.WsPubSubEndpoint;
 import dev.wspubsub.actuate.WsPubSubHealthIndicator;
 import dev.wspubsub.actuate.WsPubSubMeterBinder;
@@ -12,6 +13,7 @@ import dev.wspubsub.cluster.Fanout;
 import dev.wspubsub.topic.OutboundMessage;
 import dev.wspubsub.transport.SessionRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.observation.ObservationRegistry;
 import org.junit.jupiter.api.Test;
 
@@ -29,6 +31,8 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.BDDMockito.given;
+import static org.mockito.Mockito.mock;
 
 class WsPubSubActuatorAutoConfigurationTests {
 
@@ -101,7 +105,17 @@ class WsPubSubActuatorAutoConfigurationTests {
 	void whenAnObservationRegistryIsPresentThenHandlerCallsAreObserved() {
 		this.runner.run((context) -> {
 			assertThat(context).hasSingleBean(ObservationRegistry.class);
-			assertThat(context).hasSingleBean(WsPubSubObservations.class);
+			WsSession<?> session = mock(WsSession.class);
+			given(session.path()).willReturn("/ctx");
+			given(session.id()).willReturn("s1");
+			// What the endpoint layer does around each handler call, through the listener the runtime uses.
+			context.getBean(SessionRegistry.class).metrics().handlerStarted(session, "chat").end();
+			Timer timer = context.getBean(MeterRegistry.class)
+				.find("wspubsub.handler")
+				.tags("endpoint", "/ctx", "message.type", "chat")
+				.timer();
+			assertThat(timer).as("the handler observation's timer").isNotNull();
+			assertThat(timer.count()).isOne();
 		});
 	}
 

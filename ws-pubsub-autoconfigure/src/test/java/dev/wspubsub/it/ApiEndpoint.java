@@ -1,7 +1,6 @@
 package dev.wspubsub.it;
 
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.LockSupport;
 
@@ -10,7 +9,6 @@ import dev.wspubsub.annotation.OnMessage;
 import dev.wspubsub.annotation.WsEndpoint;
 import dev.wspubsub.it.Messages.ChatIn;
 import dev.wspubsub.it.Messages.ChatOut;
-import dev.wspubsub.it.Messages.CountCommand;
 import dev.wspubsub.it.Messages.Greeting;
 import dev.wspubsub.it.Messages.NumberCommand;
 import dev.wspubsub.it.Messages.Numbered;
@@ -40,19 +38,6 @@ class ApiEndpoint extends RecordingEndpoint {
 	@OnMessage("publish")
 	Result publish(WsSession<?> ws, PublishCommand command) {
 		return new Result("published", ws.publish(command.topic(), command.text()));
-	}
-
-	@OnMessage("cork")
-	Result cork(WsSession<?> ws, CountCommand command) {
-		long[] written = new long[2];
-		ws.cork(() -> {
-			for (int i = 0; i < command.count(); i++) {
-				written[0] += ws.sendText("corked-" + i);
-			}
-			// Nothing is flushed before the cork ends, so every byte is still buffered here.
-			written[1] = ws.bufferedAmount();
-		});
-		return new Result("cork", Map.of("written", written[0], "buffered", written[1]));
 	}
 
 	@OnMessage("chat")

@@ -15,7 +15,8 @@ import org.springframework.context.annotation.Import;
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration
-@Import({ Events.class, GlobalPropertiesApplication.Inherits.class, GlobalPropertiesApplication.Overrides.class })
+@Import({ Events.class, SmallSendBuffers.class, GlobalPropertiesApplication.Inherits.class,
+		GlobalPropertiesApplication.Overrides.class })
 class GlobalPropertiesApplication {
 
 	/** Echoes text; {@code sub:topic} subscribes, {@code pub:topic:text} publishes. */

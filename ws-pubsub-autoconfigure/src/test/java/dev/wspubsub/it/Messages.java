@@ -22,9 +22,6 @@ final class Messages {
 	record PublishCommand(String topic, String text) {
 	}
 
-	record CountCommand(int count) {
-	}
-
 	record NumberCommand(int n) {
 	}
 

@@ -54,10 +54,16 @@ class SubscriptionTests extends SemanticsTestSupport {
 			CountDownLatch release = new CountDownLatch(1);
 			// The connection's loop is busy: the publish below waits in its queue, on its way.
 			loop.execute(() -> awaitQuietly(release));
-			assertThat(this.server.publish(topic, "on its way")).isPositive();
-			assertThat(c.session().unsubscribe(topic)).isTrue();
-			release.countDown();
+			try {
+				assertThat(this.server.publish(topic, "on its way")).isPositive();
+				assertThat(c.session().unsubscribe(topic)).isTrue();
+			}
+			finally {
+				// Also when an assertion fails: a parked loop would stall every other test's connections on it.
+				release.countDown();
+			}
 			c.client().assertNoMessage(Duration.ofMillis(500));
+			assertAnswers(c.client());
 		}
 	}
 

@@ -77,6 +77,11 @@ class RedisFanoutClusterTests {
 				listeners.get(n).assertNoMessage(Duration.ofMillis(300));
 				publishers.get(n).assertNoMessage(Duration.ofMillis(300));
 			}
+			// And the quiet was not a dropped connection: each still answers.
+			for (int n = 0; n < 3; n++) {
+				assertAnswers(listeners.get(n));
+				assertAnswers(publishers.get(n));
+			}
 			for (Node node : nodes) {
 				assertThat(node.fanout().droppedCount()).isZero();
 				assertThat(node.fanout().receivedCount()).isGreaterThanOrEqualTo(2L * MESSAGES_PER_NODE);
@@ -118,7 +123,13 @@ class RedisFanoutClusterTests {
 			assertThat(first.awaitMessage(Duration.ofSeconds(10))).isEqualTo("hello all");
 			assertThat(second.awaitMessage(Duration.ofSeconds(10))).isEqualTo("hello all");
 			publisher.assertNoMessage(Duration.ofMillis(300));
+			assertAnswers(publisher);
 		}
+	}
+
+	/** A round trip: the connection is open and its messages are still handled. */
+	static void assertAnswers(WsTestClient client) {
+		assertThat(client.sendAndAwait("sub still-here")).isEqualTo("subscribed still-here");
 	}
 
 	static WsTestClient subscribed(Node node, String topic) {

@@ -38,6 +38,12 @@ class TopicAuthorizationTests {
 		return client;
 	}
 
+	/** A round trip: the connection is open and its messages are still handled. */
+	private static void assertAnswers(WsTestClient client, String subject) {
+		client.sendJson(Map.of("type", "whoami"));
+		assertThat(client.awaitType("you").get("jwt").stringValue()).isEqualTo(subject);
+	}
+
 	private static JsonNode subscribe(WsTestClient client, String topic) {
 		client.sendJson(Map.of("type", "subscribe", "topic", topic));
 		return client.awaitType("subscribed");
@@ -64,6 +70,7 @@ class TopicAuthorizationTests {
 			assertThat(bob.awaitType("message").get("from").stringValue()).isEqualTo("server");
 			bob.awaitType("published");
 			alice.assertNoMessage(QUIET);
+			assertAnswers(alice, "alice");
 		}
 	}
 
@@ -75,6 +82,7 @@ class TopicAuthorizationTests {
 			assertThat(alice.awaitType("error").get("error").stringValue()).isEqualTo("Forbidden: user:bob");
 			assertThat(alice.awaitType("published").get("result").asInt()).isZero();
 			bob.assertNoMessage(QUIET);
+			assertAnswers(bob, "bob");
 		}
 	}
 

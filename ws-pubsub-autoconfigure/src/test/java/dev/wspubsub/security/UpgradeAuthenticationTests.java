@@ -105,7 +105,7 @@ class UpgradeAuthenticationTests {
 				{ "bad signature", Tokens.badSignature("alice"), "Failed to validate" },
 				{ "wrong issuer", Tokens.wrongIssuer("alice"), "iss" },
 				{ "wrong audience", Tokens.wrongAudience("alice"), "aud" },
-				{ "alg none", Tokens.unsigned("alice"), "none" }, { "garbage", "not-a-jwt", "" } };
+				{ "alg none", Tokens.unsigned("alice"), "none" }, { "garbage", "not-a-jwt", "Invalid JWT serialization" } };
 	}
 
 	@ParameterizedTest(name = "{0}")
@@ -116,7 +116,9 @@ class UpgradeAuthenticationTests {
 			try (RawWebSocket ws = RawWebSocket.connect(uri("/secure"), headers)) {
 				assertThat(ws.status()).as(kind + " via " + headers.keySet()).isEqualTo(401);
 				assertThat(ws.header("Sec-WebSocket-Accept")).isNull();
-				assertThat(ws.header("WWW-Authenticate")).startsWith("Bearer").contains(reason).doesNotContain(token);
+				assertThat(ws.header("WWW-Authenticate")).startsWith("Bearer error=\"invalid_token\"")
+					.contains(reason)
+					.doesNotContain(token);
 			}
 		}
 	}

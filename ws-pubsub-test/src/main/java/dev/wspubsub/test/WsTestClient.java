@@ -22,7 +22,8 @@ import tools.jackson.databind.json.JsonMapper;
  * in order. Every wait is bounded, by an explicit timeout or by the
  * {@linkplain Builder#defaultTimeout(Duration) default timeout} (10 seconds), and fails with an
  * {@link AssertionError} that says what was awaited and what was received. Waits for messages
- * end early when the connection closes. Instances are thread-safe.
+ * end early when the connection closes, and {@link #assertNoMessage(Duration)} fails on a close.
+ * Instances are thread-safe.
  *
  * <pre>{@code
  * try (WsTestClient client = WsTestClient.connect(URI.create("ws://localhost:" + port + "/ws?username=ann"))) {
@@ -265,8 +266,11 @@ public final class WsTestClient implements AutoCloseable {
     }
 
     /**
-     * Waits the full {@code duration} and fails if a text or binary message arrives meanwhile
-     * (or is already queued). Queued messages are left in place.
+     * Waits the full {@code duration} on an open connection and fails if a text or binary message
+     * arrives meanwhile (or is already queued), or if the connection is closed or closes meanwhile:
+     * a closed connection receives nothing, so silence on it would prove nothing. Queued messages
+     * are left in place. To check what arrived before an expected close, use
+     * {@link #awaitClose(Duration)} and then {@link #drain()}.
      *
      * @param duration how long the server must stay quiet
      */
@@ -275,6 +279,12 @@ public final class WsTestClient implements AutoCloseable {
         if (message != null) {
             throw new AssertionError("Expected no message within " + WsInbox.format(duration) + " but received "
                     + message + "; " + this.inbox.describe());
+        }
+        CloseStatus status = this.inbox.closeStatus();
+        if (status != null) {
+            throw new AssertionError("Expected no message within " + WsInbox.format(duration)
+                    + " on an open connection, but it closed (" + status.code() + " \"" + status.reason() + "\"); "
+                    + this.inbox.describe());
         }
     }
 

@@ -134,6 +134,25 @@ class WsTestClientTest {
     }
 
     @Test
+    void assert_no_message_fails_when_the_connection_closes_instead_of_staying_quiet() {
+        try (WsTestClient client = WsTestClient.connect(server.uri("/close"))) {
+            assertThatExceptionOfType(AssertionError.class).isThrownBy(() -> client.assertNoMessage(Duration.ofSeconds(5)))
+                .withMessageStartingWith("Expected no message within 5s on an open connection, but it closed (4001 \"go away\")");
+            // Already closed: it fails at once rather than waiting out its duration.
+            assertThatExceptionOfType(AssertionError.class).isThrownBy(() -> client.assertNoMessage(Duration.ofSeconds(5)))
+                .withMessageContaining("but it closed (4001");
+        }
+    }
+
+    @Test
+    void assert_no_message_fails_when_the_connection_drops() {
+        try (WsTestClient client = WsTestClient.connect(server.uri("/drop"))) {
+            assertThatExceptionOfType(AssertionError.class).isThrownBy(() -> client.assertNoMessage(Duration.ofSeconds(5)))
+                .withMessageContaining("on an open connection, but it closed (1006");
+        }
+    }
+
+    @Test
     void assert_no_message_passes_on_silence_and_fails_when_a_message_arrives() {
         try (WsTestClient client = WsTestClient.connect(server.uri("/echo"))) {
             client.assertNoMessage(SHORT);

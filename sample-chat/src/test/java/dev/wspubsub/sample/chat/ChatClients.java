@@ -43,6 +43,15 @@ final class ChatClients {
 		return client.awaitType("room_joined");
 	}
 
+	/**
+	 * A round trip after a check that nothing arrived: the connection is open and the server still
+	 * answers it.
+	 */
+	static void assertAnswers(WsTestClient client) {
+		client.sendJson(Map.of("type", "get_rooms"));
+		client.awaitType("room_list");
+	}
+
 	/** The JSON messages received up to and including the first of {@code type}. */
 	static List<JsonNode> receivedUntil(WsTestClient client, String type) {
 		List<JsonNode> received = new ArrayList<>();

@@ -141,6 +141,8 @@ class ChatJwtTests {
 			assertThat(dm.path("content").asString()).isEqualTo("hi Dan");
 			dan.assertNoMessage(QUIET);
 			eve.assertNoMessage(QUIET);
+			ChatClients.assertAnswers(dan);
+			ChatClients.assertAnswers(eve);
 		}
 	}
 

@@ -17,6 +17,7 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
+import static dev.wspubsub.sample.chat.ChatClients.assertAnswers;
 import static dev.wspubsub.sample.chat.ChatClients.connect;
 import static dev.wspubsub.sample.chat.ChatClients.idOf;
 import static dev.wspubsub.sample.chat.ChatClients.join;
@@ -75,6 +76,7 @@ class ChatProtocolTests {
 				assertThat(online.path("status").asString()).isEqualTo("online");
 				assertThat(online.path("lastSeen").asLong()).isPositive();
 				bob.assertNoMessage(QUIET);
+				assertAnswers(bob);
 			}
 		}
 	}
@@ -96,6 +98,7 @@ class ChatProtocolTests {
 			assertThat(userJoined.path("username").asString()).isEqualTo("join-bob");
 			assertThat(userJoined.path("timestamp").asLong()).isPositive();
 			bob.assertNoMessage(QUIET);
+			assertAnswers(bob);
 		}
 	}
 
@@ -131,6 +134,7 @@ class ChatProtocolTests {
 				assertThat(chat.path("timestamp").asLong()).isPositive();
 			}
 			eve.assertNoMessage(QUIET);
+			assertAnswers(eve);
 		}
 	}
 
@@ -228,6 +232,8 @@ class ChatProtocolTests {
 			assertThat(dm.path("timestamp").asLong()).isPositive();
 			ann.assertNoMessage(QUIET);
 			eve.assertNoMessage(QUIET);
+			assertAnswers(ann);
+			assertAnswers(eve);
 		}
 	}
 
