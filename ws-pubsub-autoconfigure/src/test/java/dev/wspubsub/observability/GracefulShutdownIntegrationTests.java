@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.SmartLifecycle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -26,6 +27,9 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 class GracefulShutdownIntegrationTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(20);
+
+	/** What a timer or a stop may overrun its bound by on a loaded machine. */
+	private static final long SLACK_MILLIS = 1500;
 
 	private final List<AutoCloseable> clients = new ArrayList<>();
 
@@ -80,9 +84,94 @@ class GracefulShutdownIntegrationTests {
 		assertThat(this.context.isActive()).isFalse();
 	}
 
+	@Test
+	void aClientThatNeverAnswersTheCloseIsDroppedThreeSecondsAfterItAndShutdownWaitsForThatOnly() throws Exception {
+		ShutdownClock clock = new ShutdownClock();
+		RawWebSocket silent = track(RawWebSocket.connect(start(clock)));
+		long closeStarted = System.nanoTime();
+		CompletableFuture<Void> closing = CompletableFuture.runAsync(this.context::close);
+
+		Frame close = silent.awaitClose(TIMEOUT);
+		long closeReceived = System.nanoTime();
+		assertThat(close.closeCode()).isEqualTo(1001);
+		assertThat(silent.awaitEof(TIMEOUT)).isTrue();
+		// The server's 3 s starts as it sends its close frame, a moment before the client reads it.
+		assertThat(since(closeReceived)).isBetween(Duration.ofSeconds(2), Duration.ofMillis(3000 + SLACK_MILLIS));
+		// ws-pubsub's phase waited for that closing handshake, and no longer.
+		assertThat(clock.stoppedAfter(closeStarted)).isBetween(Duration.ofMillis(2900),
+				Duration.ofMillis(3000 + SLACK_MILLIS));
+		closing.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+	}
+
+	@Test
+	void shutdownWaitsForClosingHandshakesNoLongerThanTheShutdownPhaseTimeout() throws Exception {
+		ShutdownClock clock = new ShutdownClock();
+		RawWebSocket silent = track(RawWebSocket.connect(start(clock, "spring.lifecycle.timeout-per-shutdown-phase=1s")));
+		long closeStarted = System.nanoTime();
+		CompletableFuture<Void> closing = CompletableFuture.runAsync(this.context::close);
+
+		assertThat(silent.awaitClose(TIMEOUT).closeCode()).isEqualTo(1001);
+		// Sooner than the 3 s the silent client would otherwise be given.
+		assertThat(clock.stoppedAfter(closeStarted)).isBetween(Duration.ofSeconds(1),
+				Duration.ofMillis(1000 + SLACK_MILLIS));
+		assertThat(silent.awaitEof(TIMEOUT)).isTrue();
+		closing.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+	}
+
+	/** Starts {@link RoomsApplication} with {@code clock} as a bean and answers its endpoint's URI. */
+	private URI start(ShutdownClock clock, String... properties) {
+		this.context = new SpringApplicationBuilder(RoomsApplication.class)
+			.initializers((context) -> context.getBeanFactory().registerSingleton("shutdownClock", clock))
+			.properties("server.port=0", "spring.main.banner-mode=off")
+			.properties(properties)
+			.run();
+		int port = this.context.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
+		return URI.create("ws://localhost:" + port + "/rooms");
+	}
+
+	private static Duration since(long nanoTime) {
+		return Duration.ofNanos(System.nanoTime() - nanoTime);
+	}
+
 	private <T extends AutoCloseable> T track(T client) {
 		this.clients.add(client);
 		return client;
 	}
 
+	/**
+	 * Notes when it is stopped: in the phase right after ws-pubsub's graceful shutdown, so
+	 * at the moment that phase has ended.
+	 */
+	static final class ShutdownClock implements SmartLifecycle {
+
+		private final CompletableFuture<Long> stoppedAt = new CompletableFuture<>();
+
+		private volatile boolean running;
+
+		@Override
+		public void start() {
+			this.running = true;
+		}
+
+		@Override
+		public void stop() {
+			this.stoppedAt.complete(System.nanoTime());
+			this.running = false;
+		}
+
+		@Override
+		public boolean isRunning() {
+			return this.running;
+		}
+
+		@Override
+		public int getPhase() {
+			return SmartLifecycle.DEFAULT_PHASE - 1;
+		}
+
+		/** How long after {@code nanoTime} it was stopped; waits for the stop. */
+		Duration stoppedAfter(long nanoTime) throws Exception {
+			return Duration.ofNanos(this.stoppedAt.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS) - nanoTime);
+		}
+	}
 }
