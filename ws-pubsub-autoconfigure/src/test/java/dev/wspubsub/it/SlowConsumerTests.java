@@ -49,14 +49,14 @@ class SlowConsumerTests extends WsTestSupport {
 			WsSession<?> session = slow.session();
 			double droppedBefore = slowConsumerDrops();
 			fillSocket(session);
-			// From here on the kernel takes nothing: each send is queued (-1) until the cap, then dropped.
+			// From here on the kernel takes (next to) nothing: sends are queued (-1) until the cap, then dropped.
 			int status;
-			int queued = 0;
+			int sends = 0;
 			do {
 				status = session.sendBinary(CHUNK);
-				queued++;
+				sends++;
 			}
-			while (status == WsSession.BACKPRESSURE && queued < MAX_SENDS);
+			while (status != WsSession.DROPPED && sends < MAX_SENDS);
 			assertThat(status).as("send past the cap").isEqualTo(WsSession.DROPPED);
 			long capped = steadyBufferedAmount(session);
 			// A send is accepted while at most the cap is buffered, so the buffer ends within one frame past it.
@@ -70,7 +70,7 @@ class SlowConsumerTests extends WsTestSupport {
 			assertThat(session.readyState()).as("dropped, not closed").isEqualTo(WsSession.OPEN);
 
 			// Another client of the same endpoint and topic is served as if nothing happened.
-			slow.session().subscribe("room");
+			session.subscribe("room");
 			other.session().subscribe("room");
 			assertThat(other.client().sendAndAwait("still served")).isEqualTo("still served");
 			List<String> news = new ArrayList<>();
@@ -85,10 +85,8 @@ class SlowConsumerTests extends WsTestSupport {
 			await().atMost(TIMEOUT).until(() -> slowConsumerDrops() >= expectedDrops);
 			assertThat(slowConsumerDrops()).isEqualTo(expectedDrops);
 			assertThat(session.bufferedAmount()).isLessThanOrEqualTo(CAP + FRAME);
-			String logged = "WsConnection[" + slow.id() + " /capped ";
-			assertThat(output.toString().split("\\Q" + logged + "\\E", -1)).as("log lines about " + logged)
-				.hasSize(2);
-			assertThat(output).contains(logged).containsOnlyOnce("does not read: past 4x its backpressure limit");
+			assertThat(output).contains("WsConnection[" + slow.id() + " /capped ")
+				.containsOnlyOnce("does not read: past 4x its backpressure limit");
 		}
 	}
 
