@@ -8,13 +8,18 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import dev.wspubsub.WsServer;
+import dev.wspubsub.annotation.OnUpgrade;
+import dev.wspubsub.annotation.WsEndpoint;
 import dev.wspubsub.test.CloseStatus;
 import dev.wspubsub.test.Frame;
 import dev.wspubsub.test.RawWebSocket;
 import dev.wspubsub.test.WsTestClient;
 import dev.wspubsub.test.WsUpgradeRejectedException;
 import org.junit.jupiter.api.AfterEach;
+import dev.wspubsub.transport.SessionRegistry;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -22,6 +27,7 @@ import org.springframework.context.SmartLifecycle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
 
 /** A real application, real clients, a real context close. */
 class GracefulShutdownIntegrationTests {
@@ -118,9 +124,38 @@ class GracefulShutdownIntegrationTests {
 		closing.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
 	}
 
-	/** Starts {@link RoomsApplication} with {@code clock} as a bean and answers its endpoint's URI. */
+	@Test
+	void anUpgradeUnderWayWhenShutdownBeginsIsClosedWithGoingAwayAsItOpensAndWaitedFor() throws Exception {
+		ShutdownClock clock = new ShutdownClock();
+		URI gated = start(clock, List.of(GatedEndpoint.class)).resolve("/gated");
+		WsServer server = this.context.getBean(WsServer.class);
+		SessionRegistry sessions = this.context.getBean(SessionRegistry.class);
+		CompletableFuture<String> gate = this.context.getBean(GatedEndpoint.class).gate;
+		CompletableFuture<RawWebSocket> upgrading = CompletableFuture.supplyAsync(() -> RawWebSocket.connect(gated));
+		await().atMost(TIMEOUT).until(() -> server.pendingWebSockets() == 1);
+
+		CompletableFuture<Void> closing = CompletableFuture.runAsync(this.context::close);
+		await().atMost(TIMEOUT).until(() -> !sessions.isAccepting());
+		long released = System.nanoTime();
+		gate.complete("late");
+		RawWebSocket late = track(upgrading.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS));
+		assertThat(late.status()).isEqualTo(101);
+		Frame close = late.awaitClose(TIMEOUT);
+		assertThat(close.closeCode()).isEqualTo(1001);
+		assertThat(close.closeReason()).isEqualTo("Going Away");
+		// ws-pubsub's phase did not end before the late connection's closing handshake could.
+		assertThat(clock.stoppedAfter(released)).isGreaterThan(Duration.ofSeconds(2));
+		closing.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+	}
+
 	private URI start(ShutdownClock clock, String... properties) {
+		return start(clock, List.of(), properties);
+	}
+
+	/** Starts {@link RoomsApplication} and {@code endpoints} with {@code clock} as a bean; answers {@code /rooms}. */
+	private URI start(ShutdownClock clock, List<Class<?>> endpoints, String... properties) {
 		this.context = new SpringApplicationBuilder(RoomsApplication.class)
+			.sources(endpoints.toArray(Class<?>[]::new))
 			.initializers((context) -> context.getBeanFactory().registerSingleton("shutdownClock", clock))
 			.properties("server.port=0", "spring.main.banner-mode=off")
 			.properties(properties)
@@ -136,6 +171,18 @@ class GracefulShutdownIntegrationTests {
 	private <T extends AutoCloseable> T track(T client) {
 		this.clients.add(client);
 		return client;
+	}
+
+	/** An endpoint whose upgrades wait for {@link #gate}. */
+	@WsEndpoint("/gated")
+	static class GatedEndpoint {
+
+		final CompletableFuture<String> gate = new CompletableFuture<>();
+
+		@OnUpgrade
+		Mono<String> upgrade() {
+			return Mono.fromFuture(this.gate);
+		}
 	}
 
 	/**
