@@ -38,7 +38,8 @@ public final class GracefulShutdown implements SmartLifecycle {
 	@Override
 	public void stop() {
 		this.running = false;
-		int open = this.sessions.connections();
+		// An upgrade under way now opens after closeAll and is closed as it opens: wait for it too.
+		int open = this.sessions.connections() + this.sessions.pending();
 		if (open == 0) {
 			this.sessions.closeAll(CloseCodes.GOING_AWAY, "Going Away");
 			return;
@@ -47,7 +48,7 @@ public final class GracefulShutdown implements SmartLifecycle {
 		this.sessions.closeAll(CloseCodes.GOING_AWAY, "Going Away");
 		long deadline = System.nanoTime() + this.timeout.toNanos();
 		synchronized (this) {
-			while (this.sessions.connections() > 0 && System.nanoTime() < deadline) {
+			while (this.sessions.connections() + this.sessions.pending() > 0 && System.nanoTime() < deadline) {
 				try {
 					// Bounded poll: connections close on their event loops, which do not notify us.
 					wait(20);

@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.wspubsub.CloseCodes;
 import dev.wspubsub.WsMetricsListener;
 import dev.wspubsub.WsSession;
 
@@ -23,6 +24,11 @@ public final class SessionRegistry {
 	private final AtomicInteger pending = new AtomicInteger();
 
 	private volatile boolean accepting = true;
+
+	/** How {@link #closeAll} closed; written before {@link #accepting} turns false and read after. */
+	private int shutdownCode = CloseCodes.GOING_AWAY;
+
+	private String shutdownReason = "Going Away";
 
 	private final WsMetricsListener metrics;
 
@@ -44,6 +50,10 @@ public final class SessionRegistry {
 		this.sessions.put(connection.id(), connection);
 		counter(this.openByPath, connection.path()).incrementAndGet();
 		this.metrics.connectionOpened(connection);
+		if (!this.accepting) {
+			// Its upgrade began before closeAll, which may have looked at the sessions before this one came.
+			connection.close(this.shutdownCode, this.shutdownReason);
+		}
 	}
 
 	void remove(WsConnection connection, int code) {
@@ -76,6 +86,8 @@ public final class SessionRegistry {
 
 	/** Refuses new upgrades and closes every open connection with {@code code}. */
 	public void closeAll(int code, String reason) {
+		this.shutdownCode = code;
+		this.shutdownReason = reason;
 		this.accepting = false;
 		this.sessions.values().forEach((connection) -> connection.close(code, reason));
 	}

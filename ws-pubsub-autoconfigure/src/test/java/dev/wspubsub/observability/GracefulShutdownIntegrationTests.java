@@ -8,24 +8,34 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import dev.wspubsub.WsServer;
+import dev.wspubsub.annotation.OnUpgrade;
+import dev.wspubsub.annotation.WsEndpoint;
 import dev.wspubsub.test.CloseStatus;
 import dev.wspubsub.test.Frame;
 import dev.wspubsub.test.RawWebSocket;
 import dev.wspubsub.test.WsTestClient;
 import dev.wspubsub.test.WsUpgradeRejectedException;
 import org.junit.jupiter.api.AfterEach;
+import dev.wspubsub.transport.SessionRegistry;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.SmartLifecycle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
 
 /** A real application, real clients, a real context close. */
 class GracefulShutdownIntegrationTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(20);
+
+	/** What a timer or a stop may overrun its bound by on a loaded machine. */
+	private static final long SLACK_MILLIS = 1500;
 
 	private final List<AutoCloseable> clients = new ArrayList<>();
 
@@ -80,9 +90,135 @@ class GracefulShutdownIntegrationTests {
 		assertThat(this.context.isActive()).isFalse();
 	}
 
+	@Test
+	void aClientThatNeverAnswersTheCloseIsDroppedThreeSecondsAfterItAndShutdownWaitsForThatOnly() throws Exception {
+		ShutdownClock clock = new ShutdownClock();
+		RawWebSocket silent = track(RawWebSocket.connect(start(clock)));
+		long closeStarted = System.nanoTime();
+		CompletableFuture<Void> closing = CompletableFuture.runAsync(this.context::close);
+
+		Frame close = silent.awaitClose(TIMEOUT);
+		long closeReceived = System.nanoTime();
+		assertThat(close.closeCode()).isEqualTo(1001);
+		assertThat(silent.awaitEof(TIMEOUT)).isTrue();
+		// The server's 3 s starts as it sends its close frame, a moment before the client reads it.
+		assertThat(since(closeReceived)).isBetween(Duration.ofSeconds(2), Duration.ofMillis(3000 + SLACK_MILLIS));
+		// ws-pubsub's phase waited for that closing handshake, and no longer.
+		assertThat(clock.stoppedAfter(closeStarted)).isBetween(Duration.ofMillis(2900),
+				Duration.ofMillis(3000 + SLACK_MILLIS));
+		closing.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+	}
+
+	@Test
+	void shutdownWaitsForClosingHandshakesNoLongerThanTheShutdownPhaseTimeout() throws Exception {
+		ShutdownClock clock = new ShutdownClock();
+		RawWebSocket silent = track(RawWebSocket.connect(start(clock, "spring.lifecycle.timeout-per-shutdown-phase=1s")));
+		long closeStarted = System.nanoTime();
+		CompletableFuture<Void> closing = CompletableFuture.runAsync(this.context::close);
+
+		assertThat(silent.awaitClose(TIMEOUT).closeCode()).isEqualTo(1001);
+		// Sooner than the 3 s the silent client would otherwise be given.
+		assertThat(clock.stoppedAfter(closeStarted)).isBetween(Duration.ofSeconds(1),
+				Duration.ofMillis(1000 + SLACK_MILLIS));
+		assertThat(silent.awaitEof(TIMEOUT)).isTrue();
+		closing.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+	}
+
+	@Test
+	void anUpgradeUnderWayWhenShutdownBeginsIsClosedWithGoingAwayAsItOpensAndWaitedFor() throws Exception {
+		ShutdownClock clock = new ShutdownClock();
+		URI gated = start(clock, List.of(GatedEndpoint.class)).resolve("/gated");
+		WsServer server = this.context.getBean(WsServer.class);
+		SessionRegistry sessions = this.context.getBean(SessionRegistry.class);
+		CompletableFuture<String> gate = this.context.getBean(GatedEndpoint.class).gate;
+		CompletableFuture<RawWebSocket> upgrading = CompletableFuture.supplyAsync(() -> RawWebSocket.connect(gated));
+		await().atMost(TIMEOUT).until(() -> server.pendingWebSockets() == 1);
+
+		CompletableFuture<Void> closing = CompletableFuture.runAsync(this.context::close);
+		await().atMost(TIMEOUT).until(() -> !sessions.isAccepting());
+		long released = System.nanoTime();
+		gate.complete("late");
+		RawWebSocket late = track(upgrading.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS));
+		assertThat(late.status()).isEqualTo(101);
+		Frame close = late.awaitClose(TIMEOUT);
+		assertThat(close.closeCode()).isEqualTo(1001);
+		assertThat(close.closeReason()).isEqualTo("Going Away");
+		// ws-pubsub's phase did not end before the late connection's closing handshake could.
+		assertThat(clock.stoppedAfter(released)).isGreaterThan(Duration.ofSeconds(2));
+		closing.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+	}
+
+	private URI start(ShutdownClock clock, String... properties) {
+		return start(clock, List.of(), properties);
+	}
+
+	/** Starts {@link RoomsApplication} and {@code endpoints} with {@code clock} as a bean; answers {@code /rooms}. */
+	private URI start(ShutdownClock clock, List<Class<?>> endpoints, String... properties) {
+		this.context = new SpringApplicationBuilder(RoomsApplication.class)
+			.sources(endpoints.toArray(Class<?>[]::new))
+			.initializers((context) -> context.getBeanFactory().registerSingleton("shutdownClock", clock))
+			.properties("server.port=0", "spring.main.banner-mode=off")
+			.properties(properties)
+			.run();
+		int port = this.context.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
+		return URI.create("ws://localhost:" + port + "/rooms");
+	}
+
+	private static Duration since(long nanoTime) {
+		return Duration.ofNanos(System.nanoTime() - nanoTime);
+	}
+
 	private <T extends AutoCloseable> T track(T client) {
 		this.clients.add(client);
 		return client;
 	}
 
+	/** An endpoint whose upgrades wait for {@link #gate}. */
+	@WsEndpoint("/gated")
+	static class GatedEndpoint {
+
+		final CompletableFuture<String> gate = new CompletableFuture<>();
+
+		@OnUpgrade
+		Mono<String> upgrade() {
+			return Mono.fromFuture(this.gate);
+		}
+	}
+
+	/**
+	 * Notes when it is stopped: in the phase right after ws-pubsub's graceful shutdown, so
+	 * at the moment that phase has ended.
+	 */
+	static final class ShutdownClock implements SmartLifecycle {
+
+		private final CompletableFuture<Long> stoppedAt = new CompletableFuture<>();
+
+		private volatile boolean running;
+
+		@Override
+		public void start() {
+			this.running = true;
+		}
+
+		@Override
+		public void stop() {
+			this.stoppedAt.complete(System.nanoTime());
+			this.running = false;
+		}
+
+		@Override
+		public boolean isRunning() {
+			return this.running;
+		}
+
+		@Override
+		public int getPhase() {
+			return SmartLifecycle.DEFAULT_PHASE - 1;
+		}
+
+		/** How long after {@code nanoTime} it was stopped; waits for the stop. */
+		Duration stoppedAfter(long nanoTime) throws Exception {
+			return Duration.ofNanos(this.stoppedAt.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS) - nanoTime);
+		}
+	}
 }

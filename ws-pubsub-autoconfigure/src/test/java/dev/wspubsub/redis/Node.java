@@ -49,6 +49,11 @@ final class Node implements AutoCloseable {
 		return WsTestClient.connect(URI.create("ws://localhost:" + this.port + "/room"));
 	}
 
+	/** An HTTP URI of this node, for its Actuator endpoints. */
+	URI http(String path) {
+		return URI.create("http://localhost:" + this.port + path);
+	}
+
 	RedisFanout fanout() {
 		return this.context.getBean(RedisFanout.class);
 	}

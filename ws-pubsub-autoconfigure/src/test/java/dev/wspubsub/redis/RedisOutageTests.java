@@ -1,5 +1,9 @@
 package dev.wspubsub.redis;
 
+import java.io.IOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,6 +13,7 @@ import dev.wspubsub.test.TestRedis;
 import dev.wspubsub.test.WsTestClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -19,6 +24,8 @@ import static org.awaitility.Awaitility.await;
 /** Redis goes away in the middle of traffic and comes back on the same port. */
 @ExtendWith(OutputCaptureExtension.class)
 class RedisOutageTests {
+
+	private static final HttpClient HTTP = HttpClient.newHttpClient();
 
 	@Test
 	void anApplicationThatShutsDownDoesNotReportItsOwnRedisConnectionsClosingAsAnOutage(CapturedOutput output) {
@@ -31,6 +38,29 @@ class RedisOutageTests {
 			assertThat(fanout.isUp()).isFalse();
 			assertThat(output.toString().substring(before)).doesNotContain("is down").doesNotContain("WARN");
 		}
+	}
+
+	@Test
+	void theWsPubSubHealthReadOverHttpIsDownWhileRedisIsAwayAndUpAgainWhenItReturns() {
+		try (TestRedis redis = TestRedis.start();
+				Node node = Node.start(redis, "management.endpoint.health.show-details=always")) {
+			await("UP at start").atMost(Duration.ofSeconds(20)).until(() -> health(node).equals("200 UP"));
+			redis.stopServer();
+			// Three probe intervals (500ms) without an answer, plus room for a loaded machine.
+			await("DOWN while Redis is away").atMost(Duration.ofSeconds(10))
+				.until(() -> health(node).equals("503 DOWN"));
+			redis.startServer();
+			// Lettuce reconnects within max-reconnect-delay (500ms); then a probe answers again.
+			await("UP when Redis is back").atMost(Duration.ofSeconds(15)).until(() -> health(node).equals("200 UP"));
+		}
+	}
+
+	/** The HTTP status and the health status of the {@code wsPubSub} contributor, as Actuator serves them. */
+	private static String health(Node node) throws IOException, InterruptedException {
+		HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(node.http("/actuator/health/wsPubSub"))
+			.timeout(Duration.ofSeconds(5))
+			.build(), HttpResponse.BodyHandlers.ofString());
+		return response.statusCode() + " " + JsonMapper.shared().readTree(response.body()).get("status").stringValue();
 	}
 
 	@Test

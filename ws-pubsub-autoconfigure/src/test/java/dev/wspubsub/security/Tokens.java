@@ -53,6 +53,11 @@ final class Tokens {
 		return sign(claims(subject, ttl, ISSUER, AUDIENCE), KEY);
 	}
 
+	/** A valid token whose {@code exp} is {@code expiresAt}, which must be a whole second. */
+	static String validUntil(String subject, Instant expiresAt) {
+		return sign(claims(subject, expiresAt.minusSeconds(5), expiresAt, ISSUER, AUDIENCE), KEY);
+	}
+
 	static String expired(String subject) {
 		return sign(claims(subject, Duration.ofMinutes(-10), ISSUER, AUDIENCE), KEY);
 	}
@@ -75,11 +80,17 @@ final class Tokens {
 
 	private static JWTClaimsSet claims(String subject, Duration ttl, String issuer, String audience) {
 		Instant now = Instant.now();
+		return claims(subject, now.minus(ttl.isNegative() ? ttl.multipliedBy(2).negated() : Duration.ofSeconds(5)),
+				now.plus(ttl), issuer, audience);
+	}
+
+	private static JWTClaimsSet claims(String subject, Instant issuedAt, Instant expiresAt, String issuer,
+			String audience) {
 		return new JWTClaimsSet.Builder().subject(subject)
 			.issuer(issuer)
 			.audience(audience)
-			.issueTime(Date.from(now.minus(ttl.isNegative() ? ttl.multipliedBy(2).negated() : Duration.ofSeconds(5))))
-			.expirationTime(Date.from(now.plus(ttl)))
+			.issueTime(Date.from(issuedAt))
+			.expirationTime(Date.from(expiresAt))
 			.claim("room", "blue")
 			.build();
 	}

@@ -2,12 +2,15 @@ package dev.wspubsub.security;
 
 import java.net.URI;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Map;
 
 import dev.wspubsub.test.CloseStatus;
 import dev.wspubsub.test.RawWebSocket;
 import dev.wspubsub.test.WsTestClient;
 import dev.wspubsub.test.WsUpgradeRejectedException;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -148,13 +151,21 @@ class UpgradeAuthenticationTests {
 	}
 
 	@Test
-	void aConnectionIsClosedWith1008WhenItsTokenExpires() {
-		try (WsTestClient client = WsTestClient.connect(uri("/secure?access_token="
-				+ Tokens.valid("alice", Duration.ofSeconds(2))))) {
+	void aConnectionIsServedUntilShortlyBeforeItsTokensExpAndClosedAtExpNotBefore() {
+		// exp is in whole seconds: a token that expires on a second boundary is exact.
+		Instant exp = Instant.now().truncatedTo(ChronoUnit.SECONDS).plusSeconds(4);
+		try (WsTestClient client = WsTestClient.connect(uri("/secure?access_token=" + Tokens.validUntil("alice", exp)))) {
 			client.awaitType("welcome");
-			CloseStatus status = client.awaitClose(Duration.ofSeconds(15));
-			assertThat(status.code()).isEqualTo(1008);
-			assertThat(status.reason()).isEqualTo("token expired");
+			Instant shortlyBefore = exp.minusMillis(800);
+			Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> !Instant.now().isBefore(shortlyBefore));
+			client.sendJson(Map.of("type", "whoami"));
+			assertThat(client.awaitType("you").get("jwt").stringValue()).isEqualTo("alice");
+
+			CloseStatus status = client.awaitClose(Duration.ofSeconds(10));
+			Instant closedAt = Instant.now();
+			assertThat(status).isEqualTo(new CloseStatus(1008, "token expired"));
+			// The server's timer fires at exp; a loaded machine may deliver the close a little later.
+			assertThat(closedAt).isAfterOrEqualTo(exp).isBefore(exp.plusMillis(1500));
 		}
 	}
 
