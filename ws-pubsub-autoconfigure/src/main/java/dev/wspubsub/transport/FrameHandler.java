@@ -12,7 +12,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.CorruptedFrameException;
-import io.netty.handler.codec.compression.DecompressionException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
@@ -57,8 +56,8 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
 
 	private boolean fragmentsAreText;
 
-	/** How many bytes of a fragmented text message are known to be UTF-8, so each is checked once. */
-	private int fragmentsChecked;
+	/** Checks a fragmented text message as its fragments arrive, each byte once. */
+	private final Utf8Validator utf8 = new Utf8Validator();
 
 	private long lastReadNanos = System.nanoTime();
 
@@ -147,48 +146,25 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
 			return;
 		}
 		this.fragmentsAreText = text;
-		this.fragmentsChecked = 0;
+		this.utf8.reset();
 		this.fragments = ctx.alloc().buffer(Math.max(1024, 2 * frame.content().readableBytes()));
-		if (append(ctx, frame) && text) {
-			checkFragments(ctx, false);
+		if (text && !checkFragment(ctx, frame, false)) {
+			return;
 		}
+		append(ctx, frame);
 	}
 
 	/**
-	 * Checks the text received so far is UTF-8, failing fast (RFC 6455 §8.1): all of it
-	 * once the message is complete, else up to a character the next fragment may finish.
-	 * @return whether it is
+	 * Checks a fragment of text, failing at the first byte no continuation could make UTF-8
+	 * (RFC 6455 §8.1), and at the end that the message does not stop mid-character.
+	 * @return whether the text so far is valid
 	 */
-	private boolean checkFragments(ChannelHandlerContext ctx, boolean complete) {
-		ByteBuf message = this.fragments;
-		if (message == null) {
-			return false;
+	private boolean checkFragment(ChannelHandlerContext ctx, WebSocketFrame frame, boolean last) {
+		if (this.utf8.check(frame.content()) && (!last || this.utf8.isComplete())) {
+			return true;
 		}
-		int end = message.writerIndex();
-		if (!complete) {
-			end -= unfinishedCharacter(message, end);
-		}
-		int from = message.readerIndex() + this.fragmentsChecked;
-		if (end > from && !ByteBufUtil.isText(message, from, end - from, StandardCharsets.UTF_8)) {
-			protocolError(ctx, CloseCodes.INVALID_PAYLOAD, NOT_UTF8);
-			return false;
-		}
-		this.fragmentsChecked = Math.max(this.fragmentsChecked, end - message.readerIndex());
-		return true;
-	}
-
-	/** How many bytes at the end of the text so far are the start of a character still to come. */
-	private static int unfinishedCharacter(ByteBuf message, int end) {
-		int available = Math.min(3, end - message.readerIndex());
-		for (int back = 1; back <= available; back++) {
-			int b = message.getByte(end - back) & 0xFF;
-			if ((b & 0xC0) == 0x80) {
-				continue; // a continuation byte: its lead is further back
-			}
-			int length = (b >= 0xF0) ? 4 : (b >= 0xE0) ? 3 : (b >= 0xC0) ? 2 : 1;
-			return (length > back) ? back : 0;
-		}
-		return 0;
+		protocolError(ctx, CloseCodes.INVALID_PAYLOAD, NOT_UTF8);
+		return false;
 	}
 
 	private void onContinuation(ChannelHandlerContext ctx, WebSocketFrame frame) {
@@ -196,10 +172,10 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
 			protocolError(ctx, CloseCodes.PROTOCOL_ERROR, "continuation frame without a message to continue");
 			return;
 		}
-		if (!append(ctx, frame)) {
+		if (this.fragmentsAreText && !checkFragment(ctx, frame, frame.isFinalFragment())) {
 			return;
 		}
-		if (this.fragmentsAreText && !checkFragments(ctx, frame.isFinalFragment())) {
+		if (!append(ctx, frame)) {
 			return;
 		}
 		if (frame.isFinalFragment()) {
@@ -228,13 +204,8 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
 		return true;
 	}
 
+	/** Hands over a whole message, within max-payload-length: the decoder, the inflater and {@link #append} saw to that. */
 	private void dispatch(ByteBuf payload, boolean text) {
-		if (payload.readableBytes() > this.connection.settings().maxPayloadLength()) {
-			// A compressed frame can inflate past the limit the decoder checked.
-			protocolError(this.connection.channel().pipeline().context(this), CloseCodes.MESSAGE_TOO_BIG,
-					"message over max-payload-length");
-			return;
-		}
 		this.sessions.metrics().messageReceived(this.connection, text, payload.readableBytes());
 		if (text) {
 			this.handler.onText(this.connection, payload.toString(StandardCharsets.UTF_8));
@@ -246,6 +217,10 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
 
 	private void onClose(ChannelHandlerContext ctx, CloseWebSocketFrame close) {
 		int code = close.statusCode();
+		if (code != -1 && !isAllowedOnTheWire(code)) {
+			protocolError(ctx, CloseCodes.PROTOCOL_ERROR, "close code " + code + " is not allowed on the wire");
+			return;
+		}
 		this.connection.markClosing();
 		if (this.closeSent) {
 			// The peer acknowledges our close: @OnClose reports the code and reason we sent.
@@ -261,6 +236,14 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
 		this.connection.handOver(); // frames batched before this one go first
 		ctx.writeAndFlush(echo).addListener(ChannelFutureListener.CLOSE);
 		armCloseTimer(ctx);
+	}
+
+	/**
+	 * RFC 6455 §7.4: the codes a peer may send. 1004-1006 and 1015 are reserved for reports
+	 * that never travel, the rest below 3000 are unassigned, and nothing is defined from 5000.
+	 */
+	private static boolean isAllowedOnTheWire(int code) {
+		return (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) || (code >= 3000 && code <= 4999);
 	}
 
 	private void protocolError(ChannelHandlerContext ctx, int code, String reason) {
@@ -384,17 +367,10 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
 	@Override
 	public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
 		if (cause instanceof CorruptedWebSocketFrameException corrupted) {
-			// The decoder and the UTF-8 validator never close on their own (see Upgrader): the close frame is ours.
+			// The decoder and the inflater never close on their own (see Upgrader): the close frame is ours.
 			String reason = corrupted.getMessage();
 			protocolError(ctx, corrupted.closeStatus().code(),
 					(reason != null) ? reason : corrupted.closeStatus().reasonText());
-		}
-		else if (isDecompressionFailure(cause)) {
-			// The inflater stops at max-payload-length (a zip bomb is a message too big); anything
-			// else it refuses is invalid payload, not bad framing.
-			boolean tooBig = String.valueOf(rootMessage(cause)).contains("maximum size");
-			protocolError(ctx, tooBig ? CloseCodes.MESSAGE_TOO_BIG : CloseCodes.INVALID_PAYLOAD,
-					tooBig ? "message over max-payload-length" : "Invalid compressed data");
 		}
 		else if (cause instanceof CorruptedFrameException) {
 			closeAndDrop(ctx, CloseCodes.PROTOCOL_ERROR, "Invalid frame");
@@ -405,24 +381,6 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
 			}
 			ctx.close();
 		}
-	}
-
-	private static @Nullable String rootMessage(Throwable cause) {
-		for (Throwable candidate = cause; candidate != null; candidate = candidate.getCause()) {
-			if (candidate instanceof DecompressionException) {
-				return candidate.getMessage();
-			}
-		}
-		return null;
-	}
-
-	private static boolean isDecompressionFailure(Throwable cause) {
-		for (Throwable candidate = cause; candidate != null; candidate = candidate.getCause()) {
-			if (candidate instanceof DecompressionException) {
-				return true;
-			}
-		}
-		return false;
 	}
 
 	@Override

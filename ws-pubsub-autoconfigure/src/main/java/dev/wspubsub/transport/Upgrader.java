@@ -12,13 +12,11 @@ import dev.wspubsub.topic.PayloadEncoder;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.EventLoop;
-import io.netty.handler.codec.compression.ZlibCodecFactory;
 import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketServerExtensionHandler;
-import io.netty.handler.codec.http.websocketx.extensions.compression.PerMessageDeflateServerExtensionHandshaker;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.handler.codec.http.websocketx.WebSocket13FrameDecoder;
@@ -133,7 +131,8 @@ public final class Upgrader {
 
 	/**
 	 * Lets permessage-deflate be negotiated in the 101, as Reactor Netty does for
-	 * {@code compress(true)}, but with the inflater bounded by the payload limit.
+	 * {@code compress(true)}, but inflating with {@link MessageInflater}: bounded by the
+	 * payload limit per message, and strict about RSV1.
 	 */
 	private static void offerDeflate(ServerWebExchange exchange, HttpServerResponse nativeResponse,
 			EndpointSettings settings) {
@@ -141,11 +140,8 @@ public final class Upgrader {
 		if (pipeline.get(WebSocketServerExtensionHandler.class) != null) {
 			return;
 		}
-		EndpointSettings.Deflate deflate = settings.deflate();
 		WebSocketServerExtensionHandler extensions = new WebSocketServerExtensionHandler(
-				new PerMessageDeflateServerExtensionHandshaker(6, ZlibCodecFactory.isSupportingWindowSizeAndMemLevel(),
-						15, deflate.serverNoContextTakeover(), deflate.clientNoContextTakeover(),
-						settings.maxPayloadLength()));
+				new PerMessageDeflate(settings));
 		HttpServerRequest nativeRequest = ServerHttpRequestDecorator.getNativeRequest(exchange.getRequest());
 		DefaultHttpRequest offer = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, nativeRequest.uri());
 		offer.headers().set(nativeRequest.requestHeaders());
