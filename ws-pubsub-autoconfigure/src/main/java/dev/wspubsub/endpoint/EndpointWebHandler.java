@@ -49,11 +49,6 @@ final class EndpointWebHandler implements WebHandler {
 	private final SessionRegistry sessions;
 
 	EndpointWebHandler(EndpointDefinition endpoint, EndpointSettings settings, MessageDispatcher dispatcher,
-			Upgrader upgrader, SessionRegistry sessions) {
-		this(endpoint, settings, dispatcher, upgrader, sessions, EndpointGuard.NONE);
-	}
-
-	EndpointWebHandler(EndpointDefinition endpoint, EndpointSettings settings, MessageDispatcher dispatcher,
 			Upgrader upgrader, SessionRegistry sessions, EndpointGuard guard) {
 		this.endpoint = endpoint;
 		this.settings = settings;
