@@ -18,7 +18,7 @@ import dev.wspubsub.endpoint.PayloadValidator;
 import dev.wspubsub.endpoint.TopicMethodRegistrar;
 import dev.wspubsub.endpoint.WsHandlerMapping;
 import dev.wspubsub.security.EndpointGuard;
-import dev.wspubsub.security.TopicAuthorizer;
+import dev.wspubsub.TopicAuthorizer;
 import dev.wspubsub.topic.PayloadEncoder;
 import dev.wspubsub.topic.TopicRegistry;
 import dev.wspubsub.transport.EndpointSettings;

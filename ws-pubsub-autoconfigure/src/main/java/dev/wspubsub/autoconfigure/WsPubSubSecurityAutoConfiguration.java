@@ -13,7 +13,7 @@ import dev.wspubsub.security.PropertyTopicAuthorizer;
 import dev.wspubsub.security.RateLimitGuard;
 import dev.wspubsub.security.SecuredEndpoints;
 import dev.wspubsub.security.TokenClaims;
-import dev.wspubsub.security.TopicAuthorizer;
+import dev.wspubsub.TopicAuthorizer;
 import dev.wspubsub.security.TopicRule;
 import reactor.netty.http.server.HttpServer;
 

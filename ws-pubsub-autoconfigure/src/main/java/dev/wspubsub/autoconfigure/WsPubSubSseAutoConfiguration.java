@@ -1,6 +1,6 @@
 package dev.wspubsub.autoconfigure;
 
-import dev.wspubsub.security.TopicAuthorizer;
+import dev.wspubsub.TopicAuthorizer;
 import dev.wspubsub.sse.SseTopicBridge;
 import dev.wspubsub.topic.TopicRegistry;
 

@@ -17,10 +17,6 @@ public final class Broker {
 
 	private final WsMetricsListener metrics;
 
-	public Broker(TopicRegistry registry, Fanout fanout) {
-		this(registry, fanout, WsMetricsListener.NONE);
-	}
-
 	/** @param metrics told of each publish once, with its local fan-out size */
 	public Broker(TopicRegistry registry, Fanout fanout, WsMetricsListener metrics) {
 		this.registry = Objects.requireNonNull(registry, "registry");
@@ -37,8 +33,7 @@ public final class Broker {
 		int delivered = this.registry.deliver(topic, message, excluded);
 		this.metrics.published(delivered, message.payloadLength());
 		this.fanout.forward(topic, message);
-		boolean clustered = !(this.fanout instanceof LocalFanout);
-		return (delivered > 0 || clustered) ? message.payloadLength() : 0;
+		return (delivered > 0 || this.fanout.mayReachOtherNodes(topic)) ? message.payloadLength() : 0;
 	}
 
 	public TopicRegistry registry() {

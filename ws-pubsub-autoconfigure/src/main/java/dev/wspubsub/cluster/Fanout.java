@@ -16,6 +16,16 @@ public interface Fanout {
 	/** A short name for the mode, such as {@code local} or {@code redis}. */
 	String mode();
 
+	/**
+	 * Whether a publish to {@code topic} may reach a subscriber on another node. It decides
+	 * what {@code publish} answers when no local subscriber took the message: its byte count
+	 * if this says yes, {@code 0} if not. Yes unless overridden, as a cluster cannot cheaply
+	 * know; the single-node default says no.
+	 */
+	default boolean mayReachOtherNodes(String topic) {
+		return true;
+	}
+
 	/** Whether the link to the other nodes is working. */
 	default boolean isUp() {
 		return true;

@@ -10,6 +10,11 @@ public final class LocalFanout implements Fanout {
 	}
 
 	@Override
+	public boolean mayReachOtherNodes(String topic) {
+		return false;
+	}
+
+	@Override
 	public String mode() {
 		return "local";
 	}

@@ -8,7 +8,6 @@ import java.util.Optional;
 import dev.wspubsub.WsServer;
 import dev.wspubsub.WsSession;
 import dev.wspubsub.cluster.Broker;
-import dev.wspubsub.cluster.LocalPresenceRegistry;
 import dev.wspubsub.cluster.PresenceRegistry;
 import dev.wspubsub.topic.OutboundMessage;
 import dev.wspubsub.topic.PayloadEncoder;
@@ -27,10 +26,6 @@ public final class DefaultWsServer implements WsServer {
 	private final String nodeId;
 
 	private final PresenceRegistry presence;
-
-	public DefaultWsServer(Broker broker, PayloadEncoder encoder, SessionRegistry sessions, String nodeId) {
-		this(broker, encoder, sessions, nodeId, new LocalPresenceRegistry());
-	}
 
 	public DefaultWsServer(Broker broker, PayloadEncoder encoder, SessionRegistry sessions, String nodeId,
 			PresenceRegistry presence) {

@@ -12,6 +12,7 @@ import dev.wspubsub.security.EndpointGuard;
 import dev.wspubsub.transport.ConnectionHandler;
 import dev.wspubsub.WsMetricsListener;
 import dev.wspubsub.transport.EndpointSettings;
+import dev.wspubsub.transport.OpeningHandshake;
 import dev.wspubsub.transport.SessionRegistry;
 import dev.wspubsub.transport.Upgrader;
 import org.jspecify.annotations.Nullable;
@@ -19,8 +20,6 @@ import org.reactivestreams.Publisher;
 import reactor.core.publisher.Mono;
 
 import org.springframework.core.io.buffer.DataBuffer;
-import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
@@ -50,11 +49,6 @@ final class EndpointWebHandler implements WebHandler {
 	private final SessionRegistry sessions;
 
 	EndpointWebHandler(EndpointDefinition endpoint, EndpointSettings settings, MessageDispatcher dispatcher,
-			Upgrader upgrader, SessionRegistry sessions) {
-		this(endpoint, settings, dispatcher, upgrader, sessions, EndpointGuard.NONE);
-	}
-
-	EndpointWebHandler(EndpointDefinition endpoint, EndpointSettings settings, MessageDispatcher dispatcher,
 			Upgrader upgrader, SessionRegistry sessions, EndpointGuard guard) {
 		this.endpoint = endpoint;
 		this.settings = settings;
@@ -75,24 +69,12 @@ final class EndpointWebHandler implements WebHandler {
 	@Override
 	public Mono<Void> handle(ServerWebExchange exchange) {
 		ServerHttpRequest httpRequest = exchange.getRequest();
-		HttpHeaders headers = httpRequest.getHeaders();
 		WsMetricsListener metrics = this.sessions.metrics();
-		if (!"websocket".equalsIgnoreCase(headers.getUpgrade())) {
-			metrics.upgradeRejected(this.settings.path(), WsMetricsListener.REJECTED_NOT_WEBSOCKET);
-			exchange.getResponse().getHeaders().set(HttpHeaders.UPGRADE, "websocket");
-			exchange.getResponse().getHeaders().set(HttpHeaders.CONNECTION, "Upgrade");
-			return respond(exchange, HttpStatus.UPGRADE_REQUIRED,
-					this.settings.path() + " is a WebSocket endpoint: connect with a WebSocket client");
-		}
-		if (httpRequest.getMethod() != HttpMethod.GET || headers.getFirst("Sec-WebSocket-Key") == null) {
-			metrics.upgradeRejected(this.settings.path(), WsMetricsListener.REJECTED_BAD_HANDSHAKE);
-			return respond(exchange, HttpStatus.BAD_REQUEST,
-					"Bad WebSocket handshake: a GET with Sec-WebSocket-Key is required");
-		}
-		if (!"13".equals(headers.getFirst("Sec-WebSocket-Version"))) {
-			metrics.upgradeRejected(this.settings.path(), WsMetricsListener.REJECTED_UNSUPPORTED_VERSION);
-			exchange.getResponse().getHeaders().set("Sec-WebSocket-Version", "13");
-			return respond(exchange, HttpStatus.UPGRADE_REQUIRED, "Unsupported WebSocket version: use 13");
+		OpeningHandshake.Rejection rejection = OpeningHandshake.check(httpRequest, this.settings.path());
+		if (rejection != null) {
+			metrics.upgradeRejected(this.settings.path(), rejection.metricsReason());
+			rejection.headers().forEach(exchange.getResponse().getHeaders()::set);
+			return respond(exchange, HttpStatusCode.valueOf(rejection.status()), rejection.message());
 		}
 		if (!Upgrader.isReactorNetty(exchange)) {
 			return Mono.error(new IllegalStateException("ws-pubsub needs Reactor Netty, but this request is served by "

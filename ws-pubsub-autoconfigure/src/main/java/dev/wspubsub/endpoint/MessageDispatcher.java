@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Executor;
 
+import dev.wspubsub.ErrorReply;
 import dev.wspubsub.InvalidMessageException;
 import dev.wspubsub.WsMetricsListener;
 import dev.wspubsub.topic.LoopOutbox;
@@ -219,6 +220,11 @@ final class MessageDispatcher implements ConnectionHandler {
 		if (onDrain != null) {
 			call(connection, onDrain, CallContext.of(connection));
 		}
+	}
+
+	@Override
+	public void onTopicDenied(WsConnection connection, String topic) {
+		connection.send(ErrorReply.forbidden(topic));
 	}
 
 	@Override

@@ -40,13 +40,6 @@ public final class WsHandlerMapping extends AbstractHandlerMapping {
 		setOrder(Ordered.HIGHEST_PRECEDENCE + 100);
 	}
 
-	/** Scans the context's {@code @WsEndpoint} beans and validates them. */
-	public static WsHandlerMapping scan(ApplicationContext context, EndpointSettings defaults, Upgrader upgrader,
-			SessionRegistry sessions, ObjectMapper objectMapper, @Nullable PayloadValidator validator,
-			Executor blockingExecutor) {
-		return scan(context, defaults, upgrader, sessions, objectMapper, validator, blockingExecutor, EndpointGuard.NONE);
-	}
-
 	/** Scans the context's {@code @WsEndpoint} beans, validates them, and guards each with {@code guard}. */
 	public static WsHandlerMapping scan(ApplicationContext context, EndpointSettings defaults, Upgrader upgrader,
 			SessionRegistry sessions, ObjectMapper objectMapper, @Nullable PayloadValidator validator,

@@ -43,6 +43,11 @@ abstract class DelegatingConnectionHandler implements ConnectionHandler {
 	}
 
 	@Override
+	public void onTopicDenied(WsConnection connection, String topic) {
+		this.delegate.onTopicDenied(connection, topic);
+	}
+
+	@Override
 	public void onClose(WsConnection connection, int code, String reason) {
 		this.delegate.onClose(connection, code, reason);
 	}

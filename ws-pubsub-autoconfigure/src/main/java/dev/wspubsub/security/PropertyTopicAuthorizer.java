@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
-import dev.wspubsub.WsSession;
+import dev.wspubsub.TopicAuthorizer;
 
 /**
  * The topic rules of {@code ws-pubsub.security.topic-rules}: the first rule whose pattern
@@ -28,19 +28,19 @@ public final class PropertyTopicAuthorizer implements TopicAuthorizer {
 	}
 
 	@Override
-	public boolean canSubscribe(WsSession<?> session, String topic) {
-		return decide(session, topic, false);
+	public boolean canSubscribe(String topic, Client client) {
+		return decide(client, topic, false);
 	}
 
 	@Override
-	public boolean canPublish(WsSession<?> session, String topic) {
-		return decide(session, topic, true);
+	public boolean canPublish(String topic, Client client) {
+		return decide(client, topic, true);
 	}
 
-	private boolean decide(WsSession<?> session, String topic, boolean publishing) {
+	private boolean decide(Client client, String topic, boolean publishing) {
 		for (TopicRule rule : this.rules) {
 			if (rule.matches(topic)) {
-				return rule.allows(topic, publishing, session.principal(), this.claimsOf);
+				return rule.allows(topic, publishing, client.principal(), this.claimsOf);
 			}
 		}
 		return true;

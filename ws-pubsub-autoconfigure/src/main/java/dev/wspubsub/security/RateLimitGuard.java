@@ -2,6 +2,7 @@ package dev.wspubsub.security;
 
 import java.util.concurrent.atomic.AtomicLong;
 
+import dev.wspubsub.ErrorReply;
 import dev.wspubsub.CloseCodes;
 import dev.wspubsub.transport.ConnectionHandler;
 import dev.wspubsub.transport.WsConnection;
@@ -80,7 +81,7 @@ public final class RateLimitGuard implements EndpointGuard {
 			}
 		}
 		else {
-			connection.send(ErrorFrame.of(RATE_LIMIT_EXCEEDED));
+			connection.send(ErrorReply.of(RATE_LIMIT_EXCEEDED));
 		}
 		return false;
 	}

@@ -7,6 +7,7 @@ import java.util.Objects;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
+import dev.wspubsub.ErrorReply;
 import dev.wspubsub.CloseCodes;
 import dev.wspubsub.transport.ConnectionHandler;
 import dev.wspubsub.transport.WsConnection;
@@ -112,18 +113,18 @@ public final class TokenExpiryGuard implements EndpointGuard {
 			EventLoop loop = this.connection.channel().eventLoop();
 			ReactiveJwtDecoder decoder = TokenExpiryGuard.this.decoder;
 			if (decoder == null) {
-				this.connection.send(ErrorFrame.of("Token refresh failed: no JWT decoder"));
+				this.connection.send(ErrorReply.of("Token refresh failed: no JWT decoder"));
 				return;
 			}
 			decoder.decode(token).subscribe(
 					(jwt) -> loop.execute(() -> refreshed(jwt)),
 					(error) -> loop.execute(() -> this.connection
-						.send(ErrorFrame.of("Token refresh failed: " + WsAuthenticationEntryPoint.reason(failure(error))))));
+						.send(ErrorReply.of("Token refresh failed: " + WsAuthenticationEntryPoint.reason(failure(error))))));
 		}
 
 		private void refreshed(Jwt jwt) {
 			if (!Objects.equals(this.subject, jwt.getSubject())) {
-				this.connection.send(ErrorFrame.of("Token refresh failed: subject differs"));
+				this.connection.send(ErrorReply.of("Token refresh failed: subject differs"));
 				return;
 			}
 			schedule(jwt.getExpiresAt());

@@ -1,10 +1,11 @@
 package dev.wspubsub.sse;
 
+import java.security.Principal;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 
-import dev.wspubsub.security.TopicAuthorizer;
+import dev.wspubsub.TopicAuthorizer;
 import dev.wspubsub.topic.TopicRegistry;
 import io.netty.channel.EventLoop;
 import org.jspecify.annotations.Nullable;
@@ -58,11 +59,8 @@ public final class SseTopicBridge implements SmartLifecycle {
 	 * @param heartbeat interval of heartbeat comments; must be positive
 	 * @param retry the reconnection delay told to clients; must not be negative
 	 * @param bufferSize most events held for one client; must be positive
+	 * @param authorizer asked before a stream opens, as a WebSocket's subscribe is
 	 */
-	public SseTopicBridge(TopicRegistry topics, String path, Duration heartbeat, Duration retry, int bufferSize) {
-		this(topics, path, heartbeat, retry, bufferSize, TopicAuthorizer.ALLOW_ALL);
-	}
-
 	public SseTopicBridge(TopicRegistry topics, String path, Duration heartbeat, Duration retry, int bufferSize,
 			TopicAuthorizer authorizer) {
 		this.authorizer = Objects.requireNonNull(authorizer, "authorizer");
@@ -100,9 +98,7 @@ public final class SseTopicBridge implements SmartLifecycle {
 			.map(Optional::of)
 			.defaultIfEmpty(Optional.empty())
 			.flatMap((principal) -> {
-				SseSession session = new SseSession(request.path(), principal.orElse(null),
-						request.remoteAddress().orElse(null));
-				if (!this.authorizer.canSubscribe(session, topic)) {
+				if (!this.authorizer.canSubscribe(topic, new SseClient(this.path, principal.orElse(null)))) {
 					return ServerResponse.status(HttpStatus.FORBIDDEN)
 						.contentType(MediaType.TEXT_PLAIN)
 						.bodyValue("Forbidden: " + topic);
@@ -169,4 +165,14 @@ public final class SseTopicBridge implements SmartLifecycle {
 		// With GracefulShutdown: before the web server's graceful shutdown phase.
 		return SmartLifecycle.DEFAULT_PHASE;
 	}
+	/** What an authorizer sees of an SSE client: who it is and the route; a stream has no connection data. */
+	private record SseClient(String path, @Nullable Principal principal) implements TopicAuthorizer.Client {
+
+		@Override
+		public @Nullable Object data() {
+			return null;
+		}
+
+	}
+
 }

@@ -22,6 +22,12 @@ public interface ConnectionHandler {
 	/** The connection was over its backpressure limit and is writable again. */
 	void onDrain(WsConnection connection);
 
+	/**
+	 * The {@code TopicAuthorizer} refused the connection's own subscribe or publish to
+	 * {@code topic}; tell the client. Called on the thread that subscribed or published.
+	 */
+	void onTopicDenied(WsConnection connection, String topic);
+
 	/** The connection closed; its subscriptions are already gone. */
 	void onClose(WsConnection connection, int code, String reason);
 }

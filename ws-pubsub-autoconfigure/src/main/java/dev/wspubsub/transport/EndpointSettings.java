@@ -46,7 +46,5 @@ public record EndpointSettings(String path, int maxPayloadLength, Duration idleT
 	 * @param clientNoContextTakeover whether the server asks clients to drop theirs
 	 */
 	public record Deflate(boolean enabled, boolean serverNoContextTakeover, boolean clientNoContextTakeover) {
-
-		public static final Deflate OFF = new Deflate(false, false, false);
 	}
 }

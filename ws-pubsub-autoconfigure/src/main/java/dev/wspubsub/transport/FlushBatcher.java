@@ -22,9 +22,9 @@ final class FlushBatcher implements Runnable {
 
 	private final EventLoop loop;
 
-	private List<WsConnection> dirty = new ArrayList<>();
+	private List<Outbound> dirty = new ArrayList<>();
 
-	private List<WsConnection> spare = new ArrayList<>();
+	private List<Outbound> spare = new ArrayList<>();
 
 	private boolean scheduled;
 
@@ -33,7 +33,7 @@ final class FlushBatcher implements Runnable {
 	}
 
 	/** Must be called on {@code loop}. */
-	static void flushLater(EventLoop loop, WsConnection connection) {
+	static void flushLater(EventLoop loop, Outbound connection) {
 		FlushBatcher batcher = PER_LOOP.get();
 		if (batcher == null) {
 			batcher = new FlushBatcher(loop);
@@ -42,7 +42,7 @@ final class FlushBatcher implements Runnable {
 		batcher.add(connection);
 	}
 
-	private void add(WsConnection connection) {
+	private void add(Outbound connection) {
 		if (connection.flushPending) {
 			return;
 		}
@@ -56,12 +56,12 @@ final class FlushBatcher implements Runnable {
 
 	@Override
 	public void run() {
-		List<WsConnection> batch = this.dirty;
+		List<Outbound> batch = this.dirty;
 		this.dirty = this.spare;
 		this.spare = batch;
 		this.scheduled = false;
 		for (int i = 0; i < batch.size(); i++) {
-			WsConnection connection = batch.get(i);
+			Outbound connection = batch.get(i);
 			connection.flushPending = false;
 			try {
 				connection.flushNow();

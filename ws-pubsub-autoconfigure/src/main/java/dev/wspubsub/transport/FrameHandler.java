@@ -12,7 +12,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.CorruptedFrameException;
-import io.netty.handler.codec.compression.DecompressionException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
@@ -39,9 +38,6 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
 
 	private static final Log logger = LogFactory.getLog(FrameHandler.class);
 
-	/** How long a server-initiated close waits for the client's close frame. */
-	private static final long CLOSE_HANDSHAKE_TIMEOUT_MILLIS = 3000;
-
 	private static final String NOT_UTF8 = "bytes are not UTF-8";
 
 	private final WsConnection connection;
@@ -50,6 +46,10 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
 
 	private final SessionRegistry sessions;
 
+	private final CloseHandshake closing;
+
+	private final Outbound outbound;
+
 	private final long idleTimeoutNanos;
 
 	/** A fragmented message so far, in one buffer that grows by doubling: linear, not quadratic, copying. */
@@ -57,31 +57,24 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
 
 	private boolean fragmentsAreText;
 
-	/** How many bytes of a fragmented text message are known to be UTF-8, so each is checked once. */
-	private int fragmentsChecked;
+	/** Checks a fragmented text message as its fragments arrive, each byte once. */
+	private final Utf8Validator utf8 = new Utf8Validator();
 
 	private long lastReadNanos = System.nanoTime();
 
 	private boolean pingOutstanding;
-
-	private int closeCode = CloseCodes.ABNORMAL;
-
-	private String closeReason = "";
-
-	private boolean closeSent;
-
-	private @Nullable ScheduledFuture<?> closeTimer;
 
 	private boolean closed;
 
 	/** This connection's slot in its loop's {@link IdleSweeper}, -1 when not registered; event loop only. */
 	int sweeperSlot = -1;
 
-	FrameHandler(WsConnection connection, ConnectionHandler handler, SessionRegistry sessions) {
+	FrameHandler(WsConnection connection, SessionRegistry sessions) {
 		this.connection = connection;
-		connection.frames(this);
-		this.handler = handler;
+		this.handler = connection.handler();
 		this.sessions = sessions;
+		this.closing = connection.closing();
+		this.outbound = connection.outbound();
 		this.idleTimeoutNanos = connection.settings().idleTimeout().toNanos();
 	}
 
@@ -101,12 +94,12 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
 			return;
 		}
 		try {
-			if (this.closeSent && !(frame instanceof CloseWebSocketFrame)) {
+			if (this.closing.isCloseSent() && !(frame instanceof CloseWebSocketFrame)) {
 				return; // after our close, only the peer's close matters
 			}
 			if (frame.rsv() != 0) {
 				// Extensions have already removed the bits they own (RSV1 for deflate).
-				protocolError(ctx, CloseCodes.PROTOCOL_ERROR, "reserved bits set without a negotiated extension");
+				protocolError(CloseCodes.PROTOCOL_ERROR, "reserved bits set without a negotiated extension");
 			}
 			else if (frame instanceof TextWebSocketFrame || frame instanceof BinaryWebSocketFrame) {
 				onDataFrame(ctx, frame);
@@ -116,8 +109,7 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
 			}
 			else if (frame instanceof PingWebSocketFrame) {
 				byte[] data = ByteBufUtil.getBytes(frame.content());
-				this.connection.handOver(); // frames batched before this one go first
-				ctx.writeAndFlush(new PongWebSocketFrame(Unpooled.wrappedBuffer(data)), ctx.voidPromise());
+				this.outbound.writeAndFlushNow(new PongWebSocketFrame(Unpooled.wrappedBuffer(data)));
 				this.handler.onPing(this.connection, data);
 			}
 			else if (frame instanceof PongWebSocketFrame) {
@@ -134,72 +126,49 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
 
 	private void onDataFrame(ChannelHandlerContext ctx, WebSocketFrame frame) {
 		if (this.fragments != null) {
-			protocolError(ctx, CloseCodes.PROTOCOL_ERROR, "new data frame inside a fragmented message");
+			protocolError(CloseCodes.PROTOCOL_ERROR, "new data frame inside a fragmented message");
 			return;
 		}
 		boolean text = frame instanceof TextWebSocketFrame;
 		if (frame.isFinalFragment()) {
 			if (text && !ByteBufUtil.isText(frame.content(), StandardCharsets.UTF_8)) {
-				protocolError(ctx, CloseCodes.INVALID_PAYLOAD, NOT_UTF8);
+				protocolError(CloseCodes.INVALID_PAYLOAD, NOT_UTF8);
 				return;
 			}
 			dispatch(frame.content(), text);
 			return;
 		}
 		this.fragmentsAreText = text;
-		this.fragmentsChecked = 0;
+		this.utf8.reset();
 		this.fragments = ctx.alloc().buffer(Math.max(1024, 2 * frame.content().readableBytes()));
-		if (append(ctx, frame) && text) {
-			checkFragments(ctx, false);
+		if (text && !checkFragment(ctx, frame, false)) {
+			return;
 		}
+		append(ctx, frame);
 	}
 
 	/**
-	 * Checks the text received so far is UTF-8, failing fast (RFC 6455 §8.1): all of it
-	 * once the message is complete, else up to a character the next fragment may finish.
-	 * @return whether it is
+	 * Checks a fragment of text, failing at the first byte no continuation could make UTF-8
+	 * (RFC 6455 §8.1), and at the end that the message does not stop mid-character.
+	 * @return whether the text so far is valid
 	 */
-	private boolean checkFragments(ChannelHandlerContext ctx, boolean complete) {
-		ByteBuf message = this.fragments;
-		if (message == null) {
-			return false;
+	private boolean checkFragment(ChannelHandlerContext ctx, WebSocketFrame frame, boolean last) {
+		if (this.utf8.check(frame.content()) && (!last || this.utf8.isComplete())) {
+			return true;
 		}
-		int end = message.writerIndex();
-		if (!complete) {
-			end -= unfinishedCharacter(message, end);
-		}
-		int from = message.readerIndex() + this.fragmentsChecked;
-		if (end > from && !ByteBufUtil.isText(message, from, end - from, StandardCharsets.UTF_8)) {
-			protocolError(ctx, CloseCodes.INVALID_PAYLOAD, NOT_UTF8);
-			return false;
-		}
-		this.fragmentsChecked = Math.max(this.fragmentsChecked, end - message.readerIndex());
-		return true;
-	}
-
-	/** How many bytes at the end of the text so far are the start of a character still to come. */
-	private static int unfinishedCharacter(ByteBuf message, int end) {
-		int available = Math.min(3, end - message.readerIndex());
-		for (int back = 1; back <= available; back++) {
-			int b = message.getByte(end - back) & 0xFF;
-			if ((b & 0xC0) == 0x80) {
-				continue; // a continuation byte: its lead is further back
-			}
-			int length = (b >= 0xF0) ? 4 : (b >= 0xE0) ? 3 : (b >= 0xC0) ? 2 : 1;
-			return (length > back) ? back : 0;
-		}
-		return 0;
+		protocolError(CloseCodes.INVALID_PAYLOAD, NOT_UTF8);
+		return false;
 	}
 
 	private void onContinuation(ChannelHandlerContext ctx, WebSocketFrame frame) {
 		if (this.fragments == null) {
-			protocolError(ctx, CloseCodes.PROTOCOL_ERROR, "continuation frame without a message to continue");
+			protocolError(CloseCodes.PROTOCOL_ERROR, "continuation frame without a message to continue");
+			return;
+		}
+		if (this.fragmentsAreText && !checkFragment(ctx, frame, frame.isFinalFragment())) {
 			return;
 		}
 		if (!append(ctx, frame)) {
-			return;
-		}
-		if (this.fragmentsAreText && !checkFragments(ctx, frame.isFinalFragment())) {
 			return;
 		}
 		if (frame.isFinalFragment()) {
@@ -221,20 +190,15 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
 		}
 		if ((long) message.readableBytes() + frame.content().readableBytes() > this.connection.settings()
 			.maxPayloadLength()) {
-			protocolError(ctx, CloseCodes.MESSAGE_TOO_BIG, "message over max-payload-length");
+			protocolError(CloseCodes.MESSAGE_TOO_BIG, "message over max-payload-length");
 			return false;
 		}
 		message.writeBytes(frame.content());
 		return true;
 	}
 
+	/** Hands over a whole message, within max-payload-length: the decoder, the inflater and {@link #append} saw to that. */
 	private void dispatch(ByteBuf payload, boolean text) {
-		if (payload.readableBytes() > this.connection.settings().maxPayloadLength()) {
-			// A compressed frame can inflate past the limit the decoder checked.
-			protocolError(this.connection.channel().pipeline().context(this), CloseCodes.MESSAGE_TOO_BIG,
-					"message over max-payload-length");
-			return;
-		}
 		this.sessions.metrics().messageReceived(this.connection, text, payload.readableBytes());
 		if (text) {
 			this.handler.onText(this.connection, payload.toString(StandardCharsets.UTF_8));
@@ -246,95 +210,24 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
 
 	private void onClose(ChannelHandlerContext ctx, CloseWebSocketFrame close) {
 		int code = close.statusCode();
-		this.connection.markClosing();
-		if (this.closeSent) {
-			// The peer acknowledges our close: @OnClose reports the code and reason we sent.
-			ctx.close();
+		if (code != -1 && !CloseHandshake.isValidCode(code)) {
+			protocolError(CloseCodes.PROTOCOL_ERROR, "close code " + code + " is not allowed on the wire");
 			return;
 		}
-		this.closeCode = (code == -1) ? CloseCodes.NO_STATUS : code;
-		this.closeReason = (code == -1) ? "" : close.reasonText();
-		this.closeSent = true;
-		// Echo the code (RFC 6455 §5.5.1); an empty close is answered with an empty close.
-		CloseWebSocketFrame echo = (code == -1) ? new CloseWebSocketFrame()
-				: new CloseWebSocketFrame(code, "");
-		this.connection.handOver(); // frames batched before this one go first
-		ctx.writeAndFlush(echo).addListener(ChannelFutureListener.CLOSE);
-		armCloseTimer(ctx);
+		this.closing.peerClosed(code, close.reasonText());
 	}
 
-	private void protocolError(ChannelHandlerContext ctx, int code, String reason) {
+	private void protocolError(int code, String reason) {
 		if (logger.isDebugEnabled()) {
 			logger.debug(this.connection + ": closing with " + code + ": " + reason);
 		}
 		releaseFragments();
-		closeAndDrop(ctx, code, reason);
+		this.closing.fail(code, reason);
 	}
 
-	/** Sends a close frame and drops the connection as soon as it is written. */
-	private void closeAndDrop(ChannelHandlerContext ctx, int code, String reason) {
-		if (this.closeSent) {
-			ctx.close();
-			return;
-		}
-		this.closeSent = true;
-		this.closeCode = code;
-		this.closeReason = reason;
-		this.connection.markClosing();
-		CloseWebSocketFrame frame = new CloseWebSocketFrame(code, truncate(reason));
-		this.connection.handOver(); // frames batched before this one go first
-		// A lingering close: half-close after our frame and let the peer close, so a client
-		// still sending (say, the rest of an oversized frame) reads the code instead of a reset.
-		// The decoder discards what still arrives; the close timer bounds the wait.
-		ctx.writeAndFlush(frame).addListener((future) -> {
-			if (future.isSuccess() && ctx.channel() instanceof DuplexChannel duplex) {
-				duplex.shutdownOutput();
-			}
-			else {
-				ctx.channel().close();
-			}
-		});
-		armCloseTimer(ctx);
-	}
-
-	/**
-	 * Bounds every closing handshake: a peer that stopped reading never lets our close frame
-	 * be written, so the write's listener alone would keep the connection forever.
-	 */
-	private void armCloseTimer(ChannelHandlerContext ctx) {
-		if (this.closeTimer == null) {
-			this.closeTimer = ctx.executor()
-				.schedule(() -> ctx.channel().close(), CLOSE_HANDSHAKE_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
-		}
-	}
-
-	/** A close the application asked for: send our frame, then wait a bounded time for the peer's. */
-	void closeByServer(int code, String reason) {
-		ChannelHandlerContext ctx = this.connection.channel().pipeline().context(this);
-		if (this.closeSent || ctx == null) {
-			return;
-		}
-		String shortReason = truncate(reason);
-		this.closeSent = true;
-		this.closeCode = code;
-		this.closeReason = reason;
-		this.connection.sendCloseFrame(code, shortReason);
-		armCloseTimer(ctx);
-	}
-
-	private static String truncate(String reason) {
-		// A close frame's reason must fit in 123 bytes; cut whole characters until it does.
-		String cut = reason;
-		while (ByteBufUtil.utf8Bytes(cut) > 123) {
-			cut = cut.substring(0, cut.offsetByCodePoints(0, cut.codePointCount(0, cut.length()) - 1));
-		}
-		return cut;
-	}
-
-	/** Called by the loop's {@link IdleSweeper}. */
 	/** @return whether the connection is past its idle timeout; the sweeper then calls {@link #closeIdle()} */
 	boolean checkIdle(long now) {
-		if (this.closed || this.closeSent) {
+		if (this.closed || this.closing.isCloseSent()) {
 			return false;
 		}
 		if (!this.connection.channel().config().isAutoRead()) {
@@ -349,17 +242,14 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
 		else if (this.connection.settings().sendPings() && !this.pingOutstanding && idle >= this.idleTimeoutNanos / 2) {
 			// Half-way: a live client's pong resets the clock long before the deadline.
 			this.pingOutstanding = true;
-			this.connection.handOver();
-			this.connection.channel()
-				.writeAndFlush(new PingWebSocketFrame(Unpooled.EMPTY_BUFFER), this.connection.channel().voidPromise());
+			this.outbound.writeAndFlushNow(new PingWebSocketFrame(Unpooled.EMPTY_BUFFER));
 		}
 		return false;
 	}
 
 	void closeIdle() {
-		ChannelHandlerContext ctx = this.connection.channel().pipeline().context(this);
-		if (ctx != null && !this.closeSent) {
-			closeAndDrop(ctx, CloseCodes.NORMAL, "Idle timeout");
+		if (!this.closed && !this.closing.isCloseSent()) {
+			this.closing.fail(CloseCodes.NORMAL, "Idle timeout");
 		}
 	}
 
@@ -369,35 +259,20 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
 
 	@Override
 	public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-		drainIfWritable();
+		this.connection.drainIfWritable();
 		ctx.fireChannelWritabilityChanged();
-	}
-
-	/** Calls {@code @OnDrain} when a send answered -1 and the channel is writable now; on the event loop. */
-	void drainIfWritable() {
-		if (this.connection.channel().isWritable() && this.connection.backpressured && !this.closed) {
-			this.connection.backpressured = false;
-			this.handler.onDrain(this.connection);
-		}
 	}
 
 	@Override
 	public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
 		if (cause instanceof CorruptedWebSocketFrameException corrupted) {
-			// The decoder and the UTF-8 validator never close on their own (see Upgrader): the close frame is ours.
+			// The decoder and the inflater never close on their own (see Upgrader): the close frame is ours.
 			String reason = corrupted.getMessage();
-			protocolError(ctx, corrupted.closeStatus().code(),
+			protocolError(corrupted.closeStatus().code(),
 					(reason != null) ? reason : corrupted.closeStatus().reasonText());
 		}
-		else if (isDecompressionFailure(cause)) {
-			// The inflater stops at max-payload-length (a zip bomb is a message too big); anything
-			// else it refuses is invalid payload, not bad framing.
-			boolean tooBig = String.valueOf(rootMessage(cause)).contains("maximum size");
-			protocolError(ctx, tooBig ? CloseCodes.MESSAGE_TOO_BIG : CloseCodes.INVALID_PAYLOAD,
-					tooBig ? "message over max-payload-length" : "Invalid compressed data");
-		}
 		else if (cause instanceof CorruptedFrameException) {
-			closeAndDrop(ctx, CloseCodes.PROTOCOL_ERROR, "Invalid frame");
+			this.closing.fail(CloseCodes.PROTOCOL_ERROR, "Invalid frame");
 		}
 		else {
 			if (logger.isDebugEnabled()) {
@@ -405,24 +280,6 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
 			}
 			ctx.close();
 		}
-	}
-
-	private static @Nullable String rootMessage(Throwable cause) {
-		for (Throwable candidate = cause; candidate != null; candidate = candidate.getCause()) {
-			if (candidate instanceof DecompressionException) {
-				return candidate.getMessage();
-			}
-		}
-		return null;
-	}
-
-	private static boolean isDecompressionFailure(Throwable cause) {
-		for (Throwable candidate = cause; candidate != null; candidate = candidate.getCause()) {
-			if (candidate instanceof DecompressionException) {
-				return true;
-			}
-		}
-		return false;
 	}
 
 	@Override
@@ -443,15 +300,12 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
 		}
 		this.closed = true;
 		releaseFragments();
-		if (this.closeTimer != null) {
-			this.closeTimer.cancel(false);
-		}
+		this.closing.closed();
 		IdleSweeper.unregister(this);
-		this.connection.markClosed();
-		this.connection.unsubscribeAll();
-		this.sessions.remove(this.connection, this.closeCode);
+		this.connection.topics().clear();
+		this.sessions.remove(this.connection, this.closing.code());
 		try {
-			this.handler.onClose(this.connection, this.closeCode, this.closeReason);
+			this.handler.onClose(this.connection, this.closing.code(), this.closing.reason());
 		}
 		catch (RuntimeException ex) {
 			logger.warn(this.connection + ": close handler failed", ex);

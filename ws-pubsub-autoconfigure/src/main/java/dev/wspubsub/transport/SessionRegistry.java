@@ -32,10 +32,6 @@ public final class SessionRegistry {
 
 	private final WsMetricsListener metrics;
 
-	public SessionRegistry() {
-		this(WsMetricsListener.NONE);
-	}
-
 	/** @param metrics told of connection events; shared by the transport and endpoint layers through {@link #metrics()} */
 	public SessionRegistry(WsMetricsListener metrics) {
 		this.metrics = Objects.requireNonNull(metrics, "metrics");

@@ -5,9 +5,10 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 
+import dev.wspubsub.TopicAuthorizer;
 import dev.wspubsub.UpgradeRequest;
 import dev.wspubsub.cluster.Broker;
-import dev.wspubsub.security.TopicAuthorizer;
+import dev.wspubsub.TopicAuthorizer;
 import dev.wspubsub.topic.PayloadEncoder;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelPipeline;
@@ -57,10 +58,6 @@ public final class Upgrader {
 	private final Map<Long, WriteBufferWaterMark> waterMarks = new ConcurrentHashMap<>();
 
 	private final Map<Long, WebSocketDecoderConfig> decoderConfigs = new ConcurrentHashMap<>();
-
-	public Upgrader(Broker broker, PayloadEncoder encoder, SessionRegistry sessions) {
-		this(broker, encoder, sessions, TopicAuthorizer.ALLOW_ALL);
-	}
 
 	/** An upgrader whose connections ask {@code topicAuthorizer} before they subscribe or publish. */
 	public Upgrader(Broker broker, PayloadEncoder encoder, SessionRegistry sessions,
@@ -131,7 +128,8 @@ public final class Upgrader {
 
 	/**
 	 * Lets permessage-deflate be negotiated in the 101, as Reactor Netty does for
-	 * {@code compress(true)}, but with the inflater bounded by the payload limit.
+	 * {@code compress(true)}, but inflating with {@link MessageInflater}: bounded by the
+	 * payload limit per message, and strict about RSV1.
 	 */
 	private static void offerDeflate(ServerWebExchange exchange, HttpServerResponse nativeResponse,
 			EndpointSettings settings) {
@@ -140,7 +138,7 @@ public final class Upgrader {
 			return;
 		}
 		WebSocketServerExtensionHandler extensions = new WebSocketServerExtensionHandler(
-				new DeflateHandshaker(settings.deflate(), settings.maxPayloadLength()));
+				new PerMessageDeflate(settings));
 		HttpServerRequest nativeRequest = ServerHttpRequestDecorator.getNativeRequest(exchange.getRequest());
 		DefaultHttpRequest offer = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, nativeRequest.uri());
 		offer.headers().set(nativeRequest.requestHeaders());
@@ -173,8 +171,8 @@ public final class Upgrader {
 		boolean deflate = channel.pipeline().get(WebSocketExtensionEncoder.class) != null;
 		channel.config().setWriteBufferWaterMark(waterMark(settings.backpressureLimit()));
 		WsConnection connection = new WsConnection(channel, settings, request, principal, subprotocol, data,
-				this.broker, this.encoder, deflate, this.topicAuthorizer, this.sessions.metrics());
-		FrameHandler frames = new FrameHandler(connection, handler, this.sessions);
+				this.broker, this.encoder, deflate, this.topicAuthorizer, this.sessions.metrics(), handler);
+		FrameHandler frames = new FrameHandler(connection, this.sessions);
 		replaceDecoder(channel, settings, deflate);
 		nettyConnection.addHandlerLast("wspubsub.frames", frames);
 		// Reactor's operations would keep the request, the 101 and their headers for the connection's

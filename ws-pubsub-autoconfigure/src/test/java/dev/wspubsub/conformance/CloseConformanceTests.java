@@ -55,6 +55,13 @@ class CloseConformanceTests extends ConformanceTestSupport {
 		assertViolationClosesWith(CloseCodes.PROTOCOL_ERROR, "/echo", (ws) -> ws.sendClose(code, ""));
 	}
 
+	@ParameterizedTest(name = "{0}")
+	@ValueSource(ints = { 5000, 5001, 10000, 65535 })
+	void clientCloseWithACodeOf5000OrAboveClosesWith1002(int code) {
+		// Only 3000-4999 are open to applications; nothing above is defined (RFC 6455 §7.4.2).
+		assertViolationClosesWith(CloseCodes.PROTOCOL_ERROR, "/echo", (ws) -> ws.sendClose(code, ""));
+	}
+
 	@Test
 	void clientCloseWithAOneByteBodyClosesWith1002() {
 		assertViolationClosesWith(CloseCodes.PROTOCOL_ERROR, "/echo",

@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.Random;
 import java.util.zip.DataFormatException;
 import java.util.zip.Deflater;
 import java.util.zip.Inflater;
@@ -12,6 +13,8 @@ import dev.wspubsub.CloseCodes;
 import dev.wspubsub.test.Frame;
 import dev.wspubsub.test.RawWebSocket;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -127,6 +130,80 @@ class PerMessageDeflateConformanceTests extends ConformanceTestSupport {
 		}
 	}
 
+	@ParameterizedTest(name = "frames of {0}, {1} and the rest")
+	@CsvSource({ "1000, 1000", "1, 1", "0, 2", "2500, 0" })
+	void compressedTextOf5000BytesInThreeFramesIsInflatedAndDelivered(int first, int second)
+			throws DataFormatException {
+		Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
+		Inflater inflater = new Inflater(true);
+		StringBuilder text = new StringBuilder();
+		Random random = new Random(7);
+		while (text.length() < 5000) {
+			text.append((char) ('a' + random.nextInt(26)));
+		}
+		byte[] compressed = compress(deflater, utf8(text.toString()));
+		int cut = Math.min(first, compressed.length);
+		int cut2 = Math.min(cut + second, compressed.length);
+		try (RawWebSocket ws = connect("/deflate", OFFER)) {
+			// RSV1 on the first frame only: it marks the message, not the frame (RFC 7692 §6.1).
+			// Any frame may inflate to nothing on its own; only the message as a whole must inflate.
+			ws.sendFrame(false, RSV1, Frame.TEXT, Arrays.copyOfRange(compressed, 0, cut), true);
+			ws.sendFrame(false, 0, Frame.CONTINUATION, Arrays.copyOfRange(compressed, cut, cut2), true);
+			ws.sendFrame(true, 0, Frame.CONTINUATION, Arrays.copyOfRange(compressed, cut2, compressed.length), true);
+			Message reply = readMessage(ws);
+			byte[] payload = (reply.rsv() == RSV1) ? decompress(inflater, reply.payload()) : reply.payload();
+			assertThat(new String(payload, StandardCharsets.UTF_8)).isEqualTo(text.toString());
+			assertEchoed(ws, "and the connection goes on");
+			closeCleanly(ws);
+		}
+		finally {
+			deflater.end();
+			inflater.end();
+		}
+	}
+
+	@Test
+	void rsv1OnAContinuationOfACompressedMessageClosesWith1002() {
+		Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
+		try {
+			byte[] compressed = compress(deflater, utf8("compressed, then RSV1 again ".repeat(20)));
+			int half = compressed.length / 2;
+			assertViolationClosesWith(CloseCodes.PROTOCOL_ERROR, () -> connect("/deflate", OFFER), (ws) -> {
+				ws.sendFrame(false, RSV1, Frame.TEXT, Arrays.copyOfRange(compressed, 0, half), true);
+				ws.sendFrame(true, RSV1, Frame.CONTINUATION, Arrays.copyOfRange(compressed, half, compressed.length),
+						true);
+			});
+		}
+		finally {
+			deflater.end();
+		}
+	}
+
+	@Test
+	void rsv1OnAContinuationOfAnUncompressedMessageClosesWith1002() {
+		assertViolationClosesWith(CloseCodes.PROTOCOL_ERROR, () -> connect("/deflate", OFFER), (ws) -> {
+			ws.sendFrame(false, 0, Frame.TEXT, utf8("plain "), true);
+			ws.sendFrame(true, RSV1, Frame.CONTINUATION, utf8("then RSV1"), true);
+		});
+	}
+
+	@Test
+	void compressedFragmentThatCannotBeValidUtf8ClosesWith1007BeforeTheMessageEnds() {
+		Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
+		try {
+			// Each fragment's deflate data ends in a sync flush, so it inflates to exactly that fragment.
+			byte[] first = flush(deflater, utf8("hello "));
+			byte[] second = flush(deflater, bytes('w', 0xE0, 0x80));
+			assertViolationClosesWith(CloseCodes.INVALID_PAYLOAD, () -> connect("/deflate", OFFER), (ws) -> {
+				ws.sendFrame(false, RSV1, Frame.TEXT, first, true);
+				ws.sendFrame(false, 0, Frame.CONTINUATION, second, true);
+			});
+		}
+		finally {
+			deflater.end();
+		}
+	}
+
 	@Test
 	void smallCompressedMessageThatInflatesPastTheLimitClosesWith1009() {
 		Deflater deflater = new Deflater(Deflater.BEST_COMPRESSION, true);
@@ -216,6 +293,13 @@ class PerMessageDeflateConformanceTests extends ConformanceTestSupport {
 
 	/** Deflates one message as RFC 7692 §7.2.1 says: a sync flush, then the empty-block tail removed. */
 	static byte[] compress(Deflater deflater, byte[] data) {
+		byte[] compressed = flush(deflater, data);
+		assertThat(Arrays.copyOfRange(compressed, compressed.length - 4, compressed.length)).isEqualTo(TAIL);
+		return Arrays.copyOf(compressed, compressed.length - 4);
+	}
+
+	/** Deflates part of a message, ending in a sync flush whose tail stays. */
+	static byte[] flush(Deflater deflater, byte[] data) {
 		deflater.setInput(data);
 		ByteArrayOutputStream out = new ByteArrayOutputStream();
 		byte[] buffer = new byte[8192];
@@ -225,9 +309,7 @@ class PerMessageDeflateConformanceTests extends ConformanceTestSupport {
 			out.write(buffer, 0, n);
 		}
 		while (n == buffer.length);
-		byte[] compressed = out.toByteArray();
-		assertThat(Arrays.copyOfRange(compressed, compressed.length - 4, compressed.length)).isEqualTo(TAIL);
-		return Arrays.copyOf(compressed, compressed.length - 4);
+		return out.toByteArray();
 	}
 
 	/** Inflates one message of the server's, restoring the tail it removed. */

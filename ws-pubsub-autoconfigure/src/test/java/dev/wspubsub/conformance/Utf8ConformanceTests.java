@@ -44,6 +44,26 @@ class Utf8ConformanceTests extends ConformanceTestSupport {
 		});
 	}
 
+	static Stream<Arguments> impossibleContinuations() {
+		return Stream.of(Arguments.of("0xE0 needs 0xA0-0xBF next", bytes('w', 0xE0, 0x80)),
+				Arguments.of("0xED needs 0x80-0x9F next (no surrogates)", bytes('w', 0xED, 0xA0)),
+				Arguments.of("0xF0 needs 0x90-0xBF next", bytes('w', 0xF0, 0x8F)),
+				Arguments.of("0xF4 needs 0x80-0x8F next (nothing above U+10FFFF)", bytes('w', 0xF4, 0x90)),
+				Arguments.of("0xC0 never starts a character", bytes('w', 0xC0)),
+				Arguments.of("0xF5 never starts a character", bytes('w', 0xF5)),
+				Arguments.of("a lead byte cut short by ASCII", bytes('w', 0xE2, 0x82, 'x', 0x80)));
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("impossibleContinuations")
+	void fragmentThatCannotBeValidUtf8ClosesWith1007BeforeTheMessageEnds(String description, byte[] second) {
+		// The third fragment is never sent: the close must come from the second alone (RFC 6455 §8.1).
+		assertViolationClosesWith(CloseCodes.INVALID_PAYLOAD, "/echo", (ws) -> {
+			ws.sendFrame(false, 0, Frame.TEXT, utf8("hello "), true);
+			ws.sendFrame(false, 0, Frame.CONTINUATION, second, true);
+		});
+	}
+
 	@Test
 	void textMessageWhoseLastFragmentEndsMidCharacterClosesWith1007() {
 		assertViolationClosesWith(CloseCodes.INVALID_PAYLOAD, "/echo", (ws) -> {

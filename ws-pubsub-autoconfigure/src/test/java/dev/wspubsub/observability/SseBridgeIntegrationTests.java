@@ -4,9 +4,8 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 
+import dev.wspubsub.TopicAuthorizer;
 import dev.wspubsub.WsServer;
-import dev.wspubsub.WsSession;
-import dev.wspubsub.security.TopicAuthorizer;
 import dev.wspubsub.test.WsTestClient;
 import org.junit.jupiter.api.Test;
 
@@ -104,7 +103,7 @@ class SseBridgeIntegrationTests {
 			return new TopicAuthorizer() {
 
 				@Override
-				public boolean canSubscribe(WsSession<?> session, String topic) {
+				public boolean canSubscribe(String topic, Client client) {
 					return !topic.equals("secret");
 				}
 			};

@@ -4,7 +4,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 
-import dev.wspubsub.WsSession;
+import dev.wspubsub.TopicAuthorizer;
 import dev.wspubsub.test.WsTestClient;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -114,9 +114,9 @@ class TopicAuthorizationTests {
 		TopicAuthorizer staffOnly() {
 			return new TopicAuthorizer() {
 				@Override
-				public boolean canSubscribe(WsSession<?> session, String topic) {
+				public boolean canSubscribe(String topic, Client client) {
 					return !topic.startsWith("staff:")
-							|| (session.principal() != null && session.principal().getName().startsWith("staff-"));
+							|| (client.principal() != null && client.principal().getName().startsWith("staff-"));
 				}
 			};
 		}

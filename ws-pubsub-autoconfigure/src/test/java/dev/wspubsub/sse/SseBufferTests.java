@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.IntStream;
 
+import dev.wspubsub.TopicAuthorizer;
 import dev.wspubsub.topic.OutboundMessage;
 import dev.wspubsub.topic.TopicRegistry;
 import io.netty.buffer.ByteBufAllocator;
@@ -29,7 +30,8 @@ class SseBufferTests {
 	private final TopicRegistry topics = new TopicRegistry();
 
 	private final SseTopicBridge bridge = new SseTopicBridge(this.topics, "/sse", Duration.ofHours(1),
-			Duration.ofSeconds(3), BUFFER);
+			Duration.ofSeconds(3), BUFFER, new TopicAuthorizer() {
+			});
 
 	@Test
 	void aClientThatReadsNothingIsHeldAtMostTheBufferOfEventsAndTheStreamGoesOn() {

@@ -400,6 +400,16 @@ public final class RawWebSocket implements AutoCloseable {
         return "RawWebSocket[" + this.uri + ", " + this.statusLine + "]";
     }
 
+    /**
+     * Reads the body of a response other than 101, as announced by its {@code Content-Length}:
+     * for tests of what a rejected handshake says. Call it once, before anything else is read.
+     *
+     * @return the body as UTF-8, or an empty string if there is none or it cannot be read in 2 seconds
+     */
+    public String responseBody() {
+        return readBodyQuietly();
+    }
+
     /** Reads a body announced by Content-Length, for the rejection message; empty if unavailable. */
     private String readBodyQuietly() {
         try {

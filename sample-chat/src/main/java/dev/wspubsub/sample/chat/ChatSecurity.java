@@ -1,7 +1,6 @@
 package dev.wspubsub.sample.chat;
 
-import dev.wspubsub.WsSession;
-import dev.wspubsub.security.TopicAuthorizer;
+import dev.wspubsub.TopicAuthorizer;
 import dev.wspubsub.security.WsAuthenticationEntryPoint;
 import dev.wspubsub.security.WsBearerTokenConverter;
 
@@ -56,13 +55,13 @@ class ChatSecurity {
 		return new TopicAuthorizer() {
 
 			@Override
-			public boolean canSubscribe(WsSession<?> ws, String topic) {
+			public boolean canSubscribe(String topic, Client client) {
 				return !topic.startsWith(ChatUser.INBOX_PREFIX)
-						|| (ws.data() instanceof ChatUser user && topic.equals(user.inbox()));
+						|| (client.data() instanceof ChatUser user && topic.equals(user.inbox()));
 			}
 
 			@Override
-			public boolean canPublish(WsSession<?> ws, String topic) {
+			public boolean canPublish(String topic, Client client) {
 				return !topic.startsWith(ChatUser.INBOX_PREFIX);
 			}
 		};

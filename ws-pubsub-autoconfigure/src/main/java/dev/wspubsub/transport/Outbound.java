@@ -1,0 +1,317 @@
+package dev.wspubsub.transport;
+
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.concurrent.atomic.AtomicLongFieldUpdater;
+
+import dev.wspubsub.CloseCodes;
+import dev.wspubsub.WsMetricsListener;
+import dev.wspubsub.WsSession;
+import dev.wspubsub.topic.LoopOutbox;
+import dev.wspubsub.topic.OutboundMessage;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What one connection sends: the send status (bytes, {@code -1} backpressure, {@code 0}
+ * dropped), the backpressure accounting, the small-frame coalescer and the flush. Writes go
+ * straight to the Netty channel, flushed once per batch of work on the channel's event loop
+ * by {@link FlushBatcher}; writes from other threads travel through {@link LoopOutbox}, so
+ * one sender's messages keep their order.
+ */
+final class Outbound {
+
+	private static final Log logger = LogFactory.getLog(Outbound.class);
+
+	/** Past this many times the backpressure limit, sends are dropped instead of queued. */
+	private static final int HARD_LIMIT_FACTOR = 4;
+
+	/** Largest frame copied into the batch buffer; larger ones are shared, not copied. */
+	private static final int COALESCE_MAX_FRAME = 1024;
+
+	/** Size of one batch buffer; a batch larger than this is written in several. */
+	private static final int COALESCE_CHUNK = 16 * 1024;
+
+	private static final AtomicLongFieldUpdater<Outbound> QUEUED_OFF_LOOP = AtomicLongFieldUpdater
+		.newUpdater(Outbound.class, "queuedOffLoop");
+
+	private static final AtomicIntegerFieldUpdater<Outbound> DROPPED = AtomicIntegerFieldUpdater
+		.newUpdater(Outbound.class, "droppedCount");
+
+	private final WsConnection connection;
+
+	private final Channel channel;
+
+	private final EventLoop loop;
+
+	private final long backpressureLimit;
+
+	private final boolean closeOnBackpressureLimit;
+
+	private final boolean deflateNegotiated;
+
+	private final WsMetricsListener metrics;
+
+	/** Bytes sent from other threads and not yet written on the loop: they count toward backpressure. */
+	private volatile long queuedOffLoop;
+
+	/** Messages dropped past the hard cap, from any thread; logged once per connection. */
+	private volatile int droppedCount;
+
+	/** Set by a send that crossed the backpressure limit; cleared when {@code @OnDrain} fires. */
+	private volatile boolean backpressured;
+
+	/** Small frames written in this batch and not yet handed to the channel; event loop only. */
+	private @Nullable ByteBuf coalesced;
+
+	/** A lone small frame of this batch, shared rather than copied; event loop only. */
+	private @Nullable OutboundMessage single;
+
+	/** Bytes in {@link #single} and {@link #coalesced}; read racily off the loop by {@link #bufferedAmount()}. */
+	private int coalescedBytes;
+
+	/** Touched only on the event loop, by {@link FlushBatcher}. */
+	boolean flushPending;
+
+	/** Nesting depth of {@link #cork}, touched only on the event loop. */
+	private int corked;
+
+	Outbound(WsConnection connection, Channel channel, EndpointSettings settings, boolean deflateNegotiated,
+			WsMetricsListener metrics) {
+		this.connection = connection;
+		this.channel = channel;
+		this.loop = channel.eventLoop();
+		this.backpressureLimit = settings.backpressureLimit();
+		this.closeOnBackpressureLimit = settings.closeOnBackpressureLimit();
+		this.deflateNegotiated = deflateNegotiated;
+		this.metrics = metrics;
+	}
+
+	long bufferedAmount() {
+		ChannelOutboundBuffer buffer = this.channel.unsafe().outboundBuffer();
+		// Plus what this batch has coalesced and not yet handed to the channel.
+		return ((buffer != null) ? buffer.totalPendingWriteBytes() : 0) + this.coalescedBytes + this.queuedOffLoop;
+	}
+
+	/**
+	 * Writes a shared message; the caller keeps its reference.
+	 * @return the frame's length, {@code -1} if queued past the backpressure limit, or {@code 0} if dropped
+	 */
+	int write(OutboundMessage message) {
+		if (!this.connection.isOpen() || !this.channel.isActive()) {
+			this.metrics.dropped(this.connection, WsMetricsListener.DROPPED_CLOSED);
+			return WsSession.DROPPED;
+		}
+		int status = message.frameLength();
+		long buffered = bufferedAmount();
+		long limit = this.backpressureLimit;
+		if (buffered + status > limit) {
+			if (this.closeOnBackpressureLimit) {
+				this.metrics.dropped(this.connection, WsMetricsListener.DROPPED_BACKPRESSURE_LIMIT);
+				this.connection.close(CloseCodes.POLICY_VIOLATION, "Backpressure limit exceeded");
+				return WsSession.DROPPED;
+			}
+			if (buffered > HARD_LIMIT_FACTOR * limit) {
+				// A peer that never reads must not grow the heap without bound: past the hard cap, drop.
+				this.metrics.dropped(this.connection, WsMetricsListener.DROPPED_SLOW_CONSUMER);
+				dropped();
+				return WsSession.DROPPED;
+			}
+			if (!this.backpressured) {
+				this.metrics.backpressure(this.connection);
+			}
+			this.backpressured = true;
+			status = WsSession.BACKPRESSURE;
+		}
+		if (this.loop.inEventLoop()) {
+			writeOnLoop(message);
+		}
+		else {
+			message.retain();
+			int queued = message.frameLength();
+			QUEUED_OFF_LOOP.addAndGet(this, queued);
+			// Same route as topic deliveries, so one sender's messages to this connection keep their order.
+			LoopOutbox.send(this.loop, () -> {
+				try {
+					QUEUED_OFF_LOOP.addAndGet(this, -queued);
+					writeOnLoop(message);
+				}
+				finally {
+					message.release();
+				}
+				if (this.backpressured) {
+					// The limit was checked off the loop, against a buffer a flush may have emptied since:
+					// then this write crossed no water mark and no writability change will call @OnDrain.
+					this.connection.drainIfWritable();
+				}
+			});
+		}
+		return status;
+	}
+
+	private void writeOnLoop(OutboundMessage message) {
+		if (!this.connection.isOpen() || !this.channel.isActive()) {
+			return; // RFC 6455 §5.5.1: no data frame after a close frame
+		}
+		int length = message.frameLength();
+		if (message.compress() && this.deflateNegotiated) {
+			// A frame object, so the permessage-deflate encoder compresses it.
+			handOver();
+			this.channel.write(message.isText() ? new TextWebSocketFrame(true, 0, message.retainedPayload())
+					: new BinaryWebSocketFrame(true, 0, message.retainedPayload()), this.channel.voidPromise());
+		}
+		else if (length <= COALESCE_MAX_FRAME) {
+			coalesce(message, length);
+		}
+		else {
+			// Already a complete frame: it passes the WebSocket encoders untouched.
+			handOver();
+			this.channel.write(message.retainedFrame(), this.channel.voidPromise());
+		}
+		flushLater();
+	}
+
+	private void dropped() {
+		if (DROPPED.getAndIncrement(this) == 0) {
+			logger.warn(this.connection + " does not read: past " + HARD_LIMIT_FACTOR
+					+ "x its backpressure limit, messages to it are dropped");
+		}
+	}
+
+	/** Messages dropped because the peer stopped reading. */
+	int droppedCount() {
+		return this.droppedCount;
+	}
+
+	/** @return whether a send answered {@code -1} since the last call; clears the mark */
+	boolean takeBackpressured() {
+		if (!this.backpressured) {
+			return false;
+		}
+		this.backpressured = false;
+		return true;
+	}
+
+	/**
+	 * Small frames of one batch go out in one buffer, as uWebSockets' cork buffer: a memcpy
+	 * instead of a buffer entry, a reference count and a pipeline pass per message. A lone
+	 * frame is not copied: it goes out as a duplicate of the shared frame at hand-over.
+	 */
+	private void coalesce(OutboundMessage message, int length) {
+		ByteBuf chunk = this.coalesced;
+		OutboundMessage first = this.single;
+		if (chunk == null && first == null) {
+			this.single = message.retain();
+		}
+		else {
+			if (chunk == null) {
+				// A second frame in this batch: now a buffer sized to what is pending pays off.
+				chunk = newChunk(first.frameLength() + length);
+				first.copyFrameTo(chunk);
+				first.release();
+				this.single = null;
+			}
+			else if (chunk.maxWritableBytes() < length) {
+				handOver();
+				chunk = newChunk(length);
+			}
+			message.copyFrameTo(chunk);
+		}
+		this.coalescedBytes += length;
+	}
+
+	private ByteBuf newChunk(int pending) {
+		ByteBuf chunk = this.channel.alloc().directBuffer(Math.max(256, 2 * pending), COALESCE_CHUNK);
+		this.coalesced = chunk;
+		return chunk;
+	}
+
+	/** Hands the coalesced frames to the channel, before anything written after them. Event loop only. */
+	void handOver() {
+		OutboundMessage first = this.single;
+		if (first != null) {
+			this.single = null;
+			this.channel.write(first.retainedFrame(), this.channel.voidPromise());
+			first.release();
+		}
+		ByteBuf chunk = this.coalesced;
+		if (chunk != null) {
+			this.coalesced = null;
+			this.channel.write(chunk, this.channel.voidPromise());
+		}
+		this.coalescedBytes = 0;
+	}
+
+	/** Writes a frame of our own (ping, pong, close) behind this batch's data and flushes; event loop only. */
+	void writeAndFlushNow(WebSocketFrame frame) {
+		handOver();
+		this.channel.writeAndFlush(frame, this.channel.voidPromise());
+	}
+
+	private void flushLater() {
+		if (this.corked == 0) {
+			FlushBatcher.flushLater(this.loop, this);
+		}
+	}
+
+	void flushNow() {
+		handOver();
+		this.channel.flush();
+	}
+
+	void cork(Runnable writes) {
+		if (!this.loop.inEventLoop()) {
+			LoopOutbox.send(this.loop, () -> cork(writes));
+			return;
+		}
+		this.corked++;
+		try {
+			writes.run();
+		}
+		finally {
+			this.corked--;
+			if (this.corked == 0) {
+				FlushBatcher.flushLater(this.loop, this);
+			}
+		}
+	}
+
+	/** Sends a ping or a pong from any thread; {@code length} is its payload's. */
+	int control(WebSocketFrame frame, int length) {
+		if (!this.connection.isOpen() || !this.channel.isActive()) {
+			frame.release();
+			return WsSession.DROPPED;
+		}
+		if (this.loop.inEventLoop()) {
+			writeControl(frame);
+		}
+		else {
+			LoopOutbox.send(this.loop, () -> writeControl(frame));
+		}
+		return length + 2;
+	}
+
+	private void writeControl(WebSocketFrame frame) {
+		if (this.corked > 0) {
+			// Inside a cork it goes out with the cork's other writes, in their order, when the cork ends.
+			handOver();
+			this.channel.write(frame, this.channel.voidPromise());
+		}
+		else {
+			writeAndFlushNow(frame);
+		}
+	}
+
+	@Override
+	public String toString() {
+		return this.connection.toString();
+	}
+
+}
