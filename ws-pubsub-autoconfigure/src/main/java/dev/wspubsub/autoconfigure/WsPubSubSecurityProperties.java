@@ -30,7 +30,7 @@ public class WsPubSubSecurityProperties {
 	private int maxConnectionsPerIp = 0;
 
 	/**
-	 * How long a client may take to send a request's headers, WebSocket upgrades included, before the connection is dropped. Zero disables it.
+	 * How long a client may take to send a request's headers before the connection is dropped. Server-wide: it applies to every HTTP/1.1 request of the application, not only WebSocket upgrades, since the path is known only once the headers are. Zero disables it.
 	 */
 	private Duration handshakeTimeout = Duration.ofSeconds(10);
 
