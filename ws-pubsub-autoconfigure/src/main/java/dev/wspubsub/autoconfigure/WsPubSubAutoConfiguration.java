@@ -109,11 +109,15 @@ public final class WsPubSubAutoConfiguration {
 	}
 
 	@Bean
+	NodeId wsNodeId(WsPubSubProperties properties) {
+		return NodeId.resolve(properties);
+	}
+
+	@Bean
 	@ConditionalOnMissingBean
-	WsServer wsServer(Broker broker, PayloadEncoder encoder, SessionRegistry sessions,
-			WsPubSubProperties properties, PresenceRegistry presence) {
-		return new DefaultWsServer(broker, encoder, sessions, properties.getFanout().getRedis().resolveNodeId(),
-				presence);
+	WsServer wsServer(Broker broker, PayloadEncoder encoder, SessionRegistry sessions, NodeId nodeId,
+			PresenceRegistry presence) {
+		return new DefaultWsServer(broker, encoder, sessions, nodeId.value(), presence);
 	}
 
 	@Bean(destroyMethod = "dispose")
