@@ -60,14 +60,14 @@ public final class WsPubSubSecurityAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	OriginWebFilter wsOriginWebFilter(SecuredEndpoints endpoints, WsPubSubProperties properties) {
-		return new OriginWebFilter(endpoints.matcher(), new OriginCheck(properties.getAllowedOrigins()));
+		return new OriginWebFilter(endpoints, new OriginCheck(properties.getAllowedOrigins()));
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
 	ConnectionLimitWebFilter wsConnectionLimitWebFilter(SecuredEndpoints endpoints,
 			WsPubSubProperties properties) {
-		return new ConnectionLimitWebFilter(endpoints.matcher(), properties.getMaxConnections(),
+		return new ConnectionLimitWebFilter(endpoints, properties.getMaxConnections(),
 				properties.getMaxConnectionsPerIp());
 	}
 
