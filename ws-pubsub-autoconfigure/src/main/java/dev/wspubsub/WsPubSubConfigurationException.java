@@ -1,22 +1,26 @@
 package dev.wspubsub;
 
 /**
- * An application misconfigured for ws-pubsub, found at start-up. The message names the
- * bean and the method; {@link #action()} says how to fix it.
+ * An application misconfigured for ws-pubsub, found at start-up. It is built from two parts
+ * that stay apart: {@link #description()} names the bean and the method and says what is wrong,
+ * {@link #action()} says how to fix it. The message joins them for logs that show only the
+ * message; Spring Boot's failure analysis prints the parts themselves.
  */
 public class WsPubSubConfigurationException extends RuntimeException {
+
+	private final String description;
 
 	private final String action;
 
 	public WsPubSubConfigurationException(String description, String action) {
 		super(description + " " + action);
+		this.description = description;
 		this.action = action;
 	}
 
 	/** What the problem is, without the fix. */
 	public String description() {
-		String message = getMessage();
-		return (message != null) ? message.substring(0, message.length() - this.action.length() - 1) : "";
+		return this.description;
 	}
 
 	/** How to fix it. */

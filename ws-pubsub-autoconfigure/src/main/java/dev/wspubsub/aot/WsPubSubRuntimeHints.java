@@ -4,7 +4,6 @@ import java.lang.reflect.Method;
 
 import dev.wspubsub.actuate.WsPubSubEndpoint;
 import dev.wspubsub.autoconfigure.WsPubSubProperties;
-import dev.wspubsub.autoconfigure.WsPubSubSecurityProperties;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.aot.hint.BindingReflectionHintsRegistrar;
@@ -29,7 +28,7 @@ class WsPubSubRuntimeHints implements RuntimeHintsRegistrar {
 
 	@Override
 	public void registerHints(RuntimeHints hints, @Nullable ClassLoader classLoader) {
-		BindableRuntimeHintsRegistrar.forTypes(WsPubSubProperties.class, WsPubSubSecurityProperties.class)
+		BindableRuntimeHintsRegistrar.forTypes(WsPubSubProperties.class)
 			.registerHints(hints, classLoader);
 		// Actuator is optional: the endpoint's class cannot even be loaded without it
 		if (ClassUtils.isPresent(ENDPOINT_ANNOTATION, classLoader)) {

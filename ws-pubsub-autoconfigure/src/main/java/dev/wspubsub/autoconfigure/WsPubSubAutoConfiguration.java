@@ -11,8 +11,8 @@ import dev.wspubsub.cluster.Fanout;
 import dev.wspubsub.cluster.LocalFanout;
 import dev.wspubsub.cluster.LocalPresenceRegistry;
 import dev.wspubsub.cluster.PresenceRegistry;
-import dev.wspubsub.endpoint.DefaultWsServer;
-import dev.wspubsub.endpoint.GracefulShutdown;
+import dev.wspubsub.transport.DefaultWsServer;
+import dev.wspubsub.transport.GracefulShutdown;
 import dev.wspubsub.endpoint.JakartaPayloadValidator;
 import dev.wspubsub.endpoint.PayloadValidator;
 import dev.wspubsub.endpoint.TopicMethodRegistrar;
@@ -109,11 +109,15 @@ public final class WsPubSubAutoConfiguration {
 	}
 
 	@Bean
+	NodeId wsNodeId(WsPubSubProperties properties) {
+		return NodeId.resolve(properties);
+	}
+
+	@Bean
 	@ConditionalOnMissingBean
-	WsServer wsServer(Broker broker, PayloadEncoder encoder, SessionRegistry sessions,
-			WsPubSubProperties properties, PresenceRegistry presence) {
-		return new DefaultWsServer(broker, encoder, sessions, properties.getFanout().getRedis().resolveNodeId(),
-				presence);
+	WsServer wsServer(Broker broker, PayloadEncoder encoder, SessionRegistry sessions, NodeId nodeId,
+			PresenceRegistry presence) {
+		return new DefaultWsServer(broker, encoder, sessions, nodeId.value(), presence);
 	}
 
 	@Bean(destroyMethod = "dispose")

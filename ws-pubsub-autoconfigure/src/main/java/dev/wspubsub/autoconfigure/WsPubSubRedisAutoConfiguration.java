@@ -48,9 +48,8 @@ public final class WsPubSubRedisAutoConfiguration {
 	@ConditionalOnMissingBean(Fanout.class)
 	@ConditionalOnBean(ReactiveRedisConnectionFactory.class)
 	RedisFanout wsFanout(ReactiveRedisConnectionFactory connectionFactory, TopicRegistry registry,
-			PayloadEncoder encoder, WsPubSubProperties properties) {
+			PayloadEncoder encoder, WsPubSubProperties properties, NodeId nodeId) {
 		WsPubSubProperties.Redis redis = properties.getFanout().getRedis();
-		String nodeId = checkedNodeId(redis);
 		if (redis.getPublishBuffer() < 1) {
 			throw new WsPubSubConfigurationException(
 					"ws-pubsub.fanout.redis.publish-buffer is " + redis.getPublishBuffer() + ".",
@@ -61,7 +60,7 @@ public final class WsPubSubRedisAutoConfiguration {
 					"ws-pubsub.fanout.redis.probe-interval is " + redis.getProbeInterval() + ".",
 					"Set ws-pubsub.fanout.redis.probe-interval to 10ms or more.");
 		}
-		return new RedisFanout(connectionFactory, registry, encoder.allocator(), nodeId, redis.getChannelPrefix(),
+		return new RedisFanout(connectionFactory, registry, encoder.allocator(), nodeId.value(), redis.getChannelPrefix(),
 				redis.getPublishBuffer(), redis.getProbeInterval());
 	}
 
@@ -69,7 +68,7 @@ public final class WsPubSubRedisAutoConfiguration {
 	@ConditionalOnMissingBean(PresenceRegistry.class)
 	@ConditionalOnBean(ReactiveRedisConnectionFactory.class)
 	RedisPresenceRegistry wsPresenceRegistry(ReactiveRedisConnectionFactory connectionFactory,
-			WsPubSubProperties properties) {
+			WsPubSubProperties properties, NodeId nodeId) {
 		WsPubSubProperties.Redis redis = properties.getFanout().getRedis();
 		if (redis.getPresenceTtl().toMillis() < 3) {
 			throw new WsPubSubConfigurationException(
@@ -81,18 +80,8 @@ public final class WsPubSubRedisAutoConfiguration {
 					"ws-pubsub.fanout.redis.command-timeout is " + redis.getCommandTimeout() + ".",
 					"Set ws-pubsub.fanout.redis.command-timeout to 1ms or more; about a second suits most.");
 		}
-		return new RedisPresenceRegistry(connectionFactory, redis.getChannelPrefix(), checkedNodeId(redis),
+		return new RedisPresenceRegistry(connectionFactory, redis.getChannelPrefix(), nodeId.value(),
 				redis.getPresenceTtl(), redis.getCommandTimeout());
-	}
-
-	private static String checkedNodeId(WsPubSubProperties.Redis redis) {
-		String nodeId = redis.resolveNodeId();
-		if (nodeId.indexOf(':') >= 0 || nodeId.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 255) {
-			throw new WsPubSubConfigurationException("ws-pubsub.fanout.redis.node-id is '" + nodeId + "'.",
-					"Set ws-pubsub.fanout.redis.node-id to at most 255 bytes without ':', or leave it unset"
-							+ " for a random one.");
-		}
-		return nodeId;
 	}
 
 	/**

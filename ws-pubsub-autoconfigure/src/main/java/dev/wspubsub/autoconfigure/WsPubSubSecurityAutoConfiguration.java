@@ -43,7 +43,7 @@ import org.springframework.web.reactive.HandlerMapping;
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
 @ConditionalOnClass({ HttpServer.class, HandlerMapping.class })
 @ConditionalOnProperty(prefix = "ws-pubsub", name = "enabled", havingValue = "true", matchIfMissing = true)
-@EnableConfigurationProperties(WsPubSubSecurityProperties.class)
+@EnableConfigurationProperties(WsPubSubProperties.class)
 public final class WsPubSubSecurityAutoConfiguration {
 
 	private static final boolean TOKEN_CLAIMS_PRESENT = ClassUtils.isPresent(
@@ -52,22 +52,22 @@ public final class WsPubSubSecurityAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	SecuredEndpoints wsSecuredEndpoints(ApplicationContext context, WsPubSubSecurityProperties properties) {
+	SecuredEndpoints wsSecuredEndpoints(ApplicationContext context, WsPubSubProperties properties) {
 		return SecuredEndpoints.scan(context, context.getEnvironment(),
 				properties.getSecurity().getAuthenticatedPaths());
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
-	OriginWebFilter wsOriginWebFilter(SecuredEndpoints endpoints, WsPubSubSecurityProperties properties) {
-		return new OriginWebFilter(endpoints.matcher(), new OriginCheck(properties.getAllowedOrigins()));
+	OriginWebFilter wsOriginWebFilter(SecuredEndpoints endpoints, WsPubSubProperties properties) {
+		return new OriginWebFilter(endpoints, new OriginCheck(properties.getAllowedOrigins()));
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
 	ConnectionLimitWebFilter wsConnectionLimitWebFilter(SecuredEndpoints endpoints,
-			WsPubSubSecurityProperties properties) {
-		return new ConnectionLimitWebFilter(endpoints.matcher(), properties.getMaxConnections(),
+			WsPubSubProperties properties) {
+		return new ConnectionLimitWebFilter(endpoints, properties.getMaxConnections(),
 				properties.getMaxConnectionsPerIp());
 	}
 
@@ -86,8 +86,8 @@ public final class WsPubSubSecurityAutoConfiguration {
 	@Bean
 	@Order(100)
 	@ConditionalOnExpression("${ws-pubsub.rate-limit.messages-per-second:0} > 0")
-	RateLimitGuard wsRateLimitGuard(WsPubSubSecurityProperties properties) {
-		WsPubSubSecurityProperties.RateLimit rateLimit = properties.getRateLimit();
+	RateLimitGuard wsRateLimitGuard(WsPubSubProperties properties) {
+		WsPubSubProperties.RateLimit rateLimit = properties.getRateLimit();
 		int burst = (rateLimit.getBurst() > 0) ? rateLimit.getBurst()
 				: (int) Math.ceil(rateLimit.getMessagesPerSecond());
 		int maxExcess = (rateLimit.getMaxExcess() > 0) ? rateLimit.getMaxExcess() : 2 * burst;
@@ -96,7 +96,7 @@ public final class WsPubSubSecurityAutoConfiguration {
 
 	@Bean
 	@ConditionalOnProperty(prefix = "ws-pubsub.security.topic-rules[0]", name = "pattern")
-	TopicAuthorizer wsPropertyTopicAuthorizer(WsPubSubSecurityProperties properties) {
+	TopicAuthorizer wsPropertyTopicAuthorizer(WsPubSubProperties properties) {
 		List<TopicRule> rules = properties.getSecurity()
 			.getTopicRules()
 			.stream()
@@ -112,7 +112,7 @@ public final class WsPubSubSecurityAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		HandshakeTimeout wsHandshakeTimeout(WsPubSubSecurityProperties properties) {
+		HandshakeTimeout wsHandshakeTimeout(WsPubSubProperties properties) {
 			return new HandshakeTimeout(properties.getHandshakeTimeout());
 		}
 

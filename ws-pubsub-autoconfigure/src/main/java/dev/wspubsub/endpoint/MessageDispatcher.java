@@ -10,7 +10,7 @@ import java.util.concurrent.Executor;
 import dev.wspubsub.ErrorReply;
 import dev.wspubsub.InvalidMessageException;
 import dev.wspubsub.WsMetricsListener;
-import dev.wspubsub.topic.LoopOutbox;
+import dev.wspubsub.loop.LoopOutbox;
 import dev.wspubsub.transport.ConnectionHandler;
 import dev.wspubsub.transport.WsConnection;
 import org.apache.commons.logging.Log;

@@ -2,7 +2,7 @@ package dev.wspubsub.endpoint;
 
 import java.util.ArrayDeque;
 
-import dev.wspubsub.topic.LoopOutbox;
+import dev.wspubsub.loop.LoopOutbox;
 import dev.wspubsub.transport.WsConnection;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;

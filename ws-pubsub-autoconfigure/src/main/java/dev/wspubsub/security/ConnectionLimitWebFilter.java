@@ -48,8 +48,9 @@ public final class ConnectionLimitWebFilter implements WebFilter, Ordered {
 
 	private final AtomicLong rejectedPerAddress = new AtomicLong();
 
-	public ConnectionLimitWebFilter(EndpointPathMatcher endpoints, int maxConnections, int maxPerAddress) {
-		this.endpoints = endpoints;
+	/** Caps upgrades to the paths of {@code endpoints}; other requests pass untouched. */
+	public ConnectionLimitWebFilter(SecuredEndpoints endpoints, int maxConnections, int maxPerAddress) {
+		this.endpoints = endpoints.matcher();
 		this.maxConnections = maxConnections;
 		this.maxPerAddress = maxPerAddress;
 	}

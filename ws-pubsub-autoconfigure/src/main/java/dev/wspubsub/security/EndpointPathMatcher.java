@@ -8,7 +8,7 @@ import org.springframework.web.util.pattern.PathPattern;
 import org.springframework.web.util.pattern.PathPatternParser;
 
 /** Whether a request is for one of the WebSocket endpoints. */
-public final class EndpointPathMatcher {
+final class EndpointPathMatcher {
 
 	private final List<PathPattern> patterns;
 
@@ -17,7 +17,7 @@ public final class EndpointPathMatcher {
 	}
 
 	/** Whether the exchange's path (within the application) is an endpoint path. */
-	public boolean matches(ServerWebExchange exchange) {
+	boolean matches(ServerWebExchange exchange) {
 		PathContainer path = exchange.getRequest().getPath().pathWithinApplication();
 		for (PathPattern pattern : this.patterns) {
 			if (pattern.matches(path)) {
@@ -28,7 +28,7 @@ public final class EndpointPathMatcher {
 	}
 
 	/** Whether the exchange asks for a WebSocket upgrade on an endpoint path. */
-	public boolean matchesUpgrade(ServerWebExchange exchange) {
+	boolean matchesUpgrade(ServerWebExchange exchange) {
 		return "websocket".equalsIgnoreCase(exchange.getRequest().getHeaders().getUpgrade()) && matches(exchange);
 	}
 }

@@ -26,6 +26,14 @@ import reactor.netty.http.server.HttpServer;
  * stops when the headers are decoded; a WebSocket upgrade request removes the handlers for
  * good, so an open WebSocket is never affected (its own idle timeout governs it). Request
  * bodies are left to {@code HttpServer.readTimeout}.
+ * <p>
+ * This is a <em>server-wide</em> guard, on purpose and documented as such
+ * ({@code ws-pubsub.handshake-timeout}): it is installed on every HTTP/1.1 connection of the
+ * application's Netty server, so the application's other routes get the same bound on their
+ * request headers. It cannot be scoped to WebSocket endpoint paths, because a slow-loris client
+ * is one whose headers never complete, and the path and the {@code Upgrade} header are known
+ * only once they have. Routes are otherwise untouched: the clock stops at the end of the
+ * headers, and an idle kept-alive connection is not timed out until its next request begins.
  */
 public final class HandshakeTimeout {
 

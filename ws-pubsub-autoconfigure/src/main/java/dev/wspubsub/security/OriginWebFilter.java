@@ -27,8 +27,9 @@ public final class OriginWebFilter implements WebFilter, Ordered {
 
 	private final AtomicLong rejected = new AtomicLong();
 
-	public OriginWebFilter(EndpointPathMatcher endpoints, OriginCheck check) {
-		this.endpoints = endpoints;
+	/** Checks requests for the paths of {@code endpoints}; other requests pass untouched. */
+	public OriginWebFilter(SecuredEndpoints endpoints, OriginCheck check) {
+		this.endpoints = endpoints.matcher();
 		this.check = check;
 	}
 

@@ -83,7 +83,7 @@ public final class SecuredEndpoints {
 	}
 
 	/** Matches request paths against the endpoint paths, as the handler mapping does. */
-	public EndpointPathMatcher matcher() {
+	EndpointPathMatcher matcher() {
 		return new EndpointPathMatcher(paths());
 	}
 }

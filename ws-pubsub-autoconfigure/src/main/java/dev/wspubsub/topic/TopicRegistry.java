@@ -6,6 +6,7 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import dev.wspubsub.loop.LoopOutbox;
 import io.netty.channel.EventLoop;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -119,7 +120,7 @@ public final class TopicRegistry {
 			EventLoop loop = group.loop();
 			TopicSubscriber[] subscribers = group.subscribers();
 			// Only the group of the sender's own loop can hold the sender: no scan of the others.
-			int count = (excluded != null && loop == excluded.eventLoop() && contains(subscribers, excluded))
+			int count = (excluded != null && loop == excluded.eventLoop() && group.contains(excluded))
 					? subscribers.length - 1 : subscribers.length;
 			if (count == 0) {
 				continue;
@@ -141,15 +142,6 @@ public final class TopicRegistry {
 			}
 		}
 		return delivered;
-	}
-
-	private static boolean contains(TopicSubscriber[] subscribers, TopicSubscriber candidate) {
-		for (TopicSubscriber subscriber : subscribers) {
-			if (subscriber == candidate) {
-				return true;
-			}
-		}
-		return false;
 	}
 
 	private static void deliverAll(String topic, OutboundMessage message, TopicSubscriber[] subscribers,

@@ -6,7 +6,7 @@ import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 import dev.wspubsub.CloseCodes;
 import dev.wspubsub.WsMetricsListener;
 import dev.wspubsub.WsSession;
-import dev.wspubsub.topic.LoopOutbox;
+import dev.wspubsub.loop.LoopOutbox;
 import dev.wspubsub.topic.OutboundMessage;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;

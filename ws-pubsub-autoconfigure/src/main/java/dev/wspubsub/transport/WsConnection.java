@@ -11,7 +11,7 @@ import dev.wspubsub.UpgradeRequest;
 import dev.wspubsub.WsMetricsListener;
 import dev.wspubsub.WsSession;
 import dev.wspubsub.cluster.Broker;
-import dev.wspubsub.topic.LoopOutbox;
+import dev.wspubsub.loop.LoopOutbox;
 import dev.wspubsub.topic.OutboundMessage;
 import dev.wspubsub.topic.PayloadEncoder;
 import dev.wspubsub.topic.TopicSubscriber;

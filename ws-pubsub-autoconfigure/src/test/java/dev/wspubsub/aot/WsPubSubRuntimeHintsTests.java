@@ -2,7 +2,6 @@ package dev.wspubsub.aot;
 
 import dev.wspubsub.actuate.WsPubSubEndpoint;
 import dev.wspubsub.autoconfigure.WsPubSubProperties;
-import dev.wspubsub.autoconfigure.WsPubSubSecurityProperties;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.aot.hint.RuntimeHints;
@@ -30,7 +29,7 @@ class WsPubSubRuntimeHintsTests {
 			// bound by Boot's binder, nested groups included
 			.matches(reflection.onMethodInvocation(WsPubSubProperties.class, "setIdleTimeout"))
 			.matches(reflection.onMethodInvocation(WsPubSubProperties.PerMessageDeflate.class, "setEnabled"))
-			.matches(reflection.onMethodInvocation(WsPubSubSecurityProperties.RateLimit.class, "setBurst"))
+			.matches(reflection.onMethodInvocation(WsPubSubProperties.RateLimit.class, "setBurst"))
 			// operations invoked by Actuator, and descriptors behind the detail operation's interface type
 			.matches(reflection.onMethodInvocation(WsPubSubEndpoint.class, "node"))
 			.matches(reflection.onMethodInvocation(WsPubSubEndpoint.class, "detail"))

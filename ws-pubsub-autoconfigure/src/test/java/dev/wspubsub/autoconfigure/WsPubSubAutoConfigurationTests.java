@@ -301,6 +301,14 @@ class WsPubSubAutoConfigurationTests {
 	}
 
 	@Test
+	void withLocalFanoutTheNodeIdIsRandomPerStartAndNotTakenFromTheRedisProperty() {
+		this.contextRunner.withPropertyValues("ws-pubsub.fanout.redis.node-id=node-7").run((context) -> {
+			assertThat(context.getBean(WsServer.class).nodeId()).hasSize(8).isNotEqualTo("node-7");
+			assertThat(context.getBean(WsPubSubProperties.class).getFanout().getRedis().getNodeId()).isEqualTo("node-7");
+		});
+	}
+
+	@Test
 	void failureAnalyzerIgnoresOtherFailures() {
 		assertThat(new WsPubSubFailureAnalyzer().analyze(new IllegalStateException("unrelated"))).isNull();
 	}

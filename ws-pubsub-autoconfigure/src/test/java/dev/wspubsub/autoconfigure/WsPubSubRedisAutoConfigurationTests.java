@@ -54,6 +54,8 @@ class WsPubSubRedisAutoConfigurationTests {
 			assertThat(context.getBean(PresenceRegistry.class)).isInstanceOf(RedisPresenceRegistry.class);
 			assertThat(context.getBean(WsServer.class).nodeId()).isEqualTo(fanout.nodeId()).hasSize(8);
 			assertThat(context).hasSingleBean(ClientResourcesBuilderCustomizer.class);
+			// The random id is a bean of its own; the bound properties stay as the user left them.
+			assertThat(context.getBean(WsPubSubProperties.class).getFanout().getRedis().getNodeId()).isNull();
 		});
 	}
 

@@ -89,6 +89,75 @@ class ServerCapacityTests {
 	}
 
 	@Test
+	void aPlainHttpRequestTricklingItsHeadersIsDroppedTooBecauseTheGuardIsServerWide() throws IOException {
+		try (Socket socket = new Socket("localhost", this.port)) {
+			socket.setSoTimeout(250);
+			OutputStream out = socket.getOutputStream();
+			out.write("GET /not-a-websocket HTTP/1.1\r\nHost: localhost\r\n".getBytes(StandardCharsets.US_ASCII));
+			boolean dropped = false;
+			for (int i = 0; i < 40 && !dropped; i++) {
+				try {
+					out.write('X');
+					out.flush();
+					dropped = socket.getInputStream().read() == -1;
+				}
+				catch (SocketTimeoutException stillOpen) {
+					// nothing yet: keep trickling
+				}
+				catch (IOException reset) {
+					dropped = true;
+				}
+			}
+			assertThat(dropped).as("documented: the guard covers every route's headers").isTrue();
+		}
+	}
+
+	@Test
+	void aKeptAlivePlainHttpConnectionIdleLongerThanTheHandshakeTimeoutStillServesItsNextRequest()
+			throws IOException, InterruptedException {
+		try (Socket socket = new Socket("localhost", this.port)) {
+			socket.setSoTimeout(10_000);
+			String first = exchange(socket);
+			assertThat(first).startsWith("HTTP/1.1 ");
+			// The idle time itself is under test (no event to await): longer than the 1 s timeout.
+			// The clock must start only with the next request's bytes, not when the response went out.
+			Thread.sleep(1500);
+			assertThat(exchange(socket)).isEqualTo(first);
+		}
+	}
+
+	/** Sends a plain GET on a kept-alive connection; answers the response's status line once its body is read. */
+	private static String exchange(Socket socket) throws IOException {
+		OutputStream out = socket.getOutputStream();
+		out.write("GET /not-a-websocket HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+		out.flush();
+		InputStream in = socket.getInputStream();
+		String status = null;
+		int contentLength = 0;
+		for (String line = readLine(in); !line.isEmpty(); line = readLine(in)) {
+			if (status == null) {
+				status = line;
+			}
+			else if (line.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
+				contentLength = Integer.parseInt(line.substring("content-length:".length()).trim());
+			}
+		}
+		assertThat(in.readNBytes(contentLength)).hasSize(contentLength);
+		return status;
+	}
+
+	private static String readLine(InputStream in) throws IOException {
+		StringBuilder line = new StringBuilder();
+		for (int b = in.read(); b != '\n'; b = in.read()) {
+			assertThat(b).as("connection open mid-response").isNotEqualTo(-1);
+			if (b != '\r') {
+				line.append((char) b);
+			}
+		}
+		return line.toString();
+	}
+
+	@Test
 	void anOpenWebSocketOutlivesTheHandshakeTimeout() {
 		try (WsTestClient client = WsTestClient.connect(uri())) {
 			client.assertNoMessage(Duration.ofMillis(2500));

@@ -21,7 +21,7 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Subscribe/unsubscribe churn on a topic that already holds {@code resident} subscribers:
  * alone, on a topic created and removed each time, and interleaved with publishes, where
- * every change makes the next publish rebuild the topic's snapshot.
+ * each change replaces the group of its own event loop (the publishes regroup nothing).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -63,7 +63,7 @@ public class TopicChurnBenchmark {
 		return this.registry.unsubscribe("private", this.churner);
 	}
 
-	/** Join, publish, leave, publish: two snapshot rebuilds per operation. */
+	/** Join, publish, leave, publish: two group replacements per operation, none by a publish. */
 	@Benchmark
 	public int churnWithPublishes() {
 		this.registry.subscribe("room", this.churner);

@@ -1,9 +1,8 @@
-package dev.wspubsub.endpoint;
+package dev.wspubsub.transport;
 
 import java.time.Duration;
 
 import dev.wspubsub.CloseCodes;
-import dev.wspubsub.transport.SessionRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 

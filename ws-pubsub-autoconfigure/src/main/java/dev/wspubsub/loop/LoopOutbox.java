@@ -1,4 +1,4 @@
-package dev.wspubsub.topic;
+package dev.wspubsub.loop;
 
 import java.util.ArrayList;
 import java.util.IdentityHashMap;

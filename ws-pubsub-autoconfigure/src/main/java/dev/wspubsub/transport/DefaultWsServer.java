@@ -1,4 +1,4 @@
-package dev.wspubsub.endpoint;
+package dev.wspubsub.transport;
 
 import java.util.Collection;
 import java.util.Map;
@@ -11,7 +11,6 @@ import dev.wspubsub.cluster.Broker;
 import dev.wspubsub.cluster.PresenceRegistry;
 import dev.wspubsub.topic.OutboundMessage;
 import dev.wspubsub.topic.PayloadEncoder;
-import dev.wspubsub.transport.SessionRegistry;
 import reactor.core.publisher.Mono;
 
 /** The node's {@link WsServer}: publishes through the broker, counts from the registries. */
