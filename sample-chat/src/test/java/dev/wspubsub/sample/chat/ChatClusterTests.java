@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import dev.wspubsub.cluster.Fanout;
 import dev.wspubsub.test.TestRedis;
 import dev.wspubsub.test.WsTestClient;
 import org.junit.jupiter.api.Test;
@@ -76,6 +77,9 @@ class ChatClusterTests {
 			join(ann, "general");
 			join(bob, "general");
 			awaitNodesListening(redis, "room:general", 2);
+			// A node still making its first connection is not in an outage; both must be up first.
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> nodeA.getBean(Fanout.class).isUp() && nodeB.getBean(Fanout.class).isUp());
 
 			redis.stopServer();
 			List<JsonNode> annSaw = receivedUntil(ann, "cluster_status");
