@@ -2,6 +2,8 @@ package dev.wspubsub;
 
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
+
 /** Calls several {@link WsMetricsListener}s in order. */
 final class CompositeWsMetricsListener implements WsMetricsListener {
 
@@ -81,6 +83,13 @@ final class CompositeWsMetricsListener implements WsMetricsListener {
 	public void upgradeRejected(String path, String reason) {
 		for (WsMetricsListener listener : this.listeners) {
 			listener.upgradeRejected(path, reason);
+		}
+	}
+
+	@Override
+	public void resumed(@Nullable String path, boolean recovered, int replayed) {
+		for (WsMetricsListener listener : this.listeners) {
+			listener.resumed(path, recovered, replayed);
 		}
 	}
 

@@ -2,6 +2,8 @@ package dev.wspubsub;
 
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Told what happens on this node's connections, for metrics and tracing. Every method
  * has an empty default, so an implementation overrides only what it counts. Register one
@@ -85,6 +87,14 @@ public interface WsMetricsListener {
 	}
 
 	/** An upgrade to endpoint {@code path} was refused; {@code reason} is one of the {@code REJECTED_*} constants. */
+	/**
+	 * A subscriber resumed {@code topic} from a position on the endpoint at {@code path}
+	 * ({@code null} for an SSE stream): {@code replayed} publications were recovered, or it
+	 * could not be ({@code recovered} false).
+	 */
+	default void resumed(@Nullable String path, boolean recovered, int replayed) {
+	}
+
 	default void upgradeRejected(String path, String reason) {
 	}
 

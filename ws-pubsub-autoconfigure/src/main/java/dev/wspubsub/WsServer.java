@@ -1,6 +1,7 @@
 package dev.wspubsub;
 
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 
 import reactor.core.publisher.Mono;
@@ -24,6 +25,23 @@ public interface WsServer {
 
 	/** As {@link #publish(String, Object)}, compressed where negotiated. */
 	int publish(String topic, Object message, boolean compress);
+
+	/**
+	 * As {@link #publish(String, Object)}, and answers the position the publication got in
+	 * its topic's history; empty when the topic keeps no history or the publication could
+	 * not be recorded (its history store unreachable).
+	 */
+	Mono<StreamPosition> publishForPosition(String topic, Object message);
+
+	/**
+	 * The newest {@code limit} publications of {@code topic}, oldest first, as its
+	 * subscribers received them: with a history of size 1, its latest value. Empty when the
+	 * topic keeps no history or its store is unreachable.
+	 */
+	Mono<List<Publication>> history(String topic, int limit);
+
+	/** The position of {@code topic}'s newest publication; empty when it keeps no history or its store is unreachable. */
+	Mono<StreamPosition> position(String topic);
 
 	/** Subscribers of {@code topic} on this node (connections and server-side listeners). */
 	int subscriberCount(String topic);

@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.security.Principal;
 import java.util.Set;
+import java.util.function.Consumer;
 
 import org.jspecify.annotations.Nullable;
 
@@ -107,6 +108,26 @@ public interface WsSession<T> {
 
 	/** Subscribes to a topic. @return {@code true} when newly subscribed */
 	boolean subscribe(String topic);
+
+	/**
+	 * Subscribes to a topic with history and recovers what this client missed since it last
+	 * saw {@code since}: {@code beforeLive} is handed every publication after {@code since}
+	 * when the history still holds them all ({@link Recovery#recovered()}), otherwise the
+	 * newest {@code latest} ones and the current position. It runs on this connection's event
+	 * loop before any live message of {@code topic} reaches the client, so what it sends (say,
+	 * one reply carrying the missed messages) goes out first; live messages it already
+	 * accounts for are dropped, so the client gets each publication once and in order.
+	 * <pre class="code">
+	 * ws.subscribe("room:" + room, since, 50, (recovery) -&gt;
+	 *     ws.send(new RoomJoined(room, recovery.recovered(), recovery.position(), recovery.publications())));
+	 * </pre>
+	 * @param since the position of the last publication the client saw; {@code null} for none
+	 * @param latest how many of the newest publications to hand over when not recovered
+	 * @return {@code false} when the subscribe was refused or the connection is closing:
+	 * {@code beforeLive} is then never called
+	 * @throws IllegalArgumentException when {@code topic} keeps no history
+	 */
+	boolean subscribe(String topic, @Nullable StreamPosition since, int latest, Consumer<? super Recovery> beforeLive);
 
 	/** Unsubscribes from a topic. @return {@code true} when it was subscribed */
 	boolean unsubscribe(String topic);

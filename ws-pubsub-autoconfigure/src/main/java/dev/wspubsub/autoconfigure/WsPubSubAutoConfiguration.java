@@ -1,6 +1,8 @@
 package dev.wspubsub.autoconfigure;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Executor;
 
 import dev.wspubsub.WsMetricsListener;
@@ -11,6 +13,10 @@ import dev.wspubsub.cluster.Fanout;
 import dev.wspubsub.cluster.LocalFanout;
 import dev.wspubsub.cluster.LocalPresenceRegistry;
 import dev.wspubsub.cluster.PresenceRegistry;
+import dev.wspubsub.history.HistoryRule;
+import dev.wspubsub.history.HistoryRules;
+import dev.wspubsub.history.LocalHistory;
+import dev.wspubsub.history.TopicHistory;
 import dev.wspubsub.transport.DefaultWsServer;
 import dev.wspubsub.transport.GracefulShutdown;
 import dev.wspubsub.endpoint.JakartaPayloadValidator;
@@ -80,8 +86,39 @@ public final class WsPubSubAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	Broker wsBroker(TopicRegistry registry, Fanout fanout, ObjectProvider<WsMetricsListener> metricsListeners) {
-		return new Broker(registry, fanout, metricsListener(metricsListeners));
+	HistoryRules wsHistoryRules(WsPubSubProperties properties) {
+		return historyRules(properties);
+	}
+
+	/** The rules of {@code ws-pubsub.history.topics}, or a start-up failure naming the one that is wrong. */
+	static HistoryRules historyRules(WsPubSubProperties properties) {
+		List<HistoryRule> rules = new ArrayList<>();
+		List<WsPubSubProperties.HistoryTopic> topics = properties.getHistory().getTopics();
+		for (int i = 0; i < topics.size(); i++) {
+			WsPubSubProperties.HistoryTopic topic = topics.get(i);
+			try {
+				rules.add(new HistoryRule(topic.getPattern(), topic.getSize(), topic.getTtl(), topic.isStampPosition()));
+			}
+			catch (IllegalArgumentException ex) {
+				throw new WsPubSubConfigurationException("ws-pubsub.history.topics[" + i + "] is invalid: "
+						+ ex.getMessage() + ".", "Give ws-pubsub.history.topics[" + i + "] a pattern, a size of 1 or more"
+						+ " and a ttl of 1ms or more.");
+			}
+		}
+		return new HistoryRules(rules);
+	}
+
+	@Bean(destroyMethod = "close")
+	@ConditionalOnMissingBean(TopicHistory.class)
+	LocalHistory wsTopicHistory(HistoryRules rules, TopicRegistry registry, Fanout fanout, PayloadEncoder encoder) {
+		return new LocalHistory(rules, registry, encoder.allocator(), fanout::forward);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	Broker wsBroker(TopicRegistry registry, Fanout fanout, ObjectProvider<WsMetricsListener> metricsListeners,
+			TopicHistory history) {
+		return new Broker(registry, fanout, metricsListener(metricsListeners), history);
 	}
 
 	@Bean

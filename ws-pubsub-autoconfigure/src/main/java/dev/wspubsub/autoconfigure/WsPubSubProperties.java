@@ -62,6 +62,8 @@ public class WsPubSubProperties {
 
 	private final Sse sse = new Sse();
 
+	private final History history = new History();
+
 	/**
 	 * Origins, or patterns such as https://*.example.com, whose pages may open WebSockets besides the server's own origin; '*' allows any. Requests without an Origin header (not browsers) are always allowed.
 	 */
@@ -152,6 +154,10 @@ public class WsPubSubProperties {
 
 	public Fanout getFanout() {
 		return this.fanout;
+	}
+
+	public History getHistory() {
+		return this.history;
 	}
 
 	public Sse getSse() {
@@ -469,6 +475,86 @@ public class WsPubSubProperties {
 
 		public void setBufferSize(int bufferSize) {
 			this.bufferSize = bufferSize;
+		}
+
+	}
+
+	/**
+	 * Per-topic history: which topics keep their newest publications, with a position each,
+	 * so a client that reconnects can get what it missed.
+	 */
+	public static class History {
+
+		/**
+		 * Topics that keep a history, first matching rule wins; topics that match none keep none and cost nothing extra.
+		 */
+		private List<HistoryTopic> topics = new ArrayList<>();
+
+		public List<HistoryTopic> getTopics() {
+			return this.topics;
+		}
+
+		public void setTopics(List<HistoryTopic> topics) {
+			this.topics = topics;
+		}
+
+	}
+
+	/**
+	 * One history rule.
+	 */
+	public static class HistoryTopic {
+
+		/**
+		 * Topic pattern; '*' matches any characters, as in room:*.
+		 */
+		private String pattern = "";
+
+		/**
+		 * Most publications kept per topic (with Redis, approximately: streams are trimmed with MAXLEN ~).
+		 */
+		private int size = 100;
+
+		/**
+		 * How long one publication is kept; a topic without publications for this long starts a new epoch.
+		 */
+		private Duration ttl = Duration.ofMinutes(10);
+
+		/**
+		 * Whether JSON object messages of these topics get "epoch" and "offset" fields, so clients know where to resume from.
+		 */
+		private boolean stampPosition = true;
+
+		public String getPattern() {
+			return this.pattern;
+		}
+
+		public void setPattern(String pattern) {
+			this.pattern = pattern;
+		}
+
+		public int getSize() {
+			return this.size;
+		}
+
+		public void setSize(int size) {
+			this.size = size;
+		}
+
+		public Duration getTtl() {
+			return this.ttl;
+		}
+
+		public void setTtl(Duration ttl) {
+			this.ttl = ttl;
+		}
+
+		public boolean isStampPosition() {
+			return this.stampPosition;
+		}
+
+		public void setStampPosition(boolean stampPosition) {
+			this.stampPosition = stampPosition;
 		}
 
 	}

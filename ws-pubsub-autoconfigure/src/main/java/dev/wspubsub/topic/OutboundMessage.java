@@ -2,9 +2,11 @@ package dev.wspubsub.topic;
 
 import java.nio.charset.StandardCharsets;
 
+import dev.wspubsub.StreamPosition;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A message encoded once as a complete, unmasked WebSocket frame, shared by every local
@@ -26,11 +28,19 @@ public final class OutboundMessage {
 
 	private final boolean compress;
 
-	private OutboundMessage(ByteBuf frame, int headerLength, boolean text, boolean compress) {
+	private final @Nullable StreamPosition position;
+
+	private OutboundMessage(ByteBuf frame, int headerLength, boolean text, boolean compress,
+			@Nullable StreamPosition position) {
 		this.frame = frame;
 		this.headerLength = headerLength;
 		this.text = text;
 		this.compress = compress;
+		this.position = position;
+	}
+
+	private OutboundMessage(ByteBuf frame, int headerLength, boolean text, boolean compress) {
+		this(frame, headerLength, text, compress, null);
 	}
 
 	/** Encodes {@code text} as a text frame in one buffer: header, then the UTF-8 bytes. */
@@ -56,6 +66,19 @@ public final class OutboundMessage {
 		writeHeader(frame, text ? OPCODE_TEXT : OPCODE_BINARY, length);
 		frame.writeBytes(payload, payload.readerIndex(), length);
 		return new OutboundMessage(frame, header, text, compress);
+	}
+
+	/**
+	 * Encodes {@code bytes} as one frame of a topic with history: the publication at
+	 * {@code position}, which subscribers use to drop what a replay already gave them.
+	 */
+	public static OutboundMessage positioned(ByteBufAllocator alloc, byte[] bytes, boolean text, boolean compress,
+			StreamPosition position) {
+		int header = headerLength(bytes.length);
+		ByteBuf frame = alloc.buffer(header + bytes.length);
+		writeHeader(frame, text ? OPCODE_TEXT : OPCODE_BINARY, bytes.length);
+		frame.writeBytes(bytes);
+		return new OutboundMessage(frame, header, text, compress, position);
 	}
 
 	private static OutboundMessage of(ByteBufAllocator alloc, byte[] bytes, int offset, int length, boolean text,
@@ -94,6 +117,11 @@ public final class OutboundMessage {
 	/** Whether the publisher asked for compression where negotiated. */
 	public boolean compress() {
 		return this.compress;
+	}
+
+	/** Where this message sits in its topic's history; {@code null} for a topic without one. */
+	public @Nullable StreamPosition position() {
+		return this.position;
 	}
 
 	/** Payload size in bytes. */

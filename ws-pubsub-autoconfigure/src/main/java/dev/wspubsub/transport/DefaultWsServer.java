@@ -1,14 +1,20 @@
 package dev.wspubsub.transport;
 
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
+import dev.wspubsub.Publication;
+import dev.wspubsub.Recovery;
+import dev.wspubsub.StreamPosition;
 import dev.wspubsub.WsServer;
 import dev.wspubsub.WsSession;
 import dev.wspubsub.cluster.Broker;
 import dev.wspubsub.cluster.PresenceRegistry;
+import dev.wspubsub.history.HistoryRule;
+import dev.wspubsub.history.TopicHistory;
 import dev.wspubsub.topic.OutboundMessage;
 import dev.wspubsub.topic.PayloadEncoder;
 import reactor.core.publisher.Mono;
@@ -50,6 +56,36 @@ public final class DefaultWsServer implements WsServer {
 		finally {
 			encoded.release();
 		}
+	}
+
+	@Override
+	public Mono<StreamPosition> publishForPosition(String topic, Object message) {
+		Objects.requireNonNull(topic, "topic");
+		OutboundMessage encoded = this.encoder.encode(message, false);
+		try {
+			return Mono.fromFuture(this.broker.publishForPosition(topic, encoded, null));
+		}
+		finally {
+			encoded.release();
+		}
+	}
+
+	@Override
+	public Mono<List<Publication>> history(String topic, int limit) {
+		if (limit < 0) {
+			throw new IllegalArgumentException("limit must not be negative, was " + limit);
+		}
+		TopicHistory history = this.broker.history();
+		HistoryRule rule = history.rules().ruleFor(topic);
+		return (rule != null) ? Mono.fromFuture(history.latest(topic, rule, limit)) : Mono.empty();
+	}
+
+	@Override
+	public Mono<StreamPosition> position(String topic) {
+		TopicHistory history = this.broker.history();
+		HistoryRule rule = history.rules().ruleFor(topic);
+		return (rule != null) ? Mono.fromFuture(history.read(topic, rule, null, 0))
+			.mapNotNull(Recovery::position) : Mono.empty();
 	}
 
 	@Override

@@ -30,6 +30,8 @@ final class Subscriptions implements TopicAuthorizer.Client {
 	 */
 	private volatile @Nullable Object topics;
 
+	private final Resumes resumes = new Resumes();
+
 	Subscriptions(WsConnection connection, TopicRegistry registry, TopicAuthorizer authorizer) {
 		this.connection = connection;
 		this.registry = registry;
@@ -74,7 +76,13 @@ final class Subscriptions implements TopicAuthorizer.Client {
 			}
 		}
 		this.registry.unsubscribe(topic, this.connection);
+		this.resumes.cancel(topic);
 		return true;
+	}
+
+	/** The resubscribes in progress, which hold and filter their topics' deliveries. */
+	Resumes resumes() {
+		return this.resumes;
 	}
 
 	boolean contains(String topic) {
@@ -93,6 +101,7 @@ final class Subscriptions implements TopicAuthorizer.Client {
 
 	/** Leaves every topic; the connection has closed. */
 	void clear() {
+		this.resumes.clear();
 		String[] all;
 		synchronized (this) {
 			Object topics = this.topics;

@@ -4,13 +4,17 @@ import java.net.InetSocketAddress;
 import java.security.Principal;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 import dev.wspubsub.CloseCodes;
+import dev.wspubsub.Recovery;
+import dev.wspubsub.StreamPosition;
 import dev.wspubsub.TopicAuthorizer;
 import dev.wspubsub.UpgradeRequest;
 import dev.wspubsub.WsMetricsListener;
 import dev.wspubsub.WsSession;
 import dev.wspubsub.cluster.Broker;
+import dev.wspubsub.history.HistoryRule;
 import dev.wspubsub.loop.LoopOutbox;
 import dev.wspubsub.topic.OutboundMessage;
 import dev.wspubsub.topic.PayloadEncoder;
@@ -20,6 +24,8 @@ import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -29,6 +35,8 @@ import org.jspecify.annotations.Nullable;
  * owns the close state, and {@link FrameHandler} reads.
  */
 public final class WsConnection implements WsSession<Object>, TopicSubscriber {
+
+	private static final Log logger = LogFactory.getLog(WsConnection.class);
 
 	private static final AtomicLong IDS = new AtomicLong();
 
@@ -267,7 +275,7 @@ public final class WsConnection implements WsSession<Object>, TopicSubscriber {
 	@Override
 	public void deliver(String topic, OutboundMessage message) {
 		// A publish handed over from another thread may arrive after an unsubscribe on this one.
-		if (this.subscriptions.contains(topic)) {
+		if (this.subscriptions.contains(topic) && !this.subscriptions.resumes().intercept(topic, message)) {
 			this.outbound.write(message);
 		}
 	}
@@ -294,6 +302,58 @@ public final class WsConnection implements WsSession<Object>, TopicSubscriber {
 	@Override
 	public boolean subscribe(String topic) {
 		return this.subscriptions.subscribe(topic);
+	}
+
+	@Override
+	public boolean subscribe(String topic, @Nullable StreamPosition since, int latest,
+			Consumer<? super Recovery> beforeLive) {
+		HistoryRule rule = this.broker.history().rules().ruleFor(topic);
+		if (rule == null) {
+			throw new IllegalArgumentException("Topic '" + topic + "' keeps no history, so there is nothing to"
+					+ " resume from: add a rule for it under ws-pubsub.history.topics");
+		}
+		if (latest < 0) {
+			throw new IllegalArgumentException("latest must not be negative, was " + latest);
+		}
+		// Held from before the subscription exists, so nothing live slips ahead of the replay.
+		long ticket = this.subscriptions.resumes().begin(topic);
+		if (!this.subscriptions.subscribe(topic) && !this.subscriptions.contains(topic)) {
+			this.subscriptions.resumes().cancel(topic);
+			return false;
+		}
+		this.broker.history().read(topic, rule, since, latest).whenComplete((recovery, error) -> {
+			Recovery answer = (error != null) ? Recovery.unavailable() : recovery;
+			LoopOutbox.send(this.loop, () -> resumed(topic, ticket, since, answer, beforeLive));
+		});
+		return true;
+	}
+
+	// Event loop: hand the replay over, then let the held live messages through.
+	private void resumed(String topic, long ticket, @Nullable StreamPosition since, Recovery recovery,
+			Consumer<? super Recovery> beforeLive) {
+		Resumes resumes = this.subscriptions.resumes();
+		if (!resumes.isCurrent(topic, ticket)) {
+			return; // superseded, unsubscribed or closed meanwhile
+		}
+		try {
+			beforeLive.accept(recovery);
+		}
+		catch (RuntimeException ex) {
+			logger.warn(this + ": resubscribe callback for topic '" + topic + "' failed", ex);
+		}
+		if (since != null) {
+			this.metrics.resumed(path(), recovery.recovered(), recovery.publications().size());
+		}
+		for (OutboundMessage message : resumes.finish(topic, ticket, recovery.position())) {
+			try {
+				if (this.subscriptions.contains(topic)) {
+					this.outbound.write(message);
+				}
+			}
+			finally {
+				message.release();
+			}
+		}
 	}
 
 	@Override
