@@ -86,15 +86,15 @@ public interface WsMetricsListener {
 	default void dropped(WsSession<?> session, String reason) {
 	}
 
-	/** An upgrade to endpoint {@code path} was refused; {@code reason} is one of the {@code REJECTED_*} constants. */
 	/**
-	 * A subscriber resumed {@code topic} from a position on the endpoint at {@code path}
+	 * A subscriber resumed a topic from a position on the endpoint at {@code path}
 	 * ({@code null} for an SSE stream): {@code replayed} publications were recovered, or it
 	 * could not be ({@code recovered} false).
 	 */
 	default void resumed(@Nullable String path, boolean recovered, int replayed) {
 	}
 
+	/** An upgrade to endpoint {@code path} was refused; {@code reason} is one of the {@code REJECTED_*} constants. */
 	default void upgradeRejected(String path, String reason) {
 	}
 

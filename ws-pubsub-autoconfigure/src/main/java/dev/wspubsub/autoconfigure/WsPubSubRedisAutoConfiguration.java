@@ -7,7 +7,10 @@ import dev.wspubsub.WsPubSubConfigurationException;
 import dev.wspubsub.cluster.Fanout;
 import dev.wspubsub.cluster.PresenceRegistry;
 import dev.wspubsub.cluster.RedisFanout;
+import dev.wspubsub.cluster.RedisHistory;
 import dev.wspubsub.cluster.RedisPresenceRegistry;
+import dev.wspubsub.history.HistoryRules;
+import dev.wspubsub.history.TopicHistory;
 import dev.wspubsub.topic.PayloadEncoder;
 import dev.wspubsub.topic.TopicRegistry;
 import io.lettuce.core.ClientOptions;
@@ -62,6 +65,17 @@ public final class WsPubSubRedisAutoConfiguration {
 		}
 		return new RedisFanout(connectionFactory, registry, encoder.allocator(), nodeId.value(), redis.getChannelPrefix(),
 				redis.getPublishBuffer(), redis.getProbeInterval());
+	}
+
+	/** Positions cluster-wide: the histories live in Redis beside the fan-out's channels. */
+	@Bean
+	@ConditionalOnMissingBean(TopicHistory.class)
+	@ConditionalOnBean(RedisFanout.class)
+	RedisHistory wsTopicHistory(HistoryRules rules, RedisFanout fanout, TopicRegistry registry, PayloadEncoder encoder,
+			WsPubSubProperties properties) {
+		WsPubSubProperties.Redis redis = properties.getFanout().getRedis();
+		return new RedisHistory(rules, fanout, registry, encoder.allocator(), redis.getChannelPrefix(),
+				redis.getCommandTimeout().multipliedBy(2));
 	}
 
 	@Bean(initMethod = "start", destroyMethod = "close")

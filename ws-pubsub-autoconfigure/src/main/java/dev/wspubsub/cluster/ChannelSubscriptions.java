@@ -2,11 +2,15 @@ package dev.wspubsub.cluster;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
@@ -60,6 +64,11 @@ final class ChannelSubscriptions implements SubscriptionListener {
 
 	private final List<ByteBuffer> extraChannels = new ArrayList<>();
 
+	// Worker thread only: channels Redis has confirmed on the current subscription, and who waits for one.
+	private final Set<String> confirmed = new HashSet<>();
+
+	private final Map<String, List<CompletableFuture<Void>>> waiters = new HashMap<>();
+
 	/**
 	 * @param onError told when a command fails, so the link is marked down and resynced when back
 	 * @param onReply told when Redis confirms a command: the subscription connection is alive
@@ -97,6 +106,48 @@ final class ChannelSubscriptions implements SubscriptionListener {
 	void detach() {
 		this.subscription = null;
 		this.subscribed.clear();
+		this.confirmed.clear();
+	}
+
+	/**
+	 * Completes once Redis has confirmed the subscription of {@code topic}'s channel, from
+	 * when on this node receives every message published to it. Any thread; the caller
+	 * bounds the wait.
+	 */
+	CompletableFuture<Void> whenSubscribed(String topic) {
+		CompletableFuture<Void> subscribed = new CompletableFuture<>();
+		try {
+			this.worker.schedule(() -> {
+				if (this.confirmed.contains(topic)) {
+					subscribed.complete(null);
+					return;
+				}
+				this.waiters.values().forEach((list) -> list.removeIf(CompletableFuture::isDone));
+				this.waiters.values().removeIf(List::isEmpty);
+				this.waiters.computeIfAbsent(topic, (name) -> new ArrayList<>()).add(subscribed);
+			});
+		}
+		catch (RejectedExecutionException ex) {
+			subscribed.completeExceptionally(ex);
+		}
+		return subscribed;
+	}
+
+	// Worker thread: Redis answered a SUBSCRIBE of these channels.
+	private void confirm(ByteBuffer[] channels, ReactiveSubscription on) {
+		if (on != this.subscription) {
+			return; // an answer for a subscription that has since been replaced
+		}
+		for (ByteBuffer channel : channels) {
+			String topic = this.names.topic(channel);
+			if (topic != null && this.subscribed.contains(topic)) {
+				this.confirmed.add(topic);
+				List<CompletableFuture<Void>> waiting = this.waiters.remove(topic);
+				if (waiting != null) {
+					waiting.forEach((future) -> future.complete(null));
+				}
+			}
+		}
 	}
 
 	/**
@@ -127,6 +178,7 @@ final class ChannelSubscriptions implements SubscriptionListener {
 		}
 		this.subscribed.clear();
 		this.subscribed.addAll(wanted);
+		this.confirmed.clear(); // a Redis that restarted lost them: waiters wait for this SUBSCRIBE's answer
 		List<ByteBuffer> channels = new ArrayList<>(this.extraChannels);
 		wanted.forEach((topic) -> channels.add(this.names.channel(topic)));
 		send(target, channels, true);
@@ -157,16 +209,38 @@ final class ChannelSubscriptions implements SubscriptionListener {
 		send(target, unsubscribe, false);
 	}
 
+	private void schedule(Runnable task) {
+		try {
+			this.worker.schedule(task);
+		}
+		catch (RejectedExecutionException ex) {
+			// closed: nothing waits any more
+		}
+	}
+
 	private void send(ReactiveSubscription target, List<ByteBuffer> channels, boolean subscribe) {
 		for (int from = 0; from < channels.size(); from += BATCH) {
 			ByteBuffer[] batch = channels.subList(from, Math.min(from + BATCH, channels.size()))
 				.toArray(new ByteBuffer[0]);
+			if (!subscribe) {
+				for (ByteBuffer channel : batch) {
+					String topic = this.names.topic(channel);
+					if (topic != null) {
+						this.confirmed.remove(topic);
+					}
+				}
+			}
 			(subscribe ? target.subscribe(batch) : target.unsubscribe(batch)).subscribe(null, (error) -> {
 				this.errors.increment();
 				logger.warn("Redis " + (subscribe ? "SUBSCRIBE" : "UNSUBSCRIBE") + " of " + batch.length
 						+ " channels failed: " + error);
 				this.onError.accept(error); // the resync when the link is back up repairs the state
-			}, this.onReply);
+			}, () -> {
+				this.onReply.run();
+				if (subscribe) {
+					schedule(() -> confirm(batch, target));
+				}
+			});
 		}
 	}
 }

@@ -15,6 +15,7 @@ import java.util.function.Consumer;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 /**
@@ -93,14 +94,27 @@ final class PublishQueue {
 
 	/** Queues one publish; drops it (counted) when the queue is full. */
 	void offer(ByteBuffer channel, ByteBuffer body) {
+		enqueue(channel, body, null);
+	}
+
+	/**
+	 * Queues a command that sends itself, in order with the publishes.
+	 * @return {@code false} when the queue is full and it was dropped (counted)
+	 */
+	boolean offer(Command command) {
+		return enqueue(null, null, command);
+	}
+
+	private boolean enqueue(@Nullable ByteBuffer channel, @Nullable ByteBuffer body, @Nullable Command command) {
 		if (this.size.incrementAndGet() > this.capacity) {
 			this.size.decrementAndGet();
 			this.dropped.increment();
 			logDrop();
-			return;
+			return false;
 		}
-		this.queue.offer(new Item(this.sequence.incrementAndGet(), channel, body, 0));
+		this.queue.offer(new Item(this.sequence.incrementAndGet(), channel, body, command, 0));
 		drain();
+		return true;
 	}
 
 	/** Starts or stops dispatching; queued publishes stay queued while closed. */
@@ -148,8 +162,10 @@ final class PublishQueue {
 	private void send(Item item) {
 		Mono<?> result;
 		try {
+			Command command = item.command();
 			// Duplicates: a failed send goes out again with the same buffers.
-			result = this.sender.apply(item.channel().duplicate(), item.body().duplicate());
+			result = (command != null) ? command.send()
+					: this.sender.apply(item.channel().duplicate(), item.body().duplicate());
 		}
 		catch (RuntimeException ex) {
 			result = Mono.error(ex);
@@ -159,7 +175,11 @@ final class PublishQueue {
 			this.inFlight.decrementAndGet();
 			// Paused until the link is reported up again: resending now would fail the same way.
 			this.open = false;
-			if (item.attempts() + 1 < MAX_ATTEMPTS) {
+			boolean retry = item.attempts() + 1 < MAX_ATTEMPTS;
+			if (item.command() != null) {
+				item.command().failed(retry);
+			}
+			if (retry) {
 				this.size.incrementAndGet();
 				this.retries.offer(item.retried());
 			}
@@ -202,10 +222,22 @@ final class PublishQueue {
 		return this.size.get();
 	}
 
-	private record Item(long sequence, ByteBuffer channel, ByteBuffer body, int attempts) {
+	/** A queued command other than a plain PUBLISH: it sends itself and hears of its failures. */
+	interface Command {
+
+		/** One attempt; called on the dispatcher thread, in queue order. */
+		Mono<?> send();
+
+		/** An attempt failed; {@code retry} says whether it will be sent again. */
+		void failed(boolean retry);
+	}
+
+	@SuppressWarnings("NullAway")
+	private record Item(long sequence, @Nullable ByteBuffer channel, @Nullable ByteBuffer body,
+			@Nullable Command command, int attempts) {
 
 		Item retried() {
-			return new Item(this.sequence, this.channel, this.body, this.attempts + 1);
+			return new Item(this.sequence, this.channel, this.body, this.command, this.attempts + 1);
 		}
 
 	}

@@ -4,9 +4,12 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BiConsumer;
 
 import dev.wspubsub.topic.OutboundMessage;
 import dev.wspubsub.topic.TopicRegistry;
@@ -84,6 +87,10 @@ public final class RedisFanout implements Fanout, AutoCloseable {
 
 	private volatile boolean up;
 
+	private final AtomicLong outages = new AtomicLong();
+
+	private volatile BiConsumer<String, Envelope.Positioned> positionedReceiver = RedisFanout::deliverUnclaimed;
+
 	private volatile boolean closed;
 
 	// Evidence of life on each connection, so a probe stuck behind a busy pipeline is not a failure.
@@ -155,6 +162,43 @@ public final class RedisFanout implements Fanout, AutoCloseable {
 	@Override
 	public boolean isUp() {
 		return this.up;
+	}
+
+	// ---- for RedisHistory
+
+	/** Who takes the positioned publications that arrive; the receiver releases each. */
+	void onPositioned(BiConsumer<String, Envelope.Positioned> receiver) {
+		this.positionedReceiver = receiver;
+	}
+
+	private static void deliverUnclaimed(String topic, Envelope.Positioned positioned) {
+		positioned.message().release(); // no history on this node: its configuration differs from the sender's
+	}
+
+	/** Queues a command in order with the publishes; {@code false} when the buffer is full. */
+	boolean enqueue(PublishQueue.Command command) {
+		return !this.closed && this.publishQueue.offer(command);
+	}
+
+	@Nullable ReactiveRedisConnection connection() {
+		return this.connection;
+	}
+
+	CompletableFuture<Void> whenSubscribed(String topic) {
+		return this.subscriptions.whenSubscribed(topic);
+	}
+
+	ByteBuffer channel(String topic) {
+		return this.names.channel(topic);
+	}
+
+	Envelope envelope() {
+		return this.envelope;
+	}
+
+	/** How many times the link went down: names an outage. */
+	long outageCount() {
+		return this.outages.get();
 	}
 
 	/** This node's id, carried in every envelope. */
@@ -305,6 +349,22 @@ public final class RedisFanout implements Fanout, AutoCloseable {
 		if (topic == null) {
 			return;
 		}
+		if (Envelope.version(message.getMessage()) == Envelope.VERSION_POSITIONED) {
+			Envelope.Positioned positioned;
+			try {
+				positioned = this.envelope.decodePositioned(message.getMessage(), this.allocator);
+			}
+			catch (RuntimeException ex) {
+				this.errors.increment();
+				logger.debug("Ignoring a message on Redis channel '" + this.names.prefix() + topic + "': " + ex);
+				return;
+			}
+			if (!positioned.own()) {
+				this.received.increment();
+			}
+			this.positionedReceiver.accept(topic, positioned);
+			return;
+		}
 		OutboundMessage decoded;
 		try {
 			decoded = this.envelope.decode(message.getMessage(), this.allocator);
@@ -347,6 +407,7 @@ public final class RedisFanout implements Fanout, AutoCloseable {
 	private void markDown(String reason) {
 		if (this.up) {
 			this.up = false;
+			this.outages.incrementAndGet();
 			this.publishQueue.setOpen(false);
 			String message = "Redis fan-out of node " + this.nodeId + " is down (" + reason + "); local delivery"
 					+ " continues, publishes for other nodes are buffered (" + this.publishQueue.buffered() + " now)";
