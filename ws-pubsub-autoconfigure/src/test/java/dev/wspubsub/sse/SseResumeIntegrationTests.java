@@ -216,8 +216,11 @@ class SseResumeIntegrationTests {
 			}
 			int resubscribed = this.resumes.told.size();
 			this.server.publish(topic, "end");
+			List<Run> seen = new ArrayList<>();
 			for (Future<Run> each : runs) {
-				Run run = each.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+				seen.add(each.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS));
+			}
+			for (Run run : seen) {
 				List<Event> expected = new ArrayList<>();
 				for (long offset = run.from().offset() + 1; offset <= published.get() + 1; offset++) {
 					String data = (offset <= published.get()) ? "m-" + offset : "end";
