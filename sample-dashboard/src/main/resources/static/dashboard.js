@@ -127,7 +127,7 @@ function connectWebSocket() {
     const msg = JSON.parse(event.data);
     if (msg.type === 'initial_state') {
       resetCharts();
-      msg.history.forEach((m) => showMetrics(m, false));
+      msg.history.forEach((m) => showMetrics(m.data, false)); // the newest metrics_update messages
       alerts.clear();
       msg.alerts.forEach((a) => alerts.set(a.metric, a));
       renderAlerts();
@@ -143,16 +143,50 @@ function connectWebSocket() {
   ws.onclose = () => { setStatus('closed'); scheduleReconnect(); };
 }
 
-function connectSse() {
-  const source = new EventSource('/events/metrics');
-  connection = { close: () => source.close() };
-  source.onopen = () => { attempt = 0; setStatus('open'); };
-  source.addEventListener('metrics', (event) => { showMetrics(JSON.parse(event.data)); refreshAlerts(); });
-  source.onerror = () => {
-    if (source.readyState === EventSource.CLOSED) { setStatus('closed'); scheduleReconnect(); }
-    else setStatus('connecting'); // EventSource retries by itself
-  };
+// The SSE view starts from the history and streams from right after its newest sample;
+// EventSource resumes by itself after a drop (Last-Event-ID), and a reset (what was missed
+// is gone) loads the history again.
+let lastPosition = null; // `epoch:offset` of the newest sample shown over SSE
+
+async function loadHistory() {
+  const history = await (await fetch('/api/metrics/history')).json();
+  resetCharts();
+  history.forEach((m) => showMetrics(m.data, false));
+  Object.values(charts).forEach((c) => c.update());
+  const newest = history[history.length - 1];
+  return newest ? `${newest.epoch}:${newest.offset}` : '';
 }
 
-$('transport').addEventListener('change', () => { attempt = 0; resetCharts(); connect(); });
+function connectSse() {
+  let source = null;
+  let closed = false;
+  connection = { close: () => { closed = true; if (source) source.close(); } };
+  const open = async () => {
+    if (lastPosition === null) {
+      try {
+        lastPosition = await loadHistory();
+      } catch {
+        if (!closed) { setStatus('closed'); scheduleReconnect(); }
+        return;
+      }
+    }
+    if (closed) return;
+    // Only the first request uses the query; EventSource's reconnects send the newer header.
+    source = new EventSource(`/events/metrics${lastPosition ? `?lastEventId=${encodeURIComponent(lastPosition)}` : ''}`);
+    source.onopen = () => { attempt = 0; setStatus('open'); };
+    source.onmessage = (event) => {
+      lastPosition = event.lastEventId || lastPosition;
+      showMetrics(JSON.parse(event.data).data);
+      refreshAlerts();
+    };
+    source.addEventListener('reset', () => { source.close(); lastPosition = null; open(); });
+    source.onerror = () => {
+      if (source.readyState === EventSource.CLOSED) { setStatus('closed'); scheduleReconnect(); }
+      else setStatus('connecting'); // EventSource retries by itself
+    };
+  };
+  open();
+}
+
+$('transport').addEventListener('change', () => { attempt = 0; lastPosition = null; resetCharts(); connect(); });
 connect();

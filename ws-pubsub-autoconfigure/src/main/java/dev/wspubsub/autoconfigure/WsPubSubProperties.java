@@ -433,7 +433,8 @@ public class WsPubSubProperties {
 		private Duration retry = Duration.ofSeconds(5);
 
 		/**
-		 * Most events held for one slow client; further events are dropped for that client.
+		 * Most events held for one slow client; further events are dropped for that client,
+		 * or, on a topic with history, its stream ends so that it resumes from its last event.
 		 */
 		private int bufferSize = 256;
 

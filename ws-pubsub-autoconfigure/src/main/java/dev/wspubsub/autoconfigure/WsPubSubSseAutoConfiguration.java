@@ -1,6 +1,8 @@
 package dev.wspubsub.autoconfigure;
 
 import dev.wspubsub.TopicAuthorizer;
+import dev.wspubsub.WsMetricsListener;
+import dev.wspubsub.history.TopicHistory;
 import dev.wspubsub.sse.SseTopicBridge;
 import dev.wspubsub.topic.TopicRegistry;
 
@@ -17,7 +19,8 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 
 /**
  * The Server-Sent Events bridge, when {@code ws-pubsub.sse.enabled} is {@code true}:
- * {@code GET {ws-pubsub.sse.path}/{topic}} streams a topic as {@code text/event-stream}.
+ * {@code GET {ws-pubsub.sse.path}/{topic}} streams a topic as {@code text/event-stream};
+ * on a topic with history, {@code Last-Event-ID} resumes it.
  */
 @AutoConfiguration(after = WsPubSubAutoConfiguration.class)
 @ConditionalOnClass(RouterFunction.class)
@@ -28,11 +31,12 @@ public final class WsPubSubSseAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	SseTopicBridge wsSseTopicBridge(TopicRegistry topics, WsPubSubProperties properties,
-			ObjectProvider<TopicAuthorizer> authorizers) {
+	SseTopicBridge wsSseTopicBridge(TopicRegistry topics, TopicHistory history, WsPubSubProperties properties,
+			ObjectProvider<TopicAuthorizer> authorizers, ObjectProvider<WsMetricsListener> metricsListeners) {
 		WsPubSubProperties.Sse sse = properties.getSse();
-		return new SseTopicBridge(topics, sse.getPath(), sse.getHeartbeat(), sse.getRetry(), sse.getBufferSize(),
-				TopicAuthorizer.allOf(authorizers.orderedStream().toList()));
+		return new SseTopicBridge(topics, history, sse.getPath(), sse.getHeartbeat(), sse.getRetry(),
+				sse.getBufferSize(), TopicAuthorizer.allOf(authorizers.orderedStream().toList()),
+				WsMetricsListener.of(metricsListeners.orderedStream().toList()));
 	}
 
 	@Bean

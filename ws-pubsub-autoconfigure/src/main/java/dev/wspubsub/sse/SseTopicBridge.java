@@ -5,7 +5,12 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 
+import dev.wspubsub.Recovery;
+import dev.wspubsub.StreamPosition;
 import dev.wspubsub.TopicAuthorizer;
+import dev.wspubsub.WsMetricsListener;
+import dev.wspubsub.history.HistoryRule;
+import dev.wspubsub.history.TopicHistory;
 import dev.wspubsub.topic.TopicRegistry;
 import io.netty.channel.EventLoop;
 import org.jspecify.annotations.Nullable;
@@ -29,18 +34,41 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 
 /**
  * Streams a topic as Server-Sent Events at {@code GET {path}/{topic}}: each message is an
- * event with an id (counting from 1 per stream) and the text as data (binary messages as
- * base64 in a {@code binary} event), a first comment carries the {@code retry} delay, and
- * a comment heartbeat keeps idle streams open. The request passes through the
- * application's web filters as any other. The client is subscribed while its stream is
- * open and unsubscribed as soon as it disconnects; when the context stops, every stream
- * ends so the web server's graceful shutdown does not wait for them.
+ * event with the text as data (binary messages as base64 in a {@code binary} event), a
+ * first comment carries the {@code retry} delay, and a comment heartbeat keeps idle
+ * streams open. The request passes through the application's web filters as any other.
+ * The client is subscribed while its stream is open and unsubscribed as soon as it
+ * disconnects; when the context stops, every stream ends so the web server's graceful
+ * shutdown does not wait for them.
+ *
+ * <p>Event ids: on a topic without history they count from 1 per stream. On a topic with
+ * a history rule each id is the message's position, {@code <epoch>:<offset>}, and a client
+ * that reconnects with the last one it got, in the {@code Last-Event-ID} header (as
+ * {@code EventSource} does by itself) or a {@code lastEventId} query parameter (for clients
+ * that cannot set headers; the header wins, since an {@code EventSource} reconnects to its
+ * first URL with a newer header), resumes where it left off:
+ * <ul>
+ * <li>when the history still holds every event after that id, those come first, in order,
+ * then the live ones, with no gap and no duplicate: the client is subscribed before the
+ * history is read, its live events wait in its buffer meanwhile, and those the replay
+ * already sent are dropped by position;</li>
+ * <li>otherwise (trimmed, expired, another epoch, not a position) the stream begins with
+ * an {@code event: reset} whose data and id are the topic's current position, then the live
+ * events after it; the client reloads its state.</li>
+ * </ul>
+ * Each resume is told to {@link WsMetricsListener#resumed} with a {@code null} path. Without
+ * an id the stream is just the live events. A client too slow for its buffer on such a
+ * topic has its stream ended after what fits, and resumes as above.
  */
 public final class SseTopicBridge implements SmartLifecycle {
 
 	private final TopicAuthorizer authorizer;
 
 	private final TopicRegistry topics;
+
+	private final TopicHistory history;
+
+	private final WsMetricsListener metrics;
 
 	private final String path;
 
@@ -60,11 +88,14 @@ public final class SseTopicBridge implements SmartLifecycle {
 	 * @param retry the reconnection delay told to clients; must not be negative
 	 * @param bufferSize most events held for one client; must be positive
 	 * @param authorizer asked before a stream opens, as a WebSocket's subscribe is
+	 * @param metrics told of each resume
 	 */
-	public SseTopicBridge(TopicRegistry topics, String path, Duration heartbeat, Duration retry, int bufferSize,
-			TopicAuthorizer authorizer) {
+	public SseTopicBridge(TopicRegistry topics, TopicHistory history, String path, Duration heartbeat, Duration retry,
+			int bufferSize, TopicAuthorizer authorizer, WsMetricsListener metrics) {
 		this.authorizer = Objects.requireNonNull(authorizer, "authorizer");
 		this.topics = Objects.requireNonNull(topics, "topics");
+		this.history = Objects.requireNonNull(history, "history");
+		this.metrics = Objects.requireNonNull(metrics, "metrics");
 		this.path = normalize(Objects.requireNonNull(path, "path"));
 		if (heartbeat.isNegative() || heartbeat.isZero()) {
 			throw new IllegalArgumentException("heartbeat must be positive, was " + heartbeat);
@@ -92,6 +123,7 @@ public final class SseTopicBridge implements SmartLifecycle {
 
 	Mono<ServerResponse> stream(ServerRequest request) {
 		String topic = request.pathVariable("topic");
+		String lastEventId = lastEventId(request);
 		EventLoop loop = eventLoop(request);
 		// The same topic authorization as a WebSocket's subscribe, for the same principal.
 		return request.principal()
@@ -103,31 +135,75 @@ public final class SseTopicBridge implements SmartLifecycle {
 						.contentType(MediaType.TEXT_PLAIN)
 						.bodyValue("Forbidden: " + topic);
 				}
-				return open(topic, loop);
+				return open(topic, lastEventId, loop);
 			});
 	}
 
-	private Mono<ServerResponse> open(String topic, @Nullable EventLoop loop) {
+	private static @Nullable String lastEventId(ServerRequest request) {
+		String header = request.headers().firstHeader("Last-Event-ID");
+		String id = (header != null && !header.isBlank()) ? header : request.queryParam("lastEventId").orElse(null);
+		return (id != null && !id.isBlank()) ? id.strip() : null;
+	}
+
+	private Mono<ServerResponse> open(String topic, @Nullable String lastEventId, @Nullable EventLoop loop) {
 		return ServerResponse.ok()
 			.contentType(MediaType.TEXT_EVENT_STREAM)
 			.cacheControl(CacheControl.noStore())
 			.header("X-Accel-Buffering", "no") // reverse proxies must not hold events back
-			.body(BodyInserters.fromServerSentEvents(events(topic, loop)));
+			.body(BodyInserters.fromServerSentEvents(events(topic, lastEventId, loop)));
 	}
 
-	/** The events of {@code topic} for one client, subscribed while the returned Flux is. */
-	Flux<ServerSentEvent<String>> events(String topic, @Nullable EventLoop loop) {
+	/**
+	 * The events of {@code topic} for one client, subscribed while the returned Flux is.
+	 * @param lastEventId the id of the last event the client got, if it resumes
+	 */
+	Flux<ServerSentEvent<String>> events(String topic, @Nullable String lastEventId, @Nullable EventLoop loop) {
 		return Flux.defer(() -> {
-			SseSubscriber subscriber = new SseSubscriber(loop, this.bufferSize);
+			HistoryRule rule = this.history.rules().ruleFor(topic);
+			SseSubscriber subscriber = new SseSubscriber(loop, this.bufferSize, rule != null);
 			this.topics.subscribe(topic, subscriber);
+			Flux<ServerSentEvent<String>> events = (rule != null && lastEventId != null)
+					? resumed(topic, rule, lastEventId, subscriber) : subscriber.events();
 			ServerSentEvent<String> hello = ServerSentEvent.<String>builder().retry(this.retry).comment("subscribed").build();
 			ServerSentEvent<String> beat = ServerSentEvent.<String>builder().comment("heartbeat").build();
-			Flux<ServerSentEvent<String>> heartbeats = Flux.interval(this.heartbeat, this.heartbeat).map((tick) -> beat);
-			return Flux.merge(subscriber.events(), heartbeats)
+			Flux<ServerSentEvent<String>> heartbeats = Flux.interval(this.heartbeat, this.heartbeat)
+				.map((tick) -> beat)
+				.takeUntilOther(subscriber.ended());
+			return Flux.merge(events, heartbeats)
 				.startWith(hello)
 				.takeUntilOther(this.stopped.asMono())
 				.doFinally((signal) -> this.topics.unsubscribe(topic, subscriber));
 		});
+	}
+
+	/**
+	 * The replay after {@code lastEventId}, or a reset, then the live events. Subscribed
+	 * already, so what is published while the history is read waits in the buffer.
+	 */
+	private Flux<ServerSentEvent<String>> resumed(String topic, HistoryRule rule, String lastEventId,
+			SseSubscriber subscriber) {
+		StreamPosition since = parse(lastEventId);
+		return Mono.fromFuture(() -> this.history.read(topic, rule, since, 0))
+			.onErrorReturn(Recovery.unavailable())
+			.flatMapMany((recovery) -> {
+				this.metrics.resumed(null, recovery.recovered(), recovery.publications().size());
+				Flux<ServerSentEvent<String>> first = recovery.recovered()
+						? Flux.fromIterable(recovery.publications()).map(SseEvents::of)
+						: Flux.just(SseEvents.reset(recovery.position()));
+				// Deliveries come in position order: once one is past the replay, all that follow are.
+				return first.concatWith(subscriber.events()
+					.skipWhile((event) -> SseEvents.isCoveredBy(event, recovery.position())));
+			});
+	}
+
+	/** The position an id names; {@code null} (never recoverable) when it names none. */
+	private static @Nullable StreamPosition parse(String id) {
+		try {
+			return StreamPosition.parse(id);
+		}
+		catch (IllegalArgumentException ex) {
+			return null;
+		}
 	}
 
 	private static @Nullable EventLoop eventLoop(ServerRequest request) {

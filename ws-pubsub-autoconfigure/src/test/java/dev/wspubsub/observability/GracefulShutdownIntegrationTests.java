@@ -16,6 +16,7 @@ import dev.wspubsub.annotation.WsEndpoint;
 import dev.wspubsub.test.CloseStatus;
 import dev.wspubsub.test.Frame;
 import dev.wspubsub.test.RawWebSocket;
+import dev.wspubsub.test.SseTestClient;
 import dev.wspubsub.test.WsTestClient;
 import dev.wspubsub.test.WsUpgradeRejectedException;
 import org.junit.jupiter.api.AfterEach;

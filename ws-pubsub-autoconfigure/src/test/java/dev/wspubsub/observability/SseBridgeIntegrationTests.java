@@ -6,6 +6,7 @@ import java.util.Map;
 
 import dev.wspubsub.TopicAuthorizer;
 import dev.wspubsub.WsServer;
+import dev.wspubsub.test.SseTestClient;
 import dev.wspubsub.test.WsTestClient;
 import org.junit.jupiter.api.Test;
 

@@ -6,9 +6,14 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.IntStream;
 
 import dev.wspubsub.TopicAuthorizer;
+import dev.wspubsub.WsMetricsListener;
+import dev.wspubsub.history.HistoryRule;
+import dev.wspubsub.history.HistoryRules;
+import dev.wspubsub.history.LocalHistory;
 import dev.wspubsub.topic.OutboundMessage;
 import dev.wspubsub.topic.TopicRegistry;
 import io.netty.buffer.ByteBufAllocator;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.reactivestreams.Subscription;
 import reactor.core.publisher.BaseSubscriber;
@@ -19,8 +24,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@code ws-pubsub.sse.buffer-size}: a client that reads nothing while a topic goes on gets
- * the oldest events up to the buffer, in order, the rest dropped; its stream stays open and
- * goes on once it reads again.
+ * the oldest events up to the buffer, in order. On a topic without history the rest are
+ * dropped and its stream stays open, going on once it reads again; on a topic with history
+ * its stream ends instead, and resuming from its last event id gives it the rest.
  */
 class SseBufferTests {
 
@@ -29,13 +35,23 @@ class SseBufferTests {
 
 	private final TopicRegistry topics = new TopicRegistry();
 
-	private final SseTopicBridge bridge = new SseTopicBridge(this.topics, "/sse", Duration.ofHours(1),
-			Duration.ofSeconds(3), BUFFER, TopicAuthorizer.ALLOW_ALL);
+	private final LocalHistory history = new LocalHistory(
+			new HistoryRules(List.of(new HistoryRule("kept", 10_000, Duration.ofMinutes(10), false))), this.topics,
+			ByteBufAllocator.DEFAULT, (topic, message) -> {
+			});
+
+	private final SseTopicBridge bridge = new SseTopicBridge(this.topics, this.history, "/sse", Duration.ofHours(1),
+			Duration.ofSeconds(3), BUFFER, TopicAuthorizer.ALLOW_ALL, WsMetricsListener.NONE);
+
+	@AfterEach
+	void closeHistory() {
+		this.history.close();
+	}
 
 	@Test
 	void aClientThatReadsNothingIsHeldAtMostTheBufferOfEventsAndTheStreamGoesOn() {
 		Reader reader = new Reader();
-		this.bridge.events("news", null).subscribe(reader);
+		this.bridge.events("news", null, null).subscribe(reader);
 		reader.request(1); // the first comment, as the response writer would take it
 		assertThat(reader.events).hasSize(1);
 		List<String> published = IntStream.rangeClosed(1, 1000).mapToObj((i) -> "m-" + i).toList();
@@ -52,10 +68,41 @@ class SseBufferTests {
 		assertThat(this.topics.subscriberCount("news")).isZero();
 	}
 
+	@Test
+	void onATopicWithHistoryAClientThatReadsNothingHasItsStreamEndedAfterTheBufferAndResumesWithTheRest() {
+		Reader reader = new Reader();
+		this.bridge.events("kept", null, null).subscribe(reader);
+		reader.request(1);
+		List<String> published = IntStream.rangeClosed(1, 1000).mapToObj((i) -> "m-" + i).toList();
+		published.forEach((text) -> publish("kept", text));
+		reader.request(Long.MAX_VALUE);
+		assertThat(reader.data()).as("what was held for the client: the oldest, in order")
+			.containsExactlyElementsOf(published.subList(0, BUFFER));
+		assertThat(reader.done).as("the stream ended, so the client reconnects").isTrue();
+		assertThat(this.topics.subscriberCount("kept")).isZero();
+
+		Reader resumed = new Reader();
+		String lastId = reader.events.get(reader.events.size() - 1).id();
+		this.bridge.events("kept", lastId, null).subscribe(resumed);
+		resumed.request(Long.MAX_VALUE);
+		assertThat(resumed.data()).containsExactlyElementsOf(published.subList(BUFFER, published.size()));
+		resumed.dispose();
+	}
+
 	private void publish(String text) {
+		publish("news", text);
+	}
+
+	private void publish(String topic, String text) {
 		OutboundMessage message = OutboundMessage.text(ByteBufAllocator.DEFAULT, text, false);
 		try {
-			this.topics.deliver("news", message, null);
+			HistoryRule rule = this.history.rules().ruleFor(topic);
+			if (rule != null) {
+				this.history.publish(topic, rule, message, null);
+			}
+			else {
+				this.topics.deliver(topic, message, null);
+			}
 		}
 		finally {
 			message.release();

@@ -23,10 +23,13 @@ class DashboardEndpoint {
 	}
 
 	@OnOpen
-	Messages.InitialState open(WsSession<?> ws) {
-		ws.subscribe("metrics");
-		ws.subscribe("alerts");
-		return new Messages.InitialState(this.history.all(), this.alerts.active());
+	void open(WsSession<?> ws) {
+		// The newest samples go out before any live one, and live ones follow from right
+		// after them: the initial state has no gap and no duplicate with the updates.
+		ws.subscribe(MetricsHistory.TOPIC, null, MetricsHistory.SIZE, (recovery) -> {
+			ws.subscribe("alerts");
+			ws.send(new Messages.InitialState(this.history.messages(recovery.publications()), this.alerts.active()));
+		});
 	}
 
 	@OnMessage("subscribe")

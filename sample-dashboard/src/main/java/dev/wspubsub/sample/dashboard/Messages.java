@@ -2,11 +2,14 @@ package dev.wspubsub.sample.dashboard;
 
 import java.util.List;
 
+import tools.jackson.databind.JsonNode;
+
 /** The dashboard's wire protocol. */
 final class Messages {
 
-	record InitialState(String type, List<Metrics> history, List<Alert> alerts) {
-		InitialState(List<Metrics> history, List<Alert> alerts) {
+	/** {@code history}: the newest {@code metrics_update} messages, as they went out. */
+	record InitialState(String type, List<JsonNode> history, List<Alert> alerts) {
+		InitialState(List<JsonNode> history, List<Alert> alerts) {
 			this("initial_state", history, alerts);
 		}
 	}

@@ -8,14 +8,13 @@ import org.springframework.stereotype.Component;
 
 /**
  * Samples the metrics every interval; ws-pubsub publishes each update to the
- * {@code metrics} topic, and alerts that are new or changed go to {@code alerts}.
+ * {@code metrics} topic, whose history keeps the newest, and alerts that are new or
+ * changed go to {@code alerts}.
  */
 @Component
 class MetricsFeed {
 
 	private final MetricsSource source;
-
-	private final MetricsHistory history;
 
 	private final AlertEngine alerts;
 
@@ -23,10 +22,8 @@ class MetricsFeed {
 
 	private final DashboardProperties properties;
 
-	MetricsFeed(MetricsSource source, MetricsHistory history, AlertEngine alerts, WsServer server,
-			DashboardProperties properties) {
+	MetricsFeed(MetricsSource source, AlertEngine alerts, WsServer server, DashboardProperties properties) {
 		this.source = source;
-		this.history = history;
 		this.alerts = alerts;
 		this.server = server;
 		this.properties = properties;
@@ -36,7 +33,6 @@ class MetricsFeed {
 	Flux<Messages.MetricsUpdate> metrics() {
 		return Flux.interval(this.properties.interval()).onBackpressureDrop().map((tick) -> {
 			Metrics metrics = this.source.sample();
-			this.history.add(metrics);
 			this.alerts.evaluate(metrics)
 				.forEach((alert) -> this.server.publish("alerts", new Messages.AlertUpdate(alert)));
 			return new Messages.MetricsUpdate(metrics);

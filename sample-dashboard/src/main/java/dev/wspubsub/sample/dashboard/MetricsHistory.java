@@ -1,31 +1,42 @@
 package dev.wspubsub.sample.dashboard;
 
-import java.util.ArrayDeque;
 import java.util.List;
-import java.util.Optional;
+
+import dev.wspubsub.Publication;
+import dev.wspubsub.WsServer;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.stereotype.Component;
 
-/** The last 100 samples, for new clients and the history API. */
+/**
+ * The newest samples, read from the {@code metrics} topic's own history (the rule in
+ * application.yml keeps {@value #SIZE}): each is the {@code metrics_update} message as
+ * subscribers got it, with its {@code epoch} and {@code offset}.
+ */
 @Component
 class MetricsHistory {
 
+	static final String TOPIC = "metrics";
+
 	static final int SIZE = 100;
 
-	private final ArrayDeque<Metrics> samples = new ArrayDeque<>(SIZE);
+	private final WsServer server;
 
-	synchronized void add(Metrics metrics) {
-		if (this.samples.size() == SIZE) {
-			this.samples.removeFirst();
-		}
-		this.samples.addLast(metrics);
+	private final JsonMapper json;
+
+	MetricsHistory(WsServer server, JsonMapper json) {
+		this.server = server;
+		this.json = json;
 	}
 
-	synchronized List<Metrics> all() {
-		return List.copyOf(this.samples);
+	/** The newest samples, oldest first. */
+	Mono<List<JsonNode>> latest() {
+		return this.server.history(TOPIC, SIZE).map(this::messages).defaultIfEmpty(List.of());
 	}
 
-	synchronized Optional<Metrics> latest() {
-		return Optional.ofNullable(this.samples.peekLast());
+	List<JsonNode> messages(List<Publication> publications) {
+		return publications.stream().map((publication) -> this.json.readTree(publication.asText())).toList();
 	}
 }

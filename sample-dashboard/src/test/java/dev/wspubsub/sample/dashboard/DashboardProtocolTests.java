@@ -2,19 +2,24 @@ package dev.wspubsub.sample.dashboard;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import dev.wspubsub.StreamPosition;
+import dev.wspubsub.WsServer;
+import dev.wspubsub.test.SseTestClient;
+import dev.wspubsub.test.SseTestClient.Event;
 import dev.wspubsub.test.WsTestClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Import;
-import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -26,11 +31,16 @@ class DashboardProtocolTests {
 
 	private static final Duration WAIT = Duration.ofSeconds(10);
 
+	private static final JsonMapper JSON = JsonMapper.shared();
+
 	@LocalServerPort
 	int port;
 
 	@Autowired
 	SettableMetrics metrics;
+
+	@Autowired
+	WsServer server;
 
 	@AfterEach
 	void normalCpu() {
@@ -107,22 +117,87 @@ class DashboardProtocolTests {
 	}
 
 	@Test
-	void serverSentEventsStreamTheLatestMetrics() {
-		List<ServerSentEvent<Map<String, Object>>> events = http().get()
-			.uri("/events/metrics")
-			.exchange()
-			.expectStatus()
-			.isOk()
-			.returnResult(new org.springframework.core.ParameterizedTypeReference<ServerSentEvent<Map<String, Object>>>() {
-			})
-			.getResponseBody()
-			.take(2)
-			.collectList()
-			.block(WAIT);
-		assertThat(events).hasSize(2);
-		assertThat(events.get(0).event()).isEqualTo("metrics");
-		assertThat(events.get(0).id()).isNotBlank();
-		assertThat(events.get(0).data()).containsKeys("cpu", "memory", "network", "timestamp");
+	void initialStateHoldsTheNewestPublicationsOfTheMetricsTopicAndLiveUpdatesFollowOnFromThem() {
+		StreamPosition before = awaitPublications(3);
+		try (WsTestClient client = connect()) {
+			JsonNode initial = client.awaitType("initial_state", WAIT);
+			List<JsonNode> history = new ArrayList<>();
+			initial.get("history").forEach(history::add);
+			assertThat(history).hasSizeBetween(3, MetricsHistory.SIZE);
+			for (int i = 0; i < history.size(); i++) {
+				JsonNode sample = history.get(i);
+				assertThat(sample.get("type").asString()).isEqualTo("metrics_update");
+				assertThat(sample.get("data").has("cpu")).isTrue();
+				assertThat(sample.get("epoch").asString()).isEqualTo(before.epoch());
+				if (i > 0) {
+					assertThat(sample.get("offset").asLong()).as("consecutive positions")
+						.isEqualTo(history.get(i - 1).get("offset").asLong() + 1);
+				}
+			}
+			long newest = history.get(history.size() - 1).get("offset").asLong();
+			assertThat(newest).as("the newest publication when the client opened").isGreaterThanOrEqualTo(before.offset());
+			JsonNode live = client.awaitType("metrics_update", WAIT);
+			assertThat(live.get("epoch").asString()).isEqualTo(before.epoch());
+			assertThat(live.get("offset").asLong()).as("the first live update follows the history").isEqualTo(newest + 1);
+		}
+	}
+
+	@Test
+	void serverSentEventsStreamTheMetricsTopicWithPositionsAsIds() {
+		try (SseTestClient sse = SseTestClient.connect(uri("/events/metrics"), WAIT)) {
+			assertThat(sse.response().statusCode()).isEqualTo(200);
+			Event first = sse.awaitEvent(WAIT);
+			Event second = sse.awaitEvent(WAIT);
+			StreamPosition position = StreamPosition.parse(first.id());
+			assertThat(StreamPosition.parse(second.id())).isEqualTo(new StreamPosition(position.epoch(), position.offset() + 1));
+			JsonNode update = JSON.readTree(first.data());
+			assertThat(update.get("type").asString()).isEqualTo("metrics_update");
+			assertThat(update.get("offset").asLong()).isEqualTo(position.offset());
+			assertThat(update.get("data").has("cpu")).isTrue();
+			assertThat(update.get("data").get("network").has("in")).isTrue();
+		}
+	}
+
+	@Test
+	void serverSentEventsResumeAfterAReconnectWithLastEventIdWithEveryUpdateMissedMeanwhile() {
+		String lastId;
+		try (SseTestClient sse = SseTestClient.connect(uri("/events/metrics"), WAIT)) {
+			sse.awaitEvent(WAIT);
+			lastId = sse.awaitEvent(WAIT).id();
+		}
+		StreamPosition last = StreamPosition.parse(lastId);
+		awaitPublications(last.offset() + 3); // missed while away
+		try (SseTestClient sse = SseTestClient.connect(uri("/events/metrics"), WAIT, Map.of("Last-Event-ID", lastId))) {
+			for (long offset = last.offset() + 1; offset <= last.offset() + 5; offset++) {
+				Event event = sse.awaitEvent(WAIT);
+				assertThat(event.id()).isEqualTo(new StreamPosition(last.epoch(), offset).toString());
+				assertThat(JSON.readTree(event.data()).get("offset").asLong()).isEqualTo(offset);
+			}
+		}
+	}
+
+	@Test
+	void serverSentEventsBeginWithAResetWhenWhatWasMissedIsGone() {
+		StreamPosition current = awaitPublications(1);
+		try (SseTestClient sse = SseTestClient.connect(uri("/events/metrics"), WAIT,
+				Map.of("Last-Event-ID", "gone:1"))) {
+			Event reset = sse.awaitEvent(WAIT);
+			assertThat(reset.event()).isEqualTo("reset");
+			StreamPosition from = StreamPosition.parse(reset.data());
+			assertThat(from.epoch()).isEqualTo(current.epoch());
+			assertThat(from.offset()).isGreaterThanOrEqualTo(current.offset());
+			assertThat(sse.awaitEvent(WAIT).id()).isEqualTo(new StreamPosition(from.epoch(), from.offset() + 1).toString());
+		}
+	}
+
+	/** Waits until the metrics topic has had at least {@code offset} publications; answers its position. */
+	private StreamPosition awaitPublications(long offset) {
+		return await().atMost(WAIT).until(() -> this.server.position(MetricsHistory.TOPIC).block(WAIT),
+				(position) -> position != null && position.offset() >= offset);
+	}
+
+	private URI uri(String path) {
+		return URI.create("http://localhost:" + this.port + path);
 	}
 
 	@Test
