@@ -165,10 +165,14 @@ const handlers = {
         state.conversations.set(key, []);
       }
       const shown = state.conversations.get(key);
+      const before = shown.length;
       for (const line of msg.history) {
         if (remember(msg.room, line)) {
           shown.push({ ...line });
         }
+      }
+      if (shown.length > before && key !== activeKey()) {
+        state.unread.set(key, (state.unread.get(key) ?? 0) + shown.length - before);
       }
     }
     else if (msg.historyAvailable !== false) {
