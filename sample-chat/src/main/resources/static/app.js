@@ -13,6 +13,7 @@ const state = {
   status: 'online',
   rooms: [],
   joined: new Set(),          // rooms to be in, also across reconnects
+  positions: new Map(),       // room -> { epoch, offset } of the last chat message shown, to rejoin from
   active: null,               // { kind: 'room' | 'dm', id }
   conversations: new Map(),   // 'room:general' | 'dm:<userId>' -> entries
   unread: new Map(),
@@ -54,8 +55,10 @@ async function connect() {
     if (state.status !== 'online') {
       send({ type: 'status_change', status: state.status });
     }
+    // From where this page left off: the server answers with exactly what it missed, or with the
+    // latest messages when it cannot (recovered: false).
     for (const room of state.joined) {
-      send({ type: 'join_room', room });
+      send({ type: 'join_room', room, since: state.positions.get(room) });
     }
   };
   ws.onmessage = (event) => {
@@ -155,10 +158,30 @@ const handlers = {
   },
   room_joined(msg) {
     state.joined.add(msg.room);
-    // The history replaces what this page had: after a reconnect it holds everything that was said meanwhile.
-    // Unless the server could not read it (an outage): then the page keeps what it has.
-    if (msg.historyAvailable !== false) {
-      state.conversations.set(`room:${msg.room}`, msg.history.map((line) => ({ ...line })));
+    const key = `room:${msg.room}`;
+    if (msg.recovered) {
+      // Exactly what was said since this page's last message: added after what it shows.
+      if (!state.conversations.has(key)) {
+        state.conversations.set(key, []);
+      }
+      const shown = state.conversations.get(key);
+      const before = shown.length;
+      for (const line of msg.history) {
+        if (remember(msg.room, line)) {
+          shown.push({ ...line });
+        }
+      }
+      if (shown.length > before && key !== activeKey()) {
+        state.unread.set(key, (state.unread.get(key) ?? 0) + shown.length - before);
+      }
+    }
+    else if (msg.historyAvailable !== false) {
+      // Not resumable (a first join, or too long away): the latest messages replace what this page had.
+      // Unless the server could not read them (an outage): then the page keeps what it has.
+      state.conversations.set(key, msg.history.map((line) => ({ ...line })));
+    }
+    if (msg.epoch !== undefined) {
+      state.positions.set(msg.room, { epoch: msg.epoch, offset: msg.offset });
     }
     if (!state.active || (state.active.kind === 'room' && !state.joined.has(state.active.id))) {
       select({ kind: 'room', id: msg.room });
@@ -179,7 +202,9 @@ const handlers = {
   chat(msg) {
     typingOf(msg.room).delete(msg.username);
     renderTyping();
-    addEntry(`room:${msg.room}`, msg);
+    if (remember(msg.room, msg)) {
+      addEntry(`room:${msg.room}`, msg);
+    }
   },
   typing(msg) {
     const typing = typingOf(msg.room);
@@ -215,6 +240,20 @@ function handle(msg) {
 }
 
 // ---- model helpers ----
+
+// Records a chat message's position in its room; false when this page has shown it already. A message
+// without a position (sent while the server could not keep history) is always new.
+function remember(room, msg) {
+  if (msg.epoch === undefined) {
+    return true;
+  }
+  const last = state.positions.get(room);
+  if (last && last.epoch === msg.epoch && msg.offset <= last.offset) {
+    return false;
+  }
+  state.positions.set(room, { epoch: msg.epoch, offset: msg.offset });
+  return true;
+}
 
 function typingOf(room) {
   if (!state.typing.has(room)) {
@@ -292,7 +331,9 @@ function badge(key) {
 
 function renderRooms() {
   const list = $('#rooms');
-  list.replaceChildren(...state.rooms.map((room) => {
+  // The rooms the server offers, then any other this page joined.
+  const rooms = [...new Set([...state.rooms, ...state.joined])];
+  list.replaceChildren(...rooms.map((room) => {
     const joined = state.joined.has(room);
     const item = el('li', isActive('room', room) ? 'active' : '');
     item.dataset.room = room;
@@ -415,6 +456,7 @@ function setComposerEnabled(enabled) {
 function leave(room) {
   send({ type: 'leave_room', room });
   state.joined.delete(room);
+  state.positions.delete(room);   // a later join starts from the latest messages, as a first one
   state.typing.delete(room);
   if (isActive('room', room)) {
     const next = [...state.joined][0];
@@ -483,6 +525,14 @@ $('#composer').addEventListener('submit', (event) => {
     if (sendMessage(text)) {
       input.value = '';
     }
+  }
+});
+
+$('#room-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  const input = $('#room-name');
+  if (send({ type: 'join_room', room: input.value.trim() })) {
+    input.value = '';
   }
 });
 

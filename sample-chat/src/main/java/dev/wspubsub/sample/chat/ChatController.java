@@ -4,6 +4,7 @@ import java.util.List;
 
 import dev.wspubsub.WsServer;
 import reactor.core.publisher.Mono;
+import tools.jackson.databind.JsonNode;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -17,20 +18,16 @@ class ChatController {
 
 	private final WsServer server;
 
-	private final ChatHistory history;
+	private final RoomHistory history;
 
 	private final PresenceStore presence;
 
-	private final ChatProperties properties;
-
 	private final ClusterStatusNotice cluster;
 
-	ChatController(WsServer server, ChatHistory history, PresenceStore presence, ChatProperties properties,
-			ClusterStatusNotice cluster) {
+	ChatController(WsServer server, RoomHistory history, PresenceStore presence, ClusterStatusNotice cluster) {
 		this.server = server;
 		this.history = history;
 		this.presence = presence;
-		this.properties = properties;
 		this.cluster = cluster;
 	}
 
@@ -46,11 +43,13 @@ class ChatController {
 	}
 
 	@GetMapping("/api/rooms/{room}/history")
-	Mono<List<ChatLine>> history(@PathVariable String room) {
-		if (!this.properties.rooms().contains(room)) {
-			throw new ResponseStatusException(HttpStatus.NOT_FOUND, "Unknown room");
+	Mono<List<JsonNode>> history(@PathVariable String room) {
+		if (!room.matches(ClientMessage.ROOM_NAME)) {
+			throw new ResponseStatusException(HttpStatus.NOT_FOUND, "No such room");
 		}
-		return this.history.recent(room);
+		return this.history.latest(room)
+			.switchIfEmpty(Mono.error(() -> new ResponseStatusException(HttpStatus.SERVICE_UNAVAILABLE,
+					"History is unavailable")));
 	}
 
 	record Health(String status, int connections) {

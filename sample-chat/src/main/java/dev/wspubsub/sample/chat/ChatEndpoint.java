@@ -1,6 +1,5 @@
 package dev.wspubsub.sample.chat;
 
-import java.util.List;
 import java.util.UUID;
 
 import dev.wspubsub.InvalidMessageException;
@@ -19,7 +18,6 @@ import dev.wspubsub.sample.chat.ServerMessage.ErrorReply;
 import dev.wspubsub.sample.chat.ServerMessage.HeartbeatAck;
 import dev.wspubsub.sample.chat.ServerMessage.Pong;
 import dev.wspubsub.sample.chat.ServerMessage.PresenceList;
-import dev.wspubsub.sample.chat.ServerMessage.RoomJoined;
 import dev.wspubsub.sample.chat.ServerMessage.RoomList;
 import dev.wspubsub.sample.chat.ServerMessage.StatusChanged;
 import dev.wspubsub.sample.chat.ServerMessage.UserJoined;
@@ -34,8 +32,10 @@ import reactor.core.publisher.Mono;
 import org.springframework.security.oauth2.jwt.Jwt;
 
 /**
- * The chat protocol. Each room is the topic {@code room:<name>}, each user's inbox the
- * topic {@code user:<userId>}, and presence news the topic {@code presence}.
+ * The chat protocol. Each room is two topics: {@code room:<name>} carries its chat messages
+ * and keeps them as the room's history, {@code room-events:<name>} carries who joins, leaves
+ * and types, which no one needs replayed. Each user's inbox is the topic
+ * {@code user:<userId>}, and presence news the topic {@code presence}.
  */
 @WsEndpoint("/ws")
 class ChatEndpoint {
@@ -46,7 +46,7 @@ class ChatEndpoint {
 
 	private final WsServer server;
 
-	private final ChatHistory history;
+	private final RoomHistory history;
 
 	private final PresenceStore presence;
 
@@ -54,7 +54,7 @@ class ChatEndpoint {
 
 	private final ClusterStatusNotice cluster;
 
-	ChatEndpoint(WsServer server, ChatHistory history, PresenceStore presence, ChatProperties properties,
+	ChatEndpoint(WsServer server, RoomHistory history, PresenceStore presence, ChatProperties properties,
 			ClusterStatusNotice cluster) {
 		this.server = server;
 		this.history = history;
@@ -91,45 +91,52 @@ class ChatEndpoint {
 			.map(PresenceList::new);
 	}
 
+	/**
+	 * Joining creates the room if need be. {@code room_joined} goes out from the subscribe's
+	 * callback, so the history it carries (what the joiner missed since {@code since}, or the
+	 * latest messages) reaches the client before any live message of the room, and none twice.
+	 */
 	@OnMessage("join_room")
-	Mono<RoomJoined> join(WsSession<ChatUser> ws, @Valid ClientMessage.JoinRoom msg) {
-		String room = knownRoom(msg.room());
-		if (ws.data().joined(room)) {
-			ws.subscribe(topic(room));
-			ws.publish(topic(room), new UserJoined(room, ws.data().username(), now()));
+	void join(WsSession<ChatUser> ws, @Valid ClientMessage.JoinRoom msg) {
+		String room = msg.room();
+		ChatUser user = ws.data();
+		int max = this.properties.maxRoomsPerUser();
+		if (!user.isIn(room) && user.roomCount() >= max) {
+			throw new InvalidMessageException("Too many rooms (max " + max + "): leave one first");
 		}
-		return this.history.recent(room)
-			.map((lines) -> new RoomJoined(room, lines, true))
-			.onErrorResume(HistoryUnavailableException.class, (ex) -> Mono.just(new RoomJoined(room, List.of(), false)));
+		if (ws.subscribe(topic(room), msg.sincePosition(), RoomHistory.LATEST,
+				(recovery) -> ws.send(this.history.joined(room, recovery))) && user.joined(room)) {
+			ws.subscribe(events(room));
+			ws.publish(events(room), new UserJoined(room, user.username(), now()));
+		}
 	}
 
 	@OnMessage("leave_room")
 	void leave(WsSession<ChatUser> ws, @Valid ClientMessage.LeaveRoom msg) {
 		if (ws.data().left(msg.room())) {
 			ws.unsubscribe(topic(msg.room()));
-			ws.publish(topic(msg.room()), new UserLeft(msg.room(), ws.data().username(), now()));
+			ws.unsubscribe(events(msg.room()));
+			ws.publish(events(msg.room()), new UserLeft(msg.room(), ws.data().username(), now()));
 		}
 	}
 
 	@OnMessage("chat")
-	Mono<Void> chat(WsSession<ChatUser> ws, @Valid ClientMessage.Chat msg) {
+	void chat(WsSession<ChatUser> ws, @Valid ClientMessage.Chat msg) {
 		if (!ws.data().isIn(msg.room())) {
 			throw new InvalidMessageException("You must join the room first");
 		}
 		if (msg.text().length() > MAX_TEXT) {
 			throw new InvalidMessageException("Message too long (max " + MAX_TEXT + " characters)");
 		}
-		ChatLine line = new ChatLine(ws.data().username(), msg.text(), now());
 		// server.publish, not ws.publish: the sender sees its own message come back, as everyone else does.
-		return this.history.add(msg.room(), line)
-			.then(Mono.fromRunnable(() -> this.server.publish(topic(msg.room()),
-					new ServerMessage.Chat(msg.room(), line.username(), line.text(), line.timestamp()))));
+		// The room's history keeps it and stamps it with its position.
+		this.server.publish(topic(msg.room()), new ServerMessage.Chat(msg.room(), ws.data().username(), msg.text(), now()));
 	}
 
 	@OnMessage("typing")
 	void typing(WsSession<ChatUser> ws, @Valid ClientMessage.Typing msg) {
 		if (ws.data().isIn(msg.room()) && ws.data().typing(msg.room(), msg.isTyping())) {
-			ws.publish(topic(msg.room()), new ServerMessage.Typing(msg.room(), ws.data().username(), msg.isTyping()));
+			ws.publish(events(msg.room()), new ServerMessage.Typing(msg.room(), ws.data().username(), msg.isTyping()));
 		}
 	}
 
@@ -187,20 +194,19 @@ class ChatEndpoint {
 	Mono<Void> close(WsSession<ChatUser> ws) {
 		ChatUser user = ws.data();
 		// The connection has left its topics already, so everyone left is told, through the server.
-		user.rooms().forEach((room) -> this.server.publish(topic(room), new UserLeft(room, user.username(), now())));
+		user.rooms().forEach((room) -> this.server.publish(events(room), new UserLeft(room, user.username(), now())));
 		return this.presence.offline(user.userId())
 			.then(Mono.fromRunnable(() -> this.server.publish(PRESENCE, new UserOffline(user.userId()))));
 	}
 
-	private String knownRoom(String room) {
-		if (!this.properties.rooms().contains(room)) {
-			throw new InvalidMessageException("Unknown room");
-		}
-		return room;
-	}
-
+	/** The room's chat messages, with history ({@code ws-pubsub.history.topics}). */
 	static String topic(String room) {
 		return "room:" + room;
+	}
+
+	/** The room's joins, leaves and typing: not part of its history. */
+	static String events(String room) {
+		return "room-events:" + room;
 	}
 
 	private static long now() {

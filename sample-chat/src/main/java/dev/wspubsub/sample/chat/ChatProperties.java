@@ -9,13 +9,14 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * The chat's settings ({@code chat.*}).
  *
- * @param rooms the rooms clients may join
+ * @param rooms the rooms offered to the page; any other valid name can be joined as well
+ * @param maxRoomsPerUser how many rooms one connection may be in at once
  * @param heartbeat the application-level ping the server sends
  * @param auth the optional JWT mode
  */
 @ConfigurationProperties("chat")
 public record ChatProperties(@DefaultValue({ "general", "random", "tech" }) List<String> rooms,
-		@DefaultValue Heartbeat heartbeat, @DefaultValue Auth auth) {
+		@DefaultValue("20") int maxRoomsPerUser, @DefaultValue Heartbeat heartbeat, @DefaultValue Auth auth) {
 
 	/**
 	 * @param interval how often the server sends {@code {"type":"ping"}}

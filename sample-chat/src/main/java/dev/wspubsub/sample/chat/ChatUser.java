@@ -61,6 +61,10 @@ final class ChatUser {
 		return this.rooms.contains(room);
 	}
 
+	int roomCount() {
+		return this.rooms.size();
+	}
+
 	List<String> rooms() {
 		return this.rooms.stream().sorted().toList();
 	}

@@ -2,8 +2,11 @@ package dev.wspubsub.sample.chat;
 
 import java.util.List;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import com.fasterxml.jackson.annotation.JsonTypeName;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
 
 /** What the server sends: Jackson writes each record with its {@code "type"} first. */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
@@ -29,9 +32,17 @@ sealed interface ServerMessage {
 	record StatusChanged(String userId, String status) implements ServerMessage {
 	}
 
-	/** {@code historyAvailable} is false when the history could not be read: {@code history} is then empty. */
+	/**
+	 * {@code history} holds the room's {@code chat} messages: exactly those after the join's
+	 * {@code since} when {@code recovered}, otherwise the latest ones. {@code epoch} and
+	 * {@code offset} are the room's position, the newest message accounted for. When the
+	 * history could not be read, {@code historyAvailable} is false, {@code history} empty and
+	 * there is no position.
+	 */
 	@JsonTypeName("room_joined")
-	record RoomJoined(String room, List<ChatLine> history, boolean historyAvailable) implements ServerMessage {
+	@JsonInclude(JsonInclude.Include.NON_NULL)
+	record RoomJoined(String room, List<JsonNode> history, boolean historyAvailable, boolean recovered,
+			@Nullable String epoch, @Nullable Long offset) implements ServerMessage {
 	}
 
 	@JsonTypeName("user_joined")
@@ -42,6 +53,7 @@ sealed interface ServerMessage {
 	record UserLeft(String room, String username, long timestamp) implements ServerMessage {
 	}
 
+	/** Published to the room's topic, whose history adds {@code epoch} and {@code offset} as its first fields. */
 	@JsonTypeName("chat")
 	record Chat(String room, String username, String text, long timestamp) implements ServerMessage {
 	}

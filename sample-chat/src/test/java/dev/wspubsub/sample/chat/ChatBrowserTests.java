@@ -3,11 +3,13 @@ package dev.wspubsub.sample.chat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
 
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
@@ -146,12 +148,9 @@ class ChatBrowserTests {
 
 	@Test
 	void aPageThatLosesItsConnectionReconnectsRejoinsAndKeepsChatting() {
-		Page ann = login("Cleo");
-		Page bob = login("Dan");
-		join(ann, "tech");
-		join(bob, "tech");
-		say(ann, "before the cut");
-		expectMessage(bob, "Cleo", "before the cut");
+		List<Page> pages = talkingIn("tech", "Cleo", "Dan");
+		Page ann = pages.get(0);
+		Page bob = pages.get(1);
 
 		// Cut every connection without a close handshake, as a network drop would.
 		this.server.sessions().forEach(WsSession::terminate);
@@ -172,11 +171,44 @@ class ChatBrowserTests {
 	}
 
 	@Test
+	void aPageCutOffWhileOthersChatShowsEveryMissedMessageOnceInOrderWhenItIsBack() {
+		List<Page> pages = talkingIn("night-shift", "Gina", "Hal");
+		Page gina = pages.get(0);
+		Page hal = pages.get(1);
+		expectMessage(gina, "Gina", "before the cut");
+
+		// Offline, so that it cannot come back, and its connection dropped without a close handshake.
+		gina.context().setOffline(true);
+		this.server.sessions()
+			.stream()
+			.filter((ws) -> "Gina".equals(((ChatUser) ws.data()).username()))
+			.forEach(WsSession::terminate);
+		expect(gina.locator("#connection")).hasAttribute("data-state", "disconnected");
+
+		// More than the 50 latest messages a join without a position gets.
+		List<String> missed = IntStream.rangeClosed(1, 55).mapToObj((i) -> "while away " + i).toList();
+		missed.forEach((text) -> say(hal, text));
+		expect(hal.locator("#messages .message .text")).hasCount(1 + missed.size());
+		assertThat(this.sockets.get(gina)).as("still cut off").hasValue(1);
+
+		gina.context().setOffline(false);
+		gina.waitForCondition(() -> this.sockets.get(gina).get() >= 2,
+				new Page.WaitForConditionOptions().setTimeout(40_000));
+		expect(gina.locator("#connection")).hasText("Connected");
+		List<String> expected = new ArrayList<>(List.of("before the cut"));
+		expected.addAll(missed);
+		expect(gina.locator("#messages .message .text")).hasText(expected.toArray(String[]::new));
+
+		say(hal, "and now live");
+		expected.add("and now live");
+		expect(gina.locator("#messages .message .text")).hasText(expected.toArray(String[]::new));
+		expect(gina.locator("#rooms li[data-room=night-shift]")).containsText("Leave");
+	}
+
+	@Test
 	void markupInAMessageIsShownAsText() {
-		Page ann = login("Eve");
-		Page bob = login("Finn");
-		join(ann, "random");
-		join(bob, "random");
+		Page ann = loginInto("random", "Eve");
+		Page bob = loginInto("random", "Finn");
 		String attack = "<img src=x onerror=alert(1)>";
 		say(ann, attack);
 		expectMessage(bob, "Eve", attack);
@@ -207,8 +239,31 @@ class ChatBrowserTests {
 		return page;
 	}
 
+	/** Joins a room the page offers, with its button. */
 	static void join(Page page, String room) {
 		page.locator("#rooms li[data-room=" + room + "]").getByText("Join").click();
+		expectIn(page, room);
+	}
+
+	/** Logs in and joins, or creates, a room by its name. */
+	Page loginInto(String room, String name) {
+		Page page = login(name);
+		page.locator("#room-name").fill(room);
+		page.locator("#room-form button").click();
+		expectIn(page, room);
+		return page;
+	}
+
+	/** Two users in a room, the first having said "before the cut" and the second having seen it. */
+	private List<Page> talkingIn(String room, String first, String second) {
+		Page one = loginInto(room, first);
+		Page other = loginInto(room, second);
+		say(one, "before the cut");
+		expectMessage(other, first, "before the cut");
+		return List.of(one, other);
+	}
+
+	private static void expectIn(Page page, String room) {
 		expect(page.locator("#conversation-title")).hasText("# " + room);
 		expect(page.locator("#message-input")).isEnabled();
 	}

@@ -68,6 +68,50 @@ class ChatClusterTests {
 	}
 
 	@Test
+	void aUserWhoDroppedGetsExactlyWhatWasSaidOnTheOtherNodeMeanwhileOnRejoiningOnEitherNode() throws Exception {
+		try (TestRedis redis = TestRedis.start();
+				ConfigurableApplicationContext nodeA = startNode(redis);
+				ConfigurableApplicationContext nodeB = startNode(redis);
+				WsTestClient ann = ChatClients.connect(port(nodeA), "Ann")) {
+			join(ann, "resume");
+			JsonNode lastSeen;
+			try (WsTestClient bob = ChatClients.connect(port(nodeB), "Bob")) {
+				join(bob, "resume");
+				awaitNodesListening(redis, "room:resume", 2);
+				ann.sendJson(Map.of("type", "chat", "room", "resume", "text", "seen"));
+				lastSeen = bob.awaitType("chat");
+				assertThat(lastSeen.path("text").asString()).isEqualTo("seen");
+				assertThat(ann.awaitType("chat").path("offset").asLong()).as("the same position on both nodes")
+					.isEqualTo(lastSeen.path("offset").asLong());
+				bob.abort();
+			}
+			List<String> missed = new ArrayList<>(List.of("missed 1", "missed 2", "missed 3"));
+			for (String text : missed) {
+				ann.sendJson(Map.of("type", "chat", "room", "resume", "text", text));
+				ann.awaitType("chat");
+			}
+			// Bob last saw "seen": each rejoin from there gets everything after it, the earlier rejoin's live message too.
+			Map<String, Object> since = Map.of("epoch", lastSeen.path("epoch").asString(), "offset",
+					lastSeen.path("offset").asLong());
+			for (ConfigurableApplicationContext node : List.of(nodeA, nodeB)) {
+				try (WsTestClient bob = ChatClients.connect(port(node), "Bob")) {
+					bob.sendJson(Map.of("type", "join_room", "room", "resume", "since", since));
+					JsonNode joined = bob.awaitType("room_joined");
+					assertThat(joined.path("recovered").asBoolean()).as("recovered on " + port(node)).isTrue();
+					assertThat(joined.path("history").valueStream().map((line) -> line.path("text").asString()))
+						.containsExactlyElementsOf(missed);
+					assertThat(joined.path("offset").asLong()).isEqualTo(lastSeen.path("offset").asLong() + missed.size());
+					awaitNodesListening(redis, "room:resume", (node == nodeA) ? 1 : 2);
+					ann.sendJson(Map.of("type", "chat", "room", "resume", "text", "live on " + port(node)));
+					assertThat(bob.awaitType("chat").path("text").asString()).isEqualTo("live on " + port(node));
+					ann.awaitType("chat");
+					missed.add("live on " + port(node));
+				}
+			}
+		}
+	}
+
+	@Test
 	void whileRedisIsDownEachNodeAnswersAtOnceAndSaysSoAndAfterItsReturnTheChatIsWholeAgain() throws Exception {
 		try (TestRedis redis = TestRedis.start();
 				ConfigurableApplicationContext nodeA = startNode(redis, QUICK_RECOVERY);

@@ -125,7 +125,7 @@ class ChatJwtTests {
 			String danId = ((ChatUser) sessionOf("jwt-dan").data()).userId();
 			String danInbox = "user:" + danId;
 			assertThat(eve.sendJsonAndAwait(Map.of("type", "join_room", "room", danInbox)))
-				.hasToString("{\"type\":\"error\",\"error\":\"Unknown room\"}");
+				.hasToString("{\"type\":\"error\",\"error\":\"room: must be 1 to 64 letters, digits, - or _\"}");
 
 			// Even code acting for eve's connection is refused: only the server writes to inboxes.
 			WsSession<?> eveSession = sessionOf("jwt-eve");

@@ -89,10 +89,15 @@ class ChatProtocolTests {
 			ann.awaitType("chat");
 			JsonNode joined = join(bob, "random");
 			assertThat(joined.path("room").asString()).isEqualTo("random");
+			assertThat(joined.path("historyAvailable").asBoolean()).isTrue();
+			assertThat(joined.path("recovered").asBoolean()).as("no since, nothing to recover").isFalse();
 			JsonNode last = joined.path("history").get(joined.path("history").size() - 1);
+			assertThat(last.path("type").asString()).isEqualTo("chat");
+			assertThat(last.path("room").asString()).isEqualTo("random");
 			assertThat(last.path("username").asString()).isEqualTo("join-ann");
 			assertThat(last.path("text").asString()).isEqualTo("before bob");
 			assertThat(last.path("timestamp").asLong()).isPositive();
+			assertThat(position(joined)).as("the room's position: its newest message").isEqualTo(position(last));
 			JsonNode userJoined = ann.awaitType("user_joined");
 			assertThat(userJoined.path("room").asString()).isEqualTo("random");
 			assertThat(userJoined.path("username").asString()).isEqualTo("join-bob");
@@ -208,10 +213,142 @@ class ChatProtocolTests {
 	}
 
 	@Test
-	void joiningAnUnknownRoomIsAnError() {
-		try (WsTestClient ann = connect(this.port, "unknown-room-ann")) {
-			assertThat(ann.sendJsonAndAwait(Map.of("type", "join_room", "room", "nowhere")))
-				.hasToString("{\"type\":\"error\",\"error\":\"Unknown room\"}");
+	void anyValidRoomNameIsCreatedByJoiningIt() {
+		String longest = "L".repeat(64);
+		try (WsTestClient ann = connect(this.port, "free-ann"); WsTestClient bob = connect(this.port, "free-bob")) {
+			for (String room : List.of("Free_room-42", longest, "x")) {
+				JsonNode joined = join(ann, room);
+				assertThat(joined.path("room").asString()).isEqualTo(room);
+				assertThat(joined.path("history").size()).isZero();
+				assertThat(joined.path("offset").asLong()).isZero();
+			}
+			ann.sendJson(Map.of("type", "chat", "room", "Free_room-42", "text", "first words"));
+			ann.awaitType("chat");
+			JsonNode history = join(bob, "Free_room-42").path("history");
+			assertThat(history.valueStream().map((line) -> line.path("text").asString())).containsExactly("first words");
+			ann.sendJson(Map.of("type", "get_rooms"));
+			assertThat(ann.awaitType("room_list").path("rooms").valueStream().map(JsonNode::asString))
+				.containsExactly("Free_room-42", longest, "x");
+		}
+	}
+
+	@Test
+	void joiningARoomWithAnInvalidNameIsAnError() {
+		try (WsTestClient ann = connect(this.port, "badname-ann")) {
+			for (String room : List.of("", "two words", "L".repeat(65), "room:x", "caf\u00e9", "a/b", "<b>")) {
+				assertThat(ann.sendJsonAndAwait(Map.of("type", "join_room", "room", room)))
+					.as(room)
+					.hasToString("{\"type\":\"error\",\"error\":\"room: must be 1 to 64 letters, digits, - or _\"}");
+			}
+			assertThat(ann.sendJsonAndAwait(Map.of("type", "get_rooms"))).hasToString("{\"type\":\"room_list\",\"rooms\":[]}");
+		}
+	}
+
+	@Test
+	void aUserIsInAtMostTwentyRoomsAtOnce() {
+		try (WsTestClient ann = connect(this.port, "cap-ann")) {
+			for (int i = 1; i <= 20; i++) {
+				join(ann, "cap-" + i);
+			}
+			assertThat(ann.sendJsonAndAwait(Map.of("type", "join_room", "room", "cap-21")))
+				.hasToString("{\"type\":\"error\",\"error\":\"Too many rooms (max 20): leave one first\"}");
+			assertThat(join(ann, "cap-7").path("room").asString()).as("joining a room one is in again").isEqualTo("cap-7");
+			ann.sendJson(Map.of("type", "leave_room", "room", "cap-1"));
+			assertThat(join(ann, "cap-21").path("room").asString()).isEqualTo("cap-21");
+			assertThat(ann.sendJsonAndAwait(Map.of("type", "get_rooms")).path("rooms").size()).isEqualTo(20);
+		}
+	}
+
+	@Test
+	void everyChatMessageCarriesItsPositionInTheRoom() {
+		try (WsTestClient ann = connect(this.port, "pos-ann"); WsTestClient bob = connect(this.port, "pos-bob")) {
+			JsonNode joined = join(ann, "positions");
+			join(bob, "positions");
+			for (int i = 1; i <= 3; i++) {
+				ann.sendJson(Map.of("type", "chat", "room", "positions", "text", "n" + i));
+			}
+			List<JsonNode> seen = List.of(bob.awaitType("chat"), bob.awaitType("chat"), bob.awaitType("chat"));
+			assertThat(seen).extracting((chat) -> chat.path("epoch").asString()).containsOnly(joined.path("epoch").asString());
+			assertThat(seen).extracting((chat) -> chat.path("offset").asLong())
+				.containsExactly(joined.path("offset").asLong() + 1, joined.path("offset").asLong() + 2,
+						joined.path("offset").asLong() + 3);
+			assertThat(seen.get(0).path("type").asString()).isEqualTo("chat");
+			JsonNode echo = ann.awaitType("chat");
+			assertThat(position(echo)).as("the sender's own copy").isEqualTo(position(seen.get(0)));
+		}
+	}
+
+	@Test
+	void aJoinWithSinceGetsExactlyTheMessagesMissedWhileAwayThenLiveOnes() {
+		try (WsTestClient ann = connect(this.port, "since-ann")) {
+			join(ann, "since");
+			JsonNode lastSeen;
+			try (WsTestClient bob = connect(this.port, "since-bob")) {
+				join(bob, "since");
+				say(ann, "since", "seen 1", "seen 2");
+				bob.awaitType("chat");
+				lastSeen = bob.awaitType("chat");
+				assertThat(lastSeen.path("text").asString()).isEqualTo("seen 2");
+				bob.abort();
+			}
+			say(ann, "since", "missed 1", "missed 2", "missed 3");
+			try (WsTestClient bob = connect(this.port, "since-bob")) {
+				JsonNode joined = joinSince(bob, "since", lastSeen);
+				assertThat(joined.path("recovered").asBoolean()).isTrue();
+				assertThat(joined.path("history").valueStream().map((line) -> line.path("text").asString()))
+					.containsExactly("missed 1", "missed 2", "missed 3");
+				assertThat(joined.path("history").valueStream().map((line) -> line.path("offset").asLong()))
+					.containsExactly(lastSeen.path("offset").asLong() + 1, lastSeen.path("offset").asLong() + 2,
+							lastSeen.path("offset").asLong() + 3);
+				assertThat(joined.path("epoch").asString()).isEqualTo(lastSeen.path("epoch").asString());
+				assertThat(joined.path("offset").asLong()).isEqualTo(lastSeen.path("offset").asLong() + 3);
+
+				say(ann, "since", "live");
+				JsonNode live = bob.awaitType("chat");
+				assertThat(live.path("text").asString()).isEqualTo("live");
+				assertThat(live.path("offset").asLong()).isEqualTo(lastSeen.path("offset").asLong() + 4);
+				bob.assertNoMessage(QUIET);
+
+				JsonNode upToDate = joinSince(bob, "since", live);
+				assertThat(upToDate.path("recovered").asBoolean()).as("nothing missed").isTrue();
+				assertThat(upToDate.path("history").size()).isZero();
+			}
+		}
+	}
+
+	@Test
+	void aJoinWithSinceFromAnotherEpochIsNotRecoveredAndGetsTheLatestFifty() {
+		try (WsTestClient ann = connect(this.port, "epoch-ann")) {
+			join(ann, "epochs");
+			for (int i = 1; i <= 55; i++) {
+				ann.sendJson(Map.of("type", "chat", "room", "epochs", "text", "message " + i));
+			}
+			JsonNode last = ann.awaitMessages(55, Duration.ofSeconds(10)).stream()
+				.map(JsonMapper.shared()::readTree)
+				.reduce((first, second) -> second)
+				.orElseThrow();
+			try (WsTestClient bob = connect(this.port, "epoch-bob")) {
+				JsonNode joined = joinSince(bob, "epochs", Map.of("epoch", "gone", "offset", 3));
+				assertThat(joined.path("recovered").asBoolean()).isFalse();
+				assertThat(joined.path("historyAvailable").asBoolean()).isTrue();
+				JsonNode history = joined.path("history");
+				assertThat(history.size()).isEqualTo(50);
+				assertThat(history.get(0).path("text").asString()).isEqualTo("message 6");
+				assertThat(history.get(49).path("text").asString()).isEqualTo("message 55");
+				assertThat(position(joined)).as("the current position").isEqualTo(position(last));
+			}
+		}
+	}
+
+	@Test
+	void aJoinWithAMalformedSinceIsAnError() {
+		try (WsTestClient ann = connect(this.port, "badsince-ann")) {
+			assertThat(ann.sendJsonAndAwait(Map.of("type", "join_room", "room", "general", "since",
+					Map.of("epoch", "a:b", "offset", 1))).path("error").asString())
+				.isEqualTo("since.epoch: must not be empty or contain ':'");
+			assertThat(ann.sendJsonAndAwait(Map.of("type", "join_room", "room", "general", "since",
+					Map.of("epoch", "e", "offset", -1))).path("error").asString())
+				.startsWith("since.offset: ");
 		}
 	}
 
@@ -338,7 +475,9 @@ class ChatProtocolTests {
 			JsonNode last = history.get(history.size() - 1);
 			assertThat(last.path("username").asString()).isEqualTo("http-ann");
 			assertThat(last.path("text").asString()).isEqualTo("over http");
-			assertThat(get("/api/rooms/nowhere/history").statusCode()).isEqualTo(404);
+			assertThat(last.path("offset").asLong()).isPositive();
+			assertThat(getJson("/api/rooms/never-joined/history").size()).isZero();
+			assertThat(get("/api/rooms/no%20such%20room/history").statusCode()).isEqualTo(404);
 		}
 	}
 
@@ -347,6 +486,26 @@ class ChatProtocolTests {
 		HttpResponse<String> page = get("/");
 		assertThat(page.statusCode()).isEqualTo(200);
 		assertThat(page.body()).contains("<script type=\"module\" src=\"app.js\">");
+	}
+
+	private static void say(WsTestClient client, String room, String... texts) {
+		for (String text : texts) {
+			client.sendJson(Map.of("type", "chat", "room", room, "text", text));
+		}
+	}
+
+	/** Joins with {@code since}: the position of a chat message, or a map with an epoch and an offset. */
+	private static JsonNode joinSince(WsTestClient client, String room, Object since) {
+		Object position = (since instanceof JsonNode chat) ? Map.of("epoch", chat.path("epoch").asString(), "offset",
+				chat.path("offset").asLong()) : since;
+		client.sendJson(Map.of("type", "join_room", "room", room, "since", position));
+		return client.awaitType("room_joined");
+	}
+
+	private static String position(JsonNode message) {
+		assertThat(message.path("epoch").asString()).as("epoch of " + message).isNotBlank();
+		assertThat(message.path("offset").isNumber()).as("offset of " + message).isTrue();
+		return message.path("epoch").asString() + ":" + message.path("offset").asLong();
 	}
 
 	private JsonNode getJson(String path) throws Exception {
