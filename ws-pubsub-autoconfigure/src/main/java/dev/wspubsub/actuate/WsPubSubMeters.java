@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.BaseUnits;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Counts connection events in Micrometer meters tagged by endpoint path template only,
@@ -22,6 +23,9 @@ import io.micrometer.core.instrument.binder.BaseUnits;
 public class WsPubSubMeters implements WsMetricsListener {
 
 	static final String ENDPOINT = "endpoint";
+
+	/** The endpoint tag of SSE streams, which have no endpoint path. */
+	static final String SSE = "sse";
 
 	private final MeterRegistry registry;
 
@@ -93,6 +97,15 @@ public class WsPubSubMeters implements WsMetricsListener {
 		meters(path).rejected(reason).increment();
 	}
 
+	@Override
+	public void resumed(@Nullable String path, boolean recovered, int replayed) {
+		PathMeters meters = meters((path != null) ? path : SSE);
+		meters.resumes(recovered ? "recovered" : "not_recovered").increment();
+		if (recovered) {
+			meters.replayed.increment(replayed);
+		}
+	}
+
 	private PathMeters meters(String path) {
 		PathMeters meters = this.byPath.get(path);
 		return (meters != null) ? meters : this.byPath.computeIfAbsent(path, (key) -> new PathMeters(this.registry, key));
@@ -139,6 +152,10 @@ public class WsPubSubMeters implements WsMetricsListener {
 
 		final Counter backpressure;
 
+		final Counter replayed;
+
+		private final Map<String, Counter> resumes = new ConcurrentHashMap<>();
+
 		private final Map<String, Counter> closed = new ConcurrentHashMap<>();
 
 		private final Map<String, Counter> dropped = new ConcurrentHashMap<>();
@@ -167,6 +184,13 @@ public class WsPubSubMeters implements WsMetricsListener {
 				.register(registry);
 			this.backpressure = counter("wspubsub.backpressure", "Times a connection crossed its backpressure limit")
 				.register(registry);
+			this.replayed = counter("wspubsub.history.replayed", "Publications handed to resuming subscribers")
+				.register(registry);
+		}
+
+		Counter resumes(String outcome) {
+			return tagged(this.resumes, "wspubsub.history.resumes", "Subscribes that resumed from a position",
+					"outcome", outcome);
 		}
 
 		private Counter.Builder counter(String name, String description) {

@@ -37,8 +37,9 @@ public interface TopicHistory {
 	 */
 	CompletableFuture<Recovery> read(String topic, HistoryRule rule, @Nullable StreamPosition since, int latest);
 
-	/** The newest {@code limit} publications of {@code topic}, oldest first. */
-	default CompletableFuture<List<Publication>> latest(String topic, HistoryRule rule, int limit) {
-		return read(topic, rule, null, limit).thenApply(Recovery::publications);
+	/** The newest {@code limit} publications of {@code topic}, oldest first; {@code null} when the store is unreachable. */
+	default CompletableFuture<@Nullable List<Publication>> latest(String topic, HistoryRule rule, int limit) {
+		return read(topic, rule, null, limit)
+			.thenApply((recovery) -> (recovery.position() != null) ? recovery.publications() : null);
 	}
 }

@@ -18,6 +18,26 @@ class WsPubSubMetersTests {
 	private final WsSession<?> chat = session("/chat");
 
 	@Test
+	void resumesAreCountedByEndpointAndOutcomeWithThePublicationsReplayed() {
+		this.meters.resumed("/chat", true, 3);
+		this.meters.resumed("/chat", true, 0);
+		this.meters.resumed("/chat", false, 50);
+		this.meters.resumed(null, false, 0);
+		assertThat(this.registry.get("wspubsub.history.resumes").tags("endpoint", "/chat", "outcome", "recovered")
+			.counter()
+			.count()).isEqualTo(2);
+		assertThat(this.registry.get("wspubsub.history.resumes").tags("endpoint", "/chat", "outcome", "not_recovered")
+			.counter()
+			.count()).isEqualTo(1);
+		assertThat(this.registry.get("wspubsub.history.replayed").tags("endpoint", "/chat").counter().count())
+			.as("only what was recovered is replayed")
+			.isEqualTo(3);
+		assertThat(this.registry.get("wspubsub.history.resumes").tags("endpoint", "sse", "outcome", "not_recovered")
+			.counter()
+			.count()).isEqualTo(1);
+	}
+
+	@Test
 	void closeCodesAreTaggedByTheirClassNotTheirValue() {
 		this.meters.connectionClosed(this.chat, 1000);
 		this.meters.connectionClosed(this.chat, 1001);
