@@ -48,7 +48,8 @@ import org.springframework.data.redis.connection.ReactiveSubscription;
  * the buffer.</li>
  * </ul>
  * Across nodes delivery is at most once: what is published while a node's link is down
- * is not replayed to it.
+ * is not replayed to it. Topics with history are published through {@link RedisHistory},
+ * whose clients can resume what they missed.
  */
 public final class RedisFanout implements Fanout, AutoCloseable {
 
@@ -322,6 +323,7 @@ public final class RedisFanout implements Fanout, AutoCloseable {
 			.subscribe(this::onMessage, (error) -> onWorker(() -> lost(created, String.valueOf(error))),
 					() -> onWorker(() -> lost(created, "the message stream ended")));
 		this.subscriptions.attach(created);
+		check(); // the first probe now, not an interval later: until it is back, publishes are held for Redis
 	}
 
 	private void lost(ReactiveSubscription lost, String reason) {

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.wspubsub.cluster.Fanout;
+import dev.wspubsub.cluster.RedisFanout;
 import dev.wspubsub.test.TestRedis;
 import dev.wspubsub.test.WsTestClient;
 import org.junit.jupiter.api.Test;
@@ -211,7 +212,11 @@ class ChatClusterTests {
 		List<String> args = new ArrayList<>(List.of("--server.port=0", "--spring.data.redis.port=" + redis.port(),
 				"--chat.heartbeat.interval=1h"));
 		args.addAll(List.of(arguments));
-		return application.run(args.toArray(String[]::new));
+		ConfigurableApplicationContext node = application.run(args.toArray(String[]::new));
+		// Until its first probe comes back a node treats Redis as away: its publishes would begin new epochs.
+		await("the node's Redis fan-out up").atMost(Duration.ofSeconds(10))
+			.until(() -> node.getBean(RedisFanout.class).isUp());
+		return node;
 	}
 
 	private static int port(ConfigurableApplicationContext node) {

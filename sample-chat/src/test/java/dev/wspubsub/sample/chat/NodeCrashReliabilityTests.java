@@ -1,0 +1,126 @@
+package dev.wspubsub.sample.chat;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.wspubsub.test.TestRedis;
+import dev.wspubsub.test.WsTestClient;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Reliability, node crash (issue 14, scenario 2): two chat nodes in processes of their own
+ * on one Redis. Readers of a room sit on node A while writers on node B keep chatting; A is
+ * killed with SIGKILL, its readers reconnect to B and rejoin with the position they last
+ * saw, A starts again and they move back. Every reader must end up with exactly the room's
+ * sequence from where it started: nothing lost, nothing twice, in order.
+ *
+ * <p>The short form in {@code ./mvnw verify}: 3 cycles of about 3 s. The full form,
+ * {@code reliability/run-node-crash.sh}: 10 cycles of 20 s
+ * ({@code -Dreliability.cycles=10 -Dreliability.interval=PT20S}).
+ */
+class NodeCrashReliabilityTests {
+
+	private static final int CYCLES = Integer.getInteger("reliability.cycles", 3);
+
+	private static final Duration INTERVAL = Duration.parse(System.getProperty("reliability.interval", "PT3S"));
+
+	private static final String ROOM = "crash";
+
+	private static final int READERS = 4;
+
+	@Test
+	void readersOfAKilledNodeResumeOnTheOtherWithNothingLostAndNothingTwice() throws Exception {
+		ScheduledExecutorService chatter = Executors.newSingleThreadScheduledExecutor();
+		try (TestRedis redis = TestRedis.start();
+				ChatNodeProcess nodeA = ChatNodeProcess.start("node-a", freePort(), redis.port());
+				ChatNodeProcess nodeB = ChatNodeProcess.start("node-b", freePort(), redis.port());
+				WsTestClient ann = ChatClients.connect(nodeB.port(), "Ann");
+				WsTestClient bob = ChatClients.connect(nodeB.port(), "Bob")) {
+			ChatClients.join(ann, ROOM);
+			ChatClients.join(bob, ROOM);
+			RoomReader reference = new RoomReader("Ref", ROOM); // on the node that never dies: the room as it was
+			reference.connect(nodeB.port());
+			List<RoomReader> readers = new ArrayList<>();
+			for (int i = 0; i < READERS; i++) {
+				RoomReader reader = new RoomReader("Reader" + i, ROOM);
+				reader.connect(nodeA.port());
+				readers.add(reader);
+			}
+			AtomicInteger sequence = new AtomicInteger();
+			chatter.scheduleAtFixedRate(() -> {
+				int n = sequence.incrementAndGet();
+				(n % 2 == 0 ? ann : bob).sendJson(Map.of("type", "chat", "room", ROOM, "text", "m" + n));
+			}, 0, 10, TimeUnit.MILLISECONDS);
+			long perInterval = INTERVAL.toMillis() / 10 / 2; // half of what the chatter sends in an interval
+
+			for (int cycle = 1; cycle <= CYCLES; cycle++) {
+				awaitMoreTraffic(reference, perInterval);
+				nodeA.kill();
+				for (RoomReader reader : readers) {
+					reader.awaitClosed(Duration.ofSeconds(10));
+					reader.connect(nodeB.port()); // resume on the survivor
+				}
+				awaitMoreTraffic(reference, perInterval);
+				nodeA.start();
+				for (RoomReader reader : readers) {
+					reader.disconnect();
+					reader.connect(nodeA.port()); // and back home
+				}
+			}
+			chatter.shutdown();
+			assertThat(chatter.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+			ann.sendJson(Map.of("type", "chat", "room", ROOM, "text", "end"));
+
+			List<RoomReader> everyone = new ArrayList<>(readers);
+			everyone.add(reference);
+			for (RoomReader reader : everyone) {
+				await().atMost(Duration.ofSeconds(30))
+					.until(() -> reader.last() != null && "end".equals(reader.last().text()));
+			}
+			List<RoomReader.Received> room = reference.received();
+			assertConsecutive("Ref", room);
+			assertThat(room.size()).as("messages in the room").isGreaterThan(CYCLES * 2 * (int) perInterval);
+			for (RoomReader reader : readers) {
+				assertThat(reader.problems()).as(reader.name()).isEmpty();
+				List<RoomReader.Received> seen = reader.received();
+				assertConsecutive(reader.name(), seen);
+				// From the first message it saw, exactly what the room had: nothing lost, nothing twice.
+				assertThat(seen).as(reader.name()).isEqualTo(room.subList(room.indexOf(seen.get(0)), room.size()));
+			}
+		}
+		finally {
+			chatter.shutdownNow();
+		}
+	}
+
+	private static void awaitMoreTraffic(RoomReader reference, long messages) {
+		int before = reference.received().size();
+		await().atMost(Duration.ofSeconds(60)).until(() -> reference.received().size() >= before + messages);
+	}
+
+	private static void assertConsecutive(String who, List<RoomReader.Received> received) {
+		for (int i = 1; i < received.size(); i++) {
+			RoomReader.Received previous = received.get(i - 1);
+			RoomReader.Received next = received.get(i);
+			assertThat(next.epoch()).as("%s: epoch at message %d", who, i).isEqualTo(previous.epoch());
+			assertThat(next.offset()).as("%s: offset after %s", who, previous).isEqualTo(previous.offset() + 1);
+		}
+	}
+
+	private static int freePort() throws IOException {
+		try (ServerSocket socket = new ServerSocket(0)) {
+			return socket.getLocalPort();
+		}
+	}
+}
