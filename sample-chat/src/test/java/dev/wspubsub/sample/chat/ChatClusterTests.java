@@ -179,9 +179,7 @@ class ChatClusterTests {
 		}
 	}
 
-	/** Redis found again within half a second of its return, and the link checked as often. */
-	private static final String[] QUICK_RECOVERY = { "--ws-pubsub.fanout.redis.max-reconnect-delay=500ms",
-			"--ws-pubsub.fanout.redis.probe-interval=500ms" };
+	private static final String[] QUICK_RECOVERY = ChatNodes.QUICK_RECOVERY;
 
 	private static void assertAnsweredWithin2s(long sentAt, String request) {
 		assertThat(Duration.ofNanos(System.nanoTime() - sentAt)).as("answer to " + request)
@@ -205,28 +203,14 @@ class ChatClusterTests {
 	}
 
 	private static ConfigurableApplicationContext startNode(TestRedis redis, String... arguments) {
-		SpringApplication application = new SpringApplication(ChatApplication.class);
-		application.setAdditionalProfiles("redis");
-		application.setRegisterShutdownHook(false);
-		// Arguments, so that they win over application-redis.yml.
-		List<String> args = new ArrayList<>(List.of("--server.port=0", "--spring.data.redis.port=" + redis.port(),
-				"--chat.heartbeat.interval=1h"));
-		args.addAll(List.of(arguments));
-		ConfigurableApplicationContext node = application.run(args.toArray(String[]::new));
-		// Until its first probe comes back a node treats Redis as away: its publishes would begin new epochs.
-		await("the node's Redis fan-out up").atMost(Duration.ofSeconds(10))
-			.until(() -> node.getBean(RedisFanout.class).isUp());
-		return node;
+		return ChatNodes.start(redis, arguments);
 	}
 
 	private static int port(ConfigurableApplicationContext node) {
-		return ((WebServerApplicationContext) node).getWebServer().getPort();
+		return ChatNodes.port(node);
 	}
 
-	/** Redis subscriptions follow local interest asynchronously: wait until each node has taken it. */
 	private static void awaitNodesListening(TestRedis redis, String topic, long nodes) {
-		String channel = "ws-pubsub:" + topic;
-		await("nodes subscribed to " + channel).atMost(Duration.ofSeconds(10))
-			.until(() -> redis.commands().pubsubNumsub(channel).getOrDefault(channel, 0L) >= nodes);
+		ChatNodes.awaitListening(redis, topic, nodes);
 	}
 }

@@ -91,6 +91,8 @@ class NodeCrashReliabilityTests {
 			List<RoomReader.Received> room = reference.received();
 			assertConsecutive("Ref", room);
 			assertThat(room.size()).as("messages in the room").isGreaterThan(CYCLES * 2 * (int) perInterval);
+			System.out.printf("Node crash: %d cycles of %s, %d messages in the room, %d readers each resumed %d times%n",
+					CYCLES, INTERVAL, room.size(), READERS, 2 * CYCLES);
 			for (RoomReader reader : readers) {
 				assertThat(reader.problems()).as(reader.name()).isEmpty();
 				List<RoomReader.Received> seen = reader.received();

@@ -49,8 +49,16 @@ final class RoomReader {
 		this.room = room;
 	}
 
-	/** Connects to the node on {@code port} and (re)joins the room from the last position seen. */
+	/** Connects to the node on {@code port} and (re)joins the room from the last position seen, which must be recovered. */
 	void connect(int port) {
+		Received last = last();
+		JsonNode answer = open(port, last);
+		if (last != null && !answer.path("recovered").asBoolean()) {
+			problem("rejoin from " + last.epoch() + ":" + last.offset() + " was not recovered: " + answer);
+		}
+	}
+
+	private JsonNode open(int port, Received since) {
 		CompletableFuture<Void> closed = new CompletableFuture<>();
 		this.joined = new CompletableFuture<>();
 		this.closed = closed;
@@ -63,15 +71,18 @@ final class RoomReader {
 		Map<String, Object> join = new LinkedHashMap<>();
 		join.put("type", "join_room");
 		join.put("room", this.room);
-		Received last = last();
-		if (last != null) {
-			join.put("since", Map.of("epoch", last.epoch(), "offset", last.offset()));
+		if (since != null) {
+			join.put("since", Map.of("epoch", since.epoch(), "offset", since.offset()));
 		}
 		this.socket.sendText(JSON.writeValueAsString(join), true).orTimeout(10, TimeUnit.SECONDS).join();
-		JsonNode answer = this.joined.orTimeout(15, TimeUnit.SECONDS).join();
-		if (last != null && !answer.path("recovered").asBoolean()) {
-			problem("rejoin from " + last.epoch() + ":" + last.offset() + " was not recovered: " + answer);
-		}
+		return this.joined.orTimeout(15, TimeUnit.SECONDS).join();
+	}
+
+	/** Joins from {@code since} on a new connection to the node on {@code port}; answers its room_joined, then closes. */
+	JsonNode rejoinFrom(int port, Received since) {
+		JsonNode answer = open(port, since);
+		disconnect();
+		return answer;
 	}
 
 	/** Leaves the current node cleanly (a page navigating away), and waits until it is closed. */

@@ -1,0 +1,52 @@
+package dev.wspubsub.sample.chat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.wspubsub.cluster.RedisFanout;
+import dev.wspubsub.test.TestRedis;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import static org.awaitility.Awaitility.await;
+
+/** Chat nodes with the {@code redis} profile in this JVM, for the cluster and reliability tests. */
+final class ChatNodes {
+
+	/** Redis found again within half a second of its return, and the link checked as often. */
+	static final String[] QUICK_RECOVERY = { "--ws-pubsub.fanout.redis.max-reconnect-delay=500ms",
+			"--ws-pubsub.fanout.redis.probe-interval=500ms" };
+
+	private ChatNodes() {
+	}
+
+	/** Starts a node on a free port and waits until its Redis fan-out is up. */
+	static ConfigurableApplicationContext start(TestRedis redis, String... arguments) {
+		SpringApplication application = new SpringApplication(ChatApplication.class);
+		application.setAdditionalProfiles("redis");
+		application.setRegisterShutdownHook(false);
+		// Arguments, so that they win over application-redis.yml.
+		List<String> args = new ArrayList<>(List.of("--server.port=0", "--spring.data.redis.port=" + redis.port(),
+				"--chat.heartbeat.interval=1h"));
+		args.addAll(List.of(arguments));
+		ConfigurableApplicationContext node = application.run(args.toArray(String[]::new));
+		// Until its first probe comes back a node treats Redis as away: its publishes would begin new epochs.
+		await("the node's Redis fan-out up").atMost(Duration.ofSeconds(10))
+			.until(() -> node.getBean(RedisFanout.class).isUp());
+		return node;
+	}
+
+	static int port(ConfigurableApplicationContext node) {
+		return ((WebServerApplicationContext) node).getWebServer().getPort();
+	}
+
+	/** Redis subscriptions follow local interest asynchronously: wait until each node has taken it. */
+	static void awaitListening(TestRedis redis, String topic, long nodes) {
+		String channel = "ws-pubsub:" + topic;
+		await("nodes subscribed to " + channel).atMost(Duration.ofSeconds(10))
+			.until(() -> redis.commands().pubsubNumsub(channel).getOrDefault(channel, 0L) >= nodes);
+	}
+}
