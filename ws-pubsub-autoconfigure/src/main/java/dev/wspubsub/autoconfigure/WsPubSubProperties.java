@@ -337,7 +337,7 @@ public class WsPubSubProperties {
 		private Duration maxReconnectDelay = Duration.ofSeconds(5);
 
 		/**
-		 * Longest wait for a presence command to Redis; past it the call answers from this node's own knowledge.
+		 * Longest wait for a presence command or a history read in Redis; past it presence answers from this node and a resubscribe as unrecoverable.
 		 */
 		private Duration commandTimeout = Duration.ofSeconds(1);
 

@@ -75,7 +75,7 @@ public final class WsPubSubRedisAutoConfiguration {
 			WsPubSubProperties properties) {
 		WsPubSubProperties.Redis redis = properties.getFanout().getRedis();
 		return new RedisHistory(rules, fanout, registry, encoder.allocator(), redis.getChannelPrefix(),
-				redis.getCommandTimeout().multipliedBy(2));
+				redis.getCommandTimeout());
 	}
 
 	@Bean(initMethod = "start", destroyMethod = "close")
