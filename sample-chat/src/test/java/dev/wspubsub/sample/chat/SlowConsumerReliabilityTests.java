@@ -1,0 +1,190 @@
+package dev.wspubsub.sample.chat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+
+import dev.wspubsub.WsMetricsListener;
+import dev.wspubsub.WsServer;
+import dev.wspubsub.WsSession;
+import dev.wspubsub.test.RawWebSocket;
+import dev.wspubsub.test.WsTestClient;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Bean;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Reliability, slow consumer (issue 14, scenario 3): one member of a busy room stops
+ * reading. The documented policy applies to it — buffered up to four times
+ * {@code backpressure-limit}, then its messages are dropped and counted as
+ * {@code slow-consumer} — and the others do not notice: they get every message, at a
+ * throughput and p99 latency close to a run without it.
+ *
+ * <p>{@code reliability.tolerance} is how much worse the others may do with the slow
+ * client than without it, plus {@code reliability.slack} on the p99: 1.0 and 250 ms in the
+ * short form, which shares two cores with the rest of the build; 0.10 and 5 ms in the full
+ * form ({@code reliability/run-slow-consumer.sh}).
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "chat.heartbeat.interval=1h")
+class SlowConsumerReliabilityTests {
+
+	private static final double TOLERANCE = Double.parseDouble(System.getProperty("reliability.tolerance", "1.0"));
+
+	/** Added to the p99 bound: a garbage collection on a shared machine is not the slow client's doing. */
+	private static final Duration SLACK = Duration.parse(System.getProperty("reliability.slack", "PT0.25S"));
+
+	/** At one per millisecond: 8 s of a busy room, enough to fill the slow client's socket buffers and cap. */
+	private static final int MESSAGES = Integer.getInteger("reliability.messages", 8000);
+
+	private static final int READERS = 4;
+
+	/** Four times the default backpressure limit of 1 MB. */
+	private static final long CAP = 4 * 1024 * 1024;
+
+	private static final String PADDING = "x".repeat(1000);
+
+	@LocalServerPort
+	int port;
+
+	@Autowired
+	WsServer server;
+
+	@Autowired
+	Drops drops;
+
+	private final ExecutorService readerThreads = Executors.newFixedThreadPool(READERS);
+
+	@AfterEach
+	void stopReaderThreads() {
+		this.readerThreads.shutdownNow();
+	}
+
+	@Test
+	void aMemberWhoStopsReadingIsCappedAndCountedWhileTheOthersGetEverythingAsFastAsBefore() throws Exception {
+		Run without = run("calm", false);
+		Run with = run("busy", true);
+		System.out.printf("Slow consumer: %d messages to %d readers; without it %.0f msg/s, p99 %d ms; with it %.0f msg/s,"
+				+ " p99 %d ms; its buffer %d bytes, %d messages dropped for it%n", MESSAGES, READERS, without.rate(),
+				without.p99().toMillis(), with.rate(), with.p99().toMillis(), with.slowBuffered(), this.drops.count());
+		assertThat(with.slowBuffered()).as("what the server holds for the slow client").isLessThanOrEqualTo(CAP + 64 * 1024);
+		assertThat(with.slowBuffered()).as("what the server holds for the slow client").isGreaterThan(CAP / 2);
+		assertThat(this.drops.count()).as("messages dropped for the slow client").isPositive();
+		assertThat(with.rate()).as("the others' throughput").isGreaterThanOrEqualTo(without.rate() / (1 + TOLERANCE));
+		assertThat(with.p99().toNanos()).as("the others' p99 latency")
+			.isLessThanOrEqualTo((long) (without.p99().toNanos() * (1 + TOLERANCE)) + SLACK.toNanos());
+	}
+
+	/** One writer says {@link #MESSAGES} things of 1 KB in {@code room}, one a millisecond; every reader must get them all. */
+	private Run run(String room, boolean withSlowMember) throws Exception {
+		List<WsTestClient> readers = new ArrayList<>();
+		RawWebSocket slow = null;
+		try (WsTestClient writer = ChatClients.connect(this.port, "Writer")) {
+			ChatClients.join(writer, room);
+			for (int i = 0; i < READERS; i++) {
+				WsTestClient reader = ChatClients.connect(this.port, "Reader" + i);
+				ChatClients.join(reader, room);
+				readers.add(reader);
+			}
+			String slowId = null;
+			if (withSlowMember) {
+				slow = RawWebSocket.connect(ChatClients.uri(this.port, "Sloth"));
+				slowId = JsonMapper.shared().readTree(slow.readFrame(Duration.ofSeconds(10)).text()).path("clientId").asString();
+				slow.sendText("{\"type\":\"join_room\",\"room\":\"" + room + "\"}"); // and never reads again
+			}
+			// Each reader is read on its own thread as messages arrive: the latency is the message's, not the test's.
+			List<Future<long[]>> arrivals = new ArrayList<>();
+			for (WsTestClient reader : readers) {
+				arrivals.add(this.readerThreads.submit(() -> latencies(reader)));
+			}
+			long start = System.nanoTime();
+			for (int n = 0; n < MESSAGES; n++) {
+				// The load's own pace: a busy room, not a burst that no reader could take at once.
+				LockSupport.parkNanos(start + n * 1_000_000L - System.nanoTime());
+				writer.sendJson(Map.of("type", "chat", "room", room, "text", n + " " + System.nanoTime() + " " + PADDING));
+			}
+			long[] latencies = new long[MESSAGES * READERS];
+			int taken = 0;
+			for (Future<long[]> arrival : arrivals) {
+				long[] one = arrival.get(60, TimeUnit.SECONDS);
+				System.arraycopy(one, 0, latencies, taken, one.length);
+				taken += one.length;
+			}
+			double seconds = (System.nanoTime() - start) / 1e9;
+			long slowBuffered = (slowId != null) ? bufferedFor(slowId) : 0;
+			Arrays.sort(latencies);
+			return new Run(MESSAGES * READERS / seconds, Duration.ofNanos(latencies[(int) (latencies.length * 0.99)]),
+					slowBuffered);
+		}
+		finally {
+			readers.forEach(WsTestClient::close);
+			if (slow != null) {
+				slow.close();
+			}
+		}
+	}
+
+	private static long[] latencies(WsTestClient reader) {
+		long[] latencies = new long[MESSAGES];
+		for (int n = 0; n < MESSAGES; n++) {
+			JsonNode chat = reader.awaitType("chat", Duration.ofSeconds(60));
+			String[] parts = chat.path("text").asString().split(" ");
+			assertThat(Integer.parseInt(parts[0])).as("message order for a reader").isEqualTo(n);
+			latencies[n] = System.nanoTime() - Long.parseLong(parts[1]);
+		}
+		return latencies;
+	}
+
+	private long bufferedFor(String clientId) {
+		return this.server.sessions().stream()
+			.filter((session) -> session.data() instanceof ChatUser user && user.userId().equals(clientId))
+			.mapToLong(WsSession::bufferedAmount)
+			.max()
+			.orElse(0);
+	}
+
+	record Run(double rate, Duration p99, long slowBuffered) {
+	}
+
+	/** Counts what the starter drops for slow consumers, as the {@code wspubsub.dropped} meter does. */
+	@TestConfiguration
+	static class DropCounting {
+
+		@Bean
+		Drops drops() {
+			return new Drops();
+		}
+	}
+
+	static final class Drops implements WsMetricsListener {
+
+		private final LongAdder slowConsumer = new LongAdder();
+
+		@Override
+		public void dropped(WsSession<?> session, String reason) {
+			if (WsMetricsListener.DROPPED_SLOW_CONSUMER.equals(reason)) {
+				this.slowConsumer.increment();
+			}
+		}
+
+		long count() {
+			return this.slowConsumer.sum();
+		}
+	}
+}
