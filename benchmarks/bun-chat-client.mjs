@@ -7,7 +7,8 @@
 // ws.send each; the next round starts once all N x 1,600 x N deliveries of this one have
 // arrived. Prints the deliveries of each second, then the RESULT line ChatLoad prints (same
 // keys), so run-chat.sh treats both clients alike. Server CPU is utime + stime of
-// --server-pid from /proc at the two ends of the counted window.
+// --server-pid from /proc at the two ends of the counted window; with --redis-pid, the same
+// for the server's Redis (whose work is not in the server's CPU time).
 //
 //   bun benchmarks/bun-chat-client.mjs --port 4001 --clients 16 --warmup 10 --duration 10 \
 //       --server-pid 1234 --clk-tck 100 --label ws-pubsub
@@ -22,6 +23,7 @@ const warmup = Number(args.warmup ?? 10);
 const duration = Number(args.duration ?? 10);
 const serverPid = Number(args["server-pid"] ?? 0);
 const clockTicks = Number(args["clk-tck"] ?? 100);
+const redisPid = Number(args["redis-pid"] ?? 0);
 const roundDelayMs = Number(args["round-delay-ms"] ?? 0);
 const label = args.label ?? "server";
 
@@ -130,6 +132,7 @@ function begin(total) {
     total,
     at: performance.now(),
     serverTicks: serverPid > 0 ? cpuTicks(serverPid) : 0,
+    redisTicks: redisPid > 0 ? cpuTicks(redisPid) : 0,
     client: process.cpuUsage(),
   };
 }
@@ -139,6 +142,7 @@ function finish(from, total) {
   const count = total - from.total;
   const seconds = (performance.now() - from.at) / 1000;
   const serverCpu = serverPid > 0 ? (cpuTicks(serverPid) - from.serverTicks) / clockTicks : NaN;
+  const redisCpu = redisPid > 0 ? (cpuTicks(redisPid) - from.redisTicks) / clockTicks : NaN;
   const clientUsage = process.cpuUsage(from.client);
   const clientCpu = (clientUsage.user + clientUsage.system) / 1e6;
   const sorted = [...samples].sort((a, b) => a - b);
@@ -150,7 +154,9 @@ function finish(from, total) {
       `delivered=${count} seconds=${seconds.toFixed(2)} rounds=${rounds} server_cpu_s=${na(serverCpu.toFixed(2))} ` +
       `server_cpu_pct=${na(((100 * serverCpu) / seconds).toFixed(1))} ` +
       `cpu_s_per_million=${na((count > 0 ? serverCpu / (count / 1e6) : 0).toFixed(4))} ` +
-      `client_cpu_s=${clientCpu.toFixed(2)} idle_seconds=${samples.filter(s => s === 0).length}`,
+      `client_cpu_s=${clientCpu.toFixed(2)} idle_seconds=${samples.filter(s => s === 0).length} ` +
+      `redis_cpu_s=${redisPid > 0 ? redisCpu.toFixed(2) : "NA"} ` +
+      `redis_cpu_s_per_million=${redisPid > 0 ? (count > 0 ? redisCpu / (count / 1e6) : 0).toFixed(4) : "NA"}`,
   );
   for (const ws of sockets) ws.close();
   process.exit(0);

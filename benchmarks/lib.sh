@@ -136,6 +136,62 @@ forget_pid() {
   STARTED_PIDS=("${kept[@]}")
 }
 
+# redis-server from PATH, or the one in the embedded-redis jar that the build copies to target/
+redis_binary() {
+  if command -v redis-server >/dev/null; then
+    command -v redis-server
+    return
+  fi
+  local arch entry bin="$BUILD_DIR/redis/redis-server"
+  if [[ ! -x "$bin" ]]; then
+    case "$(uname -m)" in
+      x86_64) arch=linux-amd64 ;;
+      aarch64) arch=linux-arm64 ;;
+      *) log "no redis-server for $(uname -m) in the embedded-redis jar; put one on PATH"; exit 1 ;;
+    esac
+    entry="$(unzip -Z1 "$TARGET_DIR/embedded-redis.jar" | grep "^redis-server-.*-$arch\$" | head -1)"
+    [[ -n "$entry" ]] || { log "no $arch redis-server in $TARGET_DIR/embedded-redis.jar"; exit 1; }
+    mkdir -p "$BUILD_DIR/redis"
+    unzip -p "$TARGET_DIR/embedded-redis.jar" "$entry" >"$bin.tmp"
+    chmod +x "$bin.tmp"
+    mv "$bin.tmp" "$bin"
+  fi
+  echo "$bin"
+}
+
+# One inline command to Redis over bash's /dev/tcp; prints the first reply line
+redis_command() {
+  local reply=""
+  exec 3<>"/dev/tcp/127.0.0.1/$REDIS_PORT" || return 1
+  printf '%s\r\n' "$1" >&3
+  IFS= read -r -t 2 reply <&3 || true
+  exec 3<&- 3>&-
+  printf '%s' "${reply%$'\r'}"
+}
+
+# start_redis LOGFILE: a Redis on 127.0.0.1:$REDIS_PORT, no persistence; sets REDIS_PID
+start_redis() {
+  local logfile="$1" bin i
+  bin="$(redis_binary)"
+  [[ -x "$bin" ]] || exit 1
+  if port_open "$REDIS_PORT"; then
+    log "port $REDIS_PORT (REDIS_PORT) is already in use"; exit 1
+  fi
+  "$bin" --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no >"$logfile" 2>&1 &
+  REDIS_PID=$!
+  STARTED_PIDS+=("$REDIS_PID")
+  for i in $(seq 1 100); do
+    if [[ "$(redis_command PING 2>/dev/null || true)" == "+PONG" ]]; then
+      log "redis $("$bin" --version | awk '{print $3}') on port $REDIS_PORT (pid $REDIS_PID)"
+      return 0
+    fi
+    kill -0 "$REDIS_PID" 2>/dev/null || break
+    sleep 0.1
+  done
+  log "Redis did not answer on port $REDIS_PORT; see $logfile"
+  exit 1
+}
+
 # Runs a Java tool of this module (a load client), bounded in time. In the background and
 # waited for, so that a signal to this script stops it at once (traps wait for foreground
 # commands) and the tool is stopped with everything else.
@@ -161,9 +217,10 @@ run_client_bounded() {
   return "$status"
 }
 
-# report RESULTS SUMMARY CHART METRIC METRIC...: summary CSV and chart from one run's results
+# report RESULTS SUMMARY CHART METRIC METRIC...: summary CSV and chart from one run's results,
+# ratios to the server named REPORT_BASELINE (default bun)
 report() {
-  java -cp "$TOOLS_JAR" dev.wspubsub.bench.report.Report "$@"
+  java -Dreport.baseline="${REPORT_BASELINE:-bun}" -cp "$TOOLS_JAR" dev.wspubsub.bench.report.Report "$@"
   log "wrote $1, $2 and $3"
 }
 

@@ -38,61 +38,6 @@ REDIS_PORT="${REDIS_PORT:-4599}"
 BASELINE="${BASELINE:-1}"
 PUBLISH_BUFFER="${PUBLISH_BUFFER:-100000}"
 
-# redis-server from PATH, or the one in the embedded-redis jar that the build copies to target/
-redis_binary() {
-  if command -v redis-server >/dev/null; then
-    command -v redis-server
-    return
-  fi
-  local arch entry bin="$BUILD_DIR/redis/redis-server"
-  if [[ ! -x "$bin" ]]; then
-    case "$(uname -m)" in
-      x86_64) arch=linux-amd64 ;;
-      aarch64) arch=linux-arm64 ;;
-      *) log "no redis-server for $(uname -m) in the embedded-redis jar; put one on PATH"; exit 1 ;;
-    esac
-    entry="$(unzip -Z1 "$TARGET_DIR/embedded-redis.jar" | grep "^redis-server-.*-$arch\$" | head -1)"
-    [[ -n "$entry" ]] || { log "no $arch redis-server in $TARGET_DIR/embedded-redis.jar"; exit 1; }
-    mkdir -p "$BUILD_DIR/redis"
-    unzip -p "$TARGET_DIR/embedded-redis.jar" "$entry" >"$bin.tmp"
-    chmod +x "$bin.tmp"
-    mv "$bin.tmp" "$bin"
-  fi
-  echo "$bin"
-}
-
-# One inline command to Redis over bash's /dev/tcp; prints the first reply line
-redis_command() {
-  local reply=""
-  exec 3<>"/dev/tcp/127.0.0.1/$REDIS_PORT" || return 1
-  printf '%s\r\n' "$1" >&3
-  IFS= read -r -t 2 reply <&3 || true
-  exec 3<&- 3>&-
-  printf '%s' "${reply%$'\r'}"
-}
-
-start_redis() {
-  local bin i
-  bin="$(redis_binary)"
-  [[ -x "$bin" ]] || exit 1
-  if port_open "$REDIS_PORT"; then
-    log "port $REDIS_PORT (REDIS_PORT) is already in use"; exit 1
-  fi
-  "$bin" --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no >"$BUILD_DIR/logs/cluster-redis.log" 2>&1 &
-  REDIS_PID=$!
-  STARTED_PIDS+=("$REDIS_PID")
-  for i in $(seq 1 100); do
-    if [[ "$(redis_command PING 2>/dev/null || true)" == "+PONG" ]]; then
-      log "redis $("$bin" --version | awk '{print $3}') on port $REDIS_PORT (pid $REDIS_PID)"
-      return 0
-    fi
-    kill -0 "$REDIS_PID" 2>/dev/null || break
-    sleep 0.1
-  done
-  log "Redis did not answer on port $REDIS_PORT; see $BUILD_DIR/logs/cluster-redis.log"
-  exit 1
-}
-
 # start_nodes NAME COUNT FANOUT: sets NODE_PIDS and PORTS (comma-separated)
 start_nodes() {
   local name="$1" count="$2" fanout="$3" k port
@@ -176,7 +121,7 @@ added() {
 prepare ""
 CSV="$BUILD_DIR/cluster.csv"
 echo "config,nodes,fanout,clients,median_msgs_per_s,idle_seconds,rate,latency_expected,latency_delivered,p50_us,p99_us,cross_p50_us,cross_p99_us,redis_published,redis_dropped" >"$CSV"
-start_redis
+start_redis "$BUILD_DIR/logs/cluster-redis.log"
 
 declare -A LINE
 if [[ "$BASELINE" == "1" ]]; then

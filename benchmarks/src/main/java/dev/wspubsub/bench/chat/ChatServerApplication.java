@@ -15,7 +15,10 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
  * the node joins a cluster through the Redis fan-out on {@code 127.0.0.1:REDIS_PORT}, holding
  * up to {@code PUBLISH_BUFFER} publishes (default 10000, the library's) queued for Redis. Without
  * it, Boot's Redis auto-configuration is left out, so the single-node server is the same
- * as with no Redis on the classpath.
+ * as with no Redis on the classpath. {@code HISTORY_PATTERN}: when set, topics matching it
+ * keep a history ({@code ws-pubsub.history.topics[0]}) of {@code HISTORY_SIZE} publications
+ * (default 1000) for {@code HISTORY_TTL} (default 10m), in memory, or in Redis with the
+ * fan-out on.
  */
 @SpringBootApplication
 public class ChatServerApplication {
@@ -34,6 +37,12 @@ public class ChatServerApplication {
 		}
 		else {
 			properties.put("spring.autoconfigure.exclude", REDIS_AUTO_CONFIGURATIONS);
+		}
+		String historyPattern = System.getenv("HISTORY_PATTERN");
+		if (historyPattern != null && !historyPattern.isEmpty()) {
+			properties.put("ws-pubsub.history.topics[0].pattern", historyPattern);
+			properties.put("ws-pubsub.history.topics[0].size", "${HISTORY_SIZE:1000}");
+			properties.put("ws-pubsub.history.topics[0].ttl", "${HISTORY_TTL:10m}");
 		}
 		ChatServers.run(ChatServerApplication.class, WebApplicationType.REACTIVE, properties, args);
 	}

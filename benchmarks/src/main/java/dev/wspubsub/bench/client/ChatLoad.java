@@ -16,7 +16,8 @@ import io.netty.util.concurrent.Future;
  * {@code --messages} per client, each delivered to all N. Prints delivered messages per
  * second, then one {@code RESULT} line for the counted window (after the warm-up): the
  * median of the per-second counts and, given {@code --server-pid}, the server's CPU time
- * read from {@code /proc} at the window's two ends.
+ * read from {@code /proc} at the window's two ends; given {@code --redis-pid}, that process's
+ * too (the server's Redis, whose CPU is not in the server's).
  * <p>
  * {@code --frames-per-write F} (default: the whole round) sends each client's round in
  * writes of F frames, each flushed: {@code 1} is what browsers and Bun's own client do
@@ -47,6 +48,7 @@ public final class ChatLoad {
 		int duration = args.getInt("duration", 10);
 		long serverPid = args.getLong("server-pid", 0);
 		long clockTicks = args.getLong("clk-tck", 100);
+		long redisPid = args.getLong("redis-pid", 0);
 		String label = args.get("label", "server");
 
 		LongAdder delivered = new LongAdder();
@@ -75,7 +77,7 @@ public final class ChatLoad {
 			}
 			System.out.printf("%s: %d clients x %d messages, %d frames per write, warm-up %ds, counted %ds%n", label,
 					clients, messages, Math.min(framesPerWrite, messages), warmup, duration);
-			Window window = run(round, delivered, warmup, duration, serverPid);
+			Window window = run(round, delivered, new Window(duration, redisPid), warmup, serverPid);
 			round.stop();
 			window.print(label, clients, round.completed(), serverPid, clockTicks);
 			for (Channel channel : round.channels()) {
@@ -84,8 +86,8 @@ public final class ChatLoad {
 		}
 	}
 
-	private static Window run(ChatRound round, LongAdder delivered, int warmup, int duration, long serverPid) {
-		Window window = new Window(duration);
+	private static Window run(ChatRound round, LongAdder delivered, Window window, int warmup, long serverPid) {
+		int duration = window.seconds();
 		if (warmup == 0) {
 			window.begin(0, serverPid);
 		}

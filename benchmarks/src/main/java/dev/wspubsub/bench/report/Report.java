@@ -17,16 +17,17 @@ import org.jspecify.annotations.Nullable;
  * columns before {@code server} naming the scenario (e.g. {@code mode,clients}), then
  * {@code server,run,status} and the measured values. Per scenario and server it takes the
  * median and the mean over the runs of each metric named, and both as ratios to Bun's in
- * the same scenario; runs whose status is not {@code ok} produced no result and are listed,
- * not dropped. Prints one line per scenario and server, writes the summary CSV and a chart of
- * the first two metrics.
+ * the same scenario (or another server's: {@code -Dreport.baseline=NAME}); runs whose
+ * status is not {@code ok} produced no result and are listed, not dropped. Prints one line
+ * per scenario and server, writes the summary CSV and a chart of the first two metrics.
  *
  * <pre>java -cp benchmarks-jmh.jar dev.wspubsub.bench.report.Report results.csv summary.csv chart.svg \
  *     median_msgs_per_s cpu_s_per_million</pre>
  */
 public final class Report {
 
-	static final String BASELINE = "bun";
+	/** The server the others are compared with: Bun, unless {@code -Dreport.baseline=NAME} names another. */
+	static final String BASELINE = System.getProperty("report.baseline", "bun");
 
 	private Report() {
 	}
@@ -77,8 +78,8 @@ public final class Report {
 		}
 		List<Row> rows = new ArrayList<>();
 		runs.forEach((scenario, servers) -> {
-			List<double[]> bun = servers.get(BASELINE);
-			double[][] baseline = (bun != null && !bun.isEmpty()) ? stats(bun, metrics.size()) : null;
+			List<double[]> base = servers.get(BASELINE);
+			double[][] baseline = (base != null && !base.isEmpty()) ? stats(base, metrics.size()) : null;
 			servers.forEach((name, samples) -> {
 				double[][] stats = samples.isEmpty() ? null : stats(samples, metrics.size());
 				int noResult = missing.getOrDefault(scenario, Map.of()).getOrDefault(name, 0);
@@ -137,7 +138,7 @@ public final class Report {
 			StringBuilder csv = new StringBuilder("scenario,server,runs,no_result");
 			for (String metric : metrics) {
 				csv.append(",median_").append(metric).append(",mean_").append(metric).append(',').append(metric)
-					.append("_vs_bun,mean_").append(metric).append("_vs_bun");
+					.append("_vs_").append(BASELINE).append(",mean_").append(metric).append("_vs_").append(BASELINE);
 			}
 			csv.append('\n');
 			for (Row row : this.rows) {
@@ -149,7 +150,7 @@ public final class Report {
 
 	/**
 	 * One server in one scenario: {@code stats[metric]} is {median, mean} over its runs (null
-	 * if no run produced a result), {@code baseline} the same for Bun.
+	 * if no run produced a result), {@code baseline} the same for the baseline server.
 	 */
 	record Row(String scenario, String server, int runs, int noResult, double @Nullable [][] stats,
 			double @Nullable [][] baseline) {
@@ -163,7 +164,7 @@ public final class Report {
 		}
 
 		/** {@code which} 0: ratio of medians, 1: ratio of means. */
-		double vsBun(int metric, int which) {
+		double vsBaseline(int metric, int which) {
 			if (this.stats == null || this.baseline == null || this.baseline[metric][which] == 0) {
 				return Double.NaN;
 			}
@@ -173,8 +174,8 @@ public final class Report {
 		String line(List<String> metrics) {
 			StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-28s %-14s", this.scenario, this.server));
 			for (int m = 0; m < metrics.size(); m++) {
-				line.append(String.format(Locale.ROOT, "  %s median %s mean %s (%s / %s Bun)", metrics.get(m),
-						number(median(m)), number(mean(m)), ratio(vsBun(m, 0)), ratio(vsBun(m, 1))));
+				line.append(String.format(Locale.ROOT, "  %s median %s mean %s (%s / %s %s)", metrics.get(m),
+						number(median(m)), number(mean(m)), ratio(vsBaseline(m, 0)), ratio(vsBaseline(m, 1)), BASELINE));
 			}
 			line.append(String.format(Locale.ROOT, "  (%d runs", this.runs));
 			if (this.noResult > 0) {
@@ -188,7 +189,7 @@ public final class Report {
 					String.format(Locale.ROOT, "\"%s\",%s,%d,%d", this.scenario, this.server, this.runs, this.noResult));
 			for (int m = 0; m < metrics; m++) {
 				csv.append(',').append(plain(median(m))).append(',').append(plain(mean(m)));
-				csv.append(',').append(plain(vsBun(m, 0))).append(',').append(plain(vsBun(m, 1)));
+				csv.append(',').append(plain(vsBaseline(m, 0))).append(',').append(plain(vsBaseline(m, 1)));
 			}
 			return csv.toString();
 		}
