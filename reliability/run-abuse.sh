@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Reliability, abuse, full form (issue 14, scenario 5): while two bystanders chat, one address
+# sends malformed frames, oversized frames and compressed bombs and floods the server with
+# upgrades (25 of each kind a second). Passes only if every bad connection is closed with its
+# RFC 6455 code, the bystanders get every message in order with a p99 within FACTOR of the calm
+# one (+ SLACK), and the heap after GC grows by less than 32 MB.
+#   PHASE=PT30S FACTOR=1.2 SLACK=PT0.005S reliability/run-abuse.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+exec ./mvnw -B -q -pl sample-chat -am test-compile surefire:test@default-test \
+  -Dtest=AbuseReliabilityTests -Dsurefire.failIfNoSpecifiedTests=false \
+  -Dreliability.abuse="${PHASE:-PT30S}" -Dreliability.factor="${FACTOR:-1.2}" -Dreliability.slack="${SLACK:-PT0.005S}"
