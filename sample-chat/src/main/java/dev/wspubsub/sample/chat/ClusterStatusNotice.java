@@ -1,17 +1,21 @@
 package dev.wspubsub.sample.chat;
 
+import java.time.Duration;
+
 import dev.wspubsub.WsServer;
 import dev.wspubsub.WsSession;
 import dev.wspubsub.cluster.Fanout;
 import dev.wspubsub.sample.chat.ServerMessage.ClusterStatus;
 
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
  * Tells this node's pages when it loses the other servers (the starter's fan-out link, and
  * with it Redis, is down) and when it has them back: each connection hears each change
- * once, a connection opened during an outage as it opens. Sent to this node's
+ * once, a connection opened during an outage as it opens. A node that cannot reach Redis
+ * within {@code chat.cluster-start-grace} (5 s) of starting is in an outage too. Sent to this node's
  * connections directly, not published: a publish would wait for Redis too, and reach the
  * other nodes' pages late.
  */
@@ -27,21 +31,29 @@ class ClusterStatusNotice {
 
 	private final WsServer server;
 
+	private final long startGraceNanos;
+
+	private final long startedAt = System.nanoTime();
+
 	private volatile boolean available = true;
 
-	// Scheduler thread only. A node still making its first connection has lost nothing yet.
+	// Scheduler thread only. A node still making its first connection has lost nothing yet,
+	// unless that takes longer than the start grace: then Redis is away from the start.
 	private boolean wasUp;
 
-	ClusterStatusNotice(Fanout fanout, WsServer server) {
+	ClusterStatusNotice(Fanout fanout, WsServer server,
+			@Value("${chat.cluster-start-grace:5s}") Duration startGrace) {
 		this.fanout = fanout;
 		this.server = server;
+		this.startGraceNanos = startGrace.toNanos();
 	}
 
 	@Scheduled(fixedDelayString = "${chat.cluster-check:250ms}")
 	void check() {
 		boolean up = this.fanout.isUp();
 		this.wasUp |= up;
-		boolean now = up || !this.wasUp;
+		boolean starting = !this.wasUp && System.nanoTime() - this.startedAt < this.startGraceNanos;
+		boolean now = up || starting;
 		if (now != this.available) {
 			this.available = now;
 			this.server.sessions().forEach((ws) -> tell(ws, now));

@@ -18,7 +18,6 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.SpringApplication;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import static dev.wspubsub.sample.chat.ChatClients.idOf;
@@ -175,6 +174,29 @@ class ChatClusterTests {
 				await("presence rebuilt from both nodes").atMost(Duration.ofSeconds(10))
 					.untilAsserted(() -> assertThat(usernames(getJson(nodeB, "/api/presence")))
 						.containsExactlyInAnyOrder("Ann", "Bob", "Cleo"));
+			}
+		}
+	}
+
+	@Test
+	void aNodeThatCannotReachRedisFromItsStartSaysSoAfterItsStartGraceAndKeepsChattingLocally() throws Exception {
+		try (TestRedis redis = TestRedis.start()) {
+			redis.stopServer();
+			SpringApplication application = new SpringApplication(ChatApplication.class);
+			application.setAdditionalProfiles("redis");
+			application.setRegisterShutdownHook(false);
+			try (ConfigurableApplicationContext node = application.run("--server.port=0",
+					"--spring.data.redis.port=" + redis.port(), "--chat.heartbeat.interval=1h",
+					"--chat.cluster-start-grace=1s");
+					WsTestClient ann = WsTestClient.connect(ChatClients.uri(port(node), "Ann"))) {
+				assertThat(last(receivedUntil(ann, "cluster_status")).path("available").asBoolean())
+					.as("told once the start grace is over").isFalse();
+				long joining = System.nanoTime();
+				ann.sendJson(Map.of("type", "join_room", "room", "general"));
+				assertThat(last(receivedUntil(ann, "room_joined")).path("historyAvailable").asBoolean()).isFalse();
+				assertAnsweredWithin2s(joining, "join_room");
+				ann.sendJson(Map.of("type", "chat", "room", "general", "text", "alone"));
+				assertThat(ann.awaitType("chat").path("text").asString()).isEqualTo("alone");
 			}
 		}
 	}
