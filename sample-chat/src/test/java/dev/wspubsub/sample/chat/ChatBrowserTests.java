@@ -48,6 +48,9 @@ class ChatBrowserTests {
 
 	private final List<String> dialogs = new CopyOnWriteArrayList<>();
 
+	/** Requests of the pages answered with an error status: the page asks only for what exists in its mode. */
+	private final List<String> failedRequests = new CopyOnWriteArrayList<>();
+
 	/** How many WebSockets each page opened. */
 	final Map<Page, AtomicInteger> sockets = new ConcurrentHashMap<>();
 
@@ -119,6 +122,7 @@ class ChatBrowserTests {
 		ann.locator("#rooms li[data-room=general] .name").click();
 		screenshot(ann, "chat-phone.png");
 		assertThat(this.dialogs).isEmpty();
+		assertThat(this.failedRequests).isEmpty();
 		// Heartbeats came every 2 seconds meanwhile: the page answered them and was never cut off.
 		assertThat(this.sockets.get(ann)).hasValue(1);
 	}
@@ -204,6 +208,11 @@ class ChatBrowserTests {
 		AtomicInteger opened = new AtomicInteger();
 		this.sockets.put(page, opened);
 		page.onWebSocket((socket) -> opened.incrementAndGet());
+		page.onResponse((response) -> {
+			if (response.status() >= 400) {
+				this.failedRequests.add(response.status() + " " + response.url());
+			}
+		});
 		page.onDialog((dialog) -> {
 			this.dialogs.add(dialog.message());
 			dialog.dismiss();
