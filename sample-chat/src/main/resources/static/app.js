@@ -1,11 +1,13 @@
-// The chat page: one WebSocket to /ws, speaking the protocol in sample-chat/README.md.
+// The chat page: one connection to /ws through the starter's browser client (/ws-pubsub/client.js),
+// speaking the protocol in sample-chat/README.md. The client reconnects, refreshes the token and
+// queues what is sent while it is away; this page rejoins its rooms from where it left off.
 // Everything users type is put on the page with textContent, never as HTML.
+
+import { connect } from '/ws-pubsub/client.js';
 
 const $ = (selector) => document.querySelector(selector);
 
 const TYPING_IDLE_MS = 2000;
-const RECONNECT_BASE_MS = 500;
-const RECONNECT_MAX_MS = 30000;
 
 const state = {
   username: '',
@@ -13,7 +15,6 @@ const state = {
   status: 'online',
   rooms: [],
   joined: new Set(),          // rooms to be in, also across reconnects
-  positions: new Map(),       // room -> { epoch, offset } of the last chat message shown, to rejoin from
   active: null,               // { kind: 'room' | 'dm', id }
   conversations: new Map(),   // 'room:general' | 'dm:<userId>' -> entries
   unread: new Map(),
@@ -21,111 +22,87 @@ const state = {
   typing: new Map(),          // room -> Set of usernames
 };
 
-let socket = null;
-let attempts = 0;
-let refreshTimer = 0;
+let client = null;
 let typingIn = null;          // the room this page told the server it is typing in
 let typingTimer = 0;
 
 // ---- connection ----
 
-async function connect() {
-  setConnection('connecting', 'Connecting…');
-  let auth;
-  try {
-    auth = await fetchToken();
+// The server says whether to log in with a token (the JWT mode) and how often it pings.
+async function start() {
+  const config = await (await fetch('/api/config')).json();
+  const options = {
+    reconnect: { baseMs: 500, maxMs: 30000 },
+    queue: { max: 100, maxAgeMs: 60000 },
+    // The server pings every heartbeatInterval: silence for two of them means the connection is dead.
+    deadAfterMs: 2 * config.heartbeatInterval + config.heartbeatTimeout,
+  };
+  if (config.jwt) {
+    options.getToken = fetchToken;
   }
-  catch {
-    scheduleReconnect();
-    return;
-  }
-  const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
-  // A browser cannot set headers on a WebSocket: the token goes as the subprotocols ["bearer", token].
-  const ws = auth
-    ? new WebSocket(`${scheme}://${location.host}/ws`, ['bearer', auth.token])
-    : new WebSocket(`${scheme}://${location.host}/ws?username=${encodeURIComponent(state.username)}`);
-  socket = ws;
-  ws.onopen = () => {
-    attempts = 0;
-    if (auth) {
-      scheduleRefresh(auth.expiresIn);
+  client = connect(config.jwt ? '/ws' : `/ws?username=${encodeURIComponent(state.username)}`, options);
+  window.chatClient = client; // read by the browser tests
+  client.on('state', (connection, why) => {
+    if (connection === 'open') {
+      setConnection('connected', 'Connected');
     }
-    setConnection('connected', 'Connected');
-    setComposerEnabled(true);
+    else if (connection === 'closed') {
+      setConnection('closed', `Disconnected: ${why?.reason ?? 'closed'}`);
+    }
+    else {
+      setConnection(connection === 'connecting' ? 'connecting' : 'disconnected', 'Connecting…');
+    }
+  });
+  client.on('reconnect', ({ delayMs }) => {
+    setConnection('disconnected', `Reconnecting in ${Math.ceil(delayMs / 1000)}s…`);
+  });
+  client.on('close', () => {
+    typingIn = null;
+    state.typing.clear();
+    renderTyping();
+  });
+  // Before anything queued goes out: the status, then each room from the last message this page
+  // saw there. The server answers with exactly what was missed, or with the latest messages when
+  // it cannot (recovered: false).
+  client.on('open', () => {
     if (state.status !== 'online') {
       send({ type: 'status_change', status: state.status });
     }
-    // From where this page left off: the server answers with exactly what it missed, or with the
-    // latest messages when it cannot (recovered: false).
     for (const room of state.joined) {
-      send({ type: 'join_room', room, since: state.positions.get(room) });
+      send({ type: 'join_room', room, since: client.position(room) });
     }
-  };
-  ws.onmessage = (event) => {
-    if (typeof event.data === 'string') {
-      handle(JSON.parse(event.data));
-    }
-  };
-  ws.onclose = () => {
-    if (socket !== ws) {
-      return;
-    }
-    socket = null;
-    clearTimeout(refreshTimer);
-    typingIn = null;
-    state.typing.clear();
-    setComposerEnabled(false);
-    scheduleReconnect();
-  };
+  });
+  for (const [type, handler] of Object.entries(handlers)) {
+    client.on(type, handler);
+  }
 }
 
-// Exponential backoff with jitter, so that clients cut off together do not return together.
-function scheduleReconnect() {
-  const ceiling = Math.min(RECONNECT_MAX_MS, RECONNECT_BASE_MS * 2 ** attempts++);
-  const delay = ceiling / 2 + Math.random() * ceiling / 2;
-  setConnection('disconnected', `Reconnecting in ${Math.ceil(delay / 1000)}s…`);
-  setTimeout(connect, delay);
-}
-
-// With JWT_SECRET set the server mints a token for the name; an open server has no such endpoint.
 async function fetchToken() {
   const response = await fetch('/api/token', {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify({ username: state.username }),
   });
-  if (response.status === 404) {
-    return null;
-  }
   if (!response.ok) {
     throw new Error(`No token: ${response.status}`);
   }
   return response.json();   // { token, expiresIn }
 }
 
-// The server closes a connection whose token expires (1008), unless a fresh one comes first:
-// ask for one when three quarters of the lifetime have passed.
-function scheduleRefresh(expiresIn) {
-  clearTimeout(refreshTimer);
-  refreshTimer = setTimeout(async () => {
-    try {
-      const auth = await fetchToken();
-      if (auth && send({ type: 'auth', token: auth.token })) {
-        scheduleRefresh(auth.expiresIn);
-      }
-    }
-    catch {
-      // No refresh: the connection ends at expiry and reconnects with a new token.
-    }
-  }, expiresIn * 1000 * 3 / 4);
+// Sent now, or queued until the connection is back.
+function send(message) {
+  return client.send(message);
 }
 
-function send(message) {
-  if (socket && socket.readyState === WebSocket.OPEN) {
-    socket.send(JSON.stringify(message));
+// Join or leave with a request: an error (a bad name, too many rooms) comes back as its answer.
+async function request(message) {
+  try {
+    await client.request(message, { timeout: 10000 });
     return true;
   }
-  return false;
+  catch {
+    return false; // the error reply is shown by handlers.error
+  }
 }
 
 // ---- what the server says ----
@@ -179,9 +156,6 @@ const handlers = {
       // Not resumable (a first join, or too long away): the latest messages replace what this page had.
       // Unless the server could not read them (an outage): then the page keeps what it has.
       state.conversations.set(key, msg.history.map((line) => ({ ...line })));
-    }
-    if (msg.epoch !== undefined) {
-      state.positions.set(msg.room, { epoch: msg.epoch, offset: msg.offset });
     }
     if (!state.active || (state.active.kind === 'room' && !state.joined.has(state.active.id))) {
       select({ kind: 'room', id: msg.room });
@@ -241,18 +215,15 @@ function handle(msg) {
 
 // ---- model helpers ----
 
-// Records a chat message's position in its room; false when this page has shown it already. A message
-// without a position (sent while the server could not keep history) is always new.
+// False when this page has shown a chat message already: the client's position of the room is that of
+// the last message before the one being handled. A message without a position (sent while the server
+// could not keep history) is always new.
 function remember(room, msg) {
   if (msg.epoch === undefined) {
     return true;
   }
-  const last = state.positions.get(room);
-  if (last && last.epoch === msg.epoch && msg.offset <= last.offset) {
-    return false;
-  }
-  state.positions.set(room, { epoch: msg.epoch, offset: msg.offset });
-  return true;
+  const last = client.position(room);
+  return !(last && last.epoch === msg.epoch && msg.offset <= last.offset);
 }
 
 function typingOf(room) {
@@ -298,7 +269,7 @@ function select(conversation) {
   renderUsers();
   renderMessages();
   renderTyping();
-  setComposerEnabled(socket?.readyState === WebSocket.OPEN);
+  setComposerEnabled(true);
   if (conversation) {
     $('#message-input').focus();
   }
@@ -346,7 +317,7 @@ function renderRooms() {
     }
     item.append(joined
       ? button('Leave', 'secondary', () => leave(room))
-      : button('Join', 'secondary', () => send({ type: 'join_room', room })));
+      : button('Join', 'secondary', () => request({ type: 'join_room', room })));
     return item;
   }));
 }
@@ -454,9 +425,9 @@ function setComposerEnabled(enabled) {
 // ---- what the user does ----
 
 function leave(room) {
-  send({ type: 'leave_room', room });
+  request({ type: 'leave_room', room });
   state.joined.delete(room);
-  state.positions.delete(room);   // a later join starts from the latest messages, as a first one
+  client.forget(room);   // a later join starts from the latest messages, as a first one
   state.typing.delete(room);
   if (isActive('room', room)) {
     const next = [...state.joined][0];
@@ -513,7 +484,7 @@ $('#login-form').addEventListener('submit', (event) => {
   $('#login').hidden = true;
   $('#app').hidden = false;
   renderTitle();
-  connect();
+  start();
 });
 
 $('#composer').addEventListener('submit', (event) => {
@@ -531,9 +502,11 @@ $('#composer').addEventListener('submit', (event) => {
 $('#room-form').addEventListener('submit', (event) => {
   event.preventDefault();
   const input = $('#room-name');
-  if (send({ type: 'join_room', room: input.value.trim() })) {
-    input.value = '';
-  }
+  request({ type: 'join_room', room: input.value.trim() }).then((joined) => {
+    if (joined) {
+      input.value = '';
+    }
+  });
 });
 
 $('#message-input').addEventListener('input', (event) => {

@@ -1,4 +1,8 @@
-// Live dashboard: WebSocket (ws-pubsub) or Server-Sent Events, reconnecting with backoff.
+// Live dashboard: WebSocket through the starter's browser client, which reconnects by itself,
+// or Server-Sent Events, whose failed starts wait the client's backoff.
+import { connect as connectClient, backoffDelay } from '/ws-pubsub/client.js';
+
+const BACKOFF = { baseMs: 500, maxMs: 30000 };
 const MAX_POINTS = 100;
 const $ = (id) => document.getElementById(id);
 
@@ -107,9 +111,7 @@ let retryTimer = null;
 let updates = 0;
 
 function scheduleReconnect() {
-  const delay = Math.min(30000, 500 * 2 ** attempt) * (0.5 + Math.random() / 2); // backoff with jitter
-  attempt += 1;
-  retryTimer = setTimeout(connect, delay);
+  retryTimer = setTimeout(connect, backoffDelay(attempt++, BACKOFF));
 }
 
 function connect() {
@@ -120,27 +122,22 @@ function connect() {
 }
 
 function connectWebSocket() {
-  const ws = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`);
-  connection = { close: () => { ws.onclose = null; ws.close(); } };
-  ws.onopen = () => { attempt = 0; setStatus('open'); };
-  ws.onmessage = (event) => {
-    const msg = JSON.parse(event.data);
-    if (msg.type === 'initial_state') {
-      resetCharts();
-      msg.history.forEach((m) => showMetrics(m.data, false)); // the newest metrics_update messages
-      alerts.clear();
-      msg.alerts.forEach((a) => alerts.set(a.metric, a));
-      renderAlerts();
-      Object.values(charts).forEach((c) => c.update());
-    } else if (msg.type === 'metrics_update') {
-      showMetrics(msg.data);
-      if (++updates % 5 === 0) refreshAlerts(); // cleared alerts leave the panel
-
-    } else if (msg.type === 'alert') {
-      showAlert(msg.data);
-    }
-  };
-  ws.onclose = () => { setStatus('closed'); scheduleReconnect(); };
+  const client = connectClient('/ws', { reconnect: BACKOFF });
+  connection = client;
+  client.on('state', (state) => setStatus(state === 'reconnecting' ? 'closed' : state));
+  client.on('initial_state', (msg) => {
+    resetCharts();
+    msg.history.forEach((m) => showMetrics(m.data, false)); // the newest metrics_update messages
+    alerts.clear();
+    msg.alerts.forEach((a) => alerts.set(a.metric, a));
+    renderAlerts();
+    Object.values(charts).forEach((c) => c.update());
+  });
+  client.on('metrics_update', (msg) => {
+    showMetrics(msg.data);
+    if (++updates % 5 === 0) refreshAlerts(); // cleared alerts leave the panel
+  });
+  client.on('alert', (msg) => showAlert(msg.data));
 }
 
 // The SSE view starts from the history and streams from right after its newest sample;

@@ -4,6 +4,7 @@ import java.lang.reflect.Method;
 
 import dev.wspubsub.actuate.WsPubSubEndpoint;
 import dev.wspubsub.autoconfigure.WsPubSubProperties;
+import dev.wspubsub.client.ClientScript;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.aot.hint.BindingReflectionHintsRegistrar;
@@ -20,7 +21,7 @@ import org.springframework.util.ClassUtils;
  * Hints for ws-pubsub's own reflective types: its configuration properties, bound by Boot's binder, and the
  * {@code wspubsub} Actuator endpoint, whose operations Boot invokes and whose descriptors it writes as JSON. The
  * {@code detail} operation answers with one of several descriptor records behind one interface, which Boot's own
- * processing of the operation's declared return type would miss.
+ * processing of the operation's declared return type would miss. And the browser client, served from the classpath.
  */
 class WsPubSubRuntimeHints implements RuntimeHintsRegistrar {
 
@@ -30,6 +31,7 @@ class WsPubSubRuntimeHints implements RuntimeHintsRegistrar {
 	public void registerHints(RuntimeHints hints, @Nullable ClassLoader classLoader) {
 		BindableRuntimeHintsRegistrar.forTypes(WsPubSubProperties.class)
 			.registerHints(hints, classLoader);
+		hints.resources().registerPattern(ClientScript.MODULE).registerPattern(ClientScript.TYPES);
 		// Actuator is optional: the endpoint's class cannot even be loaded without it
 		if (ClassUtils.isPresent(ENDPOINT_ANNOTATION, classLoader)) {
 			registerEndpoint(hints);

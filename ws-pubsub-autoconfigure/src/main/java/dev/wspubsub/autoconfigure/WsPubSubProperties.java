@@ -62,6 +62,8 @@ public class WsPubSubProperties {
 
 	private final Sse sse = new Sse();
 
+	private final Client client = new Client();
+
 	private final History history = new History();
 
 	/**
@@ -162,6 +164,10 @@ public class WsPubSubProperties {
 
 	public Sse getSse() {
 		return this.sse;
+	}
+
+	public Client getClient() {
+		return this.client;
 	}
 
 	public List<String> getAllowedOrigins() {
@@ -681,6 +687,39 @@ public class WsPubSubProperties {
 
 		public void setPublish(boolean publish) {
 			this.publish = publish;
+		}
+
+	}
+
+	/**
+	 * The browser client, an ES module served by the application.
+	 */
+	public static class Client {
+
+		/**
+		 * Whether the browser client is served.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Path of the browser client's module; its TypeScript declarations are served beside it, .d.ts for .js.
+		 */
+		private String path = "/ws-pubsub/client.js";
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public String getPath() {
+			return this.path;
+		}
+
+		public void setPath(String path) {
+			this.path = path;
 		}
 
 	}

@@ -23,11 +23,14 @@ import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.ObjectReader;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Calls one endpoint's handler methods for the events of its connections: JSON messages
  * dispatched on their {@code type}, raw text and binary, open, close, ping, pong, drain.
- * Results go back to the sender; failures become error replies (or {@code @OnError}).
+ * Results go back to the sender; failures become error replies (or {@code @OnError}). A JSON
+ * message with an {@code id} is a request: its replies that are JSON objects carry the same
+ * {@code id}, so a client can tell which request they answer.
  */
 final class MessageDispatcher implements ConnectionHandler {
 
@@ -118,15 +121,17 @@ final class MessageDispatcher implements ConnectionHandler {
 			node = this.objectMapper.readTree(text);
 		}
 		catch (JacksonException ex) {
-			rawOrError(connection, text, new InvalidMessageException("Invalid JSON", ex));
+			rawOrError(connection, text, new InvalidMessageException("Invalid JSON", ex), null);
 			return;
 		}
-		JsonNode typeNode = (node != null && node.isObject()) ? node.get("type") : null;
+		boolean object = node != null && node.isObject();
+		JsonNode typeNode = object ? node.get("type") : null;
 		String type = (typeNode != null && typeNode.isString()) ? typeNode.stringValue() : null;
+		JsonNode id = object ? requestId(node) : null;
 		HandlerMethod handler = (type != null) ? this.endpoint.typedMessages().get(type) : null;
 		if (handler == null) {
 			rawOrError(connection, text,
-					new InvalidMessageException("Unknown message type: " + ((type != null) ? type : "(none)")));
+					new InvalidMessageException("Unknown message type: " + ((type != null) ? type : "(none)")), id);
 			return;
 		}
 		Object payload;
@@ -134,17 +139,40 @@ final class MessageDispatcher implements ConnectionHandler {
 			payload = bind(handler, node);
 		}
 		catch (JacksonException ex) {
-			handleError(connection, new InvalidMessageException("Invalid message: " + describe(ex), ex));
+			handleError(connection, new InvalidMessageException("Invalid message: " + describe(ex), ex), null, id);
 			return;
 		}
 		if (payload != null && handler.validated() && this.validator != null) {
 			String violations = this.validator.validate(payload);
 			if (violations != null) {
-				handleError(connection, new InvalidMessageException(violations));
+				handleError(connection, new InvalidMessageException(violations), null, id);
 				return;
 			}
 		}
-		call(connection, handler, CallContext.of(connection, payload));
+		call(connection, handler, CallContext.of(connection, payload), id);
+	}
+
+	/** The {@code id} a request carries for its replies to echo: a string or a number, else none. */
+	private static @Nullable JsonNode requestId(JsonNode message) {
+		JsonNode id = message.get("id");
+		return (id != null && (id.isString() || id.isNumber())) ? id : null;
+	}
+
+	/**
+	 * What to send for a request's reply: a value written as a JSON object gets the request's
+	 * {@code id}; anything else (text, bytes, arrays), or a reply to a message without an id,
+	 * goes as it is, at no extra cost.
+	 */
+	private Object answer(Object value, @Nullable JsonNode id) {
+		if (id == null || value instanceof String || value instanceof byte[] || value instanceof ByteBuffer) {
+			return value;
+		}
+		JsonNode tree = this.objectMapper.valueToTree(value);
+		if (tree instanceof ObjectNode reply) {
+			reply.set("id", id);
+			return reply;
+		}
+		return value;
 	}
 
 	private @Nullable Object bind(HandlerMethod handler, JsonNode node) {
@@ -174,13 +202,14 @@ final class MessageDispatcher implements ConnectionHandler {
 		return path.isEmpty() ? summary : path + ": " + summary;
 	}
 
-	private void rawOrError(WsConnection connection, String text, InvalidMessageException error) {
+	private void rawOrError(WsConnection connection, String text, InvalidMessageException error,
+			@Nullable JsonNode id) {
 		HandlerMethod rawText = this.endpoint.rawText();
 		if (rawText != null) {
 			call(connection, rawText, CallContext.of(connection, text));
 		}
 		else {
-			handleError(connection, error);
+			handleError(connection, error, null, id);
 		}
 	}
 
@@ -238,8 +267,12 @@ final class MessageDispatcher implements ConnectionHandler {
 	}
 
 	private void call(WsConnection connection, HandlerMethod handler, CallContext context) {
+		call(connection, handler, context, null);
+	}
+
+	private void call(WsConnection connection, HandlerMethod handler, CallContext context, @Nullable JsonNode id) {
 		if (handler.blocking()) {
-			callBlocking(connection, handler, context);
+			callBlocking(connection, handler, context, id);
 			return;
 		}
 		Object result;
@@ -250,14 +283,15 @@ final class MessageDispatcher implements ConnectionHandler {
 		catch (Throwable ex) {
 			observed.failed(ex);
 			observed.end();
-			handleError(connection, ex, handler);
+			handleError(connection, ex, handler, id);
 			return;
 		}
 		observed.end();
-		safeReply(connection, handler, result);
+		safeReply(connection, handler, result, id);
 	}
 
-	private void callBlocking(WsConnection connection, HandlerMethod handler, CallContext context) {
+	private void callBlocking(WsConnection connection, HandlerMethod handler, CallContext context,
+			@Nullable JsonNode id) {
 		Sequencer sequencer = Sequencer.of(connection);
 		sequencer.begin();
 		try {
@@ -271,14 +305,14 @@ final class MessageDispatcher implements ConnectionHandler {
 					observed.failed(ex);
 					observed.end();
 					LoopOutbox.send(connection.channel().eventLoop(), () -> {
-						handleError(connection, ex, handler);
+						handleError(connection, ex, handler, id);
 						sequencer.done();
 					});
 					return;
 				}
 				observed.end();
 				LoopOutbox.send(connection.channel().eventLoop(), () -> {
-					if (!safeReply(connection, handler, result)) {
+					if (!safeReply(connection, handler, result, id)) {
 						sequencer.done(); // a returned Publisher calls done() itself when it completes
 					}
 				});
@@ -286,18 +320,19 @@ final class MessageDispatcher implements ConnectionHandler {
 		}
 		catch (RuntimeException rejected) {
 			// The bounded pool is full: tell this client, keep the others going.
-			handleError(connection, new IllegalStateException("Server busy", rejected), handler);
+			handleError(connection, new IllegalStateException("Server busy", rejected), handler, id);
 			sequencer.done();
 		}
 	}
 
 	/** {@link #reply}, with a result that cannot be sent (not serialisable) answered as an error. */
-	private boolean safeReply(WsConnection connection, HandlerMethod handler, @Nullable Object result) {
+	private boolean safeReply(WsConnection connection, HandlerMethod handler, @Nullable Object result,
+			@Nullable JsonNode id) {
 		try {
-			return reply(connection, handler, result);
+			return reply(connection, handler, result, id);
 		}
 		catch (RuntimeException ex) {
-			handleError(connection, ex, handler);
+			handleError(connection, ex, handler, id);
 			return false;
 		}
 	}
@@ -306,7 +341,8 @@ final class MessageDispatcher implements ConnectionHandler {
 	 * Sends a handler's result to the sender; a {@code Publisher} holds later messages until it completes.
 	 * @return whether the result is a stream still running, which ends the wait itself
 	 */
-	private boolean reply(WsConnection connection, HandlerMethod handler, @Nullable Object result) {
+	private boolean reply(WsConnection connection, HandlerMethod handler, @Nullable Object result,
+			@Nullable JsonNode id) {
 		if (result == null) {
 			return false;
 		}
@@ -315,32 +351,34 @@ final class MessageDispatcher implements ConnectionHandler {
 			sequencer.begin();
 			sequencer.track(Flux.from(publisher).subscribe((value) -> {
 				if (value != null) {
-					connection.send(value);
+					connection.send(answer(value, id));
 				}
 			}, (error) -> {
 				if (connection.channel().eventLoop().inEventLoop()) {
-					handleError(connection, error, handler);
+					handleError(connection, error, handler, id);
 				}
 				else {
-					LoopOutbox.send(connection.channel().eventLoop(), () -> handleError(connection, error, handler));
+					LoopOutbox.send(connection.channel().eventLoop(),
+							() -> handleError(connection, error, handler, id));
 				}
 				sequencer.done();
 			}, sequencer::done));
 			return true;
 		}
-		connection.send(result);
+		connection.send(answer(result, id));
 		return false;
 	}
 
 	private void handleError(WsConnection connection, Throwable error) {
-		handleError(connection, error, null);
+		handleError(connection, error, null, null);
 	}
 
-	private void handleError(WsConnection connection, Throwable error, @Nullable HandlerMethod source) {
+	private void handleError(WsConnection connection, Throwable error, @Nullable HandlerMethod source,
+			@Nullable JsonNode id) {
 		HandlerMethod onError = errorHandlerFor(error);
 		if (onError != null && onError != source) {
 			try {
-				reply(connection, onError, onError.invoke(CallContext.failed(connection, error)));
+				reply(connection, onError, onError.invoke(CallContext.failed(connection, error)), id);
 				return;
 			}
 			catch (Throwable ex) {
@@ -351,12 +389,12 @@ final class MessageDispatcher implements ConnectionHandler {
 			if (logger.isDebugEnabled()) {
 				logger.debug(connection + ": " + error.getMessage());
 			}
-			connection.send(ErrorReply.of(String.valueOf(error.getMessage())));
+			connection.send(answer(ErrorReply.of(String.valueOf(error.getMessage())), id));
 			return;
 		}
 		logger.warn(((source != null) ? source.describe() : this.endpoint.describe()) + " failed for " + connection,
 				error);
-		connection.send(ErrorReply.of(clientMessage(error)));
+		connection.send(answer(ErrorReply.of(clientMessage(error)), id));
 	}
 
 	/** What a client is told of a handler failure: the message of argument errors, nothing internal otherwise. */

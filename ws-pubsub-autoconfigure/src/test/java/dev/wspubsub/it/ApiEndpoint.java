@@ -55,6 +55,11 @@ class ApiEndpoint extends RecordingEndpoint {
 		throw new IllegalArgumentException("count must be positive");
 	}
 
+	/** Answers nothing: a request to it gets no reply. */
+	@OnMessage("note")
+	void note() {
+	}
+
 	@OnMessage("string")
 	String string() {
 		return "plain text";

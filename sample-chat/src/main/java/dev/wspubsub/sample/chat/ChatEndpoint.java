@@ -18,6 +18,8 @@ import dev.wspubsub.sample.chat.ServerMessage.ErrorReply;
 import dev.wspubsub.sample.chat.ServerMessage.HeartbeatAck;
 import dev.wspubsub.sample.chat.ServerMessage.Pong;
 import dev.wspubsub.sample.chat.ServerMessage.PresenceList;
+import dev.wspubsub.sample.chat.ServerMessage.RoomJoined;
+import dev.wspubsub.sample.chat.ServerMessage.RoomLeft;
 import dev.wspubsub.sample.chat.ServerMessage.RoomList;
 import dev.wspubsub.sample.chat.ServerMessage.StatusChanged;
 import dev.wspubsub.sample.chat.ServerMessage.UserJoined;
@@ -28,6 +30,7 @@ import dev.wspubsub.sample.chat.ServerMessage.Welcome;
 import jakarta.validation.Valid;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 
 import org.springframework.security.oauth2.jwt.Jwt;
 
@@ -92,32 +95,40 @@ class ChatEndpoint {
 	}
 
 	/**
-	 * Joining creates the room if need be. {@code room_joined} goes out from the subscribe's
-	 * callback, so the history it carries (what the joiner missed since {@code since}, or the
-	 * latest messages) reaches the client before any live message of the room, and none twice.
+	 * Joining creates the room if need be. The reply, {@code room_joined}, is completed by the
+	 * subscribe's callback: the callback runs before any live message of the room reaches the
+	 * client, and the reply is sent as it completes, inside the callback, so the history it
+	 * carries (what the joiner missed since {@code since}, or the latest messages) comes first,
+	 * and none twice. Being the return value, it carries the request's {@code id}.
 	 */
 	@OnMessage("join_room")
-	void join(WsSession<ChatUser> ws, @Valid ClientMessage.JoinRoom msg) {
+	Mono<RoomJoined> join(WsSession<ChatUser> ws, @Valid ClientMessage.JoinRoom msg) {
 		String room = msg.room();
 		ChatUser user = ws.data();
 		int max = this.properties.maxRoomsPerUser();
 		if (!user.isIn(room) && user.roomCount() >= max) {
 			throw new InvalidMessageException("Too many rooms (max " + max + "): leave one first");
 		}
-		if (ws.subscribe(topic(room), msg.sincePosition(), RoomHistory.LATEST,
-				(recovery) -> ws.send(this.history.joined(room, recovery))) && user.joined(room)) {
+		Sinks.One<RoomJoined> joined = Sinks.one();
+		if (!ws.subscribe(topic(room), msg.sincePosition(), RoomHistory.LATEST,
+				(recovery) -> joined.tryEmitValue(this.history.joined(room, recovery)))) {
+			return Mono.empty(); // closing: nobody to answer
+		}
+		if (user.joined(room)) {
 			ws.subscribe(events(room));
 			ws.publish(events(room), new UserJoined(room, user.username(), now()));
 		}
+		return joined.asMono();
 	}
 
 	@OnMessage("leave_room")
-	void leave(WsSession<ChatUser> ws, @Valid ClientMessage.LeaveRoom msg) {
+	RoomLeft leave(WsSession<ChatUser> ws, @Valid ClientMessage.LeaveRoom msg) {
 		if (ws.data().left(msg.room())) {
 			ws.unsubscribe(topic(msg.room()));
 			ws.unsubscribe(events(msg.room()));
 			ws.publish(events(msg.room()), new UserLeft(msg.room(), ws.data().username(), now()));
 		}
+		return new RoomLeft(msg.room());
 	}
 
 	@OnMessage("chat")

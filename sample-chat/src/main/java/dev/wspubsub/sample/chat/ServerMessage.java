@@ -45,6 +45,11 @@ sealed interface ServerMessage {
 			@Nullable String epoch, @Nullable Long offset) implements ServerMessage {
 	}
 
+	/** The answer to {@code leave_room}, whether or not the client was in the room. */
+	@JsonTypeName("room_left")
+	record RoomLeft(String room) implements ServerMessage {
+	}
+
 	@JsonTypeName("user_joined")
 	record UserJoined(String room, String username, long timestamp) implements ServerMessage {
 	}

@@ -1,6 +1,5 @@
 package dev.wspubsub.sample.chat;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
@@ -13,16 +12,13 @@ import java.util.stream.IntStream;
 
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
-import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
-import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.assertions.PlaywrightAssertions;
 import dev.wspubsub.WsServer;
 import dev.wspubsub.WsSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -31,7 +27,6 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 /**
  * The chat page in real headless Chromium (the system's {@code /usr/bin/chromium}, driven by
@@ -43,21 +38,18 @@ import static org.assertj.core.api.Assertions.fail;
 		properties = { "chat.heartbeat.interval=2s", "chat.heartbeat.timeout=5s" })
 class ChatBrowserTests {
 
-	private static final Path CHROMIUM = Paths.get(System.getProperty("chromium.path", "/usr/bin/chromium"));
-
 	private static final Path SCREENSHOTS = Paths.get("target", "screenshots");
 
-	private static final List<String> CHROMIUM_ARGS = List.of("--headless", "--no-sandbox", "--disable-gpu",
-			"--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-			"--disable-sync");
-
-	private static Playwright playwright;
+	private static Chromium chromium;
 
 	private static Browser browser;
 
 	private final List<BrowserContext> contexts = new CopyOnWriteArrayList<>();
 
 	private final List<String> dialogs = new CopyOnWriteArrayList<>();
+
+	/** Requests of the pages answered with an error status: the page asks only for what exists in its mode. */
+	private final List<String> failedRequests = new CopyOnWriteArrayList<>();
 
 	/** How many WebSockets each page opened. */
 	final Map<Page, AtomicInteger> sockets = new ConcurrentHashMap<>();
@@ -70,26 +62,14 @@ class ChatBrowserTests {
 
 	@BeforeAll
 	static void launchChromium() {
-		String skip = System.getProperty("skipBrowserTests");
-		Assumptions.assumeTrue(skip == null || "false".equals(skip), "skipBrowserTests is set");
-		if (!Files.isExecutable(CHROMIUM)) {
-			fail("The browser tests need Chromium at " + CHROMIUM + ": install it (apt-get install chromium), point "
-					+ "-Dchromium.path at it, or skip these tests with -DskipBrowserTests");
-		}
-		PlaywrightAssertions.setDefaultAssertionTimeout(20_000);
-		playwright = Playwright.create(new Playwright.CreateOptions()
-			.setEnv(Map.of("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")));
-		browser = playwright.chromium()
-			.launch(new BrowserType.LaunchOptions().setExecutablePath(CHROMIUM).setHeadless(true).setArgs(CHROMIUM_ARGS));
+		chromium = Chromium.launch();
+		browser = chromium.browser();
 	}
 
 	@AfterAll
 	static void closeChromium() {
-		if (browser != null) {
-			browser.close();
-		}
-		if (playwright != null) {
-			playwright.close();
+		if (chromium != null) {
+			chromium.close();
 		}
 	}
 
@@ -142,6 +122,7 @@ class ChatBrowserTests {
 		ann.locator("#rooms li[data-room=general] .name").click();
 		screenshot(ann, "chat-phone.png");
 		assertThat(this.dialogs).isEmpty();
+		assertThat(this.failedRequests).isEmpty();
 		// Heartbeats came every 2 seconds meanwhile: the page answered them and was never cut off.
 		assertThat(this.sockets.get(ann)).hasValue(1);
 	}
@@ -227,6 +208,11 @@ class ChatBrowserTests {
 		AtomicInteger opened = new AtomicInteger();
 		this.sockets.put(page, opened);
 		page.onWebSocket((socket) -> opened.incrementAndGet());
+		page.onResponse((response) -> {
+			if (response.status() >= 400) {
+				this.failedRequests.add(response.status() + " " + response.url());
+			}
+		});
 		page.onDialog((dialog) -> {
 			this.dialogs.add(dialog.message());
 			dialog.dismiss();

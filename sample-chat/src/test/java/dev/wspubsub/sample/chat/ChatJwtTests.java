@@ -73,6 +73,17 @@ class ChatJwtTests {
 	}
 
 	@Test
+	void thePageLearnsItsModeFromTheConfigurationAndTheClientIsServedWithoutAToken() throws Exception {
+		HttpResponse<String> config = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + this.port
+				+ "/api/config")).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(config.statusCode()).isEqualTo(200);
+		assertThat(JsonMapper.shared().readTree(config.body()).path("jwt").asBoolean()).isTrue();
+		HttpResponse<String> client = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + this.port
+				+ "/ws-pubsub/client.js")).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(client.statusCode()).isEqualTo(200);
+	}
+
+	@Test
 	void anExpiredTokenIsRefusedWith401() {
 		String expired = token("jwt-late", Instant.now().minus(Duration.ofHours(1)));
 		assertRefused(WsTestClient.builder(uri("")).subprotocols("bearer", expired), "Unauthorized: Token expired");

@@ -168,7 +168,8 @@ class ChatProtocolTests {
 			join(ann, "random");
 			join(bob, "random");
 			ann.awaitType("user_joined");
-			bob.sendJson(Map.of("type", "leave_room", "room", "random"));
+			assertThat(bob.sendJsonAndAwait(Map.of("type", "leave_room", "room", "random")))
+				.hasToString("{\"type\":\"room_left\",\"room\":\"random\"}");
 			JsonNode left = ann.awaitType("user_left");
 			assertThat(left.path("room").asString()).isEqualTo("random");
 			assertThat(left.path("username").asString()).isEqualTo("leave-bob");
@@ -479,6 +480,29 @@ class ChatProtocolTests {
 			assertThat(getJson("/api/rooms/never-joined/history").size()).isZero();
 			assertThat(get("/api/rooms/no%20such%20room/history").statusCode()).isEqualTo(404);
 		}
+	}
+
+	@Test
+	void requestStyleMessagesAnswerWithTheRequestsId() {
+		try (WsTestClient ann = connect(this.port, "id-ann")) {
+			JsonNode joined = ann.sendJsonAndAwait(Map.of("type", "join_room", "room", "ids", "id", "j1"));
+			assertThat(joined.path("type").asString()).isEqualTo("room_joined");
+			assertThat(joined.path("id").asString()).isEqualTo("j1");
+			assertThat(ann.sendJsonAndAwait(Map.of("type", "get_rooms", "id", 2)))
+				.hasToString("{\"type\":\"room_list\",\"rooms\":[\"ids\"],\"id\":2}");
+			assertThat(ann.sendJsonAndAwait(Map.of("type", "leave_room", "room", "ids", "id", "l3")))
+				.hasToString("{\"type\":\"room_left\",\"room\":\"ids\",\"id\":\"l3\"}");
+			assertThat(ann.sendJsonAndAwait(Map.of("type", "join_room", "room", "no way", "id", "j4")))
+				.hasToString("{\"type\":\"error\",\"error\":\"room: must be 1 to 64 letters, digits, - or _\",\"id\":\"j4\"}");
+		}
+	}
+
+	@Test
+	void thePageLearnsTheModeAndTheHeartbeatFromItsConfiguration() throws Exception {
+		JsonNode config = getJson("/api/config");
+		assertThat(config.path("jwt").asBoolean()).isFalse();
+		assertThat(config.path("heartbeatInterval").asLong()).isEqualTo(3_600_000);
+		assertThat(config.path("heartbeatTimeout").asLong()).isEqualTo(10_000);
 	}
 
 	@Test
