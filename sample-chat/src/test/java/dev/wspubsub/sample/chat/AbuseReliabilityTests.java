@@ -41,7 +41,7 @@ import static org.awaitility.Awaitility.await;
  *
  * <p>{@code reliability.abuse} is how long each phase lasts; under abuse the bystanders'
  * p99 may be {@code reliability.factor} times the calm one plus {@code reliability.slack}:
- * 3 s, 3 and 500 ms in the short form, whose attackers share the server's two cores (it
+ * 3 s, 3 and 1 s in the short form, whose attackers share the server's two cores (it
  * catches a stall, not a slowdown); 30 s, 1.2 and 5 ms in {@code reliability/run-abuse.sh}.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
@@ -53,7 +53,7 @@ class AbuseReliabilityTests {
 	/** How much slower the bystanders may be under abuse: a factor on their calm p99, plus a slack. */
 	private static final double FACTOR = Double.parseDouble(System.getProperty("reliability.factor", "3"));
 
-	private static final Duration SLACK = Duration.parse(System.getProperty("reliability.slack", "PT0.5S"));
+	private static final Duration SLACK = Duration.parse(System.getProperty("reliability.slack", "PT1S"));
 
 	private static final int RSV1 = 0b100;
 
@@ -75,7 +75,8 @@ class AbuseReliabilityTests {
 		try (WsTestClient ann = ChatClients.connect(this.port, "Ann"); WsTestClient bob = ChatClients.connect(this.port, "Bob")) {
 			ChatClients.join(ann, "calm");
 			ChatClients.join(bob, "calm");
-			Duration calmP99 = chat(ann, bob, "calm", 0);
+			chat(ann, bob, "calm", 0); // warm-up: the JIT's work out of the comparison
+			Duration calmP99 = chat(ann, bob, "calm", 1);
 			long heapBefore = usedHeapAfterGc();
 
 			AtomicBoolean attacking = new AtomicBoolean(true);
@@ -87,7 +88,7 @@ class AbuseReliabilityTests {
 			attackers.add(this.threads.submit(() -> repeat(attacking, refused, this::upgradeFlood)));
 			Duration abusedP99;
 			try {
-				abusedP99 = chat(ann, bob, "calm", 1);
+				abusedP99 = chat(ann, bob, "calm", 2);
 			}
 			finally {
 				attacking.set(false);
@@ -97,9 +98,9 @@ class AbuseReliabilityTests {
 			}
 			await().atMost(Duration.ofSeconds(10)).until(() -> this.server.connections() == 2);
 			long heapAfter = usedHeapAfterGc();
-			System.out.printf("Abuse: %s per phase, %d bad connections refused or closed; bystanders' p99 %d ms calm,"
-					+ " %d ms under abuse; heap after GC %d MB before, %d MB after%n", PHASE, refused.get(),
-					calmP99.toMillis(), abusedP99.toMillis(), heapBefore >> 20, heapAfter >> 20);
+			System.out.printf("Abuse: %s per phase, %d bad connections refused or closed; bystanders' p99 %d us calm,"
+					+ " %d us under abuse; heap after GC %d MB before, %d MB after%n", PHASE, refused.get(),
+					calmP99.toNanos() / 1000, abusedP99.toNanos() / 1000, heapBefore >> 20, heapAfter >> 20);
 			assertThat(refused.get()).as("bad connections dealt with").isPositive();
 			assertThat(abusedP99).as("bystanders' p99 latency under abuse").isLessThan(Duration.ofNanos((long) (calmP99.toNanos() * FACTOR)).plus(SLACK));
 			assertThat(heapAfter - heapBefore).as("heap growth").isLessThan(32L << 20);
