@@ -10,6 +10,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import dev.wspubsub.test.TestRedis;
 import dev.wspubsub.test.WsTestClient;
@@ -58,10 +59,18 @@ class NodeCrashReliabilityTests {
 				readers.add(reader);
 			}
 			AtomicInteger sequence = new AtomicInteger();
+			AtomicReference<RuntimeException> chatterFailed = new AtomicReference<>();
 			chatter.scheduleAtFixedRate(() -> {
 				int n = sequence.incrementAndGet();
-				(n % 2 == 0 ? ann : bob).sendJson(Map.of("type", "chat", "room", ROOM, "text", "m" + n));
+				try {
+					(n % 2 == 0 ? ann : bob).sendJson(Map.of("type", "chat", "room", ROOM, "text", "m" + n));
+				}
+				catch (RuntimeException ex) {
+					chatterFailed.compareAndSet(null, ex); // a scheduled task that throws stops without a word
+					throw ex;
+				}
 			}, 0, 10, TimeUnit.MILLISECONDS);
+			this.chatterFailed = chatterFailed;
 			long perInterval = INTERVAL.toMillis() / 10 / 2; // half of what the chatter sends in an interval
 
 			for (int cycle = 1; cycle <= CYCLES; cycle++) {
@@ -106,9 +115,13 @@ class NodeCrashReliabilityTests {
 		}
 	}
 
-	private static void awaitMoreTraffic(RoomReader reference, long messages) {
+	private AtomicReference<RuntimeException> chatterFailed = new AtomicReference<>();
+
+	private void awaitMoreTraffic(RoomReader reference, long messages) {
 		int before = reference.received().size();
-		await().atMost(Duration.ofSeconds(60)).until(() -> reference.received().size() >= before + messages);
+		await().atMost(Duration.ofSeconds(60))
+			.failFast("the writers stopped", () -> this.chatterFailed.get() != null)
+			.until(() -> reference.received().size() >= before + messages);
 	}
 
 	private static void assertConsecutive(String who, List<RoomReader.Received> received) {
