@@ -62,6 +62,8 @@ final class ChatNodeProcess implements AutoCloseable {
 		command.add("--spring.data.redis.port=" + this.redisPort);
 		command.add("--ws-pubsub.fanout.redis.probe-interval=200ms");
 		command.add("--ws-pubsub.fanout.redis.max-reconnect-delay=500ms");
+		// The test's clients do not answer the sample's own heartbeat pings, as browsers' pages do.
+		command.add("--chat.heartbeat.interval=1h");
 		try {
 			Files.createDirectories(log.getParent());
 			this.process = new ProcessBuilder(command).redirectErrorStream(true)

@@ -120,8 +120,10 @@ class NodeCrashReliabilityTests {
 	private void awaitMoreTraffic(RoomReader reference, long messages) {
 		int before = reference.received().size();
 		await().atMost(Duration.ofSeconds(60))
-			.failFast("the writers stopped", () -> this.chatterFailed.get() != null)
-			.until(() -> reference.received().size() >= before + messages);
+			.until(() -> this.chatterFailed.get() != null || reference.received().size() >= before + messages);
+		if (this.chatterFailed.get() != null) {
+			throw new AssertionError("A writer's send failed", this.chatterFailed.get());
+		}
 	}
 
 	private static void assertConsecutive(String who, List<RoomReader.Received> received) {
