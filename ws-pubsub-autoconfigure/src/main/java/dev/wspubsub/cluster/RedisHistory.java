@@ -330,6 +330,9 @@ public final class RedisHistory implements TopicHistory {
 		public void failed(boolean retry) {
 			deliverHere();
 			if (!retry) {
+				// Given up: it never reaches Redis, so the topic's next publication that does begins the new epoch.
+				RedisHistory.this.pendingResets.put(this.topic,
+						RedisHistory.this.fanout.nodeId() + "/dropped/" + this.publishId);
 				this.position.complete(null);
 			}
 		}
