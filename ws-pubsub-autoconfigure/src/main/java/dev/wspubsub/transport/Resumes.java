@@ -4,9 +4,13 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
+import dev.wspubsub.Recovery;
 import dev.wspubsub.StreamPosition;
 import dev.wspubsub.topic.OutboundMessage;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -17,6 +21,8 @@ import org.jspecify.annotations.Nullable;
  * resubscribe. Deliveries look at one volatile field when nothing is in progress.
  */
 final class Resumes {
+
+	private static final Log logger = LogFactory.getLog(Resumes.class);
 
 	private volatile boolean any;
 
@@ -38,6 +44,33 @@ final class Resumes {
 	synchronized boolean isCurrent(String topic, long ticket) {
 		Resume resume = this.active.get(topic);
 		return resume != null && resume.ticket == ticket && resume.held != null;
+	}
+
+	/**
+	 * Event loop: runs {@code beforeLive} with the replay, then writes the held messages
+	 * newer than it (each released after {@code write}).
+	 * @return {@code false} when the resubscribe was superseded, unsubscribed or closed meanwhile
+	 */
+	boolean handOver(String topic, long ticket, Recovery recovery, Consumer<? super Recovery> beforeLive,
+			Consumer<OutboundMessage> write) {
+		if (!isCurrent(topic, ticket)) {
+			return false;
+		}
+		try {
+			beforeLive.accept(recovery);
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Resubscribe callback for topic '" + topic + "' failed", ex);
+		}
+		for (OutboundMessage message : finish(topic, ticket, recovery.position())) {
+			try {
+				write.accept(message);
+			}
+			finally {
+				message.release();
+			}
+		}
+		return true;
 	}
 
 	/**

@@ -24,8 +24,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -35,8 +33,6 @@ import org.jspecify.annotations.Nullable;
  * owns the close state, and {@link FrameHandler} reads.
  */
 public final class WsConnection implements WsSession<Object>, TopicSubscriber {
-
-	private static final Log logger = LogFactory.getLog(WsConnection.class);
 
 	private static final AtomicLong IDS = new AtomicLong();
 
@@ -331,28 +327,13 @@ public final class WsConnection implements WsSession<Object>, TopicSubscriber {
 	// Event loop: hand the replay over, then let the held live messages through.
 	private void resumed(String topic, long ticket, @Nullable StreamPosition since, Recovery recovery,
 			Consumer<? super Recovery> beforeLive) {
-		Resumes resumes = this.subscriptions.resumes();
-		if (!resumes.isCurrent(topic, ticket)) {
-			return; // superseded, unsubscribed or closed meanwhile
-		}
-		try {
-			beforeLive.accept(recovery);
-		}
-		catch (RuntimeException ex) {
-			logger.warn(this + ": resubscribe callback for topic '" + topic + "' failed", ex);
-		}
-		if (since != null) {
+		boolean handedOver = this.subscriptions.resumes().handOver(topic, ticket, recovery, beforeLive, (message) -> {
+			if (this.subscriptions.contains(topic)) {
+				this.outbound.write(message);
+			}
+		});
+		if (handedOver && since != null) {
 			this.metrics.resumed(path(), recovery.recovered(), recovery.publications().size());
-		}
-		for (OutboundMessage message : resumes.finish(topic, ticket, recovery.position())) {
-			try {
-				if (this.subscriptions.contains(topic)) {
-					this.outbound.write(message);
-				}
-			}
-			finally {
-				message.release();
-			}
 		}
 	}
 
