@@ -42,11 +42,6 @@ public record StreamPosition(String epoch, long offset) {
 		}
 	}
 
-	/** Whether this position comes after {@code other} in the same epoch. */
-	public boolean isAfter(StreamPosition other) {
-		return this.epoch.equals(other.epoch) && this.offset > other.offset;
-	}
-
 	@Override
 	public String toString() {
 		return this.epoch + ":" + this.offset;

@@ -98,25 +98,21 @@ final class HistoryScripts {
 	private HistoryScripts() {
 	}
 
-	/** A script's text and SHA-1, to run it by digest and send the text only when Redis lacks it. */
-	record Script(ByteBuffer text, ByteBuffer sha) {
+	/** A script's text and SHA-1 in hex, to run it by digest and send the text only when Redis lacks it. */
+	record Script(ByteBuffer text, String sha) {
 
 		Script(String text) {
 			this(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)), sha1(text));
 		}
 
-		private static ByteBuffer sha1(String text) {
+		private static String sha1(String text) {
 			try {
-				byte[] digest = MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8));
-				return ByteBuffer.wrap(HexFormat.of().formatHex(digest).getBytes(StandardCharsets.US_ASCII));
+				return HexFormat.of()
+					.formatHex(MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8)));
 			}
 			catch (NoSuchAlgorithmException ex) {
 				throw new IllegalStateException("SHA-1 is missing from this JVM", ex);
 			}
-		}
-
-		String shaHex() {
-			return StandardCharsets.US_ASCII.decode(this.sha.duplicate()).toString();
 		}
 	}
 }

@@ -185,7 +185,7 @@ public final class RedisHistory implements TopicHistory {
 			return Mono.error(new IllegalStateException("Not connected to Redis"));
 		}
 		Flux<Object> byDigest = connection.scriptingCommands()
-			.evalSha(script.shaHex(), ReturnType.MULTI, 2, duplicates(keysAndArgs));
+			.evalSha(script.sha(), ReturnType.MULTI, 2, duplicates(keysAndArgs));
 		return byDigest.onErrorResume(RedisHistory::isNoScript,
 				(error) -> connection.scriptingCommands()
 					.eval(script.text().duplicate(), ReturnType.MULTI, 2, duplicates(keysAndArgs)))

@@ -27,10 +27,6 @@ public record HistoryRule(String pattern, int size, Duration ttl, boolean stampP
 		}
 	}
 
-	boolean matches(String topic) {
-		return toRegex().matcher(topic).matches();
-	}
-
 	Pattern toRegex() {
 		StringBuilder regex = new StringBuilder();
 		int start = 0;

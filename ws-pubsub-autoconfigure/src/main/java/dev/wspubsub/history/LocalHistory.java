@@ -117,11 +117,6 @@ public final class LocalHistory implements TopicHistory, AutoCloseable {
 		}
 	}
 
-	/** Topics with a log in memory now. */
-	public int topicCount() {
-		return this.logs.size();
-	}
-
 	private void sweep() {
 		long now = System.nanoTime();
 		for (Map.Entry<String, Log> each : this.logs.entrySet()) {
