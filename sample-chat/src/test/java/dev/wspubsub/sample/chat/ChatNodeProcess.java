@@ -3,6 +3,7 @@ package dev.wspubsub.sample.chat;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,8 +20,9 @@ import static org.awaitility.Awaitility.await;
 /**
  * A sample-chat node in a JVM of its own, with the {@code redis} profile, so it can die as
  * a crashed process does: {@link #kill()} is SIGKILL, with no close frame, no shutdown hook
- * and no goodbye to Redis. Its output goes to {@code target/reliability/<name>-output.txt},
- * where CI looks for {@code LEAK:} lines.
+ * and no goodbye to Redis. Or, from {@link #startAlone}, a lone node of the default profile
+ * whose process can be measured from outside (the soak). Its output goes to
+ * {@code target/reliability/<name>-output.txt}, where CI looks for {@code LEAK:} lines.
  */
 final class ChatNodeProcess implements AutoCloseable {
 
@@ -30,40 +32,55 @@ final class ChatNodeProcess implements AutoCloseable {
 
 	private final int port;
 
-	private final int redisPort;
+	private final List<String> jvmOptions;
+
+	private final List<String> arguments;
 
 	private Process process;
 
-	private ChatNodeProcess(String name, int port, int redisPort) {
+	private ChatNodeProcess(String name, int port, List<String> jvmOptions, List<String> arguments) {
 		this.name = name;
 		this.port = port;
-		this.redisPort = redisPort;
+		this.jvmOptions = jvmOptions;
+		this.arguments = arguments;
 	}
 
 	static ChatNodeProcess start(String name, int port, int redisPort) {
-		ChatNodeProcess node = new ChatNodeProcess(name, port, redisPort);
+		ChatNodeProcess node = new ChatNodeProcess(name, port,
+				List.of("-Xmx256m", "-Dio.netty.leakDetection.level=paranoid"),
+				List.of("--spring.profiles.active=redis", "--spring.data.redis.host=127.0.0.1",
+						"--spring.data.redis.port=" + redisPort, "--ws-pubsub.fanout.redis.probe-interval=200ms",
+						"--ws-pubsub.fanout.redis.max-reconnect-delay=500ms",
+						// The test's clients do not answer the sample's own heartbeat pings, as browsers' pages do.
+						"--chat.heartbeat.interval=1h"));
+		node.start();
+		return node;
+	}
+
+	/** A node of the default profile (no Redis), with a fresh output file. */
+	static ChatNodeProcess startAlone(String name, int port, List<String> jvmOptions, List<String> arguments) {
+		ChatNodeProcess node = new ChatNodeProcess(name, port, jvmOptions, arguments);
+		try {
+			Files.deleteIfExists(node.output());
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
 		node.start();
 		return node;
 	}
 
 	/** Starts the process and waits until it serves HTTP. */
 	void start() {
-		Path log = Path.of("target", "reliability", this.name + "-output.txt");
+		Path log = output();
 		List<String> command = new ArrayList<>();
 		command.add(ProcessHandle.current().info().command().orElse("java"));
-		command.add("-Xmx256m");
-		command.add("-Dio.netty.leakDetection.level=paranoid");
+		command.addAll(this.jvmOptions);
 		command.add("-cp");
 		command.add(System.getProperty("java.class.path"));
 		command.add(ChatApplication.class.getName());
-		command.add("--spring.profiles.active=redis");
 		command.add("--server.port=" + this.port);
-		command.add("--spring.data.redis.host=127.0.0.1");
-		command.add("--spring.data.redis.port=" + this.redisPort);
-		command.add("--ws-pubsub.fanout.redis.probe-interval=200ms");
-		command.add("--ws-pubsub.fanout.redis.max-reconnect-delay=500ms");
-		// The test's clients do not answer the sample's own heartbeat pings, as browsers' pages do.
-		command.add("--chat.heartbeat.interval=1h");
+		command.addAll(this.arguments);
 		try {
 			Files.createDirectories(log.getParent());
 			this.process = new ProcessBuilder(command).redirectErrorStream(true)
@@ -103,6 +120,21 @@ final class ChatNodeProcess implements AutoCloseable {
 
 	int port() {
 		return this.port;
+	}
+
+	static int freePort() throws IOException {
+		try (ServerSocket socket = new ServerSocket(0)) {
+			return socket.getLocalPort();
+		}
+	}
+
+	long pid() {
+		return this.process.pid();
+	}
+
+	/** Where the process's output (stdout and stderr) goes. */
+	Path output() {
+		return Path.of("target", "reliability", this.name + "-output.txt");
 	}
 
 	String name() {

@@ -1,7 +1,5 @@
 package dev.wspubsub.sample.chat;
 
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,8 +42,8 @@ class NodeCrashReliabilityTests {
 	void readersOfAKilledNodeResumeOnTheOtherWithNothingLostAndNothingTwice() throws Exception {
 		ScheduledExecutorService chatter = Executors.newSingleThreadScheduledExecutor();
 		try (TestRedis redis = TestRedis.start();
-				ChatNodeProcess nodeA = ChatNodeProcess.start("node-a", freePort(), redis.port());
-				ChatNodeProcess nodeB = ChatNodeProcess.start("node-b", freePort(), redis.port());
+				ChatNodeProcess nodeA = ChatNodeProcess.start("node-a", ChatNodeProcess.freePort(), redis.port());
+				ChatNodeProcess nodeB = ChatNodeProcess.start("node-b", ChatNodeProcess.freePort(), redis.port());
 				WsTestClient ann = ChatClients.connect(nodeB.port(), "Ann");
 				WsTestClient bob = ChatClients.connect(nodeB.port(), "Bob")) {
 			ChatClients.join(ann, ROOM);
@@ -132,12 +130,6 @@ class NodeCrashReliabilityTests {
 			RoomReader.Received next = received.get(i);
 			assertThat(next.epoch()).as("%s: epoch at message %d", who, i).isEqualTo(previous.epoch());
 			assertThat(next.offset()).as("%s: offset after %s", who, previous).isEqualTo(previous.offset() + 1);
-		}
-	}
-
-	private static int freePort() throws IOException {
-		try (ServerSocket socket = new ServerSocket(0)) {
-			return socket.getLocalPort();
 		}
 	}
 }
