@@ -21,4 +21,4 @@ exec ./mvnw -B -q -pl sample-chat -am test-compile surefire:test@default-test -D
   -Dreliability.rate="${RATE:-0}" -Dreliability.calibration-step="${STEP:-PT15S}" \
   -Dreliability.calibration-factor="${FACTOR:-1.5}" -Dreliability.latency-bound="${BOUND:-PT0.2S}" \
   -Dreliability.heap-tolerance="${HEAP_TOLERANCE:-0.05}" -Dreliability.rss-tolerance="${RSS_TOLERANCE:-0.05}" \
-  -Dreliability.history="${HISTORY:-1000}"
+  -Dreliability.history="${HISTORY:-1000}" -Dreliability.calibration-max="${MAX_RATE:-1000000}"
