@@ -17,7 +17,7 @@ cd "$(dirname "$0")/.."
 exec ./mvnw -B -q -pl sample-chat -am test-compile surefire:test@default-test -Dleak.detection.level=simple \
   -Dtest=SoakReliabilityTests -Dsurefire.failIfNoSpecifiedTests=false \
   -Dreliability.connections="${CONNECTIONS:-10000}" -Dreliability.duration="${DURATION:-PT30M}" \
-  -Dreliability.sample="${SAMPLE:-PT1M}" -Dreliability.steady-from="${STEADY_FROM:-PT5M}" \
+  -Dreliability.connect-timeout="${CONNECT_TIMEOUT:-PT15M}" -Dreliability.sample="${SAMPLE:-PT1M}" -Dreliability.steady-from="${STEADY_FROM:-PT5M}" \
   -Dreliability.rate="${RATE:-0}" -Dreliability.calibration-step="${STEP:-PT15S}" \
   -Dreliability.calibration-factor="${FACTOR:-1.5}" -Dreliability.latency-bound="${BOUND:-PT0.2S}" \
   -Dreliability.heap-tolerance="${HEAP_TOLERANCE:-0.05}" -Dreliability.rss-tolerance="${RSS_TOLERANCE:-0.05}" \

@@ -36,6 +36,9 @@ class SoakReliabilityTests {
 
 	private static final Duration DURATION = duration("reliability.duration", "PT30S");
 
+	/** Every user who comes is announced to everyone there (the sample's presence): connecting is quadratic. */
+	private static final Duration CONNECT_TIMEOUT = duration("reliability.connect-timeout", "PT2M");
+
 	private static final Duration SAMPLE = duration("reliability.sample", "PT5S");
 
 	private static final Duration STEADY_FROM = duration("reliability.steady-from", "PT10S");
@@ -80,7 +83,7 @@ class SoakReliabilityTests {
 		ChatNodeProcess node = ChatNodeProcess.startAlone("soak", ChatNodeProcess.freePort(), jvm, arguments);
 		try (SoakClients clients = new SoakClients(node.port(), this.traffic)) {
 			long connecting = System.nanoTime();
-			List<SoakMember> users = clients.connect(CONNECTIONS, ROOM_SIZE, IN_FLIGHT, DURATION.plusMinutes(1));
+			List<SoakMember> users = clients.connect(CONNECTIONS, ROOM_SIZE, IN_FLIGHT, CONNECT_TIMEOUT);
 			Duration connected = Duration.ofNanos(System.nanoTime() - connecting);
 			double sustained = (RATE > 0) ? 2 * RATE : calibrate(clients);
 			double rate = sustained / 2;
