@@ -25,9 +25,10 @@ import static org.awaitility.Awaitility.await;
  * and no {@code ERROR} line.
  *
  * <p>The short form in {@code ./mvnw verify}: 1,000 users for 30 s, sampled every 5 s from
- * 10 s on, calibration stopped at 800 messages a second (so it soaks at 400: other builds
- * share the machine), a room history of 50 messages (so it is full before the first sample),
- * bounds of 10 %. The full form, {@code reliability/run-soak.sh}: 10,000 users for 30 minutes, sampled
+ * 10 s on, calibration stopped at 1,600 messages a second (so it soaks at 800 at most: other
+ * builds share the machine), a room history of 50 messages (so it is full before the first
+ * sample); the heap within 2 % of its mean (its samples are a tenth of that apart when
+ * nothing leaks; a handler that keeps each message moves them 3 to 4 %), RSS growth 10 %. The full form, {@code reliability/run-soak.sh}: 10,000 users for 30 minutes, sampled
  * every minute from minute 5 on, the sample's own history of 1,000, bounds of 5 %.
  */
 class SoakReliabilityTests {
@@ -43,7 +44,7 @@ class SoakReliabilityTests {
 
 	private static final Duration STEADY_FROM = duration("reliability.steady-from", "PT10S");
 
-	private static final double HEAP_TOLERANCE = number("reliability.heap-tolerance", "0.10");
+	private static final double HEAP_TOLERANCE = number("reliability.heap-tolerance", "0.02");
 
 	private static final double RSS_TOLERANCE = number("reliability.rss-tolerance", "0.10");
 
@@ -55,7 +56,7 @@ class SoakReliabilityTests {
 	private static final double STEP_FACTOR = number("reliability.calibration-factor", "2");
 
 	/** Calibration stops here even if the node would sustain more: the short form stays light on a busy machine. */
-	private static final double MAX_RATE = number("reliability.calibration-max", "800");
+	private static final double MAX_RATE = number("reliability.calibration-max", "1600");
 
 	/** A calibration step is sustained if its p99 is within this and no more is owed than this much traffic. */
 	private static final Duration BOUND = duration("reliability.latency-bound", "PT0.2S");
