@@ -39,6 +39,11 @@ final class TokenBucket {
 		return false;
 	}
 
+	/** Whether the bucket would be full by {@code nowNanos}: then it is no different from a new one. */
+	boolean isFull(long nowNanos) {
+		return this.tokens + (nowNanos - this.lastNanos) * this.ratePerNano >= this.burst;
+	}
+
 	/** Refused messages not yet drained. */
 	double excess() {
 		return this.excess;
