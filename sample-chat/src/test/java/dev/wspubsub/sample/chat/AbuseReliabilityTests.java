@@ -47,7 +47,8 @@ import static org.awaitility.Awaitility.await;
  * <p>{@code reliability.abuse} is how long each phase lasts; under abuse the bystanders'
  * p99 may be {@code reliability.factor} times the calm one plus {@code reliability.slack}:
  * 3 s, 3 and 1 s in the short form (it catches a stall, not a slowdown); 30 s, 1.2 and 5 ms in
- * {@code reliability/run-abuse.sh}.
+ * {@code reliability/run-abuse.sh}. With {@code reliability.jfr} set to a file, the judged phase
+ * of abuse is recorded there with JFR's profile settings.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "chat.heartbeat.interval=1h", "ws-pubsub.per-message-deflate.enabled=true",
