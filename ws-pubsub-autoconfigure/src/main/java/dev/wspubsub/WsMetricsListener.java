@@ -39,6 +39,15 @@ public interface WsMetricsListener {
 	/** Why an upgrade was refused: the server is shutting down (503). */
 	String REJECTED_SHUTTING_DOWN = "shutting-down";
 
+	/** Why an upgrade was refused: {@code ws-pubsub.max-connections} reached (503). */
+	String REJECTED_TOO_MANY_CONNECTIONS = "too-many-connections";
+
+	/** Why an upgrade was refused: {@code ws-pubsub.max-connections-per-ip} reached for its address (429). */
+	String REJECTED_TOO_MANY_CONNECTIONS_PER_ADDRESS = "too-many-connections-per-ip";
+
+	/** Why an upgrade was refused: {@code ws-pubsub.max-upgrades-per-ip-per-second} passed for its address (429). */
+	String REJECTED_UPGRADE_RATE = "upgrade-rate";
+
 	/** Why an upgrade was refused: {@code @OnUpgrade} threw an {@link UpgradeRejectedException}. */
 	String REJECTED_BY_APPLICATION = "application";
 

@@ -82,6 +82,11 @@ public class WsPubSubProperties {
 	private int maxConnectionsPerIp = 0;
 
 	/**
+	 * Most WebSocket upgrades one client address may start a second, with bursts of as many; more get 429 before any handler runs. Zero means no limit.
+	 */
+	private int maxUpgradesPerIpPerSecond = 0;
+
+	/**
 	 * How long a client may take to send a request's headers before the connection is dropped. Server-wide: it applies to every HTTP/1.1 request of the application, not only WebSocket upgrades, since the path is known only once the headers are. Zero disables it.
 	 */
 	private Duration handshakeTimeout = Duration.ofSeconds(10);
@@ -192,6 +197,14 @@ public class WsPubSubProperties {
 
 	public void setMaxConnectionsPerIp(int maxConnectionsPerIp) {
 		this.maxConnectionsPerIp = maxConnectionsPerIp;
+	}
+
+	public int getMaxUpgradesPerIpPerSecond() {
+		return this.maxUpgradesPerIpPerSecond;
+	}
+
+	public void setMaxUpgradesPerIpPerSecond(int maxUpgradesPerIpPerSecond) {
+		this.maxUpgradesPerIpPerSecond = maxUpgradesPerIpPerSecond;
 	}
 
 	public Duration getHandshakeTimeout() {

@@ -2,6 +2,7 @@ package dev.wspubsub.autoconfigure;
 
 import java.util.List;
 
+import dev.wspubsub.WsMetricsListener;
 import dev.wspubsub.security.AuthenticationRequirement;
 import dev.wspubsub.security.BearerSubprotocol;
 import dev.wspubsub.security.ConnectionLimitWebFilter;
@@ -17,6 +18,7 @@ import dev.wspubsub.TopicAuthorizer;
 import dev.wspubsub.security.TopicRule;
 import reactor.netty.http.server.HttpServer;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
@@ -66,9 +68,10 @@ public final class WsPubSubSecurityAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	ConnectionLimitWebFilter wsConnectionLimitWebFilter(SecuredEndpoints endpoints,
-			WsPubSubProperties properties) {
+			WsPubSubProperties properties, ObjectProvider<WsMetricsListener> metricsListeners) {
 		return new ConnectionLimitWebFilter(endpoints, properties.getMaxConnections(),
-				properties.getMaxConnectionsPerIp());
+				properties.getMaxConnectionsPerIp(), properties.getMaxUpgradesPerIpPerSecond(),
+				WsMetricsListener.of(metricsListeners.orderedStream().toList()));
 	}
 
 	@Bean

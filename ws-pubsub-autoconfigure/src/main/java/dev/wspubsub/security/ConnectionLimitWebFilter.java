@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
+import dev.wspubsub.WsMetricsListener;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameDecoder;
 import org.jspecify.annotations.Nullable;
@@ -15,6 +16,7 @@ import reactor.core.publisher.Mono;
 import reactor.netty.Connection;
 
 import org.springframework.core.Ordered;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
 import org.springframework.web.server.ServerWebExchange;
@@ -26,8 +28,11 @@ import org.springframework.web.server.WebFilterChain;
  * {@code ws-pubsub.max-connections} an upgrade gets 503, past
  * {@code ws-pubsub.max-connections-per-ip} from one address it gets 429. A place is taken
  * when the upgrade request arrives and given back when the upgrade is refused or the
- * WebSocket's channel closes. Zero means no cap. Runs before Spring Security, so a flood costs no
- * token check.
+ * WebSocket's channel closes. Before both, past {@code ws-pubsub.max-upgrades-per-ip-per-second}
+ * an upgrade gets 429 too: a cap on connections alone lets an address open and close them as
+ * fast as it likes, and each one it gets in runs the application's handlers. Zero means no cap.
+ * Runs before Spring Security, so a flood costs no token check; each refusal is told to the
+ * {@link WsMetricsListener}.
  */
 public final class ConnectionLimitWebFilter implements WebFilter, Ordered {
 
@@ -48,31 +53,57 @@ public final class ConnectionLimitWebFilter implements WebFilter, Ordered {
 
 	private final AtomicLong rejectedPerAddress = new AtomicLong();
 
+	private final @Nullable UpgradeRateLimiter upgradeRate;
+
+	private final AtomicLong rejectedUpgradeRate = new AtomicLong();
+
+	private final WsMetricsListener metrics;
+
 	/** Caps upgrades to the paths of {@code endpoints}; other requests pass untouched. */
 	public ConnectionLimitWebFilter(SecuredEndpoints endpoints, int maxConnections, int maxPerAddress) {
+		this(endpoints, maxConnections, maxPerAddress, 0, WsMetricsListener.NONE);
+	}
+
+	/**
+	 * Caps upgrades to the paths of {@code endpoints}, and their rate per address; other requests
+	 * pass untouched. Refusals are told to {@code metrics}.
+	 */
+	public ConnectionLimitWebFilter(SecuredEndpoints endpoints, int maxConnections, int maxPerAddress,
+			int maxUpgradesPerAddressPerSecond, WsMetricsListener metrics) {
 		this.endpoints = endpoints.matcher();
 		this.maxConnections = maxConnections;
 		this.maxPerAddress = maxPerAddress;
+		this.upgradeRate = (maxUpgradesPerAddressPerSecond > 0)
+				? new UpgradeRateLimiter(maxUpgradesPerAddressPerSecond, System.nanoTime()) : null;
+		this.metrics = metrics;
 	}
 
 	@Override
 	public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-		if ((this.maxConnections <= 0 && this.maxPerAddress <= 0) || !this.endpoints.matchesUpgrade(exchange)) {
+		if (this.maxConnections <= 0 && this.maxPerAddress <= 0 && this.upgradeRate == null) {
 			return chain.filter(exchange);
+		}
+		String path = this.endpoints.upgradePath(exchange);
+		if (path == null) {
+			return chain.filter(exchange);
+		}
+		String address = address(exchange);
+		if (this.upgradeRate != null && !this.upgradeRate.tryAcquire(address, System.nanoTime())) {
+			this.rejectedUpgradeRate.incrementAndGet();
+			return refuse(exchange, path, HttpStatus.TOO_MANY_REQUESTS, WsMetricsListener.REJECTED_UPGRADE_RATE,
+					"Too many upgrades from this address");
 		}
 		if (this.maxConnections > 0 && this.total.incrementAndGet() > this.maxConnections) {
 			this.total.decrementAndGet();
 			this.rejectedTotal.incrementAndGet();
-			exchange.getResponse().getHeaders().set("Retry-After", "1");
-			return UpgradeResponses.refuse(exchange, HttpStatus.SERVICE_UNAVAILABLE, "Too many connections");
+			return refuse(exchange, path, HttpStatus.SERVICE_UNAVAILABLE, WsMetricsListener.REJECTED_TOO_MANY_CONNECTIONS,
+					"Too many connections");
 		}
-		String address = address(exchange);
 		if (this.maxPerAddress > 0 && !acquire(address)) {
 			releaseTotal();
 			this.rejectedPerAddress.incrementAndGet();
-			exchange.getResponse().getHeaders().set("Retry-After", "1");
-			return UpgradeResponses.refuse(exchange, HttpStatus.TOO_MANY_REQUESTS,
-					"Too many connections from this address");
+			return refuse(exchange, path, HttpStatus.TOO_MANY_REQUESTS,
+					WsMetricsListener.REJECTED_TOO_MANY_CONNECTIONS_PER_ADDRESS, "Too many connections from this address");
 		}
 		AtomicBoolean released = new AtomicBoolean();
 		Runnable release = () -> {
@@ -93,6 +124,15 @@ public final class ConnectionLimitWebFilter implements WebFilter, Ordered {
 				release.run();
 			}
 		});
+	}
+
+	private Mono<Void> refuse(ServerWebExchange exchange, String path, HttpStatus status, String metricsReason,
+			String reason) {
+		this.metrics.upgradeRejected(path, metricsReason);
+		exchange.getResponse().getHeaders().set("Retry-After", "1");
+		// A refused client goes: no keep-alive connection on which to try again at once.
+		exchange.getResponse().getHeaders().set(HttpHeaders.CONNECTION, "close");
+		return UpgradeResponses.refuse(exchange, status, reason);
 	}
 
 	private static @Nullable Channel channelOf(ServerWebExchange exchange) {
@@ -147,9 +187,19 @@ public final class ConnectionLimitWebFilter implements WebFilter, Ordered {
 		return this.rejectedTotal.get();
 	}
 
-	/** Upgrades refused with 429 since start. */
+	/** Upgrades refused with 429 for an address's connections since start. */
 	public long rejectedPerAddress() {
 		return this.rejectedPerAddress.get();
+	}
+
+	/** Upgrades refused with 429 for an address's rate of upgrades since start. */
+	public long rejectedUpgradeRate() {
+		return this.rejectedUpgradeRate.get();
+	}
+
+	/** Addresses whose rate of upgrades is remembered now: those that upgraded within about a second. */
+	public int rateLimitedAddresses() {
+		return (this.upgradeRate != null) ? this.upgradeRate.addresses() : 0;
 	}
 
 	@Override

@@ -2,6 +2,8 @@ package dev.wspubsub.security;
 
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.http.server.PathContainer;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.util.pattern.PathPattern;
@@ -29,6 +31,20 @@ final class EndpointPathMatcher {
 
 	/** Whether the exchange asks for a WebSocket upgrade on an endpoint path. */
 	boolean matchesUpgrade(ServerWebExchange exchange) {
-		return "websocket".equalsIgnoreCase(exchange.getRequest().getHeaders().getUpgrade()) && matches(exchange);
+		return upgradePath(exchange) != null;
+	}
+
+	/** The endpoint path the exchange asks to upgrade on, as declared; {@code null} when it is no such upgrade. */
+	@Nullable String upgradePath(ServerWebExchange exchange) {
+		if (!"websocket".equalsIgnoreCase(exchange.getRequest().getHeaders().getUpgrade())) {
+			return null;
+		}
+		PathContainer path = exchange.getRequest().getPath().pathWithinApplication();
+		for (PathPattern pattern : this.patterns) {
+			if (pattern.matches(path)) {
+				return pattern.getPatternString();
+			}
+		}
+		return null;
 	}
 }

@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
@@ -96,7 +97,37 @@ public final class RawWebSocket implements AutoCloseable {
      * @throws IllegalStateException if {@code Sec-WebSocket-Accept} is missing or wrong
      */
     public static RawWebSocket connect(URI uri) {
-        RawWebSocket ws = connect(uri, Map.of());
+        return requireSwitched(uri, connect(uri, Map.of()));
+    }
+
+    /**
+     * As {@link #connect(URI)}, from a local address of the caller's choosing: on Linux every
+     * address of 127.0.0.0/8 reaches loopback, so a test can play a second client machine (for
+     * per-address limits) with {@code 127.0.0.2}. The URI's host must be reachable from it.
+     *
+     * @param uri a {@code ws://} URI
+     * @param localAddress the address the socket is bound to
+     * @return the connected socket, ready for frames
+     * @throws WsUpgradeRejectedException if the server answers with another status
+     */
+    public static RawWebSocket connectFrom(InetAddress localAddress, URI uri) {
+        return requireSwitched(uri, connectFrom(localAddress, uri, Map.of()));
+    }
+
+    /**
+     * As {@link #connect(URI, Map)}, from a local address of the caller's choosing; see
+     * {@link #connectFrom(InetAddress, URI)}.
+     *
+     * @param localAddress the address the socket is bound to
+     * @param uri a {@code ws://} URI
+     * @param extraHeaders headers to add to or replace in the request
+     * @return the connection, in whatever state the server left it
+     */
+    public static RawWebSocket connectFrom(InetAddress localAddress, URI uri, Map<String, String> extraHeaders) {
+        return connect(uri, extraHeaders, new byte[0], localAddress);
+    }
+
+    private static RawWebSocket requireSwitched(URI uri, RawWebSocket ws) {
         if (ws.status != 101) {
             String body = ws.readBodyQuietly();
             ws.close();
@@ -174,6 +205,11 @@ public final class RawWebSocket implements AutoCloseable {
     }
 
     private static RawWebSocket connect(URI uri, Map<String, String> extraHeaders, byte[] sentWithRequest) {
+        return connect(uri, extraHeaders, sentWithRequest, null);
+    }
+
+    private static RawWebSocket connect(URI uri, Map<String, String> extraHeaders, byte[] sentWithRequest,
+            @Nullable InetAddress localAddress) {
         if (!"ws".equalsIgnoreCase(uri.getScheme())) {
             throw new IllegalArgumentException("Only ws:// URIs are supported: " + uri);
         }
@@ -181,6 +217,11 @@ public final class RawWebSocket implements AutoCloseable {
         RANDOM.nextBytes(nonce);
         Socket socket = new Socket();
         try {
+            if (localAddress != null) {
+                // A port chosen at bind time must not clash with the client side's TIME_WAIT sockets.
+                socket.setReuseAddress(true);
+                socket.bind(new InetSocketAddress(localAddress, 0));
+            }
             socket.connect(new InetSocketAddress(uri.getHost(), port(uri)), (int) HANDSHAKE_TIMEOUT.toMillis());
             socket.setTcpNoDelay(true);
             return new RawWebSocket(uri, socket, Base64.getEncoder().encodeToString(nonce), extraHeaders,
@@ -392,6 +433,21 @@ public final class RawWebSocket implements AutoCloseable {
     /** Closes the socket at once, without a closing handshake. */
     @Override
     public void close() {
+        closeQuietly(this.socket);
+    }
+
+    /**
+     * Drops the connection with a TCP reset, as a client that vanishes does: no closing handshake
+     * and no FIN, so this side keeps no {@code TIME_WAIT} socket (a test that opens thousands of
+     * connections a minute from one address would otherwise run out of ports).
+     */
+    public void abort() {
+        try {
+            this.socket.setSoLinger(true, 0);
+        }
+        catch (IOException ex) {
+            // closed already: nothing to reset
+        }
         closeQuietly(this.socket);
     }
 
