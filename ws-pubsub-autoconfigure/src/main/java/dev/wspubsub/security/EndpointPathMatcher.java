@@ -20,25 +20,17 @@ final class EndpointPathMatcher {
 
 	/** Whether the exchange's path (within the application) is an endpoint path. */
 	boolean matches(ServerWebExchange exchange) {
-		PathContainer path = exchange.getRequest().getPath().pathWithinApplication();
-		for (PathPattern pattern : this.patterns) {
-			if (pattern.matches(path)) {
-				return true;
-			}
-		}
-		return false;
-	}
-
-	/** Whether the exchange asks for a WebSocket upgrade on an endpoint path. */
-	boolean matchesUpgrade(ServerWebExchange exchange) {
-		return upgradePath(exchange) != null;
+		return endpointPath(exchange) != null;
 	}
 
 	/** The endpoint path the exchange asks to upgrade on, as declared; {@code null} when it is no such upgrade. */
 	@Nullable String upgradePath(ServerWebExchange exchange) {
-		if (!"websocket".equalsIgnoreCase(exchange.getRequest().getHeaders().getUpgrade())) {
-			return null;
-		}
+		return "websocket".equalsIgnoreCase(exchange.getRequest().getHeaders().getUpgrade()) ? endpointPath(exchange)
+				: null;
+	}
+
+	/** The declared endpoint path the exchange's path matches, or {@code null}. */
+	private @Nullable String endpointPath(ServerWebExchange exchange) {
 		PathContainer path = exchange.getRequest().getPath().pathWithinApplication();
 		for (PathPattern pattern : this.patterns) {
 			if (pattern.matches(path)) {

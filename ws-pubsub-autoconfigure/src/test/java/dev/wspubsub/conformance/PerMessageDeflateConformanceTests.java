@@ -10,6 +10,7 @@ import java.util.zip.Deflater;
 import java.util.zip.Inflater;
 
 import dev.wspubsub.CloseCodes;
+import dev.wspubsub.test.Deflate;
 import dev.wspubsub.test.Frame;
 import dev.wspubsub.test.RawWebSocket;
 import org.junit.jupiter.api.Test;
@@ -192,8 +193,8 @@ class PerMessageDeflateConformanceTests extends ConformanceTestSupport {
 		Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
 		try {
 			// Each fragment's deflate data ends in a sync flush, so it inflates to exactly that fragment.
-			byte[] first = flush(deflater, utf8("hello "));
-			byte[] second = flush(deflater, bytes('w', 0xE0, 0x80));
+			byte[] first = Deflate.flush(deflater, utf8("hello "));
+			byte[] second = Deflate.flush(deflater, bytes('w', 0xE0, 0x80));
 			assertViolationClosesWith(CloseCodes.INVALID_PAYLOAD, () -> connect("/deflate", OFFER), (ws) -> {
 				ws.sendFrame(false, RSV1, Frame.TEXT, first, true);
 				ws.sendFrame(false, 0, Frame.CONTINUATION, second, true);
@@ -293,23 +294,9 @@ class PerMessageDeflateConformanceTests extends ConformanceTestSupport {
 
 	/** Deflates one message as RFC 7692 §7.2.1 says: a sync flush, then the empty-block tail removed. */
 	static byte[] compress(Deflater deflater, byte[] data) {
-		byte[] compressed = flush(deflater, data);
+		byte[] compressed = Deflate.flush(deflater, data);
 		assertThat(Arrays.copyOfRange(compressed, compressed.length - 4, compressed.length)).isEqualTo(TAIL);
 		return Arrays.copyOf(compressed, compressed.length - 4);
-	}
-
-	/** Deflates part of a message, ending in a sync flush whose tail stays. */
-	static byte[] flush(Deflater deflater, byte[] data) {
-		deflater.setInput(data);
-		ByteArrayOutputStream out = new ByteArrayOutputStream();
-		byte[] buffer = new byte[8192];
-		int n;
-		do {
-			n = deflater.deflate(buffer, 0, buffer.length, Deflater.SYNC_FLUSH);
-			out.write(buffer, 0, n);
-		}
-		while (n == buffer.length);
-		return out.toByteArray();
 	}
 
 	/** Inflates one message of the server's, restoring the tail it removed. */

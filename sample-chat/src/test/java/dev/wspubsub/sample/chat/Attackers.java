@@ -1,6 +1,5 @@
 package dev.wspubsub.sample.chat;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
@@ -20,6 +19,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.zip.Deflater;
 
+import dev.wspubsub.test.Deflate;
 import dev.wspubsub.test.Frame;
 import dev.wspubsub.test.RawWebSocket;
 import dev.wspubsub.test.WsUpgradeRejectedException;
@@ -189,16 +189,7 @@ final class Attackers {
 	private static byte[] deflate(byte[] data) {
 		Deflater deflater = new Deflater(Deflater.BEST_COMPRESSION, true);
 		try {
-			deflater.setInput(data);
-			ByteArrayOutputStream out = new ByteArrayOutputStream();
-			byte[] buffer = new byte[8192];
-			int n;
-			do {
-				n = deflater.deflate(buffer, 0, buffer.length, Deflater.SYNC_FLUSH);
-				out.write(buffer, 0, n);
-			}
-			while (n == buffer.length);
-			byte[] compressed = out.toByteArray();
+			byte[] compressed = Deflate.flush(deflater, data);
 			return Arrays.copyOf(compressed, compressed.length - 4);
 		}
 		finally {
