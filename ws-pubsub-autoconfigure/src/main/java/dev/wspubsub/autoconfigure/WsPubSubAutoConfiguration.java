@@ -32,24 +32,38 @@ import dev.wspubsub.transport.SessionRegistry;
 import dev.wspubsub.transport.Upgrader;
 import io.netty.buffer.ByteBufAllocator;
 import jakarta.validation.Validator;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
+import reactor.netty.ReactorNetty;
 import reactor.netty.http.server.HttpServer;
+import reactor.netty.resources.LoopResources;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionMessage;
+import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.reactor.netty.NettyReactiveWebServerFactory;
+import org.springframework.boot.reactor.netty.NettyServerCustomizer;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.boot.web.server.reactive.ReactiveWebServerFactory;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.ConditionContext;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
+import org.springframework.core.type.AnnotatedTypeMetadata;
+import org.springframework.http.client.ReactorResourceFactory;
 import org.springframework.util.ClassUtils;
 import org.springframework.web.reactive.HandlerMapping;
 
@@ -224,6 +238,70 @@ public final class WsPubSubAutoConfiguration {
 		}
 		// instanceof, so a subclass of Boot's factory is accepted
 		return ClassUtils.resolveClassName(netty, factory.getClass().getClassLoader()).isInstance(factory);
+	}
+
+	/**
+	 * The server's event loops, {@code ws-pubsub.io-threads} of them, unless the JVM was started
+	 * with {@code -Dreactor.netty.ioWorkerCount}: whoever set that chose Reactor's loops.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass({ NettyServerCustomizer.class, NettyReactiveWebServerFactory.class })
+	@Conditional(IoThreadsConfiguration.IoWorkerCountUnset.class)
+	static class IoThreadsConfiguration {
+
+		private static final Log logger = LogFactory.getLog(IoThreadsConfiguration.class);
+
+		@Bean
+		IoThreads wsIoThreads(WsPubSubProperties properties, Environment environment) {
+			// Disposed the way Boot disposes its own Reactor resources.
+			Duration quietPeriod = environment.getProperty("spring.reactor.netty.shutdown-quiet-period",
+					Duration.class, Duration.ofSeconds(LoopResources.DEFAULT_SHUTDOWN_QUIET_PERIOD));
+			return IoThreads.of(properties.getIoThreads(), quietPeriod);
+		}
+
+		@Bean
+		NettyServerCustomizer wsIoThreadsCustomizer(IoThreads ioThreads) {
+			return ioThreads::apply;
+		}
+
+		/**
+		 * Boot's {@code NettyWebServer} calls {@code runOn} with its {@link ReactorResourceFactory}'s
+		 * loops when it binds, after every {@link NettyServerCustomizer}: by default Reactor's global
+		 * loops, which would undo {@link #wsIoThreadsCustomizer}. Taken off the server only then;
+		 * an application whose factory has loops of its own ({@code useGlobalResources=false})
+		 * chose them, and keeps them. Clients (WebClient) still use the factory.
+		 */
+		@Bean
+		WebServerFactoryCustomizer<NettyReactiveWebServerFactory> wsIoThreadsServerFactoryCustomizer(
+				ObjectProvider<ReactorResourceFactory> resourceFactories) {
+			return (factory) -> {
+				if (resourceFactories.stream().allMatch(ReactorResourceFactory::isUseGlobalResources)) {
+					factory.setResourceFactory(null);
+				}
+				else {
+					logger.info("ws-pubsub.io-threads not applied: the server runs on the loops of the"
+							+ " application's ReactorResourceFactory (useGlobalResources=false)");
+				}
+			};
+		}
+
+		/** Matches unless the JVM system property {@code reactor.netty.ioWorkerCount} is set. */
+		static final class IoWorkerCountUnset extends SpringBootCondition {
+
+			@Override
+			public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
+				ConditionMessage.Builder message = ConditionMessage.forCondition("ws-pubsub.io-threads");
+				// The JVM's, not the Environment's: Reactor Netty reads only the system property.
+				String chosen = System.getProperty(ReactorNetty.IO_WORKER_COUNT);
+				return (chosen != null)
+						? ConditionOutcome.noMatch(message.because("system property " + ReactorNetty.IO_WORKER_COUNT
+								+ " is " + chosen))
+						: ConditionOutcome.match(message.because("system property " + ReactorNetty.IO_WORKER_COUNT
+								+ " is not set"));
+			}
+
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -54,6 +54,11 @@ public class WsPubSubProperties {
 	 */
 	private boolean publishToSelf = false;
 
+	/**
+	 * Number of I/O threads (event loops) the Reactor Netty server runs on. The default is derived from the number of available processors. Ignored when the JVM system property reactor.netty.ioWorkerCount is set.
+	 */
+	private int ioThreads = Runtime.getRuntime().availableProcessors();
+
 	private final PerMessageDeflate perMessageDeflate = new PerMessageDeflate();
 
 	private final Blocking blocking = new Blocking();
@@ -149,6 +154,14 @@ public class WsPubSubProperties {
 
 	public void setPublishToSelf(boolean publishToSelf) {
 		this.publishToSelf = publishToSelf;
+	}
+
+	public int getIoThreads() {
+		return this.ioThreads;
+	}
+
+	public void setIoThreads(int ioThreads) {
+		this.ioThreads = ioThreads;
 	}
 
 	public PerMessageDeflate getPerMessageDeflate() {

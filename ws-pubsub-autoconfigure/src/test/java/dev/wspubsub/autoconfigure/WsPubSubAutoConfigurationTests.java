@@ -60,6 +60,7 @@ class WsPubSubAutoConfigurationTests {
 			assertThat(properties.getPerMessageDeflate().isEnabled()).isFalse();
 			assertThat(properties.getPerMessageDeflate().isServerNoContextTakeover()).isFalse();
 			assertThat(properties.getPerMessageDeflate().isClientNoContextTakeover()).isFalse();
+			assertThat(properties.getIoThreads()).isEqualTo(Runtime.getRuntime().availableProcessors());
 		});
 	}
 
@@ -286,6 +287,36 @@ class WsPubSubAutoConfigurationTests {
 		this.contextRunner.withPropertyValues("ws-pubsub.max-payload-length=3GB")
 			.run((context) -> assertStartupFailure(context, "Set ws-pubsub.max-payload-length between 1B and 2GB",
 					"ws-pubsub.max-payload-length is 3221225472B"));
+	}
+
+	@Test
+	void serverRunsOnOneIoThreadPerAvailableProcessorByDefault() {
+		this.contextRunner.run((context) -> {
+			assertThat(context).hasNotFailed().hasBean("wsIoThreadsCustomizer");
+			assertThat(context.getBean(IoThreads.class).count()).isEqualTo(Runtime.getRuntime().availableProcessors());
+		});
+	}
+
+	@Test
+	void ioThreadsSetsTheNumberOfIoThreads() {
+		this.contextRunner.withPropertyValues("ws-pubsub.io-threads=3")
+			.run((context) -> assertThat(context.getBean(IoThreads.class).count()).isEqualTo(3));
+	}
+
+	@Test
+	void ioThreadsBelowOneFailsNamingThePropertyAndTheFix() {
+		this.contextRunner.withPropertyValues("ws-pubsub.io-threads=0")
+			.run((context) -> assertStartupFailure(context, "Set ws-pubsub.io-threads to 1 or more",
+					"ws-pubsub.io-threads is 0."));
+	}
+
+	@Test
+	void reactorNettyIoWorkerCountSystemPropertyLeavesReactorsLoopsAlone() {
+		this.contextRunner.withSystemProperties("reactor.netty.ioWorkerCount=5")
+			.withPropertyValues("ws-pubsub.io-threads=0")
+			.run((context) -> assertThat(context).hasNotFailed()
+				.doesNotHaveBean(IoThreads.class)
+				.doesNotHaveBean("wsIoThreadsCustomizer"));
 	}
 
 	@Test
