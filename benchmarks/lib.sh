@@ -98,6 +98,7 @@ start_server() {
   local cmd
   case "$name" in
     ws-pubsub)     cmd=(java $SERVER_JAVA_OPTS -jar "$TARGET_DIR/benchmarks-chat-server.jar") ;;
+    ws-pubsub@*)   variant_command "${name#ws-pubsub@}" ;;
     webflux-sinks) cmd=(java $SERVER_JAVA_OPTS -jar "$TARGET_DIR/benchmarks-webflux-sinks.jar") ;;
     mvc-tomcat)    cmd=(java $SERVER_JAVA_OPTS -jar "$TARGET_DIR/benchmarks-mvc-tomcat.jar") ;;
     bun)           cmd=("$BUN_BIN" "$BENCH_DIR/bun-chat-server.js") ;;
@@ -121,6 +122,17 @@ start_server() {
   done
   log "$name did not open port $port within 120 s; see $logfile"
   exit 1
+}
+
+# variant_command LABEL: sets cmd for the server "ws-pubsub@LABEL", an A/B variant in the same
+# interleaved run: the jar benchmarks/build/variants/LABEL.jar if present (e.g. a copy of an
+# earlier build), else the one just built; plus the JVM options in LABEL.opts if present
+# (e.g. -Dreactor.netty.ioWorkerCount=2)
+variant_command() {
+  local dir="$BUILD_DIR/variants" jar="$TARGET_DIR/benchmarks-chat-server.jar" opts=()
+  [[ -f "$dir/$1.jar" ]] && jar="$dir/$1.jar"
+  [[ -f "$dir/$1.opts" ]] && read -r -a opts <"$dir/$1.opts"
+  cmd=(java $SERVER_JAVA_OPTS "${opts[@]}" -jar "$jar")
 }
 
 stop_server() {

@@ -1,28 +1,43 @@
 package dev.wspubsub.topic;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Objects;
 
 import dev.wspubsub.StreamPosition;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A message encoded once as a complete, unmasked WebSocket frame, shared by every local
- * subscriber: each gets a {@link #retainedFrame() retained duplicate} of the same bytes,
- * so fan-out to N connections costs no copy and no re-encoding. Reference counted: the
- * creator releases it once delivery has been handed out.
+ * A message encoded once for every local subscriber. A small one (a frame of at most
+ * {@link #SMALL_FRAME_MAX} bytes, the usual chat or event message) is an immutable byte
+ * array that each subscriber's connection copies into its batch buffer: no reference count,
+ * so handing it to other event loops costs no atomic operation on a counter those loops
+ * share. A larger one is a complete, unmasked WebSocket frame in one reference-counted
+ * buffer, and each subscriber gets a {@link #retainedFrame() retained duplicate} of the same
+ * bytes: no copy and no re-encoding. Either way the creator releases it once delivery has
+ * been handed out ({@link #retain()} and {@link #release()} do nothing for a small one).
  */
 public final class OutboundMessage {
+
+	/** Largest frame, header included, held as a byte array and copied per subscriber. */
+	public static final int SMALL_FRAME_MAX = 1024;
 
 	private static final int OPCODE_TEXT = 0x1;
 
 	private static final int OPCODE_BINARY = 0x2;
 
-	private final ByteBuf frame;
+	/** The payload of a small message; {@code null} for a large one. */
+	private final byte @Nullable [] payload;
+
+	/** The whole frame of a large message; {@code null} for a small one. */
+	private final @Nullable ByteBuf frame;
 
 	private final int headerLength;
+
+	private final int payloadLength;
 
 	private final boolean text;
 
@@ -30,42 +45,47 @@ public final class OutboundMessage {
 
 	private final @Nullable StreamPosition position;
 
-	private OutboundMessage(ByteBuf frame, int headerLength, boolean text, boolean compress,
-			@Nullable StreamPosition position) {
+	private OutboundMessage(byte @Nullable [] payload, @Nullable ByteBuf frame, int payloadLength, boolean text,
+			boolean compress, @Nullable StreamPosition position) {
+		this.payload = payload;
 		this.frame = frame;
-		this.headerLength = headerLength;
+		this.headerLength = headerLength(payloadLength);
+		this.payloadLength = payloadLength;
 		this.text = text;
 		this.compress = compress;
 		this.position = position;
 	}
 
-	private OutboundMessage(ByteBuf frame, int headerLength, boolean text, boolean compress) {
-		this(frame, headerLength, text, compress, null);
-	}
-
-	/** Encodes {@code text} as a text frame in one buffer: header, then the UTF-8 bytes. */
+	/** Encodes {@code text} as a text frame: header, then the UTF-8 bytes. */
 	public static OutboundMessage text(ByteBufAllocator alloc, String text, boolean compress) {
+		if (text.length() * 3 + 4 <= SMALL_FRAME_MAX) {
+			return small(text.getBytes(StandardCharsets.UTF_8), true, compress, null);
+		}
 		int length = ByteBufUtil.utf8Bytes(text);
-		int header = headerLength(length);
-		ByteBuf frame = alloc.buffer(header + length);
+		if (length + headerLength(length) <= SMALL_FRAME_MAX) {
+			return small(text.getBytes(StandardCharsets.UTF_8), true, compress, null);
+		}
+		ByteBuf frame = alloc.buffer(headerLength(length) + length);
 		writeHeader(frame, OPCODE_TEXT, length);
 		ByteBufUtil.reserveAndWriteUtf8(frame, text, length);
-		return new OutboundMessage(frame, header, true, compress);
+		return new OutboundMessage(null, frame, length, true, compress, null);
 	}
 
-	/** Encodes {@code bytes} (already UTF-8 when {@code text}) as one frame. */
+	/** Encodes {@code bytes} (already UTF-8 when {@code text}) as one frame; the array is copied, not kept. */
 	public static OutboundMessage bytes(ByteBufAllocator alloc, byte[] bytes, boolean text, boolean compress) {
-		return of(alloc, bytes, 0, bytes.length, text, compress);
+		return of(alloc, bytes, text, compress, null);
 	}
 
 	/** Encodes a readable region of {@code payload} as one frame; the payload is copied, not retained. */
 	public static OutboundMessage of(ByteBufAllocator alloc, ByteBuf payload, boolean text, boolean compress) {
 		int length = payload.readableBytes();
-		int header = headerLength(length);
-		ByteBuf frame = alloc.buffer(header + length);
+		if (length + headerLength(length) <= SMALL_FRAME_MAX) {
+			return small(ByteBufUtil.getBytes(payload), text, compress, null);
+		}
+		ByteBuf frame = alloc.buffer(headerLength(length) + length);
 		writeHeader(frame, text ? OPCODE_TEXT : OPCODE_BINARY, length);
 		frame.writeBytes(payload, payload.readerIndex(), length);
-		return new OutboundMessage(frame, header, text, compress);
+		return new OutboundMessage(null, frame, length, text, compress, null);
 	}
 
 	/**
@@ -74,20 +94,25 @@ public final class OutboundMessage {
 	 */
 	public static OutboundMessage positioned(ByteBufAllocator alloc, byte[] bytes, boolean text, boolean compress,
 			StreamPosition position) {
-		int header = headerLength(bytes.length);
-		ByteBuf frame = alloc.buffer(header + bytes.length);
-		writeHeader(frame, text ? OPCODE_TEXT : OPCODE_BINARY, bytes.length);
-		frame.writeBytes(bytes);
-		return new OutboundMessage(frame, header, text, compress, position);
+		return of(alloc, bytes, text, compress, position);
 	}
 
-	private static OutboundMessage of(ByteBufAllocator alloc, byte[] bytes, int offset, int length, boolean text,
-			boolean compress) {
-		int header = headerLength(length);
-		ByteBuf frame = alloc.buffer(header + length);
+	private static OutboundMessage of(ByteBufAllocator alloc, byte[] bytes, boolean text, boolean compress,
+			@Nullable StreamPosition position) {
+		int length = bytes.length;
+		if (length + headerLength(length) <= SMALL_FRAME_MAX) {
+			// Copied: the caller may reuse its array, and this one must never change.
+			return small(bytes.clone(), text, compress, position);
+		}
+		ByteBuf frame = alloc.buffer(headerLength(length) + length);
 		writeHeader(frame, text ? OPCODE_TEXT : OPCODE_BINARY, length);
-		frame.writeBytes(bytes, offset, length);
-		return new OutboundMessage(frame, header, text, compress);
+		frame.writeBytes(bytes);
+		return new OutboundMessage(null, frame, length, text, compress, position);
+	}
+
+	private static OutboundMessage small(byte[] payload, boolean text, boolean compress,
+			@Nullable StreamPosition position) {
+		return new OutboundMessage(payload, null, payload.length, text, compress, position);
 	}
 
 	private static int headerLength(int payloadLength) {
@@ -126,47 +151,87 @@ public final class OutboundMessage {
 
 	/** Payload size in bytes. */
 	public int payloadLength() {
-		return this.frame.writerIndex() - this.headerLength;
+		return this.payloadLength;
 	}
 
 	/** Frame size in bytes, header included. */
 	public int frameLength() {
-		return this.frame.writerIndex();
+		return this.headerLength + this.payloadLength;
+	}
+
+	/** Whether this is a small message, copied per subscriber rather than shared. */
+	public boolean isSmall() {
+		return this.payload != null;
 	}
 
 	/** The whole encoded frame, retained for the caller, who hands it to a channel. */
 	public ByteBuf retainedFrame() {
-		return this.frame.retainedDuplicate();
+		byte[] small = this.payload;
+		if (small != null) {
+			ByteBuf copy = Unpooled.buffer(frameLength());
+			copyFrameTo(copy);
+			return copy;
+		}
+		return largeFrame().retainedDuplicate();
 	}
 
 	/** Copies the whole encoded frame to the end of {@code target}. */
 	public void copyFrameTo(ByteBuf target) {
-		target.writeBytes(this.frame, 0, this.frame.writerIndex());
+		byte[] small = this.payload;
+		if (small != null) {
+			int opcode = this.text ? OPCODE_TEXT : OPCODE_BINARY;
+			if (small.length < 126) {
+				target.writeShort((0x80 | opcode) << 8 | small.length);
+			}
+			else {
+				writeHeader(target, opcode, small.length);
+			}
+			target.writeBytes(small);
+		}
+		else {
+			ByteBuf frame = largeFrame();
+			target.writeBytes(frame, 0, frame.writerIndex());
+		}
 	}
 
 	/** The payload alone, retained for the caller (for a frame object that an extension re-encodes). */
 	public ByteBuf retainedPayload() {
-		return this.frame.retainedSlice(this.headerLength, payloadLength());
+		byte[] small = this.payload;
+		return (small != null) ? Unpooled.wrappedBuffer(small).asReadOnly()
+				: largeFrame().retainedSlice(this.headerLength, this.payloadLength);
 	}
 
 	/** The payload decoded as UTF-8. */
 	public String text() {
-		return this.frame.toString(this.headerLength, payloadLength(), StandardCharsets.UTF_8);
+		byte[] small = this.payload;
+		return (small != null) ? new String(small, StandardCharsets.UTF_8)
+				: largeFrame().toString(this.headerLength, this.payloadLength, StandardCharsets.UTF_8);
 	}
 
 	/** A copy of the payload. */
 	public byte[] bytes() {
-		return ByteBufUtil.getBytes(this.frame, this.headerLength, payloadLength());
+		byte[] small = this.payload;
+		return (small != null) ? small.clone() : ByteBufUtil.getBytes(largeFrame(), this.headerLength, this.payloadLength);
 	}
 
-	/** Adds a reference, for a task that delivers later on another thread. */
+	/** Adds a reference, for a task that delivers later on another thread; nothing to count for a small message. */
 	public OutboundMessage retain() {
-		this.frame.retain();
+		ByteBuf frame = this.frame;
+		if (frame != null) {
+			frame.retain();
+		}
 		return this;
 	}
 
 	/** Drops a reference. */
 	public void release() {
-		this.frame.release();
+		ByteBuf frame = this.frame;
+		if (frame != null) {
+			frame.release();
+		}
+	}
+
+	private ByteBuf largeFrame() {
+		return Objects.requireNonNull(this.frame);
 	}
 }

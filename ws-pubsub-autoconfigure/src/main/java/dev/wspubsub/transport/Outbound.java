@@ -8,7 +8,6 @@ import dev.wspubsub.WsMetricsListener;
 import dev.wspubsub.WsSession;
 import dev.wspubsub.loop.LoopOutbox;
 import dev.wspubsub.topic.OutboundMessage;
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.EventLoop;
@@ -17,7 +16,6 @@ import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-import org.jspecify.annotations.Nullable;
 
 /**
  * What one connection sends: the send status (bytes, {@code -1} backpressure, {@code 0}
@@ -33,11 +31,8 @@ final class Outbound {
 	/** Past this many times the backpressure limit, sends are dropped instead of queued. */
 	private static final int HARD_LIMIT_FACTOR = 4;
 
-	/** Largest frame copied into the batch buffer; larger ones are shared, not copied. */
-	private static final int COALESCE_MAX_FRAME = 1024;
-
-	/** Size of one batch buffer; a batch larger than this is written in several. */
-	private static final int COALESCE_CHUNK = 16 * 1024;
+	/** Most bytes of small frames waiting for one connection; past this they are handed to the channel. */
+	private static final int COALESCE_MAX_BYTES = CorkBuffer.CAPACITY / 4;
 
 	private static final AtomicLongFieldUpdater<Outbound> QUEUED_OFF_LOOP = AtomicLongFieldUpdater
 		.newUpdater(Outbound.class, "queuedOffLoop");
@@ -68,13 +63,12 @@ final class Outbound {
 	/** Set by a send that crossed the backpressure limit; cleared when {@code @OnDrain} fires. */
 	private volatile boolean backpressured;
 
-	/** Small frames written in this batch and not yet handed to the channel; event loop only. */
-	private @Nullable ByteBuf coalesced;
+	/** This batch's small frames not yet handed to the channel: a chain in the loop's {@link CorkBuffer}, its first and last entries, or {@code -1}; event loop only. */
+	private int firstCorked = -1;
 
-	/** A lone small frame of this batch, shared rather than copied; event loop only. */
-	private @Nullable OutboundMessage single;
+	private int lastCorked = -1;
 
-	/** Bytes in {@link #single} and {@link #coalesced}; read racily off the loop by {@link #bufferedAmount()}. */
+	/** Bytes of the {@link #firstCorked chain}; read racily off the loop by {@link #bufferedAmount()}. */
 	private int coalescedBytes;
 
 	/** Touched only on the event loop, by {@link FlushBatcher}. */
@@ -167,7 +161,7 @@ final class Outbound {
 			this.channel.write(message.isText() ? new TextWebSocketFrame(true, 0, message.retainedPayload())
 					: new BinaryWebSocketFrame(true, 0, message.retainedPayload()), this.channel.voidPromise());
 		}
-		else if (length <= COALESCE_MAX_FRAME) {
+		else if (message.isSmall()) {
 			coalesce(message, length);
 		}
 		else {
@@ -201,52 +195,31 @@ final class Outbound {
 
 	/**
 	 * Small frames of one batch go out in one buffer, as uWebSockets' cork buffer: a memcpy
-	 * instead of a buffer entry, a reference count and a pipeline pass per message. A lone
-	 * frame is not copied: it goes out as a duplicate of the shared frame at hand-over.
+	 * instead of a buffer entry, a reference count and a pipeline pass per message. They wait
+	 * as references in the loop's {@link CorkBuffer} and are copied when handed over.
 	 */
 	private void coalesce(OutboundMessage message, int length) {
-		ByteBuf chunk = this.coalesced;
-		OutboundMessage first = this.single;
-		if (chunk == null && first == null) {
-			this.single = message.retain();
+		if (this.coalescedBytes + length > COALESCE_MAX_BYTES) {
+			handOver();
 		}
-		else {
-			if (chunk == null) {
-				// A second frame in this batch: now a buffer sized to what is pending pays off.
-				chunk = newChunk(first.frameLength() + length);
-				first.copyFrameTo(chunk);
-				first.release();
-				this.single = null;
-			}
-			else if (chunk.maxWritableBytes() < length) {
-				handOver();
-				chunk = newChunk(length);
-			}
-			message.copyFrameTo(chunk);
+		this.lastCorked = CorkBuffer.current().append(this.lastCorked, message);
+		if (this.firstCorked < 0) {
+			this.firstCorked = this.lastCorked;
 		}
 		this.coalescedBytes += length;
 	}
 
-	private ByteBuf newChunk(int pending) {
-		ByteBuf chunk = this.channel.alloc().directBuffer(Math.max(256, 2 * pending), COALESCE_CHUNK);
-		this.coalesced = chunk;
-		return chunk;
-	}
-
 	/** Hands the coalesced frames to the channel, before anything written after them. Event loop only. */
 	void handOver() {
-		OutboundMessage first = this.single;
-		if (first != null) {
-			this.single = null;
-			this.channel.write(first.retainedFrame(), this.channel.voidPromise());
-			first.release();
+		int first = this.firstCorked;
+		if (first >= 0) {
+			int bytes = this.coalescedBytes;
+			this.firstCorked = -1;
+			this.lastCorked = -1;
+			this.coalescedBytes = 0;
+			this.channel.write(CorkBuffer.current().copyOut(first, bytes, this.channel.alloc()),
+					this.channel.voidPromise());
 		}
-		ByteBuf chunk = this.coalesced;
-		if (chunk != null) {
-			this.coalesced = null;
-			this.channel.write(chunk, this.channel.voidPromise());
-		}
-		this.coalescedBytes = 0;
 	}
 
 	/** Writes a frame of our own (ping, pong, close) behind this batch's data and flushes; event loop only. */
