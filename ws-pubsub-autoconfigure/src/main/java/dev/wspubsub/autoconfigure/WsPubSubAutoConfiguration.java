@@ -38,7 +38,6 @@ import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 import reactor.netty.ReactorNetty;
 import reactor.netty.http.server.HttpServer;
-import reactor.netty.resources.LoopResources;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -253,9 +252,10 @@ public final class WsPubSubAutoConfiguration {
 
 		@Bean
 		IoThreads wsIoThreads(WsPubSubProperties properties, Environment environment) {
-			// Disposed the way Boot disposes its own Reactor resources.
+			// The server has stopped (gracefully, if so configured) before these loops are disposed: no
+			// new work can come, so no quiet period unless the application asks for Reactor's.
 			Duration quietPeriod = environment.getProperty("spring.reactor.netty.shutdown-quiet-period",
-					Duration.class, Duration.ofSeconds(LoopResources.DEFAULT_SHUTDOWN_QUIET_PERIOD));
+					Duration.class, Duration.ZERO);
 			return IoThreads.of(properties.getIoThreads(), quietPeriod);
 		}
 
