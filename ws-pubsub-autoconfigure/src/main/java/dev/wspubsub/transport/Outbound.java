@@ -63,7 +63,10 @@ final class Outbound {
 	/** Set by a send that crossed the backpressure limit; cleared when {@code @OnDrain} fires. */
 	private volatile boolean backpressured;
 
-	/** This batch's small frames not yet handed to the channel: a chain in the loop's {@link CorkBuffer}, its first and last entries, or {@code -1}; event loop only. */
+	/**
+	 * This batch's small frames not yet handed to the channel: a chain in the loop's
+	 * {@link CorkBuffer}, its first and last entries ({@code -1} when empty); event loop only.
+	 */
 	private int firstCorked = -1;
 
 	private int lastCorked = -1;
