@@ -1,6 +1,7 @@
 package dev.wspubsub.transport;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 import dev.wspubsub.CloseCodes;
@@ -57,8 +58,8 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
 
 	private boolean fragmentsAreText;
 
-	/** Checks a fragmented text message as its fragments arrive, each byte once. */
-	private final Utf8Validator utf8 = new Utf8Validator();
+	/** Checks a fragmented text message as its fragments arrive, each byte once; made by the first one. */
+	private @Nullable Utf8Validator utf8;
 
 	private long lastReadNanos = System.nanoTime();
 
@@ -139,6 +140,9 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
 			return;
 		}
 		this.fragmentsAreText = text;
+		if (this.utf8 == null) {
+			this.utf8 = new Utf8Validator();
+		}
 		this.utf8.reset();
 		this.fragments = ctx.alloc().buffer(Math.max(1024, 2 * frame.content().readableBytes()));
 		if (text && !checkFragment(ctx, frame, false)) {
@@ -153,7 +157,8 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
 	 * @return whether the text so far is valid
 	 */
 	private boolean checkFragment(ChannelHandlerContext ctx, WebSocketFrame frame, boolean last) {
-		if (this.utf8.check(frame.content()) && (!last || this.utf8.isComplete())) {
+		Utf8Validator utf8 = Objects.requireNonNull(this.utf8, "a text message in fragments has its validator");
+		if (utf8.check(frame.content()) && (!last || utf8.isComplete())) {
 			return true;
 		}
 		protocolError(CloseCodes.INVALID_PAYLOAD, NOT_UTF8);

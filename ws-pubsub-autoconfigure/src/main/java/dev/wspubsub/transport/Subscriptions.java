@@ -5,6 +5,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import dev.wspubsub.TopicAuthorizer;
+import dev.wspubsub.topic.OutboundMessage;
 import dev.wspubsub.topic.TopicRegistry;
 import org.jspecify.annotations.Nullable;
 
@@ -30,7 +31,8 @@ final class Subscriptions implements TopicAuthorizer.Client {
 	 */
 	private volatile @Nullable Object topics;
 
-	private final Resumes resumes = new Resumes();
+	/** Made by the first resubscribe: most connections never resume, and an idle one should not pay for it. */
+	private volatile @Nullable Resumes resumes;
 
 	Subscriptions(WsConnection connection, TopicRegistry registry, TopicAuthorizer authorizer) {
 		this.connection = connection;
@@ -76,13 +78,32 @@ final class Subscriptions implements TopicAuthorizer.Client {
 			}
 		}
 		this.registry.unsubscribe(topic, this.connection);
-		this.resumes.cancel(topic);
+		Resumes resumes = this.resumes;
+		if (resumes != null) {
+			resumes.cancel(topic);
+		}
 		return true;
 	}
 
-	/** The resubscribes in progress, which hold and filter their topics' deliveries. */
+	/** The resubscribes in progress, which hold and filter their topics' deliveries; made on first use. */
 	Resumes resumes() {
-		return this.resumes;
+		Resumes resumes = this.resumes;
+		if (resumes == null) {
+			synchronized (this) {
+				resumes = this.resumes;
+				if (resumes == null) {
+					resumes = new Resumes();
+					this.resumes = resumes;
+				}
+			}
+		}
+		return resumes;
+	}
+
+	/** @return whether a resubscribe in progress holds or drops this delivery (see {@link Resumes#intercept}) */
+	boolean intercept(String topic, OutboundMessage message) {
+		Resumes resumes = this.resumes;
+		return resumes != null && resumes.intercept(topic, message);
 	}
 
 	boolean contains(String topic) {
@@ -101,7 +122,10 @@ final class Subscriptions implements TopicAuthorizer.Client {
 
 	/** Leaves every topic; the connection has closed. */
 	void clear() {
-		this.resumes.clear();
+		Resumes resumes = this.resumes;
+		if (resumes != null) {
+			resumes.clear();
+		}
 		String[] all;
 		synchronized (this) {
 			Object topics = this.topics;

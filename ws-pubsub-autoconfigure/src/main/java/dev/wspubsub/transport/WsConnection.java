@@ -271,7 +271,7 @@ public final class WsConnection implements WsSession<Object>, TopicSubscriber {
 	@Override
 	public void deliver(String topic, OutboundMessage message) {
 		// A publish handed over from another thread may arrive after an unsubscribe on this one.
-		if (this.subscriptions.contains(topic) && !this.subscriptions.resumes().intercept(topic, message)) {
+		if (this.subscriptions.contains(topic) && !this.subscriptions.intercept(topic, message)) {
 			this.outbound.write(message);
 		}
 	}
