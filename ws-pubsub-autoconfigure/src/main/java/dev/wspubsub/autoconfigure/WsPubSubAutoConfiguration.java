@@ -293,11 +293,8 @@ public final class WsPubSubAutoConfiguration {
 				ConditionMessage.Builder message = ConditionMessage.forCondition("ws-pubsub.io-threads");
 				// The JVM's, not the Environment's: Reactor Netty reads only the system property.
 				String chosen = System.getProperty(ReactorNetty.IO_WORKER_COUNT);
-				return (chosen != null)
-						? ConditionOutcome.noMatch(message.because("system property " + ReactorNetty.IO_WORKER_COUNT
-								+ " is " + chosen))
-						: ConditionOutcome.match(message.because("system property " + ReactorNetty.IO_WORKER_COUNT
-								+ " is not set"));
+				return new ConditionOutcome(chosen == null, message.because("system property "
+						+ ReactorNetty.IO_WORKER_COUNT + ((chosen != null) ? " is " + chosen : " is not set")));
 			}
 
 		}

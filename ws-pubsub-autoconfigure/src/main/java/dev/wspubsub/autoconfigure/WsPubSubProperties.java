@@ -55,7 +55,8 @@ public class WsPubSubProperties {
 	private boolean publishToSelf = false;
 
 	/**
-	 * Number of I/O threads (event loops) the Reactor Netty server runs on. The default is derived from the number of available processors. Ignored when the JVM system property reactor.netty.ioWorkerCount is set.
+	 * Number of event-loop (I/O) threads the Reactor Netty server runs on. Ignored when the
+	 * JVM system property reactor.netty.ioWorkerCount is set.
 	 */
 	private int ioThreads = Runtime.getRuntime().availableProcessors();
 

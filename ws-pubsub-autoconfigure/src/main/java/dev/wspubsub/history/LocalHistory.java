@@ -90,8 +90,9 @@ public final class LocalHistory implements TopicHistory, AutoCloseable {
 				StreamPosition position = new StreamPosition(log.epoch, ++log.offset);
 				byte[] stamped = rule.stampPosition() ? PositionStamp.stamp(payload, message.isText(), position) : payload;
 				log.append(new Entry(position, stamped, message.isText(), System.nanoTime()), rule.size());
-				OutboundMessage positioned = OutboundMessage.positioned(this.allocator, stamped, message.isText(),
-						message.compress(), position);
+				// A copy of its own: the log's array goes out to replays as a Publication's payload.
+				OutboundMessage positioned = OutboundMessage.positioned(this.allocator, stamped.clone(),
+						message.isText(), message.compress(), position);
 				try {
 					this.registry.deliver(topic, positioned, excluded);
 					this.forward.accept(topic, positioned);

@@ -58,28 +58,37 @@ public final class OutboundMessage {
 
 	/** Encodes {@code text} as a text frame: header, then the UTF-8 bytes. */
 	public static OutboundMessage text(ByteBufAllocator alloc, String text, boolean compress) {
-		if (text.length() * 3 + 4 <= SMALL_FRAME_MAX) {
-			return small(text.getBytes(StandardCharsets.UTF_8), true, compress, null);
+		// At most 3 UTF-8 bytes per char: only a longer text needs measuring.
+		if (!fitsSmall(text.length() * 3)) {
+			int length = ByteBufUtil.utf8Bytes(text);
+			if (!fitsSmall(length)) {
+				ByteBuf frame = alloc.buffer(headerLength(length) + length);
+				writeHeader(frame, OPCODE_TEXT, length);
+				ByteBufUtil.reserveAndWriteUtf8(frame, text, length);
+				return new OutboundMessage(null, frame, length, true, compress, null);
+			}
 		}
-		int length = ByteBufUtil.utf8Bytes(text);
-		if (length + headerLength(length) <= SMALL_FRAME_MAX) {
-			return small(text.getBytes(StandardCharsets.UTF_8), true, compress, null);
-		}
-		ByteBuf frame = alloc.buffer(headerLength(length) + length);
-		writeHeader(frame, OPCODE_TEXT, length);
-		ByteBufUtil.reserveAndWriteUtf8(frame, text, length);
-		return new OutboundMessage(null, frame, length, true, compress, null);
+		return small(text.getBytes(StandardCharsets.UTF_8), true, compress, null);
 	}
 
 	/** Encodes {@code bytes} (already UTF-8 when {@code text}) as one frame; the array is copied, not kept. */
 	public static OutboundMessage bytes(ByteBufAllocator alloc, byte[] bytes, boolean text, boolean compress) {
-		return of(alloc, bytes, text, compress, null);
+		return fitsSmall(bytes.length) ? small(bytes.clone(), text, compress, null)
+				: large(alloc, bytes, text, compress, null);
+	}
+
+	/**
+	 * Encodes {@code bytes} as one frame and keeps the array itself: for one the caller has
+	 * just made (a serializer's output) and never changes again, so it is not copied twice.
+	 */
+	public static OutboundMessage handedOver(ByteBufAllocator alloc, byte[] bytes, boolean text, boolean compress) {
+		return fitsSmall(bytes.length) ? small(bytes, text, compress, null) : large(alloc, bytes, text, compress, null);
 	}
 
 	/** Encodes a readable region of {@code payload} as one frame; the payload is copied, not retained. */
 	public static OutboundMessage of(ByteBufAllocator alloc, ByteBuf payload, boolean text, boolean compress) {
 		int length = payload.readableBytes();
-		if (length + headerLength(length) <= SMALL_FRAME_MAX) {
+		if (fitsSmall(length)) {
 			return small(ByteBufUtil.getBytes(payload), text, compress, null);
 		}
 		ByteBuf frame = alloc.buffer(headerLength(length) + length);
@@ -90,24 +99,25 @@ public final class OutboundMessage {
 
 	/**
 	 * Encodes {@code bytes} as one frame of a topic with history: the publication at
-	 * {@code position}, which subscribers use to drop what a replay already gave them.
+	 * {@code position}, which subscribers use to drop what a replay already gave them. Like
+	 * {@link #handedOver}, it keeps the array: the caller never changes it again.
 	 */
 	public static OutboundMessage positioned(ByteBufAllocator alloc, byte[] bytes, boolean text, boolean compress,
 			StreamPosition position) {
-		return of(alloc, bytes, text, compress, position);
+		return fitsSmall(bytes.length) ? small(bytes, text, compress, position)
+				: large(alloc, bytes, text, compress, position);
 	}
 
-	private static OutboundMessage of(ByteBufAllocator alloc, byte[] bytes, boolean text, boolean compress,
+	private static OutboundMessage large(ByteBufAllocator alloc, byte[] bytes, boolean text, boolean compress,
 			@Nullable StreamPosition position) {
-		int length = bytes.length;
-		if (length + headerLength(length) <= SMALL_FRAME_MAX) {
-			// Copied: the caller may reuse its array, and this one must never change.
-			return small(bytes.clone(), text, compress, position);
-		}
-		ByteBuf frame = alloc.buffer(headerLength(length) + length);
-		writeHeader(frame, text ? OPCODE_TEXT : OPCODE_BINARY, length);
+		ByteBuf frame = alloc.buffer(headerLength(bytes.length) + bytes.length);
+		writeHeader(frame, text ? OPCODE_TEXT : OPCODE_BINARY, bytes.length);
 		frame.writeBytes(bytes);
-		return new OutboundMessage(null, frame, length, text, compress, position);
+		return new OutboundMessage(null, frame, bytes.length, text, compress, position);
+	}
+
+	private static boolean fitsSmall(int payloadLength) {
+		return headerLength(payloadLength) + payloadLength <= SMALL_FRAME_MAX;
 	}
 
 	private static OutboundMessage small(byte[] payload, boolean text, boolean compress,
@@ -120,11 +130,13 @@ public final class OutboundMessage {
 	}
 
 	private static void writeHeader(ByteBuf frame, int opcode, int length) {
-		frame.writeByte(0x80 | opcode); // FIN, no RSV bits: valid with or without permessage-deflate
+		// FIN, no RSV bits: valid with or without permessage-deflate
 		if (length < 126) {
-			frame.writeByte(length);
+			frame.writeShort((0x80 | opcode) << 8 | length); // the usual case, in one write
+			return;
 		}
-		else if (length < 65536) {
+		frame.writeByte(0x80 | opcode);
+		if (length < 65536) {
 			frame.writeByte(126);
 			frame.writeShort(length);
 		}
@@ -179,13 +191,7 @@ public final class OutboundMessage {
 	public void copyFrameTo(ByteBuf target) {
 		byte[] small = this.payload;
 		if (small != null) {
-			int opcode = this.text ? OPCODE_TEXT : OPCODE_BINARY;
-			if (small.length < 126) {
-				target.writeShort((0x80 | opcode) << 8 | small.length);
-			}
-			else {
-				writeHeader(target, opcode, small.length);
-			}
+			writeHeader(target, this.text ? OPCODE_TEXT : OPCODE_BINARY, small.length);
 			target.writeBytes(small);
 		}
 		else {

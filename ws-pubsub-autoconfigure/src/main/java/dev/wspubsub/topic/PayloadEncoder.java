@@ -33,7 +33,7 @@ public final class PayloadEncoder {
 		if (message instanceof ByteBuffer buffer) {
 			return OutboundMessage.of(this.allocator, Unpooled.wrappedBuffer(buffer.duplicate()), false, compress);
 		}
-		return OutboundMessage.bytes(this.allocator, this.objectMapper.writeValueAsBytes(message), true, compress);
+		return OutboundMessage.handedOver(this.allocator, this.objectMapper.writeValueAsBytes(message), true, compress);
 	}
 
 	public ObjectMapper objectMapper() {

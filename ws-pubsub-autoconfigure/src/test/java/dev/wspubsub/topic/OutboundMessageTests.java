@@ -34,13 +34,7 @@ class OutboundMessageTests {
 			assertThat(message.payloadLength()).isEqualTo(length);
 			byte[] copied = copiedFrame(message);
 			assertThat(copied).isEqualTo(expectedFrame(0x1, payload));
-			ByteBuf shared = message.retainedFrame();
-			try {
-				assertThat(ByteBufUtil.getBytes(shared)).isEqualTo(copied);
-			}
-			finally {
-				shared.release();
-			}
+			assertThat(readAndRelease(message.retainedFrame())).isEqualTo(copied);
 		}
 		finally {
 			message.release();
@@ -70,13 +64,7 @@ class OutboundMessageTests {
 			assertThat(message.text()).isEqualTo(text);
 			assertThat(message.bytes()).isEqualTo(utf8);
 			assertThat(copiedFrame(message)).isEqualTo(expectedFrame(0x1, utf8));
-			ByteBuf payload = message.retainedPayload();
-			try {
-				assertThat(ByteBufUtil.getBytes(payload)).isEqualTo(utf8);
-			}
-			finally {
-				payload.release();
-			}
+			assertThat(readAndRelease(message.retainedPayload())).isEqualTo(utf8);
 		}
 		finally {
 			message.release();
@@ -94,6 +82,15 @@ class OutboundMessageTests {
 		assertThat(duplicate.refCnt()).as("still held by the duplicate").isEqualTo(1);
 		duplicate.release();
 		assertThat(duplicate.refCnt()).isZero();
+	}
+
+	private static byte[] readAndRelease(ByteBuf retained) {
+		try {
+			return ByteBufUtil.getBytes(retained);
+		}
+		finally {
+			retained.release();
+		}
 	}
 
 	private static byte[] copiedFrame(OutboundMessage message) {
