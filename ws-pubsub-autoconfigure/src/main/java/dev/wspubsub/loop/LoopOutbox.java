@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
 
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.EventExecutor;
@@ -17,6 +18,8 @@ import org.apache.commons.logging.LogFactory;
  * while the current loop finishes its batch (a read burst), then shipped as one task per
  * target loop instead of one task (and one wake-up) per message. Order between a source
  * loop and a target loop is kept. Off an event loop, work is handed over at once.
+ * Work for a loop that has shut down is dropped, never thrown back at the sender: its
+ * connections are closed, and {@link HeldWork} releases what it holds.
  */
 public final class LoopOutbox implements Runnable {
 
@@ -38,7 +41,12 @@ public final class LoopOutbox implements Runnable {
 	public static void send(EventLoop target, Runnable work) {
 		EventExecutor current = ThreadExecutorMap.currentExecutor();
 		if (!(current instanceof EventLoop)) {
-			target.execute(work);
+			try {
+				target.execute(work);
+			}
+			catch (RejectedExecutionException ex) {
+				discard(work);
+			}
 			return;
 		}
 		LoopOutbox outbox = PER_LOOP.get();
@@ -62,7 +70,29 @@ public final class LoopOutbox implements Runnable {
 		Map<EventLoop, List<Runnable>> batch = this.pending;
 		this.pending = new IdentityHashMap<>();
 		this.scheduled = false;
-		batch.forEach((target, work) -> target.execute(() -> runAll(work)));
+		batch.forEach((target, work) -> {
+			try {
+				target.execute(() -> runAll(work));
+			}
+			catch (RejectedExecutionException ex) {
+				// That loop shut down; the other loops of this batch still get theirs.
+				work.forEach(LoopOutbox::discard);
+			}
+		});
+	}
+
+	private static void discard(Runnable work) {
+		if (work instanceof HeldWork held) {
+			try {
+				held.discard();
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Releasing work for an event loop that has shut down failed", ex);
+			}
+		}
+		if (logger.isDebugEnabled()) {
+			logger.debug("Dropped work for an event loop that has shut down: " + work);
+		}
 	}
 
 	/** Runs every task: one that throws must not cost the others (other clients' messages) their turn. */

@@ -6,6 +6,7 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import dev.wspubsub.loop.HeldWork;
 import dev.wspubsub.loop.LoopOutbox;
 import io.netty.channel.EventLoop;
 import org.apache.commons.logging.Log;
@@ -130,18 +131,30 @@ public final class TopicRegistry {
 				deliverAll(topic, message, subscribers, excluded);
 			}
 			else {
-				message.retain();
-				LoopOutbox.send(loop, () -> {
-					try {
-						deliverAll(topic, message, subscribers, excluded);
-					}
-					finally {
-						message.release();
-					}
-				});
+				LoopOutbox.send(loop, new LoopDelivery(topic, message.retain(), subscribers, excluded));
 			}
 		}
 		return delivered;
+	}
+
+	/** One publish for the subscribers of another loop; holds its own reference to the message. */
+	private record LoopDelivery(String topic, OutboundMessage message, TopicSubscriber[] subscribers,
+			@Nullable TopicSubscriber excluded) implements HeldWork {
+
+		@Override
+		public void run() {
+			try {
+				deliverAll(this.topic, this.message, this.subscribers, this.excluded);
+			}
+			finally {
+				this.message.release();
+			}
+		}
+
+		@Override
+		public void discard() {
+			this.message.release();
+		}
 	}
 
 	private static void deliverAll(String topic, OutboundMessage message, TopicSubscriber[] subscribers,

@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 import dev.wspubsub.CloseCodes;
 import dev.wspubsub.WsMetricsListener;
 import dev.wspubsub.WsSession;
+import dev.wspubsub.loop.HeldWork;
 import dev.wspubsub.loop.LoopOutbox;
 import dev.wspubsub.topic.OutboundMessage;
 import io.netty.channel.Channel;
@@ -135,7 +136,7 @@ final class Outbound {
 			int queued = message.frameLength();
 			QUEUED_OFF_LOOP.addAndGet(this, queued);
 			// Same route as topic deliveries, so one sender's messages to this connection keep their order.
-			LoopOutbox.send(this.loop, () -> {
+			LoopOutbox.send(this.loop, HeldWork.of(() -> {
 				try {
 					QUEUED_OFF_LOOP.addAndGet(this, -queued);
 					writeOnLoop(message);
@@ -148,7 +149,10 @@ final class Outbound {
 					// then this write crossed no water mark and no writability change will call @OnDrain.
 					this.connection.drainIfWritable();
 				}
-			});
+			}, () -> {
+				QUEUED_OFF_LOOP.addAndGet(this, -queued);
+				message.release();
+			}));
 		}
 		return status;
 	}
@@ -269,7 +273,7 @@ final class Outbound {
 			writeControl(frame);
 		}
 		else {
-			LoopOutbox.send(this.loop, () -> writeControl(frame));
+			LoopOutbox.send(this.loop, HeldWork.of(() -> writeControl(frame), frame::release));
 		}
 		return length + 2;
 	}
