@@ -2,6 +2,7 @@ package dev.wspubsub.sample.chat;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
@@ -37,14 +38,17 @@ class TokenController {
 	@PostMapping("/api/token")
 	Token token(@Valid @RequestBody TokenRequest request) {
 		Instant now = Instant.now();
+		// A JWT's exp is in whole seconds: the token lives up to a second less than the ttl, and
+		// expiresIn says so (rounded down), or a page refreshing at 3/4 of its life would be late.
+		Instant expiresAt = now.plus(this.ttl).truncatedTo(ChronoUnit.SECONDS);
 		JwtClaimsSet claims = JwtClaimsSet.builder()
 			.subject(request.username().strip())
 			.issuedAt(now)
-			.expiresAt(now.plus(this.ttl))
+			.expiresAt(expiresAt)
 			.build();
 		JwsHeader header = JwsHeader.with(MacAlgorithm.HS256).build();
 		String token = this.encoder.encode(JwtEncoderParameters.from(header, claims)).getTokenValue();
-		return new Token(token, this.ttl.toSeconds());
+		return new Token(token, Duration.between(now, expiresAt).toSeconds());
 	}
 
 	record TokenRequest(@NotBlank String username) {

@@ -28,6 +28,7 @@ import org.springframework.security.oauth2.jwt.JwsHeader;
 import org.springframework.security.oauth2.jwt.JwtClaimsSet;
 import org.springframework.security.oauth2.jwt.JwtEncoder;
 import org.springframework.security.oauth2.jwt.JwtEncoderParameters;
+import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -107,8 +108,10 @@ class ChatJwtTests {
 		HttpResponse<String> minted = postToken("{\"username\":\" jwt-bob \"}");
 		assertThat(minted.statusCode()).isEqualTo(200);
 		JsonNode body = JsonMapper.shared().readTree(minted.body());
-		assertThat(body.path("expiresIn").asLong()).isEqualTo(Duration.ofMinutes(15).toSeconds());
 		String token = body.path("token").asString();
+		// exp is in whole seconds: expiresIn never promises more than the token has left.
+		long left = Duration.between(Instant.now(), expiresAt(token)).toMillis();
+		assertThat(body.path("expiresIn").asLong()).isBetween(Duration.ofMinutes(15).toSeconds() - 1, left / 1000);
 		try (WsTestClient bob = WsTestClient.builder(uri("")).header("Authorization", "Bearer " + token).connect()) {
 			assertThat(bob.awaitType("welcome").path("username").asString()).isEqualTo("jwt-bob");
 		}
@@ -185,6 +188,14 @@ class ChatJwtTests {
 			.build();
 		return encoder.encode(JwtEncoderParameters.from(JwsHeader.with(MacAlgorithm.HS256).build(), claims))
 			.getTokenValue();
+	}
+
+	/** The token's own exp, as the server reads it. */
+	private static Instant expiresAt(String token) {
+		SecretKeySpec key = new SecretKeySpec(SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256");
+		Instant expiresAt = NimbusJwtDecoder.withSecretKey(key).build().decode(token).getExpiresAt();
+		assertThat(expiresAt).isNotNull();
+		return expiresAt;
 	}
 
 	private static void assertRefused(WsTestClient.Builder builder, String body) {
