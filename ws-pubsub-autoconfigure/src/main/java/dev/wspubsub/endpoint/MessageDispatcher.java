@@ -9,6 +9,7 @@ import java.util.concurrent.Executor;
 
 import dev.wspubsub.ErrorReply;
 import dev.wspubsub.InvalidMessageException;
+import dev.wspubsub.ServerBusyException;
 import dev.wspubsub.WsMetricsListener;
 import dev.wspubsub.loop.LoopOutbox;
 import dev.wspubsub.transport.ConnectionHandler;
@@ -48,6 +49,8 @@ final class MessageDispatcher implements ConnectionHandler {
 
 	private final WsMetricsListener metrics;
 
+	private final BusyWarnings busyWarnings;
+
 	/** The message type each handler is observed under: its JSON type, or what it handles. */
 	private final Map<HandlerMethod, String> messageTypes;
 
@@ -58,6 +61,7 @@ final class MessageDispatcher implements ConnectionHandler {
 		this.validator = validator;
 		this.blockingExecutor = blockingExecutor;
 		this.metrics = metrics;
+		this.busyWarnings = new BusyWarnings(endpoint.describe());
 		this.messageTypes = messageTypes(endpoint);
 		endpoint.typedMessages().values().forEach((handler) -> {
 			Class<?> payloadType = handler.payloadType();
@@ -320,7 +324,7 @@ final class MessageDispatcher implements ConnectionHandler {
 		}
 		catch (RuntimeException rejected) {
 			// The bounded pool is full: tell this client, keep the others going.
-			handleError(connection, new IllegalStateException("Server busy", rejected), handler, id);
+			handleError(connection, new ServerBusyException(rejected), handler, id);
 			sequencer.done();
 		}
 	}
@@ -390,6 +394,12 @@ final class MessageDispatcher implements ConnectionHandler {
 				logger.debug(connection + ": " + error.getMessage());
 			}
 			connection.send(answer(ErrorReply.of(String.valueOf(error.getMessage())), id));
+			return;
+		}
+		if (error instanceof ServerBusyException) {
+			// Overload, not a bug: one line now and then, not a stack trace per refused message.
+			this.busyWarnings.refused(connection);
+			connection.send(answer(ErrorReply.of(ServerBusyException.MESSAGE), id));
 			return;
 		}
 		logger.warn(((source != null) ? source.describe() : this.endpoint.describe()) + " failed for " + connection,

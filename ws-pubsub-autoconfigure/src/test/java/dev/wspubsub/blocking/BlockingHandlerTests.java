@@ -29,7 +29,7 @@ class BlockingHandlerTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(20);
 
-	private static final String ERROR = "{\"type\":\"error\",\"error\":\"Internal server error\"}";
+	private static final String ERROR = "{\"type\":\"error\",\"error\":\"Server busy, retry later\"}";
 
 	@LocalServerPort
 	int port;
