@@ -12,6 +12,7 @@ public class ServerBusyException extends RuntimeException {
 	/** What the client is told. */
 	public static final String MESSAGE = "Server busy, retry later";
 
+	/** @param cause the executor's refusal */
 	public ServerBusyException(Throwable cause) {
 		super(MESSAGE, cause);
 	}
