@@ -15,6 +15,7 @@ import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.util.internal.SystemPropertyUtil;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -31,6 +32,14 @@ final class Outbound {
 
 	/** Past this many times the backpressure limit, sends are dropped instead of queued. */
 	private static final int HARD_LIMIT_FACTOR = 4;
+
+	/**
+	 * What Netty adds to its count of pending bytes for each write (its property, 96 by default).
+	 * A send queued from another thread counts it too, so the buffered amount does not jump
+	 * past the hard cap when the write lands in the channel.
+	 */
+	private static final int WRITE_OVERHEAD = Math.max(0,
+			SystemPropertyUtil.getInt("io.netty.transport.outboundBufferEntrySizeOverhead", 96));
 
 	/** Most bytes of small frames waiting for one connection; past this they are handed to the channel. */
 	private static final int COALESCE_MAX_BYTES = CorkBuffer.CAPACITY / 4;
@@ -133,7 +142,7 @@ final class Outbound {
 		}
 		else {
 			message.retain();
-			int queued = message.frameLength();
+			int queued = message.frameLength() + WRITE_OVERHEAD;
 			QUEUED_OFF_LOOP.addAndGet(this, queued);
 			// Same route as topic deliveries, so one sender's messages to this connection keep their order.
 			LoopOutbox.send(this.loop, HeldWork.of(() -> {
