@@ -103,7 +103,8 @@ public final class WsPubSubRedisAutoConfiguration {
 	 * within seconds of its return, and makes Lettuce fail commands at once while it is
 	 * disconnected instead of queueing them without bound until Redis returns (a queued
 	 * command holds up the connection that waits for it). Lettuce keeps reconnecting and
-	 * resubscribing either way. Applies only to the client Boot creates.
+	 * resubscribing either way. Applies only to the client Boot creates, whose resources it
+	 * also shuts down with a quiet period ({@link LettuceQuietShutdown}).
 	 */
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass({ ClientResources.class, ClientResourcesBuilderCustomizer.class })
@@ -119,6 +120,11 @@ public final class WsPubSubRedisAutoConfiguration {
 		@Bean
 		LettuceClientOptionsBuilderCustomizer wsPubSubRejectWhileDisconnectedCustomizer() {
 			return (builder) -> builder.disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS);
+		}
+
+		@Bean
+		static LettuceQuietShutdown wsPubSubLettuceQuietShutdown() {
+			return new LettuceQuietShutdown();
 		}
 
 	}

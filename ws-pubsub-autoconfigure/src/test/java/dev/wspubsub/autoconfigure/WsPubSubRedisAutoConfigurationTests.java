@@ -41,6 +41,7 @@ class WsPubSubRedisAutoConfigurationTests {
 			assertThat(context.getBean(PresenceRegistry.class)).isInstanceOf(LocalPresenceRegistry.class);
 			assertThat(context).doesNotHaveBean(RedisFanout.class);
 			assertThat(context).doesNotHaveBean(ClientResourcesBuilderCustomizer.class);
+			assertThat(context).doesNotHaveBean(LettuceQuietShutdown.class);
 		});
 	}
 
@@ -54,6 +55,7 @@ class WsPubSubRedisAutoConfigurationTests {
 			assertThat(context.getBean(PresenceRegistry.class)).isInstanceOf(RedisPresenceRegistry.class);
 			assertThat(context.getBean(WsServer.class).nodeId()).isEqualTo(fanout.nodeId()).hasSize(8);
 			assertThat(context).hasSingleBean(ClientResourcesBuilderCustomizer.class);
+			assertThat(context).hasSingleBean(LettuceQuietShutdown.class);
 			// The random id is a bean of its own; the bound properties stay as the user left them.
 			assertThat(context.getBean(WsPubSubProperties.class).getFanout().getRedis().getNodeId()).isNull();
 		});
