@@ -102,9 +102,12 @@ final class Outbound {
 	}
 
 	long bufferedAmount() {
+		// Read before the channel's count: a queued send moves into the channel before it leaves
+		// this count (see write), so a send moving meanwhile is counted twice, never missed.
+		long queued = this.queuedOffLoop;
 		ChannelOutboundBuffer buffer = this.channel.unsafe().outboundBuffer();
 		// Plus what this batch has coalesced and not yet handed to the channel.
-		return ((buffer != null) ? buffer.totalPendingWriteBytes() : 0) + this.coalescedBytes + this.queuedOffLoop;
+		return queued + ((buffer != null) ? buffer.totalPendingWriteBytes() : 0) + this.coalescedBytes;
 	}
 
 	/**
@@ -147,10 +150,11 @@ final class Outbound {
 			// Same route as topic deliveries, so one sender's messages to this connection keep their order.
 			LoopOutbox.send(this.loop, HeldWork.of(() -> {
 				try {
-					QUEUED_OFF_LOOP.addAndGet(this, -queued);
 					writeOnLoop(message);
 				}
 				finally {
+					// Only once in the channel's count: a sender checking the limit meanwhile must not miss it.
+					QUEUED_OFF_LOOP.addAndGet(this, -queued);
 					message.release();
 				}
 				if (this.backpressured) {
