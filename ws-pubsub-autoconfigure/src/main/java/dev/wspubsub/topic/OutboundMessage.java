@@ -73,6 +73,7 @@ public final class OutboundMessage {
 
 	/** Encodes {@code bytes} (already UTF-8 when {@code text}) as one frame; the array is copied, not kept. */
 	public static OutboundMessage bytes(ByteBufAllocator alloc, byte[] bytes, boolean text, boolean compress) {
+		// Cloned only when kept: a large message copies the array into its frame anyway.
 		return fitsSmall(bytes.length) ? small(bytes.clone(), text, compress, null)
 				: large(alloc, bytes, text, compress, null);
 	}
@@ -82,7 +83,7 @@ public final class OutboundMessage {
 	 * just made (a serializer's output) and never changes again, so it is not copied twice.
 	 */
 	public static OutboundMessage handedOver(ByteBufAllocator alloc, byte[] bytes, boolean text, boolean compress) {
-		return fitsSmall(bytes.length) ? small(bytes, text, compress, null) : large(alloc, bytes, text, compress, null);
+		return keeping(alloc, bytes, text, compress, null);
 	}
 
 	/** Encodes a readable region of {@code payload} as one frame; the payload is copied, not retained. */
@@ -104,6 +105,12 @@ public final class OutboundMessage {
 	 */
 	public static OutboundMessage positioned(ByteBufAllocator alloc, byte[] bytes, boolean text, boolean compress,
 			StreamPosition position) {
+		return keeping(alloc, bytes, text, compress, position);
+	}
+
+	/** A small message keeps {@code bytes} itself; a large one copies them into its frame. */
+	private static OutboundMessage keeping(ByteBufAllocator alloc, byte[] bytes, boolean text, boolean compress,
+			@Nullable StreamPosition position) {
 		return fitsSmall(bytes.length) ? small(bytes, text, compress, position)
 				: large(alloc, bytes, text, compress, position);
 	}
