@@ -9,7 +9,10 @@ final class CompositeWsMetricsListener implements WsMetricsListener {
 
 	private final WsMetricsListener[] listeners;
 
-	/** Those that observe handler calls: usually one, which then needs no wrapping per call. */
+	/**
+	 * Those that observe handler calls: usually one, which then needs no wrapping per
+	 * call.
+	 */
 	private final WsMetricsListener[] observers;
 
 	CompositeWsMetricsListener(List<WsMetricsListener> listeners) {
@@ -123,4 +126,5 @@ final class CompositeWsMetricsListener implements WsMetricsListener {
 			}
 		};
 	}
+
 }

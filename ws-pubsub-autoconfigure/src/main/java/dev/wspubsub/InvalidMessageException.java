@@ -15,4 +15,5 @@ public class InvalidMessageException extends RuntimeException {
 	public InvalidMessageException(String message, Throwable cause) {
 		super(message, cause);
 	}
+
 }

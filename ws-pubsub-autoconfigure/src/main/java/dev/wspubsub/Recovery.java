@@ -5,7 +5,8 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The answer to a subscribe with a position ({@link WsSession#subscribe(String, StreamPosition, int, java.util.function.Consumer)}).
+ * The answer to a subscribe with a position
+ * ({@link WsSession#subscribe(String, StreamPosition, int, java.util.function.Consumer)}).
  *
  * @param recovered whether {@code publications} are exactly every publication after the
  * position asked for, in order; {@code false} when none was asked for, or the history no

@@ -4,11 +4,11 @@ import java.util.Objects;
 
 /**
  * Where a publication sits in the history of its topic: {@code offset} grows by exactly 1
- * per publication, and {@code epoch} names the history's life. When continuity is lost
- * (a node restart with local fan-out; with Redis, the history's key vanished, or this node
- * published while Redis was unreachable) the epoch changes, so a position of the old epoch
- * can no longer be resumed from. Its text form, {@code <epoch>:<offset>}, is what an SSE
- * event's id carries.
+ * per publication, and {@code epoch} names the history's life. When continuity is lost (a
+ * node restart with local fan-out; with Redis, the history's key vanished, or this node
+ * published while Redis was unreachable) the epoch changes, so a position of the old
+ * epoch can no longer be resumed from. Its text form, {@code <epoch>:<offset>}, is what
+ * an SSE event's id carries.
  *
  * @param epoch a short name of the history's life; never contains {@code ':'}
  * @param offset the publication's number in its epoch, from 1; 0 before the first one

@@ -7,11 +7,11 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Decides which topics a client may subscribe and publish to. Consulted by
- * {@code ws.subscribe} and {@code ws.publish}, which act for a client, and by the SSE bridge
- * before it opens a stream; {@code server.publish} is trusted and never asks. A denied
- * subscribe returns {@code false}, a denied publish returns {@code 0}, and the client gets
- * {@code {"type":"error","error":"Forbidden: <topic>"}}. Every {@code TopicAuthorizer} bean
- * is consulted, and all must allow.
+ * {@code ws.subscribe} and {@code ws.publish}, which act for a client, and by the SSE
+ * bridge before it opens a stream; {@code server.publish} is trusted and never asks. A
+ * denied subscribe returns {@code false}, a denied publish returns {@code 0}, and the
+ * client gets {@code {"type":"error","error":"Forbidden: <topic>"}}. Every
+ * {@code TopicAuthorizer} bean is consulted, and all must allow.
  *
  * <pre class="code">
  * &#64;Bean
@@ -33,7 +33,9 @@ public interface TopicAuthorizer {
 	TopicAuthorizer ALLOW_ALL = new TopicAuthorizer() {
 	};
 
-	/** Whether {@code client} may subscribe to {@code topic}; allowed unless overridden. */
+	/**
+	 * Whether {@code client} may subscribe to {@code topic}; allowed unless overridden.
+	 */
 	default boolean canSubscribe(String topic, Client client) {
 		return true;
 	}
@@ -76,7 +78,10 @@ public interface TopicAuthorizer {
 		};
 	}
 
-	/** What an authorizer knows of the client asking: who, through which endpoint, with what data. */
+	/**
+	 * What an authorizer knows of the client asking: who, through which endpoint, with
+	 * what data.
+	 */
 	interface Client {
 
 		/** The authenticated principal, or {@code null} for an anonymous client. */
@@ -85,7 +90,10 @@ public interface TopicAuthorizer {
 		/** The path of the endpoint (or SSE route) the client connected to. */
 		String path();
 
-		/** The connection's data ({@code ws.data()}), or {@code null} if it has none, as an SSE client never has. */
+		/**
+		 * The connection's data ({@code ws.data()}), or {@code null} if it has none, as
+		 * an SSE client never has.
+		 */
 		@Nullable Object data();
 
 	}

@@ -32,4 +32,5 @@ public class UpgradeRejectedException extends RuntimeException {
 	public String reason() {
 		return this.reason;
 	}
+
 }

@@ -8,8 +8,8 @@ import java.util.Optional;
 import org.springframework.http.HttpHeaders;
 
 /**
- * The HTTP request that asks for the WebSocket upgrade, as seen by {@code @OnUpgrade}
- * and kept for the life of the connection.
+ * The HTTP request that asks for the WebSocket upgrade, as seen by {@code @OnUpgrade} and
+ * kept for the life of the connection.
  */
 public interface UpgradeRequest {
 
@@ -39,4 +39,5 @@ public interface UpgradeRequest {
 
 	/** The subprotocols the client offered, in its order. */
 	List<String> subprotocols();
+
 }

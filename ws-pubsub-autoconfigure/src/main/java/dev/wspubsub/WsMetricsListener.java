@@ -5,13 +5,14 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Told what happens on this node's connections, for metrics and tracing. Every method
- * has an empty default, so an implementation overrides only what it counts. Register one
- * as a bean: ws-pubsub calls every such bean; with none registered the calls cost nothing.
+ * Told what happens on this node's connections, for metrics and tracing. Every method has
+ * an empty default, so an implementation overrides only what it counts. Register one as a
+ * bean: ws-pubsub calls every such bean; with none registered the calls cost nothing.
  *
- * <p>Methods are called on the thread where the event happens, usually a connection's
- * event loop: they must be quick and must not block. Publishes are told once per publish
- * with the number of local subscribers reached, never once per subscriber.
+ * <p>
+ * Methods are called on the thread where the event happens, usually a connection's event
+ * loop: they must be quick and must not block. Publishes are told once per publish with
+ * the number of local subscribers reached, never once per subscriber.
  *
  * <pre class="code">
  * &#64;Bean
@@ -42,22 +43,37 @@ public interface WsMetricsListener {
 	/** Why an upgrade was refused: {@code ws-pubsub.max-connections} reached (503). */
 	String REJECTED_TOO_MANY_CONNECTIONS = "too-many-connections";
 
-	/** Why an upgrade was refused: {@code ws-pubsub.max-connections-per-ip} reached for its address (429). */
+	/**
+	 * Why an upgrade was refused: {@code ws-pubsub.max-connections-per-ip} reached for
+	 * its address (429).
+	 */
 	String REJECTED_TOO_MANY_CONNECTIONS_PER_ADDRESS = "too-many-connections-per-ip";
 
-	/** Why an upgrade was refused: {@code ws-pubsub.max-upgrades-per-ip-per-second} passed for its address (429). */
+	/**
+	 * Why an upgrade was refused: {@code ws-pubsub.max-upgrades-per-ip-per-second} passed
+	 * for its address (429).
+	 */
 	String REJECTED_UPGRADE_RATE = "upgrade-rate";
 
-	/** Why an upgrade was refused: {@code @OnUpgrade} threw an {@link UpgradeRejectedException}. */
+	/**
+	 * Why an upgrade was refused: {@code @OnUpgrade} threw an
+	 * {@link UpgradeRejectedException}.
+	 */
 	String REJECTED_BY_APPLICATION = "application";
 
 	/** Why a message was dropped: the connection was closing or closed. */
 	String DROPPED_CLOSED = "closed";
 
-	/** Why a message was dropped: it would cross the backpressure limit with {@code close-on-backpressure-limit}. */
+	/**
+	 * Why a message was dropped: it would cross the backpressure limit with
+	 * {@code close-on-backpressure-limit}.
+	 */
 	String DROPPED_BACKPRESSURE_LIMIT = "backpressure-limit";
 
-	/** {@link #dropped} reason: the peer stopped reading and its buffer passed the hard cap (4x the limit). */
+	/**
+	 * {@link #dropped} reason: the peer stopped reading and its buffer passed the hard
+	 * cap (4x the limit).
+	 */
 	String DROPPED_SLOW_CONSUMER = "slow-consumer";
 
 	/** The listener that does nothing. */
@@ -68,7 +84,10 @@ public interface WsMetricsListener {
 	default void connectionOpened(WsSession<?> session) {
 	}
 
-	/** A connection has closed with {@code code} (1006 when it dropped without a close frame). */
+	/**
+	 * A connection has closed with {@code code} (1006 when it dropped without a close
+	 * frame).
+	 */
 	default void connectionClosed(WsSession<?> session, int code) {
 	}
 
@@ -76,7 +95,10 @@ public interface WsMetricsListener {
 	default void messageReceived(WsSession<?> session, boolean text, int bytes) {
 	}
 
-	/** A message of {@code bytes} payload bytes was written or queued to one connection by a send or a reply. */
+	/**
+	 * A message of {@code bytes} payload bytes was written or queued to one connection by
+	 * a send or a reply.
+	 */
 	default void messageSent(WsSession<?> session, int bytes) {
 	}
 
@@ -87,23 +109,32 @@ public interface WsMetricsListener {
 	default void published(int subscribers, int bytes) {
 	}
 
-	/** A connection crossed its backpressure limit; told once per crossing, not per queued message. */
+	/**
+	 * A connection crossed its backpressure limit; told once per crossing, not per queued
+	 * message.
+	 */
 	default void backpressure(WsSession<?> session) {
 	}
 
-	/** A message for {@code session} was dropped; {@code reason} is one of the {@code DROPPED_*} constants. */
+	/**
+	 * A message for {@code session} was dropped; {@code reason} is one of the
+	 * {@code DROPPED_*} constants.
+	 */
 	default void dropped(WsSession<?> session, String reason) {
 	}
 
 	/**
 	 * A subscriber resumed a topic from a position on the endpoint at {@code path}
-	 * ({@code null} for an SSE stream): {@code replayed} publications were recovered, or it
-	 * could not be ({@code recovered} false).
+	 * ({@code null} for an SSE stream): {@code replayed} publications were recovered, or
+	 * it could not be ({@code recovered} false).
 	 */
 	default void resumed(@Nullable String path, boolean recovered, int replayed) {
 	}
 
-	/** An upgrade to endpoint {@code path} was refused; {@code reason} is one of the {@code REJECTED_*} constants. */
+	/**
+	 * An upgrade to endpoint {@code path} was refused; {@code reason} is one of the
+	 * {@code REJECTED_*} constants.
+	 */
 	default void upgradeRejected(String path, String reason) {
 	}
 
@@ -144,5 +175,7 @@ public interface WsMetricsListener {
 		/** The handler returned or threw. */
 		default void end() {
 		}
+
 	}
+
 }

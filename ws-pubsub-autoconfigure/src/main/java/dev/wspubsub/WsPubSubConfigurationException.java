@@ -1,10 +1,10 @@
 package dev.wspubsub;
 
 /**
- * An application misconfigured for ws-pubsub, found at start-up. It is built from two parts
- * that stay apart: {@link #description()} names the bean and the method and says what is wrong,
- * {@link #action()} says how to fix it. The message joins them for logs that show only the
- * message; Spring Boot's failure analysis prints the parts themselves.
+ * An application misconfigured for ws-pubsub, found at start-up. It is built from two
+ * parts that stay apart: {@link #description()} names the bean and the method and says
+ * what is wrong, {@link #action()} says how to fix it. The message joins them for logs
+ * that show only the message; Spring Boot's failure analysis prints the parts themselves.
  */
 public class WsPubSubConfigurationException extends RuntimeException {
 
@@ -27,4 +27,5 @@ public class WsPubSubConfigurationException extends RuntimeException {
 	public String action() {
 		return this.action;
 	}
+
 }

@@ -17,8 +17,8 @@ import reactor.core.publisher.Mono;
 public interface WsServer {
 
 	/**
-	 * Publishes to every subscriber of {@code topic} on every node. A {@code String} goes as
-	 * text, a {@code byte[]} as binary, anything else as JSON text.
+	 * Publishes to every subscriber of {@code topic} on every node. A {@code String} goes
+	 * as text, a {@code byte[]} as binary, anything else as JSON text.
 	 * @return the payload size in bytes, or {@code 0} when nobody received it
 	 */
 	int publish(String topic, Object message);
@@ -27,23 +27,28 @@ public interface WsServer {
 	int publish(String topic, Object message, boolean compress);
 
 	/**
-	 * As {@link #publish(String, Object)}, and answers the position the publication got in
-	 * its topic's history; empty when the topic keeps no history or the publication could
-	 * not be recorded (its history store unreachable).
+	 * As {@link #publish(String, Object)}, and answers the position the publication got
+	 * in its topic's history; empty when the topic keeps no history or the publication
+	 * could not be recorded (its history store unreachable).
 	 */
 	Mono<StreamPosition> publishForPosition(String topic, Object message);
 
 	/**
 	 * The newest {@code limit} publications of {@code topic}, oldest first, as its
-	 * subscribers received them: with a history of size 1, its latest value. Empty when the
-	 * topic keeps no history or its store is unreachable.
+	 * subscribers received them: with a history of size 1, its latest value. Empty when
+	 * the topic keeps no history or its store is unreachable.
 	 */
 	Mono<List<Publication>> history(String topic, int limit);
 
-	/** The position of {@code topic}'s newest publication; empty when it keeps no history or its store is unreachable. */
+	/**
+	 * The position of {@code topic}'s newest publication; empty when it keeps no history
+	 * or its store is unreachable.
+	 */
 	Mono<StreamPosition> position(String topic);
 
-	/** Subscribers of {@code topic} on this node (connections and server-side listeners). */
+	/**
+	 * Subscribers of {@code topic} on this node (connections and server-side listeners).
+	 */
 	int subscriberCount(String topic);
 
 	/** Upgrades in progress on this node. */
@@ -70,4 +75,5 @@ public interface WsServer {
 	 * fan-out, entries of a node that crashed expire after {@code presence-ttl}.
 	 */
 	Mono<Map<String, String>> presence(String topic);
+
 }

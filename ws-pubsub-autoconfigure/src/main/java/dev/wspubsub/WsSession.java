@@ -19,11 +19,12 @@ import org.jspecify.annotations.Nullable;
  * }
  * </pre>
  *
- * Send methods never throw for a closed or slow peer; they answer a status instead:
- * the number of bytes written (the whole frame, header included, so always {@code > 0}), {@link #BACKPRESSURE} ({@code -1}) when the
- * message was queued behind the connection's backpressure limit, or {@link #DROPPED}
- * ({@code 0}) when it was not sent (connection closed, or over the limit with
- * close-on-backpressure-limit). All methods are safe to call from any thread.
+ * Send methods never throw for a closed or slow peer; they answer a status instead: the
+ * number of bytes written (the whole frame, header included, so always {@code > 0}),
+ * {@link #BACKPRESSURE} ({@code -1}) when the message was queued behind the connection's
+ * backpressure limit, or {@link #DROPPED} ({@code 0}) when it was not sent (connection
+ * closed, or over the limit with close-on-backpressure-limit). All methods are safe to
+ * call from any thread.
  *
  * @param <T> the type of the data attached at upgrade by {@code @OnUpgrade}
  */
@@ -75,13 +76,16 @@ public interface WsSession<T> {
 	long bufferedAmount();
 
 	/**
-	 * Sends a message: a {@code String} as text, a {@code byte[]} or {@link ByteBuffer} as
-	 * binary, anything else as JSON text.
+	 * Sends a message: a {@code String} as text, a {@code byte[]} or {@link ByteBuffer}
+	 * as binary, anything else as JSON text.
 	 * @return bytes written, {@link #BACKPRESSURE} or {@link #DROPPED}
 	 */
 	int send(Object message);
 
-	/** As {@link #send(Object)}, compressed with permessage-deflate when negotiated and {@code compress} is true. */
+	/**
+	 * As {@link #send(Object)}, compressed with permessage-deflate when negotiated and
+	 * {@code compress} is true.
+	 */
 	int send(Object message, boolean compress);
 
 	/** Sends a text message. */
@@ -93,12 +97,14 @@ public interface WsSession<T> {
 	/** Sends a binary message. */
 	int sendBinary(byte[] data);
 
-	/** Sends a binary message, compressed when negotiated and {@code compress} is true. */
+	/**
+	 * Sends a binary message, compressed when negotiated and {@code compress} is true.
+	 */
 	int sendBinary(byte[] data, boolean compress);
 
 	/**
-	 * Publishes to every subscriber of {@code topic} on every node, except this connection
-	 * unless {@code publish-to-self} is set.
+	 * Publishes to every subscriber of {@code topic} on every node, except this
+	 * connection unless {@code publish-to-self} is set.
 	 * @return the payload size in bytes, or {@code 0} when nobody received it
 	 */
 	int publish(String topic, Object message);
@@ -110,18 +116,19 @@ public interface WsSession<T> {
 	boolean subscribe(String topic);
 
 	/**
-	 * Subscribes to a topic with history and recovers what this client missed since it last
-	 * saw {@code since}: {@code beforeLive} is handed every publication after {@code since}
-	 * when the history still holds them all ({@link Recovery#recovered()}), otherwise the
-	 * newest {@code latest} ones and the current position. It runs on this connection's event
-	 * loop before any live message of {@code topic} reaches the client, so what it sends (say,
-	 * one reply carrying the missed messages) goes out first; live messages it already
-	 * accounts for are dropped, so the client gets each publication once and in order.
-	 * <pre class="code">
+	 * Subscribes to a topic with history and recovers what this client missed since it
+	 * last saw {@code since}: {@code beforeLive} is handed every publication after
+	 * {@code since} when the history still holds them all ({@link Recovery#recovered()}),
+	 * otherwise the newest {@code latest} ones and the current position. It runs on this
+	 * connection's event loop before any live message of {@code topic} reaches the
+	 * client, so what it sends (say, one reply carrying the missed messages) goes out
+	 * first; live messages it already accounts for are dropped, so the client gets each
+	 * publication once and in order. <pre class="code">
 	 * ws.subscribe("room:" + room, since, 50, (recovery) -&gt;
 	 *     ws.send(new RoomJoined(room, recovery.recovered(), recovery.position(), recovery.publications())));
 	 * </pre>
-	 * @param since the position of the last publication the client saw; {@code null} for none
+	 * @param since the position of the last publication the client saw; {@code null} for
+	 * none
 	 * @param latest how many of the newest publications to hand over when not recovered
 	 * @return {@code false} when the subscribe was refused or the connection is closing:
 	 * {@code beforeLive} is then never called
@@ -139,9 +146,9 @@ public interface WsSession<T> {
 	Set<String> subscriptions();
 
 	/**
-	 * Runs {@code writes} so that every message, ping and pong it sends goes out in one flush, in
-	 * order, when it returns. Called off the connection's event loop, it runs {@code writes} there
-	 * later and returns at once.
+	 * Runs {@code writes} so that every message, ping and pong it sends goes out in one
+	 * flush, in order, when it returns. Called off the connection's event loop, it runs
+	 * {@code writes} there later and returns at once.
 	 */
 	void cork(Runnable writes);
 
@@ -159,4 +166,5 @@ public interface WsSession<T> {
 
 	/** Sends a pong with {@code data} (at most 125 bytes). */
 	int pong(byte[] data);
+
 }

@@ -20,7 +20,8 @@ class WsMetricsListenerTests {
 	@Test
 	void aCompositeTellsEveryListenerInOrder() {
 		List<String> calls = new ArrayList<>();
-		WsMetricsListener composite = WsMetricsListener.of(List.of(new Recording("a", calls), new Recording("b", calls)));
+		WsMetricsListener composite = WsMetricsListener
+			.of(List.of(new Recording("a", calls), new Recording("b", calls)));
 		composite.upgradeRejected("/ws", WsMetricsListener.REJECTED_SHUTTING_DOWN);
 		composite.published(3, 10);
 		assertThat(calls).containsExactly("a rejected /ws shutting-down", "b rejected /ws shutting-down",
@@ -32,8 +33,8 @@ class WsMetricsListenerTests {
 		List<String> calls = new ArrayList<>();
 		WsMetricsListener counting = new WsMetricsListener() {
 		};
-		WsMetricsListener composite = WsMetricsListener.of(
-				List.of(new Recording("outer", calls), counting, new Recording("inner", calls)));
+		WsMetricsListener composite = WsMetricsListener
+			.of(List.of(new Recording("outer", calls), counting, new Recording("inner", calls)));
 		WsMetricsListener.HandlerCall call = composite.handlerStarted(null, "chat");
 		call.failed(new IllegalStateException());
 		call.end();

@@ -87,8 +87,8 @@ public class WsPubSubEndpoint {
 			.limit(TOP_TOPICS)
 			.map((entry) -> new TopicDescriptor(entry.getKey(), entry.getValue()))
 			.toList();
-		return new NodeDescriptor(this.server.nodeId(), this.sessions.connections(), this.sessions.pending(),
-				endpoints, new TopicsDescriptor(sizes.size(), top),
+		return new NodeDescriptor(this.server.nodeId(), this.sessions.connections(), this.sessions.pending(), endpoints,
+				new TopicsDescriptor(sizes.size(), top),
 				new FanoutDescriptor(this.fanout.mode(), this.fanout.isUp() ? "UP" : "DOWN"));
 	}
 
@@ -112,7 +112,10 @@ public class WsPubSubEndpoint {
 		return new PublishedDescriptor(topic, bytes, this.topics.subscriberCount(topic));
 	}
 
-	/** Closes the connection {@code sessions/{id}} of this node with {@code code} (1000 by default) and {@code reason}. */
+	/**
+	 * Closes the connection {@code sessions/{id}} of this node with {@code code} (1000 by
+	 * default) and {@code reason}.
+	 */
 	@DeleteOperation
 	public @Nullable ClosedDescriptor close(@Selector String section, @Selector String id, @Nullable Integer code,
 			@Nullable String reason) {
@@ -146,14 +149,17 @@ public class WsPubSubEndpoint {
 			FanoutDescriptor fanout) implements OperationResponseBody {
 	}
 
-	/** One endpoint path: its open connections, upgrades in progress and effective settings. */
+	/**
+	 * One endpoint path: its open connections, upgrades in progress and effective
+	 * settings.
+	 */
 	public record EndpointDescriptor(int connections, int pendingUpgrades, SettingsDescriptor settings) {
 	}
 
 	/** Effective settings of one endpoint. */
 	public record SettingsDescriptor(int maxPayloadLength, String idleTimeout, boolean sendPings,
-			long backpressureLimit, boolean closeOnBackpressureLimit, boolean publishToSelf,
-			boolean perMessageDeflate, List<String> subprotocols) {
+			long backpressureLimit, boolean closeOnBackpressureLimit, boolean publishToSelf, boolean perMessageDeflate,
+			List<String> subprotocols) {
 
 		static SettingsDescriptor of(EndpointSettings settings) {
 			return new SettingsDescriptor(settings.maxPayloadLength(), settings.idleTimeout().toString(),
@@ -175,8 +181,8 @@ public class WsPubSubEndpoint {
 	}
 
 	/** One open connection of this node. */
-	public record SessionDescriptor(String id, String path, String remoteAddress, int readyState,
-			long bufferedAmount, Set<String> subscriptions) implements OperationResponseBody {
+	public record SessionDescriptor(String id, String path, String remoteAddress, int readyState, long bufferedAmount,
+			Set<String> subscriptions) implements OperationResponseBody {
 
 		static SessionDescriptor of(WsSession<?> session) {
 			return new SessionDescriptor(session.id(), session.path(), String.valueOf(session.remoteAddress()),
@@ -191,4 +197,5 @@ public class WsPubSubEndpoint {
 	/** A close that was started. */
 	public record ClosedDescriptor(String id, int code) implements OperationResponseBody {
 	}
+
 }

@@ -10,8 +10,8 @@ import org.springframework.boot.health.contributor.Health;
 
 /**
  * The {@code wsPubSub} health contributor: UP with this node's connection count, DOWN
- * while the fan-out link to the other nodes is down (publishes would then reach only
- * this node's subscribers).
+ * while the fan-out link to the other nodes is down (publishes would then reach only this
+ * node's subscribers).
  */
 public class WsPubSubHealthIndicator extends AbstractHealthIndicator {
 
@@ -35,4 +35,5 @@ public class WsPubSubHealthIndicator extends AbstractHealthIndicator {
 			builder.withDetail("error", "The " + this.fanout.mode() + " fan-out link to the other nodes is down");
 		}
 	}
+
 }

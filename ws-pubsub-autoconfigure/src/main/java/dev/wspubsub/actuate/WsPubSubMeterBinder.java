@@ -21,7 +21,9 @@ public class WsPubSubMeterBinder implements MeterBinder {
 
 	private final Supplier<? extends Iterable<String>> paths;
 
-	/** @param paths the endpoint path templates, read when bound */
+	/**
+	 * @param paths the endpoint path templates, read when bound
+	 */
 	public WsPubSubMeterBinder(SessionRegistry sessions, TopicRegistry topics,
 			Supplier<? extends Iterable<String>> paths) {
 		this.sessions = Objects.requireNonNull(sessions, "sessions");
@@ -45,4 +47,5 @@ public class WsPubSubMeterBinder implements MeterBinder {
 			.description("Topics with at least one local subscriber")
 			.register(registry);
 	}
+
 }

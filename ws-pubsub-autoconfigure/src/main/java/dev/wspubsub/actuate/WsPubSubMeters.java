@@ -108,13 +108,14 @@ public class WsPubSubMeters implements WsMetricsListener {
 
 	private PathMeters meters(String path) {
 		PathMeters meters = this.byPath.get(path);
-		return (meters != null) ? meters : this.byPath.computeIfAbsent(path, (key) -> new PathMeters(this.registry, key));
+		return (meters != null) ? meters
+				: this.byPath.computeIfAbsent(path, (key) -> new PathMeters(this.registry, key));
 	}
 
 	/**
-	 * The class of a close code, a tag with few values: {@code normal} (1000, 1001, 1005),
-	 * {@code abnormal} (1006, dropped without a close frame), {@code application} (3000-4999)
-	 * or {@code error} (other protocol codes).
+	 * The class of a close code, a tag with few values: {@code normal} (1000, 1001,
+	 * 1005), {@code abnormal} (1006, dropped without a close frame), {@code application}
+	 * (3000-4999) or {@code error} (other protocol codes).
 	 */
 	static String outcome(int code) {
 		if (code == 1000 || code == 1001 || code == 1005) {
@@ -215,5 +216,7 @@ public class WsPubSubMeters implements WsMetricsListener {
 			return (counter != null) ? counter : counters.computeIfAbsent(value,
 					(key) -> counter(name, description).tag(tag, key).register(this.registry));
 		}
+
 	}
+
 }

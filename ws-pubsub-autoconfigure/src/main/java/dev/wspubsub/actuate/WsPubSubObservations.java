@@ -54,4 +54,5 @@ public class WsPubSubObservations implements WsMetricsListener {
 			}
 		};
 	}
+
 }

@@ -8,8 +8,8 @@ import java.lang.annotation.Target;
 
 /**
  * Called once the connection is open, on its event loop. At most one per endpoint.
- * Parameters, by type: {@code WsSession}, {@code UpgradeRequest}, {@code Principal}.
- * A return value is sent to the new connection.
+ * Parameters, by type: {@code WsSession}, {@code UpgradeRequest}, {@code Principal}. A
+ * return value is sent to the new connection.
  */
 @Documented
 @Retention(RetentionPolicy.RUNTIME)

@@ -7,8 +7,8 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * Called for each ping the client sends, after the server answered it with a pong.
- * At most one per endpoint. Parameters: {@code WsSession}, {@code byte[]} (the ping data).
+ * Called for each ping the client sends, after the server answered it with a pong. At
+ * most one per endpoint. Parameters: {@code WsSession}, {@code byte[]} (the ping data).
  */
 @Documented
 @Retention(RetentionPolicy.RUNTIME)

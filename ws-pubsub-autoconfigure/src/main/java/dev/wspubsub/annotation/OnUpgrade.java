@@ -9,8 +9,8 @@ import java.lang.annotation.Target;
 /**
  * Builds the data attached to a connection before the 101 is sent; its return value (or
  * the value of a returned {@code Mono}) becomes {@code ws.data()}. Throw
- * {@link dev.wspubsub.UpgradeRejectedException} to refuse the upgrade with a status.
- * At most one per endpoint. Parameters, by type: {@code UpgradeRequest},
+ * {@link dev.wspubsub.UpgradeRejectedException} to refuse the upgrade with a status. At
+ * most one per endpoint. Parameters, by type: {@code UpgradeRequest},
  * {@code ServerWebExchange}, {@code Principal}; with Spring Security also
  * {@code Authentication}, {@code Jwt} and any parameter annotated
  * {@code @AuthenticationPrincipal} (every handler kind accepts these too).

@@ -41,7 +41,10 @@ public @interface WsEndpoint {
 	/** Overrides {@code ws-pubsub.max-payload-length}, such as {@code 64KB}. */
 	String maxPayloadLength() default "";
 
-	/** Overrides {@code ws-pubsub.idle-timeout}, such as {@code 60s}; {@code 0} disables it. */
+	/**
+	 * Overrides {@code ws-pubsub.idle-timeout}, such as {@code 60s}; {@code 0} disables
+	 * it.
+	 */
 	String idleTimeout() default "";
 
 	/** Overrides {@code ws-pubsub.send-pings}: {@code true} or {@code false}. */
@@ -50,13 +53,19 @@ public @interface WsEndpoint {
 	/** Overrides {@code ws-pubsub.backpressure-limit}, such as {@code 1MB}. */
 	String backpressureLimit() default "";
 
-	/** Overrides {@code ws-pubsub.close-on-backpressure-limit}: {@code true} or {@code false}. */
+	/**
+	 * Overrides {@code ws-pubsub.close-on-backpressure-limit}: {@code true} or
+	 * {@code false}.
+	 */
 	String closeOnBackpressureLimit() default "";
 
 	/** Overrides {@code ws-pubsub.publish-to-self}: {@code true} or {@code false}. */
 	String publishToSelf() default "";
 
-	/** Overrides {@code ws-pubsub.per-message-deflate.enabled}: {@code true} or {@code false}. */
+	/**
+	 * Overrides {@code ws-pubsub.per-message-deflate.enabled}: {@code true} or
+	 * {@code false}.
+	 */
 	String perMessageDeflate() default "";
 
 	/**
@@ -68,4 +77,5 @@ public @interface WsEndpoint {
 
 	/** Subprotocols this endpoint accepts, in order of preference; empty accepts none. */
 	String[] subprotocols() default {};
+
 }

@@ -18,10 +18,12 @@ import org.springframework.boot.context.properties.bind.BindableRuntimeHintsRegi
 import org.springframework.util.ClassUtils;
 
 /**
- * Hints for ws-pubsub's own reflective types: its configuration properties, bound by Boot's binder, and the
- * {@code wspubsub} Actuator endpoint, whose operations Boot invokes and whose descriptors it writes as JSON. The
- * {@code detail} operation answers with one of several descriptor records behind one interface, which Boot's own
- * processing of the operation's declared return type would miss. And the browser client, served from the classpath.
+ * Hints for ws-pubsub's own reflective types: its configuration properties, bound by
+ * Boot's binder, and the {@code wspubsub} Actuator endpoint, whose operations Boot
+ * invokes and whose descriptors it writes as JSON. The {@code detail} operation answers
+ * with one of several descriptor records behind one interface, which Boot's own
+ * processing of the operation's declared return type would miss. And the browser client,
+ * served from the classpath.
  */
 class WsPubSubRuntimeHints implements RuntimeHintsRegistrar {
 
@@ -29,8 +31,7 @@ class WsPubSubRuntimeHints implements RuntimeHintsRegistrar {
 
 	@Override
 	public void registerHints(RuntimeHints hints, @Nullable ClassLoader classLoader) {
-		BindableRuntimeHintsRegistrar.forTypes(WsPubSubProperties.class)
-			.registerHints(hints, classLoader);
+		BindableRuntimeHintsRegistrar.forTypes(WsPubSubProperties.class).registerHints(hints, classLoader);
 		hints.resources().registerPattern(ClientScript.MODULE).registerPattern(ClientScript.TYPES);
 		// Actuator is optional: the endpoint's class cannot even be loaded without it
 		if (ClassUtils.isPresent(ENDPOINT_ANNOTATION, classLoader)) {
@@ -56,4 +57,5 @@ class WsPubSubRuntimeHints implements RuntimeHintsRegistrar {
 		return method.isAnnotationPresent(ReadOperation.class) || method.isAnnotationPresent(WriteOperation.class)
 				|| method.isAnnotationPresent(DeleteOperation.class);
 	}
+
 }

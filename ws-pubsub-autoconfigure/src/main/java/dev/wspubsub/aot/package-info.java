@@ -1,6 +1,7 @@
 /**
- * Spring AOT support: the runtime hints of ws-pubsub's own types. The hints of the application's
- * {@code @WsEndpoint} beans and {@code @Topic} methods come from the endpoint package, which reads them.
+ * Spring AOT support: the runtime hints of ws-pubsub's own types. The hints of the
+ * application's {@code @WsEndpoint} beans and {@code @Topic} methods come from the
+ * endpoint package, which reads them.
  */
 @NullMarked
 package dev.wspubsub.aot;

@@ -8,13 +8,14 @@ import reactor.netty.resources.LoopResources;
 
 /**
  * The event loops the Reactor Netty server runs on, {@code ws-pubsub.io-threads} of them.
- * Reactor's own default is one per processor but at least 4: on fewer than 4 cores, a publish
- * to a topic whose subscribers are spread over every loop wakes more threads than there are
- * cores to run them. Accept runs on the same loops, and the threads are daemons named like
- * Reactor's ({@code reactor-http-epoll-1}, {@code reactor-http-nio-1}).
+ * Reactor's own default is one per processor but at least 4: on fewer than 4 cores, a
+ * publish to a topic whose subscribers are spread over every loop wakes more threads than
+ * there are cores to run them. Accept runs on the same loops, and the threads are daemons
+ * named like Reactor's ({@code reactor-http-epoll-1}, {@code reactor-http-nio-1}).
  * <p>
- * Owned by the application context: {@link #close()} runs when its singletons are destroyed,
- * which is after the web server has stopped, so no loop outlives its application.
+ * Owned by the application context: {@link #close()} runs when its singletons are
+ * destroyed, which is after the web server has stopped, so no loop outlives its
+ * application.
  */
 final class IoThreads implements AutoCloseable {
 
@@ -30,7 +31,8 @@ final class IoThreads implements AutoCloseable {
 
 	private IoThreads(int count, Duration quietPeriod, Duration timeout) {
 		this.count = count;
-		// (prefix, workerCount, daemon): no separate select loops, like Reactor's global resources.
+		// (prefix, workerCount, daemon): no separate select loops, like Reactor's global
+		// resources.
 		this.loops = LoopResources.create(PREFIX, count, true);
 		this.quietPeriod = quietPeriod;
 		this.timeout = timeout;
@@ -38,7 +40,8 @@ final class IoThreads implements AutoCloseable {
 
 	/**
 	 * {@code count} loops, or a start-up failure naming the property when it is below 1.
-	 * @param quietPeriod how long disposal waits for late tasks ({@code spring.reactor.netty.shutdown-quiet-period})
+	 * @param quietPeriod how long disposal waits for late tasks
+	 * ({@code spring.reactor.netty.shutdown-quiet-period})
 	 */
 	static IoThreads of(int count, Duration quietPeriod) {
 		if (count < 1) {

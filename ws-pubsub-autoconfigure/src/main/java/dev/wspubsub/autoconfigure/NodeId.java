@@ -6,10 +6,10 @@ import java.util.UUID;
 import dev.wspubsub.WsPubSubConfigurationException;
 
 /**
- * This node's id ({@code WsServer.nodeId()}), resolved once per start. With Redis fan-out it
- * is {@code ws-pubsub.fanout.redis.node-id} when set, since other nodes see it in envelopes
- * and presence keys; otherwise (and always with local fan-out, where no other node sees it)
- * a random one.
+ * This node's id ({@code WsServer.nodeId()}), resolved once per start. With Redis fan-out
+ * it is {@code ws-pubsub.fanout.redis.node-id} when set, since other nodes see it in
+ * envelopes and presence keys; otherwise (and always with local fan-out, where no other
+ * node sees it) a random one.
  */
 record NodeId(String value) {
 

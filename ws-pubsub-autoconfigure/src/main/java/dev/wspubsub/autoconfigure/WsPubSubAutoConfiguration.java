@@ -103,19 +103,24 @@ public final class WsPubSubAutoConfiguration {
 		return historyRules(properties);
 	}
 
-	/** The rules of {@code ws-pubsub.history.topics}, or a start-up failure naming the one that is wrong. */
+	/**
+	 * The rules of {@code ws-pubsub.history.topics}, or a start-up failure naming the one
+	 * that is wrong.
+	 */
 	static HistoryRules historyRules(WsPubSubProperties properties) {
 		List<HistoryRule> rules = new ArrayList<>();
 		List<WsPubSubProperties.HistoryTopic> topics = properties.getHistory().getTopics();
 		for (int i = 0; i < topics.size(); i++) {
 			WsPubSubProperties.HistoryTopic topic = topics.get(i);
 			try {
-				rules.add(new HistoryRule(topic.getPattern(), topic.getSize(), topic.getTtl(), topic.isStampPosition()));
+				rules
+					.add(new HistoryRule(topic.getPattern(), topic.getSize(), topic.getTtl(), topic.isStampPosition()));
 			}
 			catch (IllegalArgumentException ex) {
-				throw new WsPubSubConfigurationException("ws-pubsub.history.topics[" + i + "] is invalid: "
-						+ ex.getMessage() + ".", "Give ws-pubsub.history.topics[" + i + "] a pattern, a size of 1 or more"
-						+ " and a ttl of 1ms or more.");
+				throw new WsPubSubConfigurationException(
+						"ws-pubsub.history.topics[" + i + "] is invalid: " + ex.getMessage() + ".",
+						"Give ws-pubsub.history.topics[" + i + "] a pattern, a size of 1 or more"
+								+ " and a ttl of 1ms or more.");
 			}
 		}
 		return new HistoryRules(rules);
@@ -137,7 +142,8 @@ public final class WsPubSubAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	PayloadEncoder wsPayloadEncoder(ObjectProvider<JsonMapper> jsonMapper) {
-		return new PayloadEncoder(jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()), ByteBufAllocator.DEFAULT);
+		return new PayloadEncoder(jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()),
+				ByteBufAllocator.DEFAULT);
 	}
 
 	@Bean
@@ -146,7 +152,10 @@ public final class WsPubSubAutoConfiguration {
 		return new SessionRegistry(metricsListener(metricsListeners));
 	}
 
-	/** Every {@link WsMetricsListener} bean as one, or the no-op listener when there is none. */
+	/**
+	 * Every {@link WsMetricsListener} bean as one, or the no-op listener when there is
+	 * none.
+	 */
 	private static WsMetricsListener metricsListener(ObjectProvider<WsMetricsListener> listeners) {
 		return WsMetricsListener.of(listeners.orderedStream().toList());
 	}
@@ -155,7 +164,8 @@ public final class WsPubSubAutoConfiguration {
 	@ConditionalOnMissingBean
 	Upgrader wsUpgrader(Broker broker, PayloadEncoder encoder, SessionRegistry sessions,
 			ObjectProvider<TopicAuthorizer> topicAuthorizers) {
-		return new Upgrader(broker, encoder, sessions, TopicAuthorizer.allOf(topicAuthorizers.orderedStream().toList()));
+		return new Upgrader(broker, encoder, sessions,
+				TopicAuthorizer.allOf(topicAuthorizers.orderedStream().toList()));
 	}
 
 	@Bean
@@ -240,8 +250,9 @@ public final class WsPubSubAutoConfiguration {
 	}
 
 	/**
-	 * The server's event loops, {@code ws-pubsub.io-threads} of them, unless the JVM was started
-	 * with {@code -Dreactor.netty.ioWorkerCount}: whoever set that chose Reactor's loops.
+	 * The server's event loops, {@code ws-pubsub.io-threads} of them, unless the JVM was
+	 * started with {@code -Dreactor.netty.ioWorkerCount}: whoever set that chose
+	 * Reactor's loops.
 	 */
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass({ NettyServerCustomizer.class, NettyReactiveWebServerFactory.class })
@@ -252,10 +263,12 @@ public final class WsPubSubAutoConfiguration {
 
 		@Bean
 		IoThreads wsIoThreads(WsPubSubProperties properties, Environment environment) {
-			// The server has stopped (gracefully, if so configured) before these loops are disposed: no
-			// new work can come, so no quiet period unless the application asks for Reactor's.
-			Duration quietPeriod = environment.getProperty("spring.reactor.netty.shutdown-quiet-period",
-					Duration.class, Duration.ZERO);
+			// The server has stopped (gracefully, if so configured) before these loops
+			// are disposed: no
+			// new work can come, so no quiet period unless the application asks for
+			// Reactor's.
+			Duration quietPeriod = environment.getProperty("spring.reactor.netty.shutdown-quiet-period", Duration.class,
+					Duration.ZERO);
 			return IoThreads.of(properties.getIoThreads(), quietPeriod);
 		}
 
@@ -265,11 +278,13 @@ public final class WsPubSubAutoConfiguration {
 		}
 
 		/**
-		 * Boot's {@code NettyWebServer} calls {@code runOn} with its {@link ReactorResourceFactory}'s
-		 * loops when it binds, after every {@link NettyServerCustomizer}: by default Reactor's global
-		 * loops, which would undo {@link #wsIoThreadsCustomizer}. Taken off the server only then;
-		 * an application whose factory has loops of its own ({@code useGlobalResources=false})
-		 * chose them, and keeps them. Clients (WebClient) still use the factory.
+		 * Boot's {@code NettyWebServer} calls {@code runOn} with its
+		 * {@link ReactorResourceFactory}'s loops when it binds, after every
+		 * {@link NettyServerCustomizer}: by default Reactor's global loops, which would
+		 * undo {@link #wsIoThreadsCustomizer}. Taken off the server only then; an
+		 * application whose factory has loops of its own
+		 * ({@code useGlobalResources=false}) chose them, and keeps them. Clients
+		 * (WebClient) still use the factory.
 		 */
 		@Bean
 		WebServerFactoryCustomizer<NettyReactiveWebServerFactory> wsIoThreadsServerFactoryCustomizer(
@@ -285,13 +300,17 @@ public final class WsPubSubAutoConfiguration {
 			};
 		}
 
-		/** Matches unless the JVM system property {@code reactor.netty.ioWorkerCount} is set. */
+		/**
+		 * Matches unless the JVM system property {@code reactor.netty.ioWorkerCount} is
+		 * set.
+		 */
 		static final class IoWorkerCountUnset extends SpringBootCondition {
 
 			@Override
 			public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
 				ConditionMessage.Builder message = ConditionMessage.forCondition("ws-pubsub.io-threads");
-				// The JVM's, not the Environment's: Reactor Netty reads only the system property.
+				// The JVM's, not the Environment's: Reactor Netty reads only the system
+				// property.
 				String chosen = System.getProperty(ReactorNetty.IO_WORKER_COUNT);
 				return new ConditionOutcome(chosen == null, message.because("system property "
 						+ ReactorNetty.IO_WORKER_COUNT + ((chosen != null) ? " is " + chosen : " is not set")));

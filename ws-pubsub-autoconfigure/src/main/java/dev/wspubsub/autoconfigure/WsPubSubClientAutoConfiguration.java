@@ -13,8 +13,9 @@ import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
 /**
- * The browser client, served at {@code ws-pubsub.client.path} ({@code /ws-pubsub/client.js})
- * unless {@code ws-pubsub.client.enabled} is {@code false}.
+ * The browser client, served at {@code ws-pubsub.client.path}
+ * ({@code /ws-pubsub/client.js}) unless {@code ws-pubsub.client.enabled} is
+ * {@code false}.
  */
 @AutoConfiguration(after = WsPubSubAutoConfiguration.class)
 @ConditionalOnClass(RouterFunction.class)

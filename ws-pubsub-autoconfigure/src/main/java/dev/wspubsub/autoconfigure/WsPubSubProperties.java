@@ -10,11 +10,12 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 
 /**
- * Configuration of ws-pubsub, under {@code ws-pubsub.*}; the one class bound to that prefix.
- * Defaults are Bun's. Each {@code @WsEndpoint} may override the connection settings for its
- * own path. Security settings sit here too: origins, connection caps, the handshake timeout,
- * message rate limits, and under {@code ws-pubsub.security.*} authentication and topic rules.
- * Plain data: values derived from it, such as the node id, are beans of their own.
+ * Configuration of ws-pubsub, under {@code ws-pubsub.*}; the one class bound to that
+ * prefix. Defaults are Bun's. Each {@code @WsEndpoint} may override the connection
+ * settings for its own path. Security settings sit here too: origins, connection caps,
+ * the handshake timeout, message rate limits, and under {@code ws-pubsub.security.*}
+ * authentication and topic rules. Plain data: values derived from it, such as the node
+ * id, are beans of their own.
  */
 @ConfigurationProperties("ws-pubsub")
 public class WsPubSubProperties {
@@ -30,12 +31,14 @@ public class WsPubSubProperties {
 	private DataSize maxPayloadLength = DataSize.ofMegabytes(16);
 
 	/**
-	 * How long a connection may go without receiving a frame before it is closed. Zero disables the timeout.
+	 * How long a connection may go without receiving a frame before it is closed. Zero
+	 * disables the timeout.
 	 */
 	private Duration idleTimeout = Duration.ofSeconds(120);
 
 	/**
-	 * Whether the server pings quiet connections half-way through the idle timeout, so live clients stay open.
+	 * Whether the server pings quiet connections half-way through the idle timeout, so
+	 * live clients stay open.
 	 */
 	private boolean sendPings = true;
 
@@ -55,8 +58,8 @@ public class WsPubSubProperties {
 	private boolean publishToSelf = false;
 
 	/**
-	 * Number of event-loop (I/O) threads the Reactor Netty server runs on. Ignored when the
-	 * JVM system property reactor.netty.ioWorkerCount is set.
+	 * Number of event-loop (I/O) threads the Reactor Netty server runs on. Ignored when
+	 * the JVM system property reactor.netty.ioWorkerCount is set.
 	 */
 	private int ioThreads = Runtime.getRuntime().availableProcessors();
 
@@ -73,27 +76,35 @@ public class WsPubSubProperties {
 	private final History history = new History();
 
 	/**
-	 * Origins, or patterns such as https://*.example.com, whose pages may open WebSockets besides the server's own origin; '*' allows any. Requests without an Origin header (not browsers) are always allowed.
+	 * Origins, or patterns such as https://*.example.com, whose pages may open WebSockets
+	 * besides the server's own origin; '*' allows any. Requests without an Origin header
+	 * (not browsers) are always allowed.
 	 */
 	private List<String> allowedOrigins = new ArrayList<>();
 
 	/**
-	 * Most WebSocket connections (upgrades in progress included) this node accepts; more get 503. Zero means no cap.
+	 * Most WebSocket connections (upgrades in progress included) this node accepts; more
+	 * get 503. Zero means no cap.
 	 */
 	private int maxConnections = 0;
 
 	/**
-	 * Most WebSocket connections from one client address; more get 429. Zero means no cap.
+	 * Most WebSocket connections from one client address; more get 429. Zero means no
+	 * cap.
 	 */
 	private int maxConnectionsPerIp = 0;
 
 	/**
-	 * Most WebSocket upgrades one client address may start a second, with bursts of as many; more get 429 before any handler runs. Zero means no limit.
+	 * Most WebSocket upgrades one client address may start a second, with bursts of as
+	 * many; more get 429 before any handler runs. Zero means no limit.
 	 */
 	private int maxUpgradesPerIpPerSecond = 0;
 
 	/**
-	 * How long a client may take to send a request's headers before the connection is dropped. Server-wide: it applies to every HTTP/1.1 request of the application, not only WebSocket upgrades, since the path is known only once the headers are. Zero disables it.
+	 * How long a client may take to send a request's headers before the connection is
+	 * dropped. Server-wide: it applies to every HTTP/1.1 request of the application, not
+	 * only WebSocket upgrades, since the path is known only once the headers are. Zero
+	 * disables it.
 	 */
 	private Duration handshakeTimeout = Duration.ofSeconds(10);
 
@@ -248,12 +259,14 @@ public class WsPubSubProperties {
 		private boolean enabled = false;
 
 		/**
-		 * Whether the server resets its compression context after each message, trading ratio for memory (Bun's "dedicated" versus "shared").
+		 * Whether the server resets its compression context after each message, trading
+		 * ratio for memory (Bun's "dedicated" versus "shared").
 		 */
 		private boolean serverNoContextTakeover = false;
 
 		/**
-		 * Whether clients are asked to reset their compression context after each message.
+		 * Whether clients are asked to reset their compression context after each
+		 * message.
 		 */
 		private boolean clientNoContextTakeover = false;
 
@@ -294,7 +307,8 @@ public class WsPubSubProperties {
 		private int maxThreads = 10 * Runtime.getRuntime().availableProcessors();
 
 		/**
-		 * Most handler calls that may wait behind each thread; past it, the client gets an error reply.
+		 * Most handler calls that may wait behind each thread; past it, the client gets
+		 * an error reply.
 		 */
 		private int queueCapacity = 100_000;
 
@@ -335,7 +349,8 @@ public class WsPubSubProperties {
 	public static class Redis {
 
 		/**
-		 * Whether topics span every node that shares the Redis server, through Redis pub/sub.
+		 * Whether topics span every node that shares the Redis server, through Redis
+		 * pub/sub.
 		 */
 		private boolean enabled = false;
 
@@ -350,27 +365,32 @@ public class WsPubSubProperties {
 		private @Nullable String nodeId;
 
 		/**
-		 * Most publishes held for other nodes while Redis is unreachable; further ones are dropped and counted.
+		 * Most publishes held for other nodes while Redis is unreachable; further ones
+		 * are dropped and counted.
 		 */
 		private int publishBuffer = 10_000;
 
 		/**
-		 * How often the link to Redis is checked end to end; it is reported down after three intervals (two seconds at least) without an answer.
+		 * How often the link to Redis is checked end to end; it is reported down after
+		 * three intervals (two seconds at least) without an answer.
 		 */
 		private Duration probeInterval = Duration.ofSeconds(1);
 
 		/**
-		 * How long a node's presence entries outlive its last heartbeat, e.g. after a crash.
+		 * How long a node's presence entries outlive its last heartbeat, e.g. after a
+		 * crash.
 		 */
 		private Duration presenceTtl = Duration.ofSeconds(30);
 
 		/**
-		 * Longest wait between two reconnection attempts of the Lettuce client Spring Boot creates.
+		 * Longest wait between two reconnection attempts of the Lettuce client Spring
+		 * Boot creates.
 		 */
 		private Duration maxReconnectDelay = Duration.ofSeconds(5);
 
 		/**
-		 * Longest wait for a presence command or a history read in Redis; past it presence answers from this node and a resubscribe as unrecoverable.
+		 * Longest wait for a presence command or a history read in Redis; past it
+		 * presence answers from this node and a resubscribe as unrecoverable.
 		 */
 		private Duration commandTimeout = Duration.ofSeconds(1);
 
@@ -441,7 +461,8 @@ public class WsPubSubProperties {
 	}
 
 	/**
-	 * The Server-Sent Events bridge: GET {path}/{topic} streams a topic as text/event-stream.
+	 * The Server-Sent Events bridge: GET {path}/{topic} streams a topic as
+	 * text/event-stream.
 	 */
 	public static class Sse {
 
@@ -451,7 +472,8 @@ public class WsPubSubProperties {
 		private boolean enabled = false;
 
 		/**
-		 * Path prefix of the event streams; a topic is streamed at this path followed by /{topic}.
+		 * Path prefix of the event streams; a topic is streamed at this path followed by
+		 * /{topic}.
 		 */
 		private String path = "/sse";
 
@@ -466,8 +488,9 @@ public class WsPubSubProperties {
 		private Duration retry = Duration.ofSeconds(5);
 
 		/**
-		 * Most events held for one slow client; further events are dropped for that client,
-		 * or, on a topic with history, its stream ends so that it resumes from its last event.
+		 * Most events held for one slow client; further events are dropped for that
+		 * client, or, on a topic with history, its stream ends so that it resumes from
+		 * its last event.
 		 */
 		private int bufferSize = 256;
 
@@ -514,13 +537,14 @@ public class WsPubSubProperties {
 	}
 
 	/**
-	 * Per-topic history: which topics keep their newest publications, with a position each,
-	 * so a client that reconnects can get what it missed.
+	 * Per-topic history: which topics keep their newest publications, with a position
+	 * each, so a client that reconnects can get what it missed.
 	 */
 	public static class History {
 
 		/**
-		 * Topics that keep a history, first matching rule wins; topics that match none keep none and cost nothing extra.
+		 * Topics that keep a history, first matching rule wins; topics that match none
+		 * keep none and cost nothing extra.
 		 */
 		private List<HistoryTopic> topics = new ArrayList<>();
 
@@ -545,17 +569,20 @@ public class WsPubSubProperties {
 		private String pattern = "";
 
 		/**
-		 * Most publications kept per topic (with Redis, approximately: streams are trimmed with MAXLEN ~).
+		 * Most publications kept per topic (with Redis, approximately: streams are
+		 * trimmed with MAXLEN ~).
 		 */
 		private int size = 100;
 
 		/**
-		 * How long one publication is kept; a topic without publications for this long starts a new epoch.
+		 * How long one publication is kept; a topic without publications for this long
+		 * starts a new epoch.
 		 */
 		private Duration ttl = Duration.ofMinutes(10);
 
 		/**
-		 * Whether JSON object messages of these topics get "epoch" and "offset" fields, so clients know where to resume from.
+		 * Whether JSON object messages of these topics get "epoch" and "offset" fields,
+		 * so clients know where to resume from.
 		 */
 		private boolean stampPosition = true;
 
@@ -594,7 +621,8 @@ public class WsPubSubProperties {
 	}
 
 	/**
-	 * Per-connection message rate limit, a token bucket; off unless messages-per-second is set.
+	 * Per-connection message rate limit, a token bucket; off unless messages-per-second
+	 * is set.
 	 */
 	public static class RateLimit {
 
@@ -604,12 +632,14 @@ public class WsPubSubProperties {
 		private double messagesPerSecond = 0;
 
 		/**
-		 * Messages a connection may send at once before the rate applies; zero means messages-per-second, rounded up.
+		 * Messages a connection may send at once before the rate applies; zero means
+		 * messages-per-second, rounded up.
 		 */
 		private int burst = 0;
 
 		/**
-		 * Refused messages, drained at messages-per-second, past which the connection is closed with 1008; zero means twice the burst.
+		 * Refused messages, drained at messages-per-second, past which the connection is
+		 * closed with 1008; zero means twice the burst.
 		 */
 		private int maxExcess = 0;
 
@@ -645,12 +675,14 @@ public class WsPubSubProperties {
 	public static class Security {
 
 		/**
-		 * Path patterns of endpoints whose upgrades require a valid bearer token, besides those with @WsEndpoint(authenticated = "true").
+		 * Path patterns of endpoints whose upgrades require a valid bearer token, besides
+		 * those with @WsEndpoint(authenticated = "true").
 		 */
 		private List<String> authenticatedPaths = new ArrayList<>();
 
 		/**
-		 * Topic rules for the subscribes and publishes of connections, first match wins; a topic no rule matches is allowed.
+		 * Topic rules for the subscribes and publishes of connections, first match wins;
+		 * a topic no rule matches is allowed.
 		 */
 		private List<TopicRuleProperties> topicRules = new ArrayList<>();
 
@@ -678,7 +710,8 @@ public class WsPubSubProperties {
 	public static class TopicRuleProperties {
 
 		/**
-		 * Topic pattern: '*' matches anything, '{claim}' matches the connection's own claim value (such as user:{sub}).
+		 * Topic pattern: '*' matches anything, '{claim}' matches the connection's own
+		 * claim value (such as user:{sub}).
 		 */
 		private String pattern = "";
 
@@ -729,7 +762,8 @@ public class WsPubSubProperties {
 		private boolean enabled = true;
 
 		/**
-		 * Path of the browser client's module; its TypeScript declarations are served beside it, .d.ts for .js.
+		 * Path of the browser client's module; its TypeScript declarations are served
+		 * beside it, .d.ts for .js.
 		 */
 		private String path = "/ws-pubsub/client.js";
 

@@ -33,13 +33,13 @@ import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
 
 /**
  * Redis fan-out for ws-pubsub: a {@link RedisFanout} (so the local fan-out of
- * {@link WsPubSubAutoConfiguration} backs off) and a {@link RedisPresenceRegistry}, on the
- * {@link ReactiveRedisConnectionFactory} Spring Boot builds from {@code spring.data.redis.*}.
- * Active with {@code ws-pubsub.fanout.redis.enabled=true}.
+ * {@link WsPubSubAutoConfiguration} backs off) and a {@link RedisPresenceRegistry}, on
+ * the {@link ReactiveRedisConnectionFactory} Spring Boot builds from
+ * {@code spring.data.redis.*}. Active with {@code ws-pubsub.fanout.redis.enabled=true}.
  */
 @AutoConfiguration(before = WsPubSubAutoConfiguration.class,
 		afterName = { "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration",
-			"org.springframework.boot.data.redis.autoconfigure.DataRedisReactiveAutoConfiguration" })
+				"org.springframework.boot.data.redis.autoconfigure.DataRedisReactiveAutoConfiguration" })
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
 @ConditionalOnClass({ HttpServer.class, ReactiveRedisConnectionFactory.class })
 @ConditionalOnBooleanProperty(name = "ws-pubsub.enabled", matchIfMissing = true)
@@ -63,11 +63,13 @@ public final class WsPubSubRedisAutoConfiguration {
 					"ws-pubsub.fanout.redis.probe-interval is " + redis.getProbeInterval() + ".",
 					"Set ws-pubsub.fanout.redis.probe-interval to 10ms or more.");
 		}
-		return new RedisFanout(connectionFactory, registry, encoder.allocator(), nodeId.value(), redis.getChannelPrefix(),
-				redis.getPublishBuffer(), redis.getProbeInterval());
+		return new RedisFanout(connectionFactory, registry, encoder.allocator(), nodeId.value(),
+				redis.getChannelPrefix(), redis.getPublishBuffer(), redis.getProbeInterval());
 	}
 
-	/** Positions cluster-wide: the histories live in Redis beside the fan-out's channels. */
+	/**
+	 * Positions cluster-wide: the histories live in Redis beside the fan-out's channels.
+	 */
 	@Bean
 	@ConditionalOnMissingBean(TopicHistory.class)
 	@ConditionalOnBean(RedisFanout.class)
@@ -103,8 +105,8 @@ public final class WsPubSubRedisAutoConfiguration {
 	 * within seconds of its return, and makes Lettuce fail commands at once while it is
 	 * disconnected instead of queueing them without bound until Redis returns (a queued
 	 * command holds up the connection that waits for it). Lettuce keeps reconnecting and
-	 * resubscribing either way. Applies only to the client Boot creates, whose resources it
-	 * also shuts down with a quiet period ({@link LettuceQuietShutdown}).
+	 * resubscribing either way. Applies only to the client Boot creates, whose resources
+	 * it also shuts down with a quiet period ({@link LettuceQuietShutdown}).
 	 */
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass({ ClientResources.class, ClientResourcesBuilderCustomizer.class })

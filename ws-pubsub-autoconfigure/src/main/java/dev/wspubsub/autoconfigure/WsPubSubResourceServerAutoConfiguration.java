@@ -38,12 +38,12 @@ import org.springframework.security.web.server.util.matcher.ServerWebExchangeMat
  * {@code spring.security.oauth2.resourceserver.jwt.*} or the application's own, and the
  * token expiry of open connections.
  * <p>
- * When the application defines no {@link SecurityWebFilterChain}, two are defined: one for
- * the endpoint paths only (token from header, {@code access_token} or subprotocol; endpoints
- * that require authentication get 401 without one; a bad token always gets 401), and one
- * for every other path that keeps Spring Boot's default: everything authenticated, by JWT
- * when a decoder exists, else HTTP Basic and form login. Defining any
- * {@code SecurityWebFilterChain} turns both off: the application's chains then govern
+ * When the application defines no {@link SecurityWebFilterChain}, two are defined: one
+ * for the endpoint paths only (token from header, {@code access_token} or subprotocol;
+ * endpoints that require authentication get 401 without one; a bad token always gets
+ * 401), and one for every other path that keeps Spring Boot's default: everything
+ * authenticated, by JWT when a decoder exists, else HTTP Basic and form login. Defining
+ * any {@code SecurityWebFilterChain} turns both off: the application's chains then govern
  * (use {@link WsBearerTokenConverter} in them for the WebSocket token sources).
  */
 @AutoConfiguration(
@@ -83,14 +83,14 @@ public final class WsPubSubResourceServerAutoConfiguration {
 								+ " define a ReactiveJwtDecoder bean, or define your own SecurityWebFilterChain.");
 			}
 			WsAuthenticationEntryPoint entryPoint = new WsAuthenticationEntryPoint();
-			http.securityMatcher(pathsMatcher(endpoints.paths()))
-				.authorizeExchange((exchanges) -> {
-					if (!authenticated.isEmpty()) {
-						exchanges.pathMatchers(authenticated.toArray(String[]::new)).authenticated();
-					}
-					exchanges.anyExchange().permitAll();
-				})
-				// A WebSocket upgrade is a GET with no session: no CSRF token, no saved request, no session.
+			http.securityMatcher(pathsMatcher(endpoints.paths())).authorizeExchange((exchanges) -> {
+				if (!authenticated.isEmpty()) {
+					exchanges.pathMatchers(authenticated.toArray(String[]::new)).authenticated();
+				}
+				exchanges.anyExchange().permitAll();
+			})
+				// A WebSocket upgrade is a GET with no session: no CSRF token, no saved
+				// request, no session.
 				.csrf(ServerHttpSecurity.CsrfSpec::disable)
 				.httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
 				.formLogin(ServerHttpSecurity.FormLoginSpec::disable)
@@ -106,7 +106,10 @@ public final class WsPubSubResourceServerAutoConfiguration {
 			return http.build();
 		}
 
-		/** Spring Boot's default for every other path, which defining a chain would otherwise switch off. */
+		/**
+		 * Spring Boot's default for every other path, which defining a chain would
+		 * otherwise switch off.
+		 */
 		@Bean
 		@Order(Ordered.LOWEST_PRECEDENCE - 100)
 		SecurityWebFilterChain wsPubSubDefaultSecurityWebFilterChain(ServerHttpSecurity http,

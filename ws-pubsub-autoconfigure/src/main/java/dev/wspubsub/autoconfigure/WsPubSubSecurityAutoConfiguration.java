@@ -67,8 +67,8 @@ public final class WsPubSubSecurityAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	ConnectionLimitWebFilter wsConnectionLimitWebFilter(SecuredEndpoints endpoints,
-			WsPubSubProperties properties, ObjectProvider<WsMetricsListener> metricsListeners) {
+	ConnectionLimitWebFilter wsConnectionLimitWebFilter(SecuredEndpoints endpoints, WsPubSubProperties properties,
+			ObjectProvider<WsMetricsListener> metricsListeners) {
 		return new ConnectionLimitWebFilter(endpoints, properties.getMaxConnections(),
 				properties.getMaxConnectionsPerIp(), properties.getMaxUpgradesPerIpPerSecond(),
 				WsMetricsListener.of(metricsListeners.orderedStream().toList()));

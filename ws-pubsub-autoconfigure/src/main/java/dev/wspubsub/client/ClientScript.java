@@ -20,9 +20,10 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 
 /**
  * Serves the browser client from this jar: the module at its path, its types beside it
- * ({@code .d.ts} for {@code .js}). Each answer carries an {@code ETag} made of the content's
- * hash (its version) and {@code Cache-Control: no-cache}, so browsers keep it and only ask
- * whether it changed: a new starter version is picked up at once, an unchanged one costs a 304.
+ * ({@code .d.ts} for {@code .js}). Each answer carries an {@code ETag} made of the
+ * content's hash (its version) and {@code Cache-Control: no-cache}, so browsers keep it
+ * and only ask whether it changed: a new starter version is picked up at once, an
+ * unchanged one costs a 304.
  */
 public final class ClientScript {
 
@@ -42,7 +43,9 @@ public final class ClientScript {
 
 	private final Asset types;
 
-	/** @param path where the module is served, such as {@code /ws-pubsub/client.js} */
+	/**
+	 * @param path where the module is served, such as {@code /ws-pubsub/client.js}
+	 */
 	public ClientScript(String path) {
 		this.path = Objects.requireNonNull(path, "path");
 		if (!path.startsWith("/") || !path.endsWith(".js")) {
@@ -103,4 +106,5 @@ public final class ClientScript {
 			return false;
 		}
 	}
+
 }

@@ -14,8 +14,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Publishes to a topic everywhere: local subscribers first, then the other nodes. A topic
- * with a history is published through its {@link TopicHistory}, which numbers, records and
- * delivers it.
+ * with a history is published through its {@link TopicHistory}, which numbers, records
+ * and delivers it.
  */
 public final class Broker {
 
@@ -27,7 +27,9 @@ public final class Broker {
 
 	private final TopicHistory history;
 
-	/** @param metrics told of each publish once, with its local fan-out size */
+	/**
+	 * @param metrics told of each publish once, with its local fan-out size
+	 */
 	public Broker(TopicRegistry registry, Fanout fanout, WsMetricsListener metrics, TopicHistory history) {
 		this.registry = Objects.requireNonNull(registry, "registry");
 		this.fanout = Objects.requireNonNull(fanout, "fanout");
@@ -83,4 +85,5 @@ public final class Broker {
 	public TopicHistory history() {
 		return this.history;
 	}
+
 }

@@ -5,7 +5,10 @@ import java.nio.charset.StandardCharsets;
 
 import org.jspecify.annotations.Nullable;
 
-/** Maps topics to Redis channel names and back: the channel is the prefix followed by the topic, in UTF-8. */
+/**
+ * Maps topics to Redis channel names and back: the channel is the prefix followed by the
+ * topic, in UTF-8.
+ */
 final class ChannelNames {
 
 	private final String prefix;
@@ -21,7 +24,10 @@ final class ChannelNames {
 		return ByteBuffer.wrap((this.prefix + topic).getBytes(StandardCharsets.UTF_8));
 	}
 
-	/** @return the topic of {@code channel}, or {@code null} when the channel is not one of ours */
+	/**
+	 * @return the topic of {@code channel}, or {@code null} when the channel is not one
+	 * of ours
+	 */
 	@Nullable String topic(ByteBuffer channel) {
 		ByteBuffer in = channel.duplicate();
 		if (in.remaining() < this.prefixBytes.length) {
@@ -38,4 +44,5 @@ final class ChannelNames {
 	String prefix() {
 		return this.prefix;
 	}
+
 }

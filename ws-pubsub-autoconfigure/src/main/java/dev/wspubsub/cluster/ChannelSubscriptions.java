@@ -64,14 +64,17 @@ final class ChannelSubscriptions implements SubscriptionListener {
 
 	private final List<ByteBuffer> extraChannels = new ArrayList<>();
 
-	// Worker thread only: channels Redis has confirmed on the current subscription, and who waits for one.
+	// Worker thread only: channels Redis has confirmed on the current subscription, and
+	// who waits for one.
 	private final Set<String> confirmed = new HashSet<>();
 
 	private final Map<String, List<CompletableFuture<Void>>> waiters = new HashMap<>();
 
 	/**
-	 * @param onError told when a command fails, so the link is marked down and resynced when back
-	 * @param onReply told when Redis confirms a command: the subscription connection is alive
+	 * @param onError told when a command fails, so the link is marked down and resynced
+	 * when back
+	 * @param onReply told when Redis confirms a command: the subscription connection is
+	 * alive
 	 */
 	ChannelSubscriptions(TopicRegistry registry, ChannelNames names, Scheduler worker, LongAdder errors,
 			Consumer<Throwable> onError, Runnable onReply) {
@@ -91,12 +94,18 @@ final class ChannelSubscriptions implements SubscriptionListener {
 		}
 	}
 
-	/** Worker thread: a channel kept subscribed whatever the registry says (the health probe). */
+	/**
+	 * Worker thread: a channel kept subscribed whatever the registry says (the health
+	 * probe).
+	 */
 	void addExtraChannel(ByteBuffer channel) {
 		this.extraChannels.add(channel);
 	}
 
-	/** Worker thread: use {@code subscription} from now on, and subscribe everything wanted on it. */
+	/**
+	 * Worker thread: use {@code subscription} from now on, and subscribe everything
+	 * wanted on it.
+	 */
 	void attach(ReactiveSubscription subscription) {
 		this.subscription = subscription;
 		resync();
@@ -110,9 +119,9 @@ final class ChannelSubscriptions implements SubscriptionListener {
 	}
 
 	/**
-	 * Completes once Redis has confirmed the subscription of {@code topic}'s channel, from
-	 * when on this node receives every message published to it. Any thread; the caller
-	 * bounds the wait.
+	 * Completes once Redis has confirmed the subscription of {@code topic}'s channel,
+	 * from when on this node receives every message published to it. Any thread; the
+	 * caller bounds the wait.
 	 */
 	CompletableFuture<Void> whenSubscribed(String topic) {
 		CompletableFuture<Void> subscribed = new CompletableFuture<>();
@@ -153,8 +162,9 @@ final class ChannelSubscriptions implements SubscriptionListener {
 	/**
 	 * Worker thread: SUBSCRIBE every wanted channel and UNSUBSCRIBE every unwanted one
 	 * again, whatever was sent before (both are idempotent in Redis). Used after
-	 * (re)connecting, so nothing lost while Redis was away stays lost. Topics still marked
-	 * dirty stay so: their flush finds them settled, or sends what changed after this read.
+	 * (re)connecting, so nothing lost while Redis was away stays lost. Topics still
+	 * marked dirty stay so: their flush finds them settled, or sends what changed after
+	 * this read.
 	 */
 	void resync() {
 		ReactiveSubscription target = this.subscription;
@@ -162,7 +172,8 @@ final class ChannelSubscriptions implements SubscriptionListener {
 			return;
 		}
 		Set<String> wanted = this.registry.topicSizes().keySet();
-		// Confirmed channels, and those whose SUBSCRIBE is still on its way: either may be unwanted now.
+		// Confirmed channels, and those whose SUBSCRIBE is still on its way: either may
+		// be unwanted now.
 		Set<String> known = new HashSet<>(this.subscribed);
 		for (ByteBuffer channel : target.getChannels()) {
 			String topic = this.names.topic(channel);
@@ -178,7 +189,8 @@ final class ChannelSubscriptions implements SubscriptionListener {
 		}
 		this.subscribed.clear();
 		this.subscribed.addAll(wanted);
-		this.confirmed.clear(); // a Redis that restarted lost them: waiters wait for this SUBSCRIBE's answer
+		this.confirmed.clear(); // a Redis that restarted lost them: waiters wait for this
+								// SUBSCRIBE's answer
 		List<ByteBuffer> channels = new ArrayList<>(this.extraChannels);
 		wanted.forEach((topic) -> channels.add(this.names.channel(topic)));
 		send(target, channels, true);
@@ -234,7 +246,8 @@ final class ChannelSubscriptions implements SubscriptionListener {
 				this.errors.increment();
 				logger.warn("Redis " + (subscribe ? "SUBSCRIBE" : "UNSUBSCRIBE") + " of " + batch.length
 						+ " channels failed: " + error);
-				this.onError.accept(error); // the resync when the link is back up repairs the state
+				this.onError.accept(error); // the resync when the link is back up repairs
+											// the state
 			}, () -> {
 				this.onReply.run();
 				if (subscribe) {
@@ -243,4 +256,5 @@ final class ChannelSubscriptions implements SubscriptionListener {
 			});
 		}
 	}
+
 }

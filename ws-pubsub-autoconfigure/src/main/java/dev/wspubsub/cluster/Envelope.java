@@ -16,10 +16,11 @@ import org.jspecify.annotations.Nullable;
  * compress), the sender's node id (length-prefixed), then the payload unchanged. Binary
  * on purpose: no JSON, no base64, one copy of the payload per publish.
  *
- * <p>A publication of a topic with history is of version {@value #VERSION_POSITIONED}:
- * after the node id come the sender's publish id (8 bytes), then, written by the Redis
- * script that gave it its position, the epoch and the offset (each length-prefixed, the
- * offset in decimal) and the payload with the position stamped in.
+ * <p>
+ * A publication of a topic with history is of version {@value #VERSION_POSITIONED}: after
+ * the node id come the sender's publish id (8 bytes), then, written by the Redis script
+ * that gave it its position, the epoch and the offset (each length-prefixed, the offset
+ * in decimal) and the payload with the position stamped in.
  */
 final class Envelope {
 
@@ -31,12 +32,17 @@ final class Envelope {
 
 	private static final int FLAG_COMPRESS = 2;
 
-	/** The sender delivered it to its own subscribers already (without a position, while Redis was away). */
+	/**
+	 * The sender delivered it to its own subscribers already (without a position, while
+	 * Redis was away).
+	 */
 	private static final int FLAG_DELIVERED_BY_SENDER = 4;
 
 	private final byte[] nodeId;
 
-	/** @param nodeId this node's id, at most 255 bytes in UTF-8 */
+	/**
+	 * @param nodeId this node's id, at most 255 bytes in UTF-8
+	 */
 	Envelope(String nodeId) {
 		this.nodeId = nodeId.getBytes(StandardCharsets.UTF_8);
 		if (this.nodeId.length == 0 || this.nodeId.length > 255) {
@@ -44,7 +50,10 @@ final class Envelope {
 		}
 	}
 
-	/** Wraps the payload of {@code message} with this node's id; the message itself is not kept. */
+	/**
+	 * Wraps the payload of {@code message} with this node's id; the message itself is not
+	 * kept.
+	 */
 	ByteBuffer encode(OutboundMessage message) {
 		int length = message.payloadLength();
 		byte[] bytes = new byte[3 + this.nodeId.length + length];
@@ -116,6 +125,7 @@ final class Envelope {
 
 	/**
 	 * A positioned publication from Redis.
+	 *
 	 * @param own whether this node sent it
 	 * @param deliveredBySender whether the sender's own subscribers had it already
 	 */
@@ -158,4 +168,5 @@ final class Envelope {
 		}
 		return true;
 	}
+
 }

@@ -10,17 +10,20 @@ import dev.wspubsub.topic.OutboundMessage;
  */
 public interface Fanout {
 
-	/** Sends {@code message} for {@code topic} to the other nodes; must not block, must not keep {@code message} unless retained. */
+	/**
+	 * Sends {@code message} for {@code topic} to the other nodes; must not block, must
+	 * not keep {@code message} unless retained.
+	 */
 	void forward(String topic, OutboundMessage message);
 
 	/** A short name for the mode, such as {@code local} or {@code redis}. */
 	String mode();
 
 	/**
-	 * Whether a publish to {@code topic} may reach a subscriber on another node. It decides
-	 * what {@code publish} answers when no local subscriber took the message: its byte count
-	 * if this says yes, {@code 0} if not. Yes unless overridden, as a cluster cannot cheaply
-	 * know; the single-node default says no.
+	 * Whether a publish to {@code topic} may reach a subscriber on another node. It
+	 * decides what {@code publish} answers when no local subscriber took the message: its
+	 * byte count if this says yes, {@code 0} if not. Yes unless overridden, as a cluster
+	 * cannot cheaply know; the single-node default says no.
 	 */
 	default boolean mayReachOtherNodes(String topic) {
 		return true;
@@ -30,4 +33,5 @@ public interface Fanout {
 	default boolean isUp() {
 		return true;
 	}
+
 }

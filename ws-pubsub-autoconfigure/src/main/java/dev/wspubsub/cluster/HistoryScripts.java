@@ -11,7 +11,8 @@ import java.util.HexFormat;
  * publication's position, its entry in the stream and its PUBLISH to every node are one
  * step, and a read sees the stream and its position as of one instant.
  *
- * <p>Per topic two keys: a stream of the newest publications, whose entry ids are the
+ * <p>
+ * Per topic two keys: a stream of the newest publications, whose entry ids are the
  * offsets ({@code <offset>-0}), fields {@code p} (payload as delivered), {@code x} (1 for
  * text) and {@code t} (Redis time in ms); and a hash beside it with the epoch {@code e},
  * the last offset {@code o} and the last outage reset applied {@code r}. Both expire
@@ -24,34 +25,36 @@ final class HistoryScripts {
 	 * (0 none, 1 fields then a comma, 2 fields alone), size, ttl ms, a fresh epoch, reset
 	 * token (empty for none), text flag. Answers {epoch, offset}.
 	 */
-	static final Script PUBLISH = new Script("""
-			local epoch = redis.call('HGET', KEYS[2], 'e')
-			if (not epoch) or (ARGV[9] ~= '' and redis.call('HGET', KEYS[2], 'r') ~= ARGV[9]) then
-			  epoch = ARGV[8]
-			  redis.call('DEL', KEYS[1], KEYS[2])
-			  redis.call('HSET', KEYS[2], 'e', epoch, 'o', 0)
-			  if ARGV[9] ~= '' then redis.call('HSET', KEYS[2], 'r', ARGV[9]) end
-			end
-			local offset = string.format('%d', redis.call('HINCRBY', KEYS[2], 'o', 1))
-			local payload = ARGV[3]
-			if ARGV[5] ~= '0' then
-			  payload = payload .. '"epoch":"' .. epoch .. '","offset":' .. offset
-			  if ARGV[5] == '1' then payload = payload .. ',' end
-			  payload = payload .. ARGV[4]
-			end
-			local now = redis.call('TIME')
-			local ms = string.format('%d', now[1] * 1000 + math.floor(now[2] / 1000))
-			redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[6], offset .. '-0', 'p', payload, 'x', ARGV[10], 't', ms)
-			redis.call('PEXPIRE', KEYS[1], ARGV[7])
-			redis.call('PEXPIRE', KEYS[2], ARGV[7])
-			redis.call('PUBLISH', ARGV[1], ARGV[2] .. string.char(#epoch) .. epoch .. string.char(#offset) .. offset .. payload)
-			return {epoch, offset}
-			""");
+	static final Script PUBLISH = new Script(
+			"""
+					local epoch = redis.call('HGET', KEYS[2], 'e')
+					if (not epoch) or (ARGV[9] ~= '' and redis.call('HGET', KEYS[2], 'r') ~= ARGV[9]) then
+					  epoch = ARGV[8]
+					  redis.call('DEL', KEYS[1], KEYS[2])
+					  redis.call('HSET', KEYS[2], 'e', epoch, 'o', 0)
+					  if ARGV[9] ~= '' then redis.call('HSET', KEYS[2], 'r', ARGV[9]) end
+					end
+					local offset = string.format('%d', redis.call('HINCRBY', KEYS[2], 'o', 1))
+					local payload = ARGV[3]
+					if ARGV[5] ~= '0' then
+					  payload = payload .. '"epoch":"' .. epoch .. '","offset":' .. offset
+					  if ARGV[5] == '1' then payload = payload .. ',' end
+					  payload = payload .. ARGV[4]
+					end
+					local now = redis.call('TIME')
+					local ms = string.format('%d', now[1] * 1000 + math.floor(now[2] / 1000))
+					redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[6], offset .. '-0', 'p', payload, 'x', ARGV[10], 't', ms)
+					redis.call('PEXPIRE', KEYS[1], ARGV[7])
+					redis.call('PEXPIRE', KEYS[2], ARGV[7])
+					redis.call('PUBLISH', ARGV[1], ARGV[2] .. string.char(#epoch) .. epoch .. string.char(#offset) .. offset .. payload)
+					return {epoch, offset}
+					""");
 
 	/**
 	 * KEYS: stream, meta. ARGV: epoch of the position asked for (empty for none), its
 	 * offset, how many of the newest to answer when not recovered, ttl ms, a fresh epoch.
-	 * Answers {epoch, offset, recovered (1 or 0), then id, payload, text flag per entry, oldest first}.
+	 * Answers {epoch, offset, recovered (1 or 0), then id, payload, text flag per entry,
+	 * oldest first}.
 	 */
 	static final Script READ = new Script("""
 			local epoch = redis.call('HGET', KEYS[2], 'e')
@@ -98,7 +101,10 @@ final class HistoryScripts {
 	private HistoryScripts() {
 	}
 
-	/** A script's text and SHA-1 in hex, to run it by digest and send the text only when Redis lacks it. */
+	/**
+	 * A script's text and SHA-1 in hex, to run it by digest and send the text only when
+	 * Redis lacks it.
+	 */
 	record Script(ByteBuffer text, String sha) {
 
 		Script(String text) {
@@ -115,4 +121,5 @@ final class HistoryScripts {
 			}
 		}
 	}
+
 }

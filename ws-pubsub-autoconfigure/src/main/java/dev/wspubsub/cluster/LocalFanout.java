@@ -18,4 +18,5 @@ public final class LocalFanout implements Fanout {
 	public String mode() {
 		return "local";
 	}
+
 }

@@ -38,4 +38,5 @@ public final class LocalPresenceRegistry implements PresenceRegistry {
 		Objects.requireNonNull(topic, "topic");
 		return Mono.fromSupplier(() -> Map.copyOf(this.topics.getOrDefault(topic, Map.of())));
 	}
+
 }

@@ -25,7 +25,10 @@ import reactor.core.publisher.Mono;
  */
 public interface PresenceRegistry {
 
-	/** Records {@code id} as present in {@code topic} on this node, with {@code info} (a name, a JSON document). */
+	/**
+	 * Records {@code id} as present in {@code topic} on this node, with {@code info} (a
+	 * name, a JSON document).
+	 */
 	Mono<Void> join(String topic, String id, String info);
 
 	/** Removes {@code id} from {@code topic} on this node. */
@@ -33,4 +36,5 @@ public interface PresenceRegistry {
 
 	/** The ids present in {@code topic} on any live node, with their info. */
 	Mono<Map<String, String>> members(String topic);
+
 }

@@ -21,14 +21,14 @@ import reactor.core.publisher.Mono;
 /**
  * The ordered, bounded road from {@code forward} to Redis. Publishes are queued in call
  * order and dispatched from one thread, so they reach the one Redis connection in that
- * order (per-publisher order per topic). While the link is down nothing is
- * dispatched and the queue holds up to {@code capacity} publishes; past it, publishes are
- * dropped, counted and logged. At most {@code maxInFlight} commands wait for Redis'
- * answer, which also bounds what the client library buffers on a broken connection.
- * A send that fails (the client library fails what it had in flight when the connection
- * breaks, and rejects new commands until it is back) pauses dispatch and goes back into
- * the queue in its place, to go out again once the link is reopened; after
- * {@value #MAX_ATTEMPTS} attempts it is dropped and counted.
+ * order (per-publisher order per topic). While the link is down nothing is dispatched and
+ * the queue holds up to {@code capacity} publishes; past it, publishes are dropped,
+ * counted and logged. At most {@code maxInFlight} commands wait for Redis' answer, which
+ * also bounds what the client library buffers on a broken connection. A send that fails
+ * (the client library fails what it had in flight when the connection breaks, and rejects
+ * new commands until it is back) pauses dispatch and goes back into the queue in its
+ * place, to go out again once the link is reopened; after {@value #MAX_ATTEMPTS} attempts
+ * it is dropped and counted.
  */
 final class PublishQueue {
 
@@ -137,7 +137,8 @@ final class PublishQueue {
 		}
 	}
 
-	// On the dispatcher thread only: a client library writes inline from its own I/O thread
+	// On the dispatcher thread only: a client library writes inline from its own I/O
+	// thread
 	// but queues writes from others, so dispatching from two threads could reorder.
 	private void drainLoop() {
 		int missed = 1;
@@ -173,7 +174,8 @@ final class PublishQueue {
 		result.subscribe(null, (error) -> {
 			this.errors.increment();
 			this.inFlight.decrementAndGet();
-			// Paused until the link is reported up again: resending now would fail the same way.
+			// Paused until the link is reported up again: resending now would fail the
+			// same way.
 			this.open = false;
 			boolean retry = item.attempts() + 1 < MAX_ATTEMPTS;
 			if (item.command() != null) {
@@ -222,7 +224,10 @@ final class PublishQueue {
 		return this.size.get();
 	}
 
-	/** A queued command other than a plain PUBLISH: it sends itself and hears of its failures. */
+	/**
+	 * A queued command other than a plain PUBLISH: it sends itself and hears of its
+	 * failures.
+	 */
 	interface Command {
 
 		/** One attempt; called on the dispatcher thread, in queue order. */
@@ -230,6 +235,7 @@ final class PublishQueue {
 
 		/** An attempt failed; {@code retry} says whether it will be sent again. */
 		void failed(boolean retry);
+
 	}
 
 	@SuppressWarnings("NullAway")
@@ -241,4 +247,5 @@ final class PublishQueue {
 		}
 
 	}
+
 }

@@ -36,26 +36,29 @@ import org.springframework.data.redis.connection.ReactiveSubscription;
  * topic has a local subscriber (see {@link ChannelSubscriptions}); never PSUBSCRIBE.</li>
  * <li>A publish travels as a small binary {@link Envelope} carrying the sender's node id,
  * so a node skips its own messages: they were delivered locally already.</li>
- * <li>Publishes go out in call order on one connection, bounded by
- * {@code publishBuffer} while Redis is unreachable; past it they are dropped, counted in
+ * <li>Publishes go out in call order on one connection, bounded by {@code publishBuffer}
+ * while Redis is unreachable; past it they are dropped, counted in
  * {@link #droppedCount()} and logged.</li>
  * <li>Health is measured end to end: every {@code probeInterval} the node publishes a
  * probe to its own channel {@code <channel-prefix>$probe:<node-id>}. It becomes
  * {@linkplain #isUp() up} when a probe comes back, and down when a probe has not come
  * back for three intervals (two seconds at least) while one of its two connections has
- * been silent as long (a probe late behind heavy traffic is no failure). When Redis returns, Lettuce
- * reconnects, and the next echoed probe re-subscribes every current topic and releases
- * the buffer.</li>
+ * been silent as long (a probe late behind heavy traffic is no failure). When Redis
+ * returns, Lettuce reconnects, and the next echoed probe re-subscribes every current
+ * topic and releases the buffer.</li>
  * </ul>
- * Across nodes delivery is at most once: what is published while a node's link is down
- * is not replayed to it. Topics with history are published through {@link RedisHistory},
+ * Across nodes delivery is at most once: what is published while a node's link is down is
+ * not replayed to it. Topics with history are published through {@link RedisHistory},
  * whose clients can resume what they missed.
  */
 public final class RedisFanout implements Fanout, AutoCloseable {
 
 	private static final Log logger = LogFactory.getLog(RedisFanout.class);
 
-	/** Publishes awaiting Redis' reply at once; also what Lettuce may hold on a broken connection. */
+	/**
+	 * Publishes awaiting Redis' reply at once; also what Lettuce may hold on a broken
+	 * connection.
+	 */
 	private static final int MAX_IN_FLIGHT = 1024;
 
 	private static final Duration MIN_PROBE_TIMEOUT = Duration.ofSeconds(2);
@@ -94,7 +97,8 @@ public final class RedisFanout implements Fanout, AutoCloseable {
 
 	private volatile boolean closed;
 
-	// Evidence of life on each connection, so a probe stuck behind a busy pipeline is not a failure.
+	// Evidence of life on each connection, so a probe stuck behind a busy pipeline is not
+	// a failure.
 	private volatile long lastReply = System.nanoTime();
 
 	private volatile long lastMessage = System.nanoTime();
@@ -119,7 +123,8 @@ public final class RedisFanout implements Fanout, AutoCloseable {
 	 * @param nodeId this node's id, unique in the cluster, 1 to 255 bytes in UTF-8
 	 * @param channelPrefix prepended to each topic to name its Redis channel
 	 * @param publishBuffer publishes held while Redis is unreachable before dropping
-	 * @param probeInterval how often the link is checked; it is down after three intervals without an answer
+	 * @param probeInterval how often the link is checked; it is down after three
+	 * intervals without an answer
 	 */
 	public RedisFanout(ReactiveRedisConnectionFactory connectionFactory, TopicRegistry registry,
 			ByteBufAllocator allocator, String nodeId, String channelPrefix, int publishBuffer,
@@ -135,11 +140,14 @@ public final class RedisFanout implements Fanout, AutoCloseable {
 		this.worker = Schedulers.newSingle("ws-pubsub-redis");
 		this.publishQueue = new PublishQueue(publishBuffer, MAX_IN_FLIGHT, this::send, this::linkFailed,
 				() -> this.lastReply = System.nanoTime(), this.worker::schedule);
-		this.subscriptions = new ChannelSubscriptions(registry, this.names, this.worker, this.errors,
-				this::linkFailed, () -> this.lastMessage = System.nanoTime());
+		this.subscriptions = new ChannelSubscriptions(registry, this.names, this.worker, this.errors, this::linkFailed,
+				() -> this.lastMessage = System.nanoTime());
 	}
 
-	/** Connects in the background and starts following local subscriptions; never blocks, never fails on a missing Redis. */
+	/**
+	 * Connects in the background and starts following local subscriptions; never blocks,
+	 * never fails on a missing Redis.
+	 */
 	public void start() {
 		this.registry.addSubscriptionListener(this.subscriptions);
 		onWorker(() -> this.subscriptions.addExtraChannel(this.probeChannel.duplicate()));
@@ -159,7 +167,10 @@ public final class RedisFanout implements Fanout, AutoCloseable {
 		return "redis";
 	}
 
-	/** Whether this node's publishes reach Redis and its subscription receives from it (see the class notes). */
+	/**
+	 * Whether this node's publishes reach Redis and its subscription receives from it
+	 * (see the class notes).
+	 */
 	@Override
 	public boolean isUp() {
 		return this.up;
@@ -173,10 +184,14 @@ public final class RedisFanout implements Fanout, AutoCloseable {
 	}
 
 	private static void deliverUnclaimed(String topic, Envelope.Positioned positioned) {
-		positioned.message().release(); // no history on this node: its configuration differs from the sender's
+		positioned.message().release(); // no history on this node: its configuration
+										// differs from the sender's
 	}
 
-	/** Queues a command in order with the publishes; {@code false} when the buffer is full. */
+	/**
+	 * Queues a command in order with the publishes; {@code false} when the buffer is
+	 * full.
+	 */
 	boolean enqueue(PublishQueue.Command command) {
 		return !this.closed && this.publishQueue.offer(command);
 	}
@@ -323,7 +338,8 @@ public final class RedisFanout implements Fanout, AutoCloseable {
 			.subscribe(this::onMessage, (error) -> onWorker(() -> lost(created, String.valueOf(error))),
 					() -> onWorker(() -> lost(created, "the message stream ended")));
 		this.subscriptions.attach(created);
-		check(); // the first probe now, not an interval later: until it is back, publishes are held for Redis
+		check(); // the first probe now, not an interval later: until it is back,
+					// publishes are held for Redis
 	}
 
 	private void lost(ReactiveSubscription lost, String reason) {
@@ -331,9 +347,11 @@ public final class RedisFanout implements Fanout, AutoCloseable {
 			this.subscription = null;
 			this.subscriptions.detach();
 			logger.info("Redis subscription of node " + this.nodeId + " ended (" + reason + "); opening a new one");
-			// Its connection may still be open and subscribed in Redis: close it, or its channels would
+			// Its connection may still be open and subscribed in Redis: close it, or its
+			// channels would
 			// stay subscribed there beside those of the new subscription.
-			lost.cancel().subscribe(null, (error) -> logger.debug("Closing a lost Redis subscription failed: " + error));
+			lost.cancel()
+				.subscribe(null, (error) -> logger.debug("Closing a lost Redis subscription failed: " + error));
 			markDown("the Redis subscription was lost: " + reason);
 		}
 	}
@@ -394,7 +412,8 @@ public final class RedisFanout implements Fanout, AutoCloseable {
 		}
 		// Even a late probe has just made the round trip: the link works now.
 		if (!this.up && !this.closed) {
-			// Lettuce resubscribes on reconnect too; this also covers what changed meanwhile.
+			// Lettuce resubscribes on reconnect too; this also covers what changed
+			// meanwhile.
 			this.subscriptions.resync();
 			this.up = true;
 			this.publishQueue.setOpen(true);
@@ -458,7 +477,8 @@ public final class RedisFanout implements Fanout, AutoCloseable {
 		ReactiveRedisConnection open = this.connection;
 		this.connection = null;
 		if (connectionFactoryStopped()) {
-			// Closed with the factory already: an UNSUBSCRIBE would wait for an answer that cannot come.
+			// Closed with the factory already: an UNSUBSCRIBE would wait for an answer
+			// that cannot come.
 			return;
 		}
 		try {
@@ -478,4 +498,5 @@ public final class RedisFanout implements Fanout, AutoCloseable {
 			}
 		}
 	}
+
 }

@@ -45,8 +45,8 @@ import org.springframework.data.redis.connection.ReturnType;
  * too, like everyone else's: that is what keeps one order on every node.</li>
  * <li>While the link to Redis is down, a publication is delivered to this node's
  * subscribers at once, without a position, and queued for the others; when it reaches
- * Redis its topic begins a new epoch first, so a client resuming from before the outage is
- * told it cannot be recovered instead of silently missing what it never got.</li>
+ * Redis its topic begins a new epoch first, so a client resuming from before the outage
+ * is told it cannot be recovered instead of silently missing what it never got.</li>
  * <li>A read waits until this node's subscription to the topic is confirmed, so the live
  * messages after what it read are sure to arrive; it answers "unavailable" within
  * {@code timeout} when Redis does not.</li>
@@ -56,7 +56,10 @@ public final class RedisHistory implements TopicHistory {
 
 	private static final Log logger = LogFactory.getLog(RedisHistory.class);
 
-	/** Past this many publishes whose own echo is awaited, the oldest are forgotten: their echo is not coming. */
+	/**
+	 * Past this many publishes whose own echo is awaited, the oldest are forgotten: their
+	 * echo is not coming.
+	 */
 	private static final int MAX_AWAITED_ECHOES = 10_000;
 
 	private final HistoryRules rules;
@@ -75,7 +78,8 @@ public final class RedisHistory implements TopicHistory {
 
 	/**
 	 * Topics whose continuity this node broke by dropping a publication (its buffer for
-	 * Redis was full): the next publication of each that reaches Redis begins a new epoch.
+	 * Redis was full): the next publication of each that reaches Redis begins a new
+	 * epoch.
 	 */
 	private final Map<String, String> pendingResets = new ConcurrentHashMap<>();
 
@@ -118,7 +122,8 @@ public final class RedisHistory implements TopicHistory {
 			this.excludedOnEcho.put(append.publishId, excluded);
 		}
 		if (!this.fanout.enqueue(append)) {
-			// The buffer for Redis is full: this node's subscribers still get it, and no one resumes across the gap.
+			// The buffer for Redis is full: this node's subscribers still get it, and no
+			// one resumes across the gap.
 			append.deliverHere();
 			this.pendingResets.put(topic, this.fanout.nodeId() + "/dropped/" + append.publishId);
 			append.position.complete(null);
@@ -144,11 +149,13 @@ public final class RedisHistory implements TopicHistory {
 	}
 
 	@Override
-	public CompletableFuture<Recovery> read(String topic, HistoryRule rule, @Nullable StreamPosition since, int latest) {
+	public CompletableFuture<Recovery> read(String topic, HistoryRule rule, @Nullable StreamPosition since,
+			int latest) {
 		if (!this.fanout.isUp()) {
 			return CompletableFuture.completedFuture(Recovery.unavailable());
 		}
-		// A resubscribing client is already in the registry: its live messages must be on their way before the read.
+		// A resubscribing client is already in the registry: its live messages must be on
+		// their way before the read.
 		CompletableFuture<Void> subscribed = this.registry.hasSubscribers(topic) ? this.fanout.whenSubscribed(topic)
 				: CompletableFuture.completedFuture(null);
 		return subscribed.thenCompose((ready) -> runRead(topic, rule, since, latest))
@@ -178,7 +185,10 @@ public final class RedisHistory implements TopicHistory {
 		return new Recovery("1".equals(text(answer.get(2))), current, publications);
 	}
 
-	/** Runs {@code script} by its digest, and by its text when this Redis has not seen it yet (after a restart, say). */
+	/**
+	 * Runs {@code script} by its digest, and by its text when this Redis has not seen it
+	 * yet (after a restart, say).
+	 */
 	private Mono<List<Object>> run(HistoryScripts.Script script, ByteBuffer[] keysAndArgs) {
 		ReactiveRedisConnection connection = this.fanout.connection();
 		if (connection == null) {
@@ -186,9 +196,10 @@ public final class RedisHistory implements TopicHistory {
 		}
 		Flux<Object> byDigest = connection.scriptingCommands()
 			.evalSha(script.sha(), ReturnType.MULTI, 2, duplicates(keysAndArgs));
-		return byDigest.onErrorResume(RedisHistory::isNoScript,
-				(error) -> connection.scriptingCommands()
-					.eval(script.text().duplicate(), ReturnType.MULTI, 2, duplicates(keysAndArgs)))
+		return byDigest
+			.onErrorResume(RedisHistory::isNoScript,
+					(error) -> connection.scriptingCommands()
+						.eval(script.text().duplicate(), ReturnType.MULTI, 2, duplicates(keysAndArgs)))
 			.collectList()
 			.map(RedisHistory::flatten);
 	}
@@ -263,7 +274,10 @@ public final class RedisHistory implements TopicHistory {
 		/** Whether this node's subscribers got it already, without a position. */
 		volatile boolean deliveredHere;
 
-		/** Set when its topic must begin a new epoch before it: Redis applies each token once. */
+		/**
+		 * Set when its topic must begin a new epoch before it: Redis applies each token
+		 * once.
+		 */
 		volatile @Nullable String resetToken;
 
 		Append(String topic, HistoryRule rule, byte[] payload, boolean text, boolean compress, long publishId,
@@ -285,7 +299,8 @@ public final class RedisHistory implements TopicHistory {
 			}
 			this.deliveredHere = true;
 			RedisHistory.this.excludedOnEcho.remove(this.publishId);
-			// One token per outage: the first of its publications to reach Redis starts the new epoch, the rest follow it.
+			// One token per outage: the first of its publications to reach Redis starts
+			// the new epoch, the rest follow it.
 			this.resetToken = RedisHistory.this.fanout.nodeId() + "/" + RedisHistory.this.fanout.outageCount();
 			OutboundMessage message = OutboundMessage.bytes(RedisHistory.this.allocator, this.payload, this.text,
 					this.compress);
@@ -319,7 +334,12 @@ public final class RedisHistory implements TopicHistory {
 					RedisHistory.this.pendingResets.remove(this.topic, reset);
 				}
 				if (!deliveredHere && !RedisHistory.this.registry.hasSubscribers(this.topic)) {
-					RedisHistory.this.excludedOnEcho.remove(this.publishId); // no echo comes without a subscriber here
+					RedisHistory.this.excludedOnEcho.remove(this.publishId); // no echo
+																				// comes
+																				// without
+																				// a
+																				// subscriber
+																				// here
 				}
 				this.position.complete(deliveredHere ? null
 						: new StreamPosition(text(answer.get(0)), Long.parseLong(text(answer.get(1)))));
@@ -330,11 +350,14 @@ public final class RedisHistory implements TopicHistory {
 		public void failed(boolean retry) {
 			deliverHere();
 			if (!retry) {
-				// Given up: it never reaches Redis, so the topic's next publication that does begins the new epoch.
+				// Given up: it never reaches Redis, so the topic's next publication that
+				// does begins the new epoch.
 				RedisHistory.this.pendingResets.put(this.topic,
 						RedisHistory.this.fanout.nodeId() + "/dropped/" + this.publishId);
 				this.position.complete(null);
 			}
 		}
+
 	}
+
 }

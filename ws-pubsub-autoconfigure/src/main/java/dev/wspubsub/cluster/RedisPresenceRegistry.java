@@ -22,23 +22,25 @@ import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
 import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
 
 /**
- * Presence in Redis: one hash per topic, {@code <key-prefix>presence:<topic>}, with a field
- * {@code <node-id>:<id>} per entry whose value is {@code <expires-at-millis>:<info>}. Each
- * node rewrites its own entries with a new expiry every third of the TTL, so the entries
- * of a node that stopped without leaving (a crash) are ignored by {@link #members} once
- * the TTL has passed, and removed by the next reader; the hash itself expires one TTL
- * after the last live node touched it. Expiry is judged with each node's clock: keep
- * the nodes' clocks within a small fraction of the TTL of each other.
+ * Presence in Redis: one hash per topic, {@code <key-prefix>presence:<topic>}, with a
+ * field {@code <node-id>:<id>} per entry whose value is
+ * {@code <expires-at-millis>:<info>}. Each node rewrites its own entries with a new
+ * expiry every third of the TTL, so the entries of a node that stopped without leaving (a
+ * crash) are ignored by {@link #members} once the TTL has passed, and removed by the next
+ * reader; the hash itself expires one TTL after the last live node touched it. Expiry is
+ * judged with each node's clock: keep the nodes' clocks within a small fraction of the
+ * TTL of each other.
  *
- * <p>No call waits on Redis longer than the command timeout: a connection's handlers run
- * in order, so one unanswered command would hold up everything else of that connection.
- * When Redis fails or is too slow, {@link #join} and {@link #leave} still record the
- * change on this node and complete, and {@link #members} answers with this node's own
- * entries; from then on calls answer that way at once, without trying Redis, until a
- * repair has gone through. The repair runs every second: it removes the entries that
- * left meanwhile and rewrites all the others, so presence is whole again within seconds
- * of Redis' return, even if Redis lost its data. Between heartbeats the node pings Redis
- * every second, so that an outage no call ran into is repaired too.
+ * <p>
+ * No call waits on Redis longer than the command timeout: a connection's handlers run in
+ * order, so one unanswered command would hold up everything else of that connection. When
+ * Redis fails or is too slow, {@link #join} and {@link #leave} still record the change on
+ * this node and complete, and {@link #members} answers with this node's own entries; from
+ * then on calls answer that way at once, without trying Redis, until a repair has gone
+ * through. The repair runs every second: it removes the entries that left meanwhile and
+ * rewrites all the others, so presence is whole again within seconds of Redis' return,
+ * even if Redis lost its data. Between heartbeats the node pings Redis every second, so
+ * that an outage no call ran into is repaired too.
  */
 public final class RedisPresenceRegistry implements PresenceRegistry, AutoCloseable {
 
@@ -69,7 +71,8 @@ public final class RedisPresenceRegistry implements PresenceRegistry, AutoClosea
 	// This node's own entries, rewritten by the heartbeat: topic -> id -> info.
 	private final Map<String, Map<String, String>> local = new ConcurrentHashMap<>();
 
-	// Entries that left while Redis was out of reach, removed there by the repair: topic -> ids.
+	// Entries that left while Redis was out of reach, removed there by the repair: topic
+	// -> ids.
 	private final Map<String, Set<String>> departed = new ConcurrentHashMap<>();
 
 	private @Nullable Disposable heartbeat;
@@ -88,7 +91,8 @@ public final class RedisPresenceRegistry implements PresenceRegistry, AutoClosea
 	 * @param keyPrefix prepended to each key, as the channel prefix is to channels
 	 * @param nodeId this node's id; must not contain {@code ':'}
 	 * @param ttl how long an entry outlives its node's last heartbeat
-	 * @param commandTimeout the longest wait for Redis' answer to one command; must be positive
+	 * @param commandTimeout the longest wait for Redis' answer to one command; must be
+	 * positive
 	 */
 	public RedisPresenceRegistry(ReactiveRedisConnectionFactory connectionFactory, String keyPrefix, String nodeId,
 			Duration ttl, Duration commandTimeout) {
@@ -114,7 +118,10 @@ public final class RedisPresenceRegistry implements PresenceRegistry, AutoClosea
 		this.clock = clock;
 	}
 
-	/** Starts the heartbeat that keeps this node's entries alive, and rewrites them after a failure. */
+	/**
+	 * Starts the heartbeat that keeps this node's entries alive, and rewrites them after
+	 * a failure.
+	 */
 	public void start() {
 		Duration period = this.ttl.dividedBy(3);
 		Duration tick = (period.compareTo(REPAIR_INTERVAL) < 0) ? period : REPAIR_INTERVAL;
@@ -226,7 +233,8 @@ public final class RedisPresenceRegistry implements PresenceRegistry, AutoClosea
 					return Mono.empty();
 				}
 				String key = key(topic.getKey());
-				return bounded(this.redis.opsForHash().putAll(key, fields)).then(bounded(this.redis.expire(key, this.ttl)));
+				return bounded(this.redis.opsForHash().putAll(key, fields))
+					.then(bounded(this.redis.expire(key, this.ttl)));
 			});
 			return removals.thenMany(writes).then(Mono.fromRunnable(() -> {
 				gone.forEach((topic, ids) -> ids.forEach((id) -> returned(topic, id)));
@@ -247,7 +255,8 @@ public final class RedisPresenceRegistry implements PresenceRegistry, AutoClosea
 		});
 	}
 
-	// Between rewrites: an outage noticed here is repaired by a rewrite once Redis answers again.
+	// Between rewrites: an outage noticed here is repaired by a rewrite once Redis
+	// answers again.
 	private Mono<Void> ping() {
 		return bounded(this.redis.execute((connection) -> connection.ping()).then()).onErrorResume(this::failed);
 	}
@@ -267,7 +276,9 @@ public final class RedisPresenceRegistry implements PresenceRegistry, AutoClosea
 		return Mono.empty();
 	}
 
-	/** Stops the heartbeat and removes this node's entries, waiting a few seconds at most. */
+	/**
+	 * Stops the heartbeat and removes this node's entries, waiting a few seconds at most.
+	 */
 	@Override
 	public void close() {
 		Disposable beat = this.heartbeat;
@@ -307,4 +318,5 @@ public final class RedisPresenceRegistry implements PresenceRegistry, AutoClosea
 			return 0;
 		}
 	}
+
 }

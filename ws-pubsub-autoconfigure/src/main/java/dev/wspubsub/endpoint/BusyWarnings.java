@@ -9,9 +9,9 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 /**
- * Logs refusals of blocking calls ({@link ServerBusyException}) at most once a
- * minute, with how many there were: under overload a line per refused message would add
- * to the load it reports.
+ * Logs refusals of blocking calls ({@link ServerBusyException}) at most once a minute,
+ * with how many there were: under overload a line per refused message would add to the
+ * load it reports.
  */
 final class BusyWarnings {
 
@@ -35,8 +35,8 @@ final class BusyWarnings {
 		long next = this.nextWarning.get();
 		if (now - next >= 0 && this.nextWarning.compareAndSet(next, now + INTERVAL_NANOS)) {
 			long since = this.refused.getAndSet(0);
-			logger.warn(this.endpoint + ": blocking handlers are saturated; refused " + since
-					+ " call(s) with \"" + ServerBusyException.MESSAGE + "\" (latest for " + connection
+			logger.warn(this.endpoint + ": blocking handlers are saturated; refused " + since + " call(s) with \""
+					+ ServerBusyException.MESSAGE + "\" (latest for " + connection
 					+ "). Raise ws-pubsub.blocking.max-threads or ws-pubsub.blocking.queue-capacity, or make the handler non-blocking.");
 		}
 		else if (logger.isDebugEnabled()) {

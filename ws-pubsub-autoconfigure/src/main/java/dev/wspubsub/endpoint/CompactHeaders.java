@@ -12,11 +12,11 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpHeaders;
 
 /**
- * Request headers kept for a connection's life as one array of names and values, in
- * their order ({@code name, value, name, value, ...}), instead of the server's header
- * map with an entry object per header. Names, and the values of the headers nearly
- * every client sends alike ({@code Upgrade: websocket}, {@code Host}, ...), are shared
- * between connections.
+ * Request headers kept for a connection's life as one array of names and values, in their
+ * order ({@code name, value, name, value, ...}), instead of the server's header map with
+ * an entry object per header. Names, and the values of the headers nearly every client
+ * sends alike ({@code Upgrade: websocket}, {@code Host}, ...), are shared between
+ * connections.
  */
 final class CompactHeaders {
 

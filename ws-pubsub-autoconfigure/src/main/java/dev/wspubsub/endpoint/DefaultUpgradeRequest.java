@@ -29,7 +29,10 @@ final class DefaultUpgradeRequest implements UpgradeRequest {
 	/** The request target as received (path and query), shared with the request line. */
 	private final String target;
 
-	/** The scheme, host and port part of the URI, from the Host header when the URI is built. */
+	/**
+	 * The scheme, host and port part of the URI, from the Host header when the URI is
+	 * built.
+	 */
 	private final URI base;
 
 	/** Names and values, see {@link CompactHeaders}. */
@@ -37,7 +40,10 @@ final class DefaultUpgradeRequest implements UpgradeRequest {
 
 	private final InetSocketAddress remoteAddress;
 
-	/** Scheme and authority are shared by nearly every connection: one URI each, not one per connection. */
+	/**
+	 * Scheme and authority are shared by nearly every connection: one URI each, not one
+	 * per connection.
+	 */
 	private static final Map<String, URI> BASES = new java.util.concurrent.ConcurrentHashMap<>();
 
 	private static final int MAX_BASES = 64;
@@ -45,8 +51,8 @@ final class DefaultUpgradeRequest implements UpgradeRequest {
 	DefaultUpgradeRequest(ServerHttpRequest request) {
 		Object nativeRequest = ServerHttpRequestDecorator.getNativeRequest(request);
 		this.target = (nativeRequest instanceof HttpServerRequest reactor) ? reactor.uri()
-				: request.getURI().getRawPath() + ((request.getURI().getRawQuery() != null)
-						? "?" + request.getURI().getRawQuery() : "");
+				: request.getURI().getRawPath()
+						+ ((request.getURI().getRawQuery() != null) ? "?" + request.getURI().getRawQuery() : "");
 		this.base = base(request.getURI().getScheme() + "://" + request.getURI().getRawAuthority());
 		this.headers = CompactHeaders.copyOf(request.getHeaders());
 		InetSocketAddress address = request.getRemoteAddress();
@@ -88,7 +94,8 @@ final class DefaultUpgradeRequest implements UpgradeRequest {
 		return (values != null) ? List.copyOf(values) : List.of();
 	}
 
-	// Parsed on each call, not kept: read at the upgrade mostly, while every connection would keep the map.
+	// Parsed on each call, not kept: read at the upgrade mostly, while every connection
+	// would keep the map.
 	private Map<String, List<String>> queryParams() {
 		return new QueryStringDecoder(this.target).parameters();
 	}
@@ -131,4 +138,5 @@ final class DefaultUpgradeRequest implements UpgradeRequest {
 		// Never the query: it may carry an access token.
 		return "UpgradeRequest[" + path() + " from " + this.remoteAddress + "]";
 	}
+
 }

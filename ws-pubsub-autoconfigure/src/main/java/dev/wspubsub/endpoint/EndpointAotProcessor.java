@@ -27,10 +27,12 @@ import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.util.ClassUtils;
 
 /**
- * Build-time side of what ws-pubsub finds and calls by reflection at start-up. During AOT processing it reads every
- * {@code @WsEndpoint} bean and {@code @Topic} method, refuses with the start-up messages what start-up would
- * refuse, and contributes the reflection hints a native image needs: the handler and topic methods, the record
- * types Jackson binds messages to and from, and the fields and accessors of {@code @Valid} message types.
+ * Build-time side of what ws-pubsub finds and calls by reflection at start-up. During AOT
+ * processing it reads every {@code @WsEndpoint} bean and {@code @Topic} method, refuses
+ * with the start-up messages what start-up would refuse, and contributes the reflection
+ * hints a native image needs: the handler and topic methods, the record types Jackson
+ * binds messages to and from, and the fields and accessors of {@code @Valid} message
+ * types.
  */
 final class EndpointAotProcessor implements BeanFactoryInitializationAotProcessor {
 
@@ -41,7 +43,8 @@ final class EndpointAotProcessor implements BeanFactoryInitializationAotProcesso
 	@Override
 	public @Nullable BeanFactoryInitializationAotContribution processAheadOfTime(
 			ConfigurableListableBeanFactory beanFactory) {
-		// Where ws-pubsub is not configured (disabled, or not a reactive web application) start-up scans nothing and
+		// Where ws-pubsub is not configured (disabled, or not a reactive web application)
+		// start-up scans nothing and
 		// calls nothing: neither does the build, and nothing needs hints.
 		boolean scanEndpoints = present(beanFactory, WsHandlerMapping.class);
 		boolean scanTopics = present(beanFactory, TopicMethodRegistrar.class);
@@ -82,8 +85,8 @@ final class EndpointAotProcessor implements BeanFactoryInitializationAotProcesso
 
 	private static Map<Method, Topic> topicMethods(Class<?> type) {
 		return MethodIntrospector.selectMethods(type,
-				(MethodIntrospector.MetadataLookup<Topic>) (method) -> AnnotatedElementUtils.findMergedAnnotation(method,
-						Topic.class));
+				(MethodIntrospector.MetadataLookup<Topic>) (method) -> AnnotatedElementUtils
+					.findMergedAnnotation(method, Topic.class));
 	}
 
 	static void registerHints(ReflectionHints reflection, List<EndpointDefinition> endpoints,
@@ -99,7 +102,8 @@ final class EndpointAotProcessor implements BeanFactoryInitializationAotProcesso
 				if (payload != null && handler.kind() == HandlerKind.MESSAGE && !UNBOUND.contains(payload)) {
 					bind(binding, reflection, ResolvableType.forClass(payload));
 					if (handler.validated()) {
-						// Bean Validation reads constraints from fields and calls accessors reflectively
+						// Bean Validation reads constraints from fields and calls
+						// accessors reflectively
 						reflection.registerType(payload, MemberCategory.ACCESS_DECLARED_FIELDS,
 								MemberCategory.INVOKE_DECLARED_METHODS);
 					}
@@ -119,14 +123,15 @@ final class EndpointAotProcessor implements BeanFactoryInitializationAotProcesso
 	}
 
 	/**
-	 * Registers a bound type: the element type of a Publisher rather than the Publisher, the type arguments of a
-	 * generic type ({@code List<Message>}), and the permitted subtypes of a sealed type, which Jackson writes by
-	 * their runtime class. Classes, not generic types, go to the registrar: a Publisher's element type reached
-	 * through its type variable would be registered as nothing.
+	 * Registers a bound type: the element type of a Publisher rather than the Publisher,
+	 * the type arguments of a generic type ({@code List<Message>}), and the permitted
+	 * subtypes of a sealed type, which Jackson writes by their runtime class. Classes,
+	 * not generic types, go to the registrar: a Publisher's element type reached through
+	 * its type variable would be registered as nothing.
 	 */
 	private static void bind(BindingReflectionHintsRegistrar binding, ReflectionHints reflection, ResolvableType type) {
-		ResolvableType bound = Publisher.class.isAssignableFrom(type.toClass())
-				? type.as(Publisher.class).getGeneric(0) : type;
+		ResolvableType bound = Publisher.class.isAssignableFrom(type.toClass()) ? type.as(Publisher.class).getGeneric(0)
+				: type;
 		Class<?> raw = bound.resolve();
 		if (raw == null || UNBOUND.contains(raw) || raw.isPrimitive()) {
 			return;
@@ -160,4 +165,5 @@ final class EndpointAotProcessor implements BeanFactoryInitializationAotProcesso
 		handlers.addAll(endpoint.typedMessages().values());
 		return handlers;
 	}
+
 }

@@ -35,7 +35,10 @@ final class EndpointScanner {
 
 	private static final String SPRING_VALIDATED = "org.springframework.validation.annotation.Validated";
 
-	/** Placeholder bean of a definition read from a class alone; its handler methods are never invoked. */
+	/**
+	 * Placeholder bean of a definition read from a class alone; its handler methods are
+	 * never invoked.
+	 */
 	private static final Object NOT_INSTANTIATED = new Object();
 
 	EndpointDefinition scan(String beanName, Object bean) {
@@ -43,8 +46,9 @@ final class EndpointScanner {
 	}
 
 	/**
-	 * Reads an endpoint class without an instance, with the same checks and messages as at start-up: AOT
-	 * processing validates endpoints and derives their hints at build time, before any bean exists.
+	 * Reads an endpoint class without an instance, with the same checks and messages as
+	 * at start-up: AOT processing validates endpoints and derives their hints at build
+	 * time, before any bean exists.
 	 */
 	EndpointDefinition scan(String beanName, Class<?> type) {
 		return scan(beanName, type, type, NOT_INSTANTIATED);
@@ -175,9 +179,9 @@ final class EndpointScanner {
 				resolver = CallContext::payload;
 			}
 			if (resolver == null) {
-				problems.add("parameter " + (i + 1) + " (" + type.getSimpleName() + ") of "
-						+ kind.annotationName() + " method " + HandlerMethod.describe(beanName, method)
-						+ " is not supported: " + kind.annotationName() + " methods take " + kind.allowedParameters
+				problems.add("parameter " + (i + 1) + " (" + type.getSimpleName() + ") of " + kind.annotationName()
+						+ " method " + HandlerMethod.describe(beanName, method) + " is not supported: "
+						+ kind.annotationName() + " methods take " + kind.allowedParameters
 						+ "; remove the parameter.");
 				ok = false;
 				continue;
@@ -241,4 +245,5 @@ final class EndpointScanner {
 			return name.equals(VALIDATED) || name.equals(SPRING_VALIDATED);
 		});
 	}
+
 }

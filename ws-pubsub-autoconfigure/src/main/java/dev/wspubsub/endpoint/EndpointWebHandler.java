@@ -112,7 +112,8 @@ final class EndpointWebHandler implements WebHandler {
 	private Mono<Optional<Object>> connectionData(ServerWebExchange exchange, UpgradeRequest request,
 			@Nullable Principal principal) {
 		try {
-			// Security hook: authentication required, and whatever else guards the endpoint.
+			// Security hook: authentication required, and whatever else guards the
+			// endpoint.
 			this.guard.checkUpgrade(request, this.settings.path(), principal);
 		}
 		catch (UpgradeRejectedException ex) {
@@ -137,7 +138,8 @@ final class EndpointWebHandler implements WebHandler {
 
 	private @Nullable String subprotocol(UpgradeRequest request) {
 		String selected = selectSubprotocol(request.subprotocols(), this.settings.subprotocols());
-		// Security hook: echo the protocol that carried a bearer token, or browsers drop the connection.
+		// Security hook: echo the protocol that carried a bearer token, or browsers drop
+		// the connection.
 		return (selected != null) ? selected : this.guard.selectSubprotocol(request.subprotocols());
 	}
 
@@ -157,4 +159,5 @@ final class EndpointWebHandler implements WebHandler {
 		DataBuffer buffer = response.bufferFactory().wrap(body.getBytes(StandardCharsets.UTF_8));
 		return response.writeWith(Mono.just(buffer));
 	}
+
 }

@@ -11,7 +11,9 @@ import dev.wspubsub.annotation.OnPing;
 import dev.wspubsub.annotation.OnPong;
 import dev.wspubsub.annotation.OnUpgrade;
 
-/** The kinds of handler method, with the parameters each may take beyond the common ones. */
+/**
+ * The kinds of handler method, with the parameters each may take beyond the common ones.
+ */
 enum HandlerKind {
 
 	UPGRADE(OnUpgrade.class, "UpgradeRequest, ServerWebExchange, Principal"),
@@ -35,4 +37,5 @@ enum HandlerKind {
 	String annotationName() {
 		return "@" + this.annotation.getSimpleName();
 	}
+
 }

@@ -96,4 +96,5 @@ final class HandlerMethod {
 	public String toString() {
 		return describe();
 	}
+
 }

@@ -8,7 +8,10 @@ import jakarta.validation.ConstraintViolation;
 import jakarta.validation.Validator;
 import org.jspecify.annotations.Nullable;
 
-/** Bean Validation for {@code @Valid} message parameters; used when a Validator is present. */
+/**
+ * Bean Validation for {@code @Valid} message parameters; used when a Validator is
+ * present.
+ */
 public final class JakartaPayloadValidator implements PayloadValidator {
 
 	private final Validator validator;
@@ -28,4 +31,5 @@ public final class JakartaPayloadValidator implements PayloadValidator {
 			.sorted()
 			.collect(Collectors.joining("; "));
 	}
+
 }

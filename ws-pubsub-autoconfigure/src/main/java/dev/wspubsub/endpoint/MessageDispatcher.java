@@ -29,9 +29,9 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * Calls one endpoint's handler methods for the events of its connections: JSON messages
  * dispatched on their {@code type}, raw text and binary, open, close, ping, pong, drain.
- * Results go back to the sender; failures become error replies (or {@code @OnError}). A JSON
- * message with an {@code id} is a request: its replies that are JSON objects carry the same
- * {@code id}, so a client can tell which request they answer.
+ * Results go back to the sender; failures become error replies (or {@code @OnError}). A
+ * JSON message with an {@code id} is a request: its replies that are JSON objects carry
+ * the same {@code id}, so a client can tell which request they answer.
  */
 final class MessageDispatcher implements ConnectionHandler {
 
@@ -51,7 +51,9 @@ final class MessageDispatcher implements ConnectionHandler {
 
 	private final BusyWarnings busyWarnings;
 
-	/** The message type each handler is observed under: its JSON type, or what it handles. */
+	/**
+	 * The message type each handler is observed under: its JSON type, or what it handles.
+	 */
 	private final Map<HandlerMethod, String> messageTypes;
 
 	MessageDispatcher(EndpointDefinition endpoint, ObjectMapper objectMapper, @Nullable PayloadValidator validator,
@@ -91,7 +93,10 @@ final class MessageDispatcher implements ConnectionHandler {
 		return types;
 	}
 
-	/** Tells the metrics listener a handler starts; ended by the caller on the same thread. */
+	/**
+	 * Tells the metrics listener a handler starts; ended by the caller on the same
+	 * thread.
+	 */
 	private WsMetricsListener.HandlerCall observe(WsConnection connection, HandlerMethod handler) {
 		return this.metrics.handlerStarted(connection, this.messageTypes.getOrDefault(handler, "unknown"));
 	}
@@ -156,16 +161,19 @@ final class MessageDispatcher implements ConnectionHandler {
 		call(connection, handler, CallContext.of(connection, payload), id);
 	}
 
-	/** The {@code id} a request carries for its replies to echo: a string or a number, else none. */
+	/**
+	 * The {@code id} a request carries for its replies to echo: a string or a number,
+	 * else none.
+	 */
 	private static @Nullable JsonNode requestId(JsonNode message) {
 		JsonNode id = message.get("id");
 		return (id != null && (id.isString() || id.isNumber())) ? id : null;
 	}
 
 	/**
-	 * What to send for a request's reply: a value written as a JSON object gets the request's
-	 * {@code id}; anything else (text, bytes, arrays), or a reply to a message without an id,
-	 * goes as it is, at no extra cost.
+	 * What to send for a request's reply: a value written as a JSON object gets the
+	 * request's {@code id}; anything else (text, bytes, arrays), or a reply to a message
+	 * without an id, goes as it is, at no extra cost.
 	 */
 	private Object answer(Object value, @Nullable JsonNode id) {
 		if (id == null || value instanceof String || value instanceof byte[] || value instanceof ByteBuffer) {
@@ -317,7 +325,8 @@ final class MessageDispatcher implements ConnectionHandler {
 				observed.end();
 				LoopOutbox.send(connection.channel().eventLoop(), () -> {
 					if (!safeReply(connection, handler, result, id)) {
-						sequencer.done(); // a returned Publisher calls done() itself when it completes
+						sequencer.done(); // a returned Publisher calls done() itself when
+											// it completes
 					}
 				});
 			});
@@ -329,7 +338,10 @@ final class MessageDispatcher implements ConnectionHandler {
 		}
 	}
 
-	/** {@link #reply}, with a result that cannot be sent (not serialisable) answered as an error. */
+	/**
+	 * {@link #reply}, with a result that cannot be sent (not serialisable) answered as an
+	 * error.
+	 */
 	private boolean safeReply(WsConnection connection, HandlerMethod handler, @Nullable Object result,
 			@Nullable JsonNode id) {
 		try {
@@ -342,7 +354,8 @@ final class MessageDispatcher implements ConnectionHandler {
 	}
 
 	/**
-	 * Sends a handler's result to the sender; a {@code Publisher} holds later messages until it completes.
+	 * Sends a handler's result to the sender; a {@code Publisher} holds later messages
+	 * until it completes.
 	 * @return whether the result is a stream still running, which ends the wait itself
 	 */
 	private boolean reply(WsConnection connection, HandlerMethod handler, @Nullable Object result,
@@ -397,7 +410,8 @@ final class MessageDispatcher implements ConnectionHandler {
 			return;
 		}
 		if (error instanceof ServerBusyException) {
-			// Overload, not a bug: one line now and then, not a stack trace per refused message.
+			// Overload, not a bug: one line now and then, not a stack trace per refused
+			// message.
 			this.busyWarnings.refused(connection);
 			connection.send(answer(ErrorReply.of(ServerBusyException.MESSAGE), id));
 			return;
@@ -407,7 +421,10 @@ final class MessageDispatcher implements ConnectionHandler {
 		connection.send(answer(ErrorReply.of(clientMessage(error)), id));
 	}
 
-	/** What a client is told of a handler failure: the message of argument errors, nothing internal otherwise. */
+	/**
+	 * What a client is told of a handler failure: the message of argument errors, nothing
+	 * internal otherwise.
+	 */
 	private static String clientMessage(Throwable error) {
 		if (error instanceof IllegalArgumentException && error.getMessage() != null) {
 			return error.getMessage();
@@ -433,4 +450,5 @@ final class MessageDispatcher implements ConnectionHandler {
 		}
 		return best;
 	}
+
 }

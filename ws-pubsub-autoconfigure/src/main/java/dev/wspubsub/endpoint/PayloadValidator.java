@@ -6,6 +6,10 @@ import org.jspecify.annotations.Nullable;
 @FunctionalInterface
 public interface PayloadValidator {
 
-	/** @return {@code null} when valid, else "field: reason" for each violation, joined with "; " */
+	/**
+	 * @return {@code null} when valid, else "field: reason" for each violation, joined
+	 * with "; "
+	 */
 	@Nullable String validate(Object payload);
+
 }

@@ -13,9 +13,10 @@ import org.springframework.util.ClassUtils;
 /**
  * Resolves handler parameters that stand for the authenticated user beyond
  * {@link Principal}: Spring Security's {@code Jwt}, {@code UserDetails} and
- * {@code OAuth2AuthenticatedPrincipal} (taken from {@code Authentication.getPrincipal()}),
- * and any parameter annotated {@code @AuthenticationPrincipal}. Spring Security is optional:
- * types are recognised by name, and its classes load only when it is present.
+ * {@code OAuth2AuthenticatedPrincipal} (taken from
+ * {@code Authentication.getPrincipal()}), and any parameter annotated
+ * {@code @AuthenticationPrincipal}. Spring Security is optional: types are recognised by
+ * name, and its classes load only when it is present.
  */
 final class PrincipalParameters {
 
@@ -32,7 +33,9 @@ final class PrincipalParameters {
 	private PrincipalParameters() {
 	}
 
-	/** A resolver for {@code parameter}, or {@code null} when it is not such a parameter. */
+	/**
+	 * A resolver for {@code parameter}, or {@code null} when it is not such a parameter.
+	 */
 	static @Nullable Function<CallContext, @Nullable Object> resolver(Parameter parameter) {
 		Class<?> type = parameter.getType();
 		boolean annotated = MergedAnnotations.from(parameter).isPresent(AUTHENTICATION_PRINCIPAL);

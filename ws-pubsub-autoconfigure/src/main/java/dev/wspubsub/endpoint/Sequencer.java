@@ -11,13 +11,15 @@ import reactor.core.Disposable;
 
 /**
  * Keeps one connection's messages in order while a handler is asynchronous or blocking:
- * later messages wait here until it completes. Created only for connections that ever
- * ran such a handler, so fast synchronous endpoints pay nothing. Touched only on the
+ * later messages wait here until it completes. Created only for connections that ever ran
+ * such a handler, so fast synchronous endpoints pay nothing. Touched only on the
  * connection's event loop.
  */
 final class Sequencer {
 
-	/** Queued messages above which the connection stops reading until the queue drains. */
+	/**
+	 * Queued messages above which the connection stops reading until the queue drains.
+	 */
 	private static final int PAUSE_READING_AT = 256;
 
 	private static final Log logger = LogFactory.getLog(Sequencer.class);
@@ -45,9 +47,13 @@ final class Sequencer {
 		return sequencer;
 	}
 
-	/** Runs {@code task} now, or after the messages before it when a handler is still running. */
+	/**
+	 * Runs {@code task} now, or after the messages before it when a handler is still
+	 * running.
+	 */
 	static void submit(WsConnection connection, Runnable task) {
-		if (connection.attachment() instanceof Sequencer sequencer && (sequencer.busy || !sequencer.waiting.isEmpty())) {
+		if (connection.attachment() instanceof Sequencer sequencer
+				&& (sequencer.busy || !sequencer.waiting.isEmpty())) {
 			sequencer.waiting.add(task);
 			if (sequencer.waiting.size() == PAUSE_READING_AT) {
 				connection.channel().config().setAutoRead(false);
@@ -82,7 +88,8 @@ final class Sequencer {
 	/** The asynchronous handler finished; may be called from any thread. */
 	void done() {
 		if (!this.connection.channel().eventLoop().inEventLoop()) {
-			// Through the outbox, behind what the completing thread already sent to this connection.
+			// Through the outbox, behind what the completing thread already sent to this
+			// connection.
 			LoopOutbox.send(this.connection.channel().eventLoop(), this::done);
 			return;
 		}
@@ -94,7 +101,8 @@ final class Sequencer {
 				next.run();
 			}
 			catch (RuntimeException ex) {
-				// The handlers report their own failures; this keeps the queue moving whatever happens.
+				// The handlers report their own failures; this keeps the queue moving
+				// whatever happens.
 				logger.warn(this.connection + ": a queued message could not be handled", ex);
 			}
 		}
@@ -102,4 +110,5 @@ final class Sequencer {
 			this.connection.channel().config().setAutoRead(true);
 		}
 	}
+
 }

@@ -11,7 +11,10 @@ import org.springframework.boot.convert.DurationStyle;
 import org.springframework.core.env.PropertyResolver;
 import org.springframework.util.unit.DataSize;
 
-/** Applies a {@code @WsEndpoint}'s overrides (placeholders resolved) to the global settings. */
+/**
+ * Applies a {@code @WsEndpoint}'s overrides (placeholders resolved) to the global
+ * settings.
+ */
 final class SettingsResolver {
 
 	private final EndpointSettings defaults;
@@ -76,4 +79,5 @@ final class SettingsResolver {
 		}
 		return Boolean.parseBoolean(resolved);
 	}
+
 }

@@ -67,16 +67,16 @@ public final class TopicMethodRegistrar implements SmartLifecycle {
 			if (type == null) {
 				continue;
 			}
-			Map<Method, Topic> methods = MethodIntrospector.selectMethods(AopUtils.isAopProxy(type) ? type
-					: org.springframework.util.ClassUtils.getUserClass(type),
+			Map<Method, Topic> methods = MethodIntrospector.selectMethods(
+					AopUtils.isAopProxy(type) ? type : org.springframework.util.ClassUtils.getUserClass(type),
 					(MethodIntrospector.MetadataLookup<Topic>) (method) -> AnnotatedElementUtils
 						.findMergedAnnotation(method, Topic.class));
 			if (methods.isEmpty()) {
 				continue;
 			}
 			Object bean = this.context.getBean(beanName);
-			methods.forEach((method, topic) -> connect(beanName, bean, AopUtils.selectInvocableMethod(method,
-					bean.getClass()), topic.value()));
+			methods.forEach((method, topic) -> connect(beanName, bean,
+					AopUtils.selectInvocableMethod(method, bean.getClass()), topic.value()));
 		}
 		this.running = true;
 	}
@@ -95,8 +95,10 @@ public final class TopicMethodRegistrar implements SmartLifecycle {
 	}
 
 	/**
-	 * Refuses a {@code @Topic} method that cannot work; shared with the build-time check of AOT processing.
-	 * @return {@code true} for a feed (returns a Publisher), {@code false} for a listener (takes one parameter)
+	 * Refuses a {@code @Topic} method that cannot work; shared with the build-time check
+	 * of AOT processing.
+	 * @return {@code true} for a feed (returns a Publisher), {@code false} for a listener
+	 * (takes one parameter)
 	 */
 	static boolean validate(String where, Method method, String topic) {
 		if (topic.isEmpty()) {
@@ -109,8 +111,9 @@ public final class TopicMethodRegistrar implements SmartLifecycle {
 		if (method.getParameterCount() == 1) {
 			return false;
 		}
-		throw new WsPubSubConfigurationException("@Topic(\"" + topic + "\") method " + where
-				+ " neither returns a Publisher with no parameters nor takes exactly one parameter.",
+		throw new WsPubSubConfigurationException(
+				"@Topic(\"" + topic + "\") method " + where
+						+ " neither returns a Publisher with no parameters nor takes exactly one parameter.",
 				"Return a Flux of what to publish, or take one parameter to receive the topic's messages.");
 	}
 
@@ -126,15 +129,17 @@ public final class TopicMethodRegistrar implements SmartLifecycle {
 				return Flux.error(ex);
 			}
 		});
-		return source.doOnError((ex) -> logger.warn("@Topic(\"" + topic + "\") publisher " + where
-				+ " failed; resubscribing", ex))
+		return source
+			.doOnError(
+					(ex) -> logger.warn("@Topic(\"" + topic + "\") publisher " + where + " failed; resubscribing", ex))
 			.retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofSeconds(1)).maxBackoff(Duration.ofSeconds(30)))
 			.subscribe((element) -> {
 				try {
 					this.server.publish(topic, element);
 				}
 				catch (RuntimeException ex) {
-					// One element that cannot be published (not serialisable) must not end the feed.
+					// One element that cannot be published (not serialisable) must not
+					// end the feed.
 					logger.warn("@Topic(\"" + topic + "\") publisher " + where + " emitted an element that could not"
 							+ " be published", ex);
 				}
@@ -155,7 +160,10 @@ public final class TopicMethodRegistrar implements SmartLifecycle {
 		return this.running;
 	}
 
-	/** A server-side subscriber calling one bean method per message, on the publishing thread. */
+	/**
+	 * A server-side subscriber calling one bean method per message, on the publishing
+	 * thread.
+	 */
 	private static final class Listener implements TopicSubscriber {
 
 		private final String where;
@@ -214,5 +222,7 @@ public final class TopicMethodRegistrar implements SmartLifecycle {
 		public String toString() {
 			return "@Topic listener " + this.where;
 		}
+
 	}
+
 }

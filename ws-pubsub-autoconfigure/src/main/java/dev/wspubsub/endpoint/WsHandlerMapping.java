@@ -28,8 +28,8 @@ import org.springframework.web.util.pattern.PathPatternParser;
 
 /**
  * Maps the path of every {@code @WsEndpoint} bean to its handler, ahead of the
- * application's controllers and router functions, so the upgrade goes through the
- * regular WebFlux chain and its filters.
+ * application's controllers and router functions, so the upgrade goes through the regular
+ * WebFlux chain and its filters.
  */
 public final class WsHandlerMapping extends AbstractHandlerMapping {
 
@@ -40,7 +40,10 @@ public final class WsHandlerMapping extends AbstractHandlerMapping {
 		setOrder(Ordered.HIGHEST_PRECEDENCE + 100);
 	}
 
-	/** Scans the context's {@code @WsEndpoint} beans, validates them, and guards each with {@code guard}. */
+	/**
+	 * Scans the context's {@code @WsEndpoint} beans, validates them, and guards each with
+	 * {@code guard}.
+	 */
 	public static WsHandlerMapping scan(ApplicationContext context, EndpointSettings defaults, Upgrader upgrader,
 			SessionRegistry sessions, ObjectMapper objectMapper, @Nullable PayloadValidator validator,
 			Executor blockingExecutor, EndpointGuard guard) {
@@ -59,15 +62,16 @@ public final class WsHandlerMapping extends AbstractHandlerMapping {
 			EndpointSettings settings = settingsResolver.resolve(endpoint);
 			MessageDispatcher dispatcher = new MessageDispatcher(endpoint, objectMapper, validator, blockingExecutor,
 					sessions.metrics());
-			handlers.put(parser.parse(path), new EndpointWebHandler(endpoint, settings, dispatcher, upgrader, sessions,
-					guard));
+			handlers.put(parser.parse(path),
+					new EndpointWebHandler(endpoint, settings, dispatcher, upgrader, sessions, guard));
 		});
 		return new WsHandlerMapping(handlers);
 	}
 
 	/**
-	 * The checks across endpoints, shared with the build-time check of AOT processing: one endpoint per path, and
-	 * no {@code @Valid} message parameter when there is no validator.
+	 * The checks across endpoints, shared with the build-time check of AOT processing:
+	 * one endpoint per path, and no {@code @Valid} message parameter when there is no
+	 * validator.
 	 */
 	static void validate(Map<String, List<EndpointDefinition>> byPath, boolean validatorPresent) {
 		if (!validatorPresent) {
@@ -76,9 +80,12 @@ public final class WsHandlerMapping extends AbstractHandlerMapping {
 		List<String> clashes = new ArrayList<>();
 		byPath.forEach((path, endpoints) -> {
 			if (endpoints.size() > 1) {
-				clashes.add("Multiple endpoints " + endpoints.stream()
-					.map(EndpointDefinition::describe)
-					.collect(Collectors.joining(", ", "[", "]")) + " define the same path: " + path + ".");
+				clashes.add(
+						"Multiple endpoints "
+								+ endpoints.stream()
+									.map(EndpointDefinition::describe)
+									.collect(Collectors.joining(", ", "[", "]"))
+								+ " define the same path: " + path + ".");
 			}
 		});
 		if (!clashes.isEmpty()) {
@@ -87,7 +94,10 @@ public final class WsHandlerMapping extends AbstractHandlerMapping {
 		}
 	}
 
-	/** A {@code @Valid} message parameter without a Validator would go unchecked: refuse to start. */
+	/**
+	 * A {@code @Valid} message parameter without a Validator would go unchecked: refuse
+	 * to start.
+	 */
 	private static void requireNoValidation(Map<String, List<EndpointDefinition>> byPath) {
 		for (List<EndpointDefinition> endpoints : byPath.values()) {
 			for (EndpointDefinition endpoint : endpoints) {
@@ -120,4 +130,5 @@ public final class WsHandlerMapping extends AbstractHandlerMapping {
 		this.handlers.values().forEach((handler) -> endpoints.put(handler.settings().path(), handler.settings()));
 		return Collections.unmodifiableMap(endpoints);
 	}
+
 }

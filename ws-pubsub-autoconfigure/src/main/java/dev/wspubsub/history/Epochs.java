@@ -2,7 +2,10 @@ package dev.wspubsub.history;
 
 import java.util.concurrent.ThreadLocalRandom;
 
-/** Makes epochs: short, random, letters and digits only (they go into JSON and SSE ids unescaped). */
+/**
+ * Makes epochs: short, random, letters and digits only (they go into JSON and SSE ids
+ * unescaped).
+ */
 public final class Epochs {
 
 	private static final char[] ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyz".toCharArray();
@@ -11,9 +14,9 @@ public final class Epochs {
 	}
 
 	/**
-	 * A new epoch of 8 characters: 41 bits, so two lives of one topic practically never share
-	 * one. Not a secret, and made for every publication in Redis (the script takes it only
-	 * when a life begins), so a fast generator rather than a secure one.
+	 * A new epoch of 8 characters: 41 bits, so two lives of one topic practically never
+	 * share one. Not a secret, and made for every publication in Redis (the script takes
+	 * it only when a life begins), so a fast generator rather than a secure one.
 	 */
 	public static String next() {
 		ThreadLocalRandom random = ThreadLocalRandom.current();
@@ -23,4 +26,5 @@ public final class Epochs {
 		}
 		return new String(epoch);
 	}
+
 }

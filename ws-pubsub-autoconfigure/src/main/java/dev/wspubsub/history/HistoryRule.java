@@ -5,11 +5,11 @@ import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
- * Which topics keep a history, and how much of it: at most {@code size} publications, each
- * for at most {@code ttl}. In a pattern {@code *} matches any characters.
+ * Which topics keep a history, and how much of it: at most {@code size} publications,
+ * each for at most {@code ttl}. In a pattern {@code *} matches any characters.
  *
- * @param stampPosition whether JSON object messages of these topics get {@code "epoch"} and
- * {@code "offset"} fields, so clients learn where to resume from
+ * @param stampPosition whether JSON object messages of these topics get {@code "epoch"}
+ * and {@code "offset"} fields, so clients learn where to resume from
  */
 public record HistoryRule(String pattern, int size, Duration ttl, boolean stampPosition) {
 

@@ -59,4 +59,5 @@ public final class HistoryRules {
 		}
 		return (cached instanceof HistoryRule rule) ? rule : null;
 	}
+
 }

@@ -25,11 +25,12 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Histories kept in this node's memory, one bounded log per topic: the default, and what
- * local fan-out uses. Each topic's epoch is made when its log is, so a restart changes it.
- * A log that has been neither written nor read for its rule's ttl is dropped (its epoch
- * with it), so free-form topic names do not pile up.
+ * local fan-out uses. Each topic's epoch is made when its log is, so a restart changes
+ * it. A log that has been neither written nor read for its rule's ttl is dropped (its
+ * epoch with it), so free-form topic names do not pile up.
  *
- * <p>A publish records, numbers and delivers under its topic's lock, and a read takes the
+ * <p>
+ * A publish records, numbers and delivers under its topic's lock, and a read takes the
  * same lock: a reader sees exactly the publications whose delivery began before it, which
  * is what lets a resubscribe drop the live copies of what it replayed.
  */
@@ -48,8 +49,8 @@ public final class LocalHistory implements TopicHistory, AutoCloseable {
 	private final @Nullable ScheduledExecutorService sweeper;
 
 	/**
-	 * @param forward hands each stamped publication to the other nodes, if any (a user's own
-	 * fan-out; their subscribers see this node's positions)
+	 * @param forward hands each stamped publication to the other nodes, if any (a user's
+	 * own fan-out; their subscribers see this node's positions)
 	 */
 	public LocalHistory(HistoryRules rules, TopicRegistry registry, ByteBufAllocator allocator,
 			BiConsumer<String, OutboundMessage> forward) {
@@ -88,9 +89,11 @@ public final class LocalHistory implements TopicHistory, AutoCloseable {
 					continue; // swept meanwhile: a new life begins
 				}
 				StreamPosition position = new StreamPosition(log.epoch, ++log.offset);
-				byte[] stamped = rule.stampPosition() ? PositionStamp.stamp(payload, message.isText(), position) : payload;
+				byte[] stamped = rule.stampPosition() ? PositionStamp.stamp(payload, message.isText(), position)
+						: payload;
 				log.append(new Entry(position, stamped, message.isText(), System.nanoTime()), rule.size());
-				// A copy of its own: the log's array goes out to replays as a Publication's payload.
+				// A copy of its own: the log's array goes out to replays as a
+				// Publication's payload.
 				OutboundMessage positioned = OutboundMessage.positioned(this.allocator, stamped.clone(),
 						message.isText(), message.compress(), position);
 				try {
@@ -106,7 +109,8 @@ public final class LocalHistory implements TopicHistory, AutoCloseable {
 	}
 
 	@Override
-	public CompletableFuture<Recovery> read(String topic, HistoryRule rule, @Nullable StreamPosition since, int latest) {
+	public CompletableFuture<Recovery> read(String topic, HistoryRule rule, @Nullable StreamPosition since,
+			int latest) {
 		while (true) {
 			Log log = this.logs.computeIfAbsent(topic, (name) -> new Log());
 			synchronized (log) {
@@ -142,7 +146,10 @@ public final class LocalHistory implements TopicHistory, AutoCloseable {
 	private record Entry(StreamPosition position, byte[] payload, boolean text, long at) {
 	}
 
-	/** One topic's life: its epoch, its last offset and its newest entries. Guarded by itself. */
+	/**
+	 * One topic's life: its epoch, its last offset and its newest entries. Guarded by
+	 * itself.
+	 */
 	private static final class Log {
 
 		final String epoch = Epochs.next();
@@ -199,5 +206,7 @@ public final class LocalHistory implements TopicHistory, AutoCloseable {
 			}
 			return found;
 		}
+
 	}
+
 }

@@ -7,10 +7,10 @@ import dev.wspubsub.StreamPosition;
 
 /**
  * Adds a publication's position to a JSON object message, as its first fields:
- * {@code {"a":1}} becomes {@code {"epoch":"k3x9","offset":42,"a":1}}. Anything else (binary,
- * text that is not a JSON object) is left as it is. Only fields are added, so clients that
- * do not know them keep working; a field of the same name in the message comes later and
- * so wins in JSON parsers.
+ * {@code {"a":1}} becomes {@code {"epoch":"k3x9","offset":42,"a":1}}. Anything else
+ * (binary, text that is not a JSON object) is left as it is. Only fields are added, so
+ * clients that do not know them keep working; a field of the same name in the message
+ * comes later and so wins in JSON parsers.
  */
 public final class PositionStamp {
 
@@ -18,8 +18,8 @@ public final class PositionStamp {
 	}
 
 	/**
-	 * Where the position's fields go into {@code payload}: the index just after the opening
-	 * brace, or {@code -1} when the payload is not a JSON object.
+	 * Where the position's fields go into {@code payload}: the index just after the
+	 * opening brace, or {@code -1} when the payload is not a JSON object.
 	 */
 	public static int insertionPoint(byte[] payload, boolean text) {
 		if (!text) {
@@ -37,7 +37,10 @@ public final class PositionStamp {
 		return -1;
 	}
 
-	/** Whether the object opened just before {@code at} is empty, so the fields need no comma after them. */
+	/**
+	 * Whether the object opened just before {@code at} is empty, so the fields need no
+	 * comma after them.
+	 */
 	public static boolean isEmptyObject(byte[] payload, int at) {
 		for (int i = at; i < payload.length; i++) {
 			byte b = payload[i];
@@ -51,7 +54,10 @@ public final class PositionStamp {
 		return false;
 	}
 
-	/** {@code payload} with {@code position}'s fields added, or {@code payload} itself when it takes none. */
+	/**
+	 * {@code payload} with {@code position}'s fields added, or {@code payload} itself
+	 * when it takes none.
+	 */
 	public static byte[] stamp(byte[] payload, boolean text, StreamPosition position) {
 		int at = insertionPoint(payload, text);
 		if (at < 0) {
@@ -65,8 +71,12 @@ public final class PositionStamp {
 		return out.toByteArray();
 	}
 
-	/** The fields as JSON; epochs are made of letters and digits, so nothing needs escaping. */
+	/**
+	 * The fields as JSON; epochs are made of letters and digits, so nothing needs
+	 * escaping.
+	 */
 	static String fields(StreamPosition position, boolean comma) {
 		return "\"epoch\":\"" + position.epoch() + "\",\"offset\":" + position.offset() + (comma ? "," : "");
 	}
+
 }

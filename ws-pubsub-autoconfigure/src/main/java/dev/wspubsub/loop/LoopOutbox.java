@@ -17,8 +17,8 @@ import org.apache.commons.logging.LogFactory;
  * Hands work from one event loop to others in batches: work for a loop is queued here
  * while the current loop finishes its batch (a read burst), then shipped as one task per
  * target loop instead of one task (and one wake-up) per message. Order between a source
- * loop and a target loop is kept. Off an event loop, work is handed over at once.
- * Work for a loop that has shut down is dropped, never thrown back at the sender: its
+ * loop and a target loop is kept. Off an event loop, work is handed over at once. Work
+ * for a loop that has shut down is dropped, never thrown back at the sender: its
  * connections are closed, and {@link HeldWork} releases what it holds.
  */
 public final class LoopOutbox implements Runnable {
@@ -95,7 +95,10 @@ public final class LoopOutbox implements Runnable {
 		}
 	}
 
-	/** Runs every task: one that throws must not cost the others (other clients' messages) their turn. */
+	/**
+	 * Runs every task: one that throws must not cost the others (other clients' messages)
+	 * their turn.
+	 */
 	static void runAll(List<Runnable> work) {
 		for (int i = 0; i < work.size(); i++) {
 			try {
@@ -106,4 +109,5 @@ public final class LoopOutbox implements Runnable {
 			}
 		}
 	}
+
 }

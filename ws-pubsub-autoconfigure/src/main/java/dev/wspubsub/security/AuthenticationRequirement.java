@@ -27,9 +27,11 @@ public final class AuthenticationRequirement implements EndpointGuard {
 	}
 
 	private static boolean isAnonymous(@Nullable Principal principal) {
-		// By name: Spring Security is optional, and an application's chain may enable anonymous users.
+		// By name: Spring Security is optional, and an application's chain may enable
+		// anonymous users.
 		return principal == null || principal.getClass()
 			.getName()
 			.equals("org.springframework.security.authentication.AnonymousAuthenticationToken");
 	}
+
 }

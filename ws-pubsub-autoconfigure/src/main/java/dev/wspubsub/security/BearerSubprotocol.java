@@ -8,8 +8,8 @@ import org.jspecify.annotations.Nullable;
  * Bearer tokens sent as WebSocket subprotocols, the only place a browser's
  * {@code new WebSocket(url, protocols)} can put one: {@code ["bearer", token]} (header
  * {@code Sec-WebSocket-Protocol: bearer, <jwt>}) or {@code ["token.<jwt>"]}. The 101 must
- * select one of the offered values, so it selects {@code bearer} or the {@code token.<jwt>}
- * entry; the token itself is never selected on its own.
+ * select one of the offered values, so it selects {@code bearer} or the
+ * {@code token.<jwt>} entry; the token itself is never selected on its own.
  */
 public final class BearerSubprotocol implements EndpointGuard {
 
@@ -29,7 +29,10 @@ public final class BearerSubprotocol implements EndpointGuard {
 		return protocol.equalsIgnoreCase(BEARER) ? offered.get(at + 1) : protocol.substring(TOKEN_PREFIX.length());
 	}
 
-	/** Where the token's carrier stands: {@code bearer} followed by the token, or {@code token.<jwt>}; -1 if none. */
+	/**
+	 * Where the token's carrier stands: {@code bearer} followed by the token, or
+	 * {@code token.<jwt>}; -1 if none.
+	 */
 	private static int carrier(List<String> offered) {
 		for (int i = 0; i < offered.size(); i++) {
 			String protocol = offered.get(i);
@@ -46,4 +49,5 @@ public final class BearerSubprotocol implements EndpointGuard {
 		int at = carrier(offered);
 		return (at >= 0) ? offered.get(at) : null;
 	}
+
 }

@@ -28,10 +28,11 @@ import org.springframework.web.server.WebFilterChain;
  * {@code ws-pubsub.max-connections} an upgrade gets 503, past
  * {@code ws-pubsub.max-connections-per-ip} from one address it gets 429. A place is taken
  * when the upgrade request arrives and given back when the upgrade is refused or the
- * WebSocket's channel closes. Before both, past {@code ws-pubsub.max-upgrades-per-ip-per-second}
- * an upgrade gets 429 too: a cap on connections alone lets an address open and close them as
- * fast as it likes, and each one it gets in runs the application's handlers. Zero means no cap.
- * Runs before Spring Security, so a flood costs no token check; each refusal is told to the
+ * WebSocket's channel closes. Before both, past
+ * {@code ws-pubsub.max-upgrades-per-ip-per-second} an upgrade gets 429 too: a cap on
+ * connections alone lets an address open and close them as fast as it likes, and each one
+ * it gets in runs the application's handlers. Zero means no cap. Runs before Spring
+ * Security, so a flood costs no token check; each refusal is told to the
  * {@link WsMetricsListener}.
  */
 public final class ConnectionLimitWebFilter implements WebFilter, Ordered {
@@ -65,8 +66,8 @@ public final class ConnectionLimitWebFilter implements WebFilter, Ordered {
 	}
 
 	/**
-	 * Caps upgrades to the paths of {@code endpoints}, and their rate per address; other requests
-	 * pass untouched. Refusals are told to {@code metrics}.
+	 * Caps upgrades to the paths of {@code endpoints}, and their rate per address; other
+	 * requests pass untouched. Refusals are told to {@code metrics}.
 	 */
 	public ConnectionLimitWebFilter(SecuredEndpoints endpoints, int maxConnections, int maxPerAddress,
 			int maxUpgradesPerAddressPerSecond, WsMetricsListener metrics) {
@@ -96,14 +97,15 @@ public final class ConnectionLimitWebFilter implements WebFilter, Ordered {
 		if (this.maxConnections > 0 && this.total.incrementAndGet() > this.maxConnections) {
 			this.total.decrementAndGet();
 			this.rejectedTotal.incrementAndGet();
-			return refuse(exchange, path, HttpStatus.SERVICE_UNAVAILABLE, WsMetricsListener.REJECTED_TOO_MANY_CONNECTIONS,
-					"Too many connections");
+			return refuse(exchange, path, HttpStatus.SERVICE_UNAVAILABLE,
+					WsMetricsListener.REJECTED_TOO_MANY_CONNECTIONS, "Too many connections");
 		}
 		if (this.maxPerAddress > 0 && !acquire(address)) {
 			releaseTotal();
 			this.rejectedPerAddress.incrementAndGet();
 			return refuse(exchange, path, HttpStatus.TOO_MANY_REQUESTS,
-					WsMetricsListener.REJECTED_TOO_MANY_CONNECTIONS_PER_ADDRESS, "Too many connections from this address");
+					WsMetricsListener.REJECTED_TOO_MANY_CONNECTIONS_PER_ADDRESS,
+					"Too many connections from this address");
 		}
 		AtomicBoolean released = new AtomicBoolean();
 		Runnable release = () -> {
@@ -115,7 +117,8 @@ public final class ConnectionLimitWebFilter implements WebFilter, Ordered {
 			}
 		};
 		return chain.filter(exchange).doFinally((signal) -> {
-			// The exchange ends with the 101; an open WebSocket keeps its place until its channel closes.
+			// The exchange ends with the 101; an open WebSocket keeps its place until its
+			// channel closes.
 			Channel channel = channelOf(exchange);
 			if (channel != null && channel.pipeline().get(WebSocketFrameDecoder.class) != null) {
 				channel.closeFuture().addListener((future) -> release.run());
@@ -197,7 +200,10 @@ public final class ConnectionLimitWebFilter implements WebFilter, Ordered {
 		return this.rejectedUpgradeRate.get();
 	}
 
-	/** Addresses whose rate of upgrades is remembered now: those that upgraded within about a second. */
+	/**
+	 * Addresses whose rate of upgrades is remembered now: those that upgraded within
+	 * about a second.
+	 */
 	public int rateLimitedAddresses() {
 		return (this.upgradeRate != null) ? this.upgradeRate.addresses() : 0;
 	}
@@ -206,4 +212,5 @@ public final class ConnectionLimitWebFilter implements WebFilter, Ordered {
 	public int getOrder() {
 		return ORDER;
 	}
+
 }

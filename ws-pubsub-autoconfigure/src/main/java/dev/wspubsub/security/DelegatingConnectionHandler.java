@@ -51,4 +51,5 @@ abstract class DelegatingConnectionHandler implements ConnectionHandler {
 	public void onClose(WsConnection connection, int code, String reason) {
 		this.delegate.onClose(connection, code, reason);
 	}
+
 }

@@ -10,10 +10,10 @@ import dev.wspubsub.transport.ConnectionHandler;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What security adds to every endpoint, at the points the runtime calls it: a check of the
- * upgrade before {@code @OnUpgrade}, the subprotocol to answer when the client sent its token
- * as one, and a wrapper around the handler of each connection's events (rate limits, token
- * expiry). Every {@code EndpointGuard} bean applies, in bean order.
+ * What security adds to every endpoint, at the points the runtime calls it: a check of
+ * the upgrade before {@code @OnUpgrade}, the subprotocol to answer when the client sent
+ * its token as one, and a wrapper around the handler of each connection's events (rate
+ * limits, token expiry). Every {@code EndpointGuard} bean applies, in bean order.
  */
 public interface EndpointGuard {
 
@@ -37,12 +37,18 @@ public interface EndpointGuard {
 		return null;
 	}
 
-	/** Wraps the handler of an endpoint's connection events; the same handler unless overridden. */
+	/**
+	 * Wraps the handler of an endpoint's connection events; the same handler unless
+	 * overridden.
+	 */
 	default ConnectionHandler decorate(ConnectionHandler handler) {
 		return handler;
 	}
 
-	/** One guard that applies each of {@code guards} in order; handlers are wrapped first-outermost. */
+	/**
+	 * One guard that applies each of {@code guards} in order; handlers are wrapped
+	 * first-outermost.
+	 */
 	static EndpointGuard allOf(List<? extends EndpointGuard> guards) {
 		if (guards.isEmpty()) {
 			return NONE;
@@ -83,4 +89,5 @@ public interface EndpointGuard {
 			}
 		};
 	}
+
 }

@@ -23,7 +23,10 @@ final class EndpointPathMatcher {
 		return endpointPath(exchange) != null;
 	}
 
-	/** The endpoint path the exchange asks to upgrade on, as declared; {@code null} when it is no such upgrade. */
+	/**
+	 * The endpoint path the exchange asks to upgrade on, as declared; {@code null} when
+	 * it is no such upgrade.
+	 */
 	@Nullable String upgradePath(ServerWebExchange exchange) {
 		return "websocket".equalsIgnoreCase(exchange.getRequest().getHeaders().getUpgrade()) ? endpointPath(exchange)
 				: null;
@@ -39,4 +42,5 @@ final class EndpointPathMatcher {
 		}
 		return null;
 	}
+
 }

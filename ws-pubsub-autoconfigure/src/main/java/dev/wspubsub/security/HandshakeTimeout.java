@@ -21,19 +21,20 @@ import reactor.netty.http.server.HttpServer;
 /**
  * Bounds how long a client may take to send a request's headers, against slow-loris
  * clients that hold connections (and upgrade slots) open by trickling bytes. Reactor
- * Netty's {@code idleTimeout} does not do this: every byte resets it. The clock starts when
- * a connection opens, or when the first byte of a request arrives on a kept-alive one, and
- * stops when the headers are decoded; a WebSocket upgrade request removes the handlers for
- * good, so an open WebSocket is never affected (its own idle timeout governs it). Request
- * bodies are left to {@code HttpServer.readTimeout}.
+ * Netty's {@code idleTimeout} does not do this: every byte resets it. The clock starts
+ * when a connection opens, or when the first byte of a request arrives on a kept-alive
+ * one, and stops when the headers are decoded; a WebSocket upgrade request removes the
+ * handlers for good, so an open WebSocket is never affected (its own idle timeout governs
+ * it). Request bodies are left to {@code HttpServer.readTimeout}.
  * <p>
  * This is a <em>server-wide</em> guard, on purpose and documented as such
- * ({@code ws-pubsub.handshake-timeout}): it is installed on every HTTP/1.1 connection of the
- * application's Netty server, so the application's other routes get the same bound on their
- * request headers. It cannot be scoped to WebSocket endpoint paths, because a slow-loris client
- * is one whose headers never complete, and the path and the {@code Upgrade} header are known
- * only once they have. Routes are otherwise untouched: the clock stops at the end of the
- * headers, and an idle kept-alive connection is not timed out until its next request begins.
+ * ({@code ws-pubsub.handshake-timeout}): it is installed on every HTTP/1.1 connection of
+ * the application's Netty server, so the application's other routes get the same bound on
+ * their request headers. It cannot be scoped to WebSocket endpoint paths, because a
+ * slow-loris client is one whose headers never complete, and the path and the
+ * {@code Upgrade} header are known only once they have. Routes are otherwise untouched:
+ * the clock stops at the end of the headers, and an idle kept-alive connection is not
+ * timed out until its next request begins.
  */
 public final class HandshakeTimeout {
 
@@ -45,7 +46,9 @@ public final class HandshakeTimeout {
 
 	private final AtomicLong timedOut = new AtomicLong();
 
-	/** @param timeout the longest a request's headers may take; zero disables the timeout */
+	/**
+	 * @param timeout the longest a request's headers may take; zero disables the timeout
+	 */
 	public HandshakeTimeout(Duration timeout) {
 		if (timeout.isNegative()) {
 			throw new IllegalArgumentException("timeout must not be negative, was " + timeout);
@@ -76,18 +79,23 @@ public final class HandshakeTimeout {
 		pipeline.addAfter(NettyPipeline.HttpCodec, HEADERS, new Headers(deadline));
 	}
 
-	/** The timer of one connection, shared by its two handlers; touched on its event loop only. */
+	/**
+	 * The timer of one connection, shared by its two handlers; touched on its event loop
+	 * only.
+	 */
 	private final class Deadline {
 
 		private @Nullable ScheduledFuture<?> timer;
 
-		/** Between a request's headers and the end of its body, when bytes are body bytes. */
+		/**
+		 * Between a request's headers and the end of its body, when bytes are body bytes.
+		 */
 		private boolean inBody;
 
 		void start(ChannelHandlerContext ctx) {
 			if (this.timer == null && !this.inBody) {
-				this.timer = ctx.executor().schedule(() -> expire(ctx), HandshakeTimeout.this.timeoutNanos,
-						TimeUnit.NANOSECONDS);
+				this.timer = ctx.executor()
+					.schedule(() -> expire(ctx), HandshakeTimeout.this.timeoutNanos, TimeUnit.NANOSECONDS);
 			}
 		}
 
@@ -156,7 +164,8 @@ public final class HandshakeTimeout {
 			if (msg instanceof HttpRequest request) {
 				this.deadline.stop();
 				if (request.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)) {
-					// From here on the connection is a WebSocket, or closes: never time it out.
+					// From here on the connection is a WebSocket, or closes: never time
+					// it out.
 					ctx.pipeline().remove(this);
 					ChannelPipeline pipeline = ctx.pipeline();
 					if (pipeline.get(FIRST_BYTES) != null) {

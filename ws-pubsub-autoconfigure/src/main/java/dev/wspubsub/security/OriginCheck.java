@@ -13,11 +13,12 @@ import org.springframework.web.cors.CorsConfiguration;
  * cross-site WebSocket hijacking: browsers send cookies with cross-site upgrades and the
  * same-origin policy does not apply to WebSockets, so the server must check.
  * <ul>
- * <li>no {@code Origin} header: not a browser, allowed (authenticate such clients with a token);</li>
+ * <li>no {@code Origin} header: not a browser, allowed (authenticate such clients with a
+ * token);</li>
  * <li>the request's own origin (Origin host and port equal {@code Host}'s): allowed;</li>
- * <li>otherwise allowed only when it matches {@code ws-pubsub.allowed-origins}, whose entries
- * are origins or patterns such as {@code https://*.example.com}; {@code *} allows any, and
- * must be set explicitly.</li>
+ * <li>otherwise allowed only when it matches {@code ws-pubsub.allowed-origins}, whose
+ * entries are origins or patterns such as {@code https://*.example.com}; {@code *} allows
+ * any, and must be set explicitly.</li>
  * </ul>
  */
 public final class OriginCheck {
@@ -77,4 +78,5 @@ public final class OriginCheck {
 		String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
 		return (scheme.equals("https") || scheme.equals("wss")) ? 443 : 80;
 	}
+
 }

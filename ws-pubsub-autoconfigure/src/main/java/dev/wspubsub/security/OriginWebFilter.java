@@ -18,7 +18,10 @@ import org.springframework.web.server.WebFilterChain;
  */
 public final class OriginWebFilter implements WebFilter, Ordered {
 
-	/** Ahead of Spring Security's filter chain (-100): a foreign page costs no token check. */
+	/**
+	 * Ahead of Spring Security's filter chain (-100): a foreign page costs no token
+	 * check.
+	 */
 	public static final int ORDER = -200;
 
 	private final EndpointPathMatcher endpoints;
@@ -27,7 +30,9 @@ public final class OriginWebFilter implements WebFilter, Ordered {
 
 	private final AtomicLong rejected = new AtomicLong();
 
-	/** Checks requests for the paths of {@code endpoints}; other requests pass untouched. */
+	/**
+	 * Checks requests for the paths of {@code endpoints}; other requests pass untouched.
+	 */
 	public OriginWebFilter(SecuredEndpoints endpoints, OriginCheck check) {
 		this.endpoints = endpoints.matcher();
 		this.check = check;
@@ -58,4 +63,5 @@ public final class OriginWebFilter implements WebFilter, Ordered {
 	public int getOrder() {
 		return ORDER;
 	}
+
 }

@@ -45,4 +45,5 @@ public final class PropertyTopicAuthorizer implements TopicAuthorizer {
 		}
 		return true;
 	}
+
 }

@@ -10,11 +10,11 @@ import io.netty.util.AttributeKey;
 
 /**
  * Limits the messages each connection may send: a token bucket of
- * {@code ws-pubsub.rate-limit.messages-per-second} refilled up to {@code burst}. A message
- * over the limit is not handled; the client gets
- * {@code {"type":"error","error":"Rate limit exceeded"}}. When refused messages pile up past
- * {@code max-excess} (they drain at the same rate), the connection is closed with 1008.
- * Control frames are not counted: the transport answers pings itself.
+ * {@code ws-pubsub.rate-limit.messages-per-second} refilled up to {@code burst}. A
+ * message over the limit is not handled; the client gets
+ * {@code {"type":"error","error":"Rate limit exceeded"}}. When refused messages pile up
+ * past {@code max-excess} (they drain at the same rate), the connection is closed with
+ * 1008. Control frames are not counted: the transport answers pings itself.
  */
 public final class RateLimitGuard implements EndpointGuard {
 
@@ -36,7 +36,8 @@ public final class RateLimitGuard implements EndpointGuard {
 	/**
 	 * @param messagesPerSecond sustained rate, strictly positive
 	 * @param burst messages allowed at once; at least 1
-	 * @param maxExcess refused messages, not yet drained, past which the connection is closed
+	 * @param maxExcess refused messages, not yet drained, past which the connection is
+	 * closed
 	 */
 	public RateLimitGuard(double messagesPerSecond, int burst, int maxExcess) {
 		if (messagesPerSecond <= 0) {
@@ -62,7 +63,9 @@ public final class RateLimitGuard implements EndpointGuard {
 		return this.closed.get();
 	}
 
-	/** Whether the connection may deliver one more message; replies and closes when not. */
+	/**
+	 * Whether the connection may deliver one more message; replies and closes when not.
+	 */
 	private boolean admit(WsConnection connection) {
 		TokenBucket bucket = connection.channel().attr(BUCKET).get();
 		long now = System.nanoTime();

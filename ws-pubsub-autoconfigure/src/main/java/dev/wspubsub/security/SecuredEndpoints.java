@@ -19,8 +19,8 @@ import org.springframework.web.util.pattern.PathPatternParser;
 /**
  * The paths of the {@code @WsEndpoint} beans and which of them require authentication:
  * {@code @WsEndpoint(authenticated = "true")} or a match in
- * {@code ws-pubsub.security.authenticated-paths} (either one is enough). Read from the bean
- * types, so no endpoint bean is created early.
+ * {@code ws-pubsub.security.authenticated-paths} (either one is enough). Read from the
+ * bean types, so no endpoint bean is created early.
  */
 public final class SecuredEndpoints {
 
@@ -31,7 +31,10 @@ public final class SecuredEndpoints {
 		this.authenticatedByPath = Collections.unmodifiableMap(new LinkedHashMap<>(authenticatedByPath));
 	}
 
-	/** Reads the {@code @WsEndpoint} beans of {@code beans}, resolving placeholders with {@code properties}. */
+	/**
+	 * Reads the {@code @WsEndpoint} beans of {@code beans}, resolving placeholders with
+	 * {@code properties}.
+	 */
 	public static SecuredEndpoints scan(ListableBeanFactory beans, PropertyResolver properties,
 			List<String> authenticatedPaths) {
 		List<PathPattern> patterns = new ArrayList<>();
@@ -86,4 +89,5 @@ public final class SecuredEndpoints {
 	EndpointPathMatcher matcher() {
 		return new EndpointPathMatcher(paths());
 	}
+
 }

@@ -2,10 +2,11 @@ package dev.wspubsub.security;
 
 /**
  * A token bucket with an excess counter, for one connection's messages or one address's
- * upgrades: {@code rate} tokens a second up to {@code burst}; a message without a token is
- * refused and counted as excess, and the excess drains at the same rate, so only a client that
- * keeps sending faster than twice the rate piles it up. Not thread-safe: one connection's event
- * loop uses it, or {@link UpgradeRateLimiter} under its map's lock for the address.
+ * upgrades: {@code rate} tokens a second up to {@code burst}; a message without a token
+ * is refused and counted as excess, and the excess drains at the same rate, so only a
+ * client that keeps sending faster than twice the rate piles it up. Not thread-safe: one
+ * connection's event loop uses it, or {@link UpgradeRateLimiter} under its map's lock for
+ * the address.
  */
 final class TokenBucket {
 
@@ -40,7 +41,10 @@ final class TokenBucket {
 		return false;
 	}
 
-	/** Whether the bucket would be full by {@code nowNanos}: then it is no different from a new one. */
+	/**
+	 * Whether the bucket would be full by {@code nowNanos}: then it is no different from
+	 * a new one.
+	 */
 	boolean isFull(long nowNanos) {
 		return this.tokens + (nowNanos - this.lastNanos) * this.ratePerNano >= this.burst;
 	}
@@ -49,4 +53,5 @@ final class TokenBucket {
 	double excess() {
 		return this.excess;
 	}
+
 }

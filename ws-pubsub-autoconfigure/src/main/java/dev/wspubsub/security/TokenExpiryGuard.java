@@ -24,8 +24,8 @@ import org.springframework.security.oauth2.server.resource.authentication.Abstra
 
 /**
  * Ends a token-authenticated connection when its token expires (Spring Security): at the
- * token's {@code exp} the server closes with 1008 {@code token expired}, unless the client
- * sent a fresh token first:
+ * token's {@code exp} the server closes with 1008 {@code token expired}, unless the
+ * client sent a fresh token first:
  *
  * <pre>
  * → {"type":"auth","token":"&lt;jwt&gt;"}
@@ -48,7 +48,10 @@ public final class TokenExpiryGuard implements EndpointGuard {
 
 	private static final AttributeKey<Expiry> EXPIRY = AttributeKey.valueOf("wspubsub.tokenExpiry");
 
-	/** Decodes refreshed tokens; without one, refreshes are refused and expiry still applies. */
+	/**
+	 * Decodes refreshed tokens; without one, refreshes are refused and expiry still
+	 * applies.
+	 */
 	private final @Nullable ReactiveJwtDecoder decoder;
 
 	private final ObjectMapper objectMapper;
@@ -116,10 +119,10 @@ public final class TokenExpiryGuard implements EndpointGuard {
 				this.connection.send(ErrorReply.of("Token refresh failed: no JWT decoder"));
 				return;
 			}
-			decoder.decode(token).subscribe(
-					(jwt) -> loop.execute(() -> refreshed(jwt)),
-					(error) -> loop.execute(() -> this.connection
-						.send(ErrorReply.of("Token refresh failed: " + WsAuthenticationEntryPoint.reason(failure(error))))));
+			decoder.decode(token)
+				.subscribe((jwt) -> loop.execute(() -> refreshed(jwt)),
+						(error) -> loop.execute(() -> this.connection.send(ErrorReply
+							.of("Token refresh failed: " + WsAuthenticationEntryPoint.reason(failure(error))))));
 		}
 
 		private void refreshed(Jwt jwt) {

@@ -11,12 +11,12 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One topic rule: a pattern, and whether matching topics may be subscribed and published to.
- * In a pattern, {@code *} matches any characters and {@code {name}} matches the value of the
- * principal's claim {@code name} ({@code {sub}} and {@code {name}} fall back to
- * {@code Principal.getName()}): {@code user:{sub}} matches {@code user:alice} only for the
- * subject {@code alice}. A topic of the pattern's shape whose placeholder values are not the
- * connection's own, or a connection without a principal, is denied.
+ * One topic rule: a pattern, and whether matching topics may be subscribed and published
+ * to. In a pattern, {@code *} matches any characters and {@code {name}} matches the value
+ * of the principal's claim {@code name} ({@code {sub}} and {@code {name}} fall back to
+ * {@code Principal.getName()}): {@code user:{sub}} matches {@code user:alice} only for
+ * the subject {@code alice}. A topic of the pattern's shape whose placeholder values are
+ * not the connection's own, or a connection without a principal, is denied.
  */
 public final class TopicRule {
 
@@ -70,8 +70,8 @@ public final class TopicRule {
 	}
 
 	/**
-	 * Whether the connection whose principal and claims are given may act on {@code topic},
-	 * which this rule {@linkplain #matches matches}.
+	 * Whether the connection whose principal and claims are given may act on
+	 * {@code topic}, which this rule {@linkplain #matches matches}.
 	 */
 	boolean allows(String topic, boolean publishing, @Nullable Principal principal,
 			Function<Principal, Map<String, Object>> claimsOf) {
@@ -106,4 +106,5 @@ public final class TopicRule {
 	public String toString() {
 		return "TopicRule[" + this.pattern + " subscribe=" + this.subscribe + " publish=" + this.publish + "]";
 	}
+
 }

@@ -5,10 +5,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A token bucket per client address for upgrades: {@code perSecond} a second, in bursts of as
- * many. An address whose bucket has refilled is forgotten at the next sweep (at most once a
- * second, by whichever upgrade comes then), so the map holds only the addresses that upgraded
- * within about the last second: a bucket refills in one.
+ * A token bucket per client address for upgrades: {@code perSecond} a second, in bursts
+ * of as many. An address whose bucket has refilled is forgotten at the next sweep (at
+ * most once a second, by whichever upgrade comes then), so the map holds only the
+ * addresses that upgraded within about the last second: a bucket refills in one.
  */
 final class UpgradeRateLimiter {
 
@@ -28,7 +28,10 @@ final class UpgradeRateLimiter {
 		this.nextSweep = new AtomicLong(nowNanos + SWEEP_INTERVAL_NANOS);
 	}
 
-	/** Takes a token for an upgrade from {@code address}: {@code true} when it may proceed. */
+	/**
+	 * Takes a token for an upgrade from {@code address}: {@code true} when it may
+	 * proceed.
+	 */
 	boolean tryAcquire(String address, long nowNanos) {
 		sweepIfDue(nowNanos);
 		boolean[] taken = new boolean[1];

@@ -9,7 +9,9 @@ import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.web.server.ServerWebExchange;
 
-/** Refuses an upgrade with a status and a short plain-text reason, as the endpoints do. */
+/**
+ * Refuses an upgrade with a status and a short plain-text reason, as the endpoints do.
+ */
 final class UpgradeResponses {
 
 	private UpgradeResponses() {
@@ -21,4 +23,5 @@ final class UpgradeResponses {
 		response.getHeaders().setContentType(new MediaType(MediaType.TEXT_PLAIN, StandardCharsets.UTF_8));
 		return response.writeWith(Mono.just(response.bufferFactory().wrap(reason.getBytes(StandardCharsets.UTF_8))));
 	}
+
 }

@@ -17,9 +17,9 @@ import org.springframework.web.server.ServerWebExchange;
 
 /**
  * Refuses an upgrade without a valid token (Spring Security): 401, no WebSocket, a
- * {@code WWW-Authenticate: Bearer} challenge (RFC 6750) and a short plain-text reason such
- * as {@code Unauthorized: Missing bearer token} or {@code Unauthorized: Token expired}. The
- * token itself is never echoed or logged.
+ * {@code WWW-Authenticate: Bearer} challenge (RFC 6750) and a short plain-text reason
+ * such as {@code Unauthorized: Missing bearer token} or
+ * {@code Unauthorized: Token expired}. The token itself is never echoed or logged.
  */
 public final class WsAuthenticationEntryPoint implements ServerAuthenticationEntryPoint {
 
@@ -34,8 +34,8 @@ public final class WsAuthenticationEntryPoint implements ServerAuthenticationEnt
 		response.setStatusCode(HttpStatus.UNAUTHORIZED);
 		String error = (ex instanceof OAuth2AuthenticationException oauth) ? oauth.getError().getErrorCode() : null;
 		response.getHeaders()
-			.set(HttpHeaders.WWW_AUTHENTICATE,
-					(error != null) ? "Bearer error=\"" + error + "\", error_description=\"" + reason + "\"" : "Bearer");
+			.set(HttpHeaders.WWW_AUTHENTICATE, (error != null)
+					? "Bearer error=\"" + error + "\", error_description=\"" + reason + "\"" : "Bearer");
 		response.getHeaders().setContentType(new MediaType(MediaType.TEXT_PLAIN, StandardCharsets.UTF_8));
 		byte[] body = ("Unauthorized: " + reason).getBytes(StandardCharsets.UTF_8);
 		return response.writeWith(Mono.just(response.bufferFactory().wrap(body)));
@@ -60,4 +60,5 @@ public final class WsAuthenticationEntryPoint implements ServerAuthenticationEnt
 		description = description.replaceAll("[\"\\\\\\r\\n]", "'");
 		return (description.length() > MAX_REASON) ? description.substring(0, MAX_REASON) : description;
 	}
+
 }

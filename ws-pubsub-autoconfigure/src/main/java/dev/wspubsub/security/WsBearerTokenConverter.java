@@ -1,6 +1,5 @@
 package dev.wspubsub.security;
 
-
 import dev.wspubsub.transport.Subprotocols;
 import reactor.core.publisher.Mono;
 
@@ -14,10 +13,11 @@ import org.springframework.web.server.ServerWebExchange;
 
 /**
  * Finds the bearer token of a WebSocket upgrade (Spring Security): the
- * {@code Authorization: Bearer} header, the {@code access_token} query parameter (browsers
- * cannot set headers on a WebSocket), or the {@code Sec-WebSocket-Protocol} header as
- * {@code bearer, <jwt>} or {@code token.<jwt>}. More than one is refused, as Spring Security
- * refuses a header and a query parameter together. Use it in an application's own chain:
+ * {@code Authorization: Bearer} header, the {@code access_token} query parameter
+ * (browsers cannot set headers on a WebSocket), or the {@code Sec-WebSocket-Protocol}
+ * header as {@code bearer, <jwt>} or {@code token.<jwt>}. More than one is refused, as
+ * Spring Security refuses a header and a query parameter together. Use it in an
+ * application's own chain:
  *
  * <pre class="code">
  * http.oauth2ResourceServer((server) -&gt; server
@@ -41,8 +41,10 @@ public final class WsBearerTokenConverter implements ServerAuthenticationConvert
 		if (fromProtocol == null) {
 			return headerOrQuery;
 		}
-		return headerOrQuery.<Authentication>flatMap((other) -> Mono.error(new OAuth2AuthenticationException(
-				BearerTokenErrors.invalidRequest("Found multiple bearer tokens in the request"))))
+		return headerOrQuery
+			.<Authentication>flatMap((other) -> Mono.error(new OAuth2AuthenticationException(
+					BearerTokenErrors.invalidRequest("Found multiple bearer tokens in the request"))))
 			.switchIfEmpty(Mono.fromSupplier(() -> new BearerTokenAuthenticationToken(fromProtocol)));
 	}
+
 }

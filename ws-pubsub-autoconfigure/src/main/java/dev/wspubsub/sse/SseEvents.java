@@ -41,7 +41,10 @@ final class SseEvents {
 		return (current != null) ? reset.id(position).build() : reset.build();
 	}
 
-	/** Whether {@code event} is one of those a replay up to {@code replayed} has sent already. */
+	/**
+	 * Whether {@code event} is one of those a replay up to {@code replayed} has sent
+	 * already.
+	 */
 	static boolean isCoveredBy(ServerSentEvent<String> event, @Nullable StreamPosition replayed) {
 		if (replayed == null || event.id() == null) {
 			return false;
@@ -64,4 +67,5 @@ final class SseEvents {
 	private static String base64(byte[] bytes) {
 		return Base64.getEncoder().encodeToString(bytes);
 	}
+
 }

@@ -17,10 +17,10 @@ import org.springframework.http.codec.ServerSentEvent;
 
 /**
  * One SSE client's subscription: turns each message of its topic into an event in a
- * bounded buffer that the response drains. A client too slow to keep up does not grow
- * the server's memory: on a topic without history it loses the events that do not fit;
- * on a topic with history its stream ends after what fits instead, so the client
- * reconnects with the id of the last event it got and the history fills the gap.
+ * bounded buffer that the response drains. A client too slow to keep up does not grow the
+ * server's memory: on a topic without history it loses the events that do not fit; on a
+ * topic with history its stream ends after what fits instead, so the client reconnects
+ * with the id of the last event it got and the history fills the gap.
  */
 final class SseSubscriber implements TopicSubscriber {
 
@@ -44,8 +44,11 @@ final class SseSubscriber implements TopicSubscriber {
 	SseSubscriber(@Nullable EventLoop loop, int bufferSize, boolean positioned) {
 		this.loop = loop;
 		this.positioned = positioned;
-		// Exactly bufferSize: Reactor's own queues round the capacity up to a power of two.
-		this.sink = Sinks.many().unicast().onBackpressureBuffer(new ArrayBlockingQueue<ServerSentEvent<String>>(bufferSize));
+		// Exactly bufferSize: Reactor's own queues round the capacity up to a power of
+		// two.
+		this.sink = Sinks.many()
+			.unicast()
+			.onBackpressureBuffer(new ArrayBlockingQueue<ServerSentEvent<String>>(bufferSize));
 	}
 
 	/** The live events; they wait in the buffer until this is subscribed. */
@@ -53,14 +56,17 @@ final class SseSubscriber implements TopicSubscriber {
 		return this.sink.asFlux();
 	}
 
-	/** Completes when the live events end because the client fell a whole buffer behind. */
+	/**
+	 * Completes when the live events end because the client fell a whole buffer behind.
+	 */
 	Mono<Void> ended() {
 		return this.ended.asMono();
 	}
 
 	@Override
 	public @Nullable EventLoop eventLoop() {
-		// The request's own loop: publishes reach it in the same task as its WebSocket neighbours.
+		// The request's own loop: publishes reach it in the same task as its WebSocket
+		// neighbours.
 		return this.loop;
 	}
 
@@ -82,7 +88,8 @@ final class SseSubscriber implements TopicSubscriber {
 		if (!this.positioned) {
 			return Long.toString(this.nextId);
 		}
-		// Without a position (its history could not record it) the event has no id, so the
+		// Without a position (its history could not record it) the event has no id, so
+		// the
 		// client's last id stays the last position it got and a resume finds the gap.
 		StreamPosition position = message.position();
 		return (position != null) ? position.toString() : null;
@@ -96,7 +103,8 @@ final class SseSubscriber implements TopicSubscriber {
 			return;
 		}
 		if (this.sink.tryEmitComplete().isSuccess()) {
-			// The buffered events still go out first; the client resumes after the last of them.
+			// The buffered events still go out first; the client resumes after the last
+			// of them.
 			this.ended.tryEmitEmpty();
 			if (logger.isDebugEnabled()) {
 				logger.debug("SSE client on topic '" + topic + "' is too slow: stream ended before " + position
@@ -109,4 +117,5 @@ final class SseSubscriber implements TopicSubscriber {
 	public String toString() {
 		return "SseSubscriber@" + Integer.toHexString(System.identityHashCode(this));
 	}
+
 }

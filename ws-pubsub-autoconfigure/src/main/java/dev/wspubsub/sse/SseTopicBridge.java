@@ -41,24 +41,25 @@ import org.springframework.web.reactive.function.server.ServerResponse;
  * disconnects; when the context stops, every stream ends so the web server's graceful
  * shutdown does not wait for them.
  *
- * <p>Event ids: on a topic without history they count from 1 per stream. On a topic with
- * a history rule each id is the message's position, {@code <epoch>:<offset>}, and a client
+ * <p>
+ * Event ids: on a topic without history they count from 1 per stream. On a topic with a
+ * history rule each id is the message's position, {@code <epoch>:<offset>}, and a client
  * that reconnects with the last one it got, in the {@code Last-Event-ID} header (as
- * {@code EventSource} does by itself) or a {@code lastEventId} query parameter (for clients
- * that cannot set headers; the header wins, since an {@code EventSource} reconnects to its
- * first URL with a newer header), resumes where it left off:
+ * {@code EventSource} does by itself) or a {@code lastEventId} query parameter (for
+ * clients that cannot set headers; the header wins, since an {@code EventSource}
+ * reconnects to its first URL with a newer header), resumes where it left off:
  * <ul>
  * <li>when the history still holds every event after that id, those come first, in order,
  * then the live ones, with no gap and no duplicate: the client is subscribed before the
  * history is read, its live events wait in its buffer meanwhile, and those the replay
  * already sent are dropped by position;</li>
  * <li>otherwise (trimmed, expired, another epoch, not a position) the stream begins with
- * an {@code event: reset} whose data and id are the topic's current position, then the live
- * events after it; the client reloads its state.</li>
+ * an {@code event: reset} whose data and id are the topic's current position, then the
+ * live events after it; the client reloads its state.</li>
  * </ul>
- * Each resume is told to {@link WsMetricsListener#resumed} with a {@code null} path. Without
- * an id the stream is just the live events. A client too slow for its buffer on such a
- * topic has its stream ended after what fits, and resumes as above.
+ * Each resume is told to {@link WsMetricsListener#resumed} with a {@code null} path.
+ * Without an id the stream is just the live events. A client too slow for its buffer on
+ * such a topic has its stream ended after what fits, and resumes as above.
  */
 public final class SseTopicBridge implements SmartLifecycle {
 
@@ -125,18 +126,16 @@ public final class SseTopicBridge implements SmartLifecycle {
 		String topic = request.pathVariable("topic");
 		String lastEventId = lastEventId(request);
 		EventLoop loop = eventLoop(request);
-		// The same topic authorization as a WebSocket's subscribe, for the same principal.
-		return request.principal()
-			.map(Optional::of)
-			.defaultIfEmpty(Optional.empty())
-			.flatMap((principal) -> {
-				if (!this.authorizer.canSubscribe(topic, new SseClient(this.path, principal.orElse(null)))) {
-					return ServerResponse.status(HttpStatus.FORBIDDEN)
-						.contentType(MediaType.TEXT_PLAIN)
-						.bodyValue("Forbidden: " + topic);
-				}
-				return open(topic, lastEventId, loop);
-			});
+		// The same topic authorization as a WebSocket's subscribe, for the same
+		// principal.
+		return request.principal().map(Optional::of).defaultIfEmpty(Optional.empty()).flatMap((principal) -> {
+			if (!this.authorizer.canSubscribe(topic, new SseClient(this.path, principal.orElse(null)))) {
+				return ServerResponse.status(HttpStatus.FORBIDDEN)
+					.contentType(MediaType.TEXT_PLAIN)
+					.bodyValue("Forbidden: " + topic);
+			}
+			return open(topic, lastEventId, loop);
+		});
 	}
 
 	private static @Nullable String lastEventId(ServerRequest request) {
@@ -149,7 +148,8 @@ public final class SseTopicBridge implements SmartLifecycle {
 		return ServerResponse.ok()
 			.contentType(MediaType.TEXT_EVENT_STREAM)
 			.cacheControl(CacheControl.noStore())
-			.header("X-Accel-Buffering", "no") // reverse proxies must not hold events back
+			.header("X-Accel-Buffering", "no") // reverse proxies must not hold events
+												// back
 			.body(BodyInserters.fromServerSentEvents(events(topic, lastEventId, loop)));
 	}
 
@@ -164,7 +164,10 @@ public final class SseTopicBridge implements SmartLifecycle {
 			this.topics.subscribe(topic, subscriber);
 			Flux<ServerSentEvent<String>> events = (rule != null && lastEventId != null)
 					? resumed(topic, rule, lastEventId, subscriber) : subscriber.events();
-			ServerSentEvent<String> hello = ServerSentEvent.<String>builder().retry(this.retry).comment("subscribed").build();
+			ServerSentEvent<String> hello = ServerSentEvent.<String>builder()
+				.retry(this.retry)
+				.comment("subscribed")
+				.build();
 			ServerSentEvent<String> beat = ServerSentEvent.<String>builder().comment("heartbeat").build();
 			Flux<ServerSentEvent<String>> heartbeats = Flux.interval(this.heartbeat, this.heartbeat)
 				.map((tick) -> beat)
@@ -190,9 +193,10 @@ public final class SseTopicBridge implements SmartLifecycle {
 				Flux<ServerSentEvent<String>> first = recovery.recovered()
 						? Flux.fromIterable(recovery.publications()).map(SseEvents::of)
 						: Flux.just(SseEvents.reset(recovery.position()));
-				// Deliveries come in position order: once one is past the replay, all that follow are.
-				return first.concatWith(subscriber.events()
-					.skipWhile((event) -> SseEvents.isCoveredBy(event, recovery.position())));
+				// Deliveries come in position order: once one is past the replay, all
+				// that follow are.
+				return first.concatWith(
+						subscriber.events().skipWhile((event) -> SseEvents.isCoveredBy(event, recovery.position())));
 			});
 	}
 
@@ -241,7 +245,11 @@ public final class SseTopicBridge implements SmartLifecycle {
 		// With GracefulShutdown: before the web server's graceful shutdown phase.
 		return SmartLifecycle.DEFAULT_PHASE;
 	}
-	/** What an authorizer sees of an SSE client: who it is and the route; a stream has no connection data. */
+
+	/**
+	 * What an authorizer sees of an SSE client: who it is and the route; a stream has no
+	 * connection data.
+	 */
 	private record SseClient(String path, @Nullable Principal principal) implements TopicAuthorizer.Client {
 
 		@Override

@@ -13,12 +13,13 @@ import org.jspecify.annotations.Nullable;
 /**
  * A message encoded once for every local subscriber. A small one (a frame of at most
  * {@link #SMALL_FRAME_MAX} bytes, the usual chat or event message) is an immutable byte
- * array that each subscriber's connection copies into its batch buffer: no reference count,
- * so handing it to other event loops costs no atomic operation on a counter those loops
- * share. A larger one is a complete, unmasked WebSocket frame in one reference-counted
- * buffer, and each subscriber gets a {@link #retainedFrame() retained duplicate} of the same
- * bytes: no copy and no re-encoding. Either way the creator releases it once delivery has
- * been handed out ({@link #retain()} and {@link #release()} do nothing for a small one).
+ * array that each subscriber's connection copies into its batch buffer: no reference
+ * count, so handing it to other event loops costs no atomic operation on a counter those
+ * loops share. A larger one is a complete, unmasked WebSocket frame in one
+ * reference-counted buffer, and each subscriber gets a {@link #retainedFrame() retained
+ * duplicate} of the same bytes: no copy and no re-encoding. Either way the creator
+ * releases it once delivery has been handed out ({@link #retain()} and {@link #release()}
+ * do nothing for a small one).
  */
 public final class OutboundMessage {
 
@@ -71,7 +72,10 @@ public final class OutboundMessage {
 		return small(text.getBytes(StandardCharsets.UTF_8), true, compress, null);
 	}
 
-	/** Encodes {@code bytes} (already UTF-8 when {@code text}) as one frame; the array is copied, not kept. */
+	/**
+	 * Encodes {@code bytes} (already UTF-8 when {@code text}) as one frame; the array is
+	 * copied, not kept.
+	 */
 	public static OutboundMessage bytes(ByteBufAllocator alloc, byte[] bytes, boolean text, boolean compress) {
 		// Cloned only when kept: a large message copies the array into its frame anyway.
 		return fitsSmall(bytes.length) ? small(bytes.clone(), text, compress, null)
@@ -79,14 +83,18 @@ public final class OutboundMessage {
 	}
 
 	/**
-	 * Encodes {@code bytes} as one frame and keeps the array itself: for one the caller has
-	 * just made (a serializer's output) and never changes again, so it is not copied twice.
+	 * Encodes {@code bytes} as one frame and keeps the array itself: for one the caller
+	 * has just made (a serializer's output) and never changes again, so it is not copied
+	 * twice.
 	 */
 	public static OutboundMessage handedOver(ByteBufAllocator alloc, byte[] bytes, boolean text, boolean compress) {
 		return keeping(alloc, bytes, text, compress, null);
 	}
 
-	/** Encodes a readable region of {@code payload} as one frame; the payload is copied, not retained. */
+	/**
+	 * Encodes a readable region of {@code payload} as one frame; the payload is copied,
+	 * not retained.
+	 */
 	public static OutboundMessage of(ByteBufAllocator alloc, ByteBuf payload, boolean text, boolean compress) {
 		int length = payload.readableBytes();
 		if (fitsSmall(length)) {
@@ -100,15 +108,17 @@ public final class OutboundMessage {
 
 	/**
 	 * Encodes {@code bytes} as one frame of a topic with history: the publication at
-	 * {@code position}, which subscribers use to drop what a replay already gave them. Like
-	 * {@link #handedOver}, it keeps the array: the caller never changes it again.
+	 * {@code position}, which subscribers use to drop what a replay already gave them.
+	 * Like {@link #handedOver}, it keeps the array: the caller never changes it again.
 	 */
 	public static OutboundMessage positioned(ByteBufAllocator alloc, byte[] bytes, boolean text, boolean compress,
 			StreamPosition position) {
 		return keeping(alloc, bytes, text, compress, position);
 	}
 
-	/** A small message keeps {@code bytes} itself; a large one copies them into its frame. */
+	/**
+	 * A small message keeps {@code bytes} itself; a large one copies them into its frame.
+	 */
 	private static OutboundMessage keeping(ByteBufAllocator alloc, byte[] bytes, boolean text, boolean compress,
 			@Nullable StreamPosition position) {
 		return fitsSmall(bytes.length) ? small(bytes, text, compress, position)
@@ -139,7 +149,8 @@ public final class OutboundMessage {
 	private static void writeHeader(ByteBuf frame, int opcode, int length) {
 		// FIN, no RSV bits: valid with or without permessage-deflate
 		if (length < 126) {
-			frame.writeShort((0x80 | opcode) << 8 | length); // the usual case, in one write
+			frame.writeShort((0x80 | opcode) << 8 | length); // the usual case, in one
+																// write
 			return;
 		}
 		frame.writeByte(0x80 | opcode);
@@ -163,7 +174,10 @@ public final class OutboundMessage {
 		return this.compress;
 	}
 
-	/** Where this message sits in its topic's history; {@code null} for a topic without one. */
+	/**
+	 * Where this message sits in its topic's history; {@code null} for a topic without
+	 * one.
+	 */
 	public @Nullable StreamPosition position() {
 		return this.position;
 	}
@@ -207,7 +221,10 @@ public final class OutboundMessage {
 		}
 	}
 
-	/** The payload alone, retained for the caller (for a frame object that an extension re-encodes). */
+	/**
+	 * The payload alone, retained for the caller (for a frame object that an extension
+	 * re-encodes).
+	 */
 	public ByteBuf retainedPayload() {
 		byte[] small = this.payload;
 		return (small != null) ? Unpooled.wrappedBuffer(small).asReadOnly()
@@ -224,10 +241,14 @@ public final class OutboundMessage {
 	/** A copy of the payload. */
 	public byte[] bytes() {
 		byte[] small = this.payload;
-		return (small != null) ? small.clone() : ByteBufUtil.getBytes(largeFrame(), this.headerLength, this.payloadLength);
+		return (small != null) ? small.clone()
+				: ByteBufUtil.getBytes(largeFrame(), this.headerLength, this.payloadLength);
 	}
 
-	/** Adds a reference, for a task that delivers later on another thread; nothing to count for a small message. */
+	/**
+	 * Adds a reference, for a task that delivers later on another thread; nothing to
+	 * count for a small message.
+	 */
 	public OutboundMessage retain() {
 		ByteBuf frame = this.frame;
 		if (frame != null) {
@@ -247,4 +268,5 @@ public final class OutboundMessage {
 	private ByteBuf largeFrame() {
 		return Objects.requireNonNull(this.frame);
 	}
+
 }

@@ -43,4 +43,5 @@ public final class PayloadEncoder {
 	public ByteBufAllocator allocator() {
 		return this.allocator;
 	}
+
 }

@@ -10,6 +10,9 @@ package dev.wspubsub.topic;
 @FunctionalInterface
 public interface SubscriptionListener {
 
-	/** A topic's local subscriber count moved from {@code oldCount} to {@code newCount}. */
+	/**
+	 * A topic's local subscriber count moved from {@code oldCount} to {@code newCount}.
+	 */
 	void onSubscriptionChange(String topic, int newCount, int oldCount);
+
 }

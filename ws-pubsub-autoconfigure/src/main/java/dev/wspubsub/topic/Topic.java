@@ -9,10 +9,11 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The subscribers of one topic, kept grouped by event loop. A join or a leave, under this
- * topic's monitor, replaces only the group of the subscriber's own loop (one array copy of
- * that group) and the small array of groups; publishers read the current groups without a
- * lock and allocate nothing per subscriber. The groups are never rebuilt from scratch, so
- * churn in a large room costs each change its own loop's group, not every publish the room.
+ * topic's monitor, replaces only the group of the subscriber's own loop (one array copy
+ * of that group) and the small array of groups; publishers read the current groups
+ * without a lock and allocate nothing per subscriber. The groups are never rebuilt from
+ * scratch, so churn in a large room costs each change its own loop's group, not every
+ * publish the room.
  */
 final class Topic {
 
@@ -57,7 +58,8 @@ final class Topic {
 		Group[] current = this.groups;
 		int index = indexOf(current, subscriber.eventLoop());
 		if (index < 0 || !current[index].contains(subscriber)) {
-			index = indexHolding(current, subscriber); // a subscriber whose loop changed: find it anyway
+			index = indexHolding(current, subscriber); // a subscriber whose loop changed:
+														// find it anyway
 		}
 		Group smaller = current[index].without(subscriber);
 		Group[] next;
@@ -100,7 +102,10 @@ final class Topic {
 		throw new IllegalStateException(subscriber + " is a member but in no group");
 	}
 
-	/** Subscribers that share an event loop, served by one task per publish; never modified once built. */
+	/**
+	 * Subscribers that share an event loop, served by one task per publish; never
+	 * modified once built.
+	 */
 	record Group(@Nullable EventLoop loop, TopicSubscriber[] subscribers) {
 
 		Group with(TopicSubscriber subscriber) {
@@ -109,7 +114,10 @@ final class Topic {
 			return new Group(this.loop, grown);
 		}
 
-		/** This group without {@code subscriber}, or {@code null} when it was the last one. */
+		/**
+		 * This group without {@code subscriber}, or {@code null} when it was the last
+		 * one.
+		 */
 		@Nullable Group without(TopicSubscriber subscriber) {
 			if (this.subscribers.length == 1) {
 				return null;
@@ -133,4 +141,5 @@ final class Topic {
 			return false;
 		}
 	}
+
 }

@@ -17,8 +17,9 @@ import org.jspecify.annotations.Nullable;
  * The topics of this node and their local subscribers. Topics match exactly; a topic
  * exists only while it has subscribers.
  *
- * <p>Publishing delivers one shared {@link OutboundMessage} to each subscriber: those on
- * the publishing thread's event loop inline, those on another loop in one task per loop.
+ * <p>
+ * Publishing delivers one shared {@link OutboundMessage} to each subscriber: those on the
+ * publishing thread's event loop inline, those on another loop in one task per loop.
  */
 public final class TopicRegistry {
 
@@ -33,7 +34,10 @@ public final class TopicRegistry {
 		this.listeners.add(Objects.requireNonNull(listener, "listener"));
 	}
 
-	/** @return {@code true} when {@code subscriber} was not subscribed to {@code topic} before */
+	/**
+	 * @return {@code true} when {@code subscriber} was not subscribed to {@code topic}
+	 * before
+	 */
 	public boolean subscribe(String topic, TopicSubscriber subscriber) {
 		int[] counts = new int[] { -1, -1 };
 		this.topics.compute(topic, (name, existing) -> {
@@ -51,7 +55,9 @@ public final class TopicRegistry {
 		return counts[1] >= 0;
 	}
 
-	/** @return {@code true} when {@code subscriber} was subscribed to {@code topic} */
+	/**
+	 * @return {@code true} when {@code subscriber} was subscribed to {@code topic}
+	 */
 	public boolean unsubscribe(String topic, TopicSubscriber subscriber) {
 		boolean[] removedLast = new boolean[2];
 		this.topics.computeIfPresent(topic, (name, existing) -> {
@@ -120,7 +126,8 @@ public final class TopicRegistry {
 		for (Topic.Group group : target.groups()) {
 			EventLoop loop = group.loop();
 			TopicSubscriber[] subscribers = group.subscribers();
-			// Only the group of the sender's own loop can hold the sender: no scan of the others.
+			// Only the group of the sender's own loop can hold the sender: no scan of the
+			// others.
 			int count = (excluded != null && loop == excluded.eventLoop() && group.contains(excluded))
 					? subscribers.length - 1 : subscribers.length;
 			if (count == 0) {
@@ -137,7 +144,10 @@ public final class TopicRegistry {
 		return delivered;
 	}
 
-	/** One publish for the subscribers of another loop; holds its own reference to the message. */
+	/**
+	 * One publish for the subscribers of another loop; holds its own reference to the
+	 * message.
+	 */
 	private record LoopDelivery(String topic, OutboundMessage message, TopicSubscriber[] subscribers,
 			@Nullable TopicSubscriber excluded) implements HeldWork {
 
@@ -171,4 +181,5 @@ public final class TopicRegistry {
 			}
 		}
 	}
+
 }

@@ -12,6 +12,10 @@ public interface TopicSubscriber {
 	 */
 	@Nullable EventLoop eventLoop();
 
-	/** Takes one message; must not block and must not keep {@code message} past the call without retaining it. */
+	/**
+	 * Takes one message; must not block and must not keep {@code message} past the call
+	 * without retaining it.
+	 */
 	void deliver(String topic, OutboundMessage message);
+
 }

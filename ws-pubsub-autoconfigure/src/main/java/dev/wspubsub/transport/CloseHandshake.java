@@ -15,9 +15,10 @@ import org.jspecify.annotations.Nullable;
 /**
  * The one close state machine of a connection, OPEN → CLOSING → CLOSED, as RFC 6455 §7
  * describes it: every close goes through here, whoever starts it (the application, the
- * peer's close frame, a protocol error, the idle timeout), so a close frame is sent at most
- * once and the code {@code @OnClose} reports is the one that was sent or received. State
- * changes happen on the event loop; {@link #readyState()} may be read from anywhere.
+ * peer's close frame, a protocol error, the idle timeout), so a close frame is sent at
+ * most once and the code {@code @OnClose} reports is the one that was sent or received.
+ * State changes happen on the event loop; {@link #readyState()} may be read from
+ * anywhere.
  */
 final class CloseHandshake {
 
@@ -30,7 +31,10 @@ final class CloseHandshake {
 
 	private volatile int readyState = WsSession.OPEN;
 
-	/** Whether our close frame is on its way; after it, only the peer's close frame matters. */
+	/**
+	 * Whether our close frame is on its way; after it, only the peer's close frame
+	 * matters.
+	 */
 	private boolean sent;
 
 	private int code = CloseCodes.ABNORMAL;
@@ -66,7 +70,10 @@ final class CloseHandshake {
 		return this.reason;
 	}
 
-	/** A close the application asked for: send our frame, then wait a bounded time for the peer's. */
+	/**
+	 * A close the application asked for: send our frame, then wait a bounded time for the
+	 * peer's.
+	 */
 	void close(int code, String reason) {
 		if (this.sent || this.readyState == WsSession.CLOSED) {
 			return;
@@ -77,12 +84,14 @@ final class CloseHandshake {
 	}
 
 	/**
-	 * The peer's close frame: answers it with the same code (RFC 6455 §5.5.1), or ends the
-	 * connection if it answers ours. {@code code} is -1 for a close frame without a body.
+	 * The peer's close frame: answers it with the same code (RFC 6455 §5.5.1), or ends
+	 * the connection if it answers ours. {@code code} is -1 for a close frame without a
+	 * body.
 	 */
 	void peerClosed(int code, String reason) {
 		if (this.sent) {
-			// The peer acknowledges our close: @OnClose reports the code and reason we sent.
+			// The peer acknowledges our close: @OnClose reports the code and reason we
+			// sent.
 			this.readyState = WsSession.CLOSING;
 			this.channel.close();
 			return;
@@ -104,8 +113,10 @@ final class CloseHandshake {
 			return;
 		}
 		begin(code, reason);
-		// A lingering close: half-close after our frame and let the peer close, so a client
-		// still sending (say, the rest of an oversized frame) reads the code instead of a reset.
+		// A lingering close: half-close after our frame and let the peer close, so a
+		// client
+		// still sending (say, the rest of an oversized frame) reads the code instead of a
+		// reset.
 		// The decoder discards what still arrives; the timer bounds the wait.
 		this.channel.writeAndFlush(new CloseWebSocketFrame(code, truncate(reason))).addListener((future) -> {
 			if (future.isSuccess() && this.channel instanceof DuplexChannel duplex) {
@@ -141,8 +152,8 @@ final class CloseHandshake {
 	}
 
 	/**
-	 * Bounds every closing handshake: a peer that stopped reading never lets our close frame
-	 * be written, so the write's listener alone would keep the connection forever.
+	 * Bounds every closing handshake: a peer that stopped reading never lets our close
+	 * frame be written, so the write's listener alone would keep the connection forever.
 	 */
 	private void armTimer() {
 		if (this.timer == null) {
@@ -153,14 +164,16 @@ final class CloseHandshake {
 
 	/**
 	 * RFC 6455 §7.4: the codes an endpoint may send, and so the only ones it may receive.
-	 * 1004-1006 and 1015 are reserved for reports that never travel, the rest below 3000 are
-	 * unassigned, and nothing is defined from 5000.
+	 * 1004-1006 and 1015 are reserved for reports that never travel, the rest below 3000
+	 * are unassigned, and nothing is defined from 5000.
 	 */
 	static boolean isValidCode(int code) {
 		return (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) || (code >= 3000 && code <= 4999);
 	}
 
-	/** A close frame's reason must fit in 123 bytes; cut whole characters until it does. */
+	/**
+	 * A close frame's reason must fit in 123 bytes; cut whole characters until it does.
+	 */
 	private static String truncate(String reason) {
 		String cut = reason;
 		while (ByteBufUtil.utf8Bytes(cut) > 123) {

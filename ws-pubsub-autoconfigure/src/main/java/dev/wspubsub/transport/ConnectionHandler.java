@@ -1,14 +1,16 @@
 package dev.wspubsub.transport;
 
 /**
- * What happens on a connection, told by the transport on the connection's event loop.
- * The endpoint layer implements it; the transport knows nothing of annotations.
+ * What happens on a connection, told by the transport on the connection's event loop. The
+ * endpoint layer implements it; the transport knows nothing of annotations.
  */
 public interface ConnectionHandler {
 
 	void onOpen(WsConnection connection);
 
-	/** A complete text message, already checked to be UTF-8 and within the payload limit. */
+	/**
+	 * A complete text message, already checked to be UTF-8 and within the payload limit.
+	 */
 	void onText(WsConnection connection, String text);
 
 	/** A complete binary message within the payload limit. */
@@ -30,4 +32,5 @@ public interface ConnectionHandler {
 
 	/** The connection closed; its subscriptions are already gone. */
 	void onClose(WsConnection connection, int code, String reason);
+
 }

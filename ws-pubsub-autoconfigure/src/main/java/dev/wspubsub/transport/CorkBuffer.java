@@ -11,14 +11,18 @@ import org.jspecify.annotations.Nullable;
 /**
  * One event loop's cork buffer, after uWebSockets': the small messages written to any of
  * the loop's connections during one batch of work wait here as references, each
- * connection's in a chain of its own; when a connection is flushed its chain is copied into
- * one buffer that the loop reuses, hot in the cache, and written as one slice of it. A
- * fresh buffer per connection and batch would be written to cold memory instead, which
- * profiles showed costing more than the copy itself. Touched only from its own event loop.
+ * connection's in a chain of its own; when a connection is flushed its chain is copied
+ * into one buffer that the loop reuses, hot in the cache, and written as one slice of it.
+ * A fresh buffer per connection and batch would be written to cold memory instead, which
+ * profiles showed costing more than the copy itself. Touched only from its own event
+ * loop.
  */
 final class CorkBuffer {
 
-	/** Size of the reused buffer; a chain is handed over before it outgrows a quarter of it. */
+	/**
+	 * Size of the reused buffer; a chain is handed over before it outgrows a quarter of
+	 * it.
+	 */
 	static final int CAPACITY = 64 * 1024;
 
 	private static final int INITIAL_ENTRIES = 256;
@@ -74,8 +78,10 @@ final class CorkBuffer {
 	}
 
 	/**
-	 * Copies the chain starting at {@code first}, {@code bytes} long, into the loop's buffer.
-	 * @return a retained slice holding exactly the chain's frames, for the channel to write
+	 * Copies the chain starting at {@code first}, {@code bytes} long, into the loop's
+	 * buffer.
+	 * @return a retained slice holding exactly the chain's frames, for the channel to
+	 * write
 	 */
 	ByteBuf copyOut(int first, int bytes, ByteBufAllocator alloc) {
 		ByteBuf target = writableBuffer(bytes, alloc);
@@ -100,7 +106,8 @@ final class CorkBuffer {
 	private ByteBuf writableBuffer(int bytes, ByteBufAllocator alloc) {
 		ByteBuf current = this.buffer;
 		if (current != null && current.refCnt() == 1) {
-			// Every slice handed out has been written and released: start over at the front, still in the cache.
+			// Every slice handed out has been written and released: start over at the
+			// front, still in the cache.
 			current.clear();
 		}
 		if (current == null || current.writableBytes() < bytes) {
@@ -119,4 +126,5 @@ final class CorkBuffer {
 			this.buffer = null;
 		}
 	}
+
 }

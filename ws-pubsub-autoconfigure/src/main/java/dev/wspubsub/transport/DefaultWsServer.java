@@ -19,7 +19,9 @@ import dev.wspubsub.topic.OutboundMessage;
 import dev.wspubsub.topic.PayloadEncoder;
 import reactor.core.publisher.Mono;
 
-/** The node's {@link WsServer}: publishes through the broker, counts from the registries. */
+/**
+ * The node's {@link WsServer}: publishes through the broker, counts from the registries.
+ */
 public final class DefaultWsServer implements WsServer {
 
 	private final Broker broker;
@@ -84,8 +86,8 @@ public final class DefaultWsServer implements WsServer {
 	public Mono<StreamPosition> position(String topic) {
 		TopicHistory history = this.broker.history();
 		HistoryRule rule = history.rules().ruleFor(topic);
-		return (rule != null) ? Mono.fromFuture(history.read(topic, rule, null, 0))
-			.mapNotNull(Recovery::position) : Mono.empty();
+		return (rule != null) ? Mono.fromFuture(history.read(topic, rule, null, 0)).mapNotNull(Recovery::position)
+				: Mono.empty();
 	}
 
 	@Override
@@ -127,4 +129,5 @@ public final class DefaultWsServer implements WsServer {
 	public Mono<Map<String, String>> presence(String topic) {
 		return this.presence.members(Objects.requireNonNull(topic, "topic"));
 	}
+
 }

@@ -10,12 +10,13 @@ import io.netty.util.ReferenceCountUtil;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Holds what a client sends right behind its handshake until the connection's own handlers
- * are in place. Between the 101 and {@link Upgrader}'s open, Reactor Netty's decoder may
- * already turn bytes into frames (a read Reactor asks for as the handshake completes), and
- * bytes that came in the same packet as the upgrade request are passed on undecoded when
- * the HTTP codec leaves. Both would reach Reactor's inbound, which ws-pubsub never reads:
- * the client's first messages would be lost, and their buffers never released.
+ * Holds what a client sends right behind its handshake until the connection's own
+ * handlers are in place. Between the 101 and {@link Upgrader}'s open, Reactor Netty's
+ * decoder may already turn bytes into frames (a read Reactor asks for as the handshake
+ * completes), and bytes that came in the same packet as the upgrade request are passed on
+ * undecoded when the HTTP codec leaves. Both would reach Reactor's inbound, which
+ * ws-pubsub never reads: the client's first messages would be lost, and their buffers
+ * never released.
  */
 final class EarlyFrames extends ChannelInboundHandlerAdapter {
 
@@ -51,9 +52,9 @@ final class EarlyFrames extends ChannelInboundHandlerAdapter {
 	}
 
 	/**
-	 * Leaves the pipeline and hands over what it holds, in order: frames to the handlers that
-	 * followed it, raw bytes to the pipeline's start, through the connection's own decoder.
-	 * Event loop only.
+	 * Leaves the pipeline and hands over what it holds, in order: frames to the handlers
+	 * that followed it, raw bytes to the pipeline's start, through the connection's own
+	 * decoder. Event loop only.
 	 */
 	void release() {
 		ChannelHandlerContext ctx = this.context;
@@ -85,4 +86,5 @@ final class EarlyFrames extends ChannelInboundHandlerAdapter {
 			ReferenceCountUtil.release(msg);
 		}
 	}
+
 }

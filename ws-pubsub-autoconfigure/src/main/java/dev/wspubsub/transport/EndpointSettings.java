@@ -42,7 +42,8 @@ public record EndpointSettings(String path, int maxPayloadLength, Duration idleT
 	 * permessage-deflate (RFC 7692) as Reactor Netty negotiates it.
 	 *
 	 * @param enabled whether the extension is offered
-	 * @param serverNoContextTakeover whether the server may drop its compression context between messages
+	 * @param serverNoContextTakeover whether the server may drop its compression context
+	 * between messages
 	 * @param clientNoContextTakeover whether the server asks clients to drop theirs
 	 */
 	public record Deflate(boolean enabled, boolean serverNoContextTakeover, boolean clientNoContextTakeover) {

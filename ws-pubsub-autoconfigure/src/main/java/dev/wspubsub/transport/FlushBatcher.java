@@ -11,8 +11,8 @@ import org.apache.commons.logging.LogFactory;
 /**
  * Flushes each written channel of one event loop once per batch of work instead of once
  * per message: writes mark the connection dirty, and one task queued behind the current
- * batch (the read burst or the publish tasks already queued) flushes them all.
- * Touched only from its own event loop.
+ * batch (the read burst or the publish tasks already queued) flushes them all. Touched
+ * only from its own event loop.
  */
 final class FlushBatcher implements Runnable {
 
@@ -73,4 +73,5 @@ final class FlushBatcher implements Runnable {
 		}
 		batch.clear();
 	}
+
 }

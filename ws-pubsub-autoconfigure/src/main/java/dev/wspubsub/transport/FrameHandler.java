@@ -30,8 +30,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * Reads the frames of one connection, after Netty's decoder: checks that text is UTF-8
  * (here rather than in a validator handler of its own, which every connection would
- * keep), reassembles fragmented messages within the payload limit, answers pings and close
- * frames (echoing the code, RFC 6455 §5.5.1), tracks idleness, and hands complete
+ * keep), reassembles fragmented messages within the payload limit, answers pings and
+ * close frames (echoing the code, RFC 6455 §5.5.1), tracks idleness, and hands complete
  * messages to the {@link ConnectionHandler}. It consumes every frame, so nothing reaches
  * Reactor's inbound Flux.
  */
@@ -53,12 +53,18 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
 
 	private final long idleTimeoutNanos;
 
-	/** A fragmented message so far, in one buffer that grows by doubling: linear, not quadratic, copying. */
+	/**
+	 * A fragmented message so far, in one buffer that grows by doubling: linear, not
+	 * quadratic, copying.
+	 */
 	private @Nullable ByteBuf fragments;
 
 	private boolean fragmentsAreText;
 
-	/** Checks a fragmented text message as its fragments arrive, each byte once; made by the first one. */
+	/**
+	 * Checks a fragmented text message as its fragments arrive, each byte once; made by
+	 * the first one.
+	 */
 	private @Nullable Utf8Validator utf8;
 
 	private long lastReadNanos = System.nanoTime();
@@ -67,7 +73,10 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
 
 	private boolean closed;
 
-	/** This connection's slot in its loop's {@link IdleSweeper}, -1 when not registered; event loop only. */
+	/**
+	 * This connection's slot in its loop's {@link IdleSweeper}, -1 when not registered;
+	 * event loop only.
+	 */
 	int sweeperSlot = -1;
 
 	FrameHandler(WsConnection connection, SessionRegistry sessions) {
@@ -152,8 +161,8 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
 	}
 
 	/**
-	 * Checks a fragment of text, failing at the first byte no continuation could make UTF-8
-	 * (RFC 6455 §8.1), and at the end that the message does not stop mid-character.
+	 * Checks a fragment of text, failing at the first byte no continuation could make
+	 * UTF-8 (RFC 6455 §8.1), and at the end that the message does not stop mid-character.
 	 * @return whether the text so far is valid
 	 */
 	private boolean checkFragment(ChannelHandlerContext ctx, WebSocketFrame frame, boolean last) {
@@ -202,7 +211,10 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
 		return true;
 	}
 
-	/** Hands over a whole message, within max-payload-length: the decoder, the inflater and {@link #append} saw to that. */
+	/**
+	 * Hands over a whole message, within max-payload-length: the decoder, the inflater
+	 * and {@link #append} saw to that.
+	 */
 	private void dispatch(ByteBuf payload, boolean text) {
 		this.sessions.metrics().messageReceived(this.connection, text, payload.readableBytes());
 		if (text) {
@@ -230,13 +242,17 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
 		this.closing.fail(code, reason);
 	}
 
-	/** @return whether the connection is past its idle timeout; the sweeper then calls {@link #closeIdle()} */
+	/**
+	 * @return whether the connection is past its idle timeout; the sweeper then calls
+	 * {@link #closeIdle()}
+	 */
 	boolean checkIdle(long now) {
 		if (this.closed || this.closing.isCloseSent()) {
 			return false;
 		}
 		if (!this.connection.channel().config().isAutoRead()) {
-			// Reading is paused while handlers catch up: the client is not idle, we are busy.
+			// Reading is paused while handlers catch up: the client is not idle, we are
+			// busy.
 			this.lastReadNanos = now;
 			return false;
 		}
@@ -271,7 +287,8 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
 	@Override
 	public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
 		if (cause instanceof CorruptedWebSocketFrameException corrupted) {
-			// The decoder and the inflater never close on their own (see Upgrader): the close frame is ours.
+			// The decoder and the inflater never close on their own (see Upgrader): the
+			// close frame is ours.
 			String reason = corrupted.getMessage();
 			protocolError(corrupted.closeStatus().code(),
 					(reason != null) ? reason : corrupted.closeStatus().reasonText());
@@ -323,4 +340,5 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
 			this.fragments = null;
 		}
 	}
+
 }

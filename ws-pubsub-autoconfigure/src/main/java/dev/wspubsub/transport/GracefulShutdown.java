@@ -37,7 +37,8 @@ public final class GracefulShutdown implements SmartLifecycle {
 	@Override
 	public void stop() {
 		this.running = false;
-		// An upgrade under way now opens after closeAll and is closed as it opens: wait for it too.
+		// An upgrade under way now opens after closeAll and is closed as it opens: wait
+		// for it too.
 		int open = this.sessions.connections() + this.sessions.pending();
 		if (open == 0) {
 			this.sessions.closeAll(CloseCodes.GOING_AWAY, "Going Away");
@@ -49,7 +50,8 @@ public final class GracefulShutdown implements SmartLifecycle {
 		synchronized (this) {
 			while (this.sessions.connections() + this.sessions.pending() > 0 && System.nanoTime() < deadline) {
 				try {
-					// Bounded poll: connections close on their event loops, which do not notify us.
+					// Bounded poll: connections close on their event loops, which do not
+					// notify us.
 					wait(20);
 				}
 				catch (InterruptedException ex) {
@@ -73,4 +75,5 @@ public final class GracefulShutdown implements SmartLifecycle {
 		// Stops before the web server's graceful shutdown phase.
 		return SmartLifecycle.DEFAULT_PHASE;
 	}
+
 }

@@ -32,14 +32,18 @@ final class IdleSweeper implements Runnable {
 	private final EventLoop loop;
 
 	/**
-	 * The registered connections in {@code [0, count)}; each knows its own slot, so removing
-	 * one is a swap with the last and costs no entry object per connection, as a set would.
+	 * The registered connections in {@code [0, count)}; each knows its own slot, so
+	 * removing one is a swap with the last and costs no entry object per connection, as a
+	 * set would.
 	 */
 	private @Nullable FrameHandler[] connections = new FrameHandler[16];
 
 	private int count;
 
-	/** Connections found past their timeout during a sweep, closed after it (closing unregisters). */
+	/**
+	 * Connections found past their timeout during a sweep, closed after it (closing
+	 * unregisters).
+	 */
 	private final List<FrameHandler> expired = new ArrayList<>();
 
 	private @Nullable ScheduledFuture<?> timer;
@@ -115,7 +119,8 @@ final class IdleSweeper implements Runnable {
 	@Override
 	public void run() {
 		long now = System.nanoTime();
-		// Backwards: were a check to unregister its connection, the last one, moved into its slot, was already checked.
+		// Backwards: were a check to unregister its connection, the last one, moved into
+		// its slot, was already checked.
 		for (int i = this.count - 1; i >= 0; i--) {
 			FrameHandler handler = this.connections[i];
 			if (handler == null) {
@@ -127,7 +132,8 @@ final class IdleSweeper implements Runnable {
 				}
 			}
 			catch (RuntimeException ex) {
-				// One connection's failure must not cancel this loop's timer for all the others.
+				// One connection's failure must not cancel this loop's timer for all the
+				// others.
 				logger.warn("Idle check failed", ex);
 			}
 		}
@@ -136,4 +142,5 @@ final class IdleSweeper implements Runnable {
 		}
 		this.expired.clear();
 	}
+
 }

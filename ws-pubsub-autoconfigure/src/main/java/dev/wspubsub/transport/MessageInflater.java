@@ -20,24 +20,30 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The receiving half of permessage-deflate (RFC 7692). RSV1 on a message's first frame
- * marks the whole message compressed (§6.1); its fragments are one deflate stream, inflated
- * as they arrive so that {@link FrameHandler} can check text early, and the empty-block tail
- * the sender removed is restored after the last (§7.2.2). A fragment may inflate to nothing
- * on its own: only the message has to make sense. Every violation is a
- * {@link CorruptedWebSocketFrameException} carrying its close status: RSV1 on a continuation
- * (1002), data that is not deflate (1007), a message inflating past max-payload-length (1009,
- * counted over the whole message, so a zip bomb stops at the limit).
+ * marks the whole message compressed (§6.1); its fragments are one deflate stream,
+ * inflated as they arrive so that {@link FrameHandler} can check text early, and the
+ * empty-block tail the sender removed is restored after the last (§7.2.2). A fragment may
+ * inflate to nothing on its own: only the message has to make sense. Every violation is a
+ * {@link CorruptedWebSocketFrameException} carrying its close status: RSV1 on a
+ * continuation (1002), data that is not deflate (1007), a message inflating past
+ * max-payload-length (1009, counted over the whole message, so a zip bomb stops at the
+ * limit).
  */
 final class MessageInflater extends WebSocketExtensionDecoder {
 
-	/** RFC 7692 §7.2.2: the end of a sync flush, which senders strip from every message. */
+	/**
+	 * RFC 7692 §7.2.2: the end of a sync flush, which senders strip from every message.
+	 */
 	private static final byte[] TAIL = { 0x00, 0x00, (byte) 0xFF, (byte) 0xFF };
 
 	private final boolean noContextTakeover;
 
 	private final int maxPayloadLength;
 
-	/** Created on the first compressed message: connections that never compress hold no zlib state. */
+	/**
+	 * Created on the first compressed message: connections that never compress hold no
+	 * zlib state.
+	 */
 	private @Nullable Inflater inflater;
 
 	/** Whether the message in progress is compressed, set by its first frame. */
@@ -53,7 +59,8 @@ final class MessageInflater extends WebSocketExtensionDecoder {
 
 	@Override
 	public boolean acceptInboundMessage(Object msg) {
-		// Control frames are never compressed and may come between fragments: they pass through.
+		// Control frames are never compressed and may come between fragments: they pass
+		// through.
 		return msg instanceof TextWebSocketFrame || msg instanceof BinaryWebSocketFrame
 				|| msg instanceof ContinuationWebSocketFrame;
 	}
@@ -97,12 +104,14 @@ final class MessageInflater extends WebSocketExtensionDecoder {
 		}
 		ByteBuf output = ctx.alloc().heapBuffer(initialCapacity(input.readableBytes()));
 		try {
-			inflate(inflater, (input.nioBufferCount() == 1) ? input.nioBuffer()
-					: ByteBuffer.wrap(ByteBufUtil.getBytes(input)), output);
+			inflate(inflater,
+					(input.nioBufferCount() == 1) ? input.nioBuffer() : ByteBuffer.wrap(ByteBufUtil.getBytes(input)),
+					output);
 			if (last) {
 				inflate(inflater, ByteBuffer.wrap(TAIL), output);
 				if (this.noContextTakeover || inflater.finished()) {
-					// The next message starts a new stream: the client dropped its context, or ended the stream.
+					// The next message starts a new stream: the client dropped its
+					// context, or ended the stream.
 					inflater.reset();
 				}
 			}
@@ -141,7 +150,8 @@ final class MessageInflater extends WebSocketExtensionDecoder {
 				break; // needs more input: the next fragment brings it
 			}
 		}
-		// After a final block (BFINAL) the stream is over: what input is left is not inflated.
+		// After a final block (BFINAL) the stream is over: what input is left is not
+		// inflated.
 	}
 
 	private int initialCapacity(int compressedLength) {

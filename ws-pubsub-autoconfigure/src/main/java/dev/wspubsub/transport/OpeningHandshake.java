@@ -12,8 +12,9 @@ import org.springframework.http.server.reactive.ServerHttpRequest;
 
 /**
  * The client's opening handshake as RFC 6455 §4.2.1 requires it, checked before anything
- * of the application runs, so that a request the upgrade would fail on gets an HTTP answer
- * that says what is wrong instead of a dropped connection or a 101 it should not have.
+ * of the application runs, so that a request the upgrade would fail on gets an HTTP
+ * answer that says what is wrong instead of a dropped connection or a 101 it should not
+ * have.
  */
 public final class OpeningHandshake {
 
@@ -22,7 +23,8 @@ public final class OpeningHandshake {
 
 	/**
 	 * @param path the endpoint's path, for the answer to a plain HTTP request
-	 * @return why {@code request} is not a WebSocket handshake ws-pubsub accepts, or {@code null} if it is one
+	 * @return why {@code request} is not a WebSocket handshake ws-pubsub accepts, or
+	 * {@code null} if it is one
 	 */
 	public static @Nullable Rejection check(ServerHttpRequest request, String path) {
 		HttpHeaders headers = request.getHeaders();
@@ -52,7 +54,10 @@ public final class OpeningHandshake {
 				Map.of());
 	}
 
-	/** Whether one of the Connection headers lists the token "Upgrade", among others or alone. */
+	/**
+	 * Whether one of the Connection headers lists the token "Upgrade", among others or
+	 * alone.
+	 */
 	private static boolean hasUpgradeToken(@Nullable Iterable<String> values) {
 		if (values != null) {
 			for (String value : values) {
@@ -66,7 +71,9 @@ public final class OpeningHandshake {
 		return false;
 	}
 
-	/** 16 bytes encode to 24 characters, the last two padding: anything else is not a key. */
+	/**
+	 * 16 bytes encode to 24 characters, the last two padding: anything else is not a key.
+	 */
 	private static boolean isValidKey(@Nullable String key) {
 		if (key == null || key.length() != 24 || !key.endsWith("==")) {
 			return false;

@@ -21,27 +21,32 @@ import org.apache.commons.logging.LogFactory;
 
 /**
  * What one connection sends: the send status (bytes, {@code -1} backpressure, {@code 0}
- * dropped), the backpressure accounting, the small-frame coalescer and the flush. Writes go
- * straight to the Netty channel, flushed once per batch of work on the channel's event loop
- * by {@link FlushBatcher}; writes from other threads travel through {@link LoopOutbox}, so
- * one sender's messages keep their order.
+ * dropped), the backpressure accounting, the small-frame coalescer and the flush. Writes
+ * go straight to the Netty channel, flushed once per batch of work on the channel's event
+ * loop by {@link FlushBatcher}; writes from other threads travel through
+ * {@link LoopOutbox}, so one sender's messages keep their order.
  */
 final class Outbound {
 
 	private static final Log logger = LogFactory.getLog(Outbound.class);
 
-	/** Past this many times the backpressure limit, sends are dropped instead of queued. */
+	/**
+	 * Past this many times the backpressure limit, sends are dropped instead of queued.
+	 */
 	private static final int HARD_LIMIT_FACTOR = 4;
 
 	/**
-	 * What Netty adds to its count of pending bytes for each write (its property, 96 by default).
-	 * A send queued from another thread counts it too, so the buffered amount does not jump
-	 * past the hard cap when the write lands in the channel.
+	 * What Netty adds to its count of pending bytes for each write (its property, 96 by
+	 * default). A send queued from another thread counts it too, so the buffered amount
+	 * does not jump past the hard cap when the write lands in the channel.
 	 */
 	private static final int WRITE_OVERHEAD = Math.max(0,
 			SystemPropertyUtil.getInt("io.netty.transport.outboundBufferEntrySizeOverhead", 96));
 
-	/** Most bytes of small frames waiting for one connection; past this they are handed to the channel. */
+	/**
+	 * Most bytes of small frames waiting for one connection; past this they are handed to
+	 * the channel.
+	 */
 	private static final int COALESCE_MAX_BYTES = CorkBuffer.CAPACITY / 4;
 
 	private static final AtomicLongFieldUpdater<Outbound> QUEUED_OFF_LOOP = AtomicLongFieldUpdater
@@ -64,24 +69,36 @@ final class Outbound {
 
 	private final WsMetricsListener metrics;
 
-	/** Bytes sent from other threads and not yet written on the loop: they count toward backpressure. */
+	/**
+	 * Bytes sent from other threads and not yet written on the loop: they count toward
+	 * backpressure.
+	 */
 	private volatile long queuedOffLoop;
 
-	/** Messages dropped past the hard cap, from any thread; logged once per connection. */
+	/**
+	 * Messages dropped past the hard cap, from any thread; logged once per connection.
+	 */
 	private volatile int droppedCount;
 
-	/** Set by a send that crossed the backpressure limit; cleared when {@code @OnDrain} fires. */
+	/**
+	 * Set by a send that crossed the backpressure limit; cleared when {@code @OnDrain}
+	 * fires.
+	 */
 	private volatile boolean backpressured;
 
 	/**
 	 * This batch's small frames not yet handed to the channel: a chain in the loop's
-	 * {@link CorkBuffer}, its first and last entries ({@code -1} when empty); event loop only.
+	 * {@link CorkBuffer}, its first and last entries ({@code -1} when empty); event loop
+	 * only.
 	 */
 	private int firstCorked = -1;
 
 	private int lastCorked = -1;
 
-	/** Bytes of the {@link #firstCorked chain}; read racily off the loop by {@link #bufferedAmount()}. */
+	/**
+	 * Bytes of the {@link #firstCorked chain}; read racily off the loop by
+	 * {@link #bufferedAmount()}.
+	 */
 	private int coalescedBytes;
 
 	/** Touched only on the event loop, by {@link FlushBatcher}. */
@@ -102,8 +119,10 @@ final class Outbound {
 	}
 
 	long bufferedAmount() {
-		// Read before the channel's count: a queued send moves into the channel before it leaves
-		// this count (see write), so a send moving meanwhile is counted twice, never missed.
+		// Read before the channel's count: a queued send moves into the channel before it
+		// leaves
+		// this count (see write), so a send moving meanwhile is counted twice, never
+		// missed.
 		long queued = this.queuedOffLoop;
 		ChannelOutboundBuffer buffer = this.channel.unsafe().outboundBuffer();
 		// Plus what this batch has coalesced and not yet handed to the channel.
@@ -112,7 +131,8 @@ final class Outbound {
 
 	/**
 	 * Writes a shared message; the caller keeps its reference.
-	 * @return the frame's length, {@code -1} if queued past the backpressure limit, or {@code 0} if dropped
+	 * @return the frame's length, {@code -1} if queued past the backpressure limit, or
+	 * {@code 0} if dropped
 	 */
 	int write(OutboundMessage message) {
 		if (!this.connection.isOpen() || !this.channel.isActive()) {
@@ -129,7 +149,8 @@ final class Outbound {
 				return WsSession.DROPPED;
 			}
 			if (buffered > HARD_LIMIT_FACTOR * limit) {
-				// A peer that never reads must not grow the heap without bound: past the hard cap, drop.
+				// A peer that never reads must not grow the heap without bound: past the
+				// hard cap, drop.
 				this.metrics.dropped(this.connection, WsMetricsListener.DROPPED_SLOW_CONSUMER);
 				dropped();
 				return WsSession.DROPPED;
@@ -147,19 +168,23 @@ final class Outbound {
 			message.retain();
 			int queued = message.frameLength() + WRITE_OVERHEAD;
 			QUEUED_OFF_LOOP.addAndGet(this, queued);
-			// Same route as topic deliveries, so one sender's messages to this connection keep their order.
+			// Same route as topic deliveries, so one sender's messages to this connection
+			// keep their order.
 			LoopOutbox.send(this.loop, HeldWork.of(() -> {
 				try {
 					writeOnLoop(message);
 				}
 				finally {
-					// Only once in the channel's count: a sender checking the limit meanwhile must not miss it.
+					// Only once in the channel's count: a sender checking the limit
+					// meanwhile must not miss it.
 					QUEUED_OFF_LOOP.addAndGet(this, -queued);
 					message.release();
 				}
 				if (this.backpressured) {
-					// The limit was checked off the loop, against a buffer a flush may have emptied since:
-					// then this write crossed no water mark and no writability change will call @OnDrain.
+					// The limit was checked off the loop, against a buffer a flush may
+					// have emptied since:
+					// then this write crossed no water mark and no writability change
+					// will call @OnDrain.
 					this.connection.drainIfWritable();
 				}
 			}, () -> {
@@ -204,7 +229,9 @@ final class Outbound {
 		return this.droppedCount;
 	}
 
-	/** @return whether a send answered {@code -1} since the last call; clears the mark */
+	/**
+	 * @return whether a send answered {@code -1} since the last call; clears the mark
+	 */
 	boolean takeBackpressured() {
 		if (!this.backpressured) {
 			return false;
@@ -214,9 +241,10 @@ final class Outbound {
 	}
 
 	/**
-	 * Small frames of one batch go out in one buffer, as uWebSockets' cork buffer: a memcpy
-	 * instead of a buffer entry, a reference count and a pipeline pass per message. They wait
-	 * as references in the loop's {@link CorkBuffer} and are copied when handed over.
+	 * Small frames of one batch go out in one buffer, as uWebSockets' cork buffer: a
+	 * memcpy instead of a buffer entry, a reference count and a pipeline pass per
+	 * message. They wait as references in the loop's {@link CorkBuffer} and are copied
+	 * when handed over.
 	 */
 	private void coalesce(OutboundMessage message, int length) {
 		if (this.coalescedBytes + length > COALESCE_MAX_BYTES) {
@@ -229,7 +257,10 @@ final class Outbound {
 		this.coalescedBytes += length;
 	}
 
-	/** Hands the coalesced frames to the channel, before anything written after them. Event loop only. */
+	/**
+	 * Hands the coalesced frames to the channel, before anything written after them.
+	 * Event loop only.
+	 */
 	void handOver() {
 		int first = this.firstCorked;
 		if (first >= 0) {
@@ -242,7 +273,10 @@ final class Outbound {
 		}
 	}
 
-	/** Writes a frame of our own (ping, pong, close) behind this batch's data and flushes; event loop only. */
+	/**
+	 * Writes a frame of our own (ping, pong, close) behind this batch's data and flushes;
+	 * event loop only.
+	 */
 	void writeAndFlushNow(WebSocketFrame frame) {
 		handOver();
 		this.channel.writeAndFlush(frame, this.channel.voidPromise());
@@ -293,7 +327,8 @@ final class Outbound {
 
 	private void writeControl(WebSocketFrame frame) {
 		if (this.corked > 0) {
-			// Inside a cork it goes out with the cork's other writes, in their order, when the cork ends.
+			// Inside a cork it goes out with the cork's other writes, in their order,
+			// when the cork ends.
 			handOver();
 			this.channel.write(frame, this.channel.voidPromise());
 		}

@@ -14,12 +14,12 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Negotiates permessage-deflate (RFC 7692) as Netty does and compresses with Netty's
- * encoder, but inflates with {@link MessageInflater}: Netty's decoder drops the connection
- * when a fragment inflates to nothing on its own, accepts RSV1 on continuation frames, and
- * bounds each frame rather than the message. The no-context-takeover settings apply to every
- * offer: Netty applies them only to an offer that asks for them (no browser asks for
- * {@code server_no_context_takeover}), and RFC 7692 §7.1.1 lets a server add either parameter to
- * the response it accepts an offer with.
+ * encoder, but inflates with {@link MessageInflater}: Netty's decoder drops the
+ * connection when a fragment inflates to nothing on its own, accepts RSV1 on continuation
+ * frames, and bounds each frame rather than the message. The no-context-takeover settings
+ * apply to every offer: Netty applies them only to an offer that asks for them (no
+ * browser asks for {@code server_no_context_takeover}), and RFC 7692 §7.1.1 lets a server
+ * add either parameter to the response it accepts an offer with.
  */
 final class PerMessageDeflate implements WebSocketServerExtensionHandshaker {
 
@@ -41,8 +41,8 @@ final class PerMessageDeflate implements WebSocketServerExtensionHandshaker {
 		this.maxPayloadLength = settings.maxPayloadLength();
 		// Window size 15 (32 KB) for what we send: the only size every client accepts.
 		this.negotiation = new PerMessageDeflateServerExtensionHandshaker(6,
-				ZlibCodecFactory.isSupportingWindowSizeAndMemLevel(), 15,
-				deflate.serverNoContextTakeover(), deflate.clientNoContextTakeover(), this.maxPayloadLength);
+				ZlibCodecFactory.isSupportingWindowSizeAndMemLevel(), 15, deflate.serverNoContextTakeover(),
+				deflate.clientNoContextTakeover(), this.maxPayloadLength);
 	}
 
 	@Override
@@ -77,7 +77,8 @@ final class PerMessageDeflate implements WebSocketServerExtensionHandshaker {
 
 		@Override
 		public WebSocketExtensionDecoder newExtensionDecoder() {
-			// The client drops its context after each message only if the agreement says so.
+			// The client drops its context after each message only if the agreement says
+			// so.
 			boolean noContext = this.netty.newReponseData().parameters().containsKey(CLIENT_NO_CONTEXT_TAKEOVER);
 			return new MessageInflater(noContext, this.maxPayloadLength);
 		}

@@ -30,7 +30,10 @@ final class Resumes {
 
 	private long tickets;
 
-	/** Starts holding {@code topic}'s deliveries; a resubscribe already in progress is superseded. */
+	/**
+	 * Starts holding {@code topic}'s deliveries; a resubscribe already in progress is
+	 * superseded.
+	 */
 	synchronized long begin(String topic) {
 		Resume previous = this.active.put(topic, new Resume(++this.tickets));
 		if (previous != null) {
@@ -40,7 +43,10 @@ final class Resumes {
 		return this.tickets;
 	}
 
-	/** Whether the resubscribe {@code ticket} of {@code topic} is still the one in progress. */
+	/**
+	 * Whether the resubscribe {@code ticket} of {@code topic} is still the one in
+	 * progress.
+	 */
 	synchronized boolean isCurrent(String topic, long ticket) {
 		Resume resume = this.active.get(topic);
 		return resume != null && resume.ticket == ticket && resume.held != null;
@@ -49,7 +55,8 @@ final class Resumes {
 	/**
 	 * Event loop: runs {@code beforeLive} with the replay, then writes the held messages
 	 * newer than it (each released after {@code write}).
-	 * @return {@code false} when the resubscribe was superseded, unsubscribed or closed meanwhile
+	 * @return {@code false} when the resubscribe was superseded, unsubscribed or closed
+	 * meanwhile
 	 */
 	boolean handOver(String topic, long ticket, Recovery recovery, Consumer<? super Recovery> beforeLive,
 			Consumer<OutboundMessage> write) {
@@ -102,7 +109,8 @@ final class Resumes {
 
 	/**
 	 * Called for each delivery of a subscribed topic.
-	 * @return {@code true} when this took the message (held, or dropped as replayed already)
+	 * @return {@code true} when this took the message (held, or dropped as replayed
+	 * already)
 	 */
 	boolean intercept(String topic, OutboundMessage message) {
 		return this.any && interceptSlow(topic, message);
@@ -169,5 +177,7 @@ final class Resumes {
 				this.held = null;
 			}
 		}
+
 	}
+
 }

@@ -25,19 +25,28 @@ public final class SessionRegistry {
 
 	private volatile boolean accepting = true;
 
-	/** How {@link #closeAll} closed; written before {@link #accepting} turns false and read after. */
+	/**
+	 * How {@link #closeAll} closed; written before {@link #accepting} turns false and
+	 * read after.
+	 */
 	private int shutdownCode = CloseCodes.GOING_AWAY;
 
 	private String shutdownReason = "Going Away";
 
 	private final WsMetricsListener metrics;
 
-	/** @param metrics told of connection events; shared by the transport and endpoint layers through {@link #metrics()} */
+	/**
+	 * @param metrics told of connection events; shared by the transport and endpoint
+	 * layers through {@link #metrics()}
+	 */
 	public SessionRegistry(WsMetricsListener metrics) {
 		this.metrics = Objects.requireNonNull(metrics, "metrics");
 	}
 
-	/** The listener told of this node's connection events, {@link WsMetricsListener#NONE} when nobody listens. */
+	/**
+	 * The listener told of this node's connection events, {@link WsMetricsListener#NONE}
+	 * when nobody listens.
+	 */
 	public WsMetricsListener metrics() {
 		return this.metrics;
 	}
@@ -47,7 +56,8 @@ public final class SessionRegistry {
 		counter(this.openByPath, connection.path()).incrementAndGet();
 		this.metrics.connectionOpened(connection);
 		if (!this.accepting) {
-			// Its upgrade began before closeAll, which may have looked at the sessions before this one came.
+			// Its upgrade began before closeAll, which may have looked at the sessions
+			// before this one came.
 			connection.close(this.shutdownCode, this.shutdownReason);
 		}
 	}
@@ -118,4 +128,5 @@ public final class SessionRegistry {
 	public Optional<WsSession<?>> session(String id) {
 		return Optional.ofNullable(this.sessions.get(id));
 	}
+
 }

@@ -3,7 +3,10 @@ package dev.wspubsub.transport;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The subprotocols a client offers in its {@code Sec-WebSocket-Protocol} header(s), in its order. */
+/**
+ * The subprotocols a client offers in its {@code Sec-WebSocket-Protocol} header(s), in
+ * its order.
+ */
 public final class Subprotocols {
 
 	/** The header that carries them. */
@@ -25,4 +28,5 @@ public final class Subprotocols {
 		}
 		return List.copyOf(offered);
 	}
+
 }

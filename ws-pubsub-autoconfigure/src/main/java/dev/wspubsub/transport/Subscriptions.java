@@ -11,9 +11,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The topics of one connection and the rules of its membership: a client's subscribe asks
- * the {@link TopicAuthorizer} first, nothing is subscribed once the connection is closing,
- * and every topic is left when it closes. The registry is told of each change, so a topic
- * knows its subscribers and nothing else. It is also what an authorizer sees of the client.
+ * the {@link TopicAuthorizer} first, nothing is subscribed once the connection is
+ * closing, and every topic is left when it closes. The registry is told of each change,
+ * so a topic knows its subscribers and nothing else. It is also what an authorizer sees
+ * of the client.
  */
 final class Subscriptions implements TopicAuthorizer.Client {
 
@@ -21,17 +22,22 @@ final class Subscriptions implements TopicAuthorizer.Client {
 
 	private final TopicRegistry registry;
 
-	/** Asked by this session's own subscribe and publish; never by {@code server.publish}. */
+	/**
+	 * Asked by this session's own subscribe and publish; never by {@code server.publish}.
+	 */
 	private final TopicAuthorizer authorizer;
 
 	/**
-	 * The topics: none, the one topic's name, or a set of two or more; most connections hold
-	 * one topic, which then costs no set. Changed under {@code this}; the set is a concurrent
-	 * one, so deliveries read it without a lock.
+	 * The topics: none, the one topic's name, or a set of two or more; most connections
+	 * hold one topic, which then costs no set. Changed under {@code this}; the set is a
+	 * concurrent one, so deliveries read it without a lock.
 	 */
 	private volatile @Nullable Object topics;
 
-	/** Made by the first resubscribe: most connections never resume, and an idle one should not pay for it. */
+	/**
+	 * Made by the first resubscribe: most connections never resume, and an idle one
+	 * should not pay for it.
+	 */
 	private volatile @Nullable Resumes resumes;
 
 	Subscriptions(WsConnection connection, TopicRegistry registry, TopicAuthorizer authorizer) {
@@ -40,7 +46,10 @@ final class Subscriptions implements TopicAuthorizer.Client {
 		this.authorizer = authorizer;
 	}
 
-	/** @return whether the client may publish to {@code topic}; if not, it has been told why */
+	/**
+	 * @return whether the client may publish to {@code topic}; if not, it has been told
+	 * why
+	 */
 	boolean mayPublish(String topic) {
 		if (this.authorizer.canPublish(topic, this)) {
 			return true;
@@ -85,7 +94,10 @@ final class Subscriptions implements TopicAuthorizer.Client {
 		return true;
 	}
 
-	/** The resubscribes in progress, which hold and filter their topics' deliveries; made on first use. */
+	/**
+	 * The resubscribes in progress, which hold and filter their topics' deliveries; made
+	 * on first use.
+	 */
 	Resumes resumes() {
 		Resumes resumes = this.resumes;
 		if (resumes == null) {
@@ -100,7 +112,10 @@ final class Subscriptions implements TopicAuthorizer.Client {
 		return resumes;
 	}
 
-	/** @return whether a resubscribe in progress holds or drops this delivery (see {@link Resumes#intercept}) */
+	/**
+	 * @return whether a resubscribe in progress holds or drops this delivery (see
+	 * {@link Resumes#intercept})
+	 */
 	boolean intercept(String topic, OutboundMessage message) {
 		Resumes resumes = this.resumes;
 		return resumes != null && resumes.intercept(topic, message);
@@ -163,7 +178,8 @@ final class Subscriptions implements TopicAuthorizer.Client {
 	private boolean remove(String topic) {
 		Object topics = this.topics;
 		if (topics instanceof Set<?> set) {
-			// A set once made stays a set: subscribing and unsubscribing a second topic allocates once.
+			// A set once made stays a set: subscribing and unsubscribing a second topic
+			// allocates once.
 			return set.remove(topic);
 		}
 		if (topic.equals(topics)) {

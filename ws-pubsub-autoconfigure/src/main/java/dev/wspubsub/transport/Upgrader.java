@@ -41,8 +41,8 @@ import org.springframework.web.server.ServerWebExchange;
 /**
  * Turns an accepted WebFlux exchange into a WebSocket on Reactor Netty, then takes the
  * channel over: our frame handler sits in front of Reactor's inbound bridge and writes go
- * straight to the channel, so no Reactor operator runs per frame. Once open, the channel is
- * unbound from Reactor's WebSocket operations (see {@link TakenOverConnection}): the
+ * straight to the channel, so no Reactor operator runs per frame. Once open, the channel
+ * is unbound from Reactor's WebSocket operations (see {@link TakenOverConnection}): the
  * {@link UpgradeRequest} passed in must not read the server's request after that.
  */
 public final class Upgrader {
@@ -59,9 +59,11 @@ public final class Upgrader {
 
 	private final Map<Long, WebSocketDecoderConfig> decoderConfigs = new ConcurrentHashMap<>();
 
-	/** An upgrader whose connections ask {@code topicAuthorizer} before they subscribe or publish. */
-	public Upgrader(Broker broker, PayloadEncoder encoder, SessionRegistry sessions,
-			TopicAuthorizer topicAuthorizer) {
+	/**
+	 * An upgrader whose connections ask {@code topicAuthorizer} before they subscribe or
+	 * publish.
+	 */
+	public Upgrader(Broker broker, PayloadEncoder encoder, SessionRegistry sessions, TopicAuthorizer topicAuthorizer) {
 		this.topicAuthorizer = Objects.requireNonNull(topicAuthorizer, "topicAuthorizer");
 		this.broker = Objects.requireNonNull(broker, "broker");
 		this.encoder = Objects.requireNonNull(encoder, "encoder");
@@ -93,8 +95,10 @@ public final class Upgrader {
 		if (subprotocol != null) {
 			builder.protocols(subprotocol);
 		}
-		// Compression stays off in Reactor's spec: its inflater has no size limit (a zip bomb
-		// would exhaust memory), so ours is installed instead, bounded by max-payload-length.
+		// Compression stays off in Reactor's spec: its inflater has no size limit (a zip
+		// bomb
+		// would exhaust memory), so ours is installed instead, bounded by
+		// max-payload-length.
 		WebsocketServerSpec spec = builder.maxFramePayloadLength(settings.maxPayloadLength())
 			.handlePing(true)
 			.compress(false)
@@ -108,19 +112,23 @@ public final class Upgrader {
 				in.withConnection((connection) -> {
 					open(connection, settings, request, principal, data, subprotocol, handler, onOpened);
 				});
-				// Never completes: the frame handler owns closing, and completing on close would keep
-				// Reactor's subscriber, and with it the exchange, reachable for the connection's life.
+				// Never completes: the frame handler owns closing, and completing on
+				// close would keep
+				// Reactor's subscriber, and with it the exchange, reachable for the
+				// connection's life.
 				return Mono.never();
 			}, spec);
 		});
-		// setComplete runs WebFlux's pre-commit actions (security headers, session) without writing.
+		// setComplete runs WebFlux's pre-commit actions (security headers, session)
+		// without writing.
 		return response.setComplete().then(onEventLoop(((Connection) nativeResponse).channel().eventLoop(), handshake));
 	}
 
 	/**
-	 * Runs the handshake on the connection's event loop, in one task with {@link #open}: after
-	 * an asynchronous {@code @OnUpgrade} or filter it would run elsewhere, and the loop could
-	 * read the client's first frames with Reactor's decoder before ours replaced it.
+	 * Runs the handshake on the connection's event loop, in one task with {@link #open}:
+	 * after an asynchronous {@code @OnUpgrade} or filter it would run elsewhere, and the
+	 * loop could read the client's first frames with Reactor's decoder before ours
+	 * replaced it.
 	 */
 	private static Mono<Void> onEventLoop(EventLoop loop, Mono<Void> handshake) {
 		return Mono.defer(() -> loop.inEventLoop() ? handshake : handshake.subscribeOn(Schedulers.fromExecutor(loop)));
@@ -142,7 +150,8 @@ public final class Upgrader {
 		HttpServerRequest nativeRequest = ServerHttpRequestDecorator.getNativeRequest(exchange.getRequest());
 		DefaultHttpRequest offer = new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, nativeRequest.uri());
 		offer.headers().set(nativeRequest.requestHeaders());
-		// The handler reads the client's offer from the request, then answers it on the 101 it sees go out.
+		// The handler reads the client's offer from the request, then answers it on the
+		// 101 it sees go out.
 		ChannelHandlerContext bridge = pipeline.context(NettyPipeline.ReactiveBridge);
 		try {
 			extensions.channelRead(bridge, offer);
@@ -155,11 +164,15 @@ public final class Upgrader {
 		pipeline.addAfter(codec, NettyPipeline.WsCompressionHandler, extensions);
 	}
 
-	/** Before the handshake: from it on, frames wait in {@link EarlyFrames} until {@link #open} takes them. */
+	/**
+	 * Before the handshake: from it on, frames wait in {@link EarlyFrames} until
+	 * {@link #open} takes them.
+	 */
 	private static void holdEarlyFrames(HttpServerResponse nativeResponse) {
 		ChannelPipeline pipeline = ((Connection) nativeResponse).channel().pipeline();
 		if (pipeline.get(EarlyFrames.NAME) == null) {
-			// Not through Reactor's addHandlerLast: that would remove it when the HTTP request completes.
+			// Not through Reactor's addHandlerLast: that would remove it when the HTTP
+			// request completes.
 			pipeline.addBefore(NettyPipeline.ReactiveBridge, EarlyFrames.NAME, new EarlyFrames());
 		}
 	}
@@ -175,7 +188,8 @@ public final class Upgrader {
 		FrameHandler frames = new FrameHandler(connection, this.sessions);
 		replaceDecoder(channel, settings, deflate);
 		nettyConnection.addHandlerLast("wspubsub.frames", frames);
-		// Reactor's operations would keep the request, the 101 and their headers for the connection's
+		// Reactor's operations would keep the request, the 101 and their headers for the
+		// connection's
 		// life; the UpgradeRequest holds its own compact copy of what is needed.
 		if (!nettyConnection.rebind(new TakenOverConnection(channel))) {
 			// Still bound to them: at least let their headers go.
@@ -188,7 +202,8 @@ public final class Upgrader {
 		}
 		this.sessions.add(connection);
 		onOpened.run();
-		// Reactor reads on demand from its inbound Flux, which we bypass: read continuously instead.
+		// Reactor reads on demand from its inbound Flux, which we bypass: read
+		// continuously instead.
 		channel.config().setAutoRead(true);
 		handler.onOpen(connection);
 		if (channel.pipeline().get(EarlyFrames.NAME) instanceof EarlyFrames early) {
@@ -200,15 +215,17 @@ public final class Upgrader {
 	 * Swaps Reactor Netty's frame decoder for one that never closes on its own, so that
 	 * {@link FrameHandler} sends the close frame of every protocol violation: Netty's own
 	 * answer to an invalid close frame (a reserved code, a one-byte body) is to drop the
-	 * connection without one. RSV bits are allowed only when an extension owns them, so they
-	 * are refused (1002) before the UTF-8 check could refuse a compressed payload (1007).
+	 * connection without one. RSV bits are allowed only when an extension owns them, so
+	 * they are refused (1002) before the UTF-8 check could refuse a compressed payload
+	 * (1007).
 	 */
 	private void replaceDecoder(Channel channel, EndpointSettings settings, boolean extensions) {
 		ChannelHandlerContext decoder = channel.pipeline().context(WebSocketFrameDecoder.class);
 		if (decoder == null) {
 			return;
 		}
-		// One immutable config per payload limit and extension state, not one per connection.
+		// One immutable config per payload limit and extension state, not one per
+		// connection.
 		WebSocketDecoderConfig config = this.decoderConfigs.computeIfAbsent(
 				((long) settings.maxPayloadLength() << 1) | (extensions ? 1 : 0),
 				(key) -> WebSocketDecoderConfig.newBuilder()
@@ -218,7 +235,8 @@ public final class Upgrader {
 					.allowExtensions(extensions)
 					.closeOnProtocolViolation(false)
 					.build());
-		// Called as the handshake completes, before the first read: the old decoder holds no partial frame.
+		// Called as the handshake completes, before the first read: the old decoder holds
+		// no partial frame.
 		channel.pipeline().replace(decoder.name(), decoder.name(), new WebSocket13FrameDecoder(config));
 	}
 

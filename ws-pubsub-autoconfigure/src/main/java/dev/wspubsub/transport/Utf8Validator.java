@@ -4,16 +4,20 @@ import io.netty.buffer.ByteBuf;
 import io.netty.util.ByteProcessor;
 
 /**
- * Checks UTF-8 (RFC 3629) a fragment at a time, carrying a character cut between fragments
- * over to the next one, and fails at the first byte that no continuation could make valid
- * (RFC 6455 §8.1: fail fast). Each byte is looked at once, however many fragments a message has.
+ * Checks UTF-8 (RFC 3629) a fragment at a time, carrying a character cut between
+ * fragments over to the next one, and fails at the first byte that no continuation could
+ * make valid (RFC 6455 §8.1: fail fast). Each byte is looked at once, however many
+ * fragments a message has.
  */
 final class Utf8Validator implements ByteProcessor {
 
 	/** Continuation bytes still expected for the current character. */
 	private int needed;
 
-	/** The range the next continuation byte must fall in: narrower after E0, ED, F0 and F4. */
+	/**
+	 * The range the next continuation byte must fall in: narrower after E0, ED, F0 and
+	 * F4.
+	 */
 	private int low = 0x80;
 
 	private int high = 0xBF;
@@ -28,7 +32,10 @@ final class Utf8Validator implements ByteProcessor {
 		this.failed = false;
 	}
 
-	/** @return whether the bytes of {@code fragment} so far can still be the start of valid UTF-8 */
+	/**
+	 * @return whether the bytes of {@code fragment} so far can still be the start of
+	 * valid UTF-8
+	 */
 	boolean check(ByteBuf fragment) {
 		if (!this.failed && fragment.isReadable()) {
 			fragment.forEachByte(this);
@@ -36,7 +43,10 @@ final class Utf8Validator implements ByteProcessor {
 		return !this.failed;
 	}
 
-	/** @return whether everything checked so far is valid UTF-8 that ends on a whole character */
+	/**
+	 * @return whether everything checked so far is valid UTF-8 that ends on a whole
+	 * character
+	 */
 	boolean isComplete() {
 		return !this.failed && this.needed == 0;
 	}

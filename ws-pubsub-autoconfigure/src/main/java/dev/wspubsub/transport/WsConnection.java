@@ -254,7 +254,10 @@ public final class WsConnection implements WsSession<Object>, TopicSubscriber {
 		return data;
 	}
 
-	/** Calls {@code @OnDrain} when a send answered -1 and the channel is writable now; on the event loop. */
+	/**
+	 * Calls {@code @OnDrain} when a send answered -1 and the channel is writable now; on
+	 * the event loop.
+	 */
 	void drainIfWritable() {
 		if (this.channel.isWritable() && this.closing.readyState() != CLOSED && this.outbound.takeBackpressured()) {
 			this.handler.onDrain(this);
@@ -270,7 +273,8 @@ public final class WsConnection implements WsSession<Object>, TopicSubscriber {
 
 	@Override
 	public void deliver(String topic, OutboundMessage message) {
-		// A publish handed over from another thread may arrive after an unsubscribe on this one.
+		// A publish handed over from another thread may arrive after an unsubscribe on
+		// this one.
 		if (this.subscriptions.contains(topic) && !this.subscriptions.intercept(topic, message)) {
 			this.outbound.write(message);
 		}
@@ -311,7 +315,8 @@ public final class WsConnection implements WsSession<Object>, TopicSubscriber {
 		if (latest < 0) {
 			throw new IllegalArgumentException("latest must not be negative, was " + latest);
 		}
-		// Held from before the subscription exists, so nothing live slips ahead of the replay.
+		// Held from before the subscription exists, so nothing live slips ahead of the
+		// replay.
 		long ticket = this.subscriptions.resumes().begin(topic);
 		if (!this.subscriptions.subscribe(topic) && !this.subscriptions.contains(topic)) {
 			this.subscriptions.resumes().cancel(topic);
@@ -387,4 +392,5 @@ public final class WsConnection implements WsSession<Object>, TopicSubscriber {
 	public String toString() {
 		return "WsConnection[" + id() + " " + this.settings.path() + " " + this.request.remoteAddress() + "]";
 	}
+
 }

@@ -23,16 +23,19 @@ class WsPubSubMetersTests {
 		this.meters.resumed("/chat", true, 0);
 		this.meters.resumed("/chat", false, 50);
 		this.meters.resumed(null, false, 0);
-		assertThat(this.registry.get("wspubsub.history.resumes").tags("endpoint", "/chat", "outcome", "recovered")
+		assertThat(this.registry.get("wspubsub.history.resumes")
+			.tags("endpoint", "/chat", "outcome", "recovered")
 			.counter()
 			.count()).isEqualTo(2);
-		assertThat(this.registry.get("wspubsub.history.resumes").tags("endpoint", "/chat", "outcome", "not_recovered")
+		assertThat(this.registry.get("wspubsub.history.resumes")
+			.tags("endpoint", "/chat", "outcome", "not_recovered")
 			.counter()
 			.count()).isEqualTo(1);
 		assertThat(this.registry.get("wspubsub.history.replayed").tags("endpoint", "/chat").counter().count())
 			.as("only what was recovered is replayed")
 			.isEqualTo(3);
-		assertThat(this.registry.get("wspubsub.history.resumes").tags("endpoint", "sse", "outcome", "not_recovered")
+		assertThat(this.registry.get("wspubsub.history.resumes")
+			.tags("endpoint", "sse", "outcome", "not_recovered")
 			.counter()
 			.count()).isEqualTo(1);
 	}
@@ -60,7 +63,8 @@ class WsPubSubMetersTests {
 		this.meters.dropped(this.chat, WsMetricsListener.DROPPED_CLOSED);
 		this.meters.dropped(session("/other"), WsMetricsListener.DROPPED_CLOSED);
 		assertThat(this.registry.get("wspubsub.backpressure").tag("endpoint", "/chat").counter().count()).isEqualTo(1);
-		assertThat(this.registry.get("wspubsub.dropped").tags("endpoint", "/chat", "reason", "closed").counter().count())
+		assertThat(
+				this.registry.get("wspubsub.dropped").tags("endpoint", "/chat", "reason", "closed").counter().count())
 			.isEqualTo(2);
 		assertThat(this.registry.get("wspubsub.dropped")
 			.tags("endpoint", "/chat", "reason", "backpressure-limit")

@@ -12,7 +12,10 @@ import org.springframework.beans.factory.aot.AotServices;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The hints of ws-pubsub's own reflective types, as AOT processing finds them through aot.factories. */
+/**
+ * The hints of ws-pubsub's own reflective types, as AOT processing finds them through
+ * aot.factories.
+ */
 class WsPubSubRuntimeHintsTests {
 
 	private static final ReflectionHintsPredicates reflection = RuntimeHintsPredicates.reflection();
@@ -30,11 +33,13 @@ class WsPubSubRuntimeHintsTests {
 			.matches(reflection.onMethodInvocation(WsPubSubProperties.class, "setIdleTimeout"))
 			.matches(reflection.onMethodInvocation(WsPubSubProperties.PerMessageDeflate.class, "setEnabled"))
 			.matches(reflection.onMethodInvocation(WsPubSubProperties.RateLimit.class, "setBurst"))
-			// operations invoked by Actuator, and descriptors behind the detail operation's interface type
+			// operations invoked by Actuator, and descriptors behind the detail
+			// operation's interface type
 			.matches(reflection.onMethodInvocation(WsPubSubEndpoint.class, "node"))
 			.matches(reflection.onMethodInvocation(WsPubSubEndpoint.class, "detail"))
 			.matches(reflection.onMethodInvocation(WsPubSubEndpoint.class, "publish"))
 			.matches(reflection.onMethodInvocation(WsPubSubEndpoint.SessionDescriptor.class, "subscriptions"))
 			.matches(reflection.onMethodInvocation(WsPubSubEndpoint.TopicDescriptor.class, "localSubscribers"));
 	}
+
 }

@@ -17,8 +17,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Checks the IDE metadata that {@code spring-boot-configuration-processor} generates from
- * {@link WsPubSubProperties}: every property is in it, with a description, and the documented
- * defaults are the ones an IDE shows.
+ * {@link WsPubSubProperties}: every property is in it, with a description, and the
+ * documented defaults are the ones an IDE shows.
  */
 class ConfigurationMetadataTests {
 
@@ -30,10 +30,10 @@ class ConfigurationMetadataTests {
 		List<String> expected = propertyNames("ws-pubsub", WsPubSubProperties.class);
 		assertThat(expected).contains("ws-pubsub.max-payload-length", "ws-pubsub.per-message-deflate.enabled");
 		assertThat(metadata.keySet()).containsAll(expected);
-		metadata.forEach((name, property) -> assertThat(property.path("description").asString(""))
-			.as("description of %s", name)
-			.isNotBlank()
-			.endsWith("."));
+		metadata.forEach(
+				(name, property) -> assertThat(property.path("description").asString("")).as("description of %s", name)
+					.isNotBlank()
+					.endsWith("."));
 	}
 
 	@Test
@@ -66,7 +66,10 @@ class ConfigurationMetadataTests {
 		return properties;
 	}
 
-	/** The property names binding would accept, read from the fields: nested classes are groups. */
+	/**
+	 * The property names binding would accept, read from the fields: nested classes are
+	 * groups.
+	 */
 	private static List<String> propertyNames(String prefix, Class<?> type) {
 		List<String> names = new ArrayList<>();
 		for (Field field : type.getDeclaredFields()) {

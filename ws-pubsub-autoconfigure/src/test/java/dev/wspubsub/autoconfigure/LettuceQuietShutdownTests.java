@@ -9,8 +9,9 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Boot's Lettuce resources are shut down with a quiet period, and the application waits for
- * it, so the event loops go round once more to close a channel a late reconnection registered.
+ * Boot's Lettuce resources are shut down with a quiet period, and the application waits
+ * for it, so the event loops go round once more to close a channel a late reconnection
+ * registered.
  */
 class LettuceQuietShutdownTests {
 
@@ -38,4 +39,5 @@ class LettuceQuietShutdownTests {
 			resources.shutdown();
 		}
 	}
+
 }

@@ -23,9 +23,10 @@ import org.springframework.context.annotation.Configuration;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A {@code @Topic} publisher that fails is resubscribed with backoff from 1 s to 30 s (with
- * Reactor's jitter: the first wait is 1 to 1.5 s, none is shorter than 1 s or longer than 30 s)
- * and each failure is logged. Runs on virtual time: ten minutes of retries in no time.
+ * A {@code @Topic} publisher that fails is resubscribed with backoff from 1 s to 30 s
+ * (with Reactor's jitter: the first wait is 1 to 1.5 s, none is shorter than 1 s or
+ * longer than 30 s) and each failure is logged. Runs on virtual time: ten minutes of
+ * retries in no time.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class TopicPublisherRetryTests {
@@ -34,7 +35,8 @@ class TopicPublisherRetryTests {
 
 	@BeforeEach
 	void virtualTime() {
-		// Before the context starts: the backoff's delays are scheduled on Schedulers.parallel().
+		// Before the context starts: the backoff's delays are scheduled on
+		// Schedulers.parallel().
 		this.time = VirtualTimeScheduler.getOrSet();
 	}
 
@@ -44,8 +46,7 @@ class TopicPublisherRetryTests {
 	}
 
 	@Test
-	void aFailingPublisherIsResubscribedWithBackoffFromOneToThirtySecondsAndEachFailureIsLogged(
-			CapturedOutput output) {
+	void aFailingPublisherIsResubscribedWithBackoffFromOneToThirtySecondsAndEachFailureIsLogged(CapturedOutput output) {
 		new ReactiveWebApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(WsPubSubAutoConfiguration.class, JacksonAutoConfiguration.class))
 			.withUserConfiguration(FailingFeed.class)

@@ -37,10 +37,10 @@ import static org.mockito.Mockito.mock;
 class WsPubSubActuatorAutoConfigurationTests {
 
 	private final ReactiveWebApplicationContextRunner runner = new ReactiveWebApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(WsPubSubAutoConfiguration.class,
-				WsPubSubActuatorAutoConfiguration.class, MetricsAutoConfiguration.class,
-				CompositeMeterRegistryAutoConfiguration.class, SimpleMetricsExportAutoConfiguration.class,
-				ObservationAutoConfiguration.class))
+		.withConfiguration(
+				AutoConfigurations.of(WsPubSubAutoConfiguration.class, WsPubSubActuatorAutoConfiguration.class,
+						MetricsAutoConfiguration.class, CompositeMeterRegistryAutoConfiguration.class,
+						SimpleMetricsExportAutoConfiguration.class, ObservationAutoConfiguration.class))
 		.withUserConfiguration(TestEndpointConfiguration.class);
 
 	@Test
@@ -108,7 +108,8 @@ class WsPubSubActuatorAutoConfigurationTests {
 			WsSession<?> session = mock(WsSession.class);
 			given(session.path()).willReturn("/ctx");
 			given(session.id()).willReturn("s1");
-			// What the endpoint layer does around each handler call, through the listener the runtime uses.
+			// What the endpoint layer does around each handler call, through the listener
+			// the runtime uses.
 			context.getBean(SessionRegistry.class).metrics().handlerStarted(session, "chat").end();
 			Timer timer = context.getBean(MeterRegistry.class)
 				.find("wspubsub.handler")
@@ -122,14 +123,13 @@ class WsPubSubActuatorAutoConfigurationTests {
 	@Test
 	void withoutMicrometerThenNothingListensAndTheEndpointStillWorks() {
 		this.runner
-			.withConfiguration(AutoConfigurations.of(WsPubSubAutoConfiguration.class,
-					WsPubSubActuatorAutoConfiguration.class))
+			.withConfiguration(
+					AutoConfigurations.of(WsPubSubAutoConfiguration.class, WsPubSubActuatorAutoConfiguration.class))
 			.withClassLoader(new FilteredClassLoader("io.micrometer.core", "io.micrometer.observation"))
 			.withPropertyValues("management.endpoints.web.exposure.include=wspubsub")
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
-				assertThat(context).doesNotHaveBean(WsPubSubMeters.class)
-					.doesNotHaveBean(WsPubSubObservations.class);
+				assertThat(context).doesNotHaveBean(WsPubSubMeters.class).doesNotHaveBean(WsPubSubObservations.class);
 				assertThat(context.getBean(SessionRegistry.class).metrics()).isSameAs(WsMetricsListener.NONE);
 				assertThat(context).hasSingleBean(WsPubSubEndpoint.class);
 			});
@@ -149,8 +149,7 @@ class WsPubSubActuatorAutoConfigurationTests {
 
 	@Test
 	void whenWsPubSubIsDisabledThenTheActuatorSupportBacksOff() {
-		this.runner
-			.withPropertyValues("ws-pubsub.enabled=false", "management.endpoints.web.exposure.include=wspubsub")
+		this.runner.withPropertyValues("ws-pubsub.enabled=false", "management.endpoints.web.exposure.include=wspubsub")
 			.run((context) -> assertThat(context).doesNotHaveBean(WsPubSubEndpoint.class)
 				.doesNotHaveBean(WsPubSubHealthIndicator.class)
 				.doesNotHaveBean(WsPubSubMeters.class)

@@ -248,8 +248,7 @@ class WsPubSubAutoConfigurationTests {
 			.run((context) -> assertStartupFailure(context, "Fix the methods named above",
 					"bean 'chat' has 2 @OnMessage(\"join\") methods",
 					"DuplicateTypeEndpoint.join(WsSession, String) of bean 'chat'",
-					"DuplicateTypeEndpoint.alsoJoin(String) of bean 'chat'",
-					"give each message type one handler"));
+					"DuplicateTypeEndpoint.alsoJoin(String) of bean 'chat'", "give each message type one handler"));
 	}
 
 	@Test
@@ -271,8 +270,7 @@ class WsPubSubAutoConfigurationTests {
 	void nonNettyReactiveServerFailsNamingTheServerAndTheFix() {
 		this.contextRunner.withBean(TomcatReactiveWebServerFactory.class)
 			.run((context) -> assertStartupFailure(context, "Remove the other server starter",
-					"ws-pubsub needs the Reactor Netty server",
-					TomcatReactiveWebServerFactory.class.getName()));
+					"ws-pubsub needs the Reactor Netty server", TomcatReactiveWebServerFactory.class.getName()));
 	}
 
 	@Test
@@ -335,7 +333,8 @@ class WsPubSubAutoConfigurationTests {
 	void withLocalFanoutTheNodeIdIsRandomPerStartAndNotTakenFromTheRedisProperty() {
 		this.contextRunner.withPropertyValues("ws-pubsub.fanout.redis.node-id=node-7").run((context) -> {
 			assertThat(context.getBean(WsServer.class).nodeId()).hasSize(8).isNotEqualTo("node-7");
-			assertThat(context.getBean(WsPubSubProperties.class).getFanout().getRedis().getNodeId()).isEqualTo("node-7");
+			assertThat(context.getBean(WsPubSubProperties.class).getFanout().getRedis().getNodeId())
+				.isEqualTo("node-7");
 		});
 	}
 
@@ -345,8 +344,9 @@ class WsPubSubAutoConfigurationTests {
 	}
 
 	/**
-	 * Asserts that start-up failed with a {@link WsPubSubConfigurationException} and that the
-	 * failure analysis Spring Boot prints has the given description fragments and action.
+	 * Asserts that start-up failed with a {@link WsPubSubConfigurationException} and that
+	 * the failure analysis Spring Boot prints has the given description fragments and
+	 * action.
 	 */
 	private static void assertStartupFailure(AssertableReactiveWebApplicationContext context, String action,
 			String... description) {

@@ -16,7 +16,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class WsPubSubClientAutoConfigurationTests {
 
 	private final ReactiveWebApplicationContextRunner runner = new ReactiveWebApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(WsPubSubAutoConfiguration.class, WsPubSubClientAutoConfiguration.class));
+		.withConfiguration(
+				AutoConfigurations.of(WsPubSubAutoConfiguration.class, WsPubSubClientAutoConfiguration.class));
 
 	@Test
 	void theClientIsServedByDefault() {
@@ -100,7 +101,8 @@ class WsPubSubClientAutoConfigurationTests {
 	}
 
 	private static WebTestClient routes(ApplicationContext context) {
-		return WebTestClient.bindToRouterFunction(context.getBean("wsClientScriptRoutes", RouterFunction.class)).build();
+		return WebTestClient.bindToRouterFunction(context.getBean("wsClientScriptRoutes", RouterFunction.class))
+			.build();
 	}
 
 	@Test

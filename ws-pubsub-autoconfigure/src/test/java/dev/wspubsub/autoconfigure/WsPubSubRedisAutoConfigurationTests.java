@@ -28,9 +28,9 @@ class WsPubSubRedisAutoConfigurationTests {
 
 	// No Redis listens there: the fan-out must start anyway, and report itself down.
 	private final ReactiveWebApplicationContextRunner runner = new ReactiveWebApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(DataRedisAutoConfiguration.class,
-				DataRedisReactiveAutoConfiguration.class, WsPubSubRedisAutoConfiguration.class,
-				WsPubSubAutoConfiguration.class))
+		.withConfiguration(
+				AutoConfigurations.of(DataRedisAutoConfiguration.class, DataRedisReactiveAutoConfiguration.class,
+						WsPubSubRedisAutoConfiguration.class, WsPubSubAutoConfiguration.class))
 		.withPropertyValues("spring.data.redis.port=1");
 
 	@Test
@@ -56,7 +56,8 @@ class WsPubSubRedisAutoConfigurationTests {
 			assertThat(context.getBean(WsServer.class).nodeId()).isEqualTo(fanout.nodeId()).hasSize(8);
 			assertThat(context).hasSingleBean(ClientResourcesBuilderCustomizer.class);
 			assertThat(context).hasSingleBean(LettuceQuietShutdown.class);
-			// The random id is a bean of its own; the bound properties stay as the user left them.
+			// The random id is a bean of its own; the bound properties stay as the user
+			// left them.
 			assertThat(context.getBean(WsPubSubProperties.class).getFanout().getRedis().getNodeId()).isNull();
 		});
 	}
@@ -141,7 +142,8 @@ class WsPubSubRedisAutoConfigurationTests {
 
 	@Test
 	void aCommandTimeoutOfZeroFailsAtStartupNamingTheProperty() {
-		this.runner.withPropertyValues("ws-pubsub.fanout.redis.enabled=true", "ws-pubsub.fanout.redis.command-timeout=0")
+		this.runner
+			.withPropertyValues("ws-pubsub.fanout.redis.enabled=true", "ws-pubsub.fanout.redis.command-timeout=0")
 			.run((context) -> {
 				assertThat(context).hasFailed();
 				assertThat(context).getFailure()
@@ -150,4 +152,5 @@ class WsPubSubRedisAutoConfigurationTests {
 					.hasMessageContaining("ws-pubsub.fanout.redis.command-timeout");
 			});
 	}
+
 }

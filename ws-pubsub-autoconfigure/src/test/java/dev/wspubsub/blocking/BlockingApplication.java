@@ -19,7 +19,10 @@ import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.annotation.Import;
 import org.springframework.stereotype.Component;
 
-/** One endpoint whose handler is {@code blocking = true}, and what the tests observe of its calls. */
+/**
+ * One endpoint whose handler is {@code blocking = true}, and what the tests observe of
+ * its calls.
+ */
 @SpringBootConfiguration
 @EnableAutoConfiguration
 @Import({ BlockingApplication.Calls.class, BlockingApplication.BlockingEndpoint.class })
@@ -35,7 +38,9 @@ class BlockingApplication {
 
 		final AtomicInteger received = new AtomicInteger();
 
-		/** Connections with a call running, to see two calls of one connection overlap. */
+		/**
+		 * Connections with a call running, to see two calls of one connection overlap.
+		 */
 		final Set<String> running = ConcurrentHashMap.newKeySet();
 
 		volatile boolean overlapped;
@@ -76,7 +81,8 @@ class BlockingApplication {
 					this.calls.gate.await(Calls.HOLD_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
 				}
 				else if (text.startsWith("slow")) {
-					// Long enough for a wrongly parallel next call of this connection to start and finish.
+					// Long enough for a wrongly parallel next call of this connection to
+					// start and finish.
 					Thread.sleep(200);
 				}
 				return text;

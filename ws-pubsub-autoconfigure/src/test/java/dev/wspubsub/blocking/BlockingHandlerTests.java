@@ -19,9 +19,9 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * {@code @OnMessage(blocking = true)} with {@code ws-pubsub.blocking.max-threads=2} and
- * {@code queue-capacity=1}: each thread has one call waiting behind it; a call past that gets
- * an error reply and its connection stays usable; one connection's calls run one at a time, in
- * order, even with threads to spare.
+ * {@code queue-capacity=1}: each thread has one call waiting behind it; a call past that
+ * gets an error reply and its connection stays usable; one connection's calls run one at
+ * a time, in order, even with threads to spare.
  */
 @SpringBootTest(classes = BlockingApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "ws-pubsub.blocking.max-threads=2", "ws-pubsub.blocking.queue-capacity=1" })

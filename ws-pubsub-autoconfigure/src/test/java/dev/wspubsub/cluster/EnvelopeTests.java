@@ -64,7 +64,8 @@ class EnvelopeTests {
 		try {
 			ByteBuffer wire = new Envelope("node-a").encode(sent);
 			assertThat(new Envelope("node-a").decode(wire, this.allocator)).isNull();
-			assertThat(new Envelope("node-ab").decode(wire, this.allocator)).isNotNull().satisfies(OutboundMessage::release);
+			assertThat(new Envelope("node-ab").decode(wire, this.allocator)).isNotNull()
+				.satisfies(OutboundMessage::release);
 		}
 		finally {
 			sent.release();
@@ -76,4 +77,5 @@ class EnvelopeTests {
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> new Envelope("a").decode(ByteBuffer.wrap("{\"json\":1}".getBytes()), this.allocator));
 	}
+
 }

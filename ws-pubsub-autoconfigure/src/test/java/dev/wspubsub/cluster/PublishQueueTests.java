@@ -10,7 +10,9 @@ import reactor.core.publisher.Mono;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The road to Redis when sends fail, as Lettuce fails them when its connection breaks. */
+/**
+ * The road to Redis when sends fail, as Lettuce fails them when its connection breaks.
+ */
 class PublishQueueTests {
 
 	private final List<String> sent = new ArrayList<>();
@@ -65,4 +67,5 @@ class PublishQueueTests {
 		this.sent.add(StandardCharsets.UTF_8.decode(body).toString());
 		return Mono.just(1L);
 	}
+
 }

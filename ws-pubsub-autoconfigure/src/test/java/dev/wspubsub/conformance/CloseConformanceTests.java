@@ -9,7 +9,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** RFC 6455 §5.5.1 and §7.4: the closing handshake and which close codes a client may send. */
+/**
+ * RFC 6455 §5.5.1 and §7.4: the closing handshake and which close codes a client may
+ * send.
+ */
 class CloseConformanceTests extends ConformanceTestSupport {
 
 	@ParameterizedTest(name = "{0}")
@@ -41,7 +44,8 @@ class CloseConformanceTests extends ConformanceTestSupport {
 		try (RawWebSocket ws = connect("/echo")) {
 			ws.sendClose(1000, "");
 			ws.sendText("too late");
-			// The very next frame is the close: the text after the client's close is not echoed.
+			// The very next frame is the close: the text after the client's close is not
+			// echoed.
 			Frame close = ws.readFrame(TIMEOUT);
 			assertThat(close.opcode()).as("%s", close).isEqualTo(Frame.CLOSE);
 			assertThat(close.closeCode()).isEqualTo(1000);
@@ -58,7 +62,8 @@ class CloseConformanceTests extends ConformanceTestSupport {
 	@ParameterizedTest(name = "{0}")
 	@ValueSource(ints = { 5000, 5001, 10000, 65535 })
 	void clientCloseWithACodeOf5000OrAboveClosesWith1002(int code) {
-		// Only 3000-4999 are open to applications; nothing above is defined (RFC 6455 §7.4.2).
+		// Only 3000-4999 are open to applications; nothing above is defined (RFC 6455
+		// §7.4.2).
 		assertViolationClosesWith(CloseCodes.PROTOCOL_ERROR, "/echo", (ws) -> ws.sendClose(code, ""));
 	}
 

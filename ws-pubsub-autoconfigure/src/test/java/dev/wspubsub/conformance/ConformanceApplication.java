@@ -7,14 +7,17 @@ import dev.wspubsub.annotation.WsEndpoint;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 
 /**
- * The server the RFC 6455 conformance tests talk to: echo endpoints that differ only in their
- * settings, so one running server covers the default, a small payload limit, permessage-deflate
- * and both together; and one that compresses what it sends.
+ * The server the RFC 6455 conformance tests talk to: echo endpoints that differ only in
+ * their settings, so one running server covers the default, a small payload limit,
+ * permessage-deflate and both together; and one that compresses what it sends.
  */
 @SpringBootApplication
 public class ConformanceApplication {
 
-	/** Echoes text as text and binary as binary; the endpoints below differ in their settings only. */
+	/**
+	 * Echoes text as text and binary as binary; the endpoints below differ in their
+	 * settings only.
+	 */
 	abstract static class Echo {
 
 		@OnMessage
@@ -47,7 +50,9 @@ public class ConformanceApplication {
 
 	}
 
-	/** Offering permessage-deflate, and echoing text compressed: {@code send(text, true)}. */
+	/**
+	 * Offering permessage-deflate, and echoing text compressed: {@code send(text, true)}.
+	 */
 	@WsEndpoint(path = "/deflate-send", perMessageDeflate = "true")
 	static class CompressingEchoEndpoint {
 

@@ -74,7 +74,10 @@ abstract class ConformanceTestSupport {
 		}
 	}
 
-	/** Sends text on a fresh connection to {@code /echo} and expects it back, then closes cleanly. */
+	/**
+	 * Sends text on a fresh connection to {@code /echo} and expects it back, then closes
+	 * cleanly.
+	 */
 	void assertFreshClientIsEchoed() {
 		try (RawWebSocket ws = connect("/echo")) {
 			assertEchoed(ws, "still here");
@@ -96,10 +99,10 @@ abstract class ConformanceTestSupport {
 	}
 
 	/**
-	 * Runs a protocol violation on a connection to {@code path} while a well-behaved client is
-	 * connected to {@code /echo}, and asserts that the server closes the offender with
-	 * {@code expectedCode}, drops its TCP connection, and goes on serving the bystander and new
-	 * clients.
+	 * Runs a protocol violation on a connection to {@code path} while a well-behaved
+	 * client is connected to {@code /echo}, and asserts that the server closes the
+	 * offender with {@code expectedCode}, drops its TCP connection, and goes on serving
+	 * the bystander and new clients.
 	 */
 	void assertViolationClosesWith(int expectedCode, String path, Consumer<RawWebSocket> violation) {
 		assertViolationClosesWith(expectedCode, () -> connect(path), violation);

@@ -12,8 +12,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * RFC 6455 §5.2, §5.3 and §5.5: pings and pongs, the limits on control frames, reserved bits,
- * reserved opcodes and client masking.
+ * RFC 6455 §5.2, §5.3 and §5.5: pings and pongs, the limits on control frames, reserved
+ * bits, reserved opcodes and client masking.
  */
 class ControlFrameConformanceTests extends ConformanceTestSupport {
 

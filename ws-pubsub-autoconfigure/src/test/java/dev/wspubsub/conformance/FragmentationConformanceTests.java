@@ -9,7 +9,10 @@ import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** RFC 6455 §5.4: fragmented messages, control frames between fragments, and broken fragment sequences. */
+/**
+ * RFC 6455 §5.4: fragmented messages, control frames between fragments, and broken
+ * fragment sequences.
+ */
 class FragmentationConformanceTests extends ConformanceTestSupport {
 
 	@Test

@@ -10,8 +10,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * RFC 6455 §5.2: payload lengths in each of the three encodings (7-bit up to 125, 16-bit up to
- * 65535, 64-bit beyond) and at their edges.
+ * RFC 6455 §5.2: payload lengths in each of the three encodings (7-bit up to 125, 16-bit
+ * up to 65535, 64-bit beyond) and at their edges.
  */
 class FramingConformanceTests extends ConformanceTestSupport {
 
@@ -57,7 +57,10 @@ class FramingConformanceTests extends ConformanceTestSupport {
 		}
 	}
 
-	/** ASCII text of exactly {@code length} bytes, not a single repeated character so that shifts show. */
+	/**
+	 * ASCII text of exactly {@code length} bytes, not a single repeated character so that
+	 * shifts show.
+	 */
 	static String text(int length) {
 		StringBuilder text = new StringBuilder(length);
 		for (int i = 0; i < length; i++) {

@@ -10,11 +10,15 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** RFC 6455 §4.2.1: what an opening handshake must carry, and the HTTP answer when it does not. */
+/**
+ * RFC 6455 §4.2.1: what an opening handshake must carry, and the HTTP answer when it does
+ * not.
+ */
 class HandshakeConformanceTests extends ConformanceTestSupport {
 
 	@ParameterizedTest(name = "{0}")
-	@ValueSource(strings = { "not-a-key", "dGhlIHNhbXBsZSBub25jZQ", "AAAAAAAAAAAAAAAAAAAA", "AAAAAAAAAAAAAAAAAAAAAAAA" })
+	@ValueSource(
+			strings = { "not-a-key", "dGhlIHNhbXBsZSBub25jZQ", "AAAAAAAAAAAAAAAAAAAA", "AAAAAAAAAAAAAAAAAAAAAAAA" })
 	void secWebSocketKeyThatIsNotTheBase64OfSixteenBytesAnswers400(String key) {
 		// Left to right: not base64; 16 bytes without padding; 15 bytes; 18 bytes.
 		try (RawWebSocket ws = connect("/echo", Map.of("Sec-WebSocket-Key", key))) {

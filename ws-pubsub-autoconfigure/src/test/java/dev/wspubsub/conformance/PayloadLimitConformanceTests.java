@@ -10,8 +10,8 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * RFC 6455 §7.4.1 code 1009 against {@code /limited}, whose {@code maxPayloadLength} is 64 KB:
- * the limit applies to the whole message, however it is fragmented.
+ * RFC 6455 §7.4.1 code 1009 against {@code /limited}, whose {@code maxPayloadLength} is
+ * 64 KB: the limit applies to the whole message, however it is fragmented.
  */
 class PayloadLimitConformanceTests extends ConformanceTestSupport {
 
@@ -63,7 +63,8 @@ class PayloadLimitConformanceTests extends ConformanceTestSupport {
 	@Test
 	void fragmentedBinaryOverTheLimitClosesWith1009BeforeTheLastFragment() {
 		assertViolationClosesWith(CloseCodes.MESSAGE_TOO_BIG, "/limited", (ws) -> {
-			// No final fragment: the server must not wait for the end of a message it will refuse.
+			// No final fragment: the server must not wait for the end of a message it
+			// will refuse.
 			for (int i = 0; i < 5; i++) {
 				ws.sendFrame(false, 0, (i == 0) ? Frame.BINARY : Frame.CONTINUATION, new byte[LIMIT / 4], true);
 			}

@@ -20,17 +20,23 @@ import org.junit.jupiter.params.provider.CsvSource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * RFC 7692 permessage-deflate against {@code /deflate}, whose {@code perMessageDeflate} is on:
- * negotiation, compressed messages both ways, and RSV1 where nothing was negotiated.
+ * RFC 7692 permessage-deflate against {@code /deflate}, whose {@code perMessageDeflate}
+ * is on: negotiation, compressed messages both ways, and RSV1 where nothing was
+ * negotiated.
  */
 class PerMessageDeflateConformanceTests extends ConformanceTestSupport {
 
-	/** RSV1, the first of the three reserved bits, as {@link Frame#rsv()} numbers them. */
+	/**
+	 * RSV1, the first of the three reserved bits, as {@link Frame#rsv()} numbers them.
+	 */
 	private static final int RSV1 = 0b100;
 
 	private static final Map<String, String> OFFER = Map.of("Sec-WebSocket-Extensions", "permessage-deflate");
 
-	/** RFC 7692 §7.2.1: the tail a sync flush leaves, removed by the sender and restored by the receiver. */
+	/**
+	 * RFC 7692 §7.2.1: the tail a sync flush leaves, removed by the sender and restored
+	 * by the receiver.
+	 */
 	private static final byte[] TAIL = { 0x00, 0x00, (byte) 0xFF, (byte) 0xFF };
 
 	@Test
@@ -66,7 +72,8 @@ class PerMessageDeflateConformanceTests extends ConformanceTestSupport {
 		Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
 		Inflater inflater = new Inflater(true);
 		try (RawWebSocket ws = connect("/deflate", OFFER)) {
-			// Several messages through one compression context: context takeover on both sides.
+			// Several messages through one compression context: context takeover on both
+			// sides.
 			for (int i = 0; i < 5; i++) {
 				String text = "compressed message " + i + " " + "la".repeat(500) + " ☃";
 				ws.sendFrame(true, RSV1, Frame.TEXT, compress(deflater, utf8(text)), true);
@@ -95,8 +102,10 @@ class PerMessageDeflateConformanceTests extends ConformanceTestSupport {
 			ws.sendFrame(true, RSV1, Frame.BINARY, compress(deflater, data), true);
 			Message binary = readMessage(ws);
 			assertThat(binary.opcode()).isEqualTo(Frame.BINARY);
-			assertThat((binary.rsv() == RSV1) ? decompress(inflater, binary.payload()) : binary.payload()).isEqualTo(data);
-			// RSV1 clear: this message is not compressed, which permessage-deflate allows.
+			assertThat((binary.rsv() == RSV1) ? decompress(inflater, binary.payload()) : binary.payload())
+				.isEqualTo(data);
+			// RSV1 clear: this message is not compressed, which permessage-deflate
+			// allows.
 			ws.sendText("not compressed");
 			Message text = readMessage(ws);
 			byte[] payload = (text.rsv() == RSV1) ? decompress(inflater, text.payload()) : text.payload();
@@ -117,7 +126,8 @@ class PerMessageDeflateConformanceTests extends ConformanceTestSupport {
 		byte[] compressed = compress(deflater, utf8(text));
 		int half = compressed.length / 2;
 		try (RawWebSocket ws = connect("/deflate", OFFER)) {
-			// RSV1 on the first frame only: it marks the message, not the frame (RFC 7692 §6.1).
+			// RSV1 on the first frame only: it marks the message, not the frame (RFC 7692
+			// §6.1).
 			ws.sendFrame(false, RSV1, Frame.TEXT, Arrays.copyOfRange(compressed, 0, half), true);
 			ws.sendFrame(true, 0, Frame.CONTINUATION, Arrays.copyOfRange(compressed, half, compressed.length), true);
 			Message reply = readMessage(ws);
@@ -146,8 +156,10 @@ class PerMessageDeflateConformanceTests extends ConformanceTestSupport {
 		int cut = Math.min(first, compressed.length);
 		int cut2 = Math.min(cut + second, compressed.length);
 		try (RawWebSocket ws = connect("/deflate", OFFER)) {
-			// RSV1 on the first frame only: it marks the message, not the frame (RFC 7692 §6.1).
-			// Any frame may inflate to nothing on its own; only the message as a whole must inflate.
+			// RSV1 on the first frame only: it marks the message, not the frame (RFC 7692
+			// §6.1).
+			// Any frame may inflate to nothing on its own; only the message as a whole
+			// must inflate.
 			ws.sendFrame(false, RSV1, Frame.TEXT, Arrays.copyOfRange(compressed, 0, cut), true);
 			ws.sendFrame(false, 0, Frame.CONTINUATION, Arrays.copyOfRange(compressed, cut, cut2), true);
 			ws.sendFrame(true, 0, Frame.CONTINUATION, Arrays.copyOfRange(compressed, cut2, compressed.length), true);
@@ -192,7 +204,8 @@ class PerMessageDeflateConformanceTests extends ConformanceTestSupport {
 	void compressedFragmentThatCannotBeValidUtf8ClosesWith1007BeforeTheMessageEnds() {
 		Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
 		try {
-			// Each fragment's deflate data ends in a sync flush, so it inflates to exactly that fragment.
+			// Each fragment's deflate data ends in a sync flush, so it inflates to
+			// exactly that fragment.
 			byte[] first = Deflate.flush(deflater, utf8("hello "));
 			byte[] second = Deflate.flush(deflater, bytes('w', 0xE0, 0x80));
 			assertViolationClosesWith(CloseCodes.INVALID_PAYLOAD, () -> connect("/deflate", OFFER), (ws) -> {
@@ -209,7 +222,8 @@ class PerMessageDeflateConformanceTests extends ConformanceTestSupport {
 	void smallCompressedMessageThatInflatesPastTheLimitClosesWith1009() {
 		Deflater deflater = new Deflater(Deflater.BEST_COMPRESSION, true);
 		try {
-			// A megabyte of zeros deflates to about a kilobyte: the limit is on what it inflates to.
+			// A megabyte of zeros deflates to about a kilobyte: the limit is on what it
+			// inflates to.
 			byte[] bomb = compress(deflater, new byte[1024 * 1024]);
 			assertThat(bomb.length).isLessThan(64 * 1024);
 			assertViolationClosesWith(CloseCodes.MESSAGE_TOO_BIG, () -> connect("/deflate-limited", OFFER),
@@ -292,7 +306,10 @@ class PerMessageDeflateConformanceTests extends ConformanceTestSupport {
 				(ws) -> ws.sendFrame(true, 0b001, Frame.BINARY, utf8("rsv3"), true));
 	}
 
-	/** Deflates one message as RFC 7692 §7.2.1 says: a sync flush, then the empty-block tail removed. */
+	/**
+	 * Deflates one message as RFC 7692 §7.2.1 says: a sync flush, then the empty-block
+	 * tail removed.
+	 */
 	static byte[] compress(Deflater deflater, byte[] data) {
 		byte[] compressed = Deflate.flush(deflater, data);
 		assertThat(Arrays.copyOfRange(compressed, compressed.length - 4, compressed.length)).isEqualTo(TAIL);

@@ -10,14 +10,18 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * permessage-deflate with the default {@code ws-pubsub.per-message-deflate.*} settings: context
- * takeover on both sides, so a message like the previous one is compressed against it.
+ * permessage-deflate with the default {@code ws-pubsub.per-message-deflate.*} settings:
+ * context takeover on both sides, so a message like the previous one is compressed
+ * against it.
  */
 class PerMessageDeflateContextTakeoverTests extends ConformanceTestSupport {
 
 	static final Map<String, String> OFFER = Map.of("Sec-WebSocket-Extensions", "permessage-deflate");
 
-	/** Long enough to compress, short enough for one window: a repeat is mostly one back-reference. */
+	/**
+	 * Long enough to compress, short enough for one window: a repeat is mostly one
+	 * back-reference.
+	 */
 	static final String TEXT = "The quick brown fox jumps over the lazy dog, " + "and again ".repeat(20) + "12345";
 
 	@Test

@@ -20,9 +20,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@code ws-pubsub.per-message-deflate.server-no-context-takeover} and
- * {@code client-no-context-takeover}: the 101 answers any permessage-deflate offer with both
- * parameters (RFC 7692 §7.1.1 lets a server add them to an offer that lacks them), the server
- * compresses each message on its own, and it inflates each client message on its own.
+ * {@code client-no-context-takeover}: the 101 answers any permessage-deflate offer with
+ * both parameters (RFC 7692 §7.1.1 lets a server add them to an offer that lacks them),
+ * the server compresses each message on its own, and it inflates each client message on
+ * its own.
  */
 @SpringBootTest(classes = ConformanceApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "ws-pubsub.per-message-deflate.server-no-context-takeover=true",
@@ -75,8 +76,8 @@ class PerMessageDeflateNoContextTakeoverTests extends ConformanceTestSupport {
 			for (int i = 0; i < 3; i++) {
 				Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
 				try {
-					ws.sendFrame(true, RSV1, Frame.TEXT, PerMessageDeflateConformanceTests.compress(deflater, utf8(TEXT)),
-							true);
+					ws.sendFrame(true, RSV1, Frame.TEXT,
+							PerMessageDeflateConformanceTests.compress(deflater, utf8(TEXT)), true);
 				}
 				finally {
 					deflater.end();
@@ -89,7 +90,8 @@ class PerMessageDeflateNoContextTakeoverTests extends ConformanceTestSupport {
 
 	@Test
 	void aClientThatKeepsItsContextAgainstTheNegotiationIsClosedWith1007() {
-		// The server's inflater starts afresh for each message, so a back-reference into the
+		// The server's inflater starts afresh for each message, so a back-reference into
+		// the
 		// previous message is invalid data.
 		Deflater deflater = new Deflater(Deflater.DEFAULT_COMPRESSION, true);
 		try {
@@ -106,7 +108,9 @@ class PerMessageDeflateNoContextTakeoverTests extends ConformanceTestSupport {
 		}
 	}
 
-	/** The extension and its parameters from the 101's {@code Sec-WebSocket-Extensions}. */
+	/**
+	 * The extension and its parameters from the 101's {@code Sec-WebSocket-Extensions}.
+	 */
 	private static String[] parameters(RawWebSocket ws) {
 		String header = ws.header("Sec-WebSocket-Extensions");
 		assertThat(header).as("Sec-WebSocket-Extensions of the 101").isNotNull();

@@ -14,7 +14,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** RFC 6455 §5.6 and §8.1: text must be valid UTF-8, judged over the whole message, not per fragment. */
+/**
+ * RFC 6455 §5.6 and §8.1: text must be valid UTF-8, judged over the whole message, not
+ * per fragment.
+ */
 class Utf8ConformanceTests extends ConformanceTestSupport {
 
 	static Stream<Arguments> invalidUtf8() {
@@ -36,7 +39,8 @@ class Utf8ConformanceTests extends ConformanceTestSupport {
 
 	@Test
 	void invalidUtf8SplitAcrossFragmentsClosesWith1007() {
-		// Each fragment alone could start or end a valid sequence; together they are invalid.
+		// Each fragment alone could start or end a valid sequence; together they are
+		// invalid.
 		assertViolationClosesWith(CloseCodes.INVALID_PAYLOAD, "/echo", (ws) -> {
 			ws.sendFrame(false, 0, Frame.TEXT, bytes('a', 'b', 0xE2), true);
 			ws.sendFrame(false, 0, Frame.CONTINUATION, bytes(0x82), true);
@@ -57,7 +61,8 @@ class Utf8ConformanceTests extends ConformanceTestSupport {
 	@ParameterizedTest(name = "{0}")
 	@MethodSource("impossibleContinuations")
 	void fragmentThatCannotBeValidUtf8ClosesWith1007BeforeTheMessageEnds(String description, byte[] second) {
-		// The third fragment is never sent: the close must come from the second alone (RFC 6455 §8.1).
+		// The third fragment is never sent: the close must come from the second alone
+		// (RFC 6455 §8.1).
 		assertViolationClosesWith(CloseCodes.INVALID_PAYLOAD, "/echo", (ws) -> {
 			ws.sendFrame(false, 0, Frame.TEXT, utf8("hello "), true);
 			ws.sendFrame(false, 0, Frame.CONTINUATION, second, true);

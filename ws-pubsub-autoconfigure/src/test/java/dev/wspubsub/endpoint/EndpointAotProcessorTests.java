@@ -36,8 +36,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.mockito.Mockito.mock;
 
 /**
- * The build-time side of endpoint discovery: the hints a native image needs for a test endpoint, and the start-up
- * checks failing the AOT build with the start-up messages.
+ * The build-time side of endpoint discovery: the hints a native image needs for a test
+ * endpoint, and the start-up checks failing the AOT build with the start-up messages.
  */
 class EndpointAotProcessorTests {
 
@@ -63,7 +63,8 @@ class EndpointAotProcessorTests {
 			// a sealed return type is written by its runtime class
 			.matches(invocable(Found.class, "name"), "Found.name invocable")
 			.matches(invocable(Missing.class, "reason"), "Missing.reason invocable")
-			// Bean Validation reads the constraint off the record's field and calls constrained getters
+			// Bean Validation reads the constraint off the record's field and calls
+			// constrained getters
 			.matches(reflection.onFieldAccess(Join.class, "room"), "Join.room field accessible")
 			.matches(invocable(Join.class, "isLobby"), "Join.isLobby invocable")
 			.matches(invocable(Ticker.class, "ticks"), "Ticker.ticks invocable")
@@ -89,8 +90,7 @@ class EndpointAotProcessorTests {
 		configureWsPubSub(true);
 		register("twice", TwoOpens.class);
 		String atStartUp = failure(() -> new EndpointScanner().scan("twice", new TwoOpens()));
-		assertBuildFails().withMessage(atStartUp)
-			.withMessageContaining("@OnOpen");
+		assertBuildFails().withMessage(atStartUp).withMessageContaining("@OnOpen");
 	}
 
 	@Test
@@ -118,7 +118,8 @@ class EndpointAotProcessorTests {
 
 	@Test
 	void withoutWsPubSubConfiguredTheBuildChecksNothing() {
-		// ws-pubsub.enabled=false or a servlet application: start-up does not scan, so neither does the build
+		// ws-pubsub.enabled=false or a servlet application: start-up does not scan, so
+		// neither does the build
 		register("twice", TwoOpens.class);
 		register("bad", BadTopic.class);
 		assertThat(new EndpointAotProcessor().processAheadOfTime(this.beanFactory)).isNull();
@@ -177,6 +178,7 @@ class EndpointAotProcessorTests {
 	}
 
 	sealed interface Lookup permits Found, Missing {
+
 	}
 
 	record Found(String name) implements Lookup {
@@ -216,6 +218,7 @@ class EndpointAotProcessorTests {
 		@OnMessage
 		void raw(String text) {
 		}
+
 	}
 
 	@WsEndpoint("/chat")
@@ -224,6 +227,7 @@ class EndpointAotProcessorTests {
 		@OnMessage
 		void raw(String text) {
 		}
+
 	}
 
 	@WsEndpoint("/twice")
@@ -236,6 +240,7 @@ class EndpointAotProcessorTests {
 		@OnOpen
 		void two() {
 		}
+
 	}
 
 	static class Ticker {
@@ -248,6 +253,7 @@ class EndpointAotProcessorTests {
 		@Topic("audit")
 		void audit(Audit audit) {
 		}
+
 	}
 
 	static class BadTopic {
@@ -255,5 +261,7 @@ class EndpointAotProcessorTests {
 		@Topic("x")
 		void two(String a, String b) {
 		}
+
 	}
+
 }

@@ -6,15 +6,19 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.http.client.ReactorResourceFactory;
 
-/** One node with {@link HistoryEndpoint}; its history rules come from each test's properties. */
+/**
+ * One node with {@link HistoryEndpoint}; its history rules come from each test's
+ * properties.
+ */
 @SpringBootConfiguration
 @EnableAutoConfiguration
 @Import(HistoryEndpoint.class)
 class HistoryApplication {
 
 	/**
-	 * Event loops of this node's own, as a separate process would have: with Reactor Netty's
-	 * global ones, stopping one node of a test would stop the others' servers too.
+	 * Event loops of this node's own, as a separate process would have: with Reactor
+	 * Netty's global ones, stopping one node of a test would stop the others' servers
+	 * too.
 	 */
 	@Bean
 	ReactorResourceFactory reactorServerResourceFactory() {
@@ -22,4 +26,5 @@ class HistoryApplication {
 		factory.setUseGlobalResources(false);
 		return factory;
 	}
+
 }

@@ -63,4 +63,5 @@ class HistoryEndpoint {
 	private static List<String> texts(List<Publication> publications) {
 		return publications.stream().map(Publication::asText).toList();
 	}
+
 }

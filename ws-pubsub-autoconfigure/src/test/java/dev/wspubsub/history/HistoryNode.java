@@ -59,4 +59,5 @@ final class HistoryNode implements AutoCloseable {
 	public void close() {
 		this.context.close();
 	}
+
 }

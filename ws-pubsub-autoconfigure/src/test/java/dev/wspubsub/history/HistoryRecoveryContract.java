@@ -40,7 +40,10 @@ abstract class HistoryRecoveryContract {
 		return "h:" + UUID.randomUUID();
 	}
 
-	/** Publishes {@code count} JSON messages {"n":i} through the server API and answers their positions. */
+	/**
+	 * Publishes {@code count} JSON messages {"n":i} through the server API and answers
+	 * their positions.
+	 */
 	List<StreamPosition> publish(String topic, int from, int count) {
 		List<StreamPosition> positions = new ArrayList<>();
 		for (int i = from; i < from + count; i++) {
@@ -59,7 +62,8 @@ abstract class HistoryRecoveryContract {
 
 	static List<Integer> numbers(JsonNode recovery) {
 		List<Integer> numbers = new ArrayList<>();
-		recovery.get("publications").forEach((text) -> numbers.add(JSON.readTree(text.stringValue()).get("n").intValue()));
+		recovery.get("publications")
+			.forEach((text) -> numbers.add(JSON.readTree(text.stringValue()).get("n").intValue()));
 		return numbers;
 	}
 
@@ -107,7 +111,9 @@ abstract class HistoryRecoveryContract {
 	void aPositionTrimmedOutOfTheHistoryIsNotRecoveredAndTheNewestAreHandedOverWithTheCurrentPosition() {
 		String topic = topic();
 		StreamPosition first = publish(topic, 0, 1).get(0);
-		List<StreamPosition> later = publish(topic, 1, 299); // far past the size of 20, also for Redis' approximate trim
+		List<StreamPosition> later = publish(topic, 1, 299); // far past the size of 20,
+																// also for Redis'
+																// approximate trim
 		try (WsTestClient client = subscriber().connect()) {
 			JsonNode recovery = resume(client, topic, first, 3);
 			assertThat(recovery.get("recovered").booleanValue()).isFalse();
@@ -140,16 +146,18 @@ abstract class HistoryRecoveryContract {
 
 	/**
 	 * Publications race the resubscribes: each client resumes from the position of the
-	 * moment it connects, while one publisher goes on at full speed. For every client, what
-	 * it was handed and what came live after it must be exactly the publications after its
-	 * position, each once, in order.
+	 * moment it connects, while one publisher goes on at full speed. For every client,
+	 * what it was handed and what came live after it must be exactly the publications
+	 * after its position, each once, in order.
 	 */
 	@Test
 	void resubscribesRacingAFullSpeedPublisherGetEveryPublicationAfterTheirPositionExactlyOnce() throws Exception {
 		String topic = "race:" + UUID.randomUUID();
 		int clients = 100;
-		int maxPublications = 20_000; // within the history's size: this tests the race, not the trim
-		StreamPosition start = publish(topic, 0, 1).get(0); // publication n has offset start + n
+		int maxPublications = 20_000; // within the history's size: this tests the race,
+										// not the trim
+		StreamPosition start = publish(topic, 0, 1).get(0); // publication n has offset
+															// start + n
 		AtomicBoolean publishing = new AtomicBoolean(true);
 		ExecutorService pool = Executors.newSingleThreadExecutor();
 		List<WsTestClient> connected = new ArrayList<>();
@@ -161,7 +169,8 @@ abstract class HistoryRecoveryContract {
 				long deadline = System.nanoTime() + TIMEOUT.toNanos();
 				while (publishing.get() && n < maxPublications && System.nanoTime() < deadline) {
 					if (n % 256 == 0) {
-						// Now and then wait for the store: a publisher may outrun Redis, not the node's buffer for it.
+						// Now and then wait for the store: a publisher may outrun Redis,
+						// not the node's buffer for it.
 						publisher().server().publishForPosition(topic, new N(n++)).block(TIMEOUT);
 					}
 					else {
@@ -193,7 +202,8 @@ abstract class HistoryRecoveryContract {
 				WsTestClient client = connected.get(i);
 				JsonNode recovery = client.awaitJson();
 				assertThat(recovery.get("type").stringValue()).as("the first message").isEqualTo("recovery");
-				assertThat(recovery.get("recovered").booleanValue()).as("recovered: %s", recovery.get("position")).isTrue();
+				assertThat(recovery.get("recovered").booleanValue()).as("recovered: %s", recovery.get("position"))
+					.isTrue();
 				List<Integer> received = new ArrayList<>(numbers(recovery));
 				while (received.isEmpty() || received.get(received.size() - 1) < total) {
 					received.add(JSON.readTree(client.awaitMessage()).get("n").intValue());
@@ -213,4 +223,5 @@ abstract class HistoryRecoveryContract {
 	static StreamPosition position(JsonNode message) {
 		return new StreamPosition(message.get("epoch").stringValue(), message.get("offset").longValue());
 	}
+
 }

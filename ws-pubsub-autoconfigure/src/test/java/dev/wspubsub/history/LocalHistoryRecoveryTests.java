@@ -73,4 +73,5 @@ class LocalHistoryRecoveryTests extends HistoryRecoveryContract {
 			assertThat(numbers(recovery)).containsExactly(1);
 		}
 	}
+
 }

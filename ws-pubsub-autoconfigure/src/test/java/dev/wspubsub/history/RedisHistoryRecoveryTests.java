@@ -18,8 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Recovery from histories kept in a real Redis, across two nodes: publications are made on
- * node A, clients resume on node B, and positions are the same everywhere.
+ * Recovery from histories kept in a real Redis, across two nodes: publications are made
+ * on node A, clients resume on node B, and positions are the same everywhere.
  */
 class RedisHistoryRecoveryTests extends HistoryRecoveryContract {
 
@@ -121,8 +121,9 @@ class RedisHistoryRecoveryTests extends HistoryRecoveryContract {
 
 	/**
 	 * While Redis is away a node's own subscribers still get its publications, without a
-	 * position; when it is back, the topic's epoch has changed for everyone, so a client that
-	 * resumes from before the outage is told, and the other node gets what was buffered.
+	 * position; when it is back, the topic's epoch has changed for everyone, so a client
+	 * that resumes from before the outage is told, and the other node gets what was
+	 * buffered.
 	 */
 	@Test
 	void publicationsDuringAnOutageReachLocalSubscribersAndMakeOlderPositionsUnrecoverable() {
@@ -147,10 +148,12 @@ class RedisHistoryRecoveryTests extends HistoryRecoveryContract {
 			assertThat(buffered.get("n").intValue()).isEqualTo(1);
 			StreamPosition now = a.server().position(topic).block(TIMEOUT);
 			assertThat(now.epoch()).isNotEqualTo(before.epoch());
-			onA.assertNoMessage(Duration.ofMillis(300)); // its own buffered publication is not delivered twice
+			onA.assertNoMessage(Duration.ofMillis(300)); // its own buffered publication
+															// is not delivered twice
 		}
 		try (WsTestClient client = b.connect()) {
 			assertThat(resume(client, topic, before, 5).get("recovered").booleanValue()).isFalse();
 		}
 	}
+
 }

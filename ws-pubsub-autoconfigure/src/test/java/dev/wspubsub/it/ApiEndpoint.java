@@ -87,7 +87,8 @@ class ApiEndpoint extends RecordingEndpoint {
 
 	@OnMessage("async")
 	Mono<Numbered> async(NumberCommand command) {
-		// Random delays finish out of order unless the runtime keeps the connection's order.
+		// Random delays finish out of order unless the runtime keeps the connection's
+		// order.
 		return Mono.just(new Numbered("async", command.n(), "")).delayElement(randomMillis(3));
 	}
 
@@ -105,4 +106,5 @@ class ApiEndpoint extends RecordingEndpoint {
 	private static Duration randomMillis(int bound) {
 		return Duration.ofMillis(ThreadLocalRandom.current().nextInt(bound));
 	}
+
 }

@@ -7,7 +7,10 @@ import dev.wspubsub.annotation.OnUpgrade;
 import dev.wspubsub.annotation.WsEndpoint;
 import reactor.core.publisher.Mono;
 
-/** Echoes text after an upgrade that completes on another thread, as a token check or a lookup would. */
+/**
+ * Echoes text after an upgrade that completes on another thread, as a token check or a
+ * lookup would.
+ */
 @WsEndpoint("/async-echo")
 class AsyncUpgradeEchoEndpoint {
 
@@ -20,4 +23,5 @@ class AsyncUpgradeEchoEndpoint {
 	String text(String text) {
 		return text;
 	}
+
 }

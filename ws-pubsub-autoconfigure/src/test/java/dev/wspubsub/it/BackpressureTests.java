@@ -23,7 +23,10 @@ class BackpressureTests extends SemanticsTestSupport {
 	/** The endpoints' {@code test.small-buffer}. */
 	private static final long LIMIT = 64 * 1024;
 
-	/** Enough to fill generous loopback socket buffers many times over; a bound, not a target. */
+	/**
+	 * Enough to fill generous loopback socket buffers many times over; a bound, not a
+	 * target.
+	 */
 	private static final int MAX_SENDS = 20_000;
 
 	@Test
@@ -31,7 +34,8 @@ class BackpressureTests extends SemanticsTestSupport {
 		try (RawConnected c = openRaw("/slow-reader")) {
 			int sends = 0;
 			int status;
-			// A -1 can also come from a burst the kernel then takes whole; go on until the socket is full.
+			// A -1 can also come from a burst the kernel then takes whole; go on until
+			// the socket is full.
 			do {
 				status = c.session().sendBinary(CHUNK);
 				sends++;
@@ -39,11 +43,13 @@ class BackpressureTests extends SemanticsTestSupport {
 			while (!(status == WsSession.BACKPRESSURE && staysBuffered(c.session())) && sends < MAX_SENDS);
 			assertThat(status).isEqualTo(WsSession.BACKPRESSURE);
 			int drainsBefore = this.events.drains(c.id());
-			// The kernel may still take a little more, so the next send is queued (-1) or written (> 0), never dropped.
+			// The kernel may still take a little more, so the next send is queued (-1) or
+			// written (> 0), never dropped.
 			assertThat(c.session().sendBinary(CHUNK)).isNotZero();
 			sends++;
 
-			// Every message that answered -1 was queued, not dropped; the "drained" texts are skipped.
+			// Every message that answered -1 was queued, not dropped; the "drained" texts
+			// are skipped.
 			int binaryFrames = 0;
 			for (int frames = 0; binaryFrames < sends && frames < 2 * sends; frames++) {
 				if (c.raw().readFrame(TIMEOUT).opcode() == Frame.BINARY) {
@@ -75,7 +81,10 @@ class BackpressureTests extends SemanticsTestSupport {
 		}
 	}
 
-	/** Whether the connection's own buffer stays over half the limit: the socket below took no more. */
+	/**
+	 * Whether the connection's own buffer stays over half the limit: the socket below
+	 * took no more.
+	 */
 	private static boolean staysBuffered(WsSession<?> session) {
 		try {
 			await().atMost(Duration.ofSeconds(1))
@@ -112,4 +121,5 @@ class BackpressureTests extends SemanticsTestSupport {
 			assertThat(this.events.drains(c.id())).isZero();
 		}
 	}
+
 }

@@ -14,16 +14,17 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Messages written during one batch of an event loop's work wait in the loop's cork buffer
- * and go out together: whatever their sizes, however many, and however the writes to the
- * loop's connections interleave, each connection gets exactly its own, in order.
+ * Messages written during one batch of an event loop's work wait in the loop's cork
+ * buffer and go out together: whatever their sizes, however many, and however the writes
+ * to the loop's connections interleave, each connection gets exactly its own, in order.
  */
 class BatchOrderTests extends SemanticsTestSupport {
 
 	@Test
 	void smallAndLargeMessagesOfOneBatchArriveInTheOrderTheyWereSent() throws Exception {
 		try (Connected c = open("/api")) {
-			// About 90 KB of small frames, well past what one connection's batch holds, with larger ones among them.
+			// About 90 KB of small frames, well past what one connection's batch holds,
+			// with larger ones among them.
 			List<String> sent = new ArrayList<>();
 			for (int i = 0; i < 3000; i++) {
 				sent.add((i % 500 == 250) ? "large-" + i + "-" + "x".repeat(5000) : "small-" + i + "-of-one-batch");
@@ -60,7 +61,10 @@ class BatchOrderTests extends SemanticsTestSupport {
 		}
 	}
 
-	/** Opens connections until two share an event loop; every one opened is added to {@code opened}. */
+	/**
+	 * Opens connections until two share an event loop; every one opened is added to
+	 * {@code opened}.
+	 */
 	private List<Connected> openTwoOnOneLoop(List<Connected> opened) {
 		Map<EventLoop, Connected> byLoop = new HashMap<>();
 		for (int i = 0; i < 64; i++) {
@@ -81,4 +85,5 @@ class BatchOrderTests extends SemanticsTestSupport {
 	private static EventLoop loop(WsSession<?> session) {
 		return ((WsConnection) session).channel().eventLoop();
 	}
+
 }

@@ -17,4 +17,5 @@ class ByteBufferEndpoint {
 		}
 		return reversed;
 	}
+
 }

@@ -25,4 +25,5 @@ class CustomErrorEndpoint {
 	Greeting error(Throwable error) {
 		return new Greeting("oops", error.getClass().getSimpleName() + ": " + error.getMessage());
 	}
+
 }

@@ -16,4 +16,5 @@ class EchoEndpoint {
 	byte[] binary(byte[] data) {
 		return data;
 	}
+
 }

@@ -73,4 +73,5 @@ class Events {
 			throw new AssertionError("Timed out awaiting " + what, ex);
 		}
 	}
+
 }

@@ -19,8 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A client's first message, sent the moment the connection opens (as browsers do in
- * {@code onopen}), is handled like any other: not lost to the hand-over from Reactor Netty's
- * handshake to the connection's own handlers, and no buffer leaked.
+ * {@code onopen}), is handled like any other: not lost to the hand-over from Reactor
+ * Netty's handshake to the connection's own handlers, and no buffer leaked.
  */
 class FirstMessageTests extends SemanticsTestSupport {
 
@@ -70,7 +70,8 @@ class FirstMessageTests extends SemanticsTestSupport {
 
 	@Test
 	void aHundredFramesThatCameInThePacketOfTheUpgradeRequestAreAllAnsweredInOrder() {
-		// One chunk of bytes to the server, decoded after open: the 64-item limit on what is held
+		// One chunk of bytes to the server, decoded after open: the 64-item limit on what
+		// is held
 		// before open counts reads, and this is one.
 		List<String> texts = IntStream.rangeClosed(1, 100).mapToObj((i) -> "early-" + i).toList();
 		try (RawWebSocket ws = RawWebSocket.connectSendingTexts(uri("/echo"), texts)) {
@@ -84,4 +85,5 @@ class FirstMessageTests extends SemanticsTestSupport {
 			assertThat(ws.readFrame(TIMEOUT).text()).isEqualTo("after");
 		}
 	}
+
 }

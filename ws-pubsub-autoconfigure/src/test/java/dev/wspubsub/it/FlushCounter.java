@@ -10,8 +10,9 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 
 /**
- * Counts the flushes that reach a connection's socket: each one is a separate write to the
- * kernel, so a separate TCP segment for the client when the connection is otherwise idle.
+ * Counts the flushes that reach a connection's socket: each one is a separate write to
+ * the kernel, so a separate TCP segment for the client when the connection is otherwise
+ * idle.
  */
 final class FlushCounter extends ChannelOutboundHandlerAdapter {
 
@@ -23,7 +24,10 @@ final class FlushCounter extends ChannelOutboundHandlerAdapter {
 		this.channel = channel;
 	}
 
-	/** Counts from now on, next to the socket, so every flush of every handler above is seen. */
+	/**
+	 * Counts from now on, next to the socket, so every flush of every handler above is
+	 * seen.
+	 */
 	static FlushCounter attach(WsSession<?> session) {
 		Channel channel = ((WsConnection) session).channel();
 		FlushCounter counter = new FlushCounter(channel);
@@ -42,9 +46,9 @@ final class FlushCounter extends ChannelOutboundHandlerAdapter {
 	}
 
 	/**
-	 * Lets the connection's event loop run everything queued so far, twice over, since a write
-	 * queues its flush behind itself. Called on that loop, it returns at once: nothing else can
-	 * run there meanwhile.
+	 * Lets the connection's event loop run everything queued so far, twice over, since a
+	 * write queues its flush behind itself. Called on that loop, it returns at once:
+	 * nothing else can run there meanwhile.
 	 */
 	void letTheEventLoopRun() {
 		if (this.channel.eventLoop().inEventLoop()) {
@@ -52,11 +56,13 @@ final class FlushCounter extends ChannelOutboundHandlerAdapter {
 		}
 		for (int i = 0; i < 2; i++) {
 			try {
-				this.channel.eventLoop().submit(() -> { }).get(10, TimeUnit.SECONDS);
+				this.channel.eventLoop().submit(() -> {
+				}).get(10, TimeUnit.SECONDS);
 			}
 			catch (Exception ex) {
 				throw new AssertionError("The event loop did not run a task in time", ex);
 			}
 		}
 	}
+
 }

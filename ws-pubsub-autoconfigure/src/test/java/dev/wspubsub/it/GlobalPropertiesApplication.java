@@ -38,6 +38,7 @@ class GlobalPropertiesApplication {
 			}
 			return text;
 		}
+
 	}
 
 	@WsEndpoint(path = "/overrides", maxPayloadLength = "${test.max-payload-length:16MB}",
@@ -50,5 +51,7 @@ class GlobalPropertiesApplication {
 		Overrides(Events events) {
 			super(events);
 		}
+
 	}
+
 }

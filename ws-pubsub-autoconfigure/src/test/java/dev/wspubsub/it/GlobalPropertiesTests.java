@@ -21,8 +21,7 @@ import static org.awaitility.Awaitility.await;
  * that does not override it, and an endpoint's override (a {@code ${placeholder}} with a
  * default) wins over it.
  */
-@SpringBootTest(classes = GlobalPropertiesApplication.class,
-		webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+@SpringBootTest(classes = GlobalPropertiesApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "ws-pubsub.max-payload-length=1KB", "ws-pubsub.idle-timeout=1s", "ws-pubsub.send-pings=false",
 				"ws-pubsub.backpressure-limit=64KB", "ws-pubsub.close-on-backpressure-limit=true",
 				"ws-pubsub.publish-to-self=true", "ws-pubsub.per-message-deflate.enabled=true" })
@@ -32,7 +31,10 @@ class GlobalPropertiesTests extends WsTestSupport {
 
 	private static final int MAX_SENDS = 20_000;
 
-	/** More than the kernel can hold for a client that reads nothing, with the server's send buffer pinned. */
+	/**
+	 * More than the kernel can hold for a client that reads nothing, with the server's
+	 * send buffer pinned.
+	 */
 	private static final long KERNEL_SLACK = 512 * 1024;
 
 	@Test
@@ -52,10 +54,12 @@ class GlobalPropertiesTests extends WsTestSupport {
 		long start = System.nanoTime();
 		try (Connected c = open("/inherits")) {
 			long opened = System.nanoTime();
-			// The JDK client would answer pings, but none come: it is closed for being silent.
+			// The JDK client would answer pings, but none come: it is closed for being
+			// silent.
 			assertThat(c.client().awaitClose()).isEqualTo(new CloseStatus(CloseCodes.NORMAL, "Idle timeout"));
 			long closed = System.nanoTime();
-			// The idle clock starts at the open, between the connect and the hello's arrival.
+			// The idle clock starts at the open, between the connect and the hello's
+			// arrival.
 			assertThat(Duration.ofNanos(closed - start)).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
 			assertThat(Duration.ofNanos(closed - opened)).isLessThan(Duration.ofSeconds(3));
 		}
@@ -115,7 +119,10 @@ class GlobalPropertiesTests extends WsTestSupport {
 	/** The status of the last send of {@link #sendUntilNotWritten}. */
 	private int lastStatus;
 
-	/** Sends chunks to a client that never reads until one is not written; answers how many were. */
+	/**
+	 * Sends chunks to a client that never reads until one is not written; answers how
+	 * many were.
+	 */
 	private int sendUntilNotWritten(WsSession<?> session) {
 		int sends = 0;
 		int status;
@@ -129,14 +136,16 @@ class GlobalPropertiesTests extends WsTestSupport {
 	}
 
 	/**
-	 * The bytes written before the limit was reached are the limit, give or take one chunk, plus
-	 * what the kernel took meanwhile: the server's pinned send buffer and the client's receive
-	 * buffer, which does not grow while the client reads nothing. A limit applied at any other
-	 * size (64KB where 1MB is configured, or the reverse) lands outside.
+	 * The bytes written before the limit was reached are the limit, give or take one
+	 * chunk, plus what the kernel took meanwhile: the server's pinned send buffer and the
+	 * client's receive buffer, which does not grow while the client reads nothing. A
+	 * limit applied at any other size (64KB where 1MB is configured, or the reverse)
+	 * lands outside.
 	 */
 	private static void assertAcceptedNear(int sends, long limit) {
 		long frame = CHUNK.length + 4; // a 16KB binary frame has a 4-byte header
 		assertThat(sends * frame).as("bytes accepted before the %d-byte limit answered", limit)
 			.isBetween(limit - frame, limit + KERNEL_SLACK);
 	}
+
 }

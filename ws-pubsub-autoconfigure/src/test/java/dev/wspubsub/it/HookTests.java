@@ -51,9 +51,11 @@ class HookTests extends SemanticsTestSupport {
 		this.events.audits.clear();
 		String action = "from a client " + UUID.randomUUID();
 		try (Connected c = open("/api")) {
-			c.client().sendJsonAndAwait(Map.of("type", "publish", "topic", "audit", "text",
-					"{\"action\":\"" + action + "\"}"));
+			c.client()
+				.sendJsonAndAwait(
+						Map.of("type", "publish", "topic", "audit", "text", "{\"action\":\"" + action + "\"}"));
 			assertThat(this.events.awaitAudit()).isEqualTo(new Audit(action));
 		}
 	}
+
 }

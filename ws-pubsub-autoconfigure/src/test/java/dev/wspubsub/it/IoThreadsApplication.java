@@ -28,5 +28,7 @@ class IoThreadsApplication {
 			this.threads.add(Thread.currentThread());
 			ws.send("opened");
 		}
+
 	}
+
 }

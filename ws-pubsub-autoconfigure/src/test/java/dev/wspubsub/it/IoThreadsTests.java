@@ -24,10 +24,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * {@code ws-pubsub.io-threads} sets how many event loops serve the connections of a running
- * server: each new connection goes to the next loop in turn, so 8 connections reach every
- * loop of a few, and no more than there are. Reactor Netty's own default would be at least 4.
- * The loops end with the application. An application that gave Boot loops of its own keeps them.
+ * {@code ws-pubsub.io-threads} sets how many event loops serve the connections of a
+ * running server: each new connection goes to the next loop in turn, so 8 connections
+ * reach every loop of a few, and no more than there are. Reactor Netty's own default
+ * would be at least 4. The loops end with the application. An application that gave Boot
+ * loops of its own keeps them.
  */
 class IoThreadsTests {
 
@@ -61,7 +62,10 @@ class IoThreadsTests {
 		await().atMost(TIMEOUT).until(() -> threads.stream().noneMatch(Thread::isAlive));
 	}
 
-	/** Opens {@link #CONNECTIONS} connections to a new application, closes it, and answers their @OnOpen threads. */
+	/**
+	 * Opens {@link #CONNECTIONS} connections to a new application, closes it, and answers
+	 * their @OnOpen threads.
+	 */
 	private static Set<Thread> openConnections(Map<String, Object> properties, Class<?>... extraSources) {
 		try (ConfigurableApplicationContext context = start(properties, extraSources)) {
 			int port = ((WebServerApplicationContext) context).getWebServer().getPort();
@@ -104,5 +108,7 @@ class IoThreadsTests {
 			factory.setUseGlobalResources(false);
 			return factory;
 		}
+
 	}
+
 }

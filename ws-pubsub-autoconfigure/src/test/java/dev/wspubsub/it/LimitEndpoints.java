@@ -21,6 +21,7 @@ final class LimitEndpoints {
 		String echo(String text) {
 			return text;
 		}
+
 	}
 
 	@WsEndpoint(path = "/small-payload", maxPayloadLength = "${test.small-payload}")
@@ -29,6 +30,7 @@ final class LimitEndpoints {
 		SmallPayload(Events events) {
 			super(events);
 		}
+
 	}
 
 	@WsEndpoint(path = "/short-idle", idleTimeout = "${test.short-idle}")
@@ -37,6 +39,7 @@ final class LimitEndpoints {
 		ShortIdle(Events events) {
 			super(events);
 		}
+
 	}
 
 	@WsEndpoint(path = "/short-idle-no-pings", idleTimeout = "${test.short-idle}", sendPings = "false")
@@ -45,6 +48,7 @@ final class LimitEndpoints {
 		ShortIdleNoPings(Events events) {
 			super(events);
 		}
+
 	}
 
 	@WsEndpoint(path = "/slow-reader", backpressureLimit = "${test.small-buffer}")
@@ -53,6 +57,7 @@ final class LimitEndpoints {
 		SlowReader(Events events) {
 			super(events);
 		}
+
 	}
 
 	@WsEndpoint(path = "/strict-slow-reader", backpressureLimit = "${test.small-buffer}",
@@ -62,6 +67,7 @@ final class LimitEndpoints {
 		StrictSlowReader(Events events) {
 			super(events);
 		}
+
 	}
 
 	@WsEndpoint(path = "/api-self", publishToSelf = "${test.publish-to-self}")
@@ -70,6 +76,7 @@ final class LimitEndpoints {
 		PublishToSelf(Events events) {
 			super(events);
 		}
+
 	}
 
 	/** Answers text compressed, or plain when it starts with {@code plain:}. */
@@ -84,8 +91,10 @@ final class LimitEndpoints {
 		void echo(WsSession<?> ws, String text) {
 			ws.send(text, !text.startsWith("plain:"));
 		}
+
 	}
 
 	private LimitEndpoints() {
 	}
+
 }

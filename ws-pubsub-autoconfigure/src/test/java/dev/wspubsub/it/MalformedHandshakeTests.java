@@ -14,10 +14,10 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Upgrade requests that are not a valid RFC 6455 handshake get an HTTP error and no WebSocket:
- * {@code 400} without {@code Sec-WebSocket-Key} or with another method than GET, {@code 426}
- * with {@code Sec-WebSocket-Version: 13} for another version (RFC 6455 §4.4). The server goes
- * on serving valid clients.
+ * Upgrade requests that are not a valid RFC 6455 handshake get an HTTP error and no
+ * WebSocket: {@code 400} without {@code Sec-WebSocket-Key} or with another method than
+ * GET, {@code 426} with {@code Sec-WebSocket-Version: 13} for another version (RFC 6455
+ * §4.4). The server goes on serving valid clients.
  */
 class MalformedHandshakeTests extends SemanticsTestSupport {
 

@@ -10,7 +10,9 @@ import tools.jackson.databind.JsonNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** {@code @OnMessage}: JSON dispatch on {@code type}, bad input, errors and return values. */
+/**
+ * {@code @OnMessage}: JSON dispatch on {@code type}, bad input, errors and return values.
+ */
 class MessageDispatchTests extends SemanticsTestSupport {
 
 	@Test
@@ -64,7 +66,8 @@ class MessageDispatchTests extends SemanticsTestSupport {
 			assertThat(failed.get("text").stringValue()).isEqualTo("IllegalStateException: boom");
 			client.send("{not json");
 			assertThat(client.awaitJson().get("text").stringValue()).isEqualTo("InvalidMessageException: Invalid JSON");
-			assertThat(client.sendJsonAndAwait(Map.of("type", "chat", "room", "", "text", "x")).get("text").stringValue())
+			assertThat(
+					client.sendJsonAndAwait(Map.of("type", "chat", "room", "", "text", "x")).get("text").stringValue())
 				.isEqualTo("InvalidMessageException: room: must not be blank");
 			assertThat(client.sendAndAwait("{\"type\":\"chat\",\"room\":\"r\",\"text\":\"fine\"}")).isEqualTo("fine");
 		}
@@ -78,7 +81,8 @@ class MessageDispatchTests extends SemanticsTestSupport {
 				.isEqualTo("greeting");
 			c.client().sendJson(Map.of("type", "bytes"));
 			assertThat(c.client().awaitBinary()).containsExactly(1, 2, 3);
-			assertThat(c.client().sendJsonAndAwait(Map.of("type", "mono")).get("text").stringValue()).isEqualTo("later");
+			assertThat(c.client().sendJsonAndAwait(Map.of("type", "mono")).get("text").stringValue())
+				.isEqualTo("later");
 			c.client().sendJson(Map.of("type", "flux"));
 			assertThat(numbers(c.client().awaitMessages(3, TIMEOUT))).containsExactly(1, 2, 3);
 		}
@@ -139,4 +143,5 @@ class MessageDispatchTests extends SemanticsTestSupport {
 		}
 		return numbers;
 	}
+
 }

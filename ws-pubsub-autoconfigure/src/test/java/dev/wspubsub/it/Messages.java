@@ -54,4 +54,5 @@ final class Messages {
 
 	private Messages() {
 	}
+
 }

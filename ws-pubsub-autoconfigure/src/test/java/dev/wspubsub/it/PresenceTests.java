@@ -11,7 +11,10 @@ import org.springframework.beans.factory.annotation.Autowired;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** {@code server.presence(topic)}: who entered a topic, as the presence registry records it. */
+/**
+ * {@code server.presence(topic)}: who entered a topic, as the presence registry records
+ * it.
+ */
 class PresenceTests extends SemanticsTestSupport {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(10);
@@ -33,4 +36,5 @@ class PresenceTests extends SemanticsTestSupport {
 		assertThat(this.server.presence("lobby-presence").block(TIMEOUT)).isEqualTo(Map.of("s2", "bob"));
 		assertThat(this.server.presence("nobody-here").block(TIMEOUT)).isEmpty();
 	}
+
 }

@@ -80,7 +80,8 @@ class PropertyOverrideTests extends SemanticsTestSupport {
 			await().during(IDLE.multipliedBy(3).plusMillis(500))
 				.atMost(TIMEOUT)
 				.until(() -> c.client().isOpen() && !this.events.hasClosed(c.id()));
-			// The endpoint's @OnPong says "pong:" for every pong the client sent back to the server's pings.
+			// The endpoint's @OnPong says "pong:" for every pong the client sent back to
+			// the server's pings.
 			List<String> pongs = c.client().drain();
 			assertThat(pongs).hasSizeGreaterThanOrEqualTo(3).containsOnly("pong:");
 			c.client().send("still here");
@@ -152,7 +153,9 @@ class PropertyOverrideTests extends SemanticsTestSupport {
 		assertThat(reply).isEqualTo(text);
 	}
 
-	/** Inflates a permessage-deflate payload (RFC 7692 §7.2.2: append the removed tail). */
+	/**
+	 * Inflates a permessage-deflate payload (RFC 7692 §7.2.2: append the removed tail).
+	 */
 	private static String inflate(byte[] payload) throws DataFormatException {
 		Inflater inflater = new Inflater(true);
 		try {
@@ -175,12 +178,14 @@ class PropertyOverrideTests extends SemanticsTestSupport {
 	}
 
 	/**
-	 * The idle clock starts when the connection opens, somewhere between {@code beforeConnect}
-	 * and {@code opened} (the hello's arrival): the close came no earlier than the timeout after
-	 * the first, and no later than the timeout plus slack after the second.
+	 * The idle clock starts when the connection opens, somewhere between
+	 * {@code beforeConnect} and {@code opened} (the hello's arrival): the close came no
+	 * earlier than the timeout after the first, and no later than the timeout plus slack
+	 * after the second.
 	 */
 	static void assertIdleClose(long beforeConnect, long opened, long closed) {
 		assertThat(Duration.ofNanos(closed - beforeConnect)).isGreaterThanOrEqualTo(IDLE);
 		assertThat(Duration.ofNanos(closed - opened)).isLessThan(IDLE.plus(IDLE_SLACK));
 	}
+
 }

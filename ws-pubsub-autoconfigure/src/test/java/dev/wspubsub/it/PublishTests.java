@@ -10,7 +10,9 @@ import tools.jackson.databind.JsonNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** {@code ws.publish} and {@code server.publish}: who receives what, and what they answer. */
+/**
+ * {@code ws.publish} and {@code server.publish}: who receives what, and what they answer.
+ */
 class PublishTests extends SemanticsTestSupport {
 
 	@Test
@@ -23,7 +25,8 @@ class PublishTests extends SemanticsTestSupport {
 			assertThat(published.get("type").stringValue()).isEqualTo("published");
 			assertThat(published.get("value").intValue()).isEqualTo(2);
 			assertThat(b.client().awaitMessage()).isEqualTo("hi");
-			// A marker published after the reply: had "hi" reached the sender, it would come first.
+			// A marker published after the reply: had "hi" reached the sender, it would
+			// come first.
 			this.server.publish(topic, "marker");
 			assertThat(a.client().awaitMessage()).isEqualTo("marker");
 			assertThat(b.client().awaitMessage()).isEqualTo("marker");
@@ -107,4 +110,5 @@ class PublishTests extends SemanticsTestSupport {
 	private static String topic() {
 		return "room-" + UUID.randomUUID();
 	}
+
 }

@@ -49,4 +49,5 @@ abstract class RecordingEndpoint {
 	void pong(WsSession<?> ws, byte[] data) {
 		ws.sendText("pong:" + new String(data, StandardCharsets.UTF_8));
 	}
+
 }

@@ -9,7 +9,10 @@ import tools.jackson.databind.JsonNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** A JSON message with an {@code id} is a request: the replies it causes carry the same {@code id}. */
+/**
+ * A JSON message with an {@code id} is a request: the replies it causes carry the same
+ * {@code id}.
+ */
 class RequestReplyTests extends SemanticsTestSupport {
 
 	@Test
@@ -27,7 +30,8 @@ class RequestReplyTests extends SemanticsTestSupport {
 		try (Connected c = open("/api")) {
 			assertThat(c.client().sendJsonAndAwait(Map.of("type", "fail", "id", 1)).toString())
 				.isEqualTo("{\"type\":\"error\",\"error\":\"Internal server error\",\"id\":1}");
-			assertThat(c.client().sendJsonAndAwait(Map.of("type", "chat", "room", " ", "text", "hi", "id", 2)).toString())
+			assertThat(
+					c.client().sendJsonAndAwait(Map.of("type", "chat", "room", " ", "text", "hi", "id", 2)).toString())
 				.isEqualTo("{\"type\":\"error\",\"error\":\"room: must not be blank\",\"id\":2}");
 			assertThat(c.client().sendJsonAndAwait(Map.of("type", "dance", "id", 3)).toString())
 				.isEqualTo("{\"type\":\"error\",\"error\":\"Unknown message type: dance\",\"id\":3}");
@@ -57,4 +61,5 @@ class RequestReplyTests extends SemanticsTestSupport {
 			assertThat(c.client().drain()).isEqualTo(List.of());
 		}
 	}
+
 }

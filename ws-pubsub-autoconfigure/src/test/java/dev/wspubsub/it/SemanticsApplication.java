@@ -11,10 +11,10 @@ import org.springframework.context.annotation.Import;
 @SpringBootConfiguration
 @EnableAutoConfiguration
 @Import({ Events.class, TopicMethods.class, SlowUpgradeEndpoint.Gate.class, EchoEndpoint.class, ApiEndpoint.class,
-		ByteBufferEndpoint.class, CustomErrorEndpoint.class, AsyncUpgradeEchoEndpoint.class, UpgradeEndpoint.class, SlowUpgradeEndpoint.class,
-		LimitEndpoints.SmallPayload.class, LimitEndpoints.ShortIdle.class, LimitEndpoints.ShortIdleNoPings.class,
-		LimitEndpoints.SlowReader.class, LimitEndpoints.StrictSlowReader.class, LimitEndpoints.PublishToSelf.class,
-		LimitEndpoints.Deflate.class, SmallSendBuffers.class })
+		ByteBufferEndpoint.class, CustomErrorEndpoint.class, AsyncUpgradeEchoEndpoint.class, UpgradeEndpoint.class,
+		SlowUpgradeEndpoint.class, LimitEndpoints.SmallPayload.class, LimitEndpoints.ShortIdle.class,
+		LimitEndpoints.ShortIdleNoPings.class, LimitEndpoints.SlowReader.class, LimitEndpoints.StrictSlowReader.class,
+		LimitEndpoints.PublishToSelf.class, LimitEndpoints.Deflate.class, SmallSendBuffers.class })
 class SemanticsApplication {
 
 }

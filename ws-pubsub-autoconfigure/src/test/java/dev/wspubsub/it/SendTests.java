@@ -43,7 +43,8 @@ class SendTests extends SemanticsTestSupport {
 			assertThat(c.session().send(ByteBuffer.wrap(new byte[] { 6, 7 }))).isPositive();
 			assertThat(c.client().awaitBinary()).containsExactly(4, 5);
 			assertThat(c.client().awaitBinary()).containsExactly(6, 7);
-			// Nothing else came of them: a text sent after them is the next text to arrive.
+			// Nothing else came of them: a text sent after them is the next text to
+			// arrive.
 			c.session().sendText("end");
 			assertThat(c.client().awaitMessage()).isEqualTo("end");
 		}
@@ -99,11 +100,13 @@ class SendTests extends SemanticsTestSupport {
 	void sendsFromAnotherThreadInsideACorkGoOutInOneFlushAtItsEnd() {
 		try (Connected c = open("/api")) {
 			FlushCounter counter = FlushCounter.attach(c.session());
-			// Outside a cork, each send goes out on its own once the event loop has had a turn.
+			// Outside a cork, each send goes out on its own once the event loop has had a
+			// turn.
 			sendThree(c.session(), counter, "alone-");
 			assertThat(c.client().awaitMessages(3, TIMEOUT)).containsExactly("alone-0", "alone-1", "alone-2");
 			assertThat(counter.flushes()).as("flushes of three uncorked sends").isEqualTo(3);
-			// Inside one, the same sends with the same turns in between go out together when it ends.
+			// Inside one, the same sends with the same turns in between go out together
+			// when it ends.
 			c.session().cork(() -> sendThree(c.session(), counter, "corked-"));
 			assertThat(c.client().awaitMessages(3, TIMEOUT)).containsExactly("corked-0", "corked-1", "corked-2");
 			assertThat(counter.flushes()).as("flushes after three more sends inside one cork").isEqualTo(4);
@@ -130,11 +133,15 @@ class SendTests extends SemanticsTestSupport {
 		}
 	}
 
-	/** Three sends with a turn of the event loop after each, which would flush an uncorked write. */
+	/**
+	 * Three sends with a turn of the event loop after each, which would flush an uncorked
+	 * write.
+	 */
 	private static void sendThree(WsSession<?> session, FlushCounter counter, String prefix) {
 		for (int i = 0; i < 3; i++) {
 			assertThat(session.sendText(prefix + i)).isPositive();
 			counter.letTheEventLoopRun();
 		}
 	}
+
 }

@@ -124,9 +124,11 @@ class SessionTests extends SemanticsTestSupport {
 			for (int i = 0; i < frames; i++) {
 				sent += c.session().sendBinary(chunk);
 			}
-			// Netty's outbound buffer counts 96 bytes of bookkeeping per pending write beside its bytes.
+			// Netty's outbound buffer counts 96 bytes of bookkeeping per pending write
+			// beside its bytes.
 			long upper = sent + 96L * frames;
-			// The client reads nothing: all but what the kernel's buffers took is still buffered,
+			// The client reads nothing: all but what the kernel's buffers took is still
+			// buffered,
 			assertThat(c.session().bufferedAmount()).isBetween(sent - 512 * 1024, upper);
 			// also once the event loop has written and flushed it all to the channel.
 			FlushCounter.attach(c.session()).letTheEventLoopRun();
@@ -137,4 +139,5 @@ class SessionTests extends SemanticsTestSupport {
 			await().atMost(TIMEOUT).until(() -> c.session().bufferedAmount() == 0);
 		}
 	}
+
 }

@@ -39,5 +39,7 @@ class SlowConsumerApplication {
 		String echo(String text) {
 			return text;
 		}
+
 	}
+
 }

@@ -32,25 +32,30 @@ class SlowConsumerTests extends WsTestSupport {
 	private static final byte[] CHUNK = new byte[16 * 1024];
 
 	/** A binary frame of {@link #CHUNK}: a 4-byte header and the payload. */
-	/** One frame as the channel counts it: its bytes, and Netty's bookkeeping of one write (96 by default). */
+	/**
+	 * One frame as the channel counts it: its bytes, and Netty's bookkeeping of one write
+	 * (96 by default).
+	 */
 	private static final long FRAME = CHUNK.length + 4 + 96;
 
 	private static final long CAP = 4 * SlowConsumerApplication.LIMIT;
 
-	/** A bound on the loops, far past what the cap and the pinned socket buffers can take. */
+	/**
+	 * A bound on the loops, far past what the cap and the pinned socket buffers can take.
+	 */
 	private static final int MAX_SENDS = 2_000;
 
 	@Autowired
 	MeterRegistry meters;
 
 	@Test
-	void pastFourTimesTheLimitMessagesToAClientThatStoppedReadingAreDroppedCountedAndLoggedOnce(
-			CapturedOutput output) {
+	void pastFourTimesTheLimitMessagesToAClientThatStoppedReadingAreDroppedCountedAndLoggedOnce(CapturedOutput output) {
 		try (RawConnected slow = openRaw("/capped"); Connected other = open("/capped")) {
 			WsSession<?> session = slow.session();
 			double droppedBefore = slowConsumerDrops();
 			fillSocket(session);
-			// From here on the kernel takes (next to) nothing: sends are queued (-1) until the cap, then dropped.
+			// From here on the kernel takes (next to) nothing: sends are queued (-1)
+			// until the cap, then dropped.
 			int status;
 			int sends = 0;
 			do {
@@ -60,7 +65,8 @@ class SlowConsumerTests extends WsTestSupport {
 			while (status != WsSession.DROPPED && sends < MAX_SENDS);
 			assertThat(status).as("send past the cap").isEqualTo(WsSession.DROPPED);
 			long capped = steadyBufferedAmount(session);
-			// A send is accepted while at most the cap is buffered, so the buffer ends within one frame past it.
+			// A send is accepted while at most the cap is buffered, so the buffer ends
+			// within one frame past it.
 			assertThat(capped).isGreaterThan(CAP - FRAME).isLessThanOrEqualTo(CAP + FRAME);
 			int zeros = 1;
 			for (int i = 0; i < 100; i++) {
@@ -70,7 +76,8 @@ class SlowConsumerTests extends WsTestSupport {
 			assertThat(session.bufferedAmount()).as("buffered after 1.6MB more").isLessThanOrEqualTo(CAP + FRAME);
 			assertThat(session.readyState()).as("dropped, not closed").isEqualTo(WsSession.OPEN);
 
-			// Another client of the same endpoint and topic is served as if nothing happened.
+			// Another client of the same endpoint and topic is served as if nothing
+			// happened.
 			session.subscribe("room");
 			other.session().subscribe("room");
 			assertThat(other.client().sendAndAwait("still served")).isEqualTo("still served");
@@ -91,10 +98,14 @@ class SlowConsumerTests extends WsTestSupport {
 		}
 	}
 
-	/** Sends until the socket below is full and the connection's own buffer holds the limit. */
+	/**
+	 * Sends until the socket below is full and the connection's own buffer holds the
+	 * limit.
+	 */
 	private static void fillSocket(WsSession<?> session) {
 		for (int sends = 0; sends < MAX_SENDS; sends++) {
-			// A -1 can also come from a burst the kernel then takes whole; the steady amount tells.
+			// A -1 can also come from a burst the kernel then takes whole; the steady
+			// amount tells.
 			if (session.sendBinary(CHUNK) == WsSession.BACKPRESSURE
 					&& steadyBufferedAmount(session) + FRAME > SlowConsumerApplication.LIMIT) {
 				return;
@@ -103,7 +114,10 @@ class SlowConsumerTests extends WsTestSupport {
 		throw new AssertionError("send never answered -1 in " + MAX_SENDS + " sends");
 	}
 
-	/** The connection's buffered amount once it has stopped changing: the socket below takes no more. */
+	/**
+	 * The connection's buffered amount once it has stopped changing: the socket below
+	 * takes no more.
+	 */
 	private static long steadyBufferedAmount(WsSession<?> session) {
 		AtomicLong last = new AtomicLong(-1);
 		await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(250)).until(() -> {
@@ -119,4 +133,5 @@ class SlowConsumerTests extends WsTestSupport {
 			.counter();
 		return (counter != null) ? counter.count() : 0;
 	}
+
 }

@@ -11,7 +11,9 @@ import reactor.core.publisher.Mono;
 
 import org.springframework.stereotype.Component;
 
-/** An asynchronous {@code @OnUpgrade}: the upgrade waits until the test opens the gate. */
+/**
+ * An asynchronous {@code @OnUpgrade}: the upgrade waits until the test opens the gate.
+ */
 @WsEndpoint("/slow-upgrade")
 class SlowUpgradeEndpoint {
 
@@ -41,5 +43,7 @@ class SlowUpgradeEndpoint {
 			this.current = new CompletableFuture<>();
 			return this.current;
 		}
+
 	}
+
 }

@@ -14,11 +14,15 @@ import org.springframework.context.annotation.Configuration;
 @Configuration(proxyBeanMethods = false)
 class SmallSendBuffers {
 
-	/** The send buffer of each accepted connection; the kernel doubles it for its bookkeeping. */
+	/**
+	 * The send buffer of each accepted connection; the kernel doubles it for its
+	 * bookkeeping.
+	 */
 	static final int SEND_BUFFER = 32 * 1024;
 
 	@Bean
 	NettyServerCustomizer smallSendBuffers() {
 		return (server) -> server.childOption(ChannelOption.SO_SNDBUF, SEND_BUFFER);
 	}
+
 }

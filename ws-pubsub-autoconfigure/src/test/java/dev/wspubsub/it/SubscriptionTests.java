@@ -52,14 +52,16 @@ class SubscriptionTests extends SemanticsTestSupport {
 			c.session().subscribe(topic);
 			EventLoop loop = ((WsConnection) c.session()).eventLoop();
 			CountDownLatch release = new CountDownLatch(1);
-			// The connection's loop is busy: the publish below waits in its queue, on its way.
+			// The connection's loop is busy: the publish below waits in its queue, on its
+			// way.
 			loop.execute(() -> awaitQuietly(release));
 			try {
 				assertThat(this.server.publish(topic, "on its way")).isPositive();
 				assertThat(c.session().unsubscribe(topic)).isTrue();
 			}
 			finally {
-				// Also when an assertion fails: a parked loop would stall every other test's connections on it.
+				// Also when an assertion fails: a parked loop would stall every other
+				// test's connections on it.
 				release.countDown();
 			}
 			c.client().assertNoMessage(Duration.ofMillis(500));
@@ -154,4 +156,5 @@ class SubscriptionTests extends SemanticsTestSupport {
 			assertThat(this.server.connections()).isEqualTo(1);
 		}
 	}
+
 }

@@ -13,7 +13,10 @@ import reactor.netty.http.client.HttpClient.WebsocketSender;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The JDK's and Reactor Netty's WebSocket clients talk to an endpoint as any browser would. */
+/**
+ * The JDK's and Reactor Netty's WebSocket clients talk to an endpoint as any browser
+ * would.
+ */
 class ThirdPartyClientTests extends SemanticsTestSupport {
 
 	@Test
@@ -40,13 +43,13 @@ class ThirdPartyClientTests extends SemanticsTestSupport {
 
 	@Test
 	void theReactorNettyClientGetsItsBinaryEchoed() {
-		WebsocketSender sender = reactor.netty.http.client.HttpClient.create()
-			.websocket()
-			.uri(uri("/echo"));
-		byte[] reply = sender.handle((in, out) -> out.sendByteArray(Mono.just("bytes".getBytes(StandardCharsets.UTF_8)))
-			.then()
-			.thenMany(in.receive().asByteArray().next()))
+		WebsocketSender sender = reactor.netty.http.client.HttpClient.create().websocket().uri(uri("/echo"));
+		byte[] reply = sender
+			.handle((in, out) -> out.sendByteArray(Mono.just("bytes".getBytes(StandardCharsets.UTF_8)))
+				.then()
+				.thenMany(in.receive().asByteArray().next()))
 			.blockLast(TIMEOUT);
 		assertThat(reply).asString(StandardCharsets.UTF_8).isEqualTo("bytes");
 	}
+
 }

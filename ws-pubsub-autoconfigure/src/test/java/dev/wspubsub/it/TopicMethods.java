@@ -28,4 +28,5 @@ class TopicMethods {
 	void audit(Audit audit) {
 		this.events.audits.add(audit);
 	}
+
 }

@@ -13,7 +13,10 @@ import dev.wspubsub.it.Messages.Greeting;
 import dev.wspubsub.it.Messages.Result;
 import dev.wspubsub.it.Messages.Visitor;
 
-/** Builds the connection's data from the upgrade request, or refuses it without a username. */
+/**
+ * Builds the connection's data from the upgrade request, or refuses it without a
+ * username.
+ */
 @WsEndpoint("/upgrade")
 class UpgradeEndpoint {
 
@@ -40,7 +43,8 @@ class UpgradeEndpoint {
 	Result request(UpgradeRequest request) {
 		return new Result("request",
 				Map.of("path", request.path(), "tags", request.queryParams("tag"), "agent",
-						request.header("x-client").orElse(""), "cookie", request.cookie("session").orElse(""),
-						"accept", request.headers().getOrEmpty("Accept"), "subprotocols", request.subprotocols()));
+						request.header("x-client").orElse(""), "cookie", request.cookie("session").orElse(""), "accept",
+						request.headers().getOrEmpty("Accept"), "subprotocols", request.subprotocols()));
 	}
+
 }

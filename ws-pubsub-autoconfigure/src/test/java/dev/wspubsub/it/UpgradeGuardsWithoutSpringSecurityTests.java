@@ -38,7 +38,8 @@ class UpgradeGuardsWithoutSpringSecurityTests extends WsTestSupport {
 
 	@BeforeEach
 	void noConnectionsLeft() {
-		// Places are given back when channels close, asynchronously: earlier tests' must be back.
+		// Places are given back when channels close, asynchronously: earlier tests' must
+		// be back.
 		await().atMost(TIMEOUT).until(() -> this.limits.connections() == 0);
 	}
 
@@ -113,6 +114,10 @@ class UpgradeGuardsWithoutSpringSecurityTests extends WsTestSupport {
 	}
 
 	private WsTestClient connectFrom(String forwardedFor) {
-		return WsTestClient.builder(uri("/echo")).header("X-Forwarded-For", forwardedFor).defaultTimeout(TIMEOUT).connect();
+		return WsTestClient.builder(uri("/echo"))
+			.header("X-Forwarded-For", forwardedFor)
+			.defaultTimeout(TIMEOUT)
+			.connect();
 	}
+
 }

@@ -16,7 +16,9 @@ import tools.jackson.databind.JsonNode;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
-/** The upgrade: {@code @OnUpgrade} data, rejection, the request it sees, and plain HTTP. */
+/**
+ * The upgrade: {@code @OnUpgrade} data, rejection, the request it sees, and plain HTTP.
+ */
 class UpgradeTests extends SemanticsTestSupport {
 
 	@Test
@@ -77,7 +79,8 @@ class UpgradeTests extends SemanticsTestSupport {
 	@Test
 	void anUpgradeRejectedExceptionAnswersItsStatusAndReasonInsteadOf101() {
 		int before = this.server.connections();
-		assertThatExceptionOfType(WsUpgradeRejectedException.class).isThrownBy(() -> RawWebSocket.connect(uri("/upgrade")))
+		assertThatExceptionOfType(WsUpgradeRejectedException.class)
+			.isThrownBy(() -> RawWebSocket.connect(uri("/upgrade")))
 			.satisfies((rejected) -> {
 				assertThat(rejected.status()).isEqualTo(400);
 				assertThat(rejected.body()).isEqualTo("Username required");
@@ -99,11 +102,11 @@ class UpgradeTests extends SemanticsTestSupport {
 		assertThat(response.headers().firstValue("Upgrade")).hasValue("websocket");
 		assertThat(response.body()).contains("/api", "WebSocket");
 
-		HttpResponse<String> elsewhere = http.send(
-				HttpRequest.newBuilder(URI.create("http://localhost:" + this.port + "/not-an-endpoint"))
-					.timeout(TIMEOUT)
-					.build(),
-				HttpResponse.BodyHandlers.ofString());
+		HttpResponse<String> elsewhere = http
+			.send(HttpRequest.newBuilder(URI.create("http://localhost:" + this.port + "/not-an-endpoint"))
+				.timeout(TIMEOUT)
+				.build(), HttpResponse.BodyHandlers.ofString());
 		assertThat(elsewhere.statusCode()).isEqualTo(404);
 	}
+
 }

@@ -58,7 +58,10 @@ abstract class WsTestSupport {
 		await().atMost(TIMEOUT).until(() -> this.server.connections() == 0);
 	}
 
-	/** A round trip through {@link ApiEndpoint}: the connection is open and its messages are still handled. */
+	/**
+	 * A round trip through {@link ApiEndpoint}: the connection is open and its messages
+	 * are still handled.
+	 */
 	static void assertAnswers(WsTestClient client) {
 		client.sendJson(java.util.Map.of("type", "string"));
 		org.assertj.core.api.Assertions.assertThat(client.awaitMessage()).isEqualTo("plain text");
@@ -85,4 +88,5 @@ abstract class WsTestSupport {
 			this.raw.close();
 		}
 	}
+
 }

@@ -13,7 +13,10 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatNoException;
 
-/** Work handed to a loop that has shut down, as happens when an application stops mid-publish. */
+/**
+ * Work handed to a loop that has shut down, as happens when an application stops
+ * mid-publish.
+ */
 class LoopOutboxTests {
 
 	private final EventLoop sender = new DefaultEventLoop();
@@ -87,5 +90,7 @@ class LoopOutboxTests {
 		public void discard() {
 			this.discards.incrementAndGet();
 		}
+
 	}
+
 }

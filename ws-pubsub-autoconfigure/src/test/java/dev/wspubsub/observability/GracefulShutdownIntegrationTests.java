@@ -45,8 +45,8 @@ class GracefulShutdownIntegrationTests {
 	private ConfigurableApplicationContext context;
 
 	/**
-	 * A thread per blocking task: the common pool has one worker on two cores (JDK 25 uses it
-	 * there), so a blocked connect would hold the context's close back behind it.
+	 * A thread per blocking task: the common pool has one worker on two cores (JDK 25
+	 * uses it there), so a blocked connect would hold the context's close back behind it.
 	 */
 	private final ExecutorService tasks = Executors.newCachedThreadPool();
 
@@ -75,10 +75,12 @@ class GracefulShutdownIntegrationTests {
 			client.awaitType("joined");
 			sockets.add(client);
 		}
-		// Never answers a close frame: the server keeps waiting for it, so shutdown is still under way.
+		// Never answers a close frame: the server keeps waiting for it, so shutdown is
+		// still under way.
 		RawWebSocket slow = track(RawWebSocket.connect(rooms));
 		assertThat(slow.status()).isEqualTo(101);
-		SseTestClient sse = track(SseTestClient.connect(URI.create("http://localhost:" + port + "/sse/lobby"), TIMEOUT));
+		SseTestClient sse = track(
+				SseTestClient.connect(URI.create("http://localhost:" + port + "/sse/lobby"), TIMEOUT));
 		sse.awaitLine(":subscribed", TIMEOUT);
 
 		CompletableFuture<Void> closing = CompletableFuture.runAsync(this.context::close, this.tasks);
@@ -111,9 +113,11 @@ class GracefulShutdownIntegrationTests {
 		long closeReceived = System.nanoTime();
 		assertThat(close.closeCode()).isEqualTo(1001);
 		assertThat(silent.awaitEof(TIMEOUT)).isTrue();
-		// The server's 3 s starts as it sends its close frame, a moment before the client reads it.
+		// The server's 3 s starts as it sends its close frame, a moment before the client
+		// reads it.
 		assertThat(since(closeReceived)).isBetween(Duration.ofSeconds(2), Duration.ofMillis(3000 + SLACK_MILLIS));
-		// ws-pubsub's phase waited for that closing handshake, and no longer; it began as the
+		// ws-pubsub's phase waited for that closing handshake, and no longer; it began as
+		// the
 		// close frame went out, after whatever the context stops first.
 		assertThat(clock.stoppedAfter(closeStarted)).isGreaterThan(Duration.ofMillis(2900));
 		assertThat(clock.stoppedAfter(closeReceived)).isBetween(Duration.ofMillis(2500),
@@ -124,13 +128,15 @@ class GracefulShutdownIntegrationTests {
 	@Test
 	void shutdownWaitsForClosingHandshakesNoLongerThanTheShutdownPhaseTimeout() throws Exception {
 		ShutdownClock clock = new ShutdownClock();
-		RawWebSocket silent = track(RawWebSocket.connect(start(clock, "spring.lifecycle.timeout-per-shutdown-phase=1s")));
+		RawWebSocket silent = track(
+				RawWebSocket.connect(start(clock, "spring.lifecycle.timeout-per-shutdown-phase=1s")));
 		long closeStarted = System.nanoTime();
 		CompletableFuture<Void> closing = CompletableFuture.runAsync(this.context::close, this.tasks);
 
 		assertThat(silent.awaitClose(TIMEOUT).closeCode()).isEqualTo(1001);
 		long closeReceived = System.nanoTime();
-		// Sooner than the 3 s the silent client would otherwise be given, counted from the close
+		// Sooner than the 3 s the silent client would otherwise be given, counted from
+		// the close
 		// frame that began the phase.
 		assertThat(clock.stoppedAfter(closeReceived)).isBetween(Duration.ofMillis(500),
 				Duration.ofMillis(1000 + SLACK_MILLIS));
@@ -145,7 +151,8 @@ class GracefulShutdownIntegrationTests {
 		WsServer server = this.context.getBean(WsServer.class);
 		SessionRegistry sessions = this.context.getBean(SessionRegistry.class);
 		CompletableFuture<String> gate = this.context.getBean(GatedEndpoint.class).gate;
-		CompletableFuture<RawWebSocket> upgrading = CompletableFuture.supplyAsync(() -> RawWebSocket.connect(gated), this.tasks);
+		CompletableFuture<RawWebSocket> upgrading = CompletableFuture.supplyAsync(() -> RawWebSocket.connect(gated),
+				this.tasks);
 		await().atMost(TIMEOUT).until(() -> server.pendingWebSockets() == 1);
 
 		CompletableFuture<Void> closing = CompletableFuture.runAsync(this.context::close, this.tasks);
@@ -157,7 +164,8 @@ class GracefulShutdownIntegrationTests {
 		Frame close = late.awaitClose(TIMEOUT);
 		assertThat(close.closeCode()).isEqualTo(1001);
 		assertThat(close.closeReason()).isEqualTo("Going Away");
-		// ws-pubsub's phase did not end before the late connection's closing handshake could.
+		// ws-pubsub's phase did not end before the late connection's closing handshake
+		// could.
 		assertThat(clock.stoppedAfter(released)).isGreaterThan(Duration.ofSeconds(2));
 		closing.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
 	}
@@ -166,10 +174,12 @@ class GracefulShutdownIntegrationTests {
 		return start(clock, List.of(), properties);
 	}
 
-	/** Starts {@link RoomsApplication} and {@code endpoints} with {@code clock} as a bean; answers {@code /rooms}. */
+	/**
+	 * Starts {@link RoomsApplication} and {@code endpoints} with {@code clock} as a bean;
+	 * answers {@code /rooms}.
+	 */
 	private URI start(ShutdownClock clock, List<Class<?>> endpoints, String... properties) {
-		this.context = new SpringApplicationBuilder(RoomsApplication.class)
-			.sources(endpoints.toArray(Class<?>[]::new))
+		this.context = new SpringApplicationBuilder(RoomsApplication.class).sources(endpoints.toArray(Class<?>[]::new))
 			.initializers((context) -> context.getBeanFactory().registerSingleton("shutdownClock", clock))
 			.properties("server.port=0", "spring.main.banner-mode=off")
 			.properties(properties)
@@ -197,11 +207,12 @@ class GracefulShutdownIntegrationTests {
 		Mono<String> upgrade() {
 			return Mono.fromFuture(this.gate);
 		}
+
 	}
 
 	/**
-	 * Notes when it is stopped: in the phase right after ws-pubsub's graceful shutdown, so
-	 * at the moment that phase has ended.
+	 * Notes when it is stopped: in the phase right after ws-pubsub's graceful shutdown,
+	 * so at the moment that phase has ended.
 	 */
 	static final class ShutdownClock implements SmartLifecycle {
 
@@ -234,5 +245,7 @@ class GracefulShutdownIntegrationTests {
 		Duration stoppedAfter(long nanoTime) throws Exception {
 			return Duration.ofNanos(this.stoppedAt.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS) - nanoTime);
 		}
+
 	}
+
 }

@@ -50,7 +50,10 @@ class ObservabilityIntegrationTests {
 
 	@BeforeEach
 	void httpClient() {
-		this.http = WebTestClient.bindToServer().baseUrl("http://localhost:" + this.port).responseTimeout(TIMEOUT).build();
+		this.http = WebTestClient.bindToServer()
+			.baseUrl("http://localhost:" + this.port)
+			.responseTimeout(TIMEOUT)
+			.build();
 	}
 
 	@AfterEach
@@ -95,8 +98,9 @@ class ObservabilityIntegrationTests {
 			assertThat(handlerTimer("join").map(Timer::count).orElse(0L) - joins).isEqualTo(2);
 		}
 		await().atMost(TIMEOUT)
-			.untilAsserted(() -> assertThat(counter("wspubsub.connections.closed", "outcome", "normal") - closedNormally)
-				.isEqualTo(2));
+			.untilAsserted(
+					() -> assertThat(counter("wspubsub.connections.closed", "outcome", "normal") - closedNormally)
+						.isEqualTo(2));
 		assertThat(this.meters.get("wspubsub.connections").tag("endpoint", "/rooms").gauge().value()).isZero();
 	}
 
@@ -117,8 +121,9 @@ class ObservabilityIntegrationTests {
 	void refusedUpgradesAreCountedByReason() throws Exception {
 		double before = counter("wspubsub.upgrades.rejected", "reason", "not-websocket");
 		HttpResponse<String> response = HttpClient.newHttpClient()
-			.send(HttpRequest.newBuilder(URI.create("http://localhost:" + this.port + "/rooms")).timeout(TIMEOUT).build(),
-					HttpResponse.BodyHandlers.ofString());
+			.send(HttpRequest.newBuilder(URI.create("http://localhost:" + this.port + "/rooms"))
+				.timeout(TIMEOUT)
+				.build(), HttpResponse.BodyHandlers.ofString());
 		assertThat(response.statusCode()).isEqualTo(HttpStatus.UPGRADE_REQUIRED.value());
 		assertThat(counter("wspubsub.upgrades.rejected", "reason", "not-websocket") - before).isEqualTo(1);
 	}
@@ -135,28 +140,44 @@ class ObservabilityIntegrationTests {
 				.expectStatus()
 				.isOk()
 				.expectBody()
-				.jsonPath("$.nodeId").isEqualTo(this.server.nodeId())
-				.jsonPath("$.connections").isEqualTo(2)
-				.jsonPath("$.endpoints['/rooms'].connections").isEqualTo(2)
-				.jsonPath("$.endpoints['/rooms'].pendingUpgrades").isEqualTo(0)
-				.jsonPath("$.endpoints['/rooms'].settings.maxPayloadLength").isEqualTo(16 * 1024 * 1024)
-				.jsonPath("$.endpoints['/rooms'].settings.idleTimeout").isEqualTo("PT2M")
-				.jsonPath("$.endpoints['/rooms'].settings.publishToSelf").isEqualTo(false)
-				.jsonPath("$.topics.count").isEqualTo(2)
-				.jsonPath("$.topics.top[0].topic").isEqualTo("lobby")
-				.jsonPath("$.topics.top[0].localSubscribers").isEqualTo(2)
-				.jsonPath("$.topics.top[1].topic").isEqualTo("kitchen")
-				.jsonPath("$.topics.top[1].localSubscribers").isEqualTo(1)
-				.jsonPath("$.fanout.mode").isEqualTo("local")
-				.jsonPath("$.fanout.status").isEqualTo("UP");
+				.jsonPath("$.nodeId")
+				.isEqualTo(this.server.nodeId())
+				.jsonPath("$.connections")
+				.isEqualTo(2)
+				.jsonPath("$.endpoints['/rooms'].connections")
+				.isEqualTo(2)
+				.jsonPath("$.endpoints['/rooms'].pendingUpgrades")
+				.isEqualTo(0)
+				.jsonPath("$.endpoints['/rooms'].settings.maxPayloadLength")
+				.isEqualTo(16 * 1024 * 1024)
+				.jsonPath("$.endpoints['/rooms'].settings.idleTimeout")
+				.isEqualTo("PT2M")
+				.jsonPath("$.endpoints['/rooms'].settings.publishToSelf")
+				.isEqualTo(false)
+				.jsonPath("$.topics.count")
+				.isEqualTo(2)
+				.jsonPath("$.topics.top[0].topic")
+				.isEqualTo("lobby")
+				.jsonPath("$.topics.top[0].localSubscribers")
+				.isEqualTo(2)
+				.jsonPath("$.topics.top[1].topic")
+				.isEqualTo("kitchen")
+				.jsonPath("$.topics.top[1].localSubscribers")
+				.isEqualTo(1)
+				.jsonPath("$.fanout.mode")
+				.isEqualTo("local")
+				.jsonPath("$.fanout.status")
+				.isEqualTo("UP");
 			this.http.get()
 				.uri("/actuator/wspubsub/topics/lobby")
 				.exchange()
 				.expectStatus()
 				.isOk()
 				.expectBody()
-				.jsonPath("$.topic").isEqualTo("lobby")
-				.jsonPath("$.localSubscribers").isEqualTo(2);
+				.jsonPath("$.topic")
+				.isEqualTo("lobby")
+				.jsonPath("$.localSubscribers")
+				.isEqualTo(2);
 		}
 	}
 
@@ -173,9 +194,12 @@ class ObservabilityIntegrationTests {
 				.expectStatus()
 				.isOk()
 				.expectBody()
-				.jsonPath("$.topic").isEqualTo("lobby")
-				.jsonPath("$.bytes").isEqualTo(utf8("maintenance at noon"))
-				.jsonPath("$.localSubscribers").isEqualTo(2);
+				.jsonPath("$.topic")
+				.isEqualTo("lobby")
+				.jsonPath("$.bytes")
+				.isEqualTo(utf8("maintenance at noon"))
+				.jsonPath("$.localSubscribers")
+				.isEqualTo(2);
 			assertThat(ann.awaitMessage()).isEqualTo("maintenance at noon");
 			assertThat(bob.awaitMessage()).isEqualTo("maintenance at noon");
 		}
@@ -191,17 +215,22 @@ class ObservabilityIntegrationTests {
 				.expectStatus()
 				.isOk()
 				.expectBody()
-				.jsonPath("$.id").isEqualTo(id)
-				.jsonPath("$.path").isEqualTo("/rooms")
-				.jsonPath("$.subscriptions[0]").isEqualTo("lobby");
+				.jsonPath("$.id")
+				.isEqualTo(id)
+				.jsonPath("$.path")
+				.isEqualTo("/rooms")
+				.jsonPath("$.subscriptions[0]")
+				.isEqualTo("lobby");
 			this.http.delete()
 				.uri("/actuator/wspubsub/sessions/" + id + "?code=4000&reason=Moved along")
 				.exchange()
 				.expectStatus()
 				.isOk()
 				.expectBody()
-				.jsonPath("$.id").isEqualTo(id)
-				.jsonPath("$.code").isEqualTo(4000);
+				.jsonPath("$.id")
+				.isEqualTo(id)
+				.jsonPath("$.code")
+				.isEqualTo(4000);
 			assertThat(client.awaitClose(TIMEOUT)).isEqualTo(new CloseStatus(4000, "Moved along"));
 			await().atMost(TIMEOUT).until(() -> this.server.session(id).isEmpty());
 			this.http.get()
@@ -231,9 +260,12 @@ class ObservabilityIntegrationTests {
 				.expectStatus()
 				.isOk()
 				.expectBody()
-				.jsonPath("$.status").isEqualTo("UP")
-				.jsonPath("$.details.connections").isEqualTo(1)
-				.jsonPath("$.details.fanout").isEqualTo("local");
+				.jsonPath("$.status")
+				.isEqualTo("UP")
+				.jsonPath("$.details.connections")
+				.isEqualTo(1)
+				.jsonPath("$.details.fanout")
+				.isEqualTo("local");
 		}
 	}
 
@@ -242,11 +274,11 @@ class ObservabilityIntegrationTests {
 		try (WsTestClient client = connect()) {
 			join(client, "secret-room-42");
 			client.send("{\"type\":\"say\",\"room\":\"secret-room-42\",\"text\":\"hi\"}");
-			await().atMost(TIMEOUT).until(() -> this.meters.find("wspubsub.publishes").counter() != null
-					&& this.meters.find("wspubsub.publishes").counter().count() > 0);
+			await().atMost(TIMEOUT)
+				.until(() -> this.meters.find("wspubsub.publishes").counter() != null
+						&& this.meters.find("wspubsub.publishes").counter().count() > 0);
 		}
-		assertThat(this.meters.getMeters())
-			.filteredOn((meter) -> meter.getId().getName().startsWith("wspubsub."))
+		assertThat(this.meters.getMeters()).filteredOn((meter) -> meter.getId().getName().startsWith("wspubsub."))
 			.isNotEmpty()
 			.allSatisfy((meter) -> assertThat(meter.getId().getTags())
 				.allSatisfy((tag) -> assertThat(tag.getValue()).doesNotContain("secret-room-42")));
@@ -258,7 +290,9 @@ class ObservabilityIntegrationTests {
 	}
 
 	private WsTestClient connect() {
-		return WsTestClient.builder(URI.create("ws://localhost:" + this.port + "/rooms")).defaultTimeout(TIMEOUT).connect();
+		return WsTestClient.builder(URI.create("ws://localhost:" + this.port + "/rooms"))
+			.defaultTimeout(TIMEOUT)
+			.connect();
 	}
 
 	private double counter(String name, String... tags) {

@@ -38,8 +38,8 @@ class SseBridgeIntegrationTests {
 	void aTopicIsStreamedAsEventsWithIdsDataAndRetry() {
 		try (SseTestClient sse = connect("news")) {
 			assertThat(sse.response().statusCode()).isEqualTo(200);
-			assertThat(sse.response().headers().firstValue("Content-Type")).hasValueSatisfying(
-					(type) -> assertThat(type).startsWith("text/event-stream"));
+			assertThat(sse.response().headers().firstValue("Content-Type"))
+				.hasValueSatisfying((type) -> assertThat(type).startsWith("text/event-stream"));
 			sse.awaitLine("retry:3000", TIMEOUT);
 			sse.awaitLine(":subscribed", TIMEOUT);
 
@@ -64,8 +64,10 @@ class SseBridgeIntegrationTests {
 
 	@Test
 	void webSocketPublishesReachServerSentEventClients() {
-		try (SseTestClient sse = connect("lobby"); WsTestClient ws = WsTestClient
-			.builder(URI.create("ws://localhost:" + this.port + "/rooms")).defaultTimeout(TIMEOUT).connect()) {
+		try (SseTestClient sse = connect("lobby");
+				WsTestClient ws = WsTestClient.builder(URI.create("ws://localhost:" + this.port + "/rooms"))
+					.defaultTimeout(TIMEOUT)
+					.connect()) {
 			sse.awaitLine(":subscribed", TIMEOUT);
 			ws.sendJson(Map.of("type", "say", "room", "lobby", "text", "hi from a socket"));
 			assertThat(sse.awaitLine((line) -> line.startsWith("data:"), TIMEOUT))
@@ -95,7 +97,10 @@ class SseBridgeIntegrationTests {
 		return SseTestClient.connect(URI.create("http://localhost:" + this.port + "/events/" + topic), TIMEOUT);
 	}
 
-	/** Denies the topic "secret" to everyone: SSE streams obey the same authorizers as WebSockets. */
+	/**
+	 * Denies the topic "secret" to everyone: SSE streams obey the same authorizers as
+	 * WebSockets.
+	 */
 	@Configuration(proxyBeanMethods = false)
 	static class NoSecrets {
 

@@ -70,4 +70,5 @@ final class Node implements AutoCloseable {
 	public void close() {
 		this.context.close();
 	}
+
 }

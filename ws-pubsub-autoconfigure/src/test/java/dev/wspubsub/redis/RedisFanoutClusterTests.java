@@ -157,4 +157,5 @@ class RedisFanoutClusterTests {
 		}
 		sources.forEach((source) -> assertThat(next.get(source)).isEqualTo(MESSAGES_PER_NODE));
 	}
+
 }

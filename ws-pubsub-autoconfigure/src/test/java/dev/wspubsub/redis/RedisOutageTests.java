@@ -46,20 +46,25 @@ class RedisOutageTests {
 				Node node = Node.start(redis, "management.endpoint.health.show-details=always")) {
 			await("UP at start").atMost(Duration.ofSeconds(20)).until(() -> health(node).equals("200 UP"));
 			redis.stopServer();
-			// Three probe intervals (500ms) without an answer, plus room for a loaded machine.
+			// Three probe intervals (500ms) without an answer, plus room for a loaded
+			// machine.
 			await("DOWN while Redis is away").atMost(Duration.ofSeconds(10))
 				.until(() -> health(node).equals("503 DOWN"));
 			redis.startServer();
-			// Lettuce reconnects within max-reconnect-delay (500ms); then a probe answers again.
+			// Lettuce reconnects within max-reconnect-delay (500ms); then a probe answers
+			// again.
 			await("UP when Redis is back").atMost(Duration.ofSeconds(15)).until(() -> health(node).equals("200 UP"));
 		}
 	}
 
-	/** The HTTP status and the health status of the {@code wsPubSub} contributor, as Actuator serves them. */
+	/**
+	 * The HTTP status and the health status of the {@code wsPubSub} contributor, as
+	 * Actuator serves them.
+	 */
 	private static String health(Node node) throws IOException, InterruptedException {
-		HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(node.http("/actuator/health/wsPubSub"))
-			.timeout(Duration.ofSeconds(5))
-			.build(), HttpResponse.BodyHandlers.ofString());
+		HttpResponse<String> response = HTTP.send(
+				HttpRequest.newBuilder(node.http("/actuator/health/wsPubSub")).timeout(Duration.ofSeconds(5)).build(),
+				HttpResponse.BodyHandlers.ofString());
 		return response.statusCode() + " " + JsonMapper.shared().readTree(response.body()).get("status").stringValue();
 	}
 
@@ -105,11 +110,13 @@ class RedisOutageTests {
 				await("both nodes report the fan-out up").atMost(Duration.ofSeconds(10))
 					.until(() -> nodeA.fanout().isUp() && nodeB.fanout().isUp());
 				await().atMost(Duration.ofSeconds(10)).until(() -> nodeA.fanout().bufferedCount() == 0);
-				// Local subscribers saw every publish, including those made while Redis came back.
+				// Local subscribers saw every publish, including those made while Redis
+				// came back.
 				List<String> afterRestart = local.awaitMessages(probe[0], Duration.ofSeconds(10));
 				assertThat(afterRestart).first().isEqualTo("up-0");
 				assertThat(afterRestart).last().isEqualTo("up-" + (probe[0] - 1));
 			}
 		}
 	}
+
 }

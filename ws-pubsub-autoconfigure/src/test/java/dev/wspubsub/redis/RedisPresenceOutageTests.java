@@ -27,7 +27,8 @@ class RedisPresenceOutageTests {
 
 	@Test
 	void whileRedisIsDownCallsAnswerAtOnceFromThisNodeAndPresenceIsRebuiltWhenItReturnsEmpty() {
-		// A long timeout: while Lettuce knows it is disconnected, commands must fail at once, not wait for it.
+		// A long timeout: while Lettuce knows it is disconnected, commands must fail at
+		// once, not wait for it.
 		try (TestRedis redis = TestRedis.start();
 				Node nodeA = Node.start(redis, "ws-pubsub.fanout.redis.command-timeout=10s");
 				Node nodeB = Node.start(redis, "ws-pubsub.fanout.redis.command-timeout=10s")) {
@@ -41,12 +42,13 @@ class RedisPresenceOutageTests {
 			await("node A has lost Redis").atMost(Duration.ofSeconds(15)).until(() -> !nodeA.fanout().isUp());
 			Duration fast = Duration.ofSeconds(1);
 			timed(fast, () -> presenceA.join("room:x", "cleo", CLEO).block(BLOCK));
-			assertThat(timed(fast, () -> presenceA.members("room:x").block(BLOCK)))
-				.as("this node's own entries").isEqualTo(Map.of("ann", ANN, "cleo", CLEO));
+			assertThat(timed(fast, () -> presenceA.members("room:x").block(BLOCK))).as("this node's own entries")
+				.isEqualTo(Map.of("ann", ANN, "cleo", CLEO));
 			timed(fast, () -> presenceA.leave("room:x", "ann").block(BLOCK));
 			assertThat(timed(fast, () -> presenceA.members("room:x").block(BLOCK))).isEqualTo(Map.of("cleo", CLEO));
 
-			// It comes back without its data (no persistence): each node writes its own entries again.
+			// It comes back without its data (no persistence): each node writes its own
+			// entries again.
 			redis.startServer();
 			Map<String, String> everyone = Map.of("bob", BOB, "cleo", CLEO);
 			await("presence rebuilt on node A").atMost(Duration.ofSeconds(15))
@@ -63,9 +65,11 @@ class RedisPresenceOutageTests {
 				Node node = Node.start(redis, "ws-pubsub.fanout.redis.command-timeout=" + timeout.toMillis() + "ms")) {
 			PresenceRegistry presence = node.bean(PresenceRegistry.class);
 			presence.join("room:x", "ann", ANN).block(BLOCK);
-			// CLIENT PAUSE: connected, but no answer for 5 s; only a timeout ends the wait.
+			// CLIENT PAUSE: connected, but no answer for 5 s; only a timeout ends the
+			// wait.
 			redis.commands().clientPause(5000);
-			// A quarter of a second for the scheduler of a loaded machine, measured from each call.
+			// A quarter of a second for the scheduler of a loaded machine, measured from
+			// each call.
 			Duration bound = timeout.plusMillis(250);
 			timed(bound, () -> presence.join("room:x", "bob", BOB).block(BLOCK));
 			assertThat(timed(bound, () -> presence.members("room:x").block(BLOCK)))
@@ -73,7 +77,8 @@ class RedisPresenceOutageTests {
 			timed(bound, () -> presence.leave("room:x", "ann").block(BLOCK));
 			assertThat(timed(bound, () -> presence.members("room:x").block(BLOCK))).isEqualTo(Map.of("bob", BOB));
 
-			// Redis kept its data through the stall: what changed meanwhile is written once it answers.
+			// Redis kept its data through the stall: what changed meanwhile is written
+			// once it answers.
 			await("Ann gone and Bob present in Redis").atMost(Duration.ofSeconds(15))
 				.until(() -> redis.commands().hkeys("ws-pubsub:presence:room:x"),
 						(fields) -> fields.size() == 1 && fields.get(0).endsWith(":bob"));
@@ -93,4 +98,5 @@ class RedisPresenceOutageTests {
 			return null;
 		});
 	}
+
 }

@@ -32,14 +32,16 @@ class RedisPresenceTests {
 			Map<String, String> both = Map.of("ann", "{\"name\":\"Ann\"}", "bob", "{\"name\":\"Bob\"}");
 			assertThat(presenceB.members("room:x").block(TIMEOUT)).isEqualTo(both);
 			// Heartbeats keep live nodes' entries well past the TTL.
-			await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
+			await().during(Duration.ofSeconds(3))
+				.atMost(Duration.ofSeconds(10))
 				.until(() -> both.equals(presenceA.members("room:x").block(TIMEOUT)));
 
 			// Node B loses Redis and dies without a chance to leave.
 			nodeB.bean(LettuceConnectionFactory.class).destroy();
 			nodeB.close();
 			long killedAt = System.nanoTime();
-			// The clock stops when the read that saw Bob gone was sent, not when its answer came back.
+			// The clock stops when the read that saw Bob gone was sent, not when its
+			// answer came back.
 			AtomicLong askedAt = new AtomicLong();
 			await("Bob expires").atMost(Duration.ofSeconds(10)).until(() -> {
 				askedAt.set(System.nanoTime());
@@ -51,4 +53,5 @@ class RedisPresenceTests {
 			assertThat(presenceA.members("room:x").block(TIMEOUT)).isEmpty();
 		}
 	}
+
 }

@@ -9,20 +9,22 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** Redis stops answering for a while (a stall, not a crash): interest that changed meanwhile is settled after. */
+/**
+ * Redis stops answering for a while (a stall, not a crash): interest that changed
+ * meanwhile is settled after.
+ */
 class RedisStallTests {
 
 	@Test
 	void aTopicLeftWhileRedisStalledIsUnsubscribedOnceItAnswersAgain() {
-		try (TestRedis redis = TestRedis.start();
-				Node nodeA = Node.start(redis);
-				Node nodeB = Node.start(redis)) {
+		try (TestRedis redis = TestRedis.start(); Node nodeA = Node.start(redis); Node nodeB = Node.start(redis)) {
 			await().atMost(Duration.ofSeconds(20)).until(() -> nodeA.fanout().isUp() && nodeB.fanout().isUp());
 			String channel = "ws-pubsub:stall";
 			try (WsTestClient onA = RedisFanoutClusterTests.subscribed(nodeA, "stall");
 					WsTestClient onB = RedisFanoutClusterTests.subscribed(nodeB, "stall")) {
 				awaitSubscribedNodes(redis, channel, 2);
-				// CLIENT PAUSE: Redis answers no client for 4 s, and then serves what queued meanwhile.
+				// CLIENT PAUSE: Redis answers no client for 4 s, and then serves what
+				// queued meanwhile.
 				long stalledUntil = System.nanoTime() + Duration.ofSeconds(4).toNanos();
 				redis.commands().clientPause(4000);
 				await("node A calls the link down").atMost(Duration.ofSeconds(10)).until(() -> !nodeA.fanout().isUp());
@@ -38,4 +40,5 @@ class RedisStallTests {
 		await("%d nodes subscribed to %s".formatted(count, channel)).atMost(Duration.ofSeconds(10))
 			.until(() -> redis.commands().pubsubNumsub(channel).getOrDefault(channel, 0L) == count);
 	}
+
 }

@@ -74,8 +74,10 @@ class RedisSubscriptionTests {
 
 	@Test
 	void anIdleNodeKeepsItsProbeChannelAndStaysUp() {
-		// Each up transition resyncs the subscriptions; the probe channel must survive them.
-		await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(10))
+		// Each up transition resyncs the subscriptions; the probe channel must survive
+		// them.
+		await().during(Duration.ofSeconds(4))
+			.atMost(Duration.ofSeconds(10))
 			.until(() -> nodeA.fanout().isUp() && nodeB.fanout().isUp()
 					&& redis.commands().pubsubChannels("ws-pubsub:$probe:*").size() == 2);
 	}
@@ -90,4 +92,5 @@ class RedisSubscriptionTests {
 			.matcher(redis.commands().info("commandstats"));
 		return matcher.find() ? Long.parseLong(matcher.group(1)) : 0;
 	}
+
 }

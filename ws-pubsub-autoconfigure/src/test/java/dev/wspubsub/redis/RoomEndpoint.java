@@ -57,4 +57,5 @@ class RoomEndpoint {
 	void binary(WsSession<?> ws, byte[] data) {
 		ws.publish("bin", data);
 	}
+
 }

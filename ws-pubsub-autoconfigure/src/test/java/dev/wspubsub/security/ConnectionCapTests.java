@@ -50,4 +50,5 @@ class ConnectionCapTests {
 			first.close();
 		}
 	}
+
 }

@@ -129,7 +129,10 @@ class MalformedInputFuzzTests {
 		}
 	}
 
-	/** Bad input that must close the connection: protocol violations and oversized messages. */
+	/**
+	 * Bad input that must close the connection: protocol violations and oversized
+	 * messages.
+	 */
 	private static void sendFatalGarbage(RawWebSocket ws, Random random, int kind) {
 		switch (kind) {
 			case 14 -> ws.sendFrame(true, 0, 0x1, "unmasked".getBytes(StandardCharsets.UTF_8), false);
@@ -173,4 +176,5 @@ class MalformedInputFuzzTests {
 		}
 		return memory.getHeapMemoryUsage().getUsed();
 	}
+
 }

@@ -35,8 +35,8 @@ class OriginCheckTests {
 
 	@Test
 	void aForeignOriginGets403EvenWithAValidToken() {
-		assertThat(status("/secure", Map.of("Origin", "https://evil.example", "Authorization",
-				"Bearer " + Tokens.valid("alice"))))
+		assertThat(status("/secure",
+				Map.of("Origin", "https://evil.example", "Authorization", "Bearer " + Tokens.valid("alice"))))
 			.isEqualTo(403);
 	}
 
@@ -64,4 +64,5 @@ class OriginCheckTests {
 	void aClientWithoutOriginIsNotABrowserAndIsAllowed() {
 		assertThat(status("/open", Map.of())).isEqualTo(101);
 	}
+
 }

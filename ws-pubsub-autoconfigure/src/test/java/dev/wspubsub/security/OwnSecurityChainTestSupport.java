@@ -11,7 +11,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * What holds for an application's own {@code SecurityWebFilterChain} with or without
- * {@link WsBearerTokenConverter}: a token in the {@code Authorization} header is accepted.
+ * {@link WsBearerTokenConverter}: a token in the {@code Authorization} header is
+ * accepted.
  */
 abstract class OwnSecurityChainTestSupport {
 
@@ -20,7 +21,8 @@ abstract class OwnSecurityChainTestSupport {
 
 	@Test
 	void aTokenInTheAuthorizationHeaderIsAccepted() {
-		assertThat(welcome(WsTestClient.builder(uri("/mine")).header("Authorization", "Bearer " + Tokens.valid("alice"))))
+		assertThat(
+				welcome(WsTestClient.builder(uri("/mine")).header("Authorization", "Bearer " + Tokens.valid("alice"))))
 			.isEqualTo("alice");
 	}
 

@@ -24,11 +24,11 @@ import org.springframework.security.web.server.context.NoOpServerSecurityContext
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * An application's own {@code SecurityWebFilterChain} with {@link WsBearerTokenConverter} as
- * its bearer token converter, as the README describes: a token is accepted in the
+ * An application's own {@code SecurityWebFilterChain} with {@link WsBearerTokenConverter}
+ * as its bearer token converter, as the README describes: a token is accepted in the
  * {@code Authorization} header, the {@code access_token} query parameter and the
- * {@code Sec-WebSocket-Protocol} header. {@link OwnSecurityChainWithoutConverterTests} shows
- * what the converter adds.
+ * {@code Sec-WebSocket-Protocol} header. {@link OwnSecurityChainWithoutConverterTests}
+ * shows what the converter adds.
  */
 @WithSpringSecurity
 @SpringBootTest(classes = OwnSecurityChainTests.OwnChainApplication.class,
@@ -56,15 +56,14 @@ class OwnSecurityChainTests extends OwnSecurityChainTestSupport {
 		assertThat(RawWebSocket.upgradeStatus(uri("/mine"),
 				Map.of("Sec-WebSocket-Protocol", "bearer, " + Tokens.badSignature("mallory"))))
 			.isEqualTo(401);
-		assertThat(RawWebSocket.upgradeStatus(uri("/mine?access_token=" + Tokens.expired("mallory")),
-				Map.of()))
+		assertThat(RawWebSocket.upgradeStatus(uri("/mine?access_token=" + Tokens.expired("mallory")), Map.of()))
 			.isEqualTo(401);
 	}
 
 	/** The application's own chain: every upgrade of {@code /mine} needs a token. */
 	static SecurityWebFilterChain chain(ServerHttpSecurity http, boolean wsConverter) {
-		return http.authorizeExchange((exchanges) -> exchanges.pathMatchers("/mine").authenticated()
-			.anyExchange().permitAll())
+		return http
+			.authorizeExchange((exchanges) -> exchanges.pathMatchers("/mine").authenticated().anyExchange().permitAll())
 			.oauth2ResourceServer((resourceServer) -> {
 				if (wsConverter) {
 					resourceServer.bearerTokenConverter(new WsBearerTokenConverter());

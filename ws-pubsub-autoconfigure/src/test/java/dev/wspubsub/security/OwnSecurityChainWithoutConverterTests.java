@@ -17,9 +17,10 @@ import org.springframework.security.web.server.SecurityWebFilterChain;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * An application's own {@code SecurityWebFilterChain} without {@link WsBearerTokenConverter}:
- * Spring Security's default converter reads the {@code Authorization} header only, so a token
- * in the query or as a subprotocol is no token at all.
+ * An application's own {@code SecurityWebFilterChain} without
+ * {@link WsBearerTokenConverter}: Spring Security's default converter reads the
+ * {@code Authorization} header only, so a token in the query or as a subprotocol is no
+ * token at all.
  */
 @WithSpringSecurity
 @SpringBootTest(classes = OwnSecurityChainWithoutConverterTests.PlainChainApplication.class,

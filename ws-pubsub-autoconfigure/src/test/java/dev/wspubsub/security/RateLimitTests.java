@@ -69,4 +69,5 @@ class RateLimitTests {
 			assertThat(status.reason()).isEqualTo("Rate limit exceeded");
 		}
 	}
+
 }

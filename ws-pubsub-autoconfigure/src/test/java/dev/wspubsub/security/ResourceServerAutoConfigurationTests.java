@@ -23,16 +23,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ResourceServerAutoConfigurationTests {
 
 	private final ReactiveWebApplicationContextRunner runner = new ReactiveWebApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(WsPubSubAutoConfiguration.class,
-				WsPubSubSecurityAutoConfiguration.class, WsPubSubResourceServerAutoConfiguration.class,
-				ReactiveWebSecurityAutoConfiguration.class));
+		.withConfiguration(
+				AutoConfigurations.of(WsPubSubAutoConfiguration.class, WsPubSubSecurityAutoConfiguration.class,
+						WsPubSubResourceServerAutoConfiguration.class, ReactiveWebSecurityAutoConfiguration.class));
 
 	@Test
 	void withoutAnApplicationChainTheEndpointChainAndTheDefaultChainAreDefined() {
 		this.runner.withUserConfiguration(SecuredEndpoint.class, Decoder.class).run((context) -> {
 			assertThat(context).hasNotFailed();
-			assertThat(context.getBeansOfType(SecurityWebFilterChain.class)).containsOnlyKeys(
-					"wsPubSubSecurityWebFilterChain", "wsPubSubDefaultSecurityWebFilterChain");
+			assertThat(context.getBeansOfType(SecurityWebFilterChain.class))
+				.containsOnlyKeys("wsPubSubSecurityWebFilterChain", "wsPubSubDefaultSecurityWebFilterChain");
 			assertThat(context.getBean(SecuredEndpoints.class).authenticatedPaths()).containsExactly("/secured");
 		});
 	}

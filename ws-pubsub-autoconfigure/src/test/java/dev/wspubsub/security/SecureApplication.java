@@ -20,7 +20,10 @@ import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 
-/** Endpoints for the security tests: {@code /secure} requires a token, {@code /open} does not. */
+/**
+ * Endpoints for the security tests: {@code /secure} requires a token, {@code /open} does
+ * not.
+ */
 @SpringBootApplication
 public class SecureApplication {
 

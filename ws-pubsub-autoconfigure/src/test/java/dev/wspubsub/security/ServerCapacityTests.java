@@ -58,9 +58,11 @@ class ServerCapacityTests {
 			socket.setSoTimeout(250);
 			OutputStream out = socket.getOutputStream();
 			InputStream in = socket.getInputStream();
-			out.write(("GET /open HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\n").getBytes(StandardCharsets.US_ASCII));
+			out.write(("GET /open HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\n")
+				.getBytes(StandardCharsets.US_ASCII));
 			boolean dropped = false;
-			// One header byte every 250 ms would hold the connection for ever against an idle timeout.
+			// One header byte every 250 ms would hold the connection for ever against an
+			// idle timeout.
 			for (int i = 0; i < 40 && !dropped; i++) {
 				try {
 					out.write('X');
@@ -74,7 +76,8 @@ class ServerCapacityTests {
 					dropped = true;
 				}
 			}
-			// A timer that each byte restarted would never fire against a trickle four times faster than it.
+			// A timer that each byte restarted would never fire against a trickle four
+			// times faster than it.
 			assertThat(dropped).as("dropped within 40 trickled bytes").isTrue();
 			assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
 		}
@@ -119,14 +122,19 @@ class ServerCapacityTests {
 			socket.setSoTimeout(10_000);
 			String first = exchange(socket);
 			assertThat(first).startsWith("HTTP/1.1 ");
-			// The idle time itself is under test (no event to await): longer than the 1 s timeout.
-			// The clock must start only with the next request's bytes, not when the response went out.
+			// The idle time itself is under test (no event to await): longer than the 1 s
+			// timeout.
+			// The clock must start only with the next request's bytes, not when the
+			// response went out.
 			Thread.sleep(1500);
 			assertThat(exchange(socket)).isEqualTo(first);
 		}
 	}
 
-	/** Sends a plain GET on a kept-alive connection; answers the response's status line once its body is read. */
+	/**
+	 * Sends a plain GET on a kept-alive connection; answers the response's status line
+	 * once its body is read.
+	 */
 	private static String exchange(Socket socket) throws IOException {
 		OutputStream out = socket.getOutputStream();
 		out.write("GET /not-a-websocket HTTP/1.1\r\nHost: localhost\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
@@ -164,4 +172,5 @@ class ServerCapacityTests {
 			assertThat(client.sendAndAwait("still here")).isEqualTo("still here");
 		}
 	}
+
 }

@@ -18,11 +18,11 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * No token reaches the log, whatever the token and however it came, with ws-pubsub, Spring
- * Security and Reactor Netty logging at DEBUG: valid, expired and forged tokens in the
- * {@code Authorization} header, the {@code access_token} query parameter and the subprotocol
- * header, and a refresh with a forged token. (Spring WebFlux's own request log,
- * {@code org.springframework.web} at DEBUG, shows the query string and with it an
+ * No token reaches the log, whatever the token and however it came, with ws-pubsub,
+ * Spring Security and Reactor Netty logging at DEBUG: valid, expired and forged tokens in
+ * the {@code Authorization} header, the {@code access_token} query parameter and the
+ * subprotocol header, and a refresh with a forged token. (Spring WebFlux's own request
+ * log, {@code org.springframework.web} at DEBUG, shows the query string and with it an
  * {@code access_token}; the README says so.)
  */
 @WithSpringSecurity
@@ -42,8 +42,10 @@ class TokenLoggingTests {
 		for (String token : tokens) {
 			statuses.add(RawWebSocket.upgradeStatus(uri("/secure"), Map.of("Authorization", "Bearer " + token)));
 			statuses.add(RawWebSocket.upgradeStatus(uri("/secure?access_token=" + token), Map.of()));
-			statuses.add(RawWebSocket.upgradeStatus(uri("/secure"), Map.of("Sec-WebSocket-Protocol", "bearer, " + token)));
-			statuses.add(RawWebSocket.upgradeStatus(uri("/secure"), Map.of("Sec-WebSocket-Protocol", "token." + token)));
+			statuses
+				.add(RawWebSocket.upgradeStatus(uri("/secure"), Map.of("Sec-WebSocket-Protocol", "bearer, " + token)));
+			statuses
+				.add(RawWebSocket.upgradeStatus(uri("/secure"), Map.of("Sec-WebSocket-Protocol", "token." + token)));
 		}
 		assertThat(statuses).as("valid, then expired, then forged; four ways each")
 			.containsExactly(101, 101, 101, 101, 401, 401, 401, 401, 401, 401, 401, 401);

@@ -53,7 +53,9 @@ final class Tokens {
 		return sign(claims(subject, ttl, ISSUER, AUDIENCE), KEY);
 	}
 
-	/** A valid token whose {@code exp} is {@code expiresAt}, which must be a whole second. */
+	/**
+	 * A valid token whose {@code exp} is {@code expiresAt}, which must be a whole second.
+	 */
 	static String validUntil(String subject, Instant expiresAt) {
 		return sign(claims(subject, expiresAt.minusSeconds(5), expiresAt, ISSUER, AUDIENCE), KEY);
 	}
@@ -116,4 +118,5 @@ final class Tokens {
 			throw new IllegalStateException(ex);
 		}
 	}
+
 }

@@ -58,4 +58,5 @@ class TopicRuleTests {
 		assertThat(patterns.isAllowed("https://example.org", "api.internal", "http")).isFalse();
 		assertThat(new OriginCheck(java.util.List.of("*")).isAllowed("https://any.where", "h", "http")).isTrue();
 	}
+
 }

@@ -108,7 +108,8 @@ class UpgradeAuthenticationTests {
 				{ "bad signature", Tokens.badSignature("alice"), "Failed to validate" },
 				{ "wrong issuer", Tokens.wrongIssuer("alice"), "iss" },
 				{ "wrong audience", Tokens.wrongAudience("alice"), "aud" },
-				{ "alg none", Tokens.unsigned("alice"), "none" }, { "garbage", "not-a-jwt", "Invalid JWT serialization" } };
+				{ "alg none", Tokens.unsigned("alice"), "none" },
+				{ "garbage", "not-a-jwt", "Invalid JWT serialization" } };
 	}
 
 	@ParameterizedTest(name = "{0}")
@@ -154,7 +155,8 @@ class UpgradeAuthenticationTests {
 	void aConnectionIsServedUntilShortlyBeforeItsTokensExpAndClosedAtExpNotBefore() {
 		// exp is in whole seconds: a token that expires on a second boundary is exact.
 		Instant exp = Instant.now().truncatedTo(ChronoUnit.SECONDS).plusSeconds(4);
-		try (WsTestClient client = WsTestClient.connect(uri("/secure?access_token=" + Tokens.validUntil("alice", exp)))) {
+		try (WsTestClient client = WsTestClient
+			.connect(uri("/secure?access_token=" + Tokens.validUntil("alice", exp)))) {
 			client.awaitType("welcome");
 			Instant shortlyBefore = exp.minusMillis(800);
 			Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> !Instant.now().isBefore(shortlyBefore));
@@ -164,15 +166,16 @@ class UpgradeAuthenticationTests {
 			CloseStatus status = client.awaitClose(Duration.ofSeconds(10));
 			Instant closedAt = Instant.now();
 			assertThat(status).isEqualTo(new CloseStatus(1008, "token expired"));
-			// The server's timer fires at exp; a loaded machine may deliver the close a little later.
+			// The server's timer fires at exp; a loaded machine may deliver the close a
+			// little later.
 			assertThat(closedAt).isAfterOrEqualTo(exp).isBefore(exp.plusMillis(1500));
 		}
 	}
 
 	@Test
 	void aRefreshedTokenKeepsTheConnectionOpenPastTheFirstExpiry() {
-		try (WsTestClient client = WsTestClient.connect(uri("/secure?access_token="
-				+ Tokens.valid("alice", Duration.ofSeconds(2))))) {
+		try (WsTestClient client = WsTestClient
+			.connect(uri("/secure?access_token=" + Tokens.valid("alice", Duration.ofSeconds(2))))) {
 			client.awaitType("welcome");
 			client.sendJson(Map.of("type", "auth", "token", Tokens.valid("alice", Duration.ofMinutes(5))));
 			JsonNode ok = client.awaitType("auth_ok");
@@ -186,8 +189,8 @@ class UpgradeAuthenticationTests {
 
 	@Test
 	void aRefreshWithAnotherSubjectOrABadTokenIsRefusedAndTheOldExpiryHolds() {
-		try (WsTestClient client = WsTestClient.connect(uri("/secure?access_token="
-				+ Tokens.valid("alice", Duration.ofSeconds(3))))) {
+		try (WsTestClient client = WsTestClient
+			.connect(uri("/secure?access_token=" + Tokens.valid("alice", Duration.ofSeconds(3))))) {
 			client.awaitType("welcome");
 			client.sendJson(Map.of("type", "auth", "token", Tokens.valid("mallory", Duration.ofMinutes(5))));
 			assertThat(client.awaitType("error").get("error").stringValue()).contains("subject");
@@ -196,4 +199,5 @@ class UpgradeAuthenticationTests {
 			assertThat(client.awaitClose(Duration.ofSeconds(15)).code()).isEqualTo(1008);
 		}
 	}
+
 }

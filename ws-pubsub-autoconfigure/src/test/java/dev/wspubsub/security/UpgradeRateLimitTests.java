@@ -22,9 +22,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * {@code ws-pubsub.max-upgrades-per-ip-per-second} over real sockets. Each test plays its own
- * client machine from an address of 127.0.0.0/8 (Linux routes them all to loopback), so the
- * tests' buckets are their own.
+ * {@code ws-pubsub.max-upgrades-per-ip-per-second} over real sockets. Each test plays its
+ * own client machine from an address of 127.0.0.0/8 (Linux routes them all to loopback),
+ * so the tests' buckets are their own.
  */
 @WithSpringSecurity
 @SpringBootTest(classes = SecureApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
@@ -66,7 +66,10 @@ class UpgradeRateLimitTests {
 		}
 		assertThat(statusFrom("127.0.0.1")).as("another address").isEqualTo(101);
 		assertThat(rejectedForRate() - rejectedBefore).isEqualTo(1);
-		long upgraded = statuses.stream().filter((status) -> status == 101).count() + 1; // and the other address's
+		long upgraded = statuses.stream().filter((status) -> status == 101).count() + 1; // and
+																							// the
+																							// other
+																							// address's
 		await().atMost(TIMEOUT).until(() -> opened() - openedBefore >= upgraded);
 		assertThat(opened() - openedBefore).as("connections the endpoint opened: the 101s only").isEqualTo(upgraded);
 		await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(100)).until(() -> statusFrom("127.0.0.2") == 101);
@@ -78,9 +81,11 @@ class UpgradeRateLimitTests {
 			assertThat(statusFrom("127.0.0." + i)).isEqualTo(101);
 		}
 		assertThat(this.limits.rateLimitedAddresses()).isGreaterThanOrEqualTo(5);
-		// A bucket refills in a second; the next upgrade after a second's sweep forgets the full ones.
-		await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(300)).until(() -> statusFrom("127.0.0.8") == 101
-				&& this.limits.rateLimitedAddresses() == 1);
+		// A bucket refills in a second; the next upgrade after a second's sweep forgets
+		// the full ones.
+		await().atMost(TIMEOUT)
+			.pollInterval(Duration.ofMillis(300))
+			.until(() -> statusFrom("127.0.0.8") == 101 && this.limits.rateLimitedAddresses() == 1);
 	}
 
 	private int statusFrom(String address) {

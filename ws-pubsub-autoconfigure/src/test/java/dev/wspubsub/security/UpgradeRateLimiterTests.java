@@ -41,7 +41,8 @@ class UpgradeRateLimiterTests {
 		}
 		assertThat(limiter.tryAcquire("127.0.0.2", SECOND / 2)).isTrue();
 		assertThat(limiter.addresses()).isEqualTo(1001);
-		// The first upgrade a second after the start sweeps: the thousand have refilled, 127.0.0.2 has not.
+		// The first upgrade a second after the start sweeps: the thousand have refilled,
+		// 127.0.0.2 has not.
 		assertThat(limiter.tryAcquire("127.0.0.3", SECOND + SECOND / 5)).isTrue();
 		assertThat(limiter.addresses()).isEqualTo(2);
 		assertThat(limiter.tryAcquire("127.0.0.2", SECOND + SECOND / 5)).as("still drained, not forgotten").isFalse();

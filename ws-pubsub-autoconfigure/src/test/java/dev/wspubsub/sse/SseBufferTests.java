@@ -23,10 +23,10 @@ import org.springframework.http.codec.ServerSentEvent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code ws-pubsub.sse.buffer-size}: a client that reads nothing while a topic goes on gets
- * the oldest events up to the buffer, in order. On a topic without history the rest are
- * dropped and its stream stays open, going on once it reads again; on a topic with history
- * its stream ends instead, and resuming from its last event id gives it the rest.
+ * {@code ws-pubsub.sse.buffer-size}: a client that reads nothing while a topic goes on
+ * gets the oldest events up to the buffer, in order. On a topic without history the rest
+ * are dropped and its stream stays open, going on once it reads again; on a topic with
+ * history its stream ends instead, and resuming from its last event id gives it the rest.
  */
 class SseBufferTests {
 

@@ -49,12 +49,16 @@ class SseResumeIntegrationTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(20);
 
-	/** Publications the racing publisher makes back to back, at full speed, before it pauses. */
+	/**
+	 * Publications the racing publisher makes back to back, at full speed, before it
+	 * pauses.
+	 */
 	private static final int BURST = 50;
 
 	/**
-	 * Its pause between bursts: without one it queues deliveries faster than two cores write
-	 * 20 streams, and the reconnects wait behind them on the event loops until it stops.
+	 * Its pause between bursts: without one it queues deliveries faster than two cores
+	 * write 20 streams, and the reconnects wait behind them on the event loops until it
+	 * stops.
 	 */
 	private static final Duration PAUSE = Duration.ofMillis(20);
 
@@ -162,17 +166,17 @@ class SseResumeIntegrationTests {
 	}
 
 	/**
-	 * Clients read a few events and drop; then, while one publisher goes at full speed (in bursts), they
-	 * reconnect with their last id, one every 50 publications: each sees every publication
-	 * after its id exactly once, in order.
+	 * Clients read a few events and drop; then, while one publisher goes at full speed
+	 * (in bursts), they reconnect with their last id, one every 50 publications: each
+	 * sees every publication after its id exactly once, in order.
 	 */
 	@Test
 	@Timeout(120)
-	void clientsReconnectingWhileAPublisherRacesThemEachSeeEveryPublicationAfterTheirIdOnceInOrder()
-			throws Exception {
+	void clientsReconnectingWhileAPublisherRacesThemEachSeeEveryPublicationAfterTheirIdOnceInOrder() throws Exception {
 		int clients = 20;
 		int firstBatch = 1 + clients * 7;
-		// Within the history's size (this tests the race, not the trim), and few enough that two
+		// Within the history's size (this tests the race, not the trim), and few enough
+		// that two
 		// cores turn 20 SSE streams of it into text well within the timeout.
 		int most = 5_000;
 		String topic = "kept-race";
@@ -187,7 +191,9 @@ class SseResumeIntegrationTests {
 					String lastId = readThenDisconnect(topic, 1 + client * 7);
 					dropped.countDown();
 					int reconnectAt = firstBatch + 50 * client;
-					await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(1)).until(() -> published.get() >= reconnectAt);
+					await().atMost(TIMEOUT)
+						.pollInterval(Duration.ofMillis(1))
+						.until(() -> published.get() >= reconnectAt);
 					try (SseTestClient sse = (client % 2 == 0) ? connect(topic, Map.of("Last-Event-ID", lastId))
 							: connect(topic + "?lastEventId=" + encode(lastId))) {
 						List<Event> events = new ArrayList<>();
@@ -207,7 +213,8 @@ class SseResumeIntegrationTests {
 			}
 			assertThat(dropped.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS)).isTrue();
 			long deadline = System.nanoTime() + TIMEOUT.toNanos();
-			// Until the server has read the history for every reconnect (it subscribed them just before).
+			// Until the server has read the history for every reconnect (it subscribed
+			// them just before).
 			while (this.resumes.told.size() < clients && published.get() < most && System.nanoTime() < deadline) {
 				this.server.publish(topic, "m-" + published.incrementAndGet());
 				if (published.get() % BURST == 0) {
@@ -228,7 +235,8 @@ class SseResumeIntegrationTests {
 				}
 				assertThat(run.events()).as("after " + run.from()).containsExactlyElementsOf(expected);
 			}
-			assertThat(this.resumes.told).hasSize(clients).allSatisfy((told) -> assertThat(told).startsWith("recovered"));
+			assertThat(this.resumes.told).hasSize(clients)
+				.allSatisfy((told) -> assertThat(told).startsWith("recovered"));
 			// How many did depends on the machine's load; the first always does.
 			assertThat(resubscribed).as("clients that reconnected while the publisher ran").isPositive();
 		}
@@ -265,11 +273,15 @@ class SseResumeIntegrationTests {
 		}
 	}
 
-	/** The missed events in order, then a live one after them, and nothing before or between. */
+	/**
+	 * The missed events in order, then a live one after them, and nothing before or
+	 * between.
+	 */
 	private void assertMissedThenLive(SseTestClient sse, String topic, List<StreamPosition> missed) {
 		sse.awaitLine(":subscribed", TIMEOUT);
 		for (StreamPosition position : missed) {
-			assertThat(sse.awaitEvent(TIMEOUT)).isEqualTo(new Event(position.toString(), "message", "m-" + position.offset()));
+			assertThat(sse.awaitEvent(TIMEOUT))
+				.isEqualTo(new Event(position.toString(), "message", "m-" + position.offset()));
 		}
 		StreamPosition live = publish(topic, "live");
 		assertThat(sse.awaitEvent(TIMEOUT)).isEqualTo(new Event(live.toString(), "message", "live"));

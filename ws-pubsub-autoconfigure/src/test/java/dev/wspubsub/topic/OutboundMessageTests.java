@@ -14,8 +14,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The two forms of a message: small ones as a byte array copied per subscriber, larger ones
- * as one shared frame. Both must put the same bytes on the wire and answer the same.
+ * The two forms of a message: small ones as a byte array copied per subscriber, larger
+ * ones as one shared frame. Both must put the same bytes on the wire and answer the same.
  */
 class OutboundMessageTests {
 
@@ -29,7 +29,8 @@ class OutboundMessageTests {
 		OutboundMessage message = OutboundMessage.bytes(this.allocator, payload, true, false);
 		try {
 			int header = (length < 126) ? 2 : (length < 65536) ? 4 : 10;
-			assertThat(message.isSmall()).as("small form").isEqualTo(header + length <= OutboundMessage.SMALL_FRAME_MAX);
+			assertThat(message.isSmall()).as("small form")
+				.isEqualTo(header + length <= OutboundMessage.SMALL_FRAME_MAX);
 			assertThat(message.frameLength()).isEqualTo(header + length);
 			assertThat(message.payloadLength()).isEqualTo(length);
 			byte[] copied = copiedFrame(message);
@@ -114,4 +115,5 @@ class OutboundMessageTests {
 		frame.writeBytes(payload);
 		return ByteBufUtil.getBytes(frame);
 	}
+
 }

@@ -17,7 +17,10 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** A publish that races the shutdown of a subscriber's event loop: no exception, no leaked frame. */
+/**
+ * A publish that races the shutdown of a subscriber's event loop: no exception, no leaked
+ * frame.
+ */
 class TopicRegistryShutdownTests {
 
 	private final EventLoop live = new DefaultEventLoop();
@@ -37,14 +40,16 @@ class TopicRegistryShutdownTests {
 		this.registry.subscribe("room", new Subscriber(this.gone, null));
 		this.registry.subscribe("room", new Subscriber(this.live, delivered));
 		assertThat(this.gone.shutdownGracefully(0, 0, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS)).isTrue();
-		// Larger than a small frame: a reference-counted buffer that each loop's task retains.
+		// Larger than a small frame: a reference-counted buffer that each loop's task
+		// retains.
 		RecordingAllocator allocator = new RecordingAllocator();
-		OutboundMessage message = OutboundMessage.bytes(allocator, new byte[OutboundMessage.SMALL_FRAME_MAX * 4],
-				false, false);
+		OutboundMessage message = OutboundMessage.bytes(allocator, new byte[OutboundMessage.SMALL_FRAME_MAX * 4], false,
+				false);
 		assertThat(this.registry.deliver("room", message, null)).isEqualTo(2);
 		assertThat(delivered.await(5, TimeUnit.SECONDS)).as("the live loop's subscriber got it").isTrue();
 		ByteBuf frame = Objects.requireNonNull(allocator.last);
-		// The task for the gone loop released its reference; the live loop's releases its own once run.
+		// The task for the gone loop released its reference; the live loop's releases its
+		// own once run.
 		await().atMost(Duration.ofSeconds(5)).until(frame::refCnt, (count) -> count == 1);
 		message.release();
 		assertThat(frame.refCnt()).as("freed with the publisher's release").isZero();
@@ -75,6 +80,7 @@ class TopicRegistryShutdownTests {
 		public boolean isDirectBufferPooled() {
 			return false;
 		}
+
 	}
 
 	private record Subscriber(EventLoop eventLoop, @Nullable CountDownLatch delivered) implements TopicSubscriber {
@@ -86,4 +92,5 @@ class TopicRegistryShutdownTests {
 			}
 		}
 	}
+
 }

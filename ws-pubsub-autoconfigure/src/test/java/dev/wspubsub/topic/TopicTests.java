@@ -61,7 +61,8 @@ class TopicTests {
 		Member joiner = new Member(this.first);
 		this.topic.add(joiner);
 		this.topic.remove(joiner);
-		// Incremental: the second loop's subscribers were not regrouped into fresh collections.
+		// Incremental: the second loop's subscribers were not regrouped into fresh
+		// collections.
 		assertThat(this.topic.groups()[1]).isSameAs(untouched);
 	}
 
@@ -104,4 +105,5 @@ class TopicTests {
 			return System.identityHashCode(this);
 		}
 	}
+
 }

@@ -15,10 +15,10 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * What {@link EarlyFrames} holds between the 101 and the connection's open: each frame (or
- * chunk of undecoded bytes) as it was read, up to 64, handed on in order at open; one more
- * closes the connection and releases what was held. A socket test cannot reach the limit:
- * frames in the packet of the upgrade request arrive as one chunk of bytes (see
+ * What {@link EarlyFrames} holds between the 101 and the connection's open: each frame
+ * (or chunk of undecoded bytes) as it was read, up to 64, handed on in order at open; one
+ * more closes the connection and releases what was held. A socket test cannot reach the
+ * limit: frames in the packet of the upgrade request arrive as one chunk of bytes (see
  * {@code FirstMessageTests}).
  */
 class EarlyFramesTests {

@@ -14,7 +14,8 @@ import org.junit.platform.launcher.TestPlan;
  * for it, which a short test run may never do. When leak detection is turned up
  * ({@code -Dio.netty.leakDetection.level=advanced|paranoid}), this collects garbage after
  * the last test and allocates a few tracked buffers so every leak prints its
- * {@code LEAK:} line. Registered through {@code META-INF/services}; does nothing otherwise.
+ * {@code LEAK:} line. Registered through {@code META-INF/services}; does nothing
+ * otherwise.
  */
 public final class LeakReportListener implements TestExecutionListener {
 
@@ -29,7 +30,10 @@ public final class LeakReportListener implements TestExecutionListener {
 		NettyProbe.collectAndPoll();
 	}
 
-	/** Touches Netty only once it is known to be present, so this listener loads without it. */
+	/**
+	 * Touches Netty only once it is known to be present, so this listener loads without
+	 * it.
+	 */
 	private static final class NettyProbe {
 
 		static void collectAndPoll() {
@@ -43,6 +47,7 @@ public final class LeakReportListener implements TestExecutionListener {
 				}
 			}
 		}
+
 	}
 
 	private static boolean nettyPresent() {
@@ -54,4 +59,5 @@ public final class LeakReportListener implements TestExecutionListener {
 			return false;
 		}
 	}
+
 }

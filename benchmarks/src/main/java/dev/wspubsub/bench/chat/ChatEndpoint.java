@@ -23,7 +23,8 @@ import org.springframework.beans.factory.annotation.Value;
  * from {@code NAME} goes to the whole room, sender included, as {@code NAME: M}. A count
  * of 0 sends no {@code ready}: on several nodes each counts only its own clients, so the
  * cluster benchmark's client starts the run itself. With {@code ?room=R} a client joins
- * room {@code R} instead (the many-rooms benchmark), and {@code ready} goes to every room.
+ * room {@code R} instead (the many-rooms benchmark), and {@code ready} goes to every
+ * room.
  */
 @WsEndpoint(path = "/ws", publishToSelf = "true", perMessageDeflate = "false")
 class ChatEndpoint {
@@ -46,8 +47,9 @@ class ChatEndpoint {
 	}
 
 	/**
-	 * The client's name, or with {@code ?room=} its name and room: the one-room benchmarks
-	 * (and the memory benchmark's per-connection figure) keep a bare name, as before rooms.
+	 * The client's name, or with {@code ?room=} its name and room: the one-room
+	 * benchmarks (and the memory benchmark's per-connection figure) keep a bare name, as
+	 * before rooms.
 	 */
 	@OnUpgrade
 	Object upgrade(UpgradeRequest request) {
@@ -86,4 +88,5 @@ class ChatEndpoint {
 	/** A client's name and room, from its upgrade request's query. */
 	record Member(String name, String room) {
 	}
+
 }

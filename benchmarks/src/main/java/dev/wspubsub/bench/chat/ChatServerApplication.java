@@ -10,24 +10,25 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 
 /**
  * Bun's chat benchmark server on ws-pubsub. Environment: {@code PORT} (default 4001),
- * {@code CLIENTS_COUNT} (default 16), the number of clients to wait for before {@code ready}
- * ({@code 0}: never, the client starts the run itself), and {@code REDIS_PORT}: when set,
- * the node joins a cluster through the Redis fan-out on {@code 127.0.0.1:REDIS_PORT}, holding
- * up to {@code PUBLISH_BUFFER} publishes (default 10000, the library's) queued for Redis. Without
- * it, Boot's Redis auto-configuration is left out, so the single-node server is the same
- * as with no Redis on the classpath. {@code HISTORY_PATTERN}: when set, topics matching it
- * keep a history ({@code ws-pubsub.history.topics[0]}) of {@code HISTORY_SIZE} publications
- * (default 1000) for {@code HISTORY_TTL} (default 10m), in memory, or in Redis with the
- * fan-out on.
+ * {@code CLIENTS_COUNT} (default 16), the number of clients to wait for before
+ * {@code ready} ({@code 0}: never, the client starts the run itself), and
+ * {@code REDIS_PORT}: when set, the node joins a cluster through the Redis fan-out on
+ * {@code 127.0.0.1:REDIS_PORT}, holding up to {@code PUBLISH_BUFFER} publishes (default
+ * 10000, the library's) queued for Redis. Without it, Boot's Redis auto-configuration is
+ * left out, so the single-node server is the same as with no Redis on the classpath.
+ * {@code HISTORY_PATTERN}: when set, topics matching it keep a history
+ * ({@code ws-pubsub.history.topics[0]}) of {@code HISTORY_SIZE} publications (default
+ * 1000) for {@code HISTORY_TTL} (default 10m), in memory, or in Redis with the fan-out
+ * on.
  */
 @SpringBootApplication
 public class ChatServerApplication {
 
 	public static void main(String[] args) {
 		Map<String, Object> properties = new HashMap<>(Map.of(
-				// Bun's benchmark server: no compression, and a message reaches its sender too
-				"ws-pubsub.publish-to-self", "true",
-				"ws-pubsub.per-message-deflate.enabled", "false"));
+				// Bun's benchmark server: no compression, and a message reaches its
+				// sender too
+				"ws-pubsub.publish-to-self", "true", "ws-pubsub.per-message-deflate.enabled", "false"));
 		String redisPort = System.getenv("REDIS_PORT");
 		if (redisPort != null && !redisPort.isEmpty()) {
 			properties.put("spring.data.redis.host", "127.0.0.1");
@@ -51,4 +52,5 @@ public class ChatServerApplication {
 			"org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration",
 			"org.springframework.boot.data.redis.autoconfigure.DataRedisReactiveAutoConfiguration",
 			"org.springframework.boot.data.redis.autoconfigure.DataRedisRepositoriesAutoConfiguration");
+
 }

@@ -29,4 +29,5 @@ class FanoutCounters implements ApplicationListener<ContextClosedEvent> {
 		this.fanout.ifAvailable((redis) -> logger.info("FANOUT published=" + redis.publishedCount() + " received="
 				+ redis.receivedCount() + " dropped=" + redis.droppedCount() + " errors=" + redis.errorCount()));
 	}
+
 }

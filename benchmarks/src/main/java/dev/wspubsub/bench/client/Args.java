@@ -4,9 +4,9 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Command-line options as {@code --name value} or {@code --name=value}, falling back to the
- * environment variable {@code BENCH_NAME} (upper case, dashes as underscores; prefixed so
- * that {@code PATH} or {@code HOST} never leak in), then a default.
+ * Command-line options as {@code --name value} or {@code --name=value}, falling back to
+ * the environment variable {@code BENCH_NAME} (upper case, dashes as underscores;
+ * prefixed so that {@code PATH} or {@code HOST} never leak in), then a default.
  */
 final class Args {
 
@@ -46,4 +46,5 @@ final class Args {
 	long getLong(String name, long fallback) {
 		return Long.parseLong(get(name, Long.toString(fallback)));
 	}
+
 }

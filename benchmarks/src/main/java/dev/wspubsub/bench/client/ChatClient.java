@@ -65,4 +65,5 @@ final class ChatClient implements FrameListener {
 			this.uncounted = 0;
 		}
 	}
+
 }

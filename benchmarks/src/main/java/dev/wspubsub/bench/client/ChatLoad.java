@@ -16,13 +16,13 @@ import io.netty.util.concurrent.Future;
  * {@code --messages} per client, each delivered to all N. Prints delivered messages per
  * second, then one {@code RESULT} line for the counted window (after the warm-up): the
  * median of the per-second counts and, given {@code --server-pid}, the server's CPU time
- * read from {@code /proc} at the window's two ends; given {@code --redis-pid}, that process's
- * too (the server's Redis, whose CPU is not in the server's).
+ * read from {@code /proc} at the window's two ends; given {@code --redis-pid}, that
+ * process's too (the server's Redis, whose CPU is not in the server's).
  * <p>
  * {@code --frames-per-write F} (default: the whole round) sends each client's round in
  * writes of F frames, each flushed: {@code 1} is what browsers and Bun's own client do
- * (every message its own {@code ws.send}); the default, one flushed buffer of 1,600 frames,
- * lets the server read a whole round in one burst and is kept as the burst mode.
+ * (every message its own {@code ws.send}); the default, one flushed buffer of 1,600
+ * frames, lets the server read a whole round in one burst and is kept as the burst mode.
  *
  * <pre>
  * java -cp benchmarks-jmh.jar dev.wspubsub.bench.client.ChatLoad --port 4001 --clients 16 \
@@ -30,8 +30,8 @@ import io.netty.util.concurrent.Future;
  * </pre>
  *
  * With {@code --ports 4501,4502,4503} the clients are spread over the nodes of a cluster
- * in turn, and the client starts the run itself ({@link ClusterStart}; the servers run with
- * {@code CLIENTS_COUNT=0}).
+ * in turn, and the client starts the run itself ({@link ClusterStart}; the servers run
+ * with {@code CLIENTS_COUNT=0}).
  */
 public final class ChatLoad {
 
@@ -53,7 +53,8 @@ public final class ChatLoad {
 
 		LongAdder delivered = new LongAdder();
 		CountDownLatch ready = new CountDownLatch(clients);
-		// Default: the whole round in one write (the burst mode); 1 is one frame per write and flush
+		// Default: the whole round in one write (the burst mode); 1 is one frame per
+		// write and flush
 		int framesPerWrite = args.getInt("frames-per-write", messages);
 		ChatRound round = new ChatRound(messages, framesPerWrite, args.getLong("round-delay-ms", 0));
 		ClusterStart clusterStart = args.get("ports", "").isEmpty() ? null : new ClusterStart("Client0");
@@ -61,7 +62,8 @@ public final class ChatLoad {
 			List<Future<Channel>> pending = new ArrayList<>();
 			for (int i = 0; i < clients; i++) {
 				FrameListener client = new ChatClient(round, (long) messages * clients, ready, delivered);
-				pending.add(connector.connect("Client" + i, (clusterStart != null) ? clusterStart.gate(client) : client));
+				pending
+					.add(connector.connect("Client" + i, (clusterStart != null) ? clusterStart.gate(client) : client));
 			}
 			for (Future<Channel> future : pending) {
 				if (!future.await(30, TimeUnit.SECONDS) || !future.isSuccess()) {
@@ -111,4 +113,5 @@ public final class ChatLoad {
 		window.end(last, serverPid);
 		return window;
 	}
+
 }

@@ -20,12 +20,14 @@ import io.netty.channel.Channel;
  */
 final class ChatRound {
 
-	// Filled by the main thread before the first start(); the event loops only read it after
+	// Filled by the main thread before the first start(); the event loops only read it
+	// after
 	private final List<Channel> channels = new ArrayList<>();
 
 	private final ByteBuf batch;
 
-	// Where each write ends in the batch: every framesPerWrite frames, and the batch's end
+	// Where each write ends in the batch: every framesPerWrite frames, and the batch's
+	// end
 	private final int[] writeEnds;
 
 	private final long delayMillis;
@@ -47,8 +49,8 @@ final class ChatRound {
 	}
 
 	/**
-	 * Bun's client sends "Hello World!" and "Hello World! 1" to "Hello World! 49", over and
-	 * over: 1,600 messages are 32 times that list.
+	 * Bun's client sends "Hello World!" and "Hello World! 1" to "Hello World! 49", over
+	 * and over: 1,600 messages are 32 times that list.
 	 */
 	private static ByteBuf encodeBatch(int messages, int framesPerWrite, int[] writeEnds) {
 		ByteBuf batch = Unpooled.directBuffer(messages * 24);
@@ -115,10 +117,12 @@ final class ChatRound {
 	}
 
 	/**
-	 * No new round after the current one. The batch is not released: a client finishing the
-	 * round on its event loop right now may still be slicing it, and the process ends next.
+	 * No new round after the current one. The batch is not released: a client finishing
+	 * the round on its event loop right now may still be slicing it, and the process ends
+	 * next.
 	 */
 	void stop() {
 		this.stopped = true;
 	}
+
 }

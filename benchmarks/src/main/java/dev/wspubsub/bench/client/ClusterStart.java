@@ -23,8 +23,8 @@ import io.netty.channel.Channel;
  */
 final class ClusterStart {
 
-	private static final ByteBuf READY = Unpooled.unreleasableBuffer(
-			Unpooled.copiedBuffer("ready", StandardCharsets.US_ASCII));
+	private static final ByteBuf READY = Unpooled
+		.unreleasableBuffer(Unpooled.copiedBuffer("ready", StandardCharsets.US_ASCII));
 
 	private final String senderName;
 
@@ -110,5 +110,7 @@ final class ClusterStart {
 		public void onReadComplete(Channel channel) {
 			this.delegate.onReadComplete(channel);
 		}
+
 	}
+
 }

@@ -61,8 +61,7 @@ final class Connector implements AutoCloseable {
 	static Connector fromArgs(Args args) {
 		String ports = args.get("ports", args.get("port", "4001"));
 		int[] parsed = Arrays.stream(ports.split(",")).map(String::trim).mapToInt(Integer::parseInt).toArray();
-		return new Connector(args.get("host", "127.0.0.1"), parsed, args.get("path", "/ws"),
-				args.getInt("threads", 1));
+		return new Connector(args.get("host", "127.0.0.1"), parsed, args.get("path", "/ws"), args.getInt("threads", 1));
 	}
 
 	/** How many server ports (nodes) the connections are spread over. */
@@ -71,14 +70,17 @@ final class Connector implements AutoCloseable {
 	}
 
 	/**
-	 * Connects as {@code ?name=name} to the next port in turn; the future completes once the
-	 * upgrade succeeded. Called from one thread.
+	 * Connects as {@code ?name=name} to the next port in turn; the future completes once
+	 * the upgrade succeeded. Called from one thread.
 	 */
 	Future<Channel> connect(String name, FrameListener listener) {
 		return connectWithQuery("name=" + name, listener);
 	}
 
-	/** As {@link #connect}, with the whole query given (e.g. {@code name=Client7&room=room3}). */
+	/**
+	 * As {@link #connect}, with the whole query given (e.g.
+	 * {@code name=Client7&room=room3}).
+	 */
 	Future<Channel> connectWithQuery(String query, FrameListener listener) {
 		Promise<Channel> upgraded = ImmediateEventExecutor.INSTANCE.newPromise();
 		String target = this.path + "?" + query;
@@ -100,8 +102,8 @@ final class Connector implements AutoCloseable {
 
 	/**
 	 * Opens {@code count} connections, the i-th with {@code query.apply(i)} and
-	 * {@code listener.apply(i)}, at most {@code inFlight} handshakes at a time so the server's
-	 * accept queue never overflows.
+	 * {@code listener.apply(i)}, at most {@code inFlight} handshakes at a time so the
+	 * server's accept queue never overflows.
 	 */
 	Opened connectAll(int count, IntFunction<String> query, IntFunction<FrameListener> listener, int inFlight)
 			throws InterruptedException {
@@ -128,7 +130,8 @@ final class Connector implements AutoCloseable {
 		if (!done.await(300, TimeUnit.SECONDS)) {
 			throw new IllegalStateException("Handshakes still pending after 300 s");
 		}
-		// The latch's count-downs happen after each write to the array: all are visible here
+		// The latch's count-downs happen after each write to the array: all are visible
+		// here
 		return new Opened(Arrays.stream(opened).filter(Objects::nonNull).toList(), failures.get(), target());
 	}
 
@@ -146,13 +149,13 @@ final class Connector implements AutoCloseable {
 	}
 
 	String target() {
-		return "ws://" + this.host + ":" + Arrays.stream(this.ports)
-			.mapToObj(Integer::toString)
-			.collect(Collectors.joining(",")) + this.path;
+		return "ws://" + this.host + ":"
+				+ Arrays.stream(this.ports).mapToObj(Integer::toString).collect(Collectors.joining(",")) + this.path;
 	}
 
 	@Override
 	public void close() {
 		this.group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
 	}
+
 }

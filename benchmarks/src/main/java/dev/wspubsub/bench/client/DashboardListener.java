@@ -72,7 +72,10 @@ final class DashboardListener implements FrameListener {
 		}
 	}
 
-	/** Counts updates sampled at or after {@code start} and before {@code end} (epoch millis). */
+	/**
+	 * Counts updates sampled at or after {@code start} and before {@code end} (epoch
+	 * millis).
+	 */
 	void window(long start, long end) {
 		this.windowEnd = end;
 		this.windowStart = start;
@@ -107,7 +110,8 @@ final class DashboardListener implements FrameListener {
 		return indexOf(payload, needle) >= 0;
 	}
 
-	// The payload is small (about 300 bytes); a plain scan beats decoding JSON per message
+	// The payload is small (about 300 bytes); a plain scan beats decoding JSON per
+	// message
 	private static int indexOf(ByteBuf payload, byte[] needle) {
 		int last = payload.writerIndex() - needle.length;
 		outer: for (int i = payload.readerIndex(); i <= last; i++) {
@@ -125,8 +129,8 @@ final class DashboardListener implements FrameListener {
 	private static long timestamp(ByteBuf payload) {
 		int at = indexOf(payload, TIMESTAMP);
 		if (at < 0) {
-			throw new IllegalStateException("metrics_update without a timestamp: "
-					+ payload.toString(StandardCharsets.UTF_8));
+			throw new IllegalStateException(
+					"metrics_update without a timestamp: " + payload.toString(StandardCharsets.UTF_8));
 		}
 		long value = 0;
 		for (int i = at + TIMESTAMP.length; i < payload.writerIndex(); i++) {
@@ -138,4 +142,5 @@ final class DashboardListener implements FrameListener {
 		}
 		return value;
 	}
+
 }

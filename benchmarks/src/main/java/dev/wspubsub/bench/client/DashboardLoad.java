@@ -16,12 +16,12 @@ import org.HdrHistogram.Histogram;
  * Load on {@code sample-dashboard}: N clients on its {@code /ws}, each subscribed by the
  * server to {@code metrics}, which the server publishes once per
  * {@code dashboard.interval}. After every client has its {@code initial_state} and a
- * warm-up, a window of {@code --duration} seconds is counted, placed half an interval away
- * from the ticks so that it holds exactly {@code --duration} of them: for each
- * {@code metrics_update} sampled in the window, the lag from {@code data.timestamp} to its
- * arrival, and whether all N × duration arrived (waiting {@code --grace} seconds for late
- * ones). Given {@code --server-pid}, the server's CPU time over the window is read from
- * {@code /proc}. Prints one {@code RESULT} line.
+ * warm-up, a window of {@code --duration} seconds is counted, placed half an interval
+ * away from the ticks so that it holds exactly {@code --duration} of them: for each
+ * {@code metrics_update} sampled in the window, the lag from {@code data.timestamp} to
+ * its arrival, and whether all N × duration arrived (waiting {@code --grace} seconds for
+ * late ones). Given {@code --server-pid}, the server's CPU time over the window is read
+ * from {@code /proc}. Prints one {@code RESULT} line.
  *
  * <pre>
  * java -cp benchmarks-jmh.jar dev.wspubsub.bench.client.DashboardLoad --port 8081 --clients 1000 \
@@ -49,7 +49,8 @@ public final class DashboardLoad {
 		CountDownLatch initialStates = new CountDownLatch(clients);
 		DashboardListener listener = new DashboardListener(initialStates);
 		try (Connector connector = Connector.fromArgs(args)) {
-			List<Channel> channels = connector.connectAll(clients, (i) -> "name=dash" + i, (i) -> listener, IN_FLIGHT).all();
+			List<Channel> channels = connector.connectAll(clients, (i) -> "name=dash" + i, (i) -> listener, IN_FLIGHT)
+				.all();
 			AtomicInteger closed = new AtomicInteger();
 			channels.forEach((channel) -> channel.closeFuture().addListener((f) -> closed.incrementAndGet()));
 			if (!initialStates.await(120, TimeUnit.SECONDS)) {
@@ -62,7 +63,8 @@ public final class DashboardLoad {
 			if (latest == 0) {
 				throw new IllegalStateException("No metrics_update during the warm-up");
 			}
-			// Half an interval after a tick: jitter of the ticks cannot move one across an end
+			// Half an interval after a tick: jitter of the ticks cannot move one across
+			// an end
 			long start = latest + INTERVAL_MILLIS / 2;
 			while (start < System.currentTimeMillis() + 200) {
 				start += INTERVAL_MILLIS;
@@ -124,4 +126,5 @@ public final class DashboardLoad {
 	private static String format(String pattern, double value) {
 		return String.format(Locale.ROOT, pattern, value);
 	}
+
 }

@@ -19,4 +19,5 @@ interface FrameListener {
 	/** The end of one read from the socket: a natural point to publish counters. */
 	default void onReadComplete(Channel channel) {
 	}
+
 }

@@ -44,7 +44,8 @@ final class FrameReader extends ByteToMessageDecoder {
 				header = 10;
 			}
 			if (masked) {
-				header += 4; // servers do not mask; tolerated and skipped rather than unmasked
+				header += 4; // servers do not mask; tolerated and skipped rather than
+								// unmasked
 			}
 			if (length > Integer.MAX_VALUE - header) {
 				throw new IllegalStateException("Frame of " + length + " bytes");
@@ -87,4 +88,5 @@ final class FrameReader extends ByteToMessageDecoder {
 		this.listener.onReadComplete(ctx.channel());
 		super.channelReadComplete(ctx);
 	}
+
 }

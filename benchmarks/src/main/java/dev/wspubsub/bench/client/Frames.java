@@ -18,7 +18,10 @@ final class Frames {
 	private Frames() {
 	}
 
-	/** Appends one final frame of {@code opcode} carrying {@code payload}, under a fresh mask. */
+	/**
+	 * Appends one final frame of {@code opcode} carrying {@code payload}, under a fresh
+	 * mask.
+	 */
 	static void writeMasked(ByteBuf out, int opcode, byte[] payload) {
 		writeMasked(out, opcode, payload, 0, payload.length);
 	}
@@ -44,10 +47,14 @@ final class Frames {
 		}
 	}
 
-	/** Appends a masked frame whose payload is read from {@code payload} (for echoing a ping). */
+	/**
+	 * Appends a masked frame whose payload is read from {@code payload} (for echoing a
+	 * ping).
+	 */
 	static void writeMasked(ByteBuf out, int opcode, ByteBuf payload) {
 		byte[] bytes = new byte[payload.readableBytes()];
 		payload.getBytes(payload.readerIndex(), bytes);
 		writeMasked(out, opcode, bytes);
 	}
+
 }

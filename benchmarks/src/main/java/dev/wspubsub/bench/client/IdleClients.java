@@ -13,11 +13,12 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 
 /**
- * Holds idle WebSocket connections for {@link MemoryBenchmark}, which runs several of these
- * processes (one process may only open so many files). Commands on standard input, one
- * answer line each on standard output:
+ * Holds idle WebSocket connections for {@link MemoryBenchmark}, which runs several of
+ * these processes (one process may only open so many files). Commands on standard input,
+ * one answer line each on standard output:
  * <ul>
- * <li>{@code open N}: grow to N connections; answers {@code opened OPEN failed F closed C};
+ * <li>{@code open N}: grow to N connections; answers
+ * {@code opened OPEN failed F closed C};
  * <li>{@code ping}: ping every connection; answers {@code pong ANSWERED of OPEN};
  * <li>{@code close}: close every connection; answers {@code closed N};
  * <li>{@code exit} (or end of input): close everything and exit.
@@ -123,5 +124,7 @@ public final class IdleClients {
 		public void onPong(Channel channel) {
 			this.pongs.countDown();
 		}
+
 	}
+
 }

@@ -82,7 +82,9 @@ final class LatencyClient implements FrameListener {
 		return -1;
 	}
 
-	/** The decimal number after the last ':' and the space after it; -1 if there is none. */
+	/**
+	 * The decimal number after the last ':' and the space after it; -1 if there is none.
+	 */
 	static long parseStamp(ByteBuf payload) {
 		int end = payload.writerIndex();
 		int colon = payload.indexOf(payload.readerIndex(), end, (byte) ':');
@@ -103,4 +105,5 @@ final class LatencyClient implements FrameListener {
 		}
 		return digits ? value : -1;
 	}
+
 }

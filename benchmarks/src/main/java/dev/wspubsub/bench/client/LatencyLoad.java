@@ -21,8 +21,8 @@ import org.HdrHistogram.Recorder;
 /**
  * Publish-to-deliver latency at a fixed rate, on the chat protocol: N clients in the room
  * take turns to publish {@code --rate} messages per second in total, each carrying
- * {@code System.nanoTime()} taken as it is written; every delivery to every client (all N,
- * sender included) is one sample. Prints p50/p99/p99.9 of the counted window.
+ * {@code System.nanoTime()} taken as it is written; every delivery to every client (all
+ * N, sender included) is one sample. Prints p50/p99/p99.9 of the counted window.
  *
  * <pre>
  * java -cp benchmarks-jmh.jar dev.wspubsub.bench.client.LatencyLoad --port 4001 --clients 16 \
@@ -72,7 +72,8 @@ public final class LatencyLoad {
 		ClusterStart clusterStart = args.get("ports", "").isEmpty() ? null : new ClusterStart("Client0");
 		try (Connector connector = Connector.fromArgs(args)) {
 			int nodes = connector.nodes();
-			// One room keeps the chat benchmark's query (no room parameter: the server's default room)
+			// One room keeps the chat benchmark's query (no room parameter: the server's
+			// default room)
 			IntFunction<String> query = (i) -> "name=Client" + i + ((rooms > 1) ? "&room=room" + (i % rooms) : "");
 			IntFunction<FrameListener> listener = (i) -> {
 				FrameListener client = new LatencyClient(ready, recorder, received, crossRecorder, nodes, i % nodes);
@@ -113,13 +114,11 @@ public final class LatencyLoad {
 							+ "p90_us=%.1f p99_us=%.1f p999_us=%.1f max_us=%.1f cross_delivered=%d cross_p50_us=%s "
 							+ "cross_p99_us=%s%n",
 					label, clients, rooms, nodes, rate, published, published * roomSize, delivered,
-					deliveredInWindow / seconds,
-					(serverPid > 0) ? String.format(Locale.ROOT, "%.2f", serverCpu) : "NA",
+					deliveredInWindow / seconds, (serverPid > 0) ? String.format(Locale.ROOT, "%.2f", serverCpu) : "NA",
 					(serverPid > 0) ? String.format(Locale.ROOT, "%.1f", 100 * serverCpu / seconds) : "NA",
 					(serverPid > 0 && deliveredInWindow > 0)
 							? String.format(Locale.ROOT, "%.4f", serverCpu / (deliveredInWindow / 1e6)) : "NA",
-					micros(histogram, 50),
-					micros(histogram, 90), micros(histogram, 99), micros(histogram, 99.9),
+					micros(histogram, 50), micros(histogram, 90), micros(histogram, 99), micros(histogram, 99.9),
 					histogram.getMaxValue() / 1000.0, cross.getTotalCount(), microsOrNa(cross, 50),
 					microsOrNa(cross, 99));
 			for (Channel channel : channels) {
@@ -138,8 +137,8 @@ public final class LatencyLoad {
 	}
 
 	/**
-	 * Every millisecond, publishes what the rate says is due, round-robin over the clients,
-	 * then flushes each channel once. Runs on one event loop.
+	 * Every millisecond, publishes what the rate says is due, round-robin over the
+	 * clients, then flushes each channel once. Runs on one event loop.
 	 */
 	private static final class Pacer implements Runnable {
 
@@ -175,7 +174,8 @@ public final class LatencyLoad {
 				Frames.writeMasked(frame, Frames.TEXT, stamp);
 				channel.write(frame, channel.voidPromise());
 				this.written[index] = true;
-				// Per message, so a window ending while a backlog is written counts what went out
+				// Per message, so a window ending while a backlog is written counts what
+				// went out
 				this.published.lazySet(sent + 1);
 			}
 			for (int i = 0; i < this.written.length; i++) {
@@ -189,5 +189,7 @@ public final class LatencyLoad {
 		long published() {
 			return this.published.get();
 		}
+
 	}
+
 }

@@ -18,8 +18,8 @@ import java.util.concurrent.TimeUnit;
  * full GC ({@code jcmd PID GC.class_histogram}, whose total counts live objects only) and
  * its RSS. Per-connection figures are the growth over the zero-connection baseline (taken
  * after a first batch of connections came and went, so class loading is not counted) and
- * the growth since the previous step, which shows whether the cost is flat. At the top step
- * every connection is pinged and must answer.
+ * the growth since the previous step, which shows whether the cost is flat. At the top
+ * step every connection is pinged and must answer.
  *
  * <pre>
  * java -cp benchmarks-jmh.jar dev.wspubsub.bench.client.MemoryBenchmark --server-pid 1234 \
@@ -112,7 +112,9 @@ public final class MemoryBenchmark {
 		private static long liveHeapBytes(long pid) throws IOException, InterruptedException {
 			Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
 			Process process = new ProcessBuilder(Files.isExecutable(jcmd) ? jcmd.toString() : "jcmd",
-					Long.toString(pid), "GC.class_histogram").redirectErrorStream(true).start();
+					Long.toString(pid), "GC.class_histogram")
+				.redirectErrorStream(true)
+				.start();
 			String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
 			if (!process.waitFor(120, TimeUnit.SECONDS) || process.exitValue() != 0) {
 				throw new IllegalStateException("jcmd failed: " + output);
@@ -137,8 +139,7 @@ public final class MemoryBenchmark {
 					args.get("port", "4001"), "--path", args.get("path", "/ws"), "--name-prefix", prefix)
 				.redirectError(ProcessBuilder.Redirect.INHERIT)
 				.start();
-			return new Child(process,
-					new PrintWriter(process.getOutputStream(), true, StandardCharsets.UTF_8),
+			return new Child(process, new PrintWriter(process.getOutputStream(), true, StandardCharsets.UTF_8),
 					new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8)));
 		}
 
@@ -162,4 +163,5 @@ public final class MemoryBenchmark {
 			}
 		}
 	}
+
 }

@@ -11,8 +11,9 @@ final class ProcStat {
 	}
 
 	/**
-	 * User plus system CPU time of {@code pid} (all its threads) in clock ticks: fields 14
-	 * and 15 of {@code /proc/PID/stat}, counted after the command name, which may hold spaces.
+	 * User plus system CPU time of {@code pid} (all its threads) in clock ticks: fields
+	 * 14 and 15 of {@code /proc/PID/stat}, counted after the command name, which may hold
+	 * spaces.
 	 */
 	static long cpuTicks(long pid) {
 		String stat = read(Path.of("/proc", Long.toString(pid), "stat"));
@@ -21,7 +22,10 @@ final class ProcStat {
 		return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
 	}
 
-	/** Resident set size of {@code pid} in KiB ({@code VmRSS} of {@code /proc/PID/status}). */
+	/**
+	 * Resident set size of {@code pid} in KiB ({@code VmRSS} of
+	 * {@code /proc/PID/status}).
+	 */
 	static long rssKb(long pid) {
 		for (String line : read(Path.of("/proc", Long.toString(pid), "status")).split("\n")) {
 			if (line.startsWith("VmRSS:")) {
@@ -39,4 +43,5 @@ final class ProcStat {
 			throw new IllegalStateException("Cannot read " + path + ": is the process still running?", ex);
 		}
 	}
+
 }

@@ -56,7 +56,10 @@ final class UpgradeHandler extends ByteToMessageDecoder {
 		this.upgraded.trySuccess(ctx.channel());
 	}
 
-	/** Offset of the blank line after the head, relative to the reader index; -1 if not yet in. */
+	/**
+	 * Offset of the blank line after the head, relative to the reader index; -1 if not
+	 * yet in.
+	 */
 	private static int endOfHead(ByteBuf in) {
 		int from = in.readerIndex();
 		int last = in.writerIndex() - END_OF_HEAD.length;
@@ -85,4 +88,5 @@ final class UpgradeHandler extends ByteToMessageDecoder {
 		this.upgraded.tryFailure(cause);
 		ctx.close();
 	}
+
 }

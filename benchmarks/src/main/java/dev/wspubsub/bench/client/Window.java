@@ -95,4 +95,5 @@ final class Window {
 				(this.redisPid > 0) ? String.format(Locale.ROOT, "%.2f", redisCpu) : "NA",
 				(this.redisPid > 0) ? String.format(Locale.ROOT, "%.4f", redisPerMillion) : "NA");
 	}
+
 }

@@ -1,4 +1,6 @@
-/** Load clients on plain Netty: chat throughput, idle-connection memory, publish latency. */
+/**
+ * Load clients on plain Netty: chat throughput, idle-connection memory, publish latency.
+ */
 @NullMarked
 package dev.wspubsub.bench.client;
 

@@ -17,7 +17,10 @@ final class Subscribers {
 	private Subscribers() {
 	}
 
-	/** Takes and drops its own duplicate of the frame: the registry's cost and the refcount work, no I/O. */
+	/**
+	 * Takes and drops its own duplicate of the frame: the registry's cost and the
+	 * refcount work, no I/O.
+	 */
 	static final class Counting implements TopicSubscriber {
 
 		long delivered;
@@ -33,11 +36,13 @@ final class Subscribers {
 			this.delivered += frame.readableBytes();
 			frame.release();
 		}
+
 	}
 
 	/**
-	 * Writes its duplicate through a real channel pipeline ({@link EmbeddedChannel}) whose
-	 * outbound end discards it: adds the pipeline traversal a connection pays per message.
+	 * Writes its duplicate through a real channel pipeline ({@link EmbeddedChannel})
+	 * whose outbound end discards it: adds the pipeline traversal a connection pays per
+	 * message.
 	 */
 	static final class Channel implements TopicSubscriber {
 
@@ -53,6 +58,7 @@ final class Subscribers {
 		public void deliver(String topic, OutboundMessage message) {
 			this.channel.write(message.retainedFrame(), this.channel.voidPromise());
 		}
+
 	}
 
 	private static final class Discard extends ChannelOutboundHandlerAdapter {
@@ -61,5 +67,7 @@ final class Subscribers {
 		public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
 			ReferenceCountUtil.release(msg);
 		}
+
 	}
+
 }

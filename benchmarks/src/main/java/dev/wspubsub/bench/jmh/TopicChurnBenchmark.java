@@ -63,7 +63,10 @@ public class TopicChurnBenchmark {
 		return this.registry.unsubscribe("private", this.churner);
 	}
 
-	/** Join, publish, leave, publish: two group replacements per operation, none by a publish. */
+	/**
+	 * Join, publish, leave, publish: two group replacements per operation, none by a
+	 * publish.
+	 */
 	@Benchmark
 	public int churnWithPublishes() {
 		this.registry.subscribe("room", this.churner);
@@ -76,4 +79,5 @@ public class TopicChurnBenchmark {
 	public void tearDown() {
 		this.message.release();
 	}
+
 }

@@ -22,9 +22,9 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * One publish fanned out by {@link TopicRegistry#deliver} to a topic's subscribers, all on
- * the publishing thread. Divide the time per operation by {@code subscribers} for the cost
- * per delivered message.
+ * One publish fanned out by {@link TopicRegistry#deliver} to a topic's subscribers, all
+ * on the publishing thread. Divide the time per operation by {@code subscribers} for the
+ * cost per delivered message.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -37,7 +37,10 @@ public class TopicDeliverBenchmark {
 	@Param({ "1", "16", "1000", "10000" })
 	int subscribers;
 
-	/** {@code counting}: registry and refcounts only; {@code channel}: plus a pipeline write each. */
+	/**
+	 * {@code counting}: registry and refcounts only; {@code channel}: plus a pipeline
+	 * write each.
+	 */
 	@Param({ "counting", "channel" })
 	String kind;
 
@@ -79,4 +82,5 @@ public class TopicDeliverBenchmark {
 		}
 		this.channels.clear();
 	}
+
 }

@@ -32,4 +32,5 @@ public class MvcChatApplication implements WebSocketConfigurer {
 	public void registerWebSocketHandlers(WebSocketHandlerRegistry registry) {
 		registry.addHandler(this.handler, "/ws");
 	}
+
 }

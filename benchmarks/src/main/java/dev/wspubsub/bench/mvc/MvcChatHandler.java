@@ -16,13 +16,16 @@ import org.springframework.web.socket.handler.ConcurrentWebSocketSessionDecorato
 import org.springframework.web.socket.handler.TextWebSocketHandler;
 import org.springframework.web.util.UriComponentsBuilder;
 
-/** The chat room with spring-websocket: a set of sessions, each message sent to every one. */
+/**
+ * The chat room with spring-websocket: a set of sessions, each message sent to every one.
+ */
 @Component
 class MvcChatHandler extends TextWebSocketHandler {
 
 	private static final Log logger = LogFactory.getLog(MvcChatHandler.class);
 
-	// Generous: one benchmark round puts up to clients x 1,600 messages behind a slow session
+	// Generous: one benchmark round puts up to clients x 1,600 messages behind a slow
+	// session
 	private static final int SEND_TIME_LIMIT_MS = 30_000;
 
 	private static final int BUFFER_SIZE_LIMIT = 256 * 1024 * 1024;
@@ -39,7 +42,8 @@ class MvcChatHandler extends TextWebSocketHandler {
 	public void afterConnectionEstablished(WebSocketSession session) throws IOException {
 		String name = UriComponentsBuilder.fromUri(session.getUri()).build().getQueryParams().getFirst("name");
 		session.getAttributes().put("prefix", ((name != null) ? name : "Client") + ": ");
-		// Tomcat's sessions refuse concurrent sends; this decorator is spring-websocket's answer
+		// Tomcat's sessions refuse concurrent sends; this decorator is spring-websocket's
+		// answer
 		this.room.add(new ConcurrentWebSocketSessionDecorator(session, SEND_TIME_LIMIT_MS, BUFFER_SIZE_LIMIT));
 		if (this.room.size() == this.expected) {
 			logger.info("All " + this.expected + " clients connected");
@@ -67,4 +71,5 @@ class MvcChatHandler extends TextWebSocketHandler {
 	public void afterConnectionClosed(WebSocketSession session, CloseStatus status) {
 		this.room.removeIf((member) -> member.getId().equals(session.getId()));
 	}
+
 }

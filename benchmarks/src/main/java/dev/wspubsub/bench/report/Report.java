@@ -18,15 +18,19 @@ import org.jspecify.annotations.Nullable;
  * {@code server,run,status} and the measured values. Per scenario and server it takes the
  * median and the mean over the runs of each metric named, and both as ratios to Bun's in
  * the same scenario (or another server's: {@code -Dreport.baseline=NAME}); runs whose
- * status is not {@code ok} produced no result and are listed, not dropped. Prints one line
- * per scenario and server, writes the summary CSV and a chart of the first two metrics.
+ * status is not {@code ok} produced no result and are listed, not dropped. Prints one
+ * line per scenario and server, writes the summary CSV and a chart of the first two
+ * metrics.
  *
  * <pre>java -cp benchmarks-jmh.jar dev.wspubsub.bench.report.Report results.csv summary.csv chart.svg \
  *     median_msgs_per_s cpu_s_per_million</pre>
  */
 public final class Report {
 
-	/** The server the others are compared with: Bun, unless {@code -Dreport.baseline=NAME} names another. */
+	/**
+	 * The server the others are compared with: Bun, unless {@code -Dreport.baseline=NAME}
+	 * names another.
+	 */
 	static final String BASELINE = System.getProperty("report.baseline", "bun");
 
 	private Report() {
@@ -34,7 +38,8 @@ public final class Report {
 
 	public static void main(String[] args) throws IOException {
 		if (args.length < 5) {
-			throw new IllegalArgumentException("Usage: Report results.csv summary.csv chart.svg METRIC METRIC [METRIC...]");
+			throw new IllegalArgumentException(
+					"Usage: Report results.csv summary.csv chart.svg METRIC METRIC [METRIC...]");
 		}
 		List<String> metrics = List.of(Arrays.copyOfRange(args, 3, args.length));
 		Summary summary = summarise(Files.readAllLines(Path.of(args[0])), metrics);
@@ -57,7 +62,8 @@ public final class Report {
 		int run = column(header, "run");
 		int status = column(header, "status");
 		int[] metricColumns = metrics.stream().mapToInt((name) -> column(header, name)).toArray();
-		// scenario -> server -> the values of each run with a result, in the order the script ran them
+		// scenario -> server -> the values of each run with a result, in the order the
+		// script ran them
 		Map<String, Map<String, List<double[]>>> runs = new LinkedHashMap<>();
 		Map<String, Map<String, Integer>> missing = new LinkedHashMap<>();
 		List<String> failures = new ArrayList<>();
@@ -67,7 +73,8 @@ public final class Report {
 			}
 			String[] f = line.split(",", -1);
 			String scenario = scenario(header, f, server);
-			runs.computeIfAbsent(scenario, (k) -> new LinkedHashMap<>()).computeIfAbsent(f[server], (k) -> new ArrayList<>());
+			runs.computeIfAbsent(scenario, (k) -> new LinkedHashMap<>())
+				.computeIfAbsent(f[server], (k) -> new ArrayList<>());
 			double[] values = values(f, metricColumns);
 			if (!f[status].equals("ok") || values == null) {
 				missing.computeIfAbsent(scenario, (k) -> new LinkedHashMap<>()).merge(f[server], 1, Integer::sum);
@@ -97,7 +104,8 @@ public final class Report {
 		return index;
 	}
 
-	// "bun-client, 16 clients": the columns before server, a number followed by its column's name
+	// "bun-client, 16 clients": the columns before server, a number followed by its
+	// column's name
 	private static String scenario(List<String> header, String[] f, int server) {
 		List<String> parts = new ArrayList<>();
 		for (int i = 0; i < server; i++) {
@@ -137,8 +145,18 @@ public final class Report {
 		String csv(List<String> metrics) {
 			StringBuilder csv = new StringBuilder("scenario,server,runs,no_result");
 			for (String metric : metrics) {
-				csv.append(",median_").append(metric).append(",mean_").append(metric).append(',').append(metric)
-					.append("_vs_").append(BASELINE).append(",mean_").append(metric).append("_vs_").append(BASELINE);
+				csv.append(",median_")
+					.append(metric)
+					.append(",mean_")
+					.append(metric)
+					.append(',')
+					.append(metric)
+					.append("_vs_")
+					.append(BASELINE)
+					.append(",mean_")
+					.append(metric)
+					.append("_vs_")
+					.append(BASELINE);
 			}
 			csv.append('\n');
 			for (Row row : this.rows) {
@@ -149,8 +167,9 @@ public final class Report {
 	}
 
 	/**
-	 * One server in one scenario: {@code stats[metric]} is {median, mean} over its runs (null
-	 * if no run produced a result), {@code baseline} the same for the baseline server.
+	 * One server in one scenario: {@code stats[metric]} is {median, mean} over its runs
+	 * (null if no run produced a result), {@code baseline} the same for the baseline
+	 * server.
 	 */
 	record Row(String scenario, String server, int runs, int noResult, double @Nullable [][] stats,
 			double @Nullable [][] baseline) {
@@ -172,10 +191,12 @@ public final class Report {
 		}
 
 		String line(List<String> metrics) {
-			StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-28s %-14s", this.scenario, this.server));
+			StringBuilder line = new StringBuilder(
+					String.format(Locale.ROOT, "%-28s %-14s", this.scenario, this.server));
 			for (int m = 0; m < metrics.size(); m++) {
 				line.append(String.format(Locale.ROOT, "  %s median %s mean %s (%s / %s %s)", metrics.get(m),
-						number(median(m)), number(mean(m)), ratio(vsBaseline(m, 0)), ratio(vsBaseline(m, 1)), BASELINE));
+						number(median(m)), number(mean(m)), ratio(vsBaseline(m, 0)), ratio(vsBaseline(m, 1)),
+						BASELINE));
 			}
 			line.append(String.format(Locale.ROOT, "  (%d runs", this.runs));
 			if (this.noResult > 0) {
@@ -185,8 +206,8 @@ public final class Report {
 		}
 
 		String csv(int metrics) {
-			StringBuilder csv = new StringBuilder(
-					String.format(Locale.ROOT, "\"%s\",%s,%d,%d", this.scenario, this.server, this.runs, this.noResult));
+			StringBuilder csv = new StringBuilder(String.format(Locale.ROOT, "\"%s\",%s,%d,%d", this.scenario,
+					this.server, this.runs, this.noResult));
 			for (int m = 0; m < metrics; m++) {
 				csv.append(',').append(plain(median(m))).append(',').append(plain(mean(m)));
 				csv.append(',').append(plain(vsBaseline(m, 0))).append(',').append(plain(vsBaseline(m, 1)));
@@ -210,4 +231,5 @@ public final class Report {
 			return Double.isNaN(value) ? "n/a" : String.format(Locale.ROOT, "%.2fx", value);
 		}
 	}
+
 }

@@ -26,11 +26,11 @@ final class SvgChart {
 
 	private static final int MARGIN = 60;
 
-	private static final Map<String, String> TITLES = Map.of(
-			"median_msgs_per_s", "Delivered messages per second (higher is better)",
-			"cpu_s_per_million", "Server CPU-seconds per million delivered messages (lower is better)",
-			"p50_us", "p50 publish-to-deliver latency, µs (lower is better)",
-			"p99_us", "p99 publish-to-deliver latency, µs (lower is better)");
+	private static final Map<String, String> TITLES = Map.of("median_msgs_per_s",
+			"Delivered messages per second (higher is better)", "cpu_s_per_million",
+			"Server CPU-seconds per million delivered messages (lower is better)", "p50_us",
+			"p50 publish-to-deliver latency, µs (lower is better)", "p99_us",
+			"p99 publish-to-deliver latency, µs (lower is better)");
 
 	private final Report.Summary summary;
 
@@ -86,8 +86,8 @@ final class SvgChart {
 		int top = MARGIN;
 		int bottom = MARGIN + PANEL_HEIGHT;
 		svg.append(text(x0, top - 20, title, "start", "bold"));
-		svg.append(String.format(Locale.ROOT,
-				"<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"black\"/>%n", x0, bottom, x0 + PANEL_WIDTH, bottom));
+		svg.append(String.format(Locale.ROOT, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"black\"/>%n", x0,
+				bottom, x0 + PANEL_WIDTH, bottom));
 		int groups = Math.max(1, this.scenarios.size());
 		double groupWidth = (double) PANEL_WIDTH / groups;
 		double barWidth = groupWidth * 0.8 / Math.max(1, this.servers.size());
@@ -125,8 +125,8 @@ final class SvgChart {
 	private int legend(StringBuilder svg, int x, int y) {
 		for (int s = 0; s < this.servers.size(); s++) {
 			int ly = y + 20 * s;
-			svg.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"12\" fill=\"%s\"/>%n", x,
-					ly - 10, COLOURS[s % COLOURS.length]));
+			svg.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"12\" height=\"12\" fill=\"%s\"/>%n",
+					x, ly - 10, COLOURS[s % COLOURS.length]));
 			svg.append(text(x + 18, ly, this.servers.get(s), "start", "normal"));
 		}
 		return y + 20 * this.servers.size();
@@ -151,4 +151,5 @@ final class SvgChart {
 				"<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\" font-weight=\"%s\" font-size=\"%d\">%s</text>%n", x, y,
 				anchor, weight, size, escaped);
 	}
+
 }

@@ -27,4 +27,5 @@ public class SinksChatApplication {
 		// Ahead of the annotated controllers, as the WebFlux reference shows
 		return new SimpleUrlHandlerMapping(Map.of("/ws", handler), -1);
 	}
+
 }

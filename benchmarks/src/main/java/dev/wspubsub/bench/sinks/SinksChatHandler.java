@@ -40,7 +40,8 @@ class SinksChatHandler implements WebSocketHandler {
 		String query = session.getHandshakeInfo().getUri().getRawQuery();
 		String name = UriComponentsBuilder.newInstance().query(query).build().getQueryParams().getFirst("name");
 		String prefix = ((name != null) ? name : "Client") + ": ";
-		// A buffer per subscriber so a slow client gets every message rather than losing some
+		// A buffer per subscriber so a slow client gets every message rather than losing
+		// some
 		Flux<WebSocketMessage> outbound = this.room.asFlux().onBackpressureBuffer().map(session::textMessage);
 		Mono<Void> inbound = session.receive()
 			.doOnNext((message) -> this.room.emitNext(prefix + message.getPayloadAsText(), retry()))
@@ -55,7 +56,8 @@ class SinksChatHandler implements WebSocketHandler {
 		});
 	}
 
-	// Emitters on different event loops race; busy-looping is Reactor's documented answer.
+	// Emitters on different event loops race; busy-looping is Reactor's documented
+	// answer.
 	// A new handler per emission: its deadline starts when it is created.
 	private static Sinks.EmitFailureHandler retry() {
 		return Sinks.EmitFailureHandler.busyLooping(Duration.ofSeconds(5));
@@ -72,4 +74,5 @@ class SinksChatHandler implements WebSocketHandler {
 				this.room.emitNext("ready", retry());
 			}, (ex) -> logger.warn("Not all clients subscribed to the room", ex));
 	}
+
 }

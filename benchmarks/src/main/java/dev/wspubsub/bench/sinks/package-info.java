@@ -1,4 +1,7 @@
-/** The chat benchmark on idiomatic Spring WebFlux: one {@code Sinks.Many} per room, no ws-pubsub. */
+/**
+ * The chat benchmark on idiomatic Spring WebFlux: one {@code Sinks.Many} per room, no
+ * ws-pubsub.
+ */
 @NullMarked
 package dev.wspubsub.bench.sinks;
 

@@ -13,7 +13,10 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ResponseStatusException;
 
-/** The chat's HTTP side: the page's configuration, health, who is online, and a room's history. */
+/**
+ * The chat's HTTP side: the page's configuration, health, who is online, and a room's
+ * history.
+ */
 @RestController
 class ChatController {
 
@@ -37,13 +40,19 @@ class ChatController {
 				properties.heartbeat().interval().toMillis(), properties.heartbeat().timeout().toMillis());
 	}
 
-	/** What the page needs to know before it connects: whether to log in with a token, and how often it is pinged. */
+	/**
+	 * What the page needs to know before it connects: whether to log in with a token, and
+	 * how often it is pinged.
+	 */
 	@GetMapping("/api/config")
 	PageConfig config() {
 		return this.config;
 	}
 
-	/** {@code degraded} while the other servers cannot be reached: this node still serves its own users. */
+	/**
+	 * {@code degraded} while the other servers cannot be reached: this node still serves
+	 * its own users.
+	 */
 	@GetMapping("/health")
 	Health health() {
 		return new Health(this.cluster.isAvailable() ? "healthy" : "degraded", this.server.connections());
@@ -60,18 +69,20 @@ class ChatController {
 			throw new ResponseStatusException(HttpStatus.NOT_FOUND, "No such room");
 		}
 		return this.history.latest(room)
-			.switchIfEmpty(Mono.error(() -> new ResponseStatusException(HttpStatus.SERVICE_UNAVAILABLE,
-					"History is unavailable")));
+			.switchIfEmpty(Mono
+				.error(() -> new ResponseStatusException(HttpStatus.SERVICE_UNAVAILABLE, "History is unavailable")));
 	}
 
 	record Health(String status, int connections) {
 	}
 
 	/**
-	 * @param jwt whether the page gets a token from {@code POST /api/token} and connects with it
+	 * @param jwt whether the page gets a token from {@code POST /api/token} and connects
+	 * with it
 	 * @param heartbeatInterval milliseconds between the server's pings
 	 * @param heartbeatTimeout milliseconds the server waits for the answer
 	 */
 	record PageConfig(boolean jwt, long heartbeatInterval, long heartbeatTimeout) {
 	}
+
 }

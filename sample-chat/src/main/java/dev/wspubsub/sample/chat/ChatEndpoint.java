@@ -35,9 +35,9 @@ import reactor.core.publisher.Sinks;
 import org.springframework.security.oauth2.jwt.Jwt;
 
 /**
- * The chat protocol. Each room is two topics: {@code room:<name>} carries its chat messages
- * and keeps them as the room's history, {@code room-events:<name>} carries who joins, leaves
- * and types, which no one needs replayed. Each user's inbox is the topic
+ * The chat protocol. Each room is two topics: {@code room:<name>} carries its chat
+ * messages and keeps them as the room's history, {@code room-events:<name>} carries who
+ * joins, leaves and types, which no one needs replayed. Each user's inbox is the topic
  * {@code user:<userId>}, and presence news the topic {@code presence}.
  */
 @WsEndpoint("/ws")
@@ -67,8 +67,8 @@ class ChatEndpoint {
 	}
 
 	/**
-	 * In the JWT mode Spring Security has checked the token before this runs, and the name is
-	 * its subject; an open chat takes the name the client asks for.
+	 * In the JWT mode Spring Security has checked the token before this runs, and the
+	 * name is its subject; an open chat takes the name the client asks for.
 	 */
 	@OnUpgrade
 	ChatUser upgrade(UpgradeRequest request, @Nullable Jwt token) {
@@ -95,11 +95,12 @@ class ChatEndpoint {
 	}
 
 	/**
-	 * Joining creates the room if need be. The reply, {@code room_joined}, is completed by the
-	 * subscribe's callback: the callback runs before any live message of the room reaches the
-	 * client, and the reply is sent as it completes, inside the callback, so the history it
-	 * carries (what the joiner missed since {@code since}, or the latest messages) comes first,
-	 * and none twice. Being the return value, it carries the request's {@code id}.
+	 * Joining creates the room if need be. The reply, {@code room_joined}, is completed
+	 * by the subscribe's callback: the callback runs before any live message of the room
+	 * reaches the client, and the reply is sent as it completes, inside the callback, so
+	 * the history it carries (what the joiner missed since {@code since}, or the latest
+	 * messages) comes first, and none twice. Being the return value, it carries the
+	 * request's {@code id}.
 	 */
 	@OnMessage("join_room")
 	Mono<RoomJoined> join(WsSession<ChatUser> ws, @Valid ClientMessage.JoinRoom msg) {
@@ -139,9 +140,11 @@ class ChatEndpoint {
 		if (msg.text().length() > MAX_TEXT) {
 			throw new InvalidMessageException("Message too long (max " + MAX_TEXT + " characters)");
 		}
-		// server.publish, not ws.publish: the sender sees its own message come back, as everyone else does.
+		// server.publish, not ws.publish: the sender sees its own message come back, as
+		// everyone else does.
 		// The room's history keeps it and stamps it with its position.
-		this.server.publish(topic(msg.room()), new ServerMessage.Chat(msg.room(), ws.data().username(), msg.text(), now()));
+		this.server.publish(topic(msg.room()),
+				new ServerMessage.Chat(msg.room(), ws.data().username(), msg.text(), now()));
 	}
 
 	@OnMessage("typing")
@@ -159,7 +162,8 @@ class ChatEndpoint {
 	@OnMessage("direct_message")
 	void direct(WsSession<ChatUser> ws, @Valid ClientMessage.DirectMessage msg) {
 		ChatUser from = ws.data();
-		// The server delivers: clients may not publish to inboxes (ChatSecurity). Not echoed to the sender.
+		// The server delivers: clients may not publish to inboxes (ChatSecurity). Not
+		// echoed to the sender.
 		if (!msg.targetUserId().equals(from.userId())) {
 			this.server.publish(ChatUser.inbox(msg.targetUserId()),
 					new ServerMessage.DirectMessage(from.userId(), from.username(), msg.content(), now()));
@@ -196,7 +200,8 @@ class ChatEndpoint {
 
 	@OnError
 	ErrorReply invalid(InvalidMessageException ex) {
-		// The starter names the unknown type; this protocol's clients expect the bare sentence.
+		// The starter names the unknown type; this protocol's clients expect the bare
+		// sentence.
 		String error = String.valueOf(ex.getMessage());
 		return new ErrorReply(error.startsWith("Unknown message type") ? "Unknown message type" : error);
 	}
@@ -204,7 +209,8 @@ class ChatEndpoint {
 	@OnClose
 	Mono<Void> close(WsSession<ChatUser> ws) {
 		ChatUser user = ws.data();
-		// The connection has left its topics already, so everyone left is told, through the server.
+		// The connection has left its topics already, so everyone left is told, through
+		// the server.
 		user.rooms().forEach((room) -> this.server.publish(events(room), new UserLeft(room, user.username(), now())));
 		return this.presence.offline(user.userId())
 			.then(Mono.fromRunnable(() -> this.server.publish(PRESENCE, new UserOffline(user.userId()))));
@@ -223,4 +229,5 @@ class ChatEndpoint {
 	private static long now() {
 		return System.currentTimeMillis();
 	}
+
 }

@@ -15,8 +15,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param auth the optional JWT mode
  */
 @ConfigurationProperties("chat")
-public record ChatProperties(@DefaultValue({ "general", "random", "tech" }) List<String> rooms,
-		@DefaultValue("20") int maxRoomsPerUser, @DefaultValue Heartbeat heartbeat, @DefaultValue Auth auth) {
+public record ChatProperties(@DefaultValue( {
+		"general", "random", "tech" }) List<String> rooms, @DefaultValue("20") int maxRoomsPerUser,
+		@DefaultValue Heartbeat heartbeat, @DefaultValue Auth auth){
 
 	/**
 	 * @param interval how often the server sends {@code {"type":"ping"}}
@@ -26,7 +27,8 @@ public record ChatProperties(@DefaultValue({ "general", "random", "tech" }) List
 	}
 
 	/**
-	 * @param jwtSecret the HS256 secret of the JWT mode, at least 32 bytes; empty: the chat is open
+	 * @param jwtSecret the HS256 secret of the JWT mode, at least 32 bytes; empty: the
+	 * chat is open
 	 * @param tokenTtl how long a token from {@code POST /api/token} is valid
 	 */
 	public record Auth(@DefaultValue("") String jwtSecret, @DefaultValue("15m") Duration tokenTtl) {

@@ -23,8 +23,10 @@ class ChatSecurity {
 
 	@Bean
 	SecurityWebFilterChain securityWebFilterChain(ServerHttpSecurity http, ObjectProvider<ReactiveJwtDecoder> jwtMode) {
-		// No cookies and no forms: nothing for a forged cross-site request to ride on. Stateless too:
-		// a WebSession looked up on every upgrade would cost two thread hops and hold nothing.
+		// No cookies and no forms: nothing for a forged cross-site request to ride on.
+		// Stateless too:
+		// a WebSession looked up on every upgrade would cost two thread hops and hold
+		// nothing.
 		http.csrf(ServerHttpSecurity.CsrfSpec::disable)
 			.securityContextRepository(NoOpServerSecurityContextRepository.getInstance())
 			.requestCache((cache) -> cache.requestCache(NoOpServerRequestCache.getInstance()));
@@ -32,12 +34,14 @@ class ChatSecurity {
 		if (decoder == null) {
 			return http.authorizeExchange((exchanges) -> exchanges.anyExchange().permitAll()).build();
 		}
-		// 401 with a short reason such as "Unauthorized: Token expired", and no WebSocket.
+		// 401 with a short reason such as "Unauthorized: Token expired", and no
+		// WebSocket.
 		WsAuthenticationEntryPoint entryPoint = new WsAuthenticationEntryPoint();
-		return http.authorizeExchange((exchanges) -> exchanges.pathMatchers("/ws").authenticated()
-				.anyExchange().permitAll())
+		return http
+			.authorizeExchange((exchanges) -> exchanges.pathMatchers("/ws").authenticated().anyExchange().permitAll())
 			.oauth2ResourceServer((server) -> server
-				// The token from the Authorization header, access_token, or the subprotocols ["bearer", token].
+				// The token from the Authorization header, access_token, or the
+				// subprotocols ["bearer", token].
 				.bearerTokenConverter(new WsBearerTokenConverter())
 				.authenticationEntryPoint(entryPoint)
 				.jwt((jwt) -> jwt.jwtDecoder(decoder)))
@@ -46,9 +50,9 @@ class ChatSecurity {
 	}
 
 	/**
-	 * Each user's inbox {@code user:<id>} is theirs alone: a connection may subscribe to its own
-	 * and publish to none. Direct messages are delivered by the server ({@code server.publish}),
-	 * which needs no permission.
+	 * Each user's inbox {@code user:<id>} is theirs alone: a connection may subscribe to
+	 * its own and publish to none. Direct messages are delivered by the server
+	 * ({@code server.publish}), which needs no permission.
 	 */
 	@Bean
 	TopicAuthorizer privateInboxes() {

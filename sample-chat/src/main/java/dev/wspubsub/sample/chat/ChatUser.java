@@ -6,7 +6,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** Who is on a connection, and what the protocol needs to remember about it: {@code ws.data()}. */
+/**
+ * Who is on a connection, and what the protocol needs to remember about it:
+ * {@code ws.data()}.
+ */
 final class ChatUser {
 
 	static final String INBOX_PREFIX = "user:";
@@ -47,7 +50,10 @@ final class ChatUser {
 		return INBOX_PREFIX + userId;
 	}
 
-	/** Remembered beside the subscriptions because {@code @OnClose} runs after the connection left its topics. */
+	/**
+	 * Remembered beside the subscriptions because {@code @OnClose} runs after the
+	 * connection left its topics.
+	 */
 	boolean joined(String room) {
 		return this.rooms.add(room);
 	}
@@ -74,7 +80,9 @@ final class ChatUser {
 		return isTyping ? this.typingIn.add(room) : this.typingIn.remove(room);
 	}
 
-	/** Records a heartbeat ping; {@code false} when the previous one is still unanswered. */
+	/**
+	 * Records a heartbeat ping; {@code false} when the previous one is still unanswered.
+	 */
 	boolean pinged(long timestamp) {
 		return this.unansweredPing.compareAndSet(0, timestamp);
 	}
@@ -87,8 +95,12 @@ final class ChatUser {
 		return this.unansweredPing.get() == pingTimestamp;
 	}
 
-	/** Records that this connection is told {@code available}; {@code false} when it was told so already. */
+	/**
+	 * Records that this connection is told {@code available}; {@code false} when it was
+	 * told so already.
+	 */
 	boolean tell(boolean available) {
 		return this.toldAvailable.compareAndSet(!available, available);
 	}
+
 }

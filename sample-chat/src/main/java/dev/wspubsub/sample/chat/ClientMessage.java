@@ -11,14 +11,18 @@ import org.jspecify.annotations.Nullable;
 /** What clients send, one record per {@code type} that carries fields. */
 interface ClientMessage {
 
-	/** What a room may be called: it is created by the first join, so the name is all there is to check. */
+	/**
+	 * What a room may be called: it is created by the first join, so the name is all
+	 * there is to check.
+	 */
 	String ROOM_NAME = "[A-Za-z0-9_-]{1,64}";
 
 	/**
-	 * @param since the position of the last chat message the client saw in the room, to get
-	 * what it missed; absent: the room's latest messages
+	 * @param since the position of the last chat message the client saw in the room, to
+	 * get what it missed; absent: the room's latest messages
 	 */
-	record JoinRoom(@NotNull @Pattern(regexp = ROOM_NAME, message = "must be 1 to 64 letters, digits, - or _") String room,
+	record JoinRoom(
+			@NotNull @Pattern(regexp = ROOM_NAME, message = "must be 1 to 64 letters, digits, - or _") String room,
 			@Valid @Nullable Since since) {
 
 		@Nullable StreamPosition sincePosition() {
@@ -43,6 +47,8 @@ interface ClientMessage {
 	record DirectMessage(@NotBlank String targetUserId, @NotNull String content) {
 	}
 
-	record StatusChange(@NotNull @Pattern(regexp = "online|away|busy", message = "must be online, away or busy") String status) {
+	record StatusChange(
+			@NotNull @Pattern(regexp = "online|away|busy", message = "must be online, away or busy") String status) {
 	}
+
 }

@@ -70,4 +70,5 @@ class ClusterPresenceStore implements PresenceStore {
 	private Mono<Void> write(PresenceUser user) {
 		return this.registry.join(ChatEndpoint.PRESENCE, user.userId(), this.json.writeValueAsString(user));
 	}
+
 }

@@ -12,12 +12,12 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
- * Tells this node's pages when it loses the other servers (the starter's fan-out link, and
- * with it Redis, is down) and when it has them back: each connection hears each change
- * once, a connection opened during an outage as it opens. A node that cannot reach Redis
- * within {@code chat.cluster-start-grace} (5 s) of starting is in an outage too. Sent to this node's
- * connections directly, not published: a publish would wait for Redis too, and reach the
- * other nodes' pages late.
+ * Tells this node's pages when it loses the other servers (the starter's fan-out link,
+ * and with it Redis, is down) and when it has them back: each connection hears each
+ * change once, a connection opened during an outage as it opens. A node that cannot reach
+ * Redis within {@code chat.cluster-start-grace} (5 s) of starting is in an outage too.
+ * Sent to this node's connections directly, not published: a publish would wait for Redis
+ * too, and reach the other nodes' pages late.
  */
 @Component
 class ClusterStatusNotice {
@@ -37,12 +37,12 @@ class ClusterStatusNotice {
 
 	private volatile boolean available = true;
 
-	// Scheduler thread only. A node still making its first connection has lost nothing yet,
+	// Scheduler thread only. A node still making its first connection has lost nothing
+	// yet,
 	// unless that takes longer than the start grace: then Redis is away from the start.
 	private boolean wasUp;
 
-	ClusterStatusNotice(Fanout fanout, WsServer server,
-			@Value("${chat.cluster-start-grace:5s}") Duration startGrace) {
+	ClusterStatusNotice(Fanout fanout, WsServer server, @Value("${chat.cluster-start-grace:5s}") Duration startGrace) {
 		this.fanout = fanout;
 		this.server = server;
 		this.startGraceNanos = startGrace.toNanos();
@@ -64,7 +64,10 @@ class ClusterStatusNotice {
 		return this.available;
 	}
 
-	/** For a connection that has just opened: nothing to say unless the other servers are gone. */
+	/**
+	 * For a connection that has just opened: nothing to say unless the other servers are
+	 * gone.
+	 */
 	void tellIfUnavailable(WsSession<?> ws) {
 		if (!this.available) {
 			tell(ws, false);
@@ -76,4 +79,5 @@ class ClusterStatusNotice {
 			ws.send(available ? AVAILABLE : UNAVAILABLE);
 		}
 	}
+
 }

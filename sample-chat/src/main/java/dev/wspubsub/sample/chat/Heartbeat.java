@@ -31,7 +31,8 @@ class Heartbeat {
 		this.settings = properties.heartbeat();
 	}
 
-	@Scheduled(fixedRateString = "${chat.heartbeat.interval:30s}", initialDelayString = "${chat.heartbeat.interval:30s}")
+	@Scheduled(fixedRateString = "${chat.heartbeat.interval:30s}",
+			initialDelayString = "${chat.heartbeat.interval:30s}")
 	void ping() {
 		long now = System.currentTimeMillis();
 		for (WsSession<?> ws : this.server.sessions()) {
@@ -45,4 +46,5 @@ class Heartbeat {
 			}
 		}
 	}
+
 }

@@ -34,7 +34,7 @@ class InMemoryPresenceStore implements PresenceStore {
 
 	@Override
 	public Mono<List<PresenceUser>> users() {
-		return Mono.fromSupplier(() -> this.users.values()
-			.stream().sorted(PresenceUser.BY_NAME).toList());
+		return Mono.fromSupplier(() -> this.users.values().stream().sorted(PresenceUser.BY_NAME).toList());
 	}
+
 }

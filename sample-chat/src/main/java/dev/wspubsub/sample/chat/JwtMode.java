@@ -19,8 +19,8 @@ import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 import org.springframework.util.StringUtils;
 
 /**
- * The optional JWT mode, on when {@code chat.auth.jwt-secret} ({@code JWT_SECRET}) is set:
- * tokens are HS256, signed with that secret. With a {@link ReactiveJwtDecoder} bean,
+ * The optional JWT mode, on when {@code chat.auth.jwt-secret} ({@code JWT_SECRET}) is
+ * set: tokens are HS256, signed with that secret. With a {@link ReactiveJwtDecoder} bean,
  * {@link ChatSecurity} requires a token on {@code /ws} and the starter checks the
  * {@code {"type":"auth","token"}} refreshes with the same decoder.
  */
@@ -42,7 +42,8 @@ class JwtMode {
 	private static SecretKey secretKey(ChatProperties properties) {
 		byte[] secret = properties.auth().jwtSecret().getBytes(StandardCharsets.UTF_8);
 		if (secret.length < 32) {
-			// HS256 needs a key at least as long as its hash; Nimbus would refuse it at the first token.
+			// HS256 needs a key at least as long as its hash; Nimbus would refuse it at
+			// the first token.
 			throw new IllegalStateException(
 					"chat.auth.jwt-secret (JWT_SECRET) must be at least 32 bytes, but has " + secret.length);
 		}

@@ -4,7 +4,10 @@ import java.util.List;
 
 import reactor.core.publisher.Mono;
 
-/** Who is online. Reactive so that a cluster-wide store (Redis) can replace the in-memory one. */
+/**
+ * Who is online. Reactive so that a cluster-wide store (Redis) can replace the in-memory
+ * one.
+ */
 public interface PresenceStore {
 
 	/** Adds or replaces a user. */
@@ -18,4 +21,5 @@ public interface PresenceStore {
 
 	/** The online users, by name. */
 	Mono<List<PresenceUser>> users();
+
 }

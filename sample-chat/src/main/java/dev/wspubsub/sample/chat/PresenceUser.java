@@ -2,7 +2,10 @@ package dev.wspubsub.sample.chat;
 
 import java.util.Comparator;
 
-/** An online user as others see them; {@code status} is {@code online}, {@code away} or {@code busy}. */
+/**
+ * An online user as others see them; {@code status} is {@code online}, {@code away} or
+ * {@code busy}.
+ */
 public record PresenceUser(String userId, String username, String status, long lastSeen) {
 
 	/** The order of presence lists. */

@@ -15,12 +15,16 @@ import org.springframework.stereotype.Component;
 
 /**
  * A room's history is its topic's ({@code ws-pubsub.history.topics}): the room's chat
- * messages exactly as its people received them, {@code epoch} and {@code offset} included.
+ * messages exactly as its people received them, {@code epoch} and {@code offset}
+ * included.
  */
 @Component
 class RoomHistory {
 
-	/** How many of a room's messages a join without a position, or one too old to resume, gets. */
+	/**
+	 * How many of a room's messages a join without a position, or one too old to resume,
+	 * gets.
+	 */
 	static final int LATEST = 50;
 
 	private final WsServer server;
@@ -32,7 +36,10 @@ class RoomHistory {
 		this.json = json;
 	}
 
-	/** The reply to a join: what the joiner missed, or the latest messages; empty when the history could not be read. */
+	/**
+	 * The reply to a join: what the joiner missed, or the latest messages; empty when the
+	 * history could not be read.
+	 */
 	RoomJoined joined(String room, Recovery recovery) {
 		StreamPosition position = recovery.position();
 		if (position == null) {
@@ -42,7 +49,9 @@ class RoomHistory {
 				position.offset());
 	}
 
-	/** The room's latest messages, oldest first; empty when the history could not be read. */
+	/**
+	 * The room's latest messages, oldest first; empty when the history could not be read.
+	 */
 	Mono<List<JsonNode>> latest(String room) {
 		return this.server.history(ChatEndpoint.topic(room), LATEST).map(this::messages);
 	}
@@ -50,4 +59,5 @@ class RoomHistory {
 	private List<JsonNode> messages(List<Publication> publications) {
 		return publications.stream().map((publication) -> this.json.readTree(publication.asText())).toList();
 	}
+
 }

@@ -33,11 +33,11 @@ sealed interface ServerMessage {
 	}
 
 	/**
-	 * {@code history} holds the room's {@code chat} messages: exactly those after the join's
-	 * {@code since} when {@code recovered}, otherwise the latest ones. {@code epoch} and
-	 * {@code offset} are the room's position, the newest message accounted for. When the
-	 * history could not be read, {@code historyAvailable} is false, {@code history} empty and
-	 * there is no position.
+	 * {@code history} holds the room's {@code chat} messages: exactly those after the
+	 * join's {@code since} when {@code recovered}, otherwise the latest ones.
+	 * {@code epoch} and {@code offset} are the room's position, the newest message
+	 * accounted for. When the history could not be read, {@code historyAvailable} is
+	 * false, {@code history} empty and there is no position.
 	 */
 	@JsonTypeName("room_joined")
 	@JsonInclude(JsonInclude.Include.NON_NULL)
@@ -58,7 +58,10 @@ sealed interface ServerMessage {
 	record UserLeft(String room, String username, long timestamp) implements ServerMessage {
 	}
 
-	/** Published to the room's topic, whose history adds {@code epoch} and {@code offset} as its first fields. */
+	/**
+	 * Published to the room's topic, whose history adds {@code epoch} and {@code offset}
+	 * as its first fields.
+	 */
 	@JsonTypeName("chat")
 	record Chat(String room, String username, String text, long timestamp) implements ServerMessage {
 	}
@@ -72,8 +75,8 @@ sealed interface ServerMessage {
 	}
 
 	@JsonTypeName("direct_message")
-	record DirectMessage(String fromUserId, String fromUsername, String content, long timestamp)
-			implements ServerMessage {
+	record DirectMessage(String fromUserId, String fromUsername, String content,
+			long timestamp) implements ServerMessage {
 	}
 
 	@JsonTypeName("ping")
@@ -96,8 +99,12 @@ sealed interface ServerMessage {
 	record ErrorReply(String error) implements ServerMessage {
 	}
 
-	/** Whether the other servers (and the shared history) can be reached; sent when that changes. */
+	/**
+	 * Whether the other servers (and the shared history) can be reached; sent when that
+	 * changes.
+	 */
 	@JsonTypeName("cluster_status")
 	record ClusterStatus(boolean available, String message) implements ServerMessage {
 	}
+
 }

@@ -18,9 +18,9 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * {@code POST /api/token} with {@code {"username"}}: a token for that name, in the JWT mode
- * only. For development: it trusts anyone with any name, where a real deployment has its
- * identity provider issue the tokens.
+ * {@code POST /api/token} with {@code {"username"}}: a token for that name, in the JWT
+ * mode only. For development: it trusts anyone with any name, where a real deployment has
+ * its identity provider issue the tokens.
  */
 @RestController
 @Conditional(JwtMode.SecretSet.class)
@@ -38,8 +38,10 @@ class TokenController {
 	@PostMapping("/api/token")
 	Token token(@Valid @RequestBody TokenRequest request) {
 		Instant now = Instant.now();
-		// A JWT's exp is in whole seconds: the token lives up to a second less than the ttl, and
-		// expiresIn says so (rounded down), or a page refreshing at 3/4 of its life would be late.
+		// A JWT's exp is in whole seconds: the token lives up to a second less than the
+		// ttl, and
+		// expiresIn says so (rounded down), or a page refreshing at 3/4 of its life would
+		// be late.
 		Instant expiresAt = now.plus(this.ttl).truncatedTo(ChronoUnit.SECONDS);
 		JwtClaimsSet claims = JwtClaimsSet.builder()
 			.subject(request.username().strip())
@@ -54,7 +56,10 @@ class TokenController {
 	record TokenRequest(@NotBlank String username) {
 	}
 
-	/** The token and its lifetime in seconds, so the page can refresh it in time whatever its clock says. */
+	/**
+	 * The token and its lifetime in seconds, so the page can refresh it in time whatever
+	 * its clock says.
+	 */
 	record Token(String token, long expiresIn) {
 	}
 

@@ -34,21 +34,24 @@ import static org.awaitility.Awaitility.await;
 /**
  * Reliability, abuse (issue 14, scenario 5): while two bystanders chat, one address sends
  * malformed frames, oversized frames and compressed bombs, and floods the server with
- * upgrades. Each bad connection is refused at the upgrade or closed with its RFC 6455 code;
- * the bystanders get every message, in order, about as fast as without the abuse; and the
- * heap does not grow.
+ * upgrades. Each bad connection is refused at the upgrade or closed with its RFC 6455
+ * code; the bystanders get every message, in order, about as fast as without the abuse;
+ * and the heap does not grow.
  *
- * <p>The attackers are {@link Attackers}, in a JVM of their own, connecting from 127.0.0.2;
+ * <p>
+ * The attackers are {@link Attackers}, in a JVM of their own, connecting from 127.0.0.2;
  * the bystanders connect from 127.0.0.1. The sample runs as a deployment would, with
  * per-address caps on connections and on upgrades a second
- * ({@code reliability.max-connections-per-ip}, {@code reliability.max-upgrades-per-ip-per-second};
- * 0 turns either off, for comparison).
+ * ({@code reliability.max-connections-per-ip},
+ * {@code reliability.max-upgrades-per-ip-per-second}; 0 turns either off, for
+ * comparison).
  *
- * <p>{@code reliability.abuse} is how long each phase lasts; under abuse the bystanders'
- * p99 may be {@code reliability.factor} times the calm one plus {@code reliability.slack}:
- * 3 s, 3 and 1 s in the short form (it catches a stall, not a slowdown); 30 s, 1.2 and 5 ms in
- * {@code reliability/run-abuse.sh}. With {@code reliability.jfr} set to a file, the judged phase
- * of abuse is recorded there with JFR's profile settings.
+ * <p>
+ * {@code reliability.abuse} is how long each phase lasts; under abuse the bystanders' p99
+ * may be {@code reliability.factor} times the calm one plus {@code reliability.slack}: 3
+ * s, 3 and 1 s in the short form (it catches a stall, not a slowdown); 30 s, 1.2 and 5 ms
+ * in {@code reliability/run-abuse.sh}. With {@code reliability.jfr} set to a file, the
+ * judged phase of abuse is recorded there with JFR's profile settings.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "chat.heartbeat.interval=1h", "ws-pubsub.per-message-deflate.enabled=true",
@@ -58,7 +61,10 @@ class AbuseReliabilityTests {
 
 	private static final Duration PHASE = Duration.parse(System.getProperty("reliability.abuse", "PT3S"));
 
-	/** How much slower the bystanders may be under abuse: a factor on their calm p99, plus a slack. */
+	/**
+	 * How much slower the bystanders may be under abuse: a factor on their calm p99, plus
+	 * a slack.
+	 */
 	private static final double FACTOR = Double.parseDouble(System.getProperty("reliability.factor", "3"));
 
 	private static final Duration SLACK = Duration.parse(System.getProperty("reliability.slack", "PT1S"));
@@ -81,7 +87,8 @@ class AbuseReliabilityTests {
 
 	@Test
 	void bystandersChatOnUndisturbedWhileOneAddressSendsGarbageBombsAndUpgradeFloods() throws Exception {
-		try (WsTestClient ann = ChatClients.connect(this.port, "Ann"); WsTestClient bob = ChatClients.connect(this.port, "Bob")) {
+		try (WsTestClient ann = ChatClients.connect(this.port, "Ann");
+				WsTestClient bob = ChatClients.connect(this.port, "Bob")) {
 			ChatClients.join(ann, "calm");
 			ChatClients.join(bob, "calm");
 			chat(ann, bob, "calm", 0); // warm-up: the JIT's work out of the comparison
@@ -97,8 +104,10 @@ class AbuseReliabilityTests {
 				recording = new jdk.jfr.Recording(jdk.jfr.Configuration.getConfiguration("profile"));
 				recording.setDestination(Path.of(System.getProperty("reliability.jfr")));
 			}
-			try (AttackerProcess attackers = AttackerProcess.start(this.port, ATTACKER_ADDRESS, PHASE.multipliedBy(5).plusSeconds(60))) {
-				// The first phase of abuse pays for the JIT's compiling the attacks' paths, as the calm warm-up did for chat's.
+			try (AttackerProcess attackers = AttackerProcess.start(this.port, ATTACKER_ADDRESS,
+					PHASE.multipliedBy(5).plusSeconds(60))) {
+				// The first phase of abuse pays for the JIT's compiling the attacks'
+				// paths, as the calm warm-up did for chat's.
 				firstAbused = chat(ann, bob, "calm", 2);
 				if (recording != null) {
 					recording.start();
@@ -114,18 +123,25 @@ class AbuseReliabilityTests {
 			}
 			await().atMost(Duration.ofSeconds(10)).until(() -> this.server.connections() == 2);
 			long heapAfter = usedHeapAfterGc();
-			long frameAttacks = Stream.of("malformed", "oversized", "bomb").mapToLong((kind) -> total(tally.get(kind))).sum();
-			System.out.printf("Abuse: %s per phase, %d bad connections refused or closed (%s); bystanders' p99 %d us calm,"
-					+ " %d us in the first phase of abuse, %d us in the second; other messages to Bob %d calm, %d and %d under"
-					+ " abuse; CPU (100%% a core) of the server %d%% calm, %d%% and %d%% under abuse, of the attackers %d%% in the"
-					+ " second phase, of the machine %d%% calm, %d%% and %d%% under abuse; heap after GC %d MB before, %d MB after%n",
-					PHASE, frameAttacks + total(tally.get("flood")), tally, calm.p99().toNanos() / 1000,
-					firstAbused.p99().toNanos() / 1000, abused.p99().toNanos() / 1000, calm.others(), firstAbused.others(),
-					abused.others(), calm.serverCpu(), firstAbused.serverCpu(), abused.serverCpu(), attackersCpu,
-					calm.machineCpu(), firstAbused.machineCpu(), abused.machineCpu(), heapBefore >> 20, heapAfter >> 20);
-			assertThat(tally.get("failures")).as("attacks that did not end as they must; the first: " + tally.get("first")).isEqualTo("0");
+			long frameAttacks = Stream.of("malformed", "oversized", "bomb")
+				.mapToLong((kind) -> total(tally.get(kind)))
+				.sum();
+			System.out
+				.printf("Abuse: %s per phase, %d bad connections refused or closed (%s); bystanders' p99 %d us calm,"
+						+ " %d us in the first phase of abuse, %d us in the second; other messages to Bob %d calm, %d and %d under"
+						+ " abuse; CPU (100%% a core) of the server %d%% calm, %d%% and %d%% under abuse, of the attackers %d%% in the"
+						+ " second phase, of the machine %d%% calm, %d%% and %d%% under abuse; heap after GC %d MB before, %d MB after%n",
+						PHASE, frameAttacks + total(tally.get("flood")), tally, calm.p99().toNanos() / 1000,
+						firstAbused.p99().toNanos() / 1000, abused.p99().toNanos() / 1000, calm.others(),
+						firstAbused.others(), abused.others(), calm.serverCpu(), firstAbused.serverCpu(),
+						abused.serverCpu(), attackersCpu, calm.machineCpu(), firstAbused.machineCpu(),
+						abused.machineCpu(), heapBefore >> 20, heapAfter >> 20);
+			assertThat(tally.get("failures"))
+				.as("attacks that did not end as they must; the first: " + tally.get("first"))
+				.isEqualTo("0");
 			for (String kind : List.of("malformed", "oversized", "bomb")) {
-				assertThat(Long.parseLong(tally.get(kind).split("/")[0])).as(kind + " frames let in and closed with their code")
+				assertThat(Long.parseLong(tally.get(kind).split("/")[0]))
+					.as(kind + " frames let in and closed with their code")
 					.isPositive();
 			}
 			assertThat(abused.p99()).as("bystanders' p99 latency under abuse")
@@ -141,8 +157,9 @@ class AbuseReliabilityTests {
 	}
 
 	/**
-	 * Ann says one thing every 5 ms for a phase; Bob must hear all of it in order. Answers the p99 latency, how
-	 * many other messages Bob got meanwhile (presence, mostly) and this JVM's CPU use.
+	 * Ann says one thing every 5 ms for a phase; Bob must hear all of it in order.
+	 * Answers the p99 latency, how many other messages Bob got meanwhile (presence,
+	 * mostly) and this JVM's CPU use.
 	 */
 	private Phase chat(WsTestClient ann, WsTestClient bob, String room, int phase) throws Exception {
 		int messages = (int) (PHASE.toMillis() / 5);
@@ -166,7 +183,10 @@ class AbuseReliabilityTests {
 		long[] machineBefore = machineTicks();
 		long start = System.nanoTime();
 		for (int n = 0; n < messages; n++) {
-			LockSupport.parkNanos(start + n * 5_000_000L - System.nanoTime()); // the bystanders' own pace
+			LockSupport.parkNanos(start + n * 5_000_000L - System.nanoTime()); // the
+																				// bystanders'
+																				// own
+																				// pace
 			ann.sendJson(Map.of("type", "chat", "room", room, "text", phase + ":" + n + " " + System.nanoTime()));
 		}
 		long[] latencies = heard.get(60, TimeUnit.SECONDS);
@@ -175,10 +195,14 @@ class AbuseReliabilityTests {
 		long machineCpu = (machineAfter[1] > machineBefore[1]) ? (machineAfter[0] - machineBefore[0]) * 100
 				* Runtime.getRuntime().availableProcessors() / (machineAfter[1] - machineBefore[1]) : -1;
 		Arrays.sort(latencies);
-		return new Phase(Duration.ofNanos(latencies[(int) (latencies.length * 0.99)]), others.get(), serverCpu, machineCpu);
+		return new Phase(Duration.ofNanos(latencies[(int) (latencies.length * 0.99)]), others.get(), serverCpu,
+				machineCpu);
 	}
 
-	/** A phase's bystanders' p99, other messages to Bob, and CPU use in percent of one core. */
+	/**
+	 * A phase's bystanders' p99, other messages to Bob, and CPU use in percent of one
+	 * core.
+	 */
 	private record Phase(Duration p99, long others, long serverCpu, long machineCpu) {
 	}
 
@@ -190,7 +214,8 @@ class AbuseReliabilityTests {
 			for (int i = 1; i < fields.length; i++) {
 				total += Long.parseLong(fields[i]);
 			}
-			long idle = Long.parseLong(fields[4]) + Long.parseLong(fields[5]); // idle and iowait
+			long idle = Long.parseLong(fields[4]) + Long.parseLong(fields[5]); // idle and
+																				// iowait
 			return new long[] { total - idle, total };
 		}
 		catch (IOException | RuntimeException ex) {
@@ -203,4 +228,5 @@ class AbuseReliabilityTests {
 		memory.gc();
 		return memory.getHeapMemoryUsage().getUsed();
 	}
+
 }

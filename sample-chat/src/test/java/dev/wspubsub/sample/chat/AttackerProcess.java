@@ -19,9 +19,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * {@link Attackers} in a JVM of their own, attacking from {@code from} until {@link #stop()}; on
- * the cores of {@code reliability.attacker-cpus} (a {@code taskset} list) when it is set. Their
- * errors go to {@code target/reliability/attackers-errors.txt}.
+ * {@link Attackers} in a JVM of their own, attacking from {@code from} until
+ * {@link #stop()}; on the cores of {@code reliability.attacker-cpus} (a {@code taskset}
+ * list) when it is set. Their errors go to
+ * {@code target/reliability/attackers-errors.txt}.
  */
 final class AttackerProcess implements AutoCloseable {
 
@@ -34,20 +35,25 @@ final class AttackerProcess implements AutoCloseable {
 		this.output = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
 	}
 
-	/** Starts the attackers and waits until they attack; they stop by themselves after {@code bound}. */
+	/**
+	 * Starts the attackers and waits until they attack; they stop by themselves after
+	 * {@code bound}.
+	 */
 	static AttackerProcess start(int port, String from, Duration bound) throws IOException {
 		Path errors = Path.of("target", "reliability", "attackers-errors.txt");
 		Files.createDirectories(errors.getParent());
 		List<String> command = new ArrayList<>();
 		String cpus = System.getProperty("reliability.attacker-cpus");
 		if (cpus != null) {
-			// Cores of their own, as an attacker brings its own machine: see reliability/run-abuse.sh.
+			// Cores of their own, as an attacker brings its own machine: see
+			// reliability/run-abuse.sh.
 			command.addAll(List.of("taskset", "-c", cpus));
 		}
 		command.addAll(List.of(ProcessHandle.current().info().command().orElse("java"), "-Xmx128m", "-cp",
 				System.getProperty("java.class.path"), Attackers.class.getName(), String.valueOf(port), from,
 				bound.toString()));
-		Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.appendTo(new File(errors.toString())))
+		Process process = new ProcessBuilder(command)
+			.redirectError(ProcessBuilder.Redirect.appendTo(new File(errors.toString())))
 			.start();
 		AttackerProcess attackers = new AttackerProcess(process);
 		// The JVM may warn on standard output before the attackers speak.
@@ -69,7 +75,10 @@ final class AttackerProcess implements AutoCloseable {
 		return this.process.info().totalCpuDuration().orElse(Duration.ZERO);
 	}
 
-	/** Stops the attacks and answers their tally: kind → "closed-or-let-in/refused", plus failures and the first one. */
+	/**
+	 * Stops the attacks and answers their tally: kind → "closed-or-let-in/refused", plus
+	 * failures and the first one.
+	 */
 	Map<String, String> stop() throws IOException {
 		this.process.getOutputStream().close();
 		String line = readLine(Duration.ofSeconds(60));

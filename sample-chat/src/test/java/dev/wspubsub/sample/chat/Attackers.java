@@ -25,15 +25,18 @@ import dev.wspubsub.test.RawWebSocket;
 import dev.wspubsub.test.WsUpgradeRejectedException;
 
 /**
- * The abuse scenario's attackers, run as a process of their own by {@link AttackerProcess}, so
- * that they bring their own JVM as a real attacker brings its own machine, and connecting from
- * one address of their own (not the bystanders'), so that per-address limits see them as one
- * client. Four attackers, 25 attacks a second each: a reserved opcode (1002), a frame past the
- * sample's 64 KB limit (1009), a compressed bomb (1009) and, from 200 ms on, 50 upgrades at once. An attack
- * refused at the upgrade (429, 503) counts as refused; one let in must end with its close code.
+ * The abuse scenario's attackers, run as a process of their own by
+ * {@link AttackerProcess}, so that they bring their own JVM as a real attacker brings its
+ * own machine, and connecting from one address of their own (not the bystanders'), so
+ * that per-address limits see them as one client. Four attackers, 25 attacks a second
+ * each: a reserved opcode (1002), a frame past the sample's 64 KB limit (1009), a
+ * compressed bomb (1009) and, from 200 ms on, 50 upgrades at once. An attack refused at
+ * the upgrade (429, 503) counts as refused; one let in must end with its close code.
  *
- * <p>Arguments: the server's port, the local address, and a bound on how long to attack. It
- * attacks until its standard input ends or the bound passes, then prints one {@link Tally} line.
+ * <p>
+ * Arguments: the server's port, the local address, and a bound on how long to attack. It
+ * attacks until its standard input ends or the bound passes, then prints one
+ * {@link Tally} line.
  */
 final class Attackers {
 
@@ -68,7 +71,8 @@ final class Attackers {
 		threads.submit(() -> attackers.repeat(attackers.tally.malformed, attackers::malformedFrame));
 		threads.submit(() -> attackers.repeat(attackers.tally.oversized, attackers::oversizedFrame));
 		threads.submit(() -> attackers.repeat(attackers.tally.bomb, attackers::compressedBomb));
-		// The flood a little later, so that some frames of each kind get in before it takes every upgrade the limit allows.
+		// The flood a little later, so that some frames of each kind get in before it
+		// takes every upgrade the limit allows.
 		LockSupport.parkNanos(FLOOD_DELAY.toNanos());
 		threads.submit(() -> attackers.repeat(attackers.tally.flood, attackers::upgradeFlood));
 		System.out.println(READY);
@@ -100,7 +104,10 @@ final class Attackers {
 		System.exit(0);
 	}
 
-	/** Twenty-five attacks a second, each answered in its {@link Outcome}; a failure is kept, never thrown. */
+	/**
+	 * Twenty-five attacks a second, each answered in its {@link Outcome}; a failure is
+	 * kept, never thrown.
+	 */
 	private void repeat(Outcome outcome, Runnable attack) {
 		long next = System.nanoTime();
 		while (this.attacking.get()) {
@@ -124,7 +131,8 @@ final class Attackers {
 	}
 
 	private URI uri(String name) {
-		return URI.create("ws://127.0.0.1:" + this.port + "/ws?username=" + URLEncoder.encode(name, StandardCharsets.UTF_8));
+		return URI
+			.create("ws://127.0.0.1:" + this.port + "/ws?username=" + URLEncoder.encode(name, StandardCharsets.UTF_8));
 	}
 
 	/** A frame with a reserved opcode: the connection fails with 1002. */
@@ -143,7 +151,9 @@ final class Attackers {
 		}
 	}
 
-	/** A kilobyte that inflates to a megabyte: 1009, without the megabyte ever being made. */
+	/**
+	 * A kilobyte that inflates to a megabyte: 1009, without the megabyte ever being made.
+	 */
 	private void compressedBomb() {
 		try (RawWebSocket raw = RawWebSocket.connectFrom(this.from, uri("Bomber"),
 				Map.of("Sec-WebSocket-Extensions", "permessage-deflate"))) {
@@ -185,7 +195,10 @@ final class Attackers {
 		}
 	}
 
-	/** Raw DEFLATE with a sync flush, its 4-byte tail removed, as permessage-deflate sends it. */
+	/**
+	 * Raw DEFLATE with a sync flush, its 4-byte tail removed, as permessage-deflate sends
+	 * it.
+	 */
 	private static byte[] deflate(byte[] data) {
 		Deflater deflater = new Deflater(Deflater.BEST_COMPRESSION, true);
 		try {
@@ -197,7 +210,10 @@ final class Attackers {
 		}
 	}
 
-	/** What became of one kind of attack: let in and closed with its code (or, for a flood, let in), or refused. */
+	/**
+	 * What became of one kind of attack: let in and closed with its code (or, for a
+	 * flood, let in), or refused.
+	 */
 	static final class Outcome {
 
 		final AtomicLong closed = new AtomicLong();
@@ -206,7 +222,10 @@ final class Attackers {
 
 	}
 
-	/** The attacks' outcomes, and the first failure: an attack that ended otherwise than it must. */
+	/**
+	 * The attacks' outcomes, and the first failure: an attack that ended otherwise than
+	 * it must.
+	 */
 	static final class Tally {
 
 		final Outcome malformed = new Outcome();
@@ -226,10 +245,13 @@ final class Attackers {
 			this.firstFailure.compareAndSet("none", what.replace('\n', ' '));
 		}
 
-		/** {@code tally malformed=<closed>/<refused> oversized=.. bomb=.. flood=<let in>/<refused> failures=<n> first=<text>} */
+		/**
+		 * {@code tally malformed=<closed>/<refused> oversized=.. bomb=.. flood=<let in>/<refused> failures=<n> first=<text>}
+		 */
 		String line() {
-			return TALLY + "malformed=" + pair(this.malformed) + " oversized=" + pair(this.oversized) + " bomb=" + pair(this.bomb)
-					+ " flood=" + pair(this.flood) + " failures=" + this.failures.get() + " first=" + this.firstFailure.get();
+			return TALLY + "malformed=" + pair(this.malformed) + " oversized=" + pair(this.oversized) + " bomb="
+					+ pair(this.bomb) + " flood=" + pair(this.flood) + " failures=" + this.failures.get() + " first="
+					+ this.firstFailure.get();
 		}
 
 		private static String pair(Outcome outcome) {

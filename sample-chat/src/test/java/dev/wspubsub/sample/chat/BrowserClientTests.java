@@ -26,12 +26,12 @@ import org.springframework.context.ConfigurableApplicationContext;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The starter's browser client, {@code /ws-pubsub/client.js}, in headless Chromium against the
- * chat: its backoff and queue logic on their own, then request/reply, the offline queue, resume,
- * reconnect after the server was stopped and started again on the same port, a dead connection,
- * and in the JWT mode token refresh and the stop after an authentication failure. The chat runs
- * in this JVM, started and stopped by the tests; the page drives the client through
- * {@code page.evaluate}, and each wait is bounded.
+ * The starter's browser client, {@code /ws-pubsub/client.js}, in headless Chromium
+ * against the chat: its backoff and queue logic on their own, then request/reply, the
+ * offline queue, resume, reconnect after the server was stopped and started again on the
+ * same port, a dead connection, and in the JWT mode token refresh and the stop after an
+ * authentication failure. The chat runs in this JVM, started and stopped by the tests;
+ * the page drives the client through {@code page.evaluate}, and each wait is bounded.
  */
 class BrowserClientTests {
 
@@ -72,7 +72,10 @@ class BrowserClientTests {
 		jwt = chat(0, "chat.auth.jwt-secret=" + ChatJwtTests.SECRET, "chat.auth.token-ttl=" + TOKEN_TTL);
 	}
 
-	/** The chat, its heartbeat too rare to be seen in a test; properties as arguments, above application.yml. */
+	/**
+	 * The chat, its heartbeat too rare to be seen in a test; properties as arguments,
+	 * above application.yml.
+	 */
 	private static ConfigurableApplicationContext chat(int port, String... properties) {
 		List<String> args = new ArrayList<>(List.of("--server.port=" + port, "--chat.heartbeat.interval=1h"));
 		Arrays.stream(properties).map((property) -> "--" + property).forEach(args::add);
@@ -131,7 +134,8 @@ class BrowserClientTests {
 		assertThat(result.get("ceilings")).isEqualTo(List.of(250, 500, 1000, 2000, 4000, 8000, 10000, 10000, 10000));
 		assertThat(result.get("lowest")).isEqualTo(0);
 		assertThat(result.get("highest")).isEqualTo(1999);
-		// Full jitter: anywhere between 0 and the ceiling (4000 for the fifth attempt), about half below 2000.
+		// Full jitter: anywhere between 0 and the ceiling (4000 for the fifth attempt),
+		// about half below 2000.
 		assertThat(((Number) result.get("min")).intValue()).isBetween(0, 100);
 		assertThat(((Number) result.get("max")).intValue()).isBetween(3900, 3999);
 		assertThat(((Number) result.get("belowHalf")).intValue()).isBetween(800, 1200);
@@ -184,16 +188,18 @@ class BrowserClientTests {
 	void whatIsSentWhileAwayIsDeliveredAfterTheRejoinWhichResumesWithTheMissedMessages() {
 		load(open);
 		connect("/ws?username=quinn", "{ reconnect: { baseMs: 100, maxMs: 500 } }");
-		this.page.evaluate("""
-				() => {
-				  window.got = [];
-				  c.on('open', () => c.send({ type: 'join_room', room: 'away', since: c.position('away') }));
-				  c.on('room_joined', (msg) => got.push(`joined ${msg.recovered} [${msg.history.map((chat) => chat.text)}]`));
-				  c.on('chat', (msg) => got.push(msg.text));
-				  c.request({ type: 'join_room', room: 'away' });
-				}""");
+		this.page.evaluate(
+				"""
+						() => {
+						  window.got = [];
+						  c.on('open', () => c.send({ type: 'join_room', room: 'away', since: c.position('away') }));
+						  c.on('room_joined', (msg) => got.push(`joined ${msg.recovered} [${msg.history.map((chat) => chat.text)}]`));
+						  c.on('chat', (msg) => got.push(msg.text));
+						  c.request({ type: 'join_room', room: 'away' });
+						}""");
 		waitFor("got.length === 1");
-		try (WsTestClient observer = WsTestClient.connect(URI.create("ws://localhost:" + openPort + "/ws?username=oscar"))) {
+		try (WsTestClient observer = WsTestClient
+			.connect(URI.create("ws://localhost:" + openPort + "/ws?username=oscar"))) {
 			ChatClients.join(observer, "away");
 			say(observer, "before");
 			waitFor("got.includes('before')");
@@ -204,12 +210,13 @@ class BrowserClientTests {
 			say(observer, "missed 1");
 			say(observer, "missed 2");
 			assertThat(this.page.evaluate("() => [c.send({ type: 'chat', room: 'away', text: 'queued 1' }),"
-					+ " c.send({ type: 'chat', room: 'away', text: 'queued 2' })]")).isEqualTo(List.of(true, true));
+					+ " c.send({ type: 'chat', room: 'away', text: 'queued 2' })]"))
+				.isEqualTo(List.of(true, true));
 			this.context.setOffline(false);
 
 			waitFor("got.includes('queued 2')");
-			assertThat(this.page.evaluate("got")).isEqualTo(List.of("joined false []", "before",
-					"joined true [missed 1,missed 2]", "queued 1", "queued 2"));
+			assertThat(this.page.evaluate("got")).isEqualTo(
+					List.of("joined false []", "before", "joined true [missed 1,missed 2]", "queued 1", "queued 2"));
 			assertThat(observer.awaitType("chat").path("text").asString()).isEqualTo("queued 1");
 			assertThat(observer.awaitType("chat").path("text").asString()).isEqualTo("queued 2");
 		}
@@ -266,7 +273,8 @@ class BrowserClientTests {
 				      headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: 'tess' }) });
 				    return response.json();
 				  } }""");
-		// Three tokens of 4 seconds, each asked for at three quarters of the previous one's life: past the first's expiry.
+		// Three tokens of 4 seconds, each asked for at three quarters of the previous
+		// one's life: past the first's expiry.
 		waitFor("window.tokens >= 3 && events.filter((e) => e.event === 'auth').length >= 2");
 		assertThat(this.page.evaluate("events.filter((e) => e.event === 'auth').map((e) => e.data.type)"))
 			.isEqualTo(List.of("auth_ok", "auth_ok"));
@@ -279,7 +287,8 @@ class BrowserClientTests {
 	void inTheJwtModeAForgedTokenStopsTheClient() {
 		load(jwt);
 		connect("/ws", "{ token: 'not.a.token', reconnect: { baseMs: 50, maxMs: 100 } }", "closed");
-		assertThat(this.page.evaluate("[c.closeReason.reason, c.closeReason.code]")).isEqualTo(List.of("unauthorized", 401));
+		assertThat(this.page.evaluate("[c.closeReason.reason, c.closeReason.code]"))
+			.isEqualTo(List.of("unauthorized", 401));
 		assertThat(this.page.evaluate("events.filter((e) => e.event === 'attempt').length")).isEqualTo(1);
 	}
 
@@ -310,7 +319,10 @@ class BrowserClientTests {
 		connect(url, options, "open");
 	}
 
-	/** Connects the page's client {@code c}, its events recorded in {@code events}, and waits for {@code state}. */
+	/**
+	 * Connects the page's client {@code c}, its events recorded in {@code events}, and
+	 * waits for {@code state}.
+	 */
 	private void connect(String url, String options, String state) {
 		this.page.evaluate("(url) => { window.c = m.connect(url, " + options + "); window.events = record(c); }", url);
 		waitFor("c.state === '" + state + "'");
@@ -339,4 +351,5 @@ class BrowserClientTests {
 			.filter((ws) -> username.equals(((ChatUser) ws.data()).username()))
 			.toList();
 	}
+
 }

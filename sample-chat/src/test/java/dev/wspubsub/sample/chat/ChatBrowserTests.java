@@ -29,10 +29,11 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The chat page in real headless Chromium (the system's {@code /usr/bin/chromium}, driven by
- * Playwright), served by the application itself. Without Chromium these tests fail, unless the
- * system property {@code skipBrowserTests} is set. The heartbeat is short so that a page that did
- * not answer the server's pings would be cut off, and reconnect, during a test.
+ * The chat page in real headless Chromium (the system's {@code /usr/bin/chromium}, driven
+ * by Playwright), served by the application itself. Without Chromium these tests fail,
+ * unless the system property {@code skipBrowserTests} is set. The heartbeat is short so
+ * that a page that did not answer the server's pings would be cut off, and reconnect,
+ * during a test.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "chat.heartbeat.interval=2s", "chat.heartbeat.timeout=5s" })
@@ -48,7 +49,10 @@ class ChatBrowserTests {
 
 	private final List<String> dialogs = new CopyOnWriteArrayList<>();
 
-	/** Requests of the pages answered with an error status: the page asks only for what exists in its mode. */
+	/**
+	 * Requests of the pages answered with an error status: the page asks only for what
+	 * exists in its mode.
+	 */
 	private final List<String> failedRequests = new CopyOnWriteArrayList<>();
 
 	/** How many WebSockets each page opened. */
@@ -123,7 +127,8 @@ class ChatBrowserTests {
 		screenshot(ann, "chat-phone.png");
 		assertThat(this.dialogs).isEmpty();
 		assertThat(this.failedRequests).isEmpty();
-		// Heartbeats came every 2 seconds meanwhile: the page answered them and was never cut off.
+		// Heartbeats came every 2 seconds meanwhile: the page answered them and was never
+		// cut off.
 		assertThat(this.sockets.get(ann)).hasValue(1);
 	}
 
@@ -143,7 +148,8 @@ class ChatBrowserTests {
 		expect(ann.locator("#users li")).hasCount(2);
 
 		say(ann, "after the cut");
-		// Her own copy comes back through the server first: then she sent it on the new connection.
+		// Her own copy comes back through the server first: then she sent it on the new
+		// connection.
 		expectMessage(ann, "Cleo", "after the cut");
 		expectMessage(bob, "Cleo", "after the cut");
 		say(bob, "still here");
@@ -158,7 +164,8 @@ class ChatBrowserTests {
 		Page hal = pages.get(1);
 		expectMessage(gina, "Gina", "before the cut");
 
-		// Offline, so that it cannot come back, and its connection dropped without a close handshake.
+		// Offline, so that it cannot come back, and its connection dropped without a
+		// close handshake.
 		gina.context().setOffline(true);
 		this.server.sessions()
 			.stream()
@@ -240,7 +247,10 @@ class ChatBrowserTests {
 		return page;
 	}
 
-	/** Two users in a room, the first having said "before the cut" and the second having seen it. */
+	/**
+	 * Two users in a room, the first having said "before the cut" and the second having
+	 * seen it.
+	 */
 	private List<Page> talkingIn(String room, String first, String second) {
 		Page one = loginInto(room, first);
 		Page other = loginInto(room, second);
@@ -260,7 +270,9 @@ class ChatBrowserTests {
 	}
 
 	void expectMessage(Page page, String author, String text) {
-		Locator message = page.locator("#messages .message").filter(new Locator.FilterOptions().setHasText(text)).last();
+		Locator message = page.locator("#messages .message")
+			.filter(new Locator.FilterOptions().setHasText(text))
+			.last();
 		try {
 			expect(message.locator(".author")).hasText(author);
 			expect(message.locator(".text")).hasText(text);
@@ -270,7 +282,10 @@ class ChatBrowserTests {
 		}
 	}
 
-	/** What a failed expectation needs to be understood afterwards: the page's view and the server's sessions. */
+	/**
+	 * What a failed expectation needs to be understood afterwards: the page's view and
+	 * the server's sessions.
+	 */
 	private String describe(Page page) {
 		return "page of " + page.locator("#me").textContent() + ": " + this.sockets.get(page) + " WebSocket(s) opened, "
 				+ "connection '" + page.locator("#connection").textContent() + "', conversation '"
@@ -289,4 +304,5 @@ class ChatBrowserTests {
 	static com.microsoft.playwright.assertions.LocatorAssertions expect(Locator locator) {
 		return PlaywrightAssertions.assertThat(locator);
 	}
+
 }

@@ -21,7 +21,8 @@ final class ChatClients {
 	}
 
 	static URI uri(int port, String username) {
-		return URI.create("ws://localhost:" + port + "/ws?username=" + URLEncoder.encode(username, StandardCharsets.UTF_8));
+		return URI
+			.create("ws://localhost:" + port + "/ws?username=" + URLEncoder.encode(username, StandardCharsets.UTF_8));
 	}
 
 	/** Connects and consumes the welcome and the presence list. */
@@ -44,8 +45,8 @@ final class ChatClients {
 	}
 
 	/**
-	 * A round trip after a check that nothing arrived: the connection is open and the server still
-	 * answers it.
+	 * A round trip after a check that nothing arrived: the connection is open and the
+	 * server still answers it.
 	 */
 	static void assertAnswers(WsTestClient client) {
 		client.sendJson(Map.of("type", "get_rooms"));
@@ -67,4 +68,5 @@ final class ChatClients {
 	static List<JsonNode> ofType(List<JsonNode> messages, String type) {
 		return messages.stream().filter((message) -> type.equals(message.path("type").asString())).toList();
 	}
+
 }

@@ -27,7 +27,10 @@ import static dev.wspubsub.sample.chat.ChatClients.receivedUntil;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** Two chat nodes with the {@code redis} profile on one real Redis: one chat, which outlives Redis going away. */
+/**
+ * Two chat nodes with the {@code redis} profile on one real Redis: one chat, which
+ * outlives Redis going away.
+ */
 class ChatClusterTests {
 
 	private static final HttpClient http = HttpClient.newHttpClient();
@@ -42,7 +45,8 @@ class ChatClusterTests {
 			String bobId = bob.awaitType("welcome").path("clientId").asString();
 			JsonNode users = bob.awaitType("presence_list").path("users");
 			assertThat(users.valueStream().map((user) -> user.path("userId").asString()))
-				.as("the presence list on node B").containsExactlyInAnyOrder(idOf(ann), bobId);
+				.as("the presence list on node B")
+				.containsExactlyInAnyOrder(idOf(ann), bobId);
 
 			join(ann, "general");
 			join(bob, "general");
@@ -90,7 +94,8 @@ class ChatClusterTests {
 				ann.sendJson(Map.of("type", "chat", "room", "resume", "text", text));
 				ann.awaitType("chat");
 			}
-			// Bob last saw "seen": each rejoin from there gets everything after it, the earlier rejoin's live message too.
+			// Bob last saw "seen": each rejoin from there gets everything after it, the
+			// earlier rejoin's live message too.
 			Map<String, Object> since = Map.of("epoch", lastSeen.path("epoch").asString(), "offset",
 					lastSeen.path("offset").asLong());
 			for (ConfigurableApplicationContext node : List.of(nodeA, nodeB)) {
@@ -100,7 +105,8 @@ class ChatClusterTests {
 					assertThat(joined.path("recovered").asBoolean()).as("recovered on " + port(node)).isTrue();
 					assertThat(joined.path("history").valueStream().map((line) -> line.path("text").asString()))
 						.containsExactlyElementsOf(missed);
-					assertThat(joined.path("offset").asLong()).isEqualTo(lastSeen.path("offset").asLong() + missed.size());
+					assertThat(joined.path("offset").asLong())
+						.isEqualTo(lastSeen.path("offset").asLong() + missed.size());
 					awaitNodesListening(redis, "room:resume", (node == nodeA) ? 1 : 2);
 					ann.sendJson(Map.of("type", "chat", "room", "resume", "text", "live on " + port(node)));
 					assertThat(bob.awaitType("chat").path("text").asString()).isEqualTo("live on " + port(node));
@@ -121,7 +127,8 @@ class ChatClusterTests {
 			join(ann, "general");
 			join(bob, "general");
 			awaitNodesListening(redis, "room:general", 2);
-			// A node still making its first connection is not in an outage; both must be up first.
+			// A node still making its first connection is not in an outage; both must be
+			// up first.
 			await().atMost(Duration.ofSeconds(10))
 				.until(() -> nodeA.getBean(Fanout.class).isUp() && nodeB.getBean(Fanout.class).isUp());
 
@@ -133,7 +140,8 @@ class ChatClusterTests {
 			assertThat(last(receivedUntil(bob, "cluster_status")).path("available").asBoolean()).isFalse();
 			assertThat(getJson(nodeA, "/health").path("status").asString()).isEqualTo("degraded");
 
-			// A newcomer on node A: each request answered within 2 s of being sent, from what node A knows.
+			// A newcomer on node A: each request answered within 2 s of being sent, from
+			// what node A knows.
 			List<JsonNode> cleoSaw = new ArrayList<>();
 			long connecting = System.nanoTime();
 			try (WsTestClient cleo = WsTestClient.connect(ChatClients.uri(port(nodeA), "Cleo"))) {
@@ -190,7 +198,8 @@ class ChatClusterTests {
 					"--chat.cluster-start-grace=1s");
 					WsTestClient ann = WsTestClient.connect(ChatClients.uri(port(node), "Ann"))) {
 				assertThat(last(receivedUntil(ann, "cluster_status")).path("available").asBoolean())
-					.as("told once the start grace is over").isFalse();
+					.as("told once the start grace is over")
+					.isFalse();
 				long joining = System.nanoTime();
 				ann.sendJson(Map.of("type", "join_room", "room", "general"));
 				assertThat(last(receivedUntil(ann, "room_joined")).path("historyAvailable").asBoolean()).isFalse();
@@ -235,4 +244,5 @@ class ChatClusterTests {
 	private static void awaitNodesListening(TestRedis redis, String topic, long nodes) {
 		ChatNodes.awaitListening(redis, topic, nodes);
 	}
+
 }

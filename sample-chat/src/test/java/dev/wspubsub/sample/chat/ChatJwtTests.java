@@ -64,23 +64,31 @@ class ChatJwtTests {
 	@Test
 	void aTokenInTheSubprotocolsOpensTheChatUnderItsSubjectAndBearerIsSelected() {
 		String token = token("jwt-ann", Instant.now().plusSeconds(300));
-		try (WsTestClient ann = WsTestClient.builder(uri("?username=jwt-mallory")).subprotocols("bearer", token).connect()) {
+		try (WsTestClient ann = WsTestClient.builder(uri("?username=jwt-mallory"))
+			.subprotocols("bearer", token)
+			.connect()) {
 			assertThat(ann.subprotocol()).isEqualTo("bearer");
 			JsonNode welcome = ann.awaitType("welcome");
 			assertThat(welcome.path("username").asString()).isEqualTo("jwt-ann");
-			assertThat(ann.awaitType("presence_list").path("users").valueStream()
+			assertThat(ann.awaitType("presence_list")
+				.path("users")
+				.valueStream()
 				.map((user) -> user.path("username").asString())).contains("jwt-ann").doesNotContain("jwt-mallory");
 		}
 	}
 
 	@Test
 	void thePageLearnsItsModeFromTheConfigurationAndTheClientIsServedWithoutAToken() throws Exception {
-		HttpResponse<String> config = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + this.port
-				+ "/api/config")).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+		HttpResponse<String> config = http
+			.send(HttpRequest.newBuilder(URI.create("http://localhost:" + this.port + "/api/config"))
+				.timeout(Duration.ofSeconds(10))
+				.build(), HttpResponse.BodyHandlers.ofString());
 		assertThat(config.statusCode()).isEqualTo(200);
 		assertThat(JsonMapper.shared().readTree(config.body()).path("jwt").asBoolean()).isTrue();
-		HttpResponse<String> client = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + this.port
-				+ "/ws-pubsub/client.js")).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+		HttpResponse<String> client = http
+			.send(HttpRequest.newBuilder(URI.create("http://localhost:" + this.port + "/ws-pubsub/client.js"))
+				.timeout(Duration.ofSeconds(10))
+				.build(), HttpResponse.BodyHandlers.ofString());
 		assertThat(client.statusCode()).isEqualTo(200);
 	}
 
@@ -141,7 +149,8 @@ class ChatJwtTests {
 			assertThat(eve.sendJsonAndAwait(Map.of("type", "join_room", "room", danInbox)))
 				.hasToString("{\"type\":\"error\",\"error\":\"room: must be 1 to 64 letters, digits, - or _\"}");
 
-			// Even code acting for eve's connection is refused: only the server writes to inboxes.
+			// Even code acting for eve's connection is refused: only the server writes to
+			// inboxes.
 			WsSession<?> eveSession = sessionOf("jwt-eve");
 			assertThat(eveSession.subscribe(danInbox)).isFalse();
 			assertThat(eve.awaitType("error").path("error").asString()).isEqualTo("Forbidden: " + danInbox);
@@ -160,9 +169,14 @@ class ChatJwtTests {
 		}
 	}
 
-	/** Connects with a token for {@code username} and consumes the welcome and presence list. */
+	/**
+	 * Connects with a token for {@code username} and consumes the welcome and presence
+	 * list.
+	 */
 	private WsTestClient connect(String username, Instant expiresAt) {
-		WsTestClient client = WsTestClient.builder(uri("")).subprotocols("bearer", token(username, expiresAt)).connect();
+		WsTestClient client = WsTestClient.builder(uri(""))
+			.subprotocols("bearer", token(username, expiresAt))
+			.connect();
 		client.awaitType("welcome");
 		client.awaitType("presence_list");
 		return client;
@@ -217,4 +231,5 @@ class ChatJwtTests {
 	private URI uri(String query) {
 		return URI.create("ws://localhost:" + this.port + "/ws" + query);
 	}
+
 }

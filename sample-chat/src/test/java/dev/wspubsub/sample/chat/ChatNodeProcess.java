@@ -14,14 +14,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-
 import static org.awaitility.Awaitility.await;
 
 /**
- * A sample-chat node in a JVM of its own, with the {@code redis} profile, so it can die as
- * a crashed process does: {@link #kill()} is SIGKILL, with no close frame, no shutdown hook
- * and no goodbye to Redis. Or, from {@link #startAlone}, a lone node of the default profile
- * whose process can be measured from outside (the soak). Its output goes to
+ * A sample-chat node in a JVM of its own, with the {@code redis} profile, so it can die
+ * as a crashed process does: {@link #kill()} is SIGKILL, with no close frame, no shutdown
+ * hook and no goodbye to Redis. Or, from {@link #startAlone}, a lone node of the default
+ * profile whose process can be measured from outside (the soak). Its output goes to
  * {@code target/reliability/<name>-output.txt}, where CI looks for {@code LEAK:} lines.
  */
 final class ChatNodeProcess implements AutoCloseable {
@@ -51,7 +50,8 @@ final class ChatNodeProcess implements AutoCloseable {
 				List.of("--spring.profiles.active=redis", "--spring.data.redis.host=127.0.0.1",
 						"--spring.data.redis.port=" + redisPort, "--ws-pubsub.fanout.redis.probe-interval=200ms",
 						"--ws-pubsub.fanout.redis.max-reconnect-delay=500ms",
-						// The test's clients do not answer the sample's own heartbeat pings, as browsers' pages do.
+						// The test's clients do not answer the sample's own heartbeat
+						// pings, as browsers' pages do.
 						"--chat.heartbeat.interval=1h"));
 		node.start();
 		return node;
@@ -97,7 +97,9 @@ final class ChatNodeProcess implements AutoCloseable {
 		HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + "/api/presence"))
 			.timeout(Duration.ofSeconds(2))
 			.build();
-		await().atMost(timeout).pollInterval(Duration.ofMillis(100)).ignoreExceptionsInstanceOf(IOException.class)
+		await().atMost(timeout)
+			.pollInterval(Duration.ofMillis(100))
+			.ignoreExceptionsInstanceOf(IOException.class)
 			.until(() -> {
 				if (!this.process.isAlive()) {
 					throw new IllegalStateException("Chat node " + this.name + " exited with "
@@ -155,4 +157,5 @@ final class ChatNodeProcess implements AutoCloseable {
 			}
 		}
 	}
+
 }

@@ -13,10 +13,16 @@ import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.awaitility.Awaitility.await;
 
-/** Chat nodes with the {@code redis} profile in this JVM, for the cluster and reliability tests. */
+/**
+ * Chat nodes with the {@code redis} profile in this JVM, for the cluster and reliability
+ * tests.
+ */
 final class ChatNodes {
 
-	/** Redis found again within half a second of its return, and the link checked as often. */
+	/**
+	 * Redis found again within half a second of its return, and the link checked as
+	 * often.
+	 */
 	static final String[] QUICK_RECOVERY = { "--ws-pubsub.fanout.redis.max-reconnect-delay=500ms",
 			"--ws-pubsub.fanout.redis.probe-interval=500ms" };
 
@@ -29,11 +35,12 @@ final class ChatNodes {
 		application.setAdditionalProfiles("redis");
 		application.setRegisterShutdownHook(false);
 		// Arguments, so that they win over application-redis.yml.
-		List<String> args = new ArrayList<>(List.of("--server.port=0", "--spring.data.redis.port=" + redis.port(),
-				"--chat.heartbeat.interval=1h"));
+		List<String> args = new ArrayList<>(
+				List.of("--server.port=0", "--spring.data.redis.port=" + redis.port(), "--chat.heartbeat.interval=1h"));
 		args.addAll(List.of(arguments));
 		ConfigurableApplicationContext node = application.run(args.toArray(String[]::new));
-		// Until its first probe comes back a node treats Redis as away: its publishes would begin new epochs.
+		// Until its first probe comes back a node treats Redis as away: its publishes
+		// would begin new epochs.
 		await("the node's Redis fan-out up").atMost(Duration.ofSeconds(10))
 			.until(() -> node.getBean(RedisFanout.class).isUp());
 		return node;
@@ -43,10 +50,14 @@ final class ChatNodes {
 		return ((WebServerApplicationContext) node).getWebServer().getPort();
 	}
 
-	/** Redis subscriptions follow local interest asynchronously: wait until each node has taken it. */
+	/**
+	 * Redis subscriptions follow local interest asynchronously: wait until each node has
+	 * taken it.
+	 */
 	static void awaitListening(TestRedis redis, String topic, long nodes) {
 		String channel = "ws-pubsub:" + topic;
 		await("nodes subscribed to " + channel).atMost(Duration.ofSeconds(10))
 			.until(() -> redis.commands().pubsubNumsub(channel).getOrDefault(channel, 0L) >= nodes);
 	}
+
 }

@@ -27,8 +27,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * Every row of the chat protocol, spoken by real WebSocket clients. Tests share one server, so
- * each uses its own user names and only asserts on what its own users caused.
+ * Every row of the chat protocol, spoken by real WebSocket clients. Tests share one
+ * server, so each uses its own user names and only asserts on what its own users caused.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "chat.heartbeat.interval=1h")
 class ChatProtocolTests {
@@ -59,17 +59,18 @@ class ChatProtocolTests {
 			assertThat(welcome.path("type").asString()).isEqualTo("welcome");
 			assertThat(welcome.path("username").asString()).isEqualTo("open-ann");
 			assertThat(welcome.path("clientId").asString()).isNotBlank();
-			assertThat(welcome.path("availableRooms").valueStream().map(JsonNode::asString))
-				.containsExactly("general", "random", "tech");
+			assertThat(welcome.path("availableRooms").valueStream().map(JsonNode::asString)).containsExactly("general",
+					"random", "tech");
 			JsonNode presence = ann.awaitJson();
 			assertThat(presence.path("type").asString()).isEqualTo("presence_list");
 			assertThat(presence.path("users").valueStream())
-				.anySatisfy((user) -> assertThat(user.path("userId").asString()).isEqualTo(welcome.path("clientId").asString()));
+				.anySatisfy((user) -> assertThat(user.path("userId").asString())
+					.isEqualTo(welcome.path("clientId").asString()));
 			try (WsTestClient bob = WsTestClient.connect(ChatClients.uri(this.port, "open-bob"))) {
 				String bobId = bob.awaitType("welcome").path("clientId").asString();
 				JsonNode users = bob.awaitType("presence_list").path("users");
-				assertThat(users.valueStream().map((user) -> user.path("username").asString()))
-					.contains("open-ann", "open-bob");
+				assertThat(users.valueStream().map((user) -> user.path("username").asString())).contains("open-ann",
+						"open-bob");
 				JsonNode online = ann.awaitType("user_online").path("user");
 				assertThat(online.path("userId").asString()).isEqualTo(bobId);
 				assertThat(online.path("username").asString()).isEqualTo("open-bob");
@@ -126,7 +127,8 @@ class ChatProtocolTests {
 
 	@Test
 	void chatReachesEveryoneInTheRoomIncludingTheSender() {
-		try (WsTestClient ann = connect(this.port, "chat-ann"); WsTestClient bob = connect(this.port, "chat-bob");
+		try (WsTestClient ann = connect(this.port, "chat-ann");
+				WsTestClient bob = connect(this.port, "chat-bob");
 				WsTestClient eve = connect(this.port, "chat-eve")) {
 			join(ann, "general");
 			join(bob, "general");
@@ -177,8 +179,9 @@ class ChatProtocolTests {
 			ann.sendJson(Map.of("type", "chat", "room", "random", "text", "gone?"));
 			ann.awaitType("chat");
 			bob.assertNoMessage(QUIET);
-			assertThat(bob.sendJsonAndAwait(Map.of("type", "chat", "room", "random", "text", "hi")).path("error").asString())
-				.isEqualTo("You must join the room first");
+			assertThat(bob.sendJsonAndAwait(Map.of("type", "chat", "room", "random", "text", "hi"))
+				.path("error")
+				.asString()).isEqualTo("You must join the room first");
 		}
 	}
 
@@ -195,8 +198,8 @@ class ChatProtocolTests {
 			ann.sendJson(Map.of("type", "chat", "room", "tech", "text", "done"));
 			List<JsonNode> typing = ofType(receivedUntil(bob, "chat"), "typing");
 			assertThat(typing).hasSize(2);
-			assertThat(typing.get(0)).hasToString(
-					"{\"type\":\"typing\",\"room\":\"tech\",\"username\":\"typing-ann\",\"isTyping\":true}");
+			assertThat(typing.get(0))
+				.hasToString("{\"type\":\"typing\",\"room\":\"tech\",\"username\":\"typing-ann\",\"isTyping\":true}");
 			assertThat(typing.get(1).path("isTyping").asBoolean()).isFalse();
 			assertThat(ofType(receivedUntil(ann, "chat"), "typing")).isEmpty();
 		}
@@ -205,7 +208,8 @@ class ChatProtocolTests {
 	@Test
 	void getRoomsListsTheRoomsThisClientJoined() {
 		try (WsTestClient ann = connect(this.port, "rooms-ann")) {
-			assertThat(ann.sendJsonAndAwait(Map.of("type", "get_rooms"))).hasToString("{\"type\":\"room_list\",\"rooms\":[]}");
+			assertThat(ann.sendJsonAndAwait(Map.of("type", "get_rooms")))
+				.hasToString("{\"type\":\"room_list\",\"rooms\":[]}");
 			join(ann, "tech");
 			join(ann, "general");
 			assertThat(ann.sendJsonAndAwait(Map.of("type", "get_rooms")))
@@ -226,7 +230,8 @@ class ChatProtocolTests {
 			ann.sendJson(Map.of("type", "chat", "room", "Free_room-42", "text", "first words"));
 			ann.awaitType("chat");
 			JsonNode history = join(bob, "Free_room-42").path("history");
-			assertThat(history.valueStream().map((line) -> line.path("text").asString())).containsExactly("first words");
+			assertThat(history.valueStream().map((line) -> line.path("text").asString()))
+				.containsExactly("first words");
 			ann.sendJson(Map.of("type", "get_rooms"));
 			assertThat(ann.awaitType("room_list").path("rooms").valueStream().map(JsonNode::asString))
 				.containsExactly("Free_room-42", longest, "x");
@@ -237,11 +242,11 @@ class ChatProtocolTests {
 	void joiningARoomWithAnInvalidNameIsAnError() {
 		try (WsTestClient ann = connect(this.port, "badname-ann")) {
 			for (String room : List.of("", "two words", "L".repeat(65), "room:x", "caf\u00e9", "a/b", "<b>")) {
-				assertThat(ann.sendJsonAndAwait(Map.of("type", "join_room", "room", room)))
-					.as(room)
+				assertThat(ann.sendJsonAndAwait(Map.of("type", "join_room", "room", room))).as(room)
 					.hasToString("{\"type\":\"error\",\"error\":\"room: must be 1 to 64 letters, digits, - or _\"}");
 			}
-			assertThat(ann.sendJsonAndAwait(Map.of("type", "get_rooms"))).hasToString("{\"type\":\"room_list\",\"rooms\":[]}");
+			assertThat(ann.sendJsonAndAwait(Map.of("type", "get_rooms")))
+				.hasToString("{\"type\":\"room_list\",\"rooms\":[]}");
 		}
 	}
 
@@ -253,7 +258,8 @@ class ChatProtocolTests {
 			}
 			assertThat(ann.sendJsonAndAwait(Map.of("type", "join_room", "room", "cap-21")))
 				.hasToString("{\"type\":\"error\",\"error\":\"Too many rooms (max 20): leave one first\"}");
-			assertThat(join(ann, "cap-7").path("room").asString()).as("joining a room one is in again").isEqualTo("cap-7");
+			assertThat(join(ann, "cap-7").path("room").asString()).as("joining a room one is in again")
+				.isEqualTo("cap-7");
 			ann.sendJson(Map.of("type", "leave_room", "room", "cap-1"));
 			assertThat(join(ann, "cap-21").path("room").asString()).isEqualTo("cap-21");
 			assertThat(ann.sendJsonAndAwait(Map.of("type", "get_rooms")).path("rooms").size()).isEqualTo(20);
@@ -269,7 +275,8 @@ class ChatProtocolTests {
 				ann.sendJson(Map.of("type", "chat", "room", "positions", "text", "n" + i));
 			}
 			List<JsonNode> seen = List.of(bob.awaitType("chat"), bob.awaitType("chat"), bob.awaitType("chat"));
-			assertThat(seen).extracting((chat) -> chat.path("epoch").asString()).containsOnly(joined.path("epoch").asString());
+			assertThat(seen).extracting((chat) -> chat.path("epoch").asString())
+				.containsOnly(joined.path("epoch").asString());
 			assertThat(seen).extracting((chat) -> chat.path("offset").asLong())
 				.containsExactly(joined.path("offset").asLong() + 1, joined.path("offset").asLong() + 2,
 						joined.path("offset").asLong() + 3);
@@ -324,7 +331,8 @@ class ChatProtocolTests {
 			for (int i = 1; i <= 55; i++) {
 				ann.sendJson(Map.of("type", "chat", "room", "epochs", "text", "message " + i));
 			}
-			JsonNode last = ann.awaitMessages(55, Duration.ofSeconds(10)).stream()
+			JsonNode last = ann.awaitMessages(55, Duration.ofSeconds(10))
+				.stream()
 				.map(JsonMapper.shared()::readTree)
 				.reduce((first, second) -> second)
 				.orElseThrow();
@@ -344,18 +352,23 @@ class ChatProtocolTests {
 	@Test
 	void aJoinWithAMalformedSinceIsAnError() {
 		try (WsTestClient ann = connect(this.port, "badsince-ann")) {
-			assertThat(ann.sendJsonAndAwait(Map.of("type", "join_room", "room", "general", "since",
-					Map.of("epoch", "a:b", "offset", 1))).path("error").asString())
-				.isEqualTo("since.epoch: must not be empty or contain ':'");
-			assertThat(ann.sendJsonAndAwait(Map.of("type", "join_room", "room", "general", "since",
-					Map.of("epoch", "e", "offset", -1))).path("error").asString())
-				.startsWith("since.offset: ");
+			assertThat(ann
+				.sendJsonAndAwait(
+						Map.of("type", "join_room", "room", "general", "since", Map.of("epoch", "a:b", "offset", 1)))
+				.path("error")
+				.asString()).isEqualTo("since.epoch: must not be empty or contain ':'");
+			assertThat(ann
+				.sendJsonAndAwait(
+						Map.of("type", "join_room", "room", "general", "since", Map.of("epoch", "e", "offset", -1)))
+				.path("error")
+				.asString()).startsWith("since.offset: ");
 		}
 	}
 
 	@Test
 	void directMessagesReachOnlyTheTarget() {
-		try (WsTestClient ann = connect(this.port, "dm-ann"); WsTestClient bob = connect(this.port, "dm-bob");
+		try (WsTestClient ann = connect(this.port, "dm-ann");
+				WsTestClient bob = connect(this.port, "dm-bob");
 				WsTestClient eve = connect(this.port, "dm-eve")) {
 			String annId = idOf(ann);
 			String bobId = idOf(bob);
@@ -429,7 +442,8 @@ class ChatProtocolTests {
 
 	@Test
 	void closingTellsTheRoomsAndEveryoneThatTheUserIsGone() {
-		try (WsTestClient ann = connect(this.port, "close-ann"); WsTestClient eve = connect(this.port, "close-eve");
+		try (WsTestClient ann = connect(this.port, "close-ann");
+				WsTestClient eve = connect(this.port, "close-eve");
 				WsTestClient bob = connect(this.port, "close-bob")) {
 			String bobId = idOf(bob);
 			join(ann, "general");
@@ -440,7 +454,8 @@ class ChatProtocolTests {
 			JsonNode left = ann.awaitType("user_left");
 			assertThat(left.path("room").asString()).isEqualTo("general");
 			assertThat(left.path("username").asString()).isEqualTo("close-bob");
-			assertThat(ann.awaitType("user_offline")).hasToString("{\"type\":\"user_offline\",\"userId\":\"" + bobId + "\"}");
+			assertThat(ann.awaitType("user_offline"))
+				.hasToString("{\"type\":\"user_offline\",\"userId\":\"" + bobId + "\"}");
 			assertThat(eve.awaitType("user_offline").path("userId").asString()).isEqualTo(bobId);
 		}
 	}
@@ -492,8 +507,8 @@ class ChatProtocolTests {
 				.hasToString("{\"type\":\"room_list\",\"rooms\":[\"ids\"],\"id\":2}");
 			assertThat(ann.sendJsonAndAwait(Map.of("type", "leave_room", "room", "ids", "id", "l3")))
 				.hasToString("{\"type\":\"room_left\",\"room\":\"ids\",\"id\":\"l3\"}");
-			assertThat(ann.sendJsonAndAwait(Map.of("type", "join_room", "room", "no way", "id", "j4")))
-				.hasToString("{\"type\":\"error\",\"error\":\"room: must be 1 to 64 letters, digits, - or _\",\"id\":\"j4\"}");
+			assertThat(ann.sendJsonAndAwait(Map.of("type", "join_room", "room", "no way", "id", "j4"))).hasToString(
+					"{\"type\":\"error\",\"error\":\"room: must be 1 to 64 letters, digits, - or _\",\"id\":\"j4\"}");
 		}
 	}
 
@@ -518,10 +533,13 @@ class ChatProtocolTests {
 		}
 	}
 
-	/** Joins with {@code since}: the position of a chat message, or a map with an epoch and an offset. */
+	/**
+	 * Joins with {@code since}: the position of a chat message, or a map with an epoch
+	 * and an offset.
+	 */
 	private static JsonNode joinSince(WsTestClient client, String room, Object since) {
-		Object position = (since instanceof JsonNode chat) ? Map.of("epoch", chat.path("epoch").asString(), "offset",
-				chat.path("offset").asLong()) : since;
+		Object position = (since instanceof JsonNode chat)
+				? Map.of("epoch", chat.path("epoch").asString(), "offset", chat.path("offset").asLong()) : since;
 		client.sendJson(Map.of("type", "join_room", "room", room, "since", position));
 		return client.awaitType("room_joined");
 	}
@@ -544,4 +562,5 @@ class ChatProtocolTests {
 			.build();
 		return http.send(request, HttpResponse.BodyHandlers.ofString());
 	}
+
 }

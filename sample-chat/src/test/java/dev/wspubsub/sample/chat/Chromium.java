@@ -15,9 +15,9 @@ import org.junit.jupiter.api.Assumptions;
 import static org.assertj.core.api.Assertions.fail;
 
 /**
- * The system's headless Chromium ({@code /usr/bin/chromium}, or {@code -Dchromium.path}) driven by
- * Playwright, which never downloads a browser. Without Chromium the tests fail and say so, unless
- * the system property {@code skipBrowserTests} is set.
+ * The system's headless Chromium ({@code /usr/bin/chromium}, or {@code -Dchromium.path})
+ * driven by Playwright, which never downloads a browser. Without Chromium the tests fail
+ * and say so, unless the system property {@code skipBrowserTests} is set.
  */
 final class Chromium implements AutoCloseable {
 
@@ -59,4 +59,5 @@ final class Chromium implements AutoCloseable {
 		this.browser.close();
 		this.playwright.close();
 	}
+
 }

@@ -23,7 +23,8 @@ record Deliveries(long sent, long delivered, long lost, long disorder, int open)
 				long expected = users.get(user.roomBase() + member).sent(phase);
 				long received = tally.receivedByPhase()[phase][member];
 				delivered += received;
-				lost += Math.abs(expected - received); // more than sent is as wrong as fewer
+				lost += Math.abs(expected - received); // more than sent is as wrong as
+														// fewer
 			}
 		}
 		return new Deliveries(sent, delivered, lost, disorder, open);

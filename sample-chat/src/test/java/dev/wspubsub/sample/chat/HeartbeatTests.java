@@ -43,4 +43,5 @@ class HeartbeatTests {
 			assertThat(Duration.ofNanos(System.nanoTime() - pinged)).isGreaterThan(Duration.ofMillis(700));
 		}
 	}
+
 }

@@ -27,7 +27,10 @@ final class LatencyHistogram {
 		return total;
 	}
 
-	/** The upper edge of the bucket holding the {@code percentile}, in microseconds; 0 when empty. */
+	/**
+	 * The upper edge of the bucket holding the {@code percentile}, in microseconds; 0
+	 * when empty.
+	 */
 	long percentileMicros(double percentile) {
 		long total = count();
 		if (total == 0) {
@@ -43,4 +46,5 @@ final class LatencyHistogram {
 		}
 		return (BUCKETS + 1) * BUCKET_NANOS / 1000;
 	}
+
 }

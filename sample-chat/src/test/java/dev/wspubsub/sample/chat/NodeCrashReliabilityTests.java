@@ -18,13 +18,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Reliability, node crash (issue 14, scenario 2): two chat nodes in processes of their own
- * on one Redis. Readers of a room sit on node A while writers on node B keep chatting; A is
- * killed with SIGKILL, its readers reconnect to B and rejoin with the position they last
- * saw, A starts again and they move back. Every reader must end up with exactly the room's
- * sequence from where it started: nothing lost, nothing twice, in order.
+ * Reliability, node crash (issue 14, scenario 2): two chat nodes in processes of their
+ * own on one Redis. Readers of a room sit on node A while writers on node B keep
+ * chatting; A is killed with SIGKILL, its readers reconnect to B and rejoin with the
+ * position they last saw, A starts again and they move back. Every reader must end up
+ * with exactly the room's sequence from where it started: nothing lost, nothing twice, in
+ * order.
  *
- * <p>The short form in {@code ./mvnw verify}: 3 cycles of about 3 s. The full form,
+ * <p>
+ * The short form in {@code ./mvnw verify}: 3 cycles of about 3 s. The full form,
  * {@code reliability/run-node-crash.sh}: 10 cycles of 20 s
  * ({@code -Dreliability.cycles=10 -Dreliability.interval=PT20S}).
  */
@@ -48,7 +50,9 @@ class NodeCrashReliabilityTests {
 				WsTestClient bob = ChatClients.connect(nodeB.port(), "Bob")) {
 			ChatClients.join(ann, ROOM);
 			ChatClients.join(bob, ROOM);
-			RoomReader reference = new RoomReader("Ref", ROOM); // on the node that never dies: the room as it was
+			RoomReader reference = new RoomReader("Ref", ROOM); // on the node that never
+																// dies: the room as it
+																// was
 			reference.connect(nodeB.port());
 			List<RoomReader> readers = new ArrayList<>();
 			for (int i = 0; i < READERS; i++) {
@@ -64,12 +68,14 @@ class NodeCrashReliabilityTests {
 					(n % 2 == 0 ? ann : bob).sendJson(Map.of("type", "chat", "room", ROOM, "text", "m" + n));
 				}
 				catch (RuntimeException ex) {
-					chatterFailed.compareAndSet(null, ex); // a scheduled task that throws stops without a word
+					chatterFailed.compareAndSet(null, ex); // a scheduled task that throws
+															// stops without a word
 					throw ex;
 				}
 			}, 0, 10, TimeUnit.MILLISECONDS);
 			this.chatterFailed = chatterFailed;
-			long perInterval = INTERVAL.toMillis() / 10 / 2; // half of what the chatter sends in an interval
+			long perInterval = INTERVAL.toMillis() / 10 / 2; // half of what the chatter
+																// sends in an interval
 
 			for (int cycle = 1; cycle <= CYCLES; cycle++) {
 				awaitMoreTraffic(reference, perInterval);
@@ -98,13 +104,15 @@ class NodeCrashReliabilityTests {
 			List<RoomReader.Received> room = reference.received();
 			assertConsecutive("Ref", room);
 			assertThat(room.size()).as("messages in the room").isGreaterThan(CYCLES * 2 * (int) perInterval);
-			System.out.printf("Node crash: %d cycles of %s, %d messages in the room, %d readers each resumed %d times%n",
-					CYCLES, INTERVAL, room.size(), READERS, 2 * CYCLES);
+			System.out.printf(
+					"Node crash: %d cycles of %s, %d messages in the room, %d readers each resumed %d times%n", CYCLES,
+					INTERVAL, room.size(), READERS, 2 * CYCLES);
 			for (RoomReader reader : readers) {
 				assertThat(reader.problems()).as(reader.name()).isEmpty();
 				List<RoomReader.Received> seen = reader.received();
 				assertConsecutive(reader.name(), seen);
-				// From the first message it saw, exactly what the room had: nothing lost, nothing twice.
+				// From the first message it saw, exactly what the room had: nothing lost,
+				// nothing twice.
 				assertThat(seen).as(reader.name()).isEqualTo(room.subList(room.indexOf(seen.get(0)), room.size()));
 			}
 		}
@@ -132,4 +140,5 @@ class NodeCrashReliabilityTests {
 			assertThat(next.offset()).as("%s: offset after %s", who, previous).isEqualTo(previous.offset() + 1);
 		}
 	}
+
 }

@@ -23,7 +23,10 @@ final class ProcessMemory {
 	record Sample(long liveHeapBytes, long rssBytes) {
 	}
 
-	/** Forces a full GC in the process (a stop-the-world pause there) and reads both figures. */
+	/**
+	 * Forces a full GC in the process (a stop-the-world pause there) and reads both
+	 * figures.
+	 */
 	Sample sample() {
 		return new Sample(liveHeapAfterFullGc(), rss());
 	}
@@ -46,8 +49,8 @@ final class ProcessMemory {
 				.filter((line) -> line.startsWith("Total "))
 				.map((line) -> Long.parseLong(line.split("\\s+")[2]))
 				.findFirst()
-				.orElseThrow(() -> new IllegalStateException("No total in jcmd's histogram: "
-						+ lines.subList(Math.max(0, lines.size() - 5), lines.size())));
+				.orElseThrow(() -> new IllegalStateException(
+						"No total in jcmd's histogram: " + lines.subList(Math.max(0, lines.size() - 5), lines.size())));
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
@@ -60,7 +63,7 @@ final class ProcessMemory {
 
 	private long rss() {
 		try {
-			// "VmRSS:	  123456 kB"
+			// "VmRSS: 123456 kB"
 			return Files.readAllLines(Path.of("/proc", Long.toString(this.pid), "status"))
 				.stream()
 				.filter((line) -> line.startsWith("VmRSS:"))
@@ -72,4 +75,5 @@ final class ProcessMemory {
 			throw new UncheckedIOException(ex);
 		}
 	}
+
 }

@@ -29,10 +29,12 @@ import static org.awaitility.Awaitility.await;
  * Reliability, Redis flapping (issue 14, scenario 1): two chat nodes on one Redis that is
  * killed and started again over and over while both nodes chat. On every flap: everything
  * said on a node reaches its own people (nothing lost, nothing twice), every request is
- * answered within 2 s, messages from the other node flow again within 5 s of Redis' return,
- * and a reader resuming from before the outage is told its gap cannot be recovered.
+ * answered within 2 s, messages from the other node flow again within 5 s of Redis'
+ * return, and a reader resuming from before the outage is told its gap cannot be
+ * recovered.
  *
- * <p>Short form in {@code ./mvnw verify}: 3 flaps of 2 s down, 3 s up. Full form,
+ * <p>
+ * Short form in {@code ./mvnw verify}: 3 flaps of 2 s down, 3 s up. Full form,
  * {@code reliability/run-redis-flapping.sh}: every 10 s for 3 minutes.
  */
 class RedisFlappingReliabilityTests {
@@ -60,7 +62,8 @@ class RedisFlappingReliabilityTests {
 			ChatClients.join(bob, ROOM);
 			RoomReader cleo = new RoomReader("Cleo", ROOM); // Ann's neighbour on node A
 			cleo.connect(ChatNodes.port(nodeA));
-			RoomReader dan = new RoomReader("Dan", ROOM); // on node B, hears Ann only through Redis
+			RoomReader dan = new RoomReader("Dan", ROOM); // on node B, hears Ann only
+															// through Redis
 			dan.connect(ChatNodes.port(nodeB));
 			ChatNodes.awaitListening(redis, "room:" + ROOM, 2);
 
@@ -83,10 +86,11 @@ class RedisFlappingReliabilityTests {
 				int sentBeforeReturn = sent.get();
 				long returning = System.nanoTime();
 				redis.startServer();
-				await("Ann heard on node B again").atMost(Duration.ofSeconds(15)).until(() -> dan.received()
-					.stream()
-					.anyMatch((message) -> message.text().startsWith("a")
-							&& Integer.parseInt(message.text().substring(1)) > sentBeforeReturn));
+				await("Ann heard on node B again").atMost(Duration.ofSeconds(15))
+					.until(() -> dan.received()
+						.stream()
+						.anyMatch((message) -> message.text().startsWith("a")
+								&& Integer.parseInt(message.text().substring(1)) > sentBeforeReturn));
 				resumedAfter.add(Duration.ofNanos(System.nanoTime() - returning));
 			}
 			chatter.shutdown();
@@ -96,20 +100,26 @@ class RedisFlappingReliabilityTests {
 			await().atMost(Duration.ofSeconds(15)).until(() -> "a-end".equals(lastFromAnn(cleo)));
 
 			Duration slowest = slowestAnswer.get(30, TimeUnit.SECONDS);
-			System.out.printf("Redis flapping: %d flaps (%s down, %s up), %d messages per node, slowest answer %d ms,"
-					+ " cross-node delivery back after %s ms%n", FLAPS, DOWN, UP, sent.get(), slowest.toMillis(),
+			System.out.printf(
+					"Redis flapping: %d flaps (%s down, %s up), %d messages per node, slowest answer %d ms,"
+							+ " cross-node delivery back after %s ms%n",
+					FLAPS, DOWN, UP, sent.get(), slowest.toMillis(),
 					resumedAfter.stream().map(Duration::toMillis).toList());
 			// Local delivery: every message Ann sent reached Cleo on the same node, once.
-			List<String> fromAnn = cleo.received().stream().map(RoomReader.Received::text)
-				.filter((text) -> text.startsWith("a")).toList();
-			assertThat(new HashSet<>(fromAnn)).as("Ann's messages Cleo got").hasSize(fromAnn.size())
+			List<String> fromAnn = cleo.received()
+				.stream()
+				.map(RoomReader.Received::text)
+				.filter((text) -> text.startsWith("a"))
+				.toList();
+			assertThat(new HashSet<>(fromAnn)).as("Ann's messages Cleo got")
+				.hasSize(fromAnn.size())
 				.containsAll(expected(sent.get()));
-			assertThat(slowest).as("slowest answer to a request")
-				.isLessThan(Duration.ofSeconds(2));
+			assertThat(slowest).as("slowest answer to a request").isLessThan(Duration.ofSeconds(2));
 			assertThat(resumedAfter).as("cross-node delivery after each return of Redis")
 				.allSatisfy((delay) -> assertThat(delay).isLessThan(Duration.ofSeconds(5)));
 
-			// Ann published while Redis was away: a reader resuming from before that is told, not left with a gap.
+			// Ann published while Redis was away: a reader resuming from before that is
+			// told, not left with a gap.
 			RoomReader late = new RoomReader("Dan", ROOM);
 			JsonNode rejoin = late.rejoinFrom(ChatNodes.port(nodeB), beforeLastOutage);
 			assertThat(rejoin.path("recovered").asBoolean()).as("resuming from before the outage: " + rejoin).isFalse();
@@ -121,7 +131,10 @@ class RedisFlappingReliabilityTests {
 		}
 	}
 
-	/** Eve asks, again and again, for something that reads the room history (join) and for a pong; answers the slowest wait. */
+	/**
+	 * Eve asks, again and again, for something that reads the room history (join) and for
+	 * a pong; answers the slowest wait.
+	 */
 	private static Duration answerTimes(WsTestClient eve, AtomicBoolean running) {
 		Duration slowest = Duration.ZERO;
 		while (running.get()) {
@@ -160,4 +173,5 @@ class RedisFlappingReliabilityTests {
 		texts.add("a-end");
 		return texts;
 	}
+
 }

@@ -30,7 +30,10 @@ final class RoomReader {
 
 	private final String room;
 
-	/** Position and text of every chat message received, in order. Guarded by {@code this}. */
+	/**
+	 * Position and text of every chat message received, in order. Guarded by
+	 * {@code this}.
+	 */
 	private final List<Received> received = new ArrayList<>();
 
 	private final List<String> problems = new ArrayList<>();
@@ -49,7 +52,10 @@ final class RoomReader {
 		this.room = room;
 	}
 
-	/** Connects to the node on {@code port} and (re)joins the room from the last position seen, which must be recovered. */
+	/**
+	 * Connects to the node on {@code port} and (re)joins the room from the last position
+	 * seen, which must be recovered.
+	 */
 	void connect(int port) {
 		Received last = last();
 		JsonNode answer = open(port, last);
@@ -78,18 +84,27 @@ final class RoomReader {
 		return this.joined.orTimeout(15, TimeUnit.SECONDS).join();
 	}
 
-	/** Joins from {@code since} on a new connection to the node on {@code port}; answers its room_joined, then closes. */
+	/**
+	 * Joins from {@code since} on a new connection to the node on {@code port}; answers
+	 * its room_joined, then closes.
+	 */
 	JsonNode rejoinFrom(int port, Received since) {
 		JsonNode answer = open(port, since);
 		disconnect();
 		return answer;
 	}
 
-	/** Leaves the current node cleanly (a page navigating away), and waits until it is closed. */
+	/**
+	 * Leaves the current node cleanly (a page navigating away), and waits until it is
+	 * closed.
+	 */
 	void disconnect() {
 		WebSocket current = this.socket;
 		if (current != null && !current.isOutputClosed()) {
-			current.sendClose(WebSocket.NORMAL_CLOSURE, "moving").orTimeout(5, TimeUnit.SECONDS).exceptionally((ex) -> null).join();
+			current.sendClose(WebSocket.NORMAL_CLOSURE, "moving")
+				.orTimeout(5, TimeUnit.SECONDS)
+				.exceptionally((ex) -> null)
+				.join();
 		}
 		awaitClosed(Duration.ofSeconds(10));
 	}
@@ -177,5 +192,7 @@ final class RoomReader {
 		public void onError(WebSocket webSocket, Throwable error) {
 			this.closed.complete(null);
 		}
+
 	}
+
 }

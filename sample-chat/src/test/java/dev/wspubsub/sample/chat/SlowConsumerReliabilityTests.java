@@ -36,20 +36,27 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code slow-consumer} — and the others do not notice: they get every message, at a
  * throughput and p99 latency close to a run without it.
  *
- * <p>{@code reliability.tolerance} is how much worse the others may do with the slow
- * client than without it, plus {@code reliability.slack} on the p99: 1.0 and 250 ms in the
- * short form, which shares two cores with the rest of the build; 0.10 and 5 ms in the full
- * form ({@code reliability/run-slow-consumer.sh}).
+ * <p>
+ * {@code reliability.tolerance} is how much worse the others may do with the slow client
+ * than without it, plus {@code reliability.slack} on the p99: 1.0 and 250 ms in the short
+ * form, which shares two cores with the rest of the build; 0.10 and 5 ms in the full form
+ * ({@code reliability/run-slow-consumer.sh}).
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "chat.heartbeat.interval=1h")
 class SlowConsumerReliabilityTests {
 
 	private static final double TOLERANCE = Double.parseDouble(System.getProperty("reliability.tolerance", "1.0"));
 
-	/** Added to the p99 bound: a garbage collection on a shared machine is not the slow client's doing. */
+	/**
+	 * Added to the p99 bound: a garbage collection on a shared machine is not the slow
+	 * client's doing.
+	 */
 	private static final Duration SLACK = Duration.parse(System.getProperty("reliability.slack", "PT0.25S"));
 
-	/** At one per millisecond: 8 s of a busy room, enough to fill the slow client's socket buffers and cap. */
+	/**
+	 * At one per millisecond: 8 s of a busy room, enough to fill the slow client's socket
+	 * buffers and cap.
+	 */
 	private static final int MESSAGES = Integer.getInteger("reliability.messages", 8000);
 
 	private static final int READERS = 4;
@@ -79,14 +86,16 @@ class SlowConsumerReliabilityTests {
 
 	@Test
 	void aMemberWhoStopsReadingIsCappedAndCountedWhileTheOthersGetEverythingAsFastAsBefore() throws Exception {
-		run("warm-up", false, MESSAGES / 4); // the JIT's work, not the slow client's, out of the comparison
+		run("warm-up", false, MESSAGES / 4); // the JIT's work, not the slow client's, out
+												// of the comparison
 		Run without = run("calm", false, MESSAGES);
 		Run with = run("busy", true, MESSAGES);
 		System.out.printf("Slow consumer: %d messages to %d readers; without it %.0f msg/s, p99 %d us (sent in %.1f s);"
 				+ " with it %.0f msg/s, p99 %d us (sent in %.1f s); its buffer %d bytes, %d messages dropped for it%n",
 				MESSAGES, READERS, without.rate(), without.p99().toNanos() / 1000, without.sending(), with.rate(),
 				with.p99().toNanos() / 1000, with.sending(), with.slowBuffered(), this.drops.count());
-		assertThat(with.slowBuffered()).as("what the server holds for the slow client").isLessThanOrEqualTo(CAP + 64 * 1024);
+		assertThat(with.slowBuffered()).as("what the server holds for the slow client")
+			.isLessThanOrEqualTo(CAP + 64 * 1024);
 		assertThat(with.slowBuffered()).as("what the server holds for the slow client").isGreaterThan(CAP / 2);
 		assertThat(this.drops.count()).as("messages dropped for the slow client").isPositive();
 		assertThat(with.rate()).as("the others' throughput").isGreaterThanOrEqualTo(without.rate() / (1 + TOLERANCE));
@@ -94,33 +103,49 @@ class SlowConsumerReliabilityTests {
 			.isLessThanOrEqualTo((long) (without.p99().toNanos() * (1 + TOLERANCE)) + SLACK.toNanos());
 	}
 
-	/** One writer says {@code messages} things of 1 KB in {@code room}, one a millisecond; every reader must get them all. */
+	/**
+	 * One writer says {@code messages} things of 1 KB in {@code room}, one a millisecond;
+	 * every reader must get them all.
+	 */
 	private Run run(String room, boolean withSlowMember, int messages) throws Exception {
 		List<RawWebSocket> readers = new ArrayList<>();
 		RawWebSocket slow = null;
-		// Raw sockets, each read on a thread of its own: the clients' cost stays out of the figures.
+		// Raw sockets, each read on a thread of its own: the clients' cost stays out of
+		// the figures.
 		try (RawWebSocket writer = joined("Writer", room)) {
-			Future<?> writerReads = this.readerThreads.submit(() -> drain(writer)); // it hears itself too
+			Future<?> writerReads = this.readerThreads.submit(() -> drain(writer)); // it
+																					// hears
+																					// itself
+																					// too
 			for (int i = 0; i < READERS; i++) {
 				readers.add(joined("Reader" + i, room));
 			}
 			String slowId = null;
 			if (withSlowMember) {
 				slow = RawWebSocket.connect(ChatClients.uri(this.port, "Sloth"));
-				slowId = JsonMapper.shared().readTree(slow.readFrame(Duration.ofSeconds(10)).text()).path("clientId").asString();
-				slow.sendText("{\"type\":\"join_room\",\"room\":\"" + room + "\"}"); // and never reads again
+				slowId = JsonMapper.shared()
+					.readTree(slow.readFrame(Duration.ofSeconds(10)).text())
+					.path("clientId")
+					.asString();
+				slow.sendText("{\"type\":\"join_room\",\"room\":\"" + room + "\"}"); // and
+																						// never
+																						// reads
+																						// again
 			}
-			// Each reader is read on its own thread as messages arrive: the latency is the message's, not the test's.
+			// Each reader is read on its own thread as messages arrive: the latency is
+			// the message's, not the test's.
 			List<Future<long[]>> arrivals = new ArrayList<>();
 			for (RawWebSocket reader : readers) {
 				arrivals.add(this.readerThreads.submit(() -> latencies(reader, messages)));
 			}
 			long start = System.nanoTime();
 			for (int n = 0; n < messages; n++) {
-				// The load's own pace: a busy room, not a burst that no reader could take at once.
+				// The load's own pace: a busy room, not a burst that no reader could take
+				// at once.
 				LockSupport.parkNanos(start + n * 1_000_000L - System.nanoTime());
 				writer.sendText(JsonMapper.shared()
-					.writeValueAsString(Map.of("type", "chat", "room", room, "text", n + " " + System.nanoTime() + " " + PADDING)));
+					.writeValueAsString(
+							Map.of("type", "chat", "room", room, "text", n + " " + System.nanoTime() + " " + PADDING)));
 			}
 			double sending = (System.nanoTime() - start) / 1e9;
 			long[] latencies = new long[messages * READERS];
@@ -179,18 +204,25 @@ class SlowConsumerReliabilityTests {
 	}
 
 	private long bufferedFor(String clientId) {
-		return this.server.sessions().stream()
+		return this.server.sessions()
+			.stream()
 			.filter((session) -> session.data() instanceof ChatUser user && user.userId().equals(clientId))
 			.mapToLong(WsSession::bufferedAmount)
 			.max()
 			.orElse(0);
 	}
 
-	/** @param sending seconds the writer took to send everything: more than {@code MESSAGES} ms means it lost its pace */
+	/**
+	 * @param sending seconds the writer took to send everything: more than
+	 * {@code MESSAGES} ms means it lost its pace
+	 */
 	record Run(double rate, Duration p99, long slowBuffered, double sending) {
 	}
 
-	/** Counts what the starter drops for slow consumers, as the {@code wspubsub.dropped} meter does. */
+	/**
+	 * Counts what the starter drops for slow consumers, as the {@code wspubsub.dropped}
+	 * meter does.
+	 */
 	@TestConfiguration
 	static class DropCounting {
 
@@ -198,6 +230,7 @@ class SlowConsumerReliabilityTests {
 		Drops drops() {
 			return new Drops();
 		}
+
 	}
 
 	static final class Drops implements WsMetricsListener {
@@ -214,5 +247,7 @@ class SlowConsumerReliabilityTests {
 		long count() {
 			return this.slowConsumer.sum();
 		}
+
 	}
+
 }

@@ -64,8 +64,9 @@ final class SoakClients implements AutoCloseable {
 	}
 
 	/**
-	 * Opens {@code count} connections, users {@code 0..count-1} in rooms of {@code roomSize},
-	 * at most {@code inFlight} at a time, and waits until each has joined its room.
+	 * Opens {@code count} connections, users {@code 0..count-1} in rooms of
+	 * {@code roomSize}, at most {@code inFlight} at a time, and waits until each has
+	 * joined its room.
 	 */
 	List<SoakMember> connect(int count, int roomSize, int inFlight, Duration timeout) throws Exception {
 		Semaphore permits = new Semaphore(inFlight);
@@ -97,7 +98,8 @@ final class SoakClients implements AutoCloseable {
 		new Bootstrap().group(this.group)
 			.channel(NioSocketChannel.class)
 			.option(ChannelOption.TCP_NODELAY, true)
-			// The node's buffers are what is watched for leaks; tracking the clients' too (paranoid in the
+			// The node's buffers are what is watched for leaks; tracking the clients' too
+			// (paranoid in the
 			// test suite) would make the clients, not the node, what limits the rate.
 			.option(ChannelOption.ALLOCATOR, UNTRACKED)
 			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 30_000)
@@ -130,7 +132,8 @@ final class SoakClients implements AutoCloseable {
 
 	private void tick() {
 		double rate = this.rate;
-		// At most a tenth of a second owed: a late tick sends a little burst, not a flood.
+		// At most a tenth of a second owed: a late tick sends a little burst, not a
+		// flood.
 		this.owed = Math.min(this.owed + rate * TICK_MILLIS / 1000.0, Math.max(rate / 10, 1));
 		try {
 			while (this.owed >= 1) {
@@ -140,7 +143,9 @@ final class SoakClients implements AutoCloseable {
 			}
 		}
 		catch (RuntimeException ex) {
-			this.traffic.problem("The pacer failed: " + ex); // a scheduled task that throws stops without a word
+			this.traffic.problem("The pacer failed: " + ex); // a scheduled task that
+																// throws stops without a
+																// word
 			throw ex;
 		}
 	}
@@ -160,4 +165,5 @@ final class SoakClients implements AutoCloseable {
 		this.members.forEach(SoakMember::close);
 		this.group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(30, TimeUnit.SECONDS);
 	}
+
 }

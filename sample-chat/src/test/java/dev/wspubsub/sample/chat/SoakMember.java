@@ -75,14 +75,17 @@ final class SoakMember extends SimpleChannelInboundHandler<WebSocketFrame> {
 		return this.roomBase;
 	}
 
-	/** From the pacer: one chat message, carrying who sent it, in which phase, its number and when. */
+	/**
+	 * From the pacer: one chat message, carrying who sent it, in which phase, its number
+	 * and when.
+	 */
 	void send() {
 		int phase = this.traffic.phase();
 		int seq = ++this.sequence;
 		this.sentByPhase[phase]++;
 		this.traffic.sent();
-		this.channel.writeAndFlush(new TextWebSocketFrame("{\"type\":\"chat\",\"room\":\"" + this.room + "\",\"text\":\""
-				+ this.index + " " + phase + " " + seq + " " + System.nanoTime() + "\"}"));
+		this.channel.writeAndFlush(new TextWebSocketFrame("{\"type\":\"chat\",\"room\":\"" + this.room
+				+ "\",\"text\":\"" + this.index + " " + phase + " " + seq + " " + System.nanoTime() + "\"}"));
 	}
 
 	/** Read once the pacer has stopped. */
@@ -127,13 +130,16 @@ final class SoakMember extends SimpleChannelInboundHandler<WebSocketFrame> {
 			read(ctx, text.text());
 		}
 		else if (frame instanceof CloseWebSocketFrame close) {
-			this.traffic.problem("User " + this.index + " closed by the server: " + close.statusCode() + " "
-					+ close.reasonText());
+			this.traffic.problem(
+					"User " + this.index + " closed by the server: " + close.statusCode() + " " + close.reasonText());
 			ctx.close();
 		}
 	}
 
-	/** Presence news (one frame per user who comes or goes) is most of the frames while users connect: not decoded. */
+	/**
+	 * Presence news (one frame per user who comes or goes) is most of the frames while
+	 * users connect: not decoded.
+	 */
 	private static boolean wanted(ByteBuf content) {
 		return !(startsWith(content, USER_NEWS) || startsWith(content, PRESENCE_LIST));
 	}
@@ -151,7 +157,8 @@ final class SoakMember extends SimpleChannelInboundHandler<WebSocketFrame> {
 	}
 
 	private void read(ChannelHandlerContext ctx, String message) {
-		// The chat messages of a room with history lead with their position, so not with their type.
+		// The chat messages of a room with history lead with their position, so not with
+		// their type.
 		if (!message.startsWith("{\"type\":")) {
 			chat(message);
 		}
@@ -204,4 +211,5 @@ final class SoakMember extends SimpleChannelInboundHandler<WebSocketFrame> {
 		this.joined.completeExceptionally(cause);
 		ctx.close();
 	}
+
 }

@@ -16,20 +16,22 @@ import static org.awaitility.Awaitility.await;
 /**
  * Reliability, soak (issue 14, scenario 4): many chat users in rooms of ten, each saying
  * something at a steady pace, against one sample-chat node in a process of its own (the
- * default profile: no Redis) for a long time, at half of the highest rate the node was seen
- * to sustain on the same connections just before. Every minute the node's live heap after a
- * full GC and its RSS are read from outside. It passes if the heap from {@code steady-from}
- * on stays within {@code heap-tolerance} of its mean, the RSS grows by no more than
- * {@code rss-tolerance} over that time, every user is still connected and got every message
- * of its room once and in each sender's order, and the node's output has no {@code LEAK:}
- * and no {@code ERROR} line.
+ * default profile: no Redis) for a long time, at half of the highest rate the node was
+ * seen to sustain on the same connections just before. Every minute the node's live heap
+ * after a full GC and its RSS are read from outside. It passes if the heap from
+ * {@code steady-from} on stays within {@code heap-tolerance} of its mean, the RSS grows
+ * by no more than {@code rss-tolerance} over that time, every user is still connected and
+ * got every message of its room once and in each sender's order, and the node's output
+ * has no {@code LEAK:} and no {@code ERROR} line.
  *
- * <p>The short form in {@code ./mvnw verify}: 1,000 users for 30 s, sampled every 5 s from
- * 10 s on, calibration stopped at 1,600 messages a second (so it soaks at 800 at most: other
- * builds share the machine), a room history of 50 messages (so it is full before the first
- * sample); the heap within 2 % of its mean (0.6 % when nothing leaks, 4.7 % with a handler
- * that keeps each message), RSS growth 10 %. The full form, {@code reliability/run-soak.sh}: 10,000 users for 30 minutes, sampled
- * every minute from minute 5 on, the sample's own history of 1,000, bounds of 5 %.
+ * <p>
+ * The short form in {@code ./mvnw verify}: 1,000 users for 30 s, sampled every 5 s from
+ * 10 s on, calibration stopped at 1,600 messages a second (so it soaks at 800 at most:
+ * other builds share the machine), a room history of 50 messages (so it is full before
+ * the first sample); the heap within 2 % of its mean (0.6 % when nothing leaks, 4.7 %
+ * with a handler that keeps each message), RSS growth 10 %. The full form,
+ * {@code reliability/run-soak.sh}: 10,000 users for 30 minutes, sampled every minute from
+ * minute 5 on, the sample's own history of 1,000, bounds of 5 %.
  */
 class SoakReliabilityTests {
 
@@ -37,7 +39,10 @@ class SoakReliabilityTests {
 
 	private static final Duration DURATION = duration("reliability.duration", "PT30S");
 
-	/** Every user who comes is announced to everyone there (the sample's presence): connecting is quadratic. */
+	/**
+	 * Every user who comes is announced to everyone there (the sample's presence):
+	 * connecting is quadratic.
+	 */
 	private static final Duration CONNECT_TIMEOUT = duration("reliability.connect-timeout", "PT2M");
 
 	private static final Duration SAMPLE = duration("reliability.sample", "PT5S");
@@ -55,10 +60,16 @@ class SoakReliabilityTests {
 
 	private static final double STEP_FACTOR = number("reliability.calibration-factor", "2");
 
-	/** Calibration stops here even if the node would sustain more: the short form stays light on a busy machine. */
+	/**
+	 * Calibration stops here even if the node would sustain more: the short form stays
+	 * light on a busy machine.
+	 */
 	private static final double MAX_RATE = number("reliability.calibration-max", "1600");
 
-	/** A calibration step is sustained if its p99 is within this and no more is owed than this much traffic. */
+	/**
+	 * A calibration step is sustained if its p99 is within this and no more is owed than
+	 * this much traffic.
+	 */
 	private static final Duration BOUND = duration("reliability.latency-bound", "PT0.2S");
 
 	private static final int HISTORY = Integer.getInteger("reliability.history", 50);
@@ -78,7 +89,8 @@ class SoakReliabilityTests {
 	@Test
 	void usersChatForLongAtHalfOfSaturationAndTheNodeNeitherGrowsNorLosesAnything() throws Exception {
 		String leakLevel = System.getProperty("io.netty.leakDetection.level", "paranoid");
-		List<String> jvm = List.of("-Xms1g", "-Xmx1g", "-XX:+AlwaysPreTouch", "-Dio.netty.leakDetection.level=" + leakLevel);
+		List<String> jvm = List.of("-Xms1g", "-Xmx1g", "-XX:+AlwaysPreTouch",
+				"-Dio.netty.leakDetection.level=" + leakLevel);
 		List<String> arguments = List.of("--ws-pubsub.history.topics[0].pattern=room:*",
 				"--ws-pubsub.history.topics[0].size=" + HISTORY, "--ws-pubsub.history.topics[0].ttl=10m");
 		ChatNodeProcess node = ChatNodeProcess.startAlone("soak", ChatNodeProcess.freePort(), jvm, arguments);
@@ -97,11 +109,14 @@ class SoakReliabilityTests {
 
 			Deliveries deliveries = Deliveries.count(users, ROOM_SIZE, SoakTraffic.SOAK);
 			List<Sample> steady = samples.stream().filter((sample) -> sample.at().compareTo(STEADY_FROM) >= 0).toList();
-			LongSummaryStatistics heap = steady.stream().mapToLong((sample) -> sample.memory().liveHeapBytes())
+			LongSummaryStatistics heap = steady.stream()
+				.mapToLong((sample) -> sample.memory().liveHeapBytes())
 				.summaryStatistics();
 			double heapSpread = steady.stream()
-				.mapToDouble((sample) -> Math.abs(sample.memory().liveHeapBytes() - heap.getAverage()) / heap.getAverage())
-				.max().orElse(Double.NaN);
+				.mapToDouble(
+						(sample) -> Math.abs(sample.memory().liveHeapBytes() - heap.getAverage()) / heap.getAverage())
+				.max()
+				.orElse(Double.NaN);
 			long rssFirst = steady.get(0).memory().rssBytes();
 			long rssMax = steady.stream().mapToLong((sample) -> sample.memory().rssBytes()).max().orElseThrow();
 			double rssGrowth = (double) (rssMax - rssFirst) / rssFirst;
@@ -126,16 +141,17 @@ class SoakReliabilityTests {
 		finally {
 			node.close();
 		}
-		List<String> bad = Files.readAllLines(node.output()).stream()
+		List<String> bad = Files.readAllLines(node.output())
+			.stream()
 			.filter((line) -> line.contains("LEAK:") || line.contains(" ERROR "))
 			.toList();
 		assertThat(bad).as("LEAK: and ERROR lines in " + node.output()).isEmpty();
 	}
 
 	/**
-	 * Raises the rate step by step until a step is not sustained (its p99 past the bound, or
-	 * more owed at its end than the bound's worth of traffic, or the pacer could not keep
-	 * up), then lets the backlog drain. Returns the highest sustained rate.
+	 * Raises the rate step by step until a step is not sustained (its p99 past the bound,
+	 * or more owed at its end than the bound's worth of traffic, or the pacer could not
+	 * keep up), then lets the backlog drain. Returns the highest sustained rate.
 	 */
 	private double calibrate(SoakClients clients) throws IOException {
 		double sustained = 0;
@@ -182,8 +198,9 @@ class SoakReliabilityTests {
 			sentBefore = sent;
 			deliveredBefore = delivered;
 			samples.add(sample);
-			System.out.printf("Soak at %s: live heap %.1f MB, RSS %.1f MB, %d sent, %d delivered, p50 %d us, p99 %d us%n",
-					at, sample.memory().liveHeapBytes() / MB, sample.memory().rssBytes() / MB, sample.sent(),
+			System.out.printf(
+					"Soak at %s: live heap %.1f MB, RSS %.1f MB, %d sent, %d delivered, p50 %d us, p99 %d us%n", at,
+					sample.memory().liveHeapBytes() / MB, sample.memory().rssBytes() / MB, sample.sent(),
 					sample.delivered(), sample.p50(), sample.p99());
 			if (this.traffic.problemCount() > 0) {
 				break; // the assertions say what went wrong
@@ -210,4 +227,5 @@ class SoakReliabilityTests {
 	private static double number(String property, String defaultValue) {
 		return Double.parseDouble(System.getProperty(property, defaultValue));
 	}
+
 }

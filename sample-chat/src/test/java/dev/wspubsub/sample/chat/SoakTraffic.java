@@ -75,4 +75,5 @@ final class SoakTraffic {
 	List<String> problems() {
 		return List.copyOf(this.problems);
 	}
+
 }

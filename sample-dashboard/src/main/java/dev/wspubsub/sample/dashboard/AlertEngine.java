@@ -27,7 +27,9 @@ class AlertEngine {
 		this.rules.put("errors", new Rule(properties.errors(), Metrics::errors, "/s"));
 	}
 
-	/** @return the alerts that are new or changed severity with this sample */
+	/**
+	 * @return the alerts that are new or changed severity with this sample
+	 */
 	synchronized List<Alert> evaluate(Metrics metrics) {
 		List<Alert> changed = new ArrayList<>();
 		this.rules.forEach((metric, rule) -> {
@@ -45,8 +47,8 @@ class AlertEngine {
 			double threshold = severity.equals("critical") ? rule.threshold().critical() : rule.threshold().warning();
 			String id = (current != null) ? current.id() : metric + "-" + metrics.timestamp();
 			Alert alert = new Alert(id, severity, metric, value, threshold,
-					String.format("%s is %.1f%s (%s threshold %.0f%s)", metric, value, rule.unit(), severity,
-							threshold, rule.unit()),
+					String.format("%s is %.1f%s (%s threshold %.0f%s)", metric, value, rule.unit(), severity, threshold,
+							rule.unit()),
 					metrics.timestamp());
 			this.active.put(metric, alert);
 			changed.add(alert);
@@ -60,4 +62,5 @@ class AlertEngine {
 
 	private record Rule(DashboardProperties.Threshold threshold, ToDoubleFunction<Metrics> value, String unit) {
 	}
+
 }

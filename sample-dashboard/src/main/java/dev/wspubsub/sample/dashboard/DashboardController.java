@@ -33,4 +33,5 @@ class DashboardController {
 	List<Alert> alerts() {
 		return this.alerts.active();
 	}
+
 }

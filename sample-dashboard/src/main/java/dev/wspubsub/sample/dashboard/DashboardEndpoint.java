@@ -7,7 +7,9 @@ import dev.wspubsub.annotation.OnMessage;
 import dev.wspubsub.annotation.OnOpen;
 import dev.wspubsub.annotation.WsEndpoint;
 
-/** The dashboard's WebSocket: live metrics and alerts, and the channels a client wants. */
+/**
+ * The dashboard's WebSocket: live metrics and alerts, and the channels a client wants.
+ */
 @WsEndpoint("/ws")
 class DashboardEndpoint {
 
@@ -46,9 +48,11 @@ class DashboardEndpoint {
 
 	private static String known(String channel) {
 		if (!CHANNELS.contains(channel)) {
-			// IllegalArgumentException messages reach the client as {"type":"error","error":...}.
+			// IllegalArgumentException messages reach the client as
+			// {"type":"error","error":...}.
 			throw new IllegalArgumentException("Unknown channel: " + channel);
 		}
 		return channel;
 	}
+
 }

@@ -34,4 +34,5 @@ final class Messages {
 
 	private Messages() {
 	}
+
 }

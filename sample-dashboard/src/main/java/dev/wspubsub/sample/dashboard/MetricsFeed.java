@@ -38,4 +38,5 @@ class MetricsFeed {
 			return new Messages.MetricsUpdate(metrics);
 		});
 	}
+
 }

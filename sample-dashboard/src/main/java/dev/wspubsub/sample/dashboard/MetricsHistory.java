@@ -39,4 +39,5 @@ class MetricsHistory {
 	List<JsonNode> messages(List<Publication> publications) {
 		return publications.stream().map((publication) -> this.json.readTree(publication.asText())).toList();
 	}
+
 }

@@ -5,4 +5,5 @@ package dev.wspubsub.sample.dashboard;
 interface MetricsSource {
 
 	Metrics sample();
+
 }

@@ -79,4 +79,5 @@ final class ProcReader {
 			return List.of();
 		}
 	}
+
 }

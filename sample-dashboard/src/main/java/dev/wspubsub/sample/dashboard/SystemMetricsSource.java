@@ -112,4 +112,5 @@ class SystemMetricsSource implements MetricsSource {
 	private static double round(double value) {
 		return Math.round(value * 10) / 10.0;
 	}
+
 }

@@ -22,7 +22,10 @@ import org.springframework.context.annotation.Import;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The dashboard page in real headless Chromium (Debian's package), served by the app itself. */
+/**
+ * The dashboard page in real headless Chromium (Debian's package), served by the app
+ * itself.
+ */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "dashboard.interval=300ms")
 @Import(TestDashboardConfiguration.class)
 class DashboardBrowserTests {
@@ -74,17 +77,18 @@ class DashboardBrowserTests {
 		page.waitForSelector("#status[data-state=open]");
 
 		String first = latestChartLabel(page);
-		page.waitForFunction("previous => { const l = window.dashboardCharts.usage.data.labels;"
-				+ " return l.length > 0 && l[l.length - 1] !== previous; }", first,
-				new Page.WaitForFunctionOptions().setTimeout(3000));
+		page.waitForFunction(
+				"previous => { const l = window.dashboardCharts.usage.data.labels;"
+						+ " return l.length > 0 && l[l.length - 1] !== previous; }",
+				first, new Page.WaitForFunctionOptions().setTimeout(3000));
 
 		this.metrics.cpu(96);
 		page.waitForSelector("#alerts li.critical[data-metric=cpu]");
 		assertThat(page.textContent("#alerts li.critical")).contains("cpu is 96.0%");
 
 		Files.createDirectories(Paths.get("target/screenshots"));
-		page.screenshot(new Page.ScreenshotOptions().setPath(Paths.get("target/screenshots/dashboard.png"))
-			.setFullPage(true));
+		page.screenshot(
+				new Page.ScreenshotOptions().setPath(Paths.get("target/screenshots/dashboard.png")).setFullPage(true));
 
 		this.metrics.cpu(20);
 		page.selectOption("#transport", "sse");
@@ -103,4 +107,5 @@ class DashboardBrowserTests {
 				+ " return l.length ? l[l.length - 1] : ''; }");
 		return String.valueOf(label);
 	}
+
 }

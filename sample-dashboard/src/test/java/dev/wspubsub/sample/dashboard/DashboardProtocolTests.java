@@ -135,10 +135,12 @@ class DashboardProtocolTests {
 				}
 			}
 			long newest = history.get(history.size() - 1).get("offset").asLong();
-			assertThat(newest).as("the newest publication when the client opened").isGreaterThanOrEqualTo(before.offset());
+			assertThat(newest).as("the newest publication when the client opened")
+				.isGreaterThanOrEqualTo(before.offset());
 			JsonNode live = client.awaitType("metrics_update", WAIT);
 			assertThat(live.get("epoch").asString()).isEqualTo(before.epoch());
-			assertThat(live.get("offset").asLong()).as("the first live update follows the history").isEqualTo(newest + 1);
+			assertThat(live.get("offset").asLong()).as("the first live update follows the history")
+				.isEqualTo(newest + 1);
 		}
 	}
 
@@ -149,7 +151,8 @@ class DashboardProtocolTests {
 			Event first = sse.awaitEvent(WAIT);
 			Event second = sse.awaitEvent(WAIT);
 			StreamPosition position = StreamPosition.parse(first.id());
-			assertThat(StreamPosition.parse(second.id())).isEqualTo(new StreamPosition(position.epoch(), position.offset() + 1));
+			assertThat(StreamPosition.parse(second.id()))
+				.isEqualTo(new StreamPosition(position.epoch(), position.offset() + 1));
 			JsonNode update = JSON.readTree(first.data());
 			assertThat(update.get("type").asString()).isEqualTo("metrics_update");
 			assertThat(update.get("offset").asLong()).isEqualTo(position.offset());
@@ -186,14 +189,19 @@ class DashboardProtocolTests {
 			StreamPosition from = StreamPosition.parse(reset.data());
 			assertThat(from.epoch()).isEqualTo(current.epoch());
 			assertThat(from.offset()).isGreaterThanOrEqualTo(current.offset());
-			assertThat(sse.awaitEvent(WAIT).id()).isEqualTo(new StreamPosition(from.epoch(), from.offset() + 1).toString());
+			assertThat(sse.awaitEvent(WAIT).id())
+				.isEqualTo(new StreamPosition(from.epoch(), from.offset() + 1).toString());
 		}
 	}
 
-	/** Waits until the metrics topic has had at least {@code offset} publications; answers its position. */
+	/**
+	 * Waits until the metrics topic has had at least {@code offset} publications; answers
+	 * its position.
+	 */
 	private StreamPosition awaitPublications(long offset) {
-		return await().atMost(WAIT).until(() -> this.server.position(MetricsHistory.TOPIC).block(WAIT),
-				(position) -> position != null && position.offset() >= offset);
+		return await().atMost(WAIT)
+			.until(() -> this.server.position(MetricsHistory.TOPIC).block(WAIT),
+					(position) -> position != null && position.offset() >= offset);
 	}
 
 	private URI uri(String path) {
@@ -202,16 +210,36 @@ class DashboardProtocolTests {
 
 	@Test
 	void actuatorExposesHealthWithComponentsAndPrometheus() {
-		http().get().uri("/actuator/health").exchange().expectStatus().isOk().expectBody()
-			.jsonPath("$.status").isEqualTo("UP")
-			.jsonPath("$.components").exists();
-		// Every response body is consumed: an unread body is a buffer the leak detector reports.
+		http().get()
+			.uri("/actuator/health")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.status")
+			.isEqualTo("UP")
+			.jsonPath("$.components")
+			.exists();
+		// Every response body is consumed: an unread body is a buffer the leak detector
+		// reports.
 		http().get().uri("/api/alerts").exchange().expectStatus().isOk().expectBody(String.class);
-		String scrape = http().get().uri("/actuator/prometheus").exchange().expectStatus().isOk()
-			.expectBody(String.class).returnResult().getResponseBody();
+		String scrape = http().get()
+			.uri("/actuator/prometheus")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody(String.class)
+			.returnResult()
+			.getResponseBody();
 		assertThat(scrape).contains("http_server_requests_seconds");
-		http().get().uri("/actuator/metrics").exchange().expectStatus().isOk().expectBody()
-			.jsonPath("$.names").isArray();
+		http().get()
+			.uri("/actuator/metrics")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.names")
+			.isArray();
 	}
 
 	private List<?> activeAlerts() {
@@ -219,7 +247,12 @@ class DashboardProtocolTests {
 	}
 
 	private List<?> history() {
-		return http().get().uri("/api/metrics/history").exchange().expectBody(List.class).returnResult()
+		return http().get()
+			.uri("/api/metrics/history")
+			.exchange()
+			.expectBody(List.class)
+			.returnResult()
 			.getResponseBody();
 	}
+
 }

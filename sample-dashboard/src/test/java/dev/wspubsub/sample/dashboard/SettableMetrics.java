@@ -16,4 +16,5 @@ class SettableMetrics implements MetricsSource {
 		return new Metrics(this.cpu.get(), 40, 30, new Metrics.Network(1000, 2000), 5, 0, 3, 8, 12,
 				System.currentTimeMillis());
 	}
+
 }

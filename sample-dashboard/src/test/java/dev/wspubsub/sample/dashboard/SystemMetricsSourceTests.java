@@ -19,4 +19,5 @@ class SystemMetricsSourceTests {
 		assertThat(metrics.requests()).isZero();
 		assertThat(metrics.timestamp()).isPositive();
 	}
+
 }

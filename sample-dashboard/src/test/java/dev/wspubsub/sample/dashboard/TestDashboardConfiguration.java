@@ -13,4 +13,5 @@ class TestDashboardConfiguration {
 	SettableMetrics settableMetrics() {
 		return new SettableMetrics();
 	}
+
 }
