@@ -3,15 +3,15 @@ package dev.wspubsub.autoconfigure;
 import java.util.Set;
 
 import dev.wspubsub.WsServer;
-import dev.wspubsub.actuate.WsPubSubEndpoint;
-import dev.wspubsub.actuate.WsPubSubHealthIndicator;
-import dev.wspubsub.actuate.WsPubSubMeterBinder;
-import dev.wspubsub.actuate.WsPubSubMeters;
-import dev.wspubsub.actuate.WsPubSubObservations;
-import dev.wspubsub.cluster.Fanout;
-import dev.wspubsub.endpoint.WsHandlerMapping;
-import dev.wspubsub.topic.TopicRegistry;
-import dev.wspubsub.transport.SessionRegistry;
+import dev.wspubsub.internal.actuate.WsPubSubEndpoint;
+import dev.wspubsub.internal.actuate.WsPubSubHealthIndicator;
+import dev.wspubsub.internal.actuate.WsPubSubMeterBinder;
+import dev.wspubsub.internal.actuate.WsPubSubMeters;
+import dev.wspubsub.internal.actuate.WsPubSubObservations;
+import dev.wspubsub.internal.endpoint.WsHandlerMapping;
+import dev.wspubsub.internal.topic.TopicRegistry;
+import dev.wspubsub.internal.transport.SessionRegistry;
+import dev.wspubsub.spi.Fanout;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
 

@@ -5,31 +5,31 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
 
-import dev.wspubsub.WsMetricsListener;
 import dev.wspubsub.WsPubSubConfigurationException;
 import dev.wspubsub.WsServer;
-import dev.wspubsub.cluster.Broker;
-import dev.wspubsub.cluster.Fanout;
-import dev.wspubsub.cluster.LocalFanout;
-import dev.wspubsub.cluster.LocalPresenceRegistry;
-import dev.wspubsub.cluster.PresenceRegistry;
-import dev.wspubsub.history.HistoryRule;
-import dev.wspubsub.history.HistoryRules;
-import dev.wspubsub.history.LocalHistory;
-import dev.wspubsub.history.TopicHistory;
-import dev.wspubsub.transport.DefaultWsServer;
-import dev.wspubsub.transport.GracefulShutdown;
-import dev.wspubsub.endpoint.JakartaPayloadValidator;
-import dev.wspubsub.endpoint.PayloadValidator;
-import dev.wspubsub.endpoint.TopicMethodRegistrar;
-import dev.wspubsub.endpoint.WsHandlerMapping;
-import dev.wspubsub.security.EndpointGuard;
-import dev.wspubsub.TopicAuthorizer;
-import dev.wspubsub.topic.PayloadEncoder;
-import dev.wspubsub.topic.TopicRegistry;
-import dev.wspubsub.transport.EndpointSettings;
-import dev.wspubsub.transport.SessionRegistry;
-import dev.wspubsub.transport.Upgrader;
+import dev.wspubsub.internal.cluster.LocalFanout;
+import dev.wspubsub.internal.cluster.LocalPresenceRegistry;
+import dev.wspubsub.internal.endpoint.EndpointGuard;
+import dev.wspubsub.internal.endpoint.JakartaPayloadValidator;
+import dev.wspubsub.internal.endpoint.TopicMethodRegistrar;
+import dev.wspubsub.internal.endpoint.WsHandlerMapping;
+import dev.wspubsub.internal.history.LocalHistory;
+import dev.wspubsub.internal.topic.PayloadEncoder;
+import dev.wspubsub.internal.topic.PublishRouter;
+import dev.wspubsub.internal.topic.TopicRegistry;
+import dev.wspubsub.internal.transport.DefaultWsServer;
+import dev.wspubsub.internal.transport.EndpointSettings;
+import dev.wspubsub.internal.transport.GracefulShutdown;
+import dev.wspubsub.internal.transport.SessionRegistry;
+import dev.wspubsub.internal.transport.Upgrader;
+import dev.wspubsub.spi.Fanout;
+import dev.wspubsub.spi.HistoryRule;
+import dev.wspubsub.spi.HistoryRules;
+import dev.wspubsub.spi.PayloadValidator;
+import dev.wspubsub.spi.PresenceRegistry;
+import dev.wspubsub.spi.TopicAuthorizer;
+import dev.wspubsub.spi.TopicHistory;
+import dev.wspubsub.spi.WsMetricsListener;
 import io.netty.buffer.ByteBufAllocator;
 import jakarta.validation.Validator;
 import org.apache.commons.logging.Log;
@@ -67,9 +67,9 @@ import org.springframework.util.ClassUtils;
 import org.springframework.web.reactive.HandlerMapping;
 
 /**
- * Auto-configuration of ws-pubsub: the topic registry, the broker and its fan-out, the
- * {@link WsServer}, and a handler mapping for every {@code @WsEndpoint} bean. Reactive
- * web applications on Reactor Netty only.
+ * Auto-configuration of ws-pubsub: the topic registry, the publishRouter and its fan-out,
+ * the {@link WsServer}, and a handler mapping for every {@code @WsEndpoint} bean.
+ * Reactive web applications on Reactor Netty only.
  */
 @AutoConfiguration(afterName = { "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration",
 		"org.springframework.boot.validation.autoconfigure.ValidationAutoConfiguration" })
@@ -134,9 +134,9 @@ public final class WsPubSubAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	Broker wsBroker(TopicRegistry registry, Fanout fanout, ObjectProvider<WsMetricsListener> metricsListeners,
+	PublishRouter wsBroker(TopicRegistry registry, Fanout fanout, ObjectProvider<WsMetricsListener> metricsListeners,
 			TopicHistory history) {
-		return new Broker(registry, fanout, metricsListener(metricsListeners), history);
+		return new PublishRouter(registry, fanout, metricsListener(metricsListeners), history);
 	}
 
 	@Bean
@@ -162,9 +162,9 @@ public final class WsPubSubAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	Upgrader wsUpgrader(Broker broker, PayloadEncoder encoder, SessionRegistry sessions,
+	Upgrader wsUpgrader(PublishRouter publishRouter, PayloadEncoder encoder, SessionRegistry sessions,
 			ObjectProvider<TopicAuthorizer> topicAuthorizers) {
-		return new Upgrader(broker, encoder, sessions,
+		return new Upgrader(publishRouter, encoder, sessions,
 				TopicAuthorizer.allOf(topicAuthorizers.orderedStream().toList()));
 	}
 
@@ -175,9 +175,9 @@ public final class WsPubSubAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	WsServer wsServer(Broker broker, PayloadEncoder encoder, SessionRegistry sessions, NodeId nodeId,
+	WsServer wsServer(PublishRouter publishRouter, PayloadEncoder encoder, SessionRegistry sessions, NodeId nodeId,
 			PresenceRegistry presence) {
-		return new DefaultWsServer(broker, encoder, sessions, nodeId.value(), presence);
+		return new DefaultWsServer(publishRouter, encoder, sessions, nodeId.value(), presence);
 	}
 
 	@Bean(destroyMethod = "dispose")

@@ -1,6 +1,6 @@
 package dev.wspubsub.autoconfigure;
 
-import dev.wspubsub.client.ClientScript;
+import dev.wspubsub.internal.client.ClientScript;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;

@@ -2,13 +2,12 @@ package dev.wspubsub.autoconfigure;
 
 import java.util.List;
 
+import dev.wspubsub.WsAuthenticationEntryPoint;
+import dev.wspubsub.WsBearerTokenConverter;
 import dev.wspubsub.WsPubSubConfigurationException;
-import dev.wspubsub.security.EndpointGuard;
-import dev.wspubsub.security.SecuredEndpoints;
-import dev.wspubsub.security.TokenExpiryGuard;
-import dev.wspubsub.security.WsAuthenticationEntryPoint;
-import dev.wspubsub.security.WsBearerTokenConverter;
-import dev.wspubsub.topic.PayloadEncoder;
+import dev.wspubsub.internal.security.SecuredEndpoints;
+import dev.wspubsub.internal.security.TokenExpiryGuard;
+import dev.wspubsub.internal.topic.PayloadEncoder;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;

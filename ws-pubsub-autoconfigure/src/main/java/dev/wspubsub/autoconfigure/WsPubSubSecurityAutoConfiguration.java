@@ -2,20 +2,20 @@ package dev.wspubsub.autoconfigure;
 
 import java.util.List;
 
-import dev.wspubsub.WsMetricsListener;
-import dev.wspubsub.security.AuthenticationRequirement;
-import dev.wspubsub.security.BearerSubprotocol;
-import dev.wspubsub.security.ConnectionLimitWebFilter;
-import dev.wspubsub.security.EndpointGuard;
-import dev.wspubsub.security.HandshakeTimeout;
-import dev.wspubsub.security.OriginCheck;
-import dev.wspubsub.security.OriginWebFilter;
-import dev.wspubsub.security.PropertyTopicAuthorizer;
-import dev.wspubsub.security.RateLimitGuard;
-import dev.wspubsub.security.SecuredEndpoints;
-import dev.wspubsub.security.TokenClaims;
-import dev.wspubsub.TopicAuthorizer;
-import dev.wspubsub.security.TopicRule;
+import dev.wspubsub.internal.endpoint.EndpointGuard;
+import dev.wspubsub.internal.security.AuthenticationRequirement;
+import dev.wspubsub.internal.security.BearerSubprotocol;
+import dev.wspubsub.internal.security.ConnectionLimitWebFilter;
+import dev.wspubsub.internal.security.HandshakeTimeout;
+import dev.wspubsub.internal.security.OriginCheck;
+import dev.wspubsub.internal.security.OriginWebFilter;
+import dev.wspubsub.internal.security.PropertyTopicAuthorizer;
+import dev.wspubsub.internal.security.RateLimitGuard;
+import dev.wspubsub.internal.security.SecuredEndpoints;
+import dev.wspubsub.internal.security.TokenClaims;
+import dev.wspubsub.internal.security.TopicRule;
+import dev.wspubsub.spi.TopicAuthorizer;
+import dev.wspubsub.spi.WsMetricsListener;
 import reactor.netty.http.server.HttpServer;
 
 import org.springframework.beans.factory.ObjectProvider;

@@ -1,10 +1,10 @@
 package dev.wspubsub.autoconfigure;
 
-import dev.wspubsub.TopicAuthorizer;
-import dev.wspubsub.WsMetricsListener;
-import dev.wspubsub.history.TopicHistory;
-import dev.wspubsub.sse.SseTopicBridge;
-import dev.wspubsub.topic.TopicRegistry;
+import dev.wspubsub.internal.sse.SseTopicBridge;
+import dev.wspubsub.internal.topic.TopicRegistry;
+import dev.wspubsub.spi.TopicAuthorizer;
+import dev.wspubsub.spi.TopicHistory;
+import dev.wspubsub.spi.WsMetricsListener;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;

@@ -1,17 +1,17 @@
 package dev.wspubsub.autoconfigure;
 
-import dev.wspubsub.WsMetricsListener;
 import dev.wspubsub.WsSession;
-import dev.wspubsub.actuate.WsPubSubEndpoint;
-import dev.wspubsub.actuate.WsPubSubHealthIndicator;
-import dev.wspubsub.actuate.WsPubSubMeterBinder;
-import dev.wspubsub.actuate.WsPubSubMeters;
-import dev.wspubsub.actuate.WsPubSubObservations;
 import dev.wspubsub.annotation.OnMessage;
 import dev.wspubsub.annotation.WsEndpoint;
-import dev.wspubsub.cluster.Fanout;
-import dev.wspubsub.topic.OutboundMessage;
-import dev.wspubsub.transport.SessionRegistry;
+import dev.wspubsub.internal.actuate.WsPubSubEndpoint;
+import dev.wspubsub.internal.actuate.WsPubSubHealthIndicator;
+import dev.wspubsub.internal.actuate.WsPubSubMeterBinder;
+import dev.wspubsub.internal.actuate.WsPubSubMeters;
+import dev.wspubsub.internal.actuate.WsPubSubObservations;
+import dev.wspubsub.internal.transport.SessionRegistry;
+import dev.wspubsub.spi.Fanout;
+import dev.wspubsub.spi.OutboundMessage;
+import dev.wspubsub.spi.WsMetricsListener;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.observation.ObservationRegistry;

@@ -8,15 +8,15 @@ import dev.wspubsub.WsSession;
 import dev.wspubsub.annotation.OnMessage;
 import dev.wspubsub.annotation.OnOpen;
 import dev.wspubsub.annotation.WsEndpoint;
-import dev.wspubsub.cluster.Broker;
-import dev.wspubsub.cluster.Fanout;
-import dev.wspubsub.cluster.LocalFanout;
-import dev.wspubsub.endpoint.WsHandlerMapping;
-import dev.wspubsub.topic.OutboundMessage;
-import dev.wspubsub.topic.PayloadEncoder;
-import dev.wspubsub.topic.TopicRegistry;
-import dev.wspubsub.transport.EndpointSettings;
-import dev.wspubsub.transport.SessionRegistry;
+import dev.wspubsub.internal.cluster.LocalFanout;
+import dev.wspubsub.internal.endpoint.WsHandlerMapping;
+import dev.wspubsub.internal.topic.PayloadEncoder;
+import dev.wspubsub.internal.topic.PublishRouter;
+import dev.wspubsub.internal.topic.TopicRegistry;
+import dev.wspubsub.internal.transport.EndpointSettings;
+import dev.wspubsub.internal.transport.SessionRegistry;
+import dev.wspubsub.spi.Fanout;
+import dev.wspubsub.spi.OutboundMessage;
 import io.netty.buffer.ByteBufAllocator;
 import org.junit.jupiter.api.Test;
 import reactor.netty.http.server.HttpServer;
@@ -103,7 +103,7 @@ class WsPubSubAutoConfigurationTests {
 	void reactiveAppOnReactorNettyGetsTheWholeRuntime() {
 		this.contextRunner.run((context) -> assertThat(context).hasNotFailed()
 			.hasSingleBean(TopicRegistry.class)
-			.hasSingleBean(Broker.class)
+			.hasSingleBean(PublishRouter.class)
 			.hasSingleBean(PayloadEncoder.class)
 			.hasSingleBean(SessionRegistry.class)
 			.hasSingleBean(WsServer.class)

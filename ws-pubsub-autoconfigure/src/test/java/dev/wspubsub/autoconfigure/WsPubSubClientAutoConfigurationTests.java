@@ -1,11 +1,11 @@
 package dev.wspubsub.autoconfigure;
 
-import dev.wspubsub.client.ClientScript;
+import dev.wspubsub.internal.client.ClientScript;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.context.ApplicationContext;
 import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
+import org.springframework.context.ApplicationContext;
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpHeaders;
 import org.springframework.test.web.reactive.server.WebTestClient;

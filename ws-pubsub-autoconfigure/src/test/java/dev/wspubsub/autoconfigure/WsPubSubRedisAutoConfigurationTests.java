@@ -4,12 +4,12 @@ import java.time.Duration;
 
 import dev.wspubsub.WsPubSubConfigurationException;
 import dev.wspubsub.WsServer;
-import dev.wspubsub.cluster.Fanout;
-import dev.wspubsub.cluster.LocalFanout;
-import dev.wspubsub.cluster.LocalPresenceRegistry;
-import dev.wspubsub.cluster.PresenceRegistry;
-import dev.wspubsub.cluster.RedisFanout;
-import dev.wspubsub.cluster.RedisPresenceRegistry;
+import dev.wspubsub.internal.cluster.LocalFanout;
+import dev.wspubsub.internal.cluster.LocalPresenceRegistry;
+import dev.wspubsub.internal.cluster.RedisFanout;
+import dev.wspubsub.internal.cluster.RedisPresenceRegistry;
+import dev.wspubsub.spi.Fanout;
+import dev.wspubsub.spi.PresenceRegistry;
 import io.lettuce.core.ClientOptions;
 import org.junit.jupiter.api.Test;
 

@@ -2,7 +2,7 @@ package dev.wspubsub.autoconfigure;
 
 import java.time.Duration;
 
-import dev.wspubsub.sse.SseTopicBridge;
+import dev.wspubsub.internal.sse.SseTopicBridge;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;

@@ -9,10 +9,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import dev.wspubsub.WsMetricsListener;
 import dev.wspubsub.WsSession;
 import dev.wspubsub.annotation.OnMessage;
 import dev.wspubsub.annotation.WsEndpoint;
+import dev.wspubsub.spi.WsMetricsListener;
 
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;

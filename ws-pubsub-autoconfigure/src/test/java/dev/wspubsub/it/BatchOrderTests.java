@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import dev.wspubsub.WsSession;
-import dev.wspubsub.transport.WsConnection;
+import dev.wspubsub.internal.transport.WsConnection;
 import io.netty.channel.EventLoop;
 import org.junit.jupiter.api.Test;
 

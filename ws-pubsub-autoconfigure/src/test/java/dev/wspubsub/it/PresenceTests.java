@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.Map;
 
 import dev.wspubsub.WsServer;
-import dev.wspubsub.cluster.PresenceRegistry;
+import dev.wspubsub.spi.PresenceRegistry;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;

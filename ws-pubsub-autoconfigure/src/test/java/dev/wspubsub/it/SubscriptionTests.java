@@ -8,8 +8,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import dev.wspubsub.WsSession;
+import dev.wspubsub.internal.transport.WsConnection;
 import dev.wspubsub.test.WsTestClient;
-import dev.wspubsub.transport.WsConnection;
 import io.netty.channel.EventLoop;
 import org.junit.jupiter.api.Test;
 

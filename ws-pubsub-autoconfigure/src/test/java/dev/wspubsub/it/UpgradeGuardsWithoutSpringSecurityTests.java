@@ -1,10 +1,9 @@
 package dev.wspubsub.it;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import dev.wspubsub.security.ConnectionLimitWebFilter;
+import dev.wspubsub.internal.security.ConnectionLimitWebFilter;
 import dev.wspubsub.test.CloseStatus;
 import dev.wspubsub.test.RawWebSocket;
 import dev.wspubsub.test.WsTestClient;

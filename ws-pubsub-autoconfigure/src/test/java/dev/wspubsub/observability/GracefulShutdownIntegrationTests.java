@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import dev.wspubsub.WsServer;
 import dev.wspubsub.annotation.OnUpgrade;
 import dev.wspubsub.annotation.WsEndpoint;
+import dev.wspubsub.internal.transport.SessionRegistry;
 import dev.wspubsub.test.CloseStatus;
 import dev.wspubsub.test.Frame;
 import dev.wspubsub.test.RawWebSocket;
@@ -20,7 +21,6 @@ import dev.wspubsub.test.SseTestClient;
 import dev.wspubsub.test.WsTestClient;
 import dev.wspubsub.test.WsUpgradeRejectedException;
 import org.junit.jupiter.api.AfterEach;
-import dev.wspubsub.transport.SessionRegistry;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
 

@@ -4,8 +4,8 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 
-import dev.wspubsub.TopicAuthorizer;
 import dev.wspubsub.WsServer;
+import dev.wspubsub.spi.TopicAuthorizer;
 import dev.wspubsub.test.SseTestClient;
 import dev.wspubsub.test.WsTestClient;
 import org.junit.jupiter.api.Test;

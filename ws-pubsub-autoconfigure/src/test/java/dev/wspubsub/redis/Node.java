@@ -4,7 +4,7 @@ import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import dev.wspubsub.cluster.RedisFanout;
+import dev.wspubsub.internal.cluster.RedisFanout;
 import dev.wspubsub.test.TestRedis;
 import dev.wspubsub.test.WsTestClient;
 

@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.function.Supplier;
 
-import dev.wspubsub.cluster.PresenceRegistry;
+import dev.wspubsub.spi.PresenceRegistry;
 import dev.wspubsub.test.TestRedis;
 import org.junit.jupiter.api.Test;
 

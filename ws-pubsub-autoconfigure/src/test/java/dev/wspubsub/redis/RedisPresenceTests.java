@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
-import dev.wspubsub.cluster.PresenceRegistry;
-import dev.wspubsub.cluster.RedisPresenceRegistry;
+import dev.wspubsub.internal.cluster.RedisPresenceRegistry;
+import dev.wspubsub.spi.PresenceRegistry;
 import dev.wspubsub.test.TestRedis;
 import org.junit.jupiter.api.Test;
 

@@ -1,6 +1,6 @@
 package dev.wspubsub.bench.chat;
 
-import dev.wspubsub.cluster.RedisFanout;
+import dev.wspubsub.internal.cluster.RedisFanout;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 

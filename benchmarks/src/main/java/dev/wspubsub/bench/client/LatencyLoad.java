@@ -1,7 +1,6 @@
 package dev.wspubsub.bench.client;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
@@ -14,7 +13,6 @@ import java.util.function.IntFunction;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
-import io.netty.util.concurrent.Future;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 

@@ -1,7 +1,7 @@
 package dev.wspubsub.bench.jmh;
 
-import dev.wspubsub.topic.OutboundMessage;
-import dev.wspubsub.topic.TopicSubscriber;
+import dev.wspubsub.spi.OutboundMessage;
+import dev.wspubsub.spi.TopicSubscriber;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;

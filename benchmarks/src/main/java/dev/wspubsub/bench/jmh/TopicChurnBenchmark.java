@@ -2,8 +2,8 @@ package dev.wspubsub.bench.jmh;
 
 import java.util.concurrent.TimeUnit;
 
-import dev.wspubsub.topic.OutboundMessage;
-import dev.wspubsub.topic.TopicRegistry;
+import dev.wspubsub.internal.topic.TopicRegistry;
+import dev.wspubsub.spi.OutboundMessage;
 import io.netty.buffer.PooledByteBufAllocator;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;

@@ -4,9 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import dev.wspubsub.topic.OutboundMessage;
-import dev.wspubsub.topic.TopicRegistry;
-import dev.wspubsub.topic.TopicSubscriber;
+import dev.wspubsub.internal.topic.TopicRegistry;
+import dev.wspubsub.spi.OutboundMessage;
+import dev.wspubsub.spi.TopicSubscriber;
 import io.netty.buffer.PooledByteBufAllocator;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;

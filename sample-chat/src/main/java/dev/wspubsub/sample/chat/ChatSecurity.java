@@ -1,8 +1,8 @@
 package dev.wspubsub.sample.chat;
 
-import dev.wspubsub.TopicAuthorizer;
-import dev.wspubsub.security.WsAuthenticationEntryPoint;
-import dev.wspubsub.security.WsBearerTokenConverter;
+import dev.wspubsub.WsAuthenticationEntryPoint;
+import dev.wspubsub.WsBearerTokenConverter;
+import dev.wspubsub.spi.TopicAuthorizer;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;

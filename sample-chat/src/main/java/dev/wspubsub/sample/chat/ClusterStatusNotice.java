@@ -4,8 +4,8 @@ import java.time.Duration;
 
 import dev.wspubsub.WsServer;
 import dev.wspubsub.WsSession;
-import dev.wspubsub.cluster.Fanout;
 import dev.wspubsub.sample.chat.ServerMessage.ClusterStatus;
+import dev.wspubsub.spi.Fanout;
 
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.scheduling.annotation.Scheduled;

@@ -1,7 +1,6 @@
 package dev.wspubsub.sample.chat;
 
 import java.nio.charset.StandardCharsets;
-
 import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
 

@@ -9,8 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import dev.wspubsub.cluster.Fanout;
-import dev.wspubsub.cluster.RedisFanout;
+import dev.wspubsub.spi.Fanout;
 import dev.wspubsub.test.TestRedis;
 import dev.wspubsub.test.WsTestClient;
 import org.junit.jupiter.api.Test;

@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-import dev.wspubsub.cluster.RedisFanout;
+import dev.wspubsub.internal.cluster.RedisFanout;
 import dev.wspubsub.test.TestRedis;
 
 import org.springframework.boot.SpringApplication;

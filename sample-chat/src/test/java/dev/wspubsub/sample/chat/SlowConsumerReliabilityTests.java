@@ -12,9 +12,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 
-import dev.wspubsub.WsMetricsListener;
 import dev.wspubsub.WsServer;
 import dev.wspubsub.WsSession;
+import dev.wspubsub.spi.WsMetricsListener;
 import dev.wspubsub.test.Frame;
 import dev.wspubsub.test.RawWebSocket;
 import org.junit.jupiter.api.AfterEach;

@@ -8,8 +8,8 @@ import java.util.Map;
 
 import dev.wspubsub.StreamPosition;
 import dev.wspubsub.WsServer;
-import dev.wspubsub.test.SseTestClient;
 import dev.wspubsub.test.SseTestClient.Event;
+import dev.wspubsub.test.SseTestClient;
 import dev.wspubsub.test.WsTestClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

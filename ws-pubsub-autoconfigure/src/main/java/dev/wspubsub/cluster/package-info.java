@@ -1,4 +1,0 @@
-@NullMarked
-package dev.wspubsub.cluster;
-
-import org.jspecify.annotations.NullMarked;

@@ -1,4 +1,0 @@
-@NullMarked
-package dev.wspubsub.endpoint;
-
-import org.jspecify.annotations.NullMarked;

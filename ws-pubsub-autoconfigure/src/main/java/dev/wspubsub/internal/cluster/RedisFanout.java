@@ -1,0 +1,503 @@
+package dev.wspubsub.internal.cluster;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BiConsumer;
+
+import dev.wspubsub.internal.topic.TopicRegistry;
+import dev.wspubsub.spi.Fanout;
+import dev.wspubsub.spi.OutboundMessage;
+import io.netty.buffer.ByteBufAllocator;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+import org.springframework.context.Lifecycle;
+import org.springframework.data.redis.connection.ReactiveRedisConnection;
+import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
+import org.springframework.data.redis.connection.ReactiveSubscription;
+
+/**
+ * Spans every topic across the nodes that share one Redis, through Redis pub/sub on
+ * spring-data-redis' reactive connection (Lettuce).
+ *
+ * <ul>
+ * <li>Each topic is one channel, {@code <channel-prefix><topic>}, subscribed while the
+ * topic has a local subscriber (see {@link ChannelSubscriptions}); never PSUBSCRIBE.</li>
+ * <li>A publish travels as a small binary {@link Envelope} carrying the sender's node id,
+ * so a node skips its own messages: they were delivered locally already.</li>
+ * <li>Publishes go out in call order on one connection, bounded by {@code publishBuffer}
+ * while Redis is unreachable; past it they are dropped, counted in
+ * {@link #droppedCount()} and logged.</li>
+ * <li>Health is measured end to end: every {@code probeInterval} the node publishes a
+ * probe to its own channel {@code <channel-prefix>$probe:<node-id>}. It becomes
+ * {@linkplain #isUp() up} when a probe comes back, and down when a probe has not come
+ * back for three intervals (two seconds at least) while one of its two connections has
+ * been silent as long (a probe late behind heavy traffic is no failure). When Redis
+ * returns, Lettuce reconnects, and the next echoed probe re-subscribes every current
+ * topic and releases the buffer.</li>
+ * </ul>
+ * Across nodes delivery is at most once: what is published while a node's link is down is
+ * not replayed to it. Topics with history are published through {@link RedisHistory},
+ * whose clients can resume what they missed.
+ */
+public final class RedisFanout implements Fanout, AutoCloseable {
+
+	private static final Log logger = LogFactory.getLog(RedisFanout.class);
+
+	/**
+	 * Publishes awaiting Redis' reply at once; also what Lettuce may hold on a broken
+	 * connection.
+	 */
+	private static final int MAX_IN_FLIGHT = 1024;
+
+	private static final Duration MIN_PROBE_TIMEOUT = Duration.ofSeconds(2);
+
+	private final ReactiveRedisConnectionFactory connectionFactory;
+
+	private final TopicRegistry registry;
+
+	private final ByteBufAllocator allocator;
+
+	private final String nodeId;
+
+	private final ChannelNames names;
+
+	private final Envelope envelope;
+
+	private final Duration probeInterval;
+
+	private final ByteBuffer probeChannel;
+
+	private final Scheduler worker;
+
+	private final LongAdder received = new LongAdder();
+
+	private final LongAdder errors = new LongAdder();
+
+	private final PublishQueue publishQueue;
+
+	private final ChannelSubscriptions subscriptions;
+
+	private volatile boolean up;
+
+	private final AtomicLong outages = new AtomicLong();
+
+	private volatile BiConsumer<String, Envelope.Positioned> positionedReceiver = RedisFanout::deliverUnclaimed;
+
+	private volatile boolean closed;
+
+	// Evidence of life on each connection, so a probe stuck behind a busy pipeline is not
+	// a failure.
+	private volatile long lastReply = System.nanoTime();
+
+	private volatile long lastMessage = System.nanoTime();
+
+	private volatile @Nullable ReactiveRedisConnection connection;
+
+	// Worker thread only from here on.
+
+	private @Nullable ReactiveSubscription subscription;
+
+	private @Nullable Disposable receiving;
+
+	private boolean connecting;
+
+	private long probeSequence;
+
+	private long probeSentAt;
+
+	private @Nullable Disposable heartbeat;
+
+	/**
+	 * @param nodeId this node's id, unique in the cluster, 1 to 255 bytes in UTF-8
+	 * @param channelPrefix prepended to each topic to name its Redis channel
+	 * @param publishBuffer publishes held while Redis is unreachable before dropping
+	 * @param probeInterval how often the link is checked; it is down after three
+	 * intervals without an answer
+	 */
+	public RedisFanout(ReactiveRedisConnectionFactory connectionFactory, TopicRegistry registry,
+			ByteBufAllocator allocator, String nodeId, String channelPrefix, int publishBuffer,
+			Duration probeInterval) {
+		this.connectionFactory = Objects.requireNonNull(connectionFactory, "connectionFactory");
+		this.registry = Objects.requireNonNull(registry, "registry");
+		this.allocator = Objects.requireNonNull(allocator, "allocator");
+		this.nodeId = Objects.requireNonNull(nodeId, "nodeId");
+		this.names = new ChannelNames(Objects.requireNonNull(channelPrefix, "channelPrefix"));
+		this.envelope = new Envelope(nodeId);
+		this.probeInterval = Objects.requireNonNull(probeInterval, "probeInterval");
+		this.probeChannel = ByteBuffer.wrap((channelPrefix + "$probe:" + nodeId).getBytes(StandardCharsets.UTF_8));
+		this.worker = Schedulers.newSingle("ws-pubsub-redis");
+		this.publishQueue = new PublishQueue(publishBuffer, MAX_IN_FLIGHT, this::send, this::linkFailed,
+				() -> this.lastReply = System.nanoTime(), this.worker::schedule);
+		this.subscriptions = new ChannelSubscriptions(registry, this.names, this.worker, this.errors, this::linkFailed,
+				() -> this.lastMessage = System.nanoTime());
+	}
+
+	/**
+	 * Connects in the background and starts following local subscriptions; never blocks,
+	 * never fails on a missing Redis.
+	 */
+	public void start() {
+		this.registry.addSubscriptionListener(this.subscriptions);
+		onWorker(() -> this.subscriptions.addExtraChannel(this.probeChannel.duplicate()));
+		this.heartbeat = this.worker.schedulePeriodically(this::safeCheck, 0, this.probeInterval.toMillis(),
+				TimeUnit.MILLISECONDS);
+	}
+
+	@Override
+	public void forward(String topic, OutboundMessage message) {
+		if (!this.closed) {
+			this.publishQueue.offer(this.names.channel(topic), this.envelope.encode(message));
+		}
+	}
+
+	@Override
+	public String mode() {
+		return "redis";
+	}
+
+	/**
+	 * Whether this node's publishes reach Redis and its subscription receives from it
+	 * (see the class notes).
+	 */
+	@Override
+	public boolean isUp() {
+		return this.up;
+	}
+
+	// ---- for RedisHistory
+
+	/** Who takes the positioned publications that arrive; the receiver releases each. */
+	void onPositioned(BiConsumer<String, Envelope.Positioned> receiver) {
+		this.positionedReceiver = receiver;
+	}
+
+	private static void deliverUnclaimed(String topic, Envelope.Positioned positioned) {
+		positioned.message().release(); // no history on this node: its configuration
+										// differs from the sender's
+	}
+
+	/**
+	 * Queues a command in order with the publishes; {@code false} when the buffer is
+	 * full.
+	 */
+	boolean enqueue(PublishQueue.Command command) {
+		return !this.closed && this.publishQueue.offer(command);
+	}
+
+	@Nullable ReactiveRedisConnection connection() {
+		return this.connection;
+	}
+
+	CompletableFuture<Void> whenSubscribed(String topic) {
+		return this.subscriptions.whenSubscribed(topic);
+	}
+
+	ByteBuffer channel(String topic) {
+		return this.names.channel(topic);
+	}
+
+	Envelope envelope() {
+		return this.envelope;
+	}
+
+	/** How many times the link went down: names an outage. */
+	long outageCount() {
+		return this.outages.get();
+	}
+
+	/** This node's id, carried in every envelope. */
+	public String nodeId() {
+		return this.nodeId;
+	}
+
+	/** Publishes Redis has accepted from this node. */
+	public long publishedCount() {
+		return this.publishQueue.published();
+	}
+
+	/** Messages from other nodes delivered locally. */
+	public long receivedCount() {
+		return this.received.sum();
+	}
+
+	/** Publishes dropped because the buffer was full while Redis was unreachable. */
+	public long droppedCount() {
+		return this.publishQueue.dropped();
+	}
+
+	/** Publishes waiting to be sent to Redis. */
+	public int bufferedCount() {
+		return this.publishQueue.buffered();
+	}
+
+	/** Failed Redis commands and undecodable messages. */
+	public long errorCount() {
+		return this.errors.sum() + this.publishQueue.errors();
+	}
+
+	private Mono<?> send(ByteBuffer channel, ByteBuffer body) {
+		ReactiveRedisConnection target = this.connection;
+		if (target == null) {
+			return Mono.error(new IllegalStateException("Not connected to Redis"));
+		}
+		return target.pubSubCommands().publish(channel, body);
+	}
+
+	private void onWorker(Runnable task) {
+		try {
+			this.worker.schedule(task);
+		}
+		catch (RejectedExecutionException ex) {
+			// closed: nothing left to do
+		}
+	}
+
+	// Worker thread: runs every probe interval; an exception must not end the schedule.
+	private void safeCheck() {
+		try {
+			check();
+		}
+		catch (RuntimeException ex) {
+			this.errors.increment();
+			markDown(String.valueOf(ex));
+		}
+	}
+
+	private void check() {
+		if (this.closed) {
+			return;
+		}
+		long now = System.nanoTime();
+		long timeout = probeTimeout().toNanos();
+		if (this.probeSentAt != 0 && now - this.probeSentAt > timeout) {
+			if (now - this.lastReply > timeout || now - this.lastMessage > timeout) {
+				markDown("no answer from Redis within " + probeTimeout().toMillis() + " ms");
+			}
+			this.probeSentAt = 0; // give up on that probe, send a fresh one
+		}
+		ReactiveRedisConnection target = this.connection;
+		if (target == null) {
+			target = this.connectionFactory.getReactiveConnection();
+			this.connection = target;
+		}
+		if (this.subscription == null) {
+			subscribe(target);
+			return;
+		}
+		if (this.probeSentAt == 0) {
+			this.probeSentAt = now;
+			long sequence = ++this.probeSequence;
+			ByteBuffer probe = ByteBuffer.allocate(Long.BYTES).putLong(0, sequence);
+			target.pubSubCommands()
+				.publish(this.probeChannel.duplicate(), probe)
+				.subscribe((receivers) -> this.lastReply = System.nanoTime(),
+						(error) -> onWorker(() -> markDown(String.valueOf(error))));
+		}
+	}
+
+	// Three intervals, and never under two seconds: a loaded machine is not a dead link.
+	private Duration probeTimeout() {
+		Duration three = this.probeInterval.multipliedBy(3);
+		return (three.compareTo(MIN_PROBE_TIMEOUT) < 0) ? MIN_PROBE_TIMEOUT : three;
+	}
+
+	private void subscribe(ReactiveRedisConnection target) {
+		if (this.connecting) {
+			return;
+		}
+		this.connecting = true;
+		target.pubSubCommands()
+			.createSubscription()
+			.timeout(this.probeInterval.multipliedBy(5))
+			.subscribe((created) -> onWorker(() -> attach(created)), (error) -> onWorker(() -> {
+				this.connecting = false;
+				markDown("cannot open the Redis subscription: " + error);
+			}));
+	}
+
+	private void attach(ReactiveSubscription created) {
+		this.connecting = false;
+		if (this.closed) {
+			created.cancel().subscribe(null, (error) -> logger.debug("Closing a Redis subscription failed: " + error));
+			return;
+		}
+		this.subscription = created;
+		this.receiving = created.receive()
+			.subscribe(this::onMessage, (error) -> onWorker(() -> lost(created, String.valueOf(error))),
+					() -> onWorker(() -> lost(created, "the message stream ended")));
+		this.subscriptions.attach(created);
+		check(); // the first probe now, not an interval later: until it is back,
+					// publishes are held for Redis
+	}
+
+	private void lost(ReactiveSubscription lost, String reason) {
+		if (this.subscription == lost) {
+			this.subscription = null;
+			this.subscriptions.detach();
+			logger.info("Redis subscription of node " + this.nodeId + " ended (" + reason + "); opening a new one");
+			// Its connection may still be open and subscribed in Redis: close it, or its
+			// channels would
+			// stay subscribed there beside those of the new subscription.
+			lost.cancel()
+				.subscribe(null, (error) -> logger.debug("Closing a lost Redis subscription failed: " + error));
+			markDown("the Redis subscription was lost: " + reason);
+		}
+	}
+
+	// Lettuce's thread: deliver inline, the registry hands off to event loops itself.
+	private void onMessage(ReactiveSubscription.Message<ByteBuffer, ByteBuffer> message) {
+		this.lastMessage = System.nanoTime();
+		ByteBuffer channel = message.getChannel();
+		if (channel.equals(this.probeChannel)) {
+			long sequence = message.getMessage().getLong(0);
+			onWorker(() -> probeReturned(sequence));
+			return;
+		}
+		String topic = this.names.topic(channel);
+		if (topic == null) {
+			return;
+		}
+		if (Envelope.version(message.getMessage()) == Envelope.VERSION_POSITIONED) {
+			Envelope.Positioned positioned;
+			try {
+				positioned = this.envelope.decodePositioned(message.getMessage(), this.allocator);
+			}
+			catch (RuntimeException ex) {
+				this.errors.increment();
+				logger.debug("Ignoring a message on Redis channel '" + this.names.prefix() + topic + "': " + ex);
+				return;
+			}
+			if (!positioned.own()) {
+				this.received.increment();
+			}
+			this.positionedReceiver.accept(topic, positioned);
+			return;
+		}
+		OutboundMessage decoded;
+		try {
+			decoded = this.envelope.decode(message.getMessage(), this.allocator);
+		}
+		catch (RuntimeException ex) {
+			this.errors.increment();
+			logger.debug("Ignoring a message on Redis channel '" + this.names.prefix() + topic + "': " + ex);
+			return;
+		}
+		if (decoded == null) {
+			return; // our own publish, delivered locally already
+		}
+		this.received.increment();
+		try {
+			this.registry.deliver(topic, decoded, null);
+		}
+		finally {
+			decoded.release();
+		}
+	}
+
+	private void probeReturned(long sequence) {
+		if (sequence == this.probeSequence) {
+			this.probeSentAt = 0;
+		}
+		// Even a late probe has just made the round trip: the link works now.
+		if (!this.up && !this.closed) {
+			// Lettuce resubscribes on reconnect too; this also covers what changed
+			// meanwhile.
+			this.subscriptions.resync();
+			this.up = true;
+			this.publishQueue.setOpen(true);
+			logger.info("Redis fan-out of node " + this.nodeId + " is up");
+		}
+	}
+
+	private void linkFailed(Throwable error) {
+		onWorker(() -> markDown(String.valueOf(error)));
+	}
+
+	private void markDown(String reason) {
+		if (this.up) {
+			this.up = false;
+			this.outages.incrementAndGet();
+			this.publishQueue.setOpen(false);
+			String message = "Redis fan-out of node " + this.nodeId + " is down (" + reason + "); local delivery"
+					+ " continues, publishes for other nodes are buffered (" + this.publishQueue.buffered() + " now)";
+			if (connectionFactoryStopped()) {
+				logger.debug(message); // the application is shutting down: no outage
+			}
+			else {
+				logger.warn(message);
+			}
+		}
+	}
+
+	/**
+	 * Whether Spring has stopped the connection factory. At shutdown it stops before this
+	 * fan-out is closed, and closes every connection it made on the way.
+	 */
+	private boolean connectionFactoryStopped() {
+		return this.connectionFactory instanceof Lifecycle lifecycle && !lifecycle.isRunning();
+	}
+
+	/** Unsubscribes and closes the connections; waits a few seconds at most. */
+	@Override
+	public void close() {
+		this.closed = true;
+		this.up = false;
+		this.publishQueue.setOpen(false);
+		Disposable beat = this.heartbeat;
+		if (beat != null) {
+			beat.dispose();
+		}
+		// Once the worker has stopped, its state is safe to read from this thread.
+		this.worker.disposeGracefully().timeout(Duration.ofSeconds(5)).onErrorResume((ex) -> {
+			this.worker.dispose();
+			return Mono.empty();
+		}).block();
+		disconnect();
+	}
+
+	private void disconnect() {
+		Disposable stream = this.receiving;
+		if (stream != null) {
+			stream.dispose();
+		}
+		ReactiveSubscription current = this.subscription;
+		this.subscription = null;
+		ReactiveRedisConnection open = this.connection;
+		this.connection = null;
+		if (connectionFactoryStopped()) {
+			// Closed with the factory already: an UNSUBSCRIBE would wait for an answer
+			// that cannot come.
+			return;
+		}
+		try {
+			if (current != null) {
+				current.cancel().block(Duration.ofSeconds(2));
+			}
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Closing the Redis subscription failed: " + ex);
+		}
+		if (open != null) {
+			try {
+				open.closeLater().block(Duration.ofSeconds(2));
+			}
+			catch (RuntimeException ex) {
+				logger.debug("Closing the Redis connection failed: " + ex);
+			}
+		}
+	}
+
+}

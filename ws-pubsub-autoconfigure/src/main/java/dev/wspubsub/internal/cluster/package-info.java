@@ -1,0 +1,4 @@
+@NullMarked
+package dev.wspubsub.internal.cluster;
+
+import org.jspecify.annotations.NullMarked;

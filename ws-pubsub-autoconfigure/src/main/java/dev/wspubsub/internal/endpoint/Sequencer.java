@@ -1,0 +1,114 @@
+package dev.wspubsub.internal.endpoint;
+
+import java.util.ArrayDeque;
+
+import dev.wspubsub.internal.loop.LoopOutbox;
+import dev.wspubsub.internal.transport.WsConnection;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+import reactor.core.Disposable;
+
+/**
+ * Keeps one connection's messages in order while a handler is asynchronous or blocking:
+ * later messages wait here until it completes. Created only for connections that ever ran
+ * such a handler, so fast synchronous endpoints pay nothing. Touched only on the
+ * connection's event loop.
+ */
+final class Sequencer {
+
+	/**
+	 * Queued messages above which the connection stops reading until the queue drains.
+	 */
+	private static final int PAUSE_READING_AT = 256;
+
+	private static final Log logger = LogFactory.getLog(Sequencer.class);
+
+	private final WsConnection connection;
+
+	private final ArrayDeque<Runnable> waiting = new ArrayDeque<>();
+
+	private boolean busy;
+
+	/** The reply stream in progress, cancelled if the connection closes first. */
+	private @Nullable Disposable reply;
+
+	private Sequencer(WsConnection connection) {
+		this.connection = connection;
+	}
+
+	static Sequencer of(WsConnection connection) {
+		Object attachment = connection.attachment();
+		if (attachment instanceof Sequencer sequencer) {
+			return sequencer;
+		}
+		Sequencer sequencer = new Sequencer(connection);
+		connection.attach(sequencer);
+		return sequencer;
+	}
+
+	/**
+	 * Runs {@code task} now, or after the messages before it when a handler is still
+	 * running.
+	 */
+	static void submit(WsConnection connection, Runnable task) {
+		if (connection.attachment() instanceof Sequencer sequencer
+				&& (sequencer.busy || !sequencer.waiting.isEmpty())) {
+			sequencer.waiting.add(task);
+			if (sequencer.waiting.size() == PAUSE_READING_AT) {
+				connection.channel().config().setAutoRead(false);
+			}
+			return;
+		}
+		task.run();
+	}
+
+	/** A handler went asynchronous: hold later messages until {@link #done()}. */
+	void begin() {
+		this.busy = true;
+	}
+
+	/** Tracks a reply stream so {@link #cancel()} can stop it. */
+	void track(Disposable reply) {
+		if (this.busy && this.reply == null) {
+			// Not yet done: a stream that completed during subscribe must not be tracked.
+			this.reply = reply;
+		}
+	}
+
+	/** The connection closed: stop a running reply stream, it has nobody to write to. */
+	static void cancel(WsConnection connection) {
+		if (connection.attachment() instanceof Sequencer sequencer && sequencer.reply != null) {
+			sequencer.reply.dispose();
+			sequencer.reply = null;
+			sequencer.done();
+		}
+	}
+
+	/** The asynchronous handler finished; may be called from any thread. */
+	void done() {
+		if (!this.connection.channel().eventLoop().inEventLoop()) {
+			// Through the outbox, behind what the completing thread already sent to this
+			// connection.
+			LoopOutbox.send(this.connection.channel().eventLoop(), this::done);
+			return;
+		}
+		this.busy = false;
+		this.reply = null;
+		Runnable next;
+		while (!this.busy && (next = this.waiting.poll()) != null) {
+			try {
+				next.run();
+			}
+			catch (RuntimeException ex) {
+				// The handlers report their own failures; this keeps the queue moving
+				// whatever happens.
+				logger.warn(this.connection + ": a queued message could not be handled", ex);
+			}
+		}
+		if (this.waiting.size() < PAUSE_READING_AT / 2 && this.connection.readyState() == WsConnection.OPEN) {
+			this.connection.channel().config().setAutoRead(true);
+		}
+	}
+
+}

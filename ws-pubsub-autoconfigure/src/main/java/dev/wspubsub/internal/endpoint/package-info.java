@@ -1,0 +1,4 @@
+@NullMarked
+package dev.wspubsub.internal.endpoint;
+
+import org.jspecify.annotations.NullMarked;

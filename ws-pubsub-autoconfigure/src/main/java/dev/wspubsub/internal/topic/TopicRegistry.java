@@ -1,0 +1,187 @@
+package dev.wspubsub.internal.topic;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import dev.wspubsub.internal.loop.HeldWork;
+import dev.wspubsub.internal.loop.LoopOutbox;
+import dev.wspubsub.spi.OutboundMessage;
+import dev.wspubsub.spi.TopicSubscriber;
+import io.netty.channel.EventLoop;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The topics of this node and their local subscribers. Topics match exactly; a topic
+ * exists only while it has subscribers.
+ *
+ * <p>
+ * Publishing delivers one shared {@link OutboundMessage} to each subscriber: those on the
+ * publishing thread's event loop inline, those on another loop in one task per loop.
+ */
+public final class TopicRegistry {
+
+	private static final Log logger = LogFactory.getLog(TopicRegistry.class);
+
+	private final Map<String, Topic> topics = new ConcurrentHashMap<>();
+
+	private final List<SubscriptionListener> listeners = new CopyOnWriteArrayList<>();
+
+	/** Registers a listener for 0 -> 1 and 1 -> 0 changes of local subscriber counts. */
+	public void addSubscriptionListener(SubscriptionListener listener) {
+		this.listeners.add(Objects.requireNonNull(listener, "listener"));
+	}
+
+	/**
+	 * @return {@code true} when {@code subscriber} was not subscribed to {@code topic}
+	 * before
+	 */
+	public boolean subscribe(String topic, TopicSubscriber subscriber) {
+		int[] counts = new int[] { -1, -1 };
+		this.topics.compute(topic, (name, existing) -> {
+			Topic target = (existing != null) ? existing : new Topic(name);
+			int before = target.size();
+			if (target.add(subscriber)) {
+				counts[0] = before;
+				counts[1] = before + 1;
+			}
+			return target;
+		});
+		if (counts[0] == 0) {
+			fire(topic, 1, 0);
+		}
+		return counts[1] >= 0;
+	}
+
+	/**
+	 * @return {@code true} when {@code subscriber} was subscribed to {@code topic}
+	 */
+	public boolean unsubscribe(String topic, TopicSubscriber subscriber) {
+		boolean[] removedLast = new boolean[2];
+		this.topics.computeIfPresent(topic, (name, existing) -> {
+			if (!existing.remove(subscriber)) {
+				return existing;
+			}
+			removedLast[0] = true;
+			if (existing.size() == 0) {
+				removedLast[1] = true;
+				return null; // empty topics are removed, as in uWebSockets
+			}
+			return existing;
+		});
+		if (removedLast[1]) {
+			fire(topic, 0, 1);
+		}
+		return removedLast[0];
+	}
+
+	private void fire(String topic, int newCount, int oldCount) {
+		for (SubscriptionListener listener : this.listeners) {
+			try {
+				listener.onSubscriptionChange(topic, newCount, oldCount);
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Subscription listener " + listener + " failed for topic '" + topic + "'", ex);
+			}
+		}
+	}
+
+	/** Local subscribers of {@code topic}. */
+	public int subscriberCount(String topic) {
+		Topic target = this.topics.get(topic);
+		return (target != null) ? target.size() : 0;
+	}
+
+	/** Topics with at least one local subscriber. */
+	public int topicCount() {
+		return this.topics.size();
+	}
+
+	/** A snapshot of topic names with their local subscriber counts. */
+	public Map<String, Integer> topicSizes() {
+		Map<String, Integer> sizes = new java.util.HashMap<>();
+		this.topics.forEach((name, topic) -> sizes.put(name, topic.size()));
+		return sizes;
+	}
+
+	/** Whether {@code topic} has a local subscriber. */
+	public boolean hasSubscribers(String topic) {
+		return this.topics.containsKey(topic);
+	}
+
+	/**
+	 * Delivers {@code message} to the local subscribers of {@code topic} except
+	 * {@code excluded}. The caller keeps its reference to {@code message} and releases it
+	 * after this returns; tasks for other loops retain their own.
+	 * @return the number of subscribers the message was handed to
+	 */
+	public int deliver(String topic, OutboundMessage message, @Nullable TopicSubscriber excluded) {
+		Topic target = this.topics.get(topic);
+		if (target == null) {
+			return 0;
+		}
+		int delivered = 0;
+		for (Topic.Group group : target.groups()) {
+			EventLoop loop = group.loop();
+			TopicSubscriber[] subscribers = group.subscribers();
+			// Only the group of the sender's own loop can hold the sender: no scan of the
+			// others.
+			int count = (excluded != null && loop == excluded.eventLoop() && group.contains(excluded))
+					? subscribers.length - 1 : subscribers.length;
+			if (count == 0) {
+				continue;
+			}
+			delivered += count;
+			if (loop == null || loop.inEventLoop()) {
+				deliverAll(topic, message, subscribers, excluded);
+			}
+			else {
+				LoopOutbox.send(loop, new LoopDelivery(topic, message.retain(), subscribers, excluded));
+			}
+		}
+		return delivered;
+	}
+
+	/**
+	 * One publish for the subscribers of another loop; holds its own reference to the
+	 * message.
+	 */
+	private record LoopDelivery(String topic, OutboundMessage message, TopicSubscriber[] subscribers,
+			@Nullable TopicSubscriber excluded) implements HeldWork {
+
+		@Override
+		public void run() {
+			try {
+				deliverAll(this.topic, this.message, this.subscribers, this.excluded);
+			}
+			finally {
+				this.message.release();
+			}
+		}
+
+		@Override
+		public void discard() {
+			this.message.release();
+		}
+	}
+
+	private static void deliverAll(String topic, OutboundMessage message, TopicSubscriber[] subscribers,
+			@Nullable TopicSubscriber excluded) {
+		for (TopicSubscriber subscriber : subscribers) {
+			if (subscriber != excluded) {
+				try {
+					subscriber.deliver(topic, message);
+				}
+				catch (RuntimeException ex) {
+					// One failing subscriber must not starve the others.
+					logger.warn("Delivery to " + subscriber + " on topic '" + topic + "' failed", ex);
+				}
+			}
+		}
+	}
+
+}

@@ -1,0 +1,4 @@
+@NullMarked
+package dev.wspubsub.internal.topic;
+
+import org.jspecify.annotations.NullMarked;

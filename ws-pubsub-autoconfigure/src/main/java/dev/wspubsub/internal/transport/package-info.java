@@ -1,0 +1,4 @@
+@NullMarked
+package dev.wspubsub.internal.transport;
+
+import org.jspecify.annotations.NullMarked;

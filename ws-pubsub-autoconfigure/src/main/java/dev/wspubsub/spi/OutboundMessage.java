@@ -1,0 +1,272 @@
+package dev.wspubsub.spi;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+
+import dev.wspubsub.StreamPosition;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A message encoded once for every local subscriber. A small one (a frame of at most
+ * {@link #SMALL_FRAME_MAX} bytes, the usual chat or event message) is an immutable byte
+ * array that each subscriber's connection copies into its batch buffer: no reference
+ * count, so handing it to other event loops costs no atomic operation on a counter those
+ * loops share. A larger one is a complete, unmasked WebSocket frame in one
+ * reference-counted buffer, and each subscriber gets a {@link #retainedFrame() retained
+ * duplicate} of the same bytes: no copy and no re-encoding. Either way the creator
+ * releases it once delivery has been handed out ({@link #retain()} and {@link #release()}
+ * do nothing for a small one).
+ */
+public final class OutboundMessage {
+
+	/** Largest frame, header included, held as a byte array and copied per subscriber. */
+	public static final int SMALL_FRAME_MAX = 1024;
+
+	private static final int OPCODE_TEXT = 0x1;
+
+	private static final int OPCODE_BINARY = 0x2;
+
+	/** The payload of a small message; {@code null} for a large one. */
+	private final byte @Nullable [] payload;
+
+	/** The whole frame of a large message; {@code null} for a small one. */
+	private final @Nullable ByteBuf frame;
+
+	private final int headerLength;
+
+	private final int payloadLength;
+
+	private final boolean text;
+
+	private final boolean compress;
+
+	private final @Nullable StreamPosition position;
+
+	private OutboundMessage(byte @Nullable [] payload, @Nullable ByteBuf frame, int payloadLength, boolean text,
+			boolean compress, @Nullable StreamPosition position) {
+		this.payload = payload;
+		this.frame = frame;
+		this.headerLength = headerLength(payloadLength);
+		this.payloadLength = payloadLength;
+		this.text = text;
+		this.compress = compress;
+		this.position = position;
+	}
+
+	/** Encodes {@code text} as a text frame: header, then the UTF-8 bytes. */
+	public static OutboundMessage text(ByteBufAllocator alloc, String text, boolean compress) {
+		// At most 3 UTF-8 bytes per char: only a longer text needs measuring.
+		if (!fitsSmall(text.length() * 3)) {
+			int length = ByteBufUtil.utf8Bytes(text);
+			if (!fitsSmall(length)) {
+				ByteBuf frame = alloc.buffer(headerLength(length) + length);
+				writeHeader(frame, OPCODE_TEXT, length);
+				ByteBufUtil.reserveAndWriteUtf8(frame, text, length);
+				return new OutboundMessage(null, frame, length, true, compress, null);
+			}
+		}
+		return small(text.getBytes(StandardCharsets.UTF_8), true, compress, null);
+	}
+
+	/**
+	 * Encodes {@code bytes} (already UTF-8 when {@code text}) as one frame; the array is
+	 * copied, not kept.
+	 */
+	public static OutboundMessage bytes(ByteBufAllocator alloc, byte[] bytes, boolean text, boolean compress) {
+		// Cloned only when kept: a large message copies the array into its frame anyway.
+		return fitsSmall(bytes.length) ? small(bytes.clone(), text, compress, null)
+				: large(alloc, bytes, text, compress, null);
+	}
+
+	/**
+	 * Encodes {@code bytes} as one frame and keeps the array itself: for one the caller
+	 * has just made (a serializer's output) and never changes again, so it is not copied
+	 * twice.
+	 */
+	public static OutboundMessage handedOver(ByteBufAllocator alloc, byte[] bytes, boolean text, boolean compress) {
+		return keeping(alloc, bytes, text, compress, null);
+	}
+
+	/**
+	 * Encodes a readable region of {@code payload} as one frame; the payload is copied,
+	 * not retained.
+	 */
+	public static OutboundMessage of(ByteBufAllocator alloc, ByteBuf payload, boolean text, boolean compress) {
+		int length = payload.readableBytes();
+		if (fitsSmall(length)) {
+			return small(ByteBufUtil.getBytes(payload), text, compress, null);
+		}
+		ByteBuf frame = alloc.buffer(headerLength(length) + length);
+		writeHeader(frame, text ? OPCODE_TEXT : OPCODE_BINARY, length);
+		frame.writeBytes(payload, payload.readerIndex(), length);
+		return new OutboundMessage(null, frame, length, text, compress, null);
+	}
+
+	/**
+	 * Encodes {@code bytes} as one frame of a topic with history: the publication at
+	 * {@code position}, which subscribers use to drop what a replay already gave them.
+	 * Like {@link #handedOver}, it keeps the array: the caller never changes it again.
+	 */
+	public static OutboundMessage positioned(ByteBufAllocator alloc, byte[] bytes, boolean text, boolean compress,
+			StreamPosition position) {
+		return keeping(alloc, bytes, text, compress, position);
+	}
+
+	/**
+	 * A small message keeps {@code bytes} itself; a large one copies them into its frame.
+	 */
+	private static OutboundMessage keeping(ByteBufAllocator alloc, byte[] bytes, boolean text, boolean compress,
+			@Nullable StreamPosition position) {
+		return fitsSmall(bytes.length) ? small(bytes, text, compress, position)
+				: large(alloc, bytes, text, compress, position);
+	}
+
+	private static OutboundMessage large(ByteBufAllocator alloc, byte[] bytes, boolean text, boolean compress,
+			@Nullable StreamPosition position) {
+		ByteBuf frame = alloc.buffer(headerLength(bytes.length) + bytes.length);
+		writeHeader(frame, text ? OPCODE_TEXT : OPCODE_BINARY, bytes.length);
+		frame.writeBytes(bytes);
+		return new OutboundMessage(null, frame, bytes.length, text, compress, position);
+	}
+
+	private static boolean fitsSmall(int payloadLength) {
+		return headerLength(payloadLength) + payloadLength <= SMALL_FRAME_MAX;
+	}
+
+	private static OutboundMessage small(byte[] payload, boolean text, boolean compress,
+			@Nullable StreamPosition position) {
+		return new OutboundMessage(payload, null, payload.length, text, compress, position);
+	}
+
+	private static int headerLength(int payloadLength) {
+		return payloadLength < 126 ? 2 : payloadLength < 65536 ? 4 : 10;
+	}
+
+	private static void writeHeader(ByteBuf frame, int opcode, int length) {
+		// FIN, no RSV bits: valid with or without permessage-deflate
+		if (length < 126) {
+			frame.writeShort((0x80 | opcode) << 8 | length); // the usual case, in one
+																// write
+			return;
+		}
+		frame.writeByte(0x80 | opcode);
+		if (length < 65536) {
+			frame.writeByte(126);
+			frame.writeShort(length);
+		}
+		else {
+			frame.writeByte(127);
+			frame.writeLong(length);
+		}
+	}
+
+	/** Whether this is a text message. */
+	public boolean isText() {
+		return this.text;
+	}
+
+	/** Whether the publisher asked for compression where negotiated. */
+	public boolean compress() {
+		return this.compress;
+	}
+
+	/**
+	 * Where this message sits in its topic's history; {@code null} for a topic without
+	 * one.
+	 */
+	public @Nullable StreamPosition position() {
+		return this.position;
+	}
+
+	/** Payload size in bytes. */
+	public int payloadLength() {
+		return this.payloadLength;
+	}
+
+	/** Frame size in bytes, header included. */
+	public int frameLength() {
+		return this.headerLength + this.payloadLength;
+	}
+
+	/** Whether this is a small message, copied per subscriber rather than shared. */
+	public boolean isSmall() {
+		return this.payload != null;
+	}
+
+	/** The whole encoded frame, retained for the caller, who hands it to a channel. */
+	public ByteBuf retainedFrame() {
+		byte[] small = this.payload;
+		if (small != null) {
+			ByteBuf copy = Unpooled.buffer(frameLength());
+			copyFrameTo(copy);
+			return copy;
+		}
+		return largeFrame().retainedDuplicate();
+	}
+
+	/** Copies the whole encoded frame to the end of {@code target}. */
+	public void copyFrameTo(ByteBuf target) {
+		byte[] small = this.payload;
+		if (small != null) {
+			writeHeader(target, this.text ? OPCODE_TEXT : OPCODE_BINARY, small.length);
+			target.writeBytes(small);
+		}
+		else {
+			ByteBuf frame = largeFrame();
+			target.writeBytes(frame, 0, frame.writerIndex());
+		}
+	}
+
+	/**
+	 * The payload alone, retained for the caller (for a frame object that an extension
+	 * re-encodes).
+	 */
+	public ByteBuf retainedPayload() {
+		byte[] small = this.payload;
+		return (small != null) ? Unpooled.wrappedBuffer(small).asReadOnly()
+				: largeFrame().retainedSlice(this.headerLength, this.payloadLength);
+	}
+
+	/** The payload decoded as UTF-8. */
+	public String text() {
+		byte[] small = this.payload;
+		return (small != null) ? new String(small, StandardCharsets.UTF_8)
+				: largeFrame().toString(this.headerLength, this.payloadLength, StandardCharsets.UTF_8);
+	}
+
+	/** A copy of the payload. */
+	public byte[] bytes() {
+		byte[] small = this.payload;
+		return (small != null) ? small.clone()
+				: ByteBufUtil.getBytes(largeFrame(), this.headerLength, this.payloadLength);
+	}
+
+	/**
+	 * Adds a reference, for a task that delivers later on another thread; nothing to
+	 * count for a small message.
+	 */
+	public OutboundMessage retain() {
+		ByteBuf frame = this.frame;
+		if (frame != null) {
+			frame.retain();
+		}
+		return this;
+	}
+
+	/** Drops a reference. */
+	public void release() {
+		ByteBuf frame = this.frame;
+		if (frame != null) {
+			frame.release();
+		}
+	}
+
+	private ByteBuf largeFrame() {
+		return Objects.requireNonNull(this.frame);
+	}
+
+}

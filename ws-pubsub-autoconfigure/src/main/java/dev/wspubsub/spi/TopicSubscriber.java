@@ -1,0 +1,21 @@
+package dev.wspubsub.spi;
+
+import io.netty.channel.EventLoop;
+import org.jspecify.annotations.Nullable;
+
+/** Something that receives the messages of the topics it subscribed to. */
+public interface TopicSubscriber {
+
+	/**
+	 * The event loop {@link #deliver} must run on, so subscribers of one loop are served
+	 * by one task per publish; {@code null} to be called on the publishing thread.
+	 */
+	@Nullable EventLoop eventLoop();
+
+	/**
+	 * Takes one message; must not block and must not keep {@code message} past the call
+	 * without retaining it.
+	 */
+	void deliver(String topic, OutboundMessage message);
+
+}

@@ -1,4 +1,0 @@
-@NullMarked
-package dev.wspubsub.topic;
-
-import org.jspecify.annotations.NullMarked;

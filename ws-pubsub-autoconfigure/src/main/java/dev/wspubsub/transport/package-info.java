@@ -1,4 +1,0 @@
-@NullMarked
-package dev.wspubsub.transport;
-
-import org.jspecify.annotations.NullMarked;

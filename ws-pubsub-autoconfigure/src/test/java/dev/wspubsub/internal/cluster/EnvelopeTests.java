@@ -1,0 +1,81 @@
+package dev.wspubsub.internal.cluster;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+import dev.wspubsub.spi.OutboundMessage;
+import io.netty.buffer.ByteBufAllocator;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+class EnvelopeTests {
+
+	private final ByteBufAllocator allocator = ByteBufAllocator.DEFAULT;
+
+	@Test
+	void anotherNodesTextMessageArrivesAsTheSameTextWithItsFlags() {
+		OutboundMessage sent = OutboundMessage.text(this.allocator, "héllo", true);
+		ByteBuffer wire;
+		try {
+			wire = new Envelope("node-a").encode(sent);
+		}
+		finally {
+			sent.release();
+		}
+		assertThat(wire.remaining()).isEqualTo(3 + "node-a".length() + "héllo".getBytes(StandardCharsets.UTF_8).length);
+		OutboundMessage received = new Envelope("node-b").decode(wire, this.allocator);
+		assertThat(received).isNotNull();
+		try {
+			assertThat(received.isText()).isTrue();
+			assertThat(received.compress()).isTrue();
+			assertThat(received.text()).isEqualTo("héllo");
+		}
+		finally {
+			received.release();
+		}
+	}
+
+	@Test
+	void binaryBytesTravelUnchanged() {
+		byte[] bytes = { 0, 1, (byte) 0xFF, 0x7F, (byte) 0x80 };
+		OutboundMessage sent = OutboundMessage.bytes(this.allocator, bytes, false, false);
+		ByteBuffer wire;
+		try {
+			wire = new Envelope("a").encode(sent);
+		}
+		finally {
+			sent.release();
+		}
+		OutboundMessage received = new Envelope("b").decode(wire, this.allocator);
+		try {
+			assertThat(received.isText()).isFalse();
+			assertThat(received.bytes()).isEqualTo(bytes);
+		}
+		finally {
+			received.release();
+		}
+	}
+
+	@Test
+	void aNodesOwnMessageIsRecognisedAndSkipped() {
+		OutboundMessage sent = OutboundMessage.text(this.allocator, "mine", false);
+		try {
+			ByteBuffer wire = new Envelope("node-a").encode(sent);
+			assertThat(new Envelope("node-a").decode(wire, this.allocator)).isNull();
+			assertThat(new Envelope("node-ab").decode(wire, this.allocator)).isNotNull()
+				.satisfies(OutboundMessage::release);
+		}
+		finally {
+			sent.release();
+		}
+	}
+
+	@Test
+	void bytesThatAreNotAnEnvelopeAreRejected() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new Envelope("a").decode(ByteBuffer.wrap("{\"json\":1}".getBytes()), this.allocator));
+	}
+
+}
