@@ -81,25 +81,25 @@ public final class WsPubSubAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	TopicRegistry wsTopicRegistry() {
+	TopicRegistry wsPubSubTopicRegistry() {
 		return new TopicRegistry();
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
-	Fanout wsFanout() {
+	Fanout wsPubSubFanout() {
 		return new LocalFanout();
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
-	PresenceRegistry wsPresenceRegistry() {
+	PresenceRegistry wsPubSubPresenceRegistry() {
 		return new LocalPresenceRegistry();
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
-	HistoryRules wsHistoryRules(WsPubSubProperties properties) {
+	HistoryRules wsPubSubHistoryRules(WsPubSubProperties properties) {
 		return historyRules(properties);
 	}
 
@@ -128,27 +128,27 @@ public final class WsPubSubAutoConfiguration {
 
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean(TopicHistory.class)
-	LocalHistory wsTopicHistory(HistoryRules rules, TopicRegistry registry, Fanout fanout, PayloadEncoder encoder) {
+	LocalHistory wsPubSubTopicHistory(HistoryRules rules, TopicRegistry registry, Fanout fanout, PayloadEncoder encoder) {
 		return new LocalHistory(rules, registry, encoder.allocator(), fanout::forward);
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
-	PublishRouter wsBroker(TopicRegistry registry, Fanout fanout, ObjectProvider<WsMetricsListener> metricsListeners,
+	PublishRouter wsPubSubPublishRouter(TopicRegistry registry, Fanout fanout, ObjectProvider<WsMetricsListener> metricsListeners,
 			TopicHistory history) {
 		return new PublishRouter(registry, fanout, metricsListener(metricsListeners), history);
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
-	PayloadEncoder wsPayloadEncoder(ObjectProvider<JsonMapper> jsonMapper) {
+	PayloadEncoder wsPubSubPayloadEncoder(ObjectProvider<JsonMapper> jsonMapper) {
 		return new PayloadEncoder(jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()),
 				ByteBufAllocator.DEFAULT);
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
-	SessionRegistry wsSessionRegistry(ObjectProvider<WsMetricsListener> metricsListeners) {
+	SessionRegistry wsPubSubSessionRegistry(ObjectProvider<WsMetricsListener> metricsListeners) {
 		return new SessionRegistry(metricsListener(metricsListeners));
 	}
 
@@ -162,34 +162,34 @@ public final class WsPubSubAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	Upgrader wsUpgrader(PublishRouter publishRouter, PayloadEncoder encoder, SessionRegistry sessions,
+	Upgrader wsPubSubUpgrader(PublishRouter publishRouter, PayloadEncoder encoder, SessionRegistry sessions,
 			ObjectProvider<TopicAuthorizer> topicAuthorizers) {
 		return new Upgrader(publishRouter, encoder, sessions,
 				TopicAuthorizer.allOf(topicAuthorizers.orderedStream().toList()));
 	}
 
 	@Bean
-	NodeId wsNodeId(WsPubSubProperties properties) {
+	NodeId wsPubSubNodeId(WsPubSubProperties properties) {
 		return NodeId.resolve(properties);
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
-	WsServer wsServer(PublishRouter publishRouter, PayloadEncoder encoder, SessionRegistry sessions, NodeId nodeId,
+	WsServer wsPubSubServer(PublishRouter publishRouter, PayloadEncoder encoder, SessionRegistry sessions, NodeId nodeId,
 			PresenceRegistry presence) {
 		return new DefaultWsServer(publishRouter, encoder, sessions, nodeId.value(), presence);
 	}
 
 	@Bean(destroyMethod = "dispose")
-	@ConditionalOnMissingBean(name = "wsBlockingScheduler")
-	Scheduler wsBlockingScheduler(WsPubSubProperties properties) {
+	@ConditionalOnMissingBean(name = "wsPubSubBlockingScheduler")
+	Scheduler wsPubSubBlockingScheduler(WsPubSubProperties properties) {
 		return Schedulers.newBoundedElastic(properties.getBlocking().getMaxThreads(),
 				properties.getBlocking().getQueueCapacity(), "ws-pubsub-blocking");
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
-	WsHandlerMapping wsHandlerMapping(ApplicationContext context, WsPubSubProperties properties, Upgrader upgrader,
+	WsHandlerMapping wsPubSubHandlerMapping(ApplicationContext context, WsPubSubProperties properties, Upgrader upgrader,
 			SessionRegistry sessions, PayloadEncoder encoder, ObjectProvider<PayloadValidator> validator,
 			ObjectProvider<ReactiveWebServerFactory> serverFactory, Scheduler wsBlockingScheduler,
 			ObjectProvider<EndpointGuard> guards) {
@@ -201,14 +201,14 @@ public final class WsPubSubAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	TopicMethodRegistrar wsTopicMethodRegistrar(ApplicationContext context, WsServer server, TopicRegistry registry,
+	TopicMethodRegistrar wsPubSubTopicMethodRegistrar(ApplicationContext context, WsServer server, TopicRegistry registry,
 			PayloadEncoder encoder) {
 		return new TopicMethodRegistrar(context, server, registry, encoder.objectMapper());
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
-	GracefulShutdown wsGracefulShutdown(SessionRegistry sessions, Environment environment) {
+	GracefulShutdown wsPubSubGracefulShutdown(SessionRegistry sessions, Environment environment) {
 		Duration timeout = environment.getProperty("spring.lifecycle.timeout-per-shutdown-phase", Duration.class,
 				Duration.ofSeconds(30));
 		return new GracefulShutdown(sessions, timeout);
@@ -262,7 +262,7 @@ public final class WsPubSubAutoConfiguration {
 		private static final Log logger = LogFactory.getLog(IoThreadsConfiguration.class);
 
 		@Bean
-		IoThreads wsIoThreads(WsPubSubProperties properties, Environment environment) {
+		IoThreads wsPubSubIoThreads(WsPubSubProperties properties, Environment environment) {
 			// The server has stopped (gracefully, if so configured) before these loops
 			// are disposed: no
 			// new work can come, so no quiet period unless the application asks for
@@ -273,7 +273,7 @@ public final class WsPubSubAutoConfiguration {
 		}
 
 		@Bean
-		NettyServerCustomizer wsIoThreadsCustomizer(IoThreads ioThreads) {
+		NettyServerCustomizer wsPubSubIoThreadsCustomizer(IoThreads ioThreads) {
 			return ioThreads::apply;
 		}
 
@@ -287,7 +287,7 @@ public final class WsPubSubAutoConfiguration {
 		 * (WebClient) still use the factory.
 		 */
 		@Bean
-		WebServerFactoryCustomizer<NettyReactiveWebServerFactory> wsIoThreadsServerFactoryCustomizer(
+		WebServerFactoryCustomizer<NettyReactiveWebServerFactory> wsPubSubIoThreadsServerFactoryCustomizer(
 				ObjectProvider<ReactorResourceFactory> resourceFactories) {
 			return (factory) -> {
 				if (resourceFactories.stream().allMatch(ReactorResourceFactory::isUseGlobalResources)) {
@@ -327,7 +327,7 @@ public final class WsPubSubAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		PayloadValidator wsPayloadValidator(Validator validator) {
+		PayloadValidator wsPubSubPayloadValidator(Validator validator) {
 			return new JakartaPayloadValidator(validator);
 		}
 

@@ -27,12 +27,12 @@ public final class WsPubSubClientAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	ClientScript wsClientScript(WsPubSubProperties properties) {
+	ClientScript wsPubSubClientScript(WsPubSubProperties properties) {
 		return new ClientScript(properties.getClient().getPath());
 	}
 
 	@Bean
-	RouterFunction<ServerResponse> wsClientScriptRoutes(ClientScript wsClientScript) {
+	RouterFunction<ServerResponse> wsPubSubClientScriptRoutes(ClientScript wsClientScript) {
 		return wsClientScript.routes();
 	}
 

@@ -50,7 +50,7 @@ public final class WsPubSubRedisAutoConfiguration {
 	@Bean(initMethod = "start", destroyMethod = "close")
 	@ConditionalOnMissingBean(Fanout.class)
 	@ConditionalOnBean(ReactiveRedisConnectionFactory.class)
-	RedisFanout wsFanout(ReactiveRedisConnectionFactory connectionFactory, TopicRegistry registry,
+	RedisFanout wsPubSubFanout(ReactiveRedisConnectionFactory connectionFactory, TopicRegistry registry,
 			PayloadEncoder encoder, WsPubSubProperties properties, NodeId nodeId) {
 		WsPubSubProperties.Redis redis = properties.getFanout().getRedis();
 		if (redis.getPublishBuffer() < 1) {
@@ -73,7 +73,7 @@ public final class WsPubSubRedisAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(TopicHistory.class)
 	@ConditionalOnBean(RedisFanout.class)
-	RedisHistory wsTopicHistory(HistoryRules rules, RedisFanout fanout, TopicRegistry registry, PayloadEncoder encoder,
+	RedisHistory wsPubSubTopicHistory(HistoryRules rules, RedisFanout fanout, TopicRegistry registry, PayloadEncoder encoder,
 			WsPubSubProperties properties) {
 		WsPubSubProperties.Redis redis = properties.getFanout().getRedis();
 		return new RedisHistory(rules, fanout, registry, encoder.allocator(), redis.getChannelPrefix(),
@@ -83,7 +83,7 @@ public final class WsPubSubRedisAutoConfiguration {
 	@Bean(initMethod = "start", destroyMethod = "close")
 	@ConditionalOnMissingBean(PresenceRegistry.class)
 	@ConditionalOnBean(ReactiveRedisConnectionFactory.class)
-	RedisPresenceRegistry wsPresenceRegistry(ReactiveRedisConnectionFactory connectionFactory,
+	RedisPresenceRegistry wsPubSubPresenceRegistry(ReactiveRedisConnectionFactory connectionFactory,
 			WsPubSubProperties properties, NodeId nodeId) {
 		WsPubSubProperties.Redis redis = properties.getFanout().getRedis();
 		if (redis.getPresenceTtl().toMillis() < 3) {

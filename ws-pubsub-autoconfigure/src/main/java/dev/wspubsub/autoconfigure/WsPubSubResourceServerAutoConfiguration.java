@@ -60,7 +60,7 @@ public final class WsPubSubResourceServerAutoConfiguration {
 
 	@Bean
 	@Order(200)
-	TokenExpiryGuard wsTokenExpiryGuard(ObjectProvider<ReactiveJwtDecoder> decoder, PayloadEncoder encoder) {
+	TokenExpiryGuard wsPubSubTokenExpiryGuard(ObjectProvider<ReactiveJwtDecoder> decoder, PayloadEncoder encoder) {
 		return new TokenExpiryGuard(decoder.getIfAvailable(), encoder.objectMapper());
 	}
 

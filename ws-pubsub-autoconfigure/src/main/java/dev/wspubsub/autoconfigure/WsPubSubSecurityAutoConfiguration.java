@@ -54,20 +54,20 @@ public final class WsPubSubSecurityAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	SecuredEndpoints wsSecuredEndpoints(ApplicationContext context, WsPubSubProperties properties) {
+	SecuredEndpoints wsPubSubSecuredEndpoints(ApplicationContext context, WsPubSubProperties properties) {
 		return SecuredEndpoints.scan(context, context.getEnvironment(),
 				properties.getSecurity().getAuthenticatedPaths());
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
-	OriginWebFilter wsOriginWebFilter(SecuredEndpoints endpoints, WsPubSubProperties properties) {
+	OriginWebFilter wsPubSubOriginWebFilter(SecuredEndpoints endpoints, WsPubSubProperties properties) {
 		return new OriginWebFilter(endpoints, new OriginCheck(properties.getAllowedOrigins()));
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
-	ConnectionLimitWebFilter wsConnectionLimitWebFilter(SecuredEndpoints endpoints, WsPubSubProperties properties,
+	ConnectionLimitWebFilter wsPubSubConnectionLimitWebFilter(SecuredEndpoints endpoints, WsPubSubProperties properties,
 			ObjectProvider<WsMetricsListener> metricsListeners) {
 		return new ConnectionLimitWebFilter(endpoints, properties.getMaxConnections(),
 				properties.getMaxConnectionsPerIp(), properties.getMaxUpgradesPerIpPerSecond(),
@@ -76,20 +76,20 @@ public final class WsPubSubSecurityAutoConfiguration {
 
 	@Bean
 	@Order(0)
-	EndpointGuard wsAuthenticationRequirement(SecuredEndpoints endpoints) {
+	EndpointGuard wsPubSubAuthenticationRequirement(SecuredEndpoints endpoints) {
 		return new AuthenticationRequirement(endpoints);
 	}
 
 	@Bean
 	@Order(10)
-	EndpointGuard wsBearerSubprotocol() {
+	EndpointGuard wsPubSubBearerSubprotocol() {
 		return new BearerSubprotocol();
 	}
 
 	@Bean
 	@Order(100)
 	@ConditionalOnExpression("${ws-pubsub.rate-limit.messages-per-second:0} > 0")
-	RateLimitGuard wsRateLimitGuard(WsPubSubProperties properties) {
+	RateLimitGuard wsPubSubRateLimitGuard(WsPubSubProperties properties) {
 		WsPubSubProperties.RateLimit rateLimit = properties.getRateLimit();
 		int burst = (rateLimit.getBurst() > 0) ? rateLimit.getBurst()
 				: (int) Math.ceil(rateLimit.getMessagesPerSecond());
@@ -99,7 +99,7 @@ public final class WsPubSubSecurityAutoConfiguration {
 
 	@Bean
 	@ConditionalOnProperty(prefix = "ws-pubsub.security.topic-rules[0]", name = "pattern")
-	TopicAuthorizer wsPropertyTopicAuthorizer(WsPubSubProperties properties) {
+	TopicAuthorizer wsPubSubPropertyTopicAuthorizer(WsPubSubProperties properties) {
 		List<TopicRule> rules = properties.getSecurity()
 			.getTopicRules()
 			.stream()
@@ -115,12 +115,12 @@ public final class WsPubSubSecurityAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		HandshakeTimeout wsHandshakeTimeout(WsPubSubProperties properties) {
+		HandshakeTimeout wsPubSubHandshakeTimeout(WsPubSubProperties properties) {
 			return new HandshakeTimeout(properties.getHandshakeTimeout());
 		}
 
 		@Bean
-		NettyServerCustomizer wsHandshakeTimeoutCustomizer(HandshakeTimeout timeout) {
+		NettyServerCustomizer wsPubSubHandshakeTimeoutCustomizer(HandshakeTimeout timeout) {
 			return timeout::apply;
 		}
 

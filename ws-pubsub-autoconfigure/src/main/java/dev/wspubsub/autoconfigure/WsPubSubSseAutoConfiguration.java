@@ -31,7 +31,7 @@ public final class WsPubSubSseAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	SseTopicBridge wsSseTopicBridge(TopicRegistry topics, TopicHistory history, WsPubSubProperties properties,
+	SseTopicBridge wsPubSubSseTopicBridge(TopicRegistry topics, TopicHistory history, WsPubSubProperties properties,
 			ObjectProvider<TopicAuthorizer> authorizers, ObjectProvider<WsMetricsListener> metricsListeners) {
 		WsPubSubProperties.Sse sse = properties.getSse();
 		return new SseTopicBridge(topics, history, sse.getPath(), sse.getHeartbeat(), sse.getRetry(),
@@ -40,7 +40,7 @@ public final class WsPubSubSseAutoConfiguration {
 	}
 
 	@Bean
-	RouterFunction<ServerResponse> wsSseRoutes(SseTopicBridge wsSseTopicBridge) {
+	RouterFunction<ServerResponse> wsPubSubSseRoutes(SseTopicBridge wsSseTopicBridge) {
 		return wsSseTopicBridge.routes();
 	}
 

@@ -290,7 +290,7 @@ class WsPubSubAutoConfigurationTests {
 	@Test
 	void serverRunsOnOneIoThreadPerAvailableProcessorByDefault() {
 		this.contextRunner.run((context) -> {
-			assertThat(context).hasNotFailed().hasBean("wsIoThreadsCustomizer");
+			assertThat(context).hasNotFailed().hasBean("wsPubSubIoThreadsCustomizer");
 			assertThat(context.getBean(IoThreads.class).count()).isEqualTo(Runtime.getRuntime().availableProcessors());
 		});
 	}
@@ -314,7 +314,7 @@ class WsPubSubAutoConfigurationTests {
 			.withPropertyValues("ws-pubsub.io-threads=0")
 			.run((context) -> assertThat(context).hasNotFailed()
 				.doesNotHaveBean(IoThreads.class)
-				.doesNotHaveBean("wsIoThreadsCustomizer"));
+				.doesNotHaveBean("wsPubSubIoThreadsCustomizer"));
 	}
 
 	@Test

@@ -22,7 +22,7 @@ class WsPubSubClientAutoConfigurationTests {
 	@Test
 	void theClientIsServedByDefault() {
 		this.runner.run((context) -> {
-			assertThat(context).hasSingleBean(ClientScript.class).hasBean("wsClientScriptRoutes");
+			assertThat(context).hasSingleBean(ClientScript.class).hasBean("wsPubSubClientScriptRoutes");
 			WebTestClient client = routes(context);
 			client.get()
 				.uri("/ws-pubsub/client.js")
@@ -86,7 +86,7 @@ class WsPubSubClientAutoConfigurationTests {
 	void whenDisabledThenNothingIsServed() {
 		this.runner.withPropertyValues("ws-pubsub.client.enabled=false")
 			.run((context) -> assertThat(context).doesNotHaveBean(ClientScript.class)
-				.doesNotHaveBean("wsClientScriptRoutes"));
+				.doesNotHaveBean("wsPubSubClientScriptRoutes"));
 		this.runner.withPropertyValues("ws-pubsub.enabled=false")
 			.run((context) -> assertThat(context).doesNotHaveBean(ClientScript.class));
 	}
@@ -101,7 +101,7 @@ class WsPubSubClientAutoConfigurationTests {
 	}
 
 	private static WebTestClient routes(ApplicationContext context) {
-		return WebTestClient.bindToRouterFunction(context.getBean("wsClientScriptRoutes", RouterFunction.class))
+		return WebTestClient.bindToRouterFunction(context.getBean("wsPubSubClientScriptRoutes", RouterFunction.class))
 			.build();
 	}
 

@@ -25,7 +25,7 @@ class WsPubSubSseAutoConfigurationTests {
 	@Test
 	void whenEnabledThenTheBridgeAndItsRouteAreRegistered() {
 		this.runner.withPropertyValues("ws-pubsub.sse.enabled=true")
-			.run((context) -> assertThat(context).hasSingleBean(SseTopicBridge.class).hasBean("wsSseRoutes"));
+			.run((context) -> assertThat(context).hasSingleBean(SseTopicBridge.class).hasBean("wsPubSubSseRoutes"));
 	}
 
 	@Test

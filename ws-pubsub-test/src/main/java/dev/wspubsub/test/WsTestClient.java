@@ -49,11 +49,11 @@ public final class WsTestClient implements AutoCloseable {
 
 	private final WsInbox inbox;
 
-	private final WsConnection connection;
+	private final ClientSender connection;
 
 	private final Duration defaultTimeout;
 
-	private WsTestClient(URI uri, WsInbox inbox, WsConnection connection, Duration defaultTimeout) {
+	private WsTestClient(URI uri, WsInbox inbox, ClientSender connection, Duration defaultTimeout) {
 		this.uri = uri;
 		this.inbox = inbox;
 		this.connection = connection;
@@ -454,7 +454,7 @@ public final class WsTestClient implements AutoCloseable {
 		 */
 		public WsTestClient connect() {
 			WsInbox inbox = new WsInbox();
-			WsConnection connection = WsConnection.open(this.uri, this.headers, this.subprotocols, this.connectTimeout,
+			ClientSender connection = ClientSender.open(this.uri, this.headers, this.subprotocols, this.connectTimeout,
 					inbox);
 			return new WsTestClient(this.uri, inbox, connection, this.defaultTimeout);
 		}

@@ -15,7 +15,7 @@ import reactor.core.Disposable;
  * such a handler, so fast synchronous endpoints pay nothing. Touched only on the
  * connection's event loop.
  */
-final class Sequencer {
+final class Sequencer implements WsConnection.HandlerState {
 
 	/**
 	 * Queued messages above which the connection stops reading until the queue drains.
@@ -38,12 +38,11 @@ final class Sequencer {
 	}
 
 	static Sequencer of(WsConnection connection) {
-		Object attachment = connection.attachment();
-		if (attachment instanceof Sequencer sequencer) {
+		if (connection.handlerState() instanceof Sequencer sequencer) {
 			return sequencer;
 		}
 		Sequencer sequencer = new Sequencer(connection);
-		connection.attach(sequencer);
+		connection.handlerState(sequencer);
 		return sequencer;
 	}
 
@@ -52,7 +51,7 @@ final class Sequencer {
 	 * running.
 	 */
 	static void submit(WsConnection connection, Runnable task) {
-		if (connection.attachment() instanceof Sequencer sequencer
+		if (connection.handlerState() instanceof Sequencer sequencer
 				&& (sequencer.busy || !sequencer.waiting.isEmpty())) {
 			sequencer.waiting.add(task);
 			if (sequencer.waiting.size() == PAUSE_READING_AT) {
@@ -78,7 +77,7 @@ final class Sequencer {
 
 	/** The connection closed: stop a running reply stream, it has nobody to write to. */
 	static void cancel(WsConnection connection) {
-		if (connection.attachment() instanceof Sequencer sequencer && sequencer.reply != null) {
+		if (connection.handlerState() instanceof Sequencer sequencer && sequencer.reply != null) {
 			sequencer.reply.dispose();
 			sequencer.reply = null;
 			sequencer.done();

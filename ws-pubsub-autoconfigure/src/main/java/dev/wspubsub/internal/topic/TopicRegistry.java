@@ -41,42 +41,42 @@ public final class TopicRegistry {
 	 * before
 	 */
 	public boolean subscribe(String topic, TopicSubscriber subscriber) {
-		int[] counts = new int[] { -1, -1 };
+		MembershipChange change = new MembershipChange();
 		this.topics.compute(topic, (name, existing) -> {
 			Topic target = (existing != null) ? existing : new Topic(name);
 			int before = target.size();
 			if (target.add(subscriber)) {
-				counts[0] = before;
-				counts[1] = before + 1;
+				change.changed = true;
+				change.firstOrLast = (before == 0);
 			}
 			return target;
 		});
-		if (counts[0] == 0) {
+		if (change.firstOrLast) {
 			fire(topic, 1, 0);
 		}
-		return counts[1] >= 0;
+		return change.changed;
 	}
 
 	/**
 	 * @return {@code true} when {@code subscriber} was subscribed to {@code topic}
 	 */
 	public boolean unsubscribe(String topic, TopicSubscriber subscriber) {
-		boolean[] removedLast = new boolean[2];
+		MembershipChange removal = new MembershipChange();
 		this.topics.computeIfPresent(topic, (name, existing) -> {
 			if (!existing.remove(subscriber)) {
 				return existing;
 			}
-			removedLast[0] = true;
+			removal.changed = true;
 			if (existing.size() == 0) {
-				removedLast[1] = true;
+				removal.firstOrLast = true;
 				return null; // empty topics are removed, as in uWebSockets
 			}
 			return existing;
 		});
-		if (removedLast[1]) {
+		if (removal.firstOrLast) {
 			fire(topic, 0, 1);
 		}
-		return removedLast[0];
+		return removal.changed;
 	}
 
 	private void fire(String topic, int newCount, int oldCount) {
@@ -182,6 +182,18 @@ public final class TopicRegistry {
 				}
 			}
 		}
+	}
+
+	/**
+	 * What a compute function saw, read after it ran (a lambda cannot assign locals): whether
+	 * the subscriber was added or removed, and whether it was the topic's first or last.
+	 */
+	private static final class MembershipChange {
+
+		boolean changed;
+
+		boolean firstOrLast;
+
 	}
 
 }

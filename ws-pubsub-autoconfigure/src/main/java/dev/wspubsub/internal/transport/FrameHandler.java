@@ -122,7 +122,7 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
 				this.handler.onPong(this.connection, ByteBufUtil.getBytes(frame.content()));
 			}
 			else if (frame instanceof CloseWebSocketFrame close) {
-				onClose(ctx, close);
+				onClose(close);
 			}
 		}
 		finally {
@@ -150,10 +150,10 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
 		}
 		this.utf8.reset();
 		this.fragments = ctx.alloc().buffer(Math.max(1024, 2 * frame.content().readableBytes()));
-		if (text && !checkFragment(ctx, frame, false)) {
+		if (text && !checkFragment(frame, false)) {
 			return;
 		}
-		append(ctx, frame);
+		append(frame);
 	}
 
 	/**
@@ -161,7 +161,7 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
 	 * UTF-8 (RFC 6455 §8.1), and at the end that the message does not stop mid-character.
 	 * @return whether the text so far is valid
 	 */
-	private boolean checkFragment(ChannelHandlerContext ctx, WebSocketFrame frame, boolean last) {
+	private boolean checkFragment(WebSocketFrame frame, boolean last) {
 		Utf8Validator utf8 = Objects.requireNonNull(this.utf8, "a text message in fragments has its validator");
 		if (utf8.check(frame.content()) && (!last || utf8.isComplete())) {
 			return true;
@@ -175,10 +175,10 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
 			protocolError(CloseCodes.PROTOCOL_ERROR, "continuation frame without a message to continue");
 			return;
 		}
-		if (this.fragmentsAreText && !checkFragment(ctx, frame, frame.isFinalFragment())) {
+		if (this.fragmentsAreText && !checkFragment(frame, frame.isFinalFragment())) {
 			return;
 		}
-		if (!append(ctx, frame)) {
+		if (!append(frame)) {
 			return;
 		}
 		if (frame.isFinalFragment()) {
@@ -193,7 +193,7 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
 		}
 	}
 
-	private boolean append(ChannelHandlerContext ctx, WebSocketFrame frame) {
+	private boolean append(WebSocketFrame frame) {
 		ByteBuf message = this.fragments;
 		if (message == null) {
 			return false;
@@ -221,7 +221,7 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
 		}
 	}
 
-	private void onClose(ChannelHandlerContext ctx, CloseWebSocketFrame close) {
+	private void onClose(CloseWebSocketFrame close) {
 		int code = close.statusCode();
 		if (code != -1 && !CloseHandshake.isValidCode(code)) {
 			protocolError(CloseCodes.PROTOCOL_ERROR, "close code " + code + " is not allowed on the wire");
@@ -320,7 +320,7 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
 		releaseFragments();
 		this.closing.closed();
 		IdleSweeper.unregister(this);
-		this.connection.topics().clear();
+		this.connection.subscriptionState().clear();
 		this.sessions.remove(this.connection, this.closing.code());
 		try {
 			this.handler.onClose(this.connection, this.closing.code(), this.closing.reason());

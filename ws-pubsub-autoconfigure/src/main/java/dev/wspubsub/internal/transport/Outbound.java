@@ -224,11 +224,6 @@ final class Outbound {
 		}
 	}
 
-	/** Messages dropped because the peer stopped reading. */
-	int droppedCount() {
-		return this.droppedCount;
-	}
-
 	/**
 	 * @return whether a send answered {@code -1} since the last call; clears the mark
 	 */

@@ -68,7 +68,7 @@ public final class WsConnection implements WsSession<Object>, TopicSubscriber {
 	private volatile @Nullable Object data;
 
 	/** State the endpoint layer keeps per connection; touched only on the event loop. */
-	private @Nullable Object attachment;
+	private @Nullable HandlerState handlerState;
 
 	WsConnection(Channel channel, EndpointSettings settings, UpgradeRequest request, @Nullable Principal principal,
 			@Nullable String subprotocol, @Nullable Object data, PublishRouter publishRouter, PayloadEncoder encoder,
@@ -145,14 +145,14 @@ public final class WsConnection implements WsSession<Object>, TopicSubscriber {
 		return this.settings;
 	}
 
-	/** What the endpoint layer attached; call on the event loop only. */
-	public @Nullable Object attachment() {
-		return this.attachment;
+	/** The message-handling layer's state for this connection; call on the event loop only. */
+	public @Nullable HandlerState handlerState() {
+		return this.handlerState;
 	}
 
-	/** Attaches endpoint-layer state; call on the event loop only. */
-	public void attach(@Nullable Object attachment) {
-		this.attachment = attachment;
+	/** Keeps the message-handling layer's state; call on the event loop only. */
+	public void handlerState(HandlerState state) {
+		this.handlerState = state;
 	}
 
 	/** The Netty channel, for extensions that need it. */
@@ -168,7 +168,7 @@ public final class WsConnection implements WsSession<Object>, TopicSubscriber {
 		return this.closing;
 	}
 
-	Subscriptions topics() {
+	Subscriptions subscriptionState() {
 		return this.subscriptions;
 	}
 
@@ -179,11 +179,6 @@ public final class WsConnection implements WsSession<Object>, TopicSubscriber {
 	@Override
 	public long bufferedAmount() {
 		return this.outbound.bufferedAmount();
-	}
-
-	/** Messages dropped because the peer stopped reading. */
-	public int droppedCount() {
-		return this.outbound.droppedCount();
 	}
 
 	// ---- sending
@@ -391,6 +386,14 @@ public final class WsConnection implements WsSession<Object>, TopicSubscriber {
 	@Override
 	public String toString() {
 		return "WsConnection[" + id() + " " + this.settings.path() + " " + this.request.remoteAddress() + "]";
+	}
+
+	/**
+	 * What the layer above keeps per connection (the endpoint's handler sequencer), held
+	 * here so it costs a field, not a map lookup per message.
+	 */
+	public interface HandlerState {
+
 	}
 
 }

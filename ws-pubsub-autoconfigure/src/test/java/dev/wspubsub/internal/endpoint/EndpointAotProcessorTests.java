@@ -132,10 +132,10 @@ class EndpointAotProcessorTests {
 
 	private void configureWsPubSub(boolean validator) {
 		// only the types matter: AOT processing creates no bean
-		register("wsHandlerMapping", WsHandlerMapping.class);
-		register("wsTopicMethodRegistrar", TopicMethodRegistrar.class);
+		register("wsPubSubHandlerMapping", WsHandlerMapping.class);
+		register("wsPubSubTopicMethodRegistrar", TopicMethodRegistrar.class);
 		if (validator) {
-			register("wsPayloadValidator", JakartaPayloadValidator.class);
+			register("wsPubSubPayloadValidator", JakartaPayloadValidator.class);
 		}
 	}
 

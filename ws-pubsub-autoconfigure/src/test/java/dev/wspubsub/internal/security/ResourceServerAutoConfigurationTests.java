@@ -44,8 +44,8 @@ class ResourceServerAutoConfigurationTests {
 			assertThat(context).hasNotFailed();
 			assertThat(context.getBeansOfType(SecurityWebFilterChain.class)).containsOnlyKeys("ownChain");
 			assertThat(context).hasSingleBean(OriginWebFilter.class);
-			assertThat(context.getBeansOfType(EndpointGuard.class)).containsKeys("wsAuthenticationRequirement",
-					"wsBearerSubprotocol", "wsTokenExpiryGuard");
+			assertThat(context.getBeansOfType(EndpointGuard.class)).containsKeys("wsPubSubAuthenticationRequirement",
+					"wsPubSubBearerSubprotocol", "wsPubSubTokenExpiryGuard");
 		});
 	}
 
