@@ -128,14 +128,15 @@ public final class WsPubSubAutoConfiguration {
 
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean(TopicHistory.class)
-	LocalHistory wsPubSubTopicHistory(HistoryRules rules, TopicRegistry registry, Fanout fanout, PayloadEncoder encoder) {
+	LocalHistory wsPubSubTopicHistory(HistoryRules rules, TopicRegistry registry, Fanout fanout,
+			PayloadEncoder encoder) {
 		return new LocalHistory(rules, registry, encoder.allocator(), fanout::forward);
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
-	PublishRouter wsPubSubPublishRouter(TopicRegistry registry, Fanout fanout, ObjectProvider<WsMetricsListener> metricsListeners,
-			TopicHistory history) {
+	PublishRouter wsPubSubPublishRouter(TopicRegistry registry, Fanout fanout,
+			ObjectProvider<WsMetricsListener> metricsListeners, TopicHistory history) {
 		return new PublishRouter(registry, fanout, metricsListener(metricsListeners), history);
 	}
 
@@ -175,8 +176,8 @@ public final class WsPubSubAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	WsServer wsPubSubServer(PublishRouter publishRouter, PayloadEncoder encoder, SessionRegistry sessions, NodeId nodeId,
-			PresenceRegistry presence) {
+	WsServer wsPubSubServer(PublishRouter publishRouter, PayloadEncoder encoder, SessionRegistry sessions,
+			NodeId nodeId, PresenceRegistry presence) {
 		return new DefaultWsServer(publishRouter, encoder, sessions, nodeId.value(), presence);
 	}
 
@@ -189,10 +190,10 @@ public final class WsPubSubAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	WsHandlerMapping wsPubSubHandlerMapping(ApplicationContext context, WsPubSubProperties properties, Upgrader upgrader,
-			SessionRegistry sessions, PayloadEncoder encoder, ObjectProvider<PayloadValidator> validator,
-			ObjectProvider<ReactiveWebServerFactory> serverFactory, Scheduler wsBlockingScheduler,
-			ObjectProvider<EndpointGuard> guards) {
+	WsHandlerMapping wsPubSubHandlerMapping(ApplicationContext context, WsPubSubProperties properties,
+			Upgrader upgrader, SessionRegistry sessions, PayloadEncoder encoder,
+			ObjectProvider<PayloadValidator> validator, ObjectProvider<ReactiveWebServerFactory> serverFactory,
+			Scheduler wsBlockingScheduler, ObjectProvider<EndpointGuard> guards) {
 		requireReactorNetty(serverFactory);
 		Executor blocking = wsBlockingScheduler::schedule;
 		return WsHandlerMapping.scan(context, defaults(properties), upgrader, sessions, encoder.objectMapper(),
@@ -201,8 +202,8 @@ public final class WsPubSubAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	TopicMethodRegistrar wsPubSubTopicMethodRegistrar(ApplicationContext context, WsServer server, TopicRegistry registry,
-			PayloadEncoder encoder) {
+	TopicMethodRegistrar wsPubSubTopicMethodRegistrar(ApplicationContext context, WsServer server,
+			TopicRegistry registry, PayloadEncoder encoder) {
 		return new TopicMethodRegistrar(context, server, registry, encoder.objectMapper());
 	}
 

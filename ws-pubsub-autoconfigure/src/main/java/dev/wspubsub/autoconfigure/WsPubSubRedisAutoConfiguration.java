@@ -73,8 +73,8 @@ public final class WsPubSubRedisAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(TopicHistory.class)
 	@ConditionalOnBean(RedisFanout.class)
-	RedisHistory wsPubSubTopicHistory(HistoryRules rules, RedisFanout fanout, TopicRegistry registry, PayloadEncoder encoder,
-			WsPubSubProperties properties) {
+	RedisHistory wsPubSubTopicHistory(HistoryRules rules, RedisFanout fanout, TopicRegistry registry,
+			PayloadEncoder encoder, WsPubSubProperties properties) {
 		WsPubSubProperties.Redis redis = properties.getFanout().getRedis();
 		return new RedisHistory(rules, fanout, registry, encoder.allocator(), redis.getChannelPrefix(),
 				redis.getCommandTimeout());

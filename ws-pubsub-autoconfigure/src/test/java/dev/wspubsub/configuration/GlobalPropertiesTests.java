@@ -9,6 +9,8 @@ import dev.wspubsub.WsSession;
 import dev.wspubsub.test.CloseStatus;
 import dev.wspubsub.test.Frame;
 import dev.wspubsub.test.RawWebSocket;
+import dev.wspubsub.testapp.GlobalPropertiesApplication;
+import dev.wspubsub.testapp.WsTestSupport;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.test.context.SpringBootTest;

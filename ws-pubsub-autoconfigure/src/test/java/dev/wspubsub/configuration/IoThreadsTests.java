@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 
 import dev.wspubsub.test.WsTestClient;
+import dev.wspubsub.testapp.IoThreadsApplication;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.SpringApplication;

@@ -14,6 +14,7 @@ import dev.wspubsub.test.CloseStatus;
 import dev.wspubsub.test.Frame;
 import dev.wspubsub.test.RawWebSocket;
 import dev.wspubsub.test.WsTestClient;
+import dev.wspubsub.testapp.SemanticsTestSupport;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.client.WebsocketClientSpec;

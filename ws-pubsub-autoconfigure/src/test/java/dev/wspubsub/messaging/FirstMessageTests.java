@@ -13,6 +13,7 @@ import java.util.stream.IntStream;
 
 import dev.wspubsub.test.Frame;
 import dev.wspubsub.test.RawWebSocket;
+import dev.wspubsub.testapp.SemanticsTestSupport;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

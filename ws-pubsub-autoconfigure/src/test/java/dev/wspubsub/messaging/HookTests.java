@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import dev.wspubsub.testapp.Messages.Audit;
+import dev.wspubsub.testapp.SemanticsTestSupport;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.wspubsub.test.WsTestClient;
+import dev.wspubsub.testapp.SemanticsTestSupport;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 

@@ -5,9 +5,11 @@ import java.util.Map;
 
 import dev.wspubsub.CloseCodes;
 import dev.wspubsub.WsSession;
-import dev.wspubsub.testapp.Messages.Closed;
 import dev.wspubsub.test.CloseStatus;
 import dev.wspubsub.test.Frame;
+import dev.wspubsub.testapp.FlushCounter;
+import dev.wspubsub.testapp.Messages.Closed;
+import dev.wspubsub.testapp.SemanticsTestSupport;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

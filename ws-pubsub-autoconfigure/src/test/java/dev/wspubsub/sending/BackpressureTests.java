@@ -5,6 +5,7 @@ import java.time.Duration;
 import dev.wspubsub.CloseCodes;
 import dev.wspubsub.WsSession;
 import dev.wspubsub.test.Frame;
+import dev.wspubsub.testapp.SemanticsTestSupport;
 import org.awaitility.core.TerminalFailureException;
 import org.junit.jupiter.api.Test;
 

@@ -6,8 +6,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.wspubsub.WsSession;
-import dev.wspubsub.testapp.Messages.Greeting;
 import dev.wspubsub.test.Frame;
+import dev.wspubsub.testapp.FlushCounter;
+import dev.wspubsub.testapp.Messages.Greeting;
+import dev.wspubsub.testapp.SemanticsTestSupport;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 

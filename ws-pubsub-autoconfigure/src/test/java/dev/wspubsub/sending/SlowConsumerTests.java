@@ -7,6 +7,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import dev.wspubsub.WsSession;
 import dev.wspubsub.spi.WsMetricsListener;
+import dev.wspubsub.testapp.SlowConsumerApplication;
+import dev.wspubsub.testapp.WsTestSupport;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;

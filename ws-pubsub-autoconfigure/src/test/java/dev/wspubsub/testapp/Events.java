@@ -24,7 +24,7 @@ public class Events {
 
 	private final Map<String, AtomicInteger> drains = new ConcurrentHashMap<>();
 
-	final BlockingQueue<Audit> audits = new LinkedBlockingQueue<>();
+	public final BlockingQueue<Audit> audits = new LinkedBlockingQueue<>();
 
 	public void closed(String id, Closed closed) {
 		future(this.closes, id).complete(closed);

@@ -21,7 +21,7 @@ public class IoThreadsApplication {
 	@WsEndpoint("/thread")
 	public static class OpenThreads {
 
-		final Set<Thread> threads = ConcurrentHashMap.newKeySet();
+		public final Set<Thread> threads = ConcurrentHashMap.newKeySet();
 
 		@OnOpen
 		void open(WsSession<?> ws) {

@@ -21,7 +21,7 @@ import org.springframework.context.annotation.Import;
 public class SlowConsumerApplication {
 
 	/** The endpoint's {@code backpressure-limit}. */
-	static final long LIMIT = 256 * 1024;
+	public static final long LIMIT = 256 * 1024;
 
 	@Bean
 	public NettyServerCustomizer smallSendBuffers() {

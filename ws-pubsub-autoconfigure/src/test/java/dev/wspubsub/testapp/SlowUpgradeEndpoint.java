@@ -39,7 +39,7 @@ public class SlowUpgradeEndpoint {
 
 		volatile CompletableFuture<String> current = new CompletableFuture<>();
 
-		CompletableFuture<String> arm() {
+		public CompletableFuture<String> arm() {
 			this.current = new CompletableFuture<>();
 			return this.current;
 		}

@@ -18,18 +18,18 @@ import static org.awaitility.Awaitility.await;
 /** Clients and server-side sessions for tests against a running application. */
 public abstract class WsTestSupport {
 
-	static final Duration TIMEOUT = Duration.ofSeconds(10);
+	public static final Duration TIMEOUT = Duration.ofSeconds(10);
 
 	static final JsonMapper JSON = JsonMapper.shared();
 
 	@LocalServerPort
-	int port;
+	public int port;
 
 	@Autowired
-	WsServer server;
+	public WsServer server;
 
 	@Autowired
-	Events events;
+	public Events events;
 
 	public URI uri(String path) {
 		return URI.create("ws://localhost:" + this.port + path);

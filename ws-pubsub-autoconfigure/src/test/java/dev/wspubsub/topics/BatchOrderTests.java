@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 
 import dev.wspubsub.WsSession;
 import dev.wspubsub.internal.transport.WsConnection;
+import dev.wspubsub.testapp.SemanticsTestSupport;
 import io.netty.channel.EventLoop;
 import org.junit.jupiter.api.Test;
 

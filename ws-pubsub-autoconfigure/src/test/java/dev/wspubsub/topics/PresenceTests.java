@@ -5,6 +5,7 @@ import java.util.Map;
 
 import dev.wspubsub.WsServer;
 import dev.wspubsub.spi.PresenceRegistry;
+import dev.wspubsub.testapp.SemanticsTestSupport;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;

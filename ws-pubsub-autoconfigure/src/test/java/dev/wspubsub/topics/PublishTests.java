@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import dev.wspubsub.testapp.Messages.Greeting;
+import dev.wspubsub.testapp.SemanticsTestSupport;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 

@@ -10,6 +10,8 @@ import java.util.concurrent.TimeUnit;
 import dev.wspubsub.WsSession;
 import dev.wspubsub.internal.transport.WsConnection;
 import dev.wspubsub.test.WsTestClient;
+import dev.wspubsub.testapp.SemanticsTestSupport;
+import dev.wspubsub.testapp.SlowUpgradeEndpoint;
 import io.netty.channel.EventLoop;
 import org.junit.jupiter.api.Test;
 

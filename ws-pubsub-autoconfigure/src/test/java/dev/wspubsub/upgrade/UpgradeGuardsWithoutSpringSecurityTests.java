@@ -7,6 +7,8 @@ import dev.wspubsub.internal.security.ConnectionLimitWebFilter;
 import dev.wspubsub.test.CloseStatus;
 import dev.wspubsub.test.RawWebSocket;
 import dev.wspubsub.test.WsTestClient;
+import dev.wspubsub.testapp.GuardedApplication;
+import dev.wspubsub.testapp.WsTestSupport;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 

@@ -6,10 +6,11 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Map;
 
-import dev.wspubsub.testapp.Messages.Visitor;
 import dev.wspubsub.test.RawWebSocket;
 import dev.wspubsub.test.WsTestClient;
 import dev.wspubsub.test.WsUpgradeRejectedException;
+import dev.wspubsub.testapp.Messages.Visitor;
+import dev.wspubsub.testapp.SemanticsTestSupport;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 

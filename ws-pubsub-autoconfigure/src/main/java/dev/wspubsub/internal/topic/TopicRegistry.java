@@ -185,8 +185,9 @@ public final class TopicRegistry {
 	}
 
 	/**
-	 * What a compute function saw, read after it ran (a lambda cannot assign locals): whether
-	 * the subscriber was added or removed, and whether it was the topic's first or last.
+	 * What a compute function saw, read after it ran (a lambda cannot assign locals):
+	 * whether the subscriber was added or removed, and whether it was the topic's first
+	 * or last.
 	 */
 	private static final class MembershipChange {
 

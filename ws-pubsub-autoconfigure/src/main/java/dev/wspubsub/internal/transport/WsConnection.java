@@ -145,7 +145,10 @@ public final class WsConnection implements WsSession<Object>, TopicSubscriber {
 		return this.settings;
 	}
 
-	/** The message-handling layer's state for this connection; call on the event loop only. */
+	/**
+	 * The message-handling layer's state for this connection; call on the event loop
+	 * only.
+	 */
 	public @Nullable HandlerState handlerState() {
 		return this.handlerState;
 	}
