@@ -5,6 +5,13 @@ package dev.wspubsub.spi;
  * node is the whole cluster. An implementation delivers what it receives from other nodes
  * with {@link dev.wspubsub.internal.topic.TopicRegistry#deliver} and never hands a node
  * its own messages back.
+ *
+ * <p>
+ * {@link #forward} is called once per publish, after the local delivery, on the
+ * publishing thread (often a connection's event loop, so it must not block: queue the
+ * message and send it from a thread of its own); the caller releases the message when the
+ * call returns, so an implementation that keeps it {@link OutboundMessage#retain()
+ * retains} it. One bean replaces the default; Redis fan-out is the built-in one.
  */
 public interface Fanout {
 

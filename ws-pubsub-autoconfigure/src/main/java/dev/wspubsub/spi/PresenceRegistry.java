@@ -22,6 +22,10 @@ import reactor.core.publisher.Mono;
  * An id is present once per node: joining again replaces its info. Use a connection's id
  * ({@code ws.id()}) when one user may connect more than once, and {@link #leave} when the
  * connection closes.
+ *
+ * <p>
+ * Methods are called from handlers, on a connection's event loop: they return a
+ * {@link reactor.core.publisher.Mono} and must not block before returning it.
  */
 public interface PresenceRegistry {
 

@@ -13,6 +13,12 @@ import org.jspecify.annotations.Nullable;
  * position. An implementation owns the whole publish of such a topic: it records the
  * message, gives it its position and delivers it, with that position, to the subscribers
  * of every node, in the order of the positions.
+ *
+ * <p>
+ * Called on the publishing or subscribing thread (often a connection's event loop): the
+ * returned futures must complete later rather than block the caller, and must complete
+ * (with a failure if need be) so that a resubscribe waiting on them is answered. One bean
+ * replaces the default (in memory, or Redis Streams with Redis fan-out).
  */
 public interface TopicHistory {
 

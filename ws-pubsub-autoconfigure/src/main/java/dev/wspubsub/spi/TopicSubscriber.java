@@ -3,7 +3,12 @@ package dev.wspubsub.spi;
 import io.netty.channel.EventLoop;
 import org.jspecify.annotations.Nullable;
 
-/** Something that receives the messages of the topics it subscribed to. */
+/**
+ * Something that receives the messages of the topics it subscribed to. Implemented by the
+ * library's WebSocket, SSE and STOMP subscribers; {@link #deliver} is called on the
+ * subscriber's own {@link #eventLoop()} (or the publishing thread when it has none) and
+ * must not block or keep the message beyond the call without retaining it.
+ */
 public interface TopicSubscriber {
 
 	/**
