@@ -1,6 +1,7 @@
 package dev.wspubsub;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -26,12 +27,12 @@ public record Publication(StreamPosition position, byte[] payload, boolean text)
 	@Override
 	public boolean equals(Object other) {
 		return other instanceof Publication that && this.position.equals(that.position) && this.text == that.text
-				&& java.util.Arrays.equals(this.payload, that.payload);
+				&& Arrays.equals(this.payload, that.payload);
 	}
 
 	@Override
 	public int hashCode() {
-		return 31 * this.position.hashCode() + java.util.Arrays.hashCode(this.payload);
+		return 31 * this.position.hashCode() + Arrays.hashCode(this.payload);
 	}
 
 	@Override

@@ -3,6 +3,7 @@ package dev.wspubsub;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import reactor.core.publisher.Mono;
 
@@ -61,7 +62,7 @@ public interface WsServer {
 	Collection<WsSession<?>> sessions();
 
 	/** The open connection with this id on this node, if any. */
-	java.util.Optional<WsSession<?>> session(String id);
+	Optional<WsSession<?>> session(String id);
 
 	/** Topics with at least one subscriber on this node. */
 	int topicCount();

@@ -227,7 +227,7 @@ public final class WsPubSubAutoConfiguration {
 				properties.getBackpressureLimit().toBytes(), properties.isCloseOnBackpressureLimit(),
 				properties.isPublishToSelf(), new EndpointSettings.Deflate(deflate.isEnabled(),
 						deflate.isServerNoContextTakeover(), deflate.isClientNoContextTakeover()),
-				java.util.List.of());
+				List.of());
 	}
 
 	private static void requireReactorNetty(ObjectProvider<ReactiveWebServerFactory> serverFactory) {

@@ -1,6 +1,7 @@
 package dev.wspubsub.autoconfigure;
 
 import java.util.List;
+import java.util.Map;
 
 import dev.wspubsub.internal.endpoint.EndpointGuard;
 import dev.wspubsub.internal.security.AuthenticationRequirement;
@@ -105,8 +106,7 @@ public final class WsPubSubSecurityAutoConfiguration {
 			.stream()
 			.map((rule) -> new TopicRule(rule.getPattern(), rule.isSubscribe(), rule.isPublish()))
 			.toList();
-		return new PropertyTopicAuthorizer(rules,
-				TOKEN_CLAIMS_PRESENT ? TokenClaims::of : (principal) -> java.util.Map.of());
+		return new PropertyTopicAuthorizer(rules, TOKEN_CLAIMS_PRESENT ? TokenClaims::of : (principal) -> Map.of());
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
@@ -178,7 +179,7 @@ class WsPubSubActuatorAutoConfigurationTests {
 
 		@Bean
 		HealthIndicator wsPubSubHealthIndicator() {
-			return () -> org.springframework.boot.health.contributor.Health.up().build();
+			return () -> Health.up().build();
 		}
 
 	}

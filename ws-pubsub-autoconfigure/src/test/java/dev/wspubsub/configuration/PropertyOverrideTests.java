@@ -17,6 +17,7 @@ import dev.wspubsub.test.WsTestClient;
 import dev.wspubsub.testapp.SemanticsTestSupport;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
+import reactor.netty.http.client.HttpClient;
 import reactor.netty.http.client.WebsocketClientSpec;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -141,7 +142,7 @@ class PropertyOverrideTests extends SemanticsTestSupport {
 	@Test
 	void aCompressedRoundTripWorksWithReactorNettysDeflateClient() {
 		String text = "round trip ".repeat(50);
-		String reply = reactor.netty.http.client.HttpClient.create()
+		String reply = HttpClient.create()
 			.websocket(WebsocketClientSpec.builder().compress(true).build())
 			.uri(uri("/deflate"))
 			.handle((in, out) -> {

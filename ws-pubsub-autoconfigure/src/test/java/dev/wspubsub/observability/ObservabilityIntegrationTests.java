@@ -7,6 +7,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 
 import dev.wspubsub.WsServer;
 import dev.wspubsub.test.CloseStatus;
@@ -305,7 +306,7 @@ class ObservabilityIntegrationTests {
 		return (counter != null) ? counter.count() : 0;
 	}
 
-	private java.util.Optional<Timer> handlerTimer(String type) {
+	private Optional<Timer> handlerTimer(String type) {
 		return java.util.Optional.ofNullable(this.meters.find("wspubsub.handler")
 			.tags("endpoint", "/rooms", "message.type", type, "error", "none")
 			.timer());

@@ -14,6 +14,7 @@ import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserContext;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
+import com.microsoft.playwright.assertions.LocatorAssertions;
 import com.microsoft.playwright.assertions.PlaywrightAssertions;
 import dev.wspubsub.WsServer;
 import dev.wspubsub.WsSession;
@@ -301,7 +302,7 @@ class ChatBrowserTests {
 		page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve(name)));
 	}
 
-	static com.microsoft.playwright.assertions.LocatorAssertions expect(Locator locator) {
+	static LocatorAssertions expect(Locator locator) {
 		return PlaywrightAssertions.assertThat(locator);
 	}
 

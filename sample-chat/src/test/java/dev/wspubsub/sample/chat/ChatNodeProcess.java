@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import static org.awaitility.Awaitility.await;
 
@@ -148,7 +149,7 @@ final class ChatNodeProcess implements AutoCloseable {
 		if (this.process != null && this.process.isAlive()) {
 			this.process.destroy();
 			try {
-				if (!this.process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+				if (!this.process.waitFor(20, TimeUnit.SECONDS)) {
 					this.process.destroyForcibly();
 				}
 			}

@@ -3,7 +3,9 @@ package dev.wspubsub.sample.dashboard;
 import java.io.File;
 import java.lang.management.ManagementFactory;
 import java.util.Collection;
+import java.util.concurrent.TimeUnit;
 
+import com.sun.management.OperatingSystemMXBean;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.distribution.ValueAtPercentile;
@@ -72,7 +74,7 @@ class SystemMetricsSource implements MetricsSource {
 			return 100.0 * busy / total;
 		}
 		this.lastCpu = ticks;
-		if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+		if (ManagementFactory.getOperatingSystemMXBean() instanceof OperatingSystemMXBean os) {
 			return Math.max(0, os.getCpuLoad() * 100);
 		}
 		return 0;
@@ -83,7 +85,7 @@ class SystemMetricsSource implements MetricsSource {
 		if (!Double.isNaN(fromProc)) {
 			return fromProc;
 		}
-		if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+		if (ManagementFactory.getOperatingSystemMXBean() instanceof OperatingSystemMXBean os) {
 			long total = os.getTotalMemorySize();
 			return (total > 0) ? 100.0 * (total - os.getFreeMemorySize()) / total : 0;
 		}
@@ -102,7 +104,7 @@ class SystemMetricsSource implements MetricsSource {
 		for (Timer timer : timers) {
 			for (ValueAtPercentile value : timer.takeSnapshot().percentileValues()) {
 				if (Math.abs(value.percentile() - percentile) < 1e-9) {
-					worst = Math.max(worst, value.value(java.util.concurrent.TimeUnit.MILLISECONDS));
+					worst = Math.max(worst, value.value(TimeUnit.MILLISECONDS));
 				}
 			}
 		}

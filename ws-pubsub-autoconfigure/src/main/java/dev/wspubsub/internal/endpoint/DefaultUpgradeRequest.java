@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import dev.wspubsub.UpgradeRequest;
 import dev.wspubsub.internal.transport.Subprotocols;
@@ -44,7 +45,7 @@ final class DefaultUpgradeRequest implements UpgradeRequest {
 	 * Scheme and authority are shared by nearly every connection: one URI each, not one
 	 * per connection.
 	 */
-	private static final Map<String, URI> BASES = new java.util.concurrent.ConcurrentHashMap<>();
+	private static final Map<String, URI> BASES = new ConcurrentHashMap<>();
 
 	private static final int MAX_BASES = 64;
 

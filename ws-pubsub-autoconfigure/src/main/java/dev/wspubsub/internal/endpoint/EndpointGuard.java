@@ -2,6 +2,7 @@ package dev.wspubsub.internal.endpoint;
 
 import java.security.Principal;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 import dev.wspubsub.UpgradeRejectedException;
@@ -80,7 +81,7 @@ public interface EndpointGuard {
 			@Override
 			public ConnectionHandler decorate(ConnectionHandler handler) {
 				List<EndpointGuard> reversed = new ArrayList<>(all);
-				java.util.Collections.reverse(reversed);
+				Collections.reverse(reversed);
 				ConnectionHandler decorated = handler;
 				for (EndpointGuard guard : reversed) {
 					decorated = guard.decorate(decorated);

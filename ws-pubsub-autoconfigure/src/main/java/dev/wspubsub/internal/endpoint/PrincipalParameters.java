@@ -8,6 +8,7 @@ import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.annotation.MergedAnnotations;
+import org.springframework.security.core.Authentication;
 import org.springframework.util.ClassUtils;
 
 /**
@@ -74,8 +75,7 @@ final class PrincipalParameters {
 	private static final class AuthenticationPrincipal {
 
 		static @Nullable Object of(Principal principal) {
-			return (principal instanceof org.springframework.security.core.Authentication authentication)
-					? authentication.getPrincipal() : null;
+			return (principal instanceof Authentication authentication) ? authentication.getPrincipal() : null;
 		}
 
 	}

@@ -29,6 +29,7 @@ import org.springframework.context.ApplicationContext;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.core.MethodIntrospector;
 import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.util.ClassUtils;
 
 /**
  * Connects {@code @Topic} bean methods while the context runs: a method returning a
@@ -68,7 +69,7 @@ public final class TopicMethodRegistrar implements SmartLifecycle {
 				continue;
 			}
 			Map<Method, Topic> methods = MethodIntrospector.selectMethods(
-					AopUtils.isAopProxy(type) ? type : org.springframework.util.ClassUtils.getUserClass(type),
+					AopUtils.isAopProxy(type) ? type : ClassUtils.getUserClass(type),
 					(MethodIntrospector.MetadataLookup<Topic>) (method) -> AnnotatedElementUtils
 						.findMergedAnnotation(method, Topic.class));
 			if (methods.isEmpty()) {

@@ -19,7 +19,10 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 
+import org.springframework.security.core.AuthenticationException;
+import org.springframework.security.oauth2.core.OAuth2AuthenticationException;
 import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtValidationException;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 import org.springframework.security.oauth2.server.resource.authentication.AbstractOAuth2TokenAuthenticationToken;
 
@@ -135,14 +138,12 @@ public final class TokenExpiryGuard implements EndpointGuard {
 			this.connection.send(new AuthOk("auth_ok", (expiresAt != null) ? expiresAt.getEpochSecond() : 0));
 		}
 
-		private static org.springframework.security.core.AuthenticationException failure(Throwable error) {
-			if (error instanceof org.springframework.security.oauth2.jwt.JwtValidationException invalid) {
-				return new org.springframework.security.oauth2.core.OAuth2AuthenticationException(
-						invalid.getErrors().iterator().next());
+		private static AuthenticationException failure(Throwable error) {
+			if (error instanceof JwtValidationException invalid) {
+				return new OAuth2AuthenticationException(invalid.getErrors().iterator().next());
 			}
-			return new org.springframework.security.oauth2.core.OAuth2AuthenticationException(
-					new org.springframework.security.oauth2.core.OAuth2Error("invalid_token",
-							String.valueOf(error.getMessage()), null));
+			return new OAuth2AuthenticationException(new org.springframework.security.oauth2.core.OAuth2Error(
+					"invalid_token", String.valueOf(error.getMessage()), null));
 		}
 
 	}

@@ -1,5 +1,6 @@
 package dev.wspubsub.internal.topic;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -103,7 +104,7 @@ public final class TopicRegistry {
 
 	/** A snapshot of topic names with their local subscriber counts. */
 	public Map<String, Integer> topicSizes() {
-		Map<String, Integer> sizes = new java.util.HashMap<>();
+		Map<String, Integer> sizes = new HashMap<>();
 		this.topics.forEach((name, topic) -> sizes.put(name, topic.size()));
 		return sizes;
 	}

@@ -1,9 +1,11 @@
 package dev.wspubsub.internal.history;
 
+import java.time.Duration;
 import java.util.Map;
 
 import dev.wspubsub.StreamPosition;
 import dev.wspubsub.test.WsTestClient;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -46,9 +48,9 @@ class LocalHistoryRecoveryTests extends HistoryRecoveryContract {
 		String topic = "short:" + java.util.UUID.randomUUID();
 		StreamPosition first = node.server().publishForPosition(topic, new N(0)).block(TIMEOUT);
 		node.server().publish(topic, new N(1));
-		org.awaitility.Awaitility.await()
+		Awaitility.await()
 			.atMost(TIMEOUT)
-			.pollDelay(java.time.Duration.ofMillis(300))
+			.pollDelay(Duration.ofMillis(300))
 			.until(() -> node.server().history(topic, 5).block(TIMEOUT).isEmpty());
 		try (WsTestClient client = node.connect()) {
 			JsonNode recovery = resume(client, topic, first, 5);

@@ -1,6 +1,7 @@
 package dev.wspubsub.internal.security;
 
 import java.security.Principal;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -47,7 +48,7 @@ class TopicRuleTests {
 
 	@Test
 	void theOriginCheckComparesHostAndPortWithTheRequestAndTheAllowList() {
-		OriginCheck sameOnly = new OriginCheck(java.util.List.of());
+		OriginCheck sameOnly = new OriginCheck(List.of());
 		assertThat(sameOnly.isAllowed(null, "example.com", "https")).isTrue();
 		assertThat(sameOnly.isAllowed("https://example.com", "example.com", "https")).isTrue();
 		assertThat(sameOnly.isAllowed("https://example.com:443", "EXAMPLE.com", "https")).isTrue();

@@ -1,6 +1,8 @@
 package dev.wspubsub.internal.security;
 
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -144,10 +146,10 @@ class UpgradeAuthenticationTests {
 
 	@Test
 	void otherPathsKeepSpringBootsDefaultOfRequiringAuthentication() throws Exception {
-		java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient()
+		HttpResponse<String> response = HttpClient.newHttpClient()
 			.send(java.net.http.HttpRequest.newBuilder(URI.create("http://localhost:" + this.port + "/anything"))
 				.timeout(Duration.ofSeconds(10))
-				.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+				.build(), HttpResponse.BodyHandlers.ofString());
 		assertThat(response.statusCode()).isEqualTo(401);
 	}
 

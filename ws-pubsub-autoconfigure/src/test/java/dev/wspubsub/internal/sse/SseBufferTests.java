@@ -17,6 +17,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.reactivestreams.Subscription;
 import reactor.core.publisher.BaseSubscriber;
+import reactor.core.publisher.SignalType;
 
 import org.springframework.http.codec.ServerSentEvent;
 
@@ -127,7 +128,7 @@ class SseBufferTests {
 		}
 
 		@Override
-		protected void hookFinally(reactor.core.publisher.SignalType type) {
+		protected void hookFinally(SignalType type) {
 			this.done = true;
 		}
 

@@ -2,6 +2,7 @@ package dev.wspubsub.internal.topic;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import dev.wspubsub.spi.OutboundMessage;
 import dev.wspubsub.spi.TopicSubscriber;
@@ -24,8 +25,8 @@ class TopicTests {
 
 	@AfterEach
 	void shutDown() {
-		this.first.shutdownGracefully(0, 0, java.util.concurrent.TimeUnit.SECONDS);
-		this.second.shutdownGracefully(0, 0, java.util.concurrent.TimeUnit.SECONDS);
+		this.first.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+		this.second.shutdownGracefully(0, 0, TimeUnit.SECONDS);
 	}
 
 	@Test

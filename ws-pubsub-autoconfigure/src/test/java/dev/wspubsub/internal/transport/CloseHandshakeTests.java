@@ -1,9 +1,11 @@
 package dev.wspubsub.internal.transport;
 
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import dev.wspubsub.CloseCodes;
 import dev.wspubsub.WsSession;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -82,7 +84,7 @@ class CloseHandshakeTests {
 	void aPeerThatNeverAnswersIsCutOffByTheTimer() {
 		this.closing.close(CloseCodes.NORMAL, "");
 		assertThat(this.embedded.channel.isOpen()).isTrue();
-		this.embedded.channel.advanceTimeBy(3, java.util.concurrent.TimeUnit.SECONDS);
+		this.embedded.channel.advanceTimeBy(3, TimeUnit.SECONDS);
 		this.embedded.runLoop();
 		assertThat(this.embedded.channel.isOpen()).isFalse();
 	}
@@ -92,8 +94,7 @@ class CloseHandshakeTests {
 		this.closing.close(CloseCodes.NORMAL, "é".repeat(100)); // 200 bytes of UTF-8
 		List<Object> written = this.embedded.written();
 		try {
-			io.netty.handler.codec.http.websocketx.CloseWebSocketFrame frame = (io.netty.handler.codec.http.websocketx.CloseWebSocketFrame) written
-				.get(written.size() - 1);
+			CloseWebSocketFrame frame = (CloseWebSocketFrame) written.get(written.size() - 1);
 			assertThat(frame.reasonText()).isEqualTo("é".repeat(61));
 		}
 		finally {

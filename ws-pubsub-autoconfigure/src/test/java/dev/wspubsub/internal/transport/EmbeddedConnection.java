@@ -22,6 +22,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.util.ReferenceCounted;
 import io.netty.util.concurrent.FastThreadLocal;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -110,7 +111,7 @@ public final class EmbeddedConnection implements AutoCloseable {
 	/** Releases what {@code written} holds. */
 	static void release(List<Object> written) {
 		for (Object frame : written) {
-			if (frame instanceof io.netty.util.ReferenceCounted counted) {
+			if (frame instanceof ReferenceCounted counted) {
 				counted.release();
 			}
 		}
