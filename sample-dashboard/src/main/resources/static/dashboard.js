@@ -127,7 +127,7 @@ function connectWebSocket() {
   client.on('state', (state) => setStatus(state === 'reconnecting' ? 'closed' : state));
   client.on('initial_state', (msg) => {
     resetCharts();
-    msg.history.forEach((m) => showMetrics(m.data, false)); // the newest metrics_update messages
+    msg.history.forEach((m) => showMetrics(m, false)); // the newest samples, bare metrics, newest last
     alerts.clear();
     msg.alerts.forEach((a) => alerts.set(a.metric, a));
     renderAlerts();
@@ -146,12 +146,12 @@ function connectWebSocket() {
 let lastPosition = null; // `epoch:offset` of the newest sample shown over SSE
 
 async function loadHistory() {
-  const history = await (await fetch('/api/metrics/history')).json();
+  const response = await fetch('/api/metrics/history');
+  const history = await response.json(); // bare metrics, newest last
   resetCharts();
-  history.forEach((m) => showMetrics(m.data, false));
+  history.forEach((m) => showMetrics(m, false));
   Object.values(charts).forEach((c) => c.update());
-  const newest = history[history.length - 1];
-  return newest ? `${newest.epoch}:${newest.offset}` : '';
+  return response.headers.get('X-Stream-Position') || ''; // the newest one's position
 }
 
 function connectSse() {
@@ -173,7 +173,7 @@ function connectSse() {
     source.onopen = () => { attempt = 0; setStatus('open'); };
     source.onmessage = (event) => {
       lastPosition = event.lastEventId || lastPosition;
-      showMetrics(JSON.parse(event.data).data);
+      showMetrics(JSON.parse(event.data)); // bare metrics; the position is the event id
       refreshAlerts();
     };
     source.addEventListener('reset', () => { source.close(); lastPosition = null; open(); });
