@@ -8,7 +8,7 @@ const $ = (id) => document.getElementById(id);
 
 const lineChart = (canvas, datasets) => new Chart(canvas, {
   type: 'line',
-  data: { labels: [], datasets: datasets.map(([label, color]) => ({ label, data: [], borderColor: color, pointRadius: 0, tension: 0.2 })) },
+  data: { labels: [], datasets: datasets.map(([label, color, extra]) => ({ label, data: [], borderColor: color, pointRadius: 0, tension: 0.2, ...extra })) },
   options: { animation: false, responsive: true, scales: { x: { ticks: { maxTicksLimit: 6, color: '#64748b' } }, y: { beginAtZero: true, ticks: { color: '#64748b' } } }, plugins: { legend: { labels: { color: '#cbd5e1' } } } },
 });
 const gauge = (canvas, color) => new Chart(canvas, {
@@ -19,7 +19,9 @@ const gauge = (canvas, color) => new Chart(canvas, {
 
 const charts = {
   usage: lineChart($('usage-chart'), [['CPU', '#38bdf8'], ['Memory', '#a78bfa']]),
-  latency: lineChart($('latency-chart'), [['p50', '#34d399'], ['p95', '#fbbf24'], ['p99', '#f87171']]),
+  // p99 is drawn on top (lowest order) and dashed: equal to p95, as it often is with few
+  // requests, both lines stay visible.
+  latency: lineChart($('latency-chart'), [['p50', '#34d399'], ['p95', '#fbbf24'], ['p99', '#f87171', { order: -1, borderDash: [6, 4] }]]),
   traffic: lineChart($('traffic-chart'), [['Requests', '#60a5fa'], ['Errors', '#f43f5e']]),
   cpu: gauge($('cpu-gauge'), '#38bdf8'),
   memory: gauge($('memory-gauge'), '#a78bfa'),
