@@ -29,9 +29,9 @@ class DashboardController {
 	}
 
 	/**
-	 * The newest samples as the seed's client reads them, an array of bare metrics
-	 * (oldest first); the newest one's position is in the {@value #POSITION} header, for
-	 * an SSE client to stream on from right after it.
+	 * The newest samples as the article's client reads them (see the README), an array of
+	 * bare metrics (oldest first); the newest one's position is in the {@value #POSITION}
+	 * header, for an SSE client to stream on from right after it.
 	 */
 	@GetMapping("/api/metrics/history")
 	Mono<ResponseEntity<List<JsonNode>>> history() {

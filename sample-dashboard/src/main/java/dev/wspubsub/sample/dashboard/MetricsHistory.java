@@ -14,8 +14,8 @@ import org.springframework.stereotype.Component;
 /**
  * The newest samples, read from the topics' own histories (the rules in application.yml
  * keep {@value #SIZE} of each). Two topics carry every sample, one shape each, because a
- * topic's message goes out the same to every subscriber and the seed client reads two
- * shapes: {@value #TOPIC} carries the bare metrics (the SSE stream and
+ * topic's message goes out the same to every subscriber and the article's client (see the
+ * README) reads two shapes: {@value #TOPIC} carries the bare metrics (the SSE stream and
  * {@code /api/metrics/history}), {@value #UPDATES} the {@code metrics_update} messages
  * the WebSocket clients get, stamped with their position.
  */

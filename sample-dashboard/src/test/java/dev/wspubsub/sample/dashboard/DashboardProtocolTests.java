@@ -118,9 +118,10 @@ class DashboardProtocolTests {
 	}
 
 	/**
-	 * The seed's client: {@code metrics = message.history},
-	 * {@code latest = history[history.length - 1]}, {@code latest.cpu}; then
-	 * {@code message.data} of each {@code metrics_update} appended.
+	 * The article's client ({@code useRealtimeDashboard}, see the README):
+	 * {@code metrics = message.history}, {@code latest = history[history.length - 1]},
+	 * {@code latest.cpu}; then {@code message.data} of each {@code metrics_update}
+	 * appended.
 	 */
 	@Test
 	void initialStateHistoryIsBareMetricsNewestLastAndLiveUpdatesFollowOnFromItsPosition() {
@@ -150,7 +151,9 @@ class DashboardProtocolTests {
 		}
 	}
 
-	/** The seed's {@code GET /api/metrics/history}: an array of metrics, newest last. */
+	/**
+	 * The article's {@code GET /api/metrics/history}: an array of metrics, newest last.
+	 */
 	@Test
 	void historyOverHttpIsBareMetricsNewestLastWithTheNewestPositionInAHeader() {
 		StreamPosition before = awaitPublications(MetricsHistory.TOPIC, 3);
@@ -175,7 +178,7 @@ class DashboardProtocolTests {
 		assertThat(newest.offset()).isGreaterThanOrEqualTo(before.offset());
 	}
 
-	/** What the seed's client reads from a sample: the metrics themselves. */
+	/** What the article's client reads from a sample: the metrics themselves. */
 	private static void assertBareMetrics(JsonNode metrics) {
 		for (String field : List.of("cpu", "memory", "disk", "requests", "errors", "latencyP50", "latencyP95",
 				"latencyP99", "timestamp")) {
@@ -188,7 +191,7 @@ class DashboardProtocolTests {
 		assertThat(metrics.has("data")).as("no envelope").isFalse();
 	}
 
-	/** The seed's SSE stream: each event's data is the metrics JSON. */
+	/** The article's SSE stream: each event's data is the metrics JSON. */
 	@Test
 	void serverSentEventsStreamBareMetricsWithPositionsAsIds() {
 		try (SseTestClient sse = SseTestClient.connect(uri("/events/metrics"), WAIT)) {
