@@ -20,11 +20,55 @@ const state = {
   unread: new Map(),
   users: new Map(),           // userId -> { userId, username, status, lastSeen }
   typing: new Map(),          // room -> Set of usernames
+  joining: null,              // the room the user asked to join: it becomes the conversation
 };
 
 let client = null;
 let typingIn = null;          // the room this page told the server it is typing in
 let typingTimer = 0;
+
+// ---- kept for the tab (sessionStorage): a reload keeps the name, rooms and messages ----
+
+const SAVED = 'ws-pubsub-chat';
+const SAVED_PER_CONVERSATION = 100;
+let saved = null;             // what a reload found: { positions } is read by the first rejoin
+
+function load() {
+  try {
+    return JSON.parse(sessionStorage.getItem(SAVED));
+  }
+  catch {
+    return null;
+  }
+}
+
+// After the message being handled: the client records its position once the listeners ran.
+let persistQueued = false;
+function persist() {
+  if (persistQueued || !client) {
+    return;
+  }
+  persistQueued = true;
+  queueMicrotask(() => {
+    persistQueued = false;
+    const positions = {};
+    for (const room of state.joined) {
+      const position = client.position(room) ?? saved?.positions?.[room];
+      if (position) {
+        positions[room] = position;
+      }
+    }
+    const conversations = [...state.conversations].map(([key, entries]) =>
+      [key, entries.filter((entry) => !entry.error).slice(-SAVED_PER_CONVERSATION)]);
+    try {
+      sessionStorage.setItem(SAVED, JSON.stringify({
+        username: state.username, status: state.status, joined: [...state.joined], active: state.active,
+        positions, conversations, unread: [...state.unread],
+      }));
+    }
+    catch { /* storage full or off: a reload starts afresh */ }
+  });
+}
 
 // ---- connection ----
 
@@ -69,9 +113,36 @@ async function start() {
       send({ type: 'status_change', status: state.status });
     }
     for (const room of state.joined) {
-      send({ type: 'join_room', room, since: client.position(room) });
+      send({ type: 'join_room', room, since: client.position(room) ?? saved?.positions?.[room] });
+    }
+    // What was queued went out right after these listeners: direct messages are not echoed, so
+    // theirs are shown as sent now.
+    queueMicrotask(() => {
+      for (const [key, entries] of state.conversations) {
+        if (key.startsWith('dm:') && entries.some((entry) => entry.pending)) {
+          entries.forEach((entry) => { delete entry.pending; });
+          if (key === activeKey()) {
+            renderMessages();
+          }
+        }
+      }
+    });
+  });
+  // A queued message that could not go out after all (too old, queue closed): say so where it was shown.
+  client.on('drop', ({ message }) => {
+    const target = message?.type === 'chat' ? `room:${message.room}`
+      : message?.type === 'direct_message' ? `dm:${message.targetUserId}` : null;
+    const text = message?.text ?? message?.content;
+    const entry = target && state.conversations.get(target)?.find((e) => e.pending && e.text === text);
+    if (entry) {
+      delete entry.pending;
+      entry.failed = true;
+      if (target === activeKey()) {
+        renderMessages();
+      }
     }
   });
+  client.on('*', persist);
   for (const [type, handler] of Object.entries(handlers)) {
     client.on(type, handler);
   }
@@ -152,12 +223,27 @@ const handlers = {
         state.unread.set(key, (state.unread.get(key) ?? 0) + shown.length - before);
       }
     }
-    else if (msg.historyAvailable !== false) {
-      // Not resumable (a first join, or too long away): the latest messages replace what this page had.
-      // Unless the server could not read them (an outage): then the page keeps what it has.
-      state.conversations.set(key, msg.history.map((line) => ({ ...line })));
+    else {
+      // A rejoin that could not resume (the server lost the room's history, or the page was away too
+      // long): what was said meanwhile cannot be shown, and the page says so rather than look complete.
+      const rejoin = (state.conversations.get(key) ?? []).some((entry) => !entry.system);
+      if (msg.historyAvailable !== false) {
+        // Not resumable (a first join, or too long away): the latest messages replace what this page had.
+        // Unless the server could not read them (an outage): then the page keeps what it has.
+        const pending = (state.conversations.get(key) ?? []).filter((entry) => entry.pending);
+        state.conversations.set(key, [...msg.history.map((line) => ({ ...line })), ...pending]);
+      }
+      if (rejoin) {
+        const notice = { system: 'Earlier messages are not available: the server no longer has them.', notice: true,
+          timestamp: Date.now() };
+        state.conversations.get(key).unshift(notice);
+      }
     }
-    if (!state.active || (state.active.kind === 'room' && !state.joined.has(state.active.id))) {
+    if (!state.active || (state.active.kind === 'room' && !state.joined.has(state.active.id))
+        || state.joining === msg.room) {
+      // The room the user just joined becomes the conversation, even with a direct message open:
+      // the next message is meant for it.
+      state.joining = null;
       select({ kind: 'room', id: msg.room });
     }
     renderRooms();
@@ -177,6 +263,9 @@ const handlers = {
     typingOf(msg.room).delete(msg.username);
     renderTyping();
     if (remember(msg.room, msg)) {
+      if (msg.username === state.username) {
+        removePending(`room:${msg.room}`, msg.text);
+      }
       addEntry(`room:${msg.room}`, msg);
     }
   },
@@ -233,6 +322,18 @@ function typingOf(room) {
   return state.typing.get(room);
 }
 
+// The copy shown while a message waited offline gives way to the server's.
+function removePending(key, text) {
+  const entries = state.conversations.get(key);
+  const index = entries ? entries.findIndex((entry) => entry.pending && entry.text === text) : -1;
+  if (index >= 0) {
+    entries.splice(index, 1);
+    if (key === activeKey()) {
+      renderMessages();
+    }
+  }
+}
+
 function activeKey() {
   return state.active ? `${state.active.kind}:${state.active.id}` : '';
 }
@@ -257,6 +358,7 @@ function addEntry(key, entry) {
     renderRooms();
     renderUsers();
   }
+  persist();
 }
 
 function select(conversation) {
@@ -270,6 +372,7 @@ function select(conversation) {
   renderMessages();
   renderTyping();
   setComposerEnabled(true);
+  persist();
   if (conversation) {
     $('#message-input').focus();
   }
@@ -300,7 +403,17 @@ function badge(key) {
   return count ? el('span', 'badge', String(count)) : null;
 }
 
+// On a phone the lists are behind the ☰ button: it shows how many unread messages they hold.
+function renderUnreadTotal() {
+  const total = [...state.unread.values()].reduce((sum, count) => sum + count, 0);
+  const badgeElement = $('#menu-unread');
+  badgeElement.textContent = String(total);
+  badgeElement.hidden = total === 0;
+  $('#menu-toggle').setAttribute('aria-label', total ? `Rooms and people, ${total} unread` : 'Rooms and people');
+}
+
 function renderRooms() {
+  renderUnreadTotal();
   const list = $('#rooms');
   // The rooms the server offers, then any other this page joined.
   const rooms = [...new Set([...state.rooms, ...state.joined])];
@@ -317,23 +430,28 @@ function renderRooms() {
     }
     item.append(joined
       ? button('Leave', 'secondary', () => leave(room))
-      : button('Join', 'secondary', () => request({ type: 'join_room', room })));
+      : button('Join', 'secondary', () => joinRoom(room)));
     return item;
   }));
 }
 
 function renderUsers() {
+  renderUnreadTotal();
   const users = [...state.users.values()].sort((a, b) => a.username.localeCompare(b.username));
+  const named = new Map();
+  users.forEach((user) => named.set(user.username, (named.get(user.username) ?? 0) + 1));
+  // Two people of one name are told apart by the start of their ids.
+  const label = (user) => named.get(user.username) > 1 ? `${user.username} #${user.userId.slice(0, 4)}` : user.username;
   $('#online-count').textContent = `(${users.length})`;
   $('#users').replaceChildren(...users.map((user) => {
     const me = user.userId === state.userId;
     const item = el('li', isActive('dm', user.userId) ? 'active' : '');
     item.dataset.userId = user.userId;
     item.append(el('span', `dot ${user.status}`));
-    const name = button(me ? `${user.username} (you)` : user.username, 'name',
+    const name = button(me ? `${label(user)} (you)` : label(user), 'name',
       () => select({ kind: 'dm', id: user.userId }));
     name.disabled = me;
-    name.title = me ? '' : `Message ${user.username}`;
+    name.title = me ? '' : `Message ${label(user)}`;
     item.append(name);
     const unread = badge(`dm:${user.userId}`);
     if (unread) {
@@ -349,16 +467,22 @@ function renderUsers() {
 
 function renderTitle() {
   const title = $('#conversation-title');
+  const target = $('#composer-target');
   if (!state.active) {
     title.textContent = 'Join a room to start chatting';
+    target.textContent = '';
   }
   else if (state.active.kind === 'room') {
     title.textContent = `# ${state.active.id}`;
+    target.textContent = `To # ${state.active.id}`;
   }
   else {
     const user = state.users.get(state.active.id);
     title.textContent = user ? `Direct message with ${user.username}` : 'Direct message (user went offline)';
+    target.textContent = user ? `To ${user.username} (direct message)` : 'Direct message (user went offline)';
   }
+  // Where a message goes, said where it is written.
+  $('#message-input').placeholder = target.textContent ? `Message ${target.textContent.slice(3)}…` : 'Write a message…';
 }
 
 function renderMessages() {
@@ -379,13 +503,19 @@ function appendMessage(entry) {
 
 function messageElement(entry) {
   if (entry.system) {
-    return el('li', entry.error ? 'system error' : 'system', entry.system);
+    return el('li', entry.error ? 'system error' : entry.notice ? 'system notice' : 'system', entry.system);
   }
-  const item = el('li', entry.username === state.username ? 'message mine' : 'message');
+  const item = el('li', `${entry.username === state.username ? 'message mine' : 'message'}${entry.pending ? ' pending' : ''}${entry.failed ? ' failed' : ''}`);
   const meta = el('div', 'meta');
   const time = el('time', '', new Date(entry.timestamp).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }));
   time.dateTime = new Date(entry.timestamp).toISOString();
   meta.append(el('span', 'author', entry.username), time);
+  if (entry.pending) {
+    meta.append(el('span', 'state', 'waiting for the connection…'));
+  }
+  else if (entry.failed) {
+    meta.append(el('span', 'state', 'not sent'));
+  }
   item.append(meta, el('div', 'text', entry.text));
   return item;
 }
@@ -429,6 +559,11 @@ function leave(room) {
   state.joined.delete(room);
   client.forget(room);   // a later join starts from the latest messages, as a first one
   state.typing.delete(room);
+  state.conversations.delete(`room:${room}`);
+  if (saved?.positions) {
+    delete saved.positions[room];
+  }
+  persist();
   if (isActive('room', room)) {
     const next = [...state.joined][0];
     select(next ? { kind: 'room', id: next } : null);
@@ -438,14 +573,28 @@ function leave(room) {
   }
 }
 
+// A join the user asked for: its room_joined makes the room the conversation.
+function joinRoom(room) {
+  state.joining = room;
+  return request({ type: 'join_room', room });
+}
+
 function sendMessage(text) {
   const active = state.active;
+  // Offline, the client queues the message: it is shown at once, as waiting, until it is sent.
+  const offline = client.state !== 'open';
   if (active.kind === 'room') {
-    return send({ type: 'chat', room: active.id, text });
+    if (!send({ type: 'chat', room: active.id, text })) {
+      return false;
+    }
+    if (offline) {
+      addEntry(activeKey(), { username: state.username, text, timestamp: Date.now(), pending: true });
+    }
+    return true;
   }
   // Direct messages are not echoed by the server: show our own copy.
   if (send({ type: 'direct_message', targetUserId: active.id, content: text })) {
-    addEntry(activeKey(), { username: state.username, text, timestamp: Date.now() });
+    addEntry(activeKey(), { username: state.username, text, timestamp: Date.now(), pending: offline || undefined });
     return true;
   }
   return false;
@@ -473,18 +622,33 @@ function stopTyping() {
   }
 }
 
-$('#login-form').addEventListener('submit', (event) => {
-  event.preventDefault();
-  const name = $('#username').value.trim();
-  if (!name) {
-    return;
-  }
+function enter(name) {
   state.username = name;
   $('#me').textContent = name;
   $('#login').hidden = true;
   $('#app').hidden = false;
   renderTitle();
   start();
+  persist();
+}
+
+$('#login-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  const name = $('#username').value.trim();
+  const error = $('#login-error');
+  if (!name) {
+    // The input's own check passes spaces: say why nothing happens.
+    error.textContent = 'Enter a name: spaces alone are not one.';
+    error.hidden = false;
+    $('#username').focus();
+    return;
+  }
+  error.hidden = true;
+  enter(name);
+});
+
+$('#username').addEventListener('input', () => {
+  $('#login-error').hidden = true;
 });
 
 $('#composer').addEventListener('submit', (event) => {
@@ -502,7 +666,7 @@ $('#composer').addEventListener('submit', (event) => {
 $('#room-form').addEventListener('submit', (event) => {
   event.preventDefault();
   const input = $('#room-name');
-  request({ type: 'join_room', room: input.value.trim() }).then((joined) => {
+  joinRoom(input.value.trim()).then((joined) => {
     if (joined) {
       input.value = '';
     }
@@ -527,3 +691,19 @@ $('#menu-toggle').addEventListener('click', () => {
   const open = $('#sidebar').classList.toggle('open');
   $('#menu-toggle').setAttribute('aria-expanded', String(open));
 });
+
+// A reload of this tab: the same name, rooms and messages, and each room rejoined from where the
+// page left it, so what was said meanwhile shows up.
+saved = load();
+if (saved?.username) {
+  state.status = saved.status ?? 'online';
+  $('#status-select').value = state.status;
+  (saved.joined ?? []).forEach((room) => state.joined.add(room));
+  state.conversations = new Map(saved.conversations ?? []);
+  state.unread = new Map(saved.unread ?? []);
+  state.active = saved.active ?? null;
+  enter(saved.username);
+  renderRooms();
+  renderMessages();
+  setComposerEnabled(true);
+}

@@ -8,7 +8,7 @@ const $ = (id) => document.getElementById(id);
 
 const lineChart = (canvas, datasets) => new Chart(canvas, {
   type: 'line',
-  data: { labels: [], datasets: datasets.map(([label, color]) => ({ label, data: [], borderColor: color, pointRadius: 0, tension: 0.2 })) },
+  data: { labels: [], datasets: datasets.map(([label, color, extra]) => ({ label, data: [], borderColor: color, pointRadius: 0, tension: 0.2, ...extra })) },
   options: { animation: false, responsive: true, scales: { x: { ticks: { maxTicksLimit: 6, color: '#64748b' } }, y: { beginAtZero: true, ticks: { color: '#64748b' } } }, plugins: { legend: { labels: { color: '#cbd5e1' } } } },
 });
 const gauge = (canvas, color) => new Chart(canvas, {
@@ -19,7 +19,9 @@ const gauge = (canvas, color) => new Chart(canvas, {
 
 const charts = {
   usage: lineChart($('usage-chart'), [['CPU', '#38bdf8'], ['Memory', '#a78bfa']]),
-  latency: lineChart($('latency-chart'), [['p50', '#34d399'], ['p95', '#fbbf24'], ['p99', '#f87171']]),
+  // p99 is drawn on top (lowest order) and dashed: equal to p95, as it often is with few
+  // requests, both lines stay visible.
+  latency: lineChart($('latency-chart'), [['p50', '#34d399'], ['p95', '#fbbf24'], ['p99', '#f87171', { order: -1, borderDash: [6, 4] }]]),
   traffic: lineChart($('traffic-chart'), [['Requests', '#60a5fa'], ['Errors', '#f43f5e']]),
   cpu: gauge($('cpu-gauge'), '#38bdf8'),
   memory: gauge($('memory-gauge'), '#a78bfa'),
@@ -127,7 +129,7 @@ function connectWebSocket() {
   client.on('state', (state) => setStatus(state === 'reconnecting' ? 'closed' : state));
   client.on('initial_state', (msg) => {
     resetCharts();
-    msg.history.forEach((m) => showMetrics(m.data, false)); // the newest metrics_update messages
+    msg.history.forEach((m) => showMetrics(m, false)); // the newest samples, bare metrics, newest last
     alerts.clear();
     msg.alerts.forEach((a) => alerts.set(a.metric, a));
     renderAlerts();
@@ -146,12 +148,12 @@ function connectWebSocket() {
 let lastPosition = null; // `epoch:offset` of the newest sample shown over SSE
 
 async function loadHistory() {
-  const history = await (await fetch('/api/metrics/history')).json();
+  const response = await fetch('/api/metrics/history');
+  const history = await response.json(); // bare metrics, newest last
   resetCharts();
-  history.forEach((m) => showMetrics(m.data, false));
+  history.forEach((m) => showMetrics(m, false));
   Object.values(charts).forEach((c) => c.update());
-  const newest = history[history.length - 1];
-  return newest ? `${newest.epoch}:${newest.offset}` : '';
+  return response.headers.get('X-Stream-Position') || ''; // the newest one's position
 }
 
 function connectSse() {
@@ -173,7 +175,7 @@ function connectSse() {
     source.onopen = () => { attempt = 0; setStatus('open'); };
     source.onmessage = (event) => {
       lastPosition = event.lastEventId || lastPosition;
-      showMetrics(JSON.parse(event.data).data);
+      showMetrics(JSON.parse(event.data)); // bare metrics; the position is the event id
       refreshAlerts();
     };
     source.addEventListener('reset', () => { source.close(); lastPosition = null; open(); });

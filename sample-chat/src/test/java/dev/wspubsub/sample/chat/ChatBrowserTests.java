@@ -16,6 +16,7 @@ import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.assertions.LocatorAssertions;
 import com.microsoft.playwright.assertions.PlaywrightAssertions;
+import com.microsoft.playwright.options.LoadState;
 import dev.wspubsub.WsServer;
 import dev.wspubsub.WsSession;
 import org.junit.jupiter.api.AfterAll;
@@ -207,6 +208,172 @@ class ChatBrowserTests {
 			assertThat(page.locator("img").count()).isZero();
 		}
 		assertThat(this.dialogs).isEmpty();
+	}
+
+	@Test
+	void joiningARoomWithADirectMessageOpenMakesTheRoomTheConversation() {
+		Page iris = login("Iris");
+		Page jack = login("Jack");
+		join(jack, "general");
+		openDirectMessage(iris, "Jack");
+		expect(iris.locator("#composer-target")).hasText("To Jack (direct message)");
+
+		join(iris, "general");
+		expect(iris.locator("#composer-target")).hasText("To # general");
+		say(iris, "meant for the room");
+		expectMessage(jack, "Iris", "meant for the room");
+		expect(userIn(jack, "Iris").locator(".badge")).hasCount(0);
+
+		openDirectMessage(iris, "Jack");
+		iris.locator("#room-name").fill("side-room");
+		iris.locator("#room-form button").click();
+		expectIn(iris, "side-room");
+		expect(iris.locator("#composer-target")).hasText("To # side-room");
+	}
+
+	@Test
+	void aRejoinThatCannotResumeSaysEarlierMessagesAreNotAvailable() {
+		List<Page> pages = talkingIn("lost-history", "Kai", "Lou");
+		Page kai = pages.get(0);
+		// As after a restart of a server that kept the history in memory: the room's
+		// history is of another epoch than the page's last message.
+		kai.evaluate("() => window.chatClient.positions.set('lost-history', { epoch: 'gone', offset: 1 })");
+		terminate("Kai");
+		kai.waitForCondition(() -> this.sockets.get(kai).get() >= 2);
+		expect(kai.locator("#connection")).hasText("Connected");
+		expect(kai.locator("#messages .system.notice"))
+			.hasText("Earlier messages are not available: the server no longer has them.");
+		say(pages.get(1), "after the loss");
+		expectMessage(kai, "Lou", "after the loss");
+	}
+
+	@Test
+	void aMessageWrittenOfflineIsShownAsWaitingUntilItIsSent() {
+		List<Page> pages = talkingIn("patchy", "Mo", "Nia");
+		Page mo = pages.get(0);
+		mo.context().setOffline(true);
+		terminate("Mo");
+		expect(mo.locator("#connection")).hasAttribute("data-state", "disconnected");
+
+		say(mo, "written offline");
+		Locator waiting = mo.locator("#messages .message.pending");
+		expect(waiting.locator(".text")).hasText("written offline");
+		expect(waiting.locator(".state")).hasText("waiting for the connection…");
+
+		mo.context().setOffline(false);
+		expectMessage(pages.get(1), "Mo", "written offline");
+		expect(waiting).hasCount(0);
+		expect(mo.locator("#messages .message .text")).hasText(new String[] { "before the cut", "written offline" });
+	}
+
+	@Test
+	void onAPhoneADirectMessageShowsOnTheMenuButtonAndTheHeaderShowsYourName() {
+		Page olga = login("Olga");
+		olga.setViewportSize(390, 760);
+		expect(olga.locator("#me")).isVisible();
+		expect(olga.locator("#me")).hasText("Olga");
+		expect(olga.locator("#menu-unread")).isHidden();
+
+		Page pete = login("Pete");
+		openDirectMessage(pete, "Olga");
+		say(pete, "psst");
+		expect(olga.locator("#menu-unread")).isVisible();
+		expect(olga.locator("#menu-unread")).hasText("1");
+
+		olga.locator("#menu-toggle").click();
+		userIn(olga, "Pete").locator(".name").click();
+		expectMessage(olga, "Pete", "psst");
+		expect(olga.locator("#menu-unread")).isHidden();
+	}
+
+	@Test
+	void aReloadKeepsTheNameAndRoomsAndShowsWhatWasMissed() {
+		List<Page> pages = talkingIn("reloaded", "Quinn", "Ray");
+		Page quinn = pages.get(0);
+		// Gone for good, so that what Ray says now is missed, then the tab reloads.
+		quinn.evaluate("() => window.chatClient.close()");
+		quinn.waitForCondition(() -> this.server.sessions()
+			.stream()
+			.noneMatch((ws) -> "Quinn".equals(((ChatUser) ws.data()).username())));
+		say(pages.get(1), "while you reloaded");
+		expect(pages.get(1).locator("#messages .message .text")).hasCount(2);
+
+		quinn.reload();
+		expect(quinn.locator("#connection")).hasText("Connected");
+		expect(quinn.locator("#login")).isHidden();
+		expect(quinn.locator("#me")).hasText("Quinn");
+		expectIn(quinn, "reloaded");
+		expect(quinn.locator("#messages .message .text"))
+			.hasText(new String[] { "before the cut", "while you reloaded" });
+		say(pages.get(1), "live again");
+		expectMessage(quinn, "Ray", "live again");
+		expect(quinn.locator("#messages .system.notice")).hasCount(0);
+	}
+
+	@Test
+	void aNameOfSpacesAloneIsRefusedWithAReason() {
+		BrowserContext context = browser.newContext();
+		this.contexts.add(context);
+		Page page = context.newPage();
+		page.navigate("http://localhost:" + this.port + "/");
+		page.locator("#username").fill("   ");
+		page.getByText("Join chat").click();
+		expect(page.locator("#login-error")).isVisible();
+		expect(page.locator("#login-error")).containsText("spaces alone");
+		expect(page.locator("#app")).isHidden();
+		page.locator("#username").fill("Una");
+		expect(page.locator("#login-error")).isHidden();
+	}
+
+	@Test
+	void twoPeopleOfOneNameAreToldApart() {
+		Page viv = login("Viv");
+		login("Sam");
+		login("Sam");
+		Locator sams = viv.locator("#users li .name").filter(new Locator.FilterOptions().setHasText("Sam"));
+		expect(sams).hasCount(2);
+		List<String> names = sams.allTextContents();
+		assertThat(names).allMatch((name) -> name.matches("Sam #[0-9a-f]{4}")).doesNotHaveDuplicates();
+	}
+
+	@Test
+	void thePageAsksForNoIconThatIsNotThere() {
+		BrowserContext context = browser.newContext();
+		this.contexts.add(context);
+		Page page = context.newPage();
+		List<String> requested = new CopyOnWriteArrayList<>();
+		page.onRequest((request) -> requested.add(request.url()));
+		page.onResponse((response) -> {
+			if (response.status() >= 400) {
+				this.failedRequests.add(response.status() + " " + response.url());
+			}
+		});
+		page.navigate("http://localhost:" + this.port + "/");
+		page.waitForLoadState(LoadState.NETWORKIDLE);
+		assertThat(page.evaluate("() => document.querySelector('link[rel=icon]')?.href ?? ''").toString())
+			.as("an icon the browser needs not ask the server for")
+			.startsWith("data:image/");
+		assertThat(requested).noneMatch((url) -> url.endsWith("/favicon.ico"));
+		assertThat(this.failedRequests).isEmpty();
+	}
+
+	private static void openDirectMessage(Page page, String name) {
+		userIn(page, name).locator(".name").click();
+		expect(page.locator("#conversation-title")).hasText("Direct message with " + name);
+	}
+
+	private static Locator userIn(Page page, String name) {
+		return page.locator("#users li", new Page.LocatorOptions().setHasText(name));
+	}
+
+	/**
+	 * Drops the user's connections without a close handshake, as a network drop would.
+	 */
+	private void terminate(String username) {
+		this.server.sessions()
+			.stream()
+			.filter((ws) -> username.equals(((ChatUser) ws.data()).username()))
+			.forEach(WsSession::terminate);
 	}
 
 	Page login(String name) {

@@ -1,6 +1,6 @@
 package dev.wspubsub.sample.dashboard;
 
-import java.util.Set;
+import java.util.Map;
 
 import dev.wspubsub.WsSession;
 import dev.wspubsub.annotation.OnMessage;
@@ -13,7 +13,8 @@ import dev.wspubsub.annotation.WsEndpoint;
 @WsEndpoint("/ws")
 class DashboardEndpoint {
 
-	private static final Set<String> CHANNELS = Set.of("metrics", "alerts");
+	/** Channel names of the protocol, and the topics behind them. */
+	private static final Map<String, String> CHANNELS = Map.of("metrics", MetricsHistory.UPDATES, "alerts", "alerts");
 
 	private final MetricsHistory history;
 
@@ -28,9 +29,10 @@ class DashboardEndpoint {
 	void open(WsSession<?> ws) {
 		// The newest samples go out before any live one, and live ones follow from right
 		// after them: the initial state has no gap and no duplicate with the updates.
-		ws.subscribe(MetricsHistory.TOPIC, null, MetricsHistory.SIZE, (recovery) -> {
+		ws.subscribe(MetricsHistory.UPDATES, null, MetricsHistory.SIZE, (recovery) -> {
 			ws.subscribe("alerts");
-			ws.send(new Messages.InitialState(this.history.messages(recovery.publications()), this.alerts.active()));
+			ws.send(new Messages.InitialState(this.history.metricsOf(recovery.publications()),
+					(recovery.position() != null) ? recovery.position().toString() : null, this.alerts.active()));
 		});
 	}
 
@@ -47,12 +49,13 @@ class DashboardEndpoint {
 	}
 
 	private static String known(String channel) {
-		if (!CHANNELS.contains(channel)) {
+		String topic = CHANNELS.get(channel);
+		if (topic == null) {
 			// IllegalArgumentException messages reach the client as
 			// {"type":"error","error":...}.
 			throw new IllegalArgumentException("Unknown channel: " + channel);
 		}
-		return channel;
+		return topic;
 	}
 
 }

@@ -2,15 +2,20 @@ package dev.wspubsub.sample.dashboard;
 
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
 /** The dashboard's wire protocol. */
 final class Messages {
 
-	/** {@code history}: the newest {@code metrics_update} messages, as they went out. */
-	record InitialState(String type, List<JsonNode> history, List<Alert> alerts) {
-		InitialState(List<JsonNode> history, List<Alert> alerts) {
-			this("initial_state", history, alerts);
+	/**
+	 * {@code history}: the newest samples, bare metrics, oldest first; {@code position}:
+	 * the newest one's position, {@code <epoch>:<offset>} (null when the history could
+	 * not be read), the live updates following on from it.
+	 */
+	record InitialState(String type, List<JsonNode> history, @Nullable String position, List<Alert> alerts) {
+		InitialState(List<JsonNode> history, @Nullable String position, List<Alert> alerts) {
+			this("initial_state", history, position, alerts);
 		}
 	}
 

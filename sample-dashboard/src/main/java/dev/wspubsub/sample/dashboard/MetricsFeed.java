@@ -7,9 +7,9 @@ import reactor.core.publisher.Flux;
 import org.springframework.stereotype.Component;
 
 /**
- * Samples the metrics every interval; ws-pubsub publishes each update to the
- * {@code metrics} topic, whose history keeps the newest, and alerts that are new or
- * changed go to {@code alerts}.
+ * Samples the metrics every interval: each sample goes to {@code metrics.updates} as a
+ * {@code metrics_update} message, and ws-pubsub publishes it bare to {@code metrics} (see
+ * {@link MetricsHistory}); alerts that are new or changed go to {@code alerts}.
  */
 @Component
 class MetricsFeed {
@@ -29,13 +29,14 @@ class MetricsFeed {
 		this.properties = properties;
 	}
 
-	@Topic("metrics")
-	Flux<Messages.MetricsUpdate> metrics() {
+	@Topic(MetricsHistory.TOPIC)
+	Flux<Metrics> metrics() {
 		return Flux.interval(this.properties.interval()).onBackpressureDrop().map((tick) -> {
 			Metrics metrics = this.source.sample();
 			this.alerts.evaluate(metrics)
 				.forEach((alert) -> this.server.publish("alerts", new Messages.AlertUpdate(alert)));
-			return new Messages.MetricsUpdate(metrics);
+			this.server.publish(MetricsHistory.UPDATES, new Messages.MetricsUpdate(metrics));
+			return metrics;
 		});
 	}
 

@@ -4,11 +4,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
+import com.microsoft.playwright.options.LoadState;
 import com.microsoft.playwright.options.WaitForSelectorState;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -68,6 +70,58 @@ class DashboardBrowserTests {
 	@AfterEach
 	void normalCpu() {
 		this.metrics.cpu(20);
+		this.metrics.latency(3, 8, 12);
+	}
+
+	@Test
+	void theP99LineStaysVisibleWhenItEqualsP95() {
+		this.metrics.latency(50, 200, 200);
+		Page page = browser.newPage(new Browser.NewPageOptions().setViewportSize(1200, 900));
+		page.navigate("http://localhost:" + this.port + "/");
+		page.waitForSelector("#status[data-state=open]");
+		page.waitForFunction(
+				"() => window.dashboardCharts.latency.data.datasets[2].data.filter((v) => v === 200).length >= 3");
+		// Both lines show, about as much of each: pixels of each colour inside the plot
+		// area, the legend left out. Hidden, a line shows only its anti-aliased edges.
+		int p99 = pixelsOf(page, 0xf8, 0x71, 0x71);
+		int p95 = pixelsOf(page, 0xfb, 0xbf, 0x24);
+		assertThat(p99).as("p99 pixels against p95's %s", p95).isGreaterThan(p95 / 2);
+		assertThat(p95).as("p95 pixels against p99's %s", p99).isGreaterThan(p99 / 2);
+		page.close();
+	}
+
+	@Test
+	void onAPhoneTheNumbersCardTakesTheWholeWidth() {
+		Page page = browser.newPage(new Browser.NewPageOptions().setViewportSize(390, 844).setIsMobile(true));
+		page.navigate("http://localhost:" + this.port + "/");
+		page.waitForSelector("#status[data-state=open]");
+		double gauges = page.locator(".gauges").boundingBox().width;
+		double numbers = page.locator(".numbers").boundingBox().width;
+		assertThat(numbers).as("the numbers card's width of the gauges row's %s px", gauges)
+			.isGreaterThan(gauges * 0.9);
+		page.close();
+	}
+
+	@Test
+	void aPageLoadAsksForNothingThatIsNotThere() {
+		Page page = browser.newPage(new Browser.NewPageOptions().setViewportSize(1200, 900));
+		List<String> missing = new CopyOnWriteArrayList<>();
+		List<String> requested = new CopyOnWriteArrayList<>();
+		page.onRequest((request) -> requested.add(request.url()));
+		page.onResponse((response) -> {
+			if (response.status() >= 400) {
+				missing.add(response.status() + " " + response.url());
+			}
+		});
+		page.navigate("http://localhost:" + this.port + "/");
+		page.waitForSelector("#status[data-state=open]");
+		page.waitForLoadState(LoadState.NETWORKIDLE);
+		assertThat(page.evaluate("() => document.querySelector('link[rel=icon]')?.href ?? ''").toString())
+			.as("an icon the browser needs not ask the server for")
+			.startsWith("data:image/");
+		assertThat(requested).noneMatch((url) -> url.endsWith("/favicon.ico"));
+		assertThat(missing).isEmpty();
+		page.close();
 	}
 
 	@Test
@@ -100,6 +154,25 @@ class DashboardBrowserTests {
 		page.waitForSelector("#alerts li.critical",
 				new Page.WaitForSelectorOptions().setState(WaitForSelectorState.DETACHED));
 		page.close();
+	}
+
+	/** Pixels of the latency chart's plot area close to this colour. */
+	private static int pixelsOf(Page page, int red, int green, int blue) {
+		Object count = page.evaluate(
+				"""
+						([red, green, blue]) => {
+						  const chart = window.dashboardCharts.latency;
+						  const { left, top, right, bottom } = chart.chartArea;
+						  const ratio = chart.currentDevicePixelRatio;
+						  const pixels = chart.ctx.getImageData(left * ratio, top * ratio, (right - left) * ratio, (bottom - top) * ratio).data;
+						  let count = 0;
+						  for (let i = 0; i < pixels.length; i += 4) {
+						    if (Math.abs(pixels[i] - red) < 16 && Math.abs(pixels[i + 1] - green) < 16 && Math.abs(pixels[i + 2] - blue) < 16) count++;
+						  }
+						  return count;
+						}""",
+				List.of(red, green, blue));
+		return ((Number) count).intValue();
 	}
 
 	private static String latestChartLabel(Page page) {

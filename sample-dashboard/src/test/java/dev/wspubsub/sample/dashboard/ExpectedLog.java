@@ -1,0 +1,64 @@
+package dev.wspubsub.sample.dashboard;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.turbo.TurboFilter;
+import ch.qos.logback.core.spi.FilterReply;
+import org.slf4j.LoggerFactory;
+import org.slf4j.Marker;
+
+/**
+ * Log lines a test provokes on purpose, kept out of the build's output and handed to the
+ * test to assert on, so that an unexpected WARN or ERROR in a green build stands out.
+ * Matched by level and text rather than by logger, whose name is the library's business.
+ */
+final class ExpectedLog extends TurboFilter implements AutoCloseable {
+
+	private final Level level;
+
+	private final String text;
+
+	private final List<String> lines = new CopyOnWriteArrayList<>();
+
+	private ExpectedLog(Level level, String text) {
+		this.level = level;
+		this.text = text;
+	}
+
+	/** Captures, instead of printing, lines at {@code level} containing {@code text}. */
+	static ExpectedLog capture(Level level, String text) {
+		ExpectedLog log = new ExpectedLog(level, text);
+		log.start();
+		context().addTurboFilter(log);
+		return log;
+	}
+
+	/** The lines captured so far. */
+	List<String> lines() {
+		return List.copyOf(this.lines);
+	}
+
+	@Override
+	public FilterReply decide(Marker marker, Logger logger, Level level, String format, Object[] params, Throwable t) {
+		if (level == this.level && format != null && format.contains(this.text)) {
+			this.lines.add(format);
+			return FilterReply.DENY;
+		}
+		return FilterReply.NEUTRAL;
+	}
+
+	@Override
+	public void close() {
+		context().getTurboFilterList().remove(this);
+		stop();
+	}
+
+	private static LoggerContext context() {
+		return (LoggerContext) LoggerFactory.getILoggerFactory();
+	}
+
+}
