@@ -234,9 +234,17 @@ const handlers = {
         state.conversations.set(key, [...msg.history.map((line) => ({ ...line })), ...pending]);
       }
       if (rejoin) {
-        const notice = { system: 'Earlier messages are not available: the server no longer has them.', notice: true,
-          timestamp: Date.now() };
-        state.conversations.get(key).unshift(notice);
+        // Once, where the gap is: before the latest messages, or after what the page kept.
+        const entries = state.conversations.get(key).filter((entry) => !entry.notice);
+        if (msg.historyAvailable !== false) {
+          entries.unshift({ system: 'Earlier messages are not available: the server no longer has them.', notice: true,
+            timestamp: Date.now() });
+        }
+        else {
+          entries.push({ system: 'Messages sent while you were away are not available.', notice: true,
+            timestamp: Date.now() });
+        }
+        state.conversations.set(key, entries);
       }
     }
     if (!state.active || (state.active.kind === 'room' && !state.joined.has(state.active.id))

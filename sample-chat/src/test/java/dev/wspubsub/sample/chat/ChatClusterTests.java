@@ -118,9 +118,12 @@ class ChatClusterTests {
 
 	@Test
 	void whileRedisIsDownEachNodeAnswersAtOnceAndSaysSoAndAfterItsReturnTheChatIsWholeAgain() throws Exception {
+		// The outage is made on purpose: its warnings are captured and asserted, not
+		// printed; from when the nodes have started, which resets the logging.
 		try (TestRedis redis = TestRedis.start();
 				ConfigurableApplicationContext nodeA = startNode(redis, QUICK_RECOVERY);
 				ConfigurableApplicationContext nodeB = startNode(redis, QUICK_RECOVERY);
+				ExpectedLog outage = ExpectedLog.redisOutage();
 				WsTestClient ann = ChatClients.connect(port(nodeA), "Ann");
 				WsTestClient bob = ChatClients.connect(port(nodeB), "Bob")) {
 			join(ann, "general");
@@ -182,6 +185,7 @@ class ChatClusterTests {
 					.untilAsserted(() -> assertThat(usernames(getJson(nodeB, "/api/presence")))
 						.containsExactlyInAnyOrder("Ann", "Bob", "Cleo"));
 			}
+			assertThat(outage.lines()).as("the outage was noticed").isNotEmpty();
 		}
 	}
 

@@ -52,9 +52,12 @@ class RedisFlappingReliabilityTests {
 		ScheduledExecutorService chatter = Executors.newSingleThreadScheduledExecutor();
 		ExecutorService requests = Executors.newSingleThreadExecutor();
 		AtomicBoolean running = new AtomicBoolean(true);
+		// The outages are made on purpose: their warnings are captured and asserted, not
+		// printed; from when the nodes have started, which resets the logging.
 		try (TestRedis redis = TestRedis.start();
 				ConfigurableApplicationContext nodeA = ChatNodes.start(redis, ChatNodes.QUICK_RECOVERY);
 				ConfigurableApplicationContext nodeB = ChatNodes.start(redis, ChatNodes.QUICK_RECOVERY);
+				ExpectedLog outages = ExpectedLog.redisOutage();
 				WsTestClient ann = ChatClients.connect(ChatNodes.port(nodeA), "Ann");
 				WsTestClient bob = ChatClients.connect(ChatNodes.port(nodeB), "Bob");
 				WsTestClient eve = ChatClients.connect(ChatNodes.port(nodeA), "Eve")) {
@@ -123,6 +126,7 @@ class RedisFlappingReliabilityTests {
 			RoomReader late = new RoomReader("Dan", ROOM);
 			JsonNode rejoin = late.rejoinFrom(ChatNodes.port(nodeB), beforeLastOutage);
 			assertThat(rejoin.path("recovered").asBoolean()).as("resuming from before the outage: " + rejoin).isFalse();
+			assertThat(outages.lines()).as("the outages were noticed").isNotEmpty();
 		}
 		finally {
 			running.set(false);
