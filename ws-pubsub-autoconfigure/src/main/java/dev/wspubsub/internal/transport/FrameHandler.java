@@ -115,7 +115,7 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
 			}
 			else if (frame instanceof PingWebSocketFrame) {
 				byte[] data = ByteBufUtil.getBytes(frame.content());
-				this.outbound.writeAndFlushNow(new PongWebSocketFrame(Unpooled.wrappedBuffer(data)));
+				this.outbound.answerPing(data);
 				this.handler.onPing(this.connection, data);
 			}
 			else if (frame instanceof PongWebSocketFrame) {
