@@ -53,6 +53,11 @@ public class HostileApplication {
 		}
 
 		@Override
+		public void topicRefused(@Nullable String path, String reason) {
+			count("topic-refused:" + reason);
+		}
+
+		@Override
 		public void upgradeRejected(String path, String reason) {
 			count("rejected:" + reason);
 		}
@@ -70,7 +75,9 @@ public class HostileApplication {
 
 	/**
 	 * Says {@code {"type":"hello","id":...}} on open, then takes text commands:
-	 * {@code sub T}, {@code unsub T}, {@code pub T text}; anything else is echoed.
+	 * {@code sub T}, {@code unsub T}, {@code subn T N} (topics T0 to T(N-1)),
+	 * {@code pub T
+	 * text}; anything else is echoed.
 	 */
 	@WsEndpoint(path = "/hostile", backpressureLimit = "64KB")
 	static class Commands {
@@ -86,6 +93,13 @@ public class HostileApplication {
 			return switch (parts[0]) {
 				case "sub" -> ws.subscribe(parts[1]) ? "subscribed " + parts[1] : "not subscribed " + parts[1];
 				case "unsub" -> ws.unsubscribe(parts[1]) ? "unsubscribed " + parts[1] : "not unsubscribed " + parts[1];
+				case "subn" -> {
+					int subscribed = 0;
+					for (int i = 0; i < Integer.parseInt(parts[2]); i++) {
+						subscribed += ws.subscribe(parts[1] + i) ? 1 : 0;
+					}
+					yield "subscribed " + subscribed;
+				}
 				case "pub" -> {
 					ws.publish(parts[1], parts[2]);
 					yield null;

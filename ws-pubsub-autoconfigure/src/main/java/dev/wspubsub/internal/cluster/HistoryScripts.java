@@ -54,15 +54,14 @@ final class HistoryScripts {
 	 * KEYS: stream, meta. ARGV: epoch of the position asked for (empty for none), its
 	 * offset, how many of the newest to answer when not recovered, ttl ms, a fresh epoch.
 	 * Answers {epoch, offset, recovered (1 or 0), then id, payload, text flag per entry,
-	 * oldest first}.
+	 * oldest first}. Writes nothing: a topic without history answers the fresh epoch at
+	 * offset 0, which its first publication does not continue (it makes an epoch of its
+	 * own), so reading any number of names leaves no key behind.
 	 */
 	static final Script READ = new Script("""
 			local epoch = redis.call('HGET', KEYS[2], 'e')
 			if not epoch then
-			  epoch = ARGV[5]
-			  redis.call('DEL', KEYS[1])
-			  redis.call('HSET', KEYS[2], 'e', epoch, 'o', 0)
-			  redis.call('PEXPIRE', KEYS[2], ARGV[4])
+			  return {ARGV[5], '0', '0'}
 			end
 			local offset = tonumber(redis.call('HGET', KEYS[2], 'o'))
 			local now = redis.call('TIME')
