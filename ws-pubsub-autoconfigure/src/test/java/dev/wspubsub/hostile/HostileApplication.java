@@ -26,7 +26,7 @@ import org.springframework.context.annotation.Import;
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration
-@Import(HostileApplication.Commands.class)
+@Import({ HostileApplication.Commands.class, HostileApplication.QuickIdle.class })
 public class HostileApplication {
 
 	/** The endpoint's {@code backpressure-limit}. */
@@ -106,6 +106,17 @@ public class HostileApplication {
 				}
 				default -> text;
 			};
+		}
+
+	}
+
+	/** An endpoint whose idle timeout is one second. */
+	@WsEndpoint(path = "/quick", idleTimeout = "1s")
+	static class QuickIdle {
+
+		@OnMessage
+		String echo(String text) {
+			return text;
 		}
 
 	}
