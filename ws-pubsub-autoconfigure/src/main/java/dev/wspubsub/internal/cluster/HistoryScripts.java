@@ -22,8 +22,9 @@ final class HistoryScripts {
 
 	/**
 	 * KEYS: stream, meta. ARGV: channel, envelope head, payload head, payload tail, stamp
-	 * (0 none, 1 fields then a comma, 2 fields alone), size, ttl ms, a fresh epoch, reset
-	 * token (empty for none), text flag. Answers {epoch, offset}.
+	 * (0 none, 1 a comma then the fields, 2 the fields alone; they go before the closing
+	 * brace, the payload tail), size, ttl ms, a fresh epoch, reset token (empty for
+	 * none), text flag. Answers {epoch, offset}.
 	 */
 	static final Script PUBLISH = new Script(
 			"""
@@ -37,9 +38,8 @@ final class HistoryScripts {
 					local offset = string.format('%d', redis.call('HINCRBY', KEYS[2], 'o', 1))
 					local payload = ARGV[3]
 					if ARGV[5] ~= '0' then
-					  payload = payload .. '"epoch":"' .. epoch .. '","offset":' .. offset
 					  if ARGV[5] == '1' then payload = payload .. ',' end
-					  payload = payload .. ARGV[4]
+					  payload = payload .. '"epoch":"' .. epoch .. '","offset":' .. offset .. ARGV[4]
 					end
 					local now = redis.call('TIME')
 					local ms = string.format('%d', now[1] * 1000 + math.floor(now[2] / 1000))
