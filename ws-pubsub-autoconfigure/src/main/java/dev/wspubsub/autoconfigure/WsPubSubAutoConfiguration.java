@@ -16,6 +16,7 @@ import dev.wspubsub.internal.endpoint.WsHandlerMapping;
 import dev.wspubsub.internal.history.LocalHistory;
 import dev.wspubsub.internal.topic.PayloadEncoder;
 import dev.wspubsub.internal.topic.PublishRouter;
+import dev.wspubsub.internal.topic.TopicLimits;
 import dev.wspubsub.internal.topic.TopicRegistry;
 import dev.wspubsub.internal.transport.DefaultWsServer;
 import dev.wspubsub.internal.transport.EndpointSettings;
@@ -164,9 +165,19 @@ public final class WsPubSubAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	Upgrader wsPubSubUpgrader(PublishRouter publishRouter, PayloadEncoder encoder, SessionRegistry sessions,
-			ObjectProvider<TopicAuthorizer> topicAuthorizers) {
+			ObjectProvider<TopicAuthorizer> topicAuthorizers, WsPubSubProperties properties) {
 		return new Upgrader(publishRouter, encoder, sessions,
-				TopicAuthorizer.allOf(topicAuthorizers.orderedStream().toList()));
+				TopicAuthorizer.allOf(topicAuthorizers.orderedStream().toList()), topicLimits(properties));
+	}
+
+	static TopicLimits topicLimits(WsPubSubProperties properties) {
+		if (properties.getMaxTopicsPerConnection() < 0 || properties.getMaxTopicLength() < 0) {
+			throw new WsPubSubConfigurationException(
+					"ws-pubsub.max-topics-per-connection is " + properties.getMaxTopicsPerConnection()
+							+ " and ws-pubsub.max-topic-length is " + properties.getMaxTopicLength() + ".",
+					"Set each to a positive number, or 0 for no limit.");
+		}
+		return new TopicLimits(properties.getMaxTopicsPerConnection(), properties.getMaxTopicLength());
 	}
 
 	@Bean

@@ -108,6 +108,18 @@ public class WsPubSubProperties {
 	 */
 	private Duration handshakeTimeout = Duration.ofSeconds(10);
 
+	/**
+	 * Most topics one connection (or SSE stream) may hold at once; a subscribe past it is
+	 * refused with an error reply. Zero means no limit.
+	 */
+	private int maxTopicsPerConnection = 1000;
+
+	/**
+	 * Most characters in a topic name a client subscribes or publishes to; a longer one
+	 * is refused with an error reply. Zero means no limit.
+	 */
+	private int maxTopicLength = 256;
+
 	private final RateLimit rateLimit = new RateLimit();
 
 	private final Security security = new Security();
@@ -230,6 +242,22 @@ public class WsPubSubProperties {
 
 	public void setMaxUpgradesPerIpPerSecond(int maxUpgradesPerIpPerSecond) {
 		this.maxUpgradesPerIpPerSecond = maxUpgradesPerIpPerSecond;
+	}
+
+	public int getMaxTopicsPerConnection() {
+		return this.maxTopicsPerConnection;
+	}
+
+	public void setMaxTopicsPerConnection(int maxTopicsPerConnection) {
+		this.maxTopicsPerConnection = maxTopicsPerConnection;
+	}
+
+	public int getMaxTopicLength() {
+		return this.maxTopicLength;
+	}
+
+	public void setMaxTopicLength(int maxTopicLength) {
+		this.maxTopicLength = maxTopicLength;
 	}
 
 	public Duration getHandshakeTimeout() {

@@ -56,8 +56,16 @@ public final class WsPubSubSecurityAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	SecuredEndpoints wsPubSubSecuredEndpoints(ApplicationContext context, WsPubSubProperties properties) {
-		return SecuredEndpoints.scan(context, context.getEnvironment(),
+		SecuredEndpoints endpoints = SecuredEndpoints.scan(context, context.getEnvironment(),
 				properties.getSecurity().getAuthenticatedPaths());
+		if (!properties.getSse().isEnabled()) {
+			return endpoints;
+		}
+		// The SSE bridge's streams are long-lived connections too: the same origin check,
+		// caps and upgrade rate.
+		String path = properties.getSse().getPath();
+		path = path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
+		return endpoints.withStreams(List.of((path.startsWith("/") ? path : "/" + path) + "/*"));
 	}
 
 	@Bean

@@ -1,5 +1,6 @@
 package dev.wspubsub.autoconfigure;
 
+import dev.wspubsub.internal.security.TokenClaims;
 import dev.wspubsub.internal.sse.SseTopicBridge;
 import dev.wspubsub.internal.topic.TopicRegistry;
 import dev.wspubsub.spi.TopicAuthorizer;
@@ -14,6 +15,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.util.ClassUtils;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
@@ -29,6 +31,10 @@ import org.springframework.web.reactive.function.server.ServerResponse;
 @EnableConfigurationProperties(WsPubSubProperties.class)
 public final class WsPubSubSseAutoConfiguration {
 
+	private static final boolean TOKEN_CLAIMS_PRESENT = ClassUtils.isPresent(
+			"org.springframework.security.oauth2.server.resource.authentication.AbstractOAuth2TokenAuthenticationToken",
+			WsPubSubSseAutoConfiguration.class.getClassLoader());
+
 	@Bean
 	@ConditionalOnMissingBean
 	SseTopicBridge wsPubSubSseTopicBridge(TopicRegistry topics, TopicHistory history, WsPubSubProperties properties,
@@ -36,7 +42,9 @@ public final class WsPubSubSseAutoConfiguration {
 		WsPubSubProperties.Sse sse = properties.getSse();
 		return new SseTopicBridge(topics, history, sse.getPath(), sse.getHeartbeat(), sse.getRetry(),
 				sse.getBufferSize(), TopicAuthorizer.allOf(authorizers.orderedStream().toList()),
-				WsMetricsListener.of(metricsListeners.orderedStream().toList()));
+				WsMetricsListener.of(metricsListeners.orderedStream().toList()),
+				WsPubSubAutoConfiguration.topicLimits(properties),
+				TOKEN_CLAIMS_PRESENT ? TokenClaims::expiresAt : (principal) -> null);
 	}
 
 	@Bean

@@ -91,6 +91,13 @@ final class CompositeWsMetricsListener implements WsMetricsListener {
 	}
 
 	@Override
+	public void topicRefused(@Nullable String path, String reason) {
+		for (WsMetricsListener listener : this.listeners) {
+			listener.topicRefused(path, reason);
+		}
+	}
+
+	@Override
 	public void resumed(@Nullable String path, boolean recovered, int replayed) {
 		for (WsMetricsListener listener : this.listeners) {
 			listener.resumed(path, recovered, replayed);

@@ -77,6 +77,18 @@ public interface WsMetricsListener {
 	 */
 	String DROPPED_SLOW_CONSUMER = "slow-consumer";
 
+	/**
+	 * {@link #topicRefused} reason: a client's topic name was longer than
+	 * {@code ws-pubsub.max-topic-length}.
+	 */
+	String TOPIC_REFUSED_TOO_LONG = "topic-too-long";
+
+	/**
+	 * {@link #topicRefused} reason: a connection already held
+	 * {@code ws-pubsub.max-topics-per-connection} topics.
+	 */
+	String TOPIC_REFUSED_TOO_MANY = "too-many-topics";
+
 	/** The listener that does nothing. */
 	WsMetricsListener NONE = new WsMetricsListener() {
 	};
@@ -137,6 +149,14 @@ public interface WsMetricsListener {
 	 * {@code REJECTED_*} constants.
 	 */
 	default void upgradeRejected(String path, String reason) {
+	}
+
+	/**
+	 * A client's subscribe or publish (or SSE stream) on the endpoint at {@code path}
+	 * ({@code null} for an SSE stream) was refused by a topic limit; {@code reason} is
+	 * one of the {@code TOPIC_REFUSED_*} constants.
+	 */
+	default void topicRefused(@Nullable String path, String reason) {
 	}
 
 	/**

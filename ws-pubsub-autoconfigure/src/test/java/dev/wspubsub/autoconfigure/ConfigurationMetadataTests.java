@@ -46,6 +46,8 @@ class ConfigurationMetadataTests {
 		assertThat(defaultOf(metadata, "ws-pubsub.close-on-backpressure-limit")).isEqualTo("false");
 		assertThat(defaultOf(metadata, "ws-pubsub.publish-to-self")).isEqualTo("false");
 		assertThat(defaultOf(metadata, "ws-pubsub.per-message-deflate.enabled")).isEqualTo("false");
+		assertThat(defaultOf(metadata, "ws-pubsub.max-topics-per-connection")).isEqualTo("1000");
+		assertThat(defaultOf(metadata, "ws-pubsub.max-topic-length")).isEqualTo("256");
 	}
 
 	private static String defaultOf(Map<String, JsonNode> metadata, String name) {

@@ -52,7 +52,7 @@ class RedisFanoutClusterTests {
 				publishers.add(subscribed(node, "room"));
 				listeners.add(subscribed(node, "room"));
 			}
-			awaitChannelSubscribers("ws-pubsub:room", 3);
+			awaitChannelSubscribers("ws-pubsub:t:room", 3);
 			ExecutorService pool = Executors.newFixedThreadPool(3);
 			List<CompletableFuture<Void>> sending = new ArrayList<>();
 			for (int n = 0; n < 3; n++) {
@@ -98,8 +98,8 @@ class RedisFanoutClusterTests {
 		try (WsTestClient sender = subscribed(nodes.get(0), "bin");
 				WsTestClient receiver = subscribed(nodes.get(1), "bin");
 				WsTestClient textReceiver = subscribed(nodes.get(2), "text")) {
-			awaitChannelSubscribers("ws-pubsub:bin", 2);
-			awaitChannelSubscribers("ws-pubsub:text", 1);
+			awaitChannelSubscribers("ws-pubsub:t:bin", 2);
+			awaitChannelSubscribers("ws-pubsub:t:text", 1);
 			byte[] binary = new byte[70_000];
 			for (int i = 0; i < binary.length; i++) {
 				binary[i] = (byte) i;
@@ -117,7 +117,7 @@ class RedisFanoutClusterTests {
 		try (WsTestClient publisher = subscribed(nodes.get(0), "global");
 				WsTestClient first = subscribed(nodes.get(1), "global");
 				WsTestClient second = subscribed(nodes.get(2), "global")) {
-			awaitChannelSubscribers("ws-pubsub:global", 3);
+			awaitChannelSubscribers("ws-pubsub:t:global", 3);
 			publisher.send("spub global hello all");
 			assertThat(publisher.awaitMessage(Duration.ofSeconds(10))).isEqualTo("hello all");
 			assertThat(first.awaitMessage(Duration.ofSeconds(10))).isEqualTo("hello all");

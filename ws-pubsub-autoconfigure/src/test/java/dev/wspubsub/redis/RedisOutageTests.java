@@ -78,7 +78,7 @@ class RedisOutageTests {
 					WsTestClient local = RedisFanoutClusterTests.subscribed(nodeA, "live");
 					WsTestClient remote = RedisFanoutClusterTests.subscribed(nodeB, "live")) {
 				await().atMost(Duration.ofSeconds(10))
-					.until(() -> redis.commands().pubsubNumsub("ws-pubsub:live").get("ws-pubsub:live") == 2);
+					.until(() -> redis.commands().pubsubNumsub("ws-pubsub:t:live").get("ws-pubsub:t:live") == 2);
 				sender.send("pub live before");
 				assertThat(local.awaitMessage()).isEqualTo("before");
 				assertThat(remote.awaitMessage()).isEqualTo("before");

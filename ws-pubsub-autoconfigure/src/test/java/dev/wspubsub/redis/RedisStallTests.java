@@ -19,7 +19,7 @@ class RedisStallTests {
 	void aTopicLeftWhileRedisStalledIsUnsubscribedOnceItAnswersAgain() {
 		try (TestRedis redis = TestRedis.start(); Node nodeA = Node.start(redis); Node nodeB = Node.start(redis)) {
 			await().atMost(Duration.ofSeconds(20)).until(() -> nodeA.fanout().isUp() && nodeB.fanout().isUp());
-			String channel = "ws-pubsub:stall";
+			String channel = "ws-pubsub:t:stall";
 			try (WsTestClient onA = RedisFanoutClusterTests.subscribed(nodeA, "stall");
 					WsTestClient onB = RedisFanoutClusterTests.subscribed(nodeB, "stall")) {
 				awaitSubscribedNodes(redis, channel, 2);

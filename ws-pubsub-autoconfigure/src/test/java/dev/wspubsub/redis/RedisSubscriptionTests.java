@@ -39,7 +39,7 @@ class RedisSubscriptionTests {
 
 	@Test
 	void aTopicsChannelExistsExactlyWhileSomeNodeHasALocalSubscriber() {
-		String channel = "ws-pubsub:rc";
+		String channel = "ws-pubsub:t:rc";
 		assertThat(redis.commands().pubsubChannels(channel)).isEmpty();
 		try (WsTestClient onA = RedisFanoutClusterTests.subscribed(nodeA, "rc")) {
 			awaitSubscribedNodes(channel, 1);
@@ -64,11 +64,11 @@ class RedisSubscriptionTests {
 		try (WsTestClient client = nodeA.connect()) {
 			assertThat(client.sendAndAwait("subn burst 10000")).isEqualTo("subscribed 10000");
 			await().atMost(Duration.ofSeconds(30))
-				.until(() -> redis.commands().pubsubChannels("ws-pubsub:burst*").size() == 10_000);
+				.until(() -> redis.commands().pubsubChannels("ws-pubsub:t:burst*").size() == 10_000);
 			assertThat(commandCalls("subscribe")).isPositive().isLessThan(100);
 		}
 		await().atMost(Duration.ofSeconds(30))
-			.until(() -> redis.commands().pubsubChannels("ws-pubsub:burst*").isEmpty());
+			.until(() -> redis.commands().pubsubChannels("ws-pubsub:t:burst*").isEmpty());
 		assertThat(commandCalls("unsubscribe")).isPositive().isLessThan(100);
 	}
 
@@ -79,7 +79,7 @@ class RedisSubscriptionTests {
 		await().during(Duration.ofSeconds(4))
 			.atMost(Duration.ofSeconds(10))
 			.until(() -> nodeA.fanout().isUp() && nodeB.fanout().isUp()
-					&& redis.commands().pubsubChannels("ws-pubsub:$probe:*").size() == 2);
+					&& redis.commands().pubsubChannels("ws-pubsub:n:probe:*").size() == 2);
 	}
 
 	private static void awaitSubscribedNodes(String channel, long count) {

@@ -55,7 +55,7 @@ final class ChatNodes {
 	 * taken it.
 	 */
 	static void awaitListening(TestRedis redis, String topic, long nodes) {
-		String channel = "ws-pubsub:" + topic;
+		String channel = "ws-pubsub:t:" + topic;
 		await("nodes subscribed to " + channel).atMost(Duration.ofSeconds(10))
 			.until(() -> redis.commands().pubsubNumsub(channel).getOrDefault(channel, 0L) >= nodes);
 	}

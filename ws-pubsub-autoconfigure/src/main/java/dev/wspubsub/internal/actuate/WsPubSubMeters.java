@@ -98,6 +98,11 @@ public class WsPubSubMeters implements WsMetricsListener {
 	}
 
 	@Override
+	public void topicRefused(@Nullable String path, String reason) {
+		meters((path != null) ? path : SSE).topicRefused(reason).increment();
+	}
+
+	@Override
 	public void resumed(@Nullable String path, boolean recovered, int replayed) {
 		PathMeters meters = meters((path != null) ? path : SSE);
 		meters.resumes(recovered ? "recovered" : "not_recovered").increment();
@@ -163,6 +168,8 @@ public class WsPubSubMeters implements WsMetricsListener {
 
 		private final Map<String, Counter> rejected = new ConcurrentHashMap<>();
 
+		private final Map<String, Counter> topicsRefused = new ConcurrentHashMap<>();
+
 		PathMeters(MeterRegistry registry, String path) {
 			this.registry = registry;
 			this.path = path;
@@ -208,6 +215,11 @@ public class WsPubSubMeters implements WsMetricsListener {
 
 		Counter rejected(String reason) {
 			return tagged(this.rejected, "wspubsub.upgrades.rejected", "Upgrades refused", "reason", reason);
+		}
+
+		Counter topicRefused(String reason) {
+			return tagged(this.topicsRefused, "wspubsub.topics.refused",
+					"Subscribes and publishes refused by a topic limit", "reason", reason);
 		}
 
 		private Counter tagged(Map<String, Counter> counters, String name, String description, String tag,

@@ -22,8 +22,9 @@ final class HistoryScripts {
 
 	/**
 	 * KEYS: stream, meta. ARGV: channel, envelope head, payload head, payload tail, stamp
-	 * (0 none, 1 fields then a comma, 2 fields alone), size, ttl ms, a fresh epoch, reset
-	 * token (empty for none), text flag. Answers {epoch, offset}.
+	 * (0 none, 1 a comma then the fields, 2 the fields alone; they go before the closing
+	 * brace, the payload tail), size, ttl ms, a fresh epoch, reset token (empty for
+	 * none), text flag. Answers {epoch, offset}.
 	 */
 	static final Script PUBLISH = new Script(
 			"""
@@ -37,9 +38,8 @@ final class HistoryScripts {
 					local offset = string.format('%d', redis.call('HINCRBY', KEYS[2], 'o', 1))
 					local payload = ARGV[3]
 					if ARGV[5] ~= '0' then
-					  payload = payload .. '"epoch":"' .. epoch .. '","offset":' .. offset
 					  if ARGV[5] == '1' then payload = payload .. ',' end
-					  payload = payload .. ARGV[4]
+					  payload = payload .. '"epoch":"' .. epoch .. '","offset":' .. offset .. ARGV[4]
 					end
 					local now = redis.call('TIME')
 					local ms = string.format('%d', now[1] * 1000 + math.floor(now[2] / 1000))
@@ -54,15 +54,14 @@ final class HistoryScripts {
 	 * KEYS: stream, meta. ARGV: epoch of the position asked for (empty for none), its
 	 * offset, how many of the newest to answer when not recovered, ttl ms, a fresh epoch.
 	 * Answers {epoch, offset, recovered (1 or 0), then id, payload, text flag per entry,
-	 * oldest first}.
+	 * oldest first}. Writes nothing: a topic without history answers the fresh epoch at
+	 * offset 0, which its first publication does not continue (it makes an epoch of its
+	 * own), so reading any number of names leaves no key behind.
 	 */
 	static final Script READ = new Script("""
 			local epoch = redis.call('HGET', KEYS[2], 'e')
 			if not epoch then
-			  epoch = ARGV[5]
-			  redis.call('DEL', KEYS[1])
-			  redis.call('HSET', KEYS[2], 'e', epoch, 'o', 0)
-			  redis.call('PEXPIRE', KEYS[2], ARGV[4])
+			  return {ARGV[5], '0', '0'}
 			end
 			local offset = tonumber(redis.call('HGET', KEYS[2], 'o'))
 			local now = redis.call('TIME')

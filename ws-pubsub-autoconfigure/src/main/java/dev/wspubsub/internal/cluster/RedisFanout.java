@@ -1,7 +1,6 @@
 package dev.wspubsub.internal.cluster;
 
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -33,7 +32,7 @@ import org.springframework.data.redis.connection.ReactiveSubscription;
  * spring-data-redis' reactive connection (Lettuce).
  *
  * <ul>
- * <li>Each topic is one channel, {@code <channel-prefix><topic>}, subscribed while the
+ * <li>Each topic is one channel, {@code <channel-prefix>t:<topic>}, subscribed while the
  * topic has a local subscriber (see {@link ChannelSubscriptions}); never PSUBSCRIBE.</li>
  * <li>A publish travels as a small binary {@link Envelope} carrying the sender's node id,
  * so a node skips its own messages: they were delivered locally already.</li>
@@ -41,12 +40,12 @@ import org.springframework.data.redis.connection.ReactiveSubscription;
  * while Redis is unreachable; past it they are dropped, counted in
  * {@link #droppedCount()} and logged.</li>
  * <li>Health is measured end to end: every {@code probeInterval} the node publishes a
- * probe to its own channel {@code <channel-prefix>$probe:<node-id>}. It becomes
- * {@linkplain #isUp() up} when a probe comes back, and down when a probe has not come
- * back for three intervals (two seconds at least) while one of its two connections has
- * been silent as long (a probe late behind heavy traffic is no failure). When Redis
- * returns, Lettuce reconnects, and the next echoed probe re-subscribes every current
- * topic and releases the buffer.</li>
+ * probe to its own channel {@code <channel-prefix>n:probe:<node-id>}, which no topic name
+ * can reach (see {@link ChannelNames}). It becomes {@linkplain #isUp() up} when a probe
+ * comes back, and down when a probe has not come back for three intervals (two seconds at
+ * least) while one of its two connections has been silent as long (a probe late behind
+ * heavy traffic is no failure). When Redis returns, Lettuce reconnects, and the next
+ * echoed probe re-subscribes every current topic and releases the buffer.</li>
  * </ul>
  * Across nodes delivery is at most once: what is published while a node's link is down is
  * not replayed to it. Topics with history are published through {@link RedisHistory},
@@ -137,7 +136,7 @@ public final class RedisFanout implements Fanout, AutoCloseable {
 		this.names = new ChannelNames(Objects.requireNonNull(channelPrefix, "channelPrefix"));
 		this.envelope = new Envelope(nodeId);
 		this.probeInterval = Objects.requireNonNull(probeInterval, "probeInterval");
-		this.probeChannel = ByteBuffer.wrap((channelPrefix + "$probe:" + nodeId).getBytes(StandardCharsets.UTF_8));
+		this.probeChannel = this.names.nodeChannel("probe", nodeId);
 		this.worker = Schedulers.newSingle("ws-pubsub-redis");
 		this.publishQueue = new PublishQueue(publishBuffer, MAX_IN_FLIGHT, this::send, this::linkFailed,
 				() -> this.lastReply = System.nanoTime(), this.worker::schedule);
@@ -377,7 +376,7 @@ public final class RedisFanout implements Fanout, AutoCloseable {
 			}
 			catch (RuntimeException ex) {
 				this.errors.increment();
-				logger.debug("Ignoring a message on Redis channel '" + this.names.prefix() + topic + "': " + ex);
+				logger.debug("Ignoring a message on topic '" + topic + "' from Redis: " + ex);
 				return;
 			}
 			if (!positioned.own()) {
@@ -392,7 +391,7 @@ public final class RedisFanout implements Fanout, AutoCloseable {
 		}
 		catch (RuntimeException ex) {
 			this.errors.increment();
-			logger.debug("Ignoring a message on Redis channel '" + this.names.prefix() + topic + "': " + ex);
+			logger.debug("Ignoring a message on topic '" + topic + "' from Redis: " + ex);
 			return;
 		}
 		if (decoded == null) {

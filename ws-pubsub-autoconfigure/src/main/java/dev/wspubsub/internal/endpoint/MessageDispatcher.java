@@ -112,7 +112,7 @@ final class MessageDispatcher implements ConnectionHandler {
 
 	@Override
 	public void onText(WsConnection connection, String text) {
-		Sequencer.submit(connection, () -> handleText(connection, text));
+		Sequencer.submit(connection, () -> handleText(connection, text), text.length());
 	}
 
 	private void handleText(WsConnection connection, String text) {
@@ -237,7 +237,7 @@ final class MessageDispatcher implements ConnectionHandler {
 			Object payload = (rawBinary.payloadType() == ByteBuffer.class) ? ByteBuffer.wrap(data).asReadOnlyBuffer()
 					: data;
 			call(connection, rawBinary, CallContext.of(connection, payload));
-		});
+		}, data.length);
 	}
 
 	@Override

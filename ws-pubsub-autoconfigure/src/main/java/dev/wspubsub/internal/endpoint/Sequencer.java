@@ -22,11 +22,25 @@ final class Sequencer implements WsConnection.HandlerState {
 	 */
 	private static final int PAUSE_READING_AT = 256;
 
+	/**
+	 * Queued payload (characters of text, bytes of binary) at which the connection stops
+	 * reading too: a count alone would let 256 messages of the largest payload wait here
+	 * (4 GB at 16 MB each). What is held stays below this plus one message, and what the
+	 * socket's last read had already decoded.
+	 */
+	static final long PAUSE_READING_AT_BYTES = 1024 * 1024;
+
 	private static final Log logger = LogFactory.getLog(Sequencer.class);
 
 	private final WsConnection connection;
 
-	private final ArrayDeque<Runnable> waiting = new ArrayDeque<>();
+	private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
+
+	/**
+	 * The payload of {@link #waiting}, as {@link #submit(WsConnection, Runnable, int)}
+	 * counts it.
+	 */
+	private long waitingBytes;
 
 	private boolean busy;
 
@@ -51,15 +65,29 @@ final class Sequencer implements WsConnection.HandlerState {
 	 * running.
 	 */
 	static void submit(WsConnection connection, Runnable task) {
+		submit(connection, task, 0);
+	}
+
+	/**
+	 * As {@link #submit(WsConnection, Runnable)}, for a message of {@code bytes} payload,
+	 * which counts toward the queue's bound in bytes.
+	 */
+	static void submit(WsConnection connection, Runnable task, int bytes) {
 		if (connection.handlerState() instanceof Sequencer sequencer
 				&& (sequencer.busy || !sequencer.waiting.isEmpty())) {
-			sequencer.waiting.add(task);
-			if (sequencer.waiting.size() == PAUSE_READING_AT) {
+			sequencer.waiting.add(new Waiting(task, bytes));
+			sequencer.waitingBytes += bytes;
+			if (sequencer.waiting.size() >= PAUSE_READING_AT || sequencer.waitingBytes >= PAUSE_READING_AT_BYTES) {
 				connection.channel().config().setAutoRead(false);
 			}
 			return;
 		}
 		task.run();
+	}
+
+	/** Payload waiting for the handler before it; event loop only. */
+	long waitingBytes() {
+		return this.waitingBytes;
 	}
 
 	/** A handler went asynchronous: hold later messages until {@link #done()}. */
@@ -94,10 +122,11 @@ final class Sequencer implements WsConnection.HandlerState {
 		}
 		this.busy = false;
 		this.reply = null;
-		Runnable next;
+		Waiting next;
 		while (!this.busy && (next = this.waiting.poll()) != null) {
+			this.waitingBytes -= next.bytes();
 			try {
-				next.run();
+				next.task().run();
 			}
 			catch (RuntimeException ex) {
 				// The handlers report their own failures; this keeps the queue moving
@@ -105,9 +134,13 @@ final class Sequencer implements WsConnection.HandlerState {
 				logger.warn(this.connection + ": a queued message could not be handled", ex);
 			}
 		}
-		if (this.waiting.size() < PAUSE_READING_AT / 2 && this.connection.readyState() == WsConnection.OPEN) {
+		if (this.waiting.size() < PAUSE_READING_AT / 2 && this.waitingBytes < PAUSE_READING_AT_BYTES / 2
+				&& this.connection.readyState() == WsConnection.OPEN) {
 			this.connection.channel().config().setAutoRead(true);
 		}
+	}
+
+	private record Waiting(Runnable task, int bytes) {
 	}
 
 }

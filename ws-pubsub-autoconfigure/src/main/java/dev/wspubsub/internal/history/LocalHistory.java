@@ -30,7 +30,7 @@ import org.jspecify.annotations.Nullable;
  * Histories kept in this node's memory, one bounded log per topic: the default, and what
  * local fan-out uses. Each topic's epoch is made when its log is, so a restart changes
  * it. A log that has been neither written nor read for its rule's ttl is dropped (its
- * epoch with it), so free-form topic names do not pile up.
+ * epoch with it), so free-form topic names do not pile up; a read never makes one.
  *
  * <p>
  * A publish records, numbers and delivers under its topic's lock, and a read takes the
@@ -114,15 +114,24 @@ public final class LocalHistory implements TopicHistory, AutoCloseable {
 	@Override
 	public CompletableFuture<Recovery> read(String topic, HistoryRule rule, @Nullable StreamPosition since,
 			int latest) {
-		while (true) {
-			Log log = this.logs.computeIfAbsent(topic, (name) -> new Log());
+		Log log = this.logs.get(topic);
+		if (log != null) {
 			synchronized (log) {
-				if (log.retired) {
-					continue;
+				if (!log.retired) {
+					return CompletableFuture.completedFuture(log.read(rule.ttl(), since, latest));
 				}
-				return CompletableFuture.completedFuture(log.read(rule.ttl(), since, latest));
 			}
 		}
+		// No history: answered without making one, so reading free-form names keeps
+		// nothing. The first publication begins an epoch of its own, so a resume from
+		// this
+		// position is told it was not recovered rather than silently continued.
+		return CompletableFuture.completedFuture(new Recovery(false, new StreamPosition(Epochs.next(), 0), List.of()));
+	}
+
+	/** Topics with a log in memory. */
+	int topicCount() {
+		return this.logs.size();
 	}
 
 	private void sweep() {

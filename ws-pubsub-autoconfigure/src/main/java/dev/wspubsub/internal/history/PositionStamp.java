@@ -6,11 +6,12 @@ import java.nio.charset.StandardCharsets;
 import dev.wspubsub.StreamPosition;
 
 /**
- * Adds a publication's position to a JSON object message, as its first fields:
- * {@code {"a":1}} becomes {@code {"epoch":"k3x9","offset":42,"a":1}}. Anything else
+ * Adds a publication's position to a JSON object message, as its last fields:
+ * {@code {"a":1}} becomes {@code {"a":1,"epoch":"k3x9","offset":42}}. Anything else
  * (binary, text that is not a JSON object) is left as it is. Only fields are added, so
- * clients that do not know them keep working; a field of the same name in the message
- * comes later and so wins in JSON parsers.
+ * clients that do not know them keep working. Last, because of a name twice in an object
+ * JSON parsers keep the later one: a message that carries its own {@code epoch} or
+ * {@code offset} cannot make readers resume from a position the server never gave.
  */
 public final class PositionStamp {
 
@@ -18,40 +19,38 @@ public final class PositionStamp {
 	}
 
 	/**
-	 * Where the position's fields go into {@code payload}: the index just after the
-	 * opening brace, or {@code -1} when the payload is not a JSON object.
+	 * Where the position's fields go into {@code payload}: the index of the closing
+	 * brace, or {@code -1} when the payload is not a JSON object.
 	 */
 	public static int insertionPoint(byte[] payload, boolean text) {
 		if (!text) {
 			return -1;
 		}
-		for (int i = 0; i < payload.length; i++) {
-			byte b = payload[i];
-			if (b == '{') {
-				return i + 1;
-			}
-			if (b != ' ' && b != '\t' && b != '\r' && b != '\n') {
-				return -1;
-			}
+		int first = 0;
+		while (first < payload.length && isSpace(payload[first])) {
+			first++;
 		}
-		return -1;
+		int last = payload.length - 1;
+		while (last > first && isSpace(payload[last])) {
+			last--;
+		}
+		return (last > first && payload[first] == '{' && payload[last] == '}') ? last : -1;
 	}
 
 	/**
-	 * Whether the object opened just before {@code at} is empty, so the fields need no
-	 * comma after them.
+	 * Whether the object closed at {@code at} is empty, so the fields need no comma
+	 * before them.
 	 */
 	public static boolean isEmptyObject(byte[] payload, int at) {
-		for (int i = at; i < payload.length; i++) {
-			byte b = payload[i];
-			if (b == '}') {
-				return true;
-			}
-			if (b != ' ' && b != '\t' && b != '\r' && b != '\n') {
-				return false;
-			}
+		int i = at - 1;
+		while (i >= 0 && isSpace(payload[i])) {
+			i--;
 		}
-		return false;
+		return i >= 0 && payload[i] == '{';
+	}
+
+	private static boolean isSpace(byte b) {
+		return b == ' ' || b == '\t' || b == '\r' || b == '\n';
 	}
 
 	/**
@@ -63,7 +62,7 @@ public final class PositionStamp {
 		if (at < 0) {
 			return payload;
 		}
-		byte[] fields = fields(position, !isEmptyObject(payload, at)).getBytes(StandardCharsets.UTF_8);
+		byte[] fields = ((isEmptyObject(payload, at) ? "" : ",") + fields(position)).getBytes(StandardCharsets.UTF_8);
 		ByteArrayOutputStream out = new ByteArrayOutputStream(payload.length + fields.length);
 		out.write(payload, 0, at);
 		out.write(fields, 0, fields.length);
@@ -75,8 +74,8 @@ public final class PositionStamp {
 	 * The fields as JSON; epochs are made of letters and digits, so nothing needs
 	 * escaping.
 	 */
-	static String fields(StreamPosition position, boolean comma) {
-		return "\"epoch\":\"" + position.epoch() + "\",\"offset\":" + position.offset() + (comma ? "," : "");
+	static String fields(StreamPosition position) {
+		return "\"epoch\":\"" + position.epoch() + "\",\"offset\":" + position.offset();
 	}
 
 }

@@ -48,6 +48,11 @@ abstract class DelegatingConnectionHandler implements ConnectionHandler {
 	}
 
 	@Override
+	public void onTopicRefused(WsConnection connection, String error) {
+		this.delegate.onTopicRefused(connection, error);
+	}
+
+	@Override
 	public void onClose(WsConnection connection, int code, String reason) {
 		this.delegate.onClose(connection, code, reason);
 	}

@@ -15,7 +15,10 @@ import io.netty.util.AttributeKey;
  * message over the limit is not handled; the client gets
  * {@code {"type":"error","error":"Rate limit exceeded"}}. When refused messages pile up
  * past {@code max-excess} (they drain at the same rate), the connection is closed with
- * 1008. Control frames are not counted: the transport answers pings itself.
+ * 1008. Pings and pongs take from the same bucket: the transport answers each ping with a
+ * pong, so a client could otherwise make the server write as fast as it sends. A control
+ * frame over the limit gets no error reply and does not reach {@code @OnPing} or
+ * {@code @OnPong}; its excess closes the connection like any other.
  */
 public final class RateLimitGuard implements EndpointGuard {
 
@@ -67,7 +70,7 @@ public final class RateLimitGuard implements EndpointGuard {
 	/**
 	 * Whether the connection may deliver one more message; replies and closes when not.
 	 */
-	private boolean admit(WsConnection connection) {
+	private boolean admit(WsConnection connection, boolean replyWhenRefused) {
 		TokenBucket bucket = connection.channel().attr(BUCKET).get();
 		long now = System.nanoTime();
 		if (bucket == null) {
@@ -84,7 +87,7 @@ public final class RateLimitGuard implements EndpointGuard {
 				connection.close(CloseCodes.POLICY_VIOLATION, RATE_LIMIT_EXCEEDED);
 			}
 		}
-		else {
+		else if (replyWhenRefused) {
 			connection.send(ErrorReply.of(RATE_LIMIT_EXCEEDED));
 		}
 		return false;
@@ -98,15 +101,29 @@ public final class RateLimitGuard implements EndpointGuard {
 
 		@Override
 		public void onText(WsConnection connection, String text) {
-			if (admit(connection)) {
+			if (admit(connection, true)) {
 				super.onText(connection, text);
 			}
 		}
 
 		@Override
 		public void onBinary(WsConnection connection, byte[] data) {
-			if (admit(connection)) {
+			if (admit(connection, true)) {
 				super.onBinary(connection, data);
+			}
+		}
+
+		@Override
+		public void onPing(WsConnection connection, byte[] data) {
+			if (admit(connection, false)) {
+				super.onPing(connection, data);
+			}
+		}
+
+		@Override
+		public void onPong(WsConnection connection, byte[] data) {
+			if (admit(connection, false)) {
+				super.onPong(connection, data);
 			}
 		}
 

@@ -26,9 +26,25 @@ public final class SecuredEndpoints {
 
 	private final Map<String, Boolean> authenticatedByPath;
 
+	private final List<String> streamPaths;
+
 	/** Endpoints by path, with whether each requires authentication. */
 	public SecuredEndpoints(Map<String, Boolean> authenticatedByPath) {
+		this(authenticatedByPath, List.of());
+	}
+
+	private SecuredEndpoints(Map<String, Boolean> authenticatedByPath, List<String> streamPaths) {
 		this.authenticatedByPath = Collections.unmodifiableMap(new LinkedHashMap<>(authenticatedByPath));
+		this.streamPaths = List.copyOf(streamPaths);
+	}
+
+	/**
+	 * These endpoints, and the event streams at {@code streamPaths} (path patterns such
+	 * as {@code /sse/**}): the origin check and the connection caps guard a stream's GET
+	 * as they guard an upgrade.
+	 */
+	public SecuredEndpoints withStreams(List<String> streamPaths) {
+		return new SecuredEndpoints(this.authenticatedByPath, streamPaths);
 	}
 
 	/**
@@ -87,7 +103,7 @@ public final class SecuredEndpoints {
 
 	/** Matches request paths against the endpoint paths, as the handler mapping does. */
 	EndpointPathMatcher matcher() {
-		return new EndpointPathMatcher(paths());
+		return new EndpointPathMatcher(paths(), this.streamPaths);
 	}
 
 }

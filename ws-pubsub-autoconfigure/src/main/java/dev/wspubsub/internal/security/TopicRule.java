@@ -12,11 +12,18 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * One topic rule: a pattern, and whether matching topics may be subscribed and published
- * to. In a pattern, {@code *} matches any characters and {@code {name}} matches the value
- * of the principal's claim {@code name} ({@code {sub}} and {@code {name}} fall back to
+ * to. In a pattern, {@code *} matches any characters and {@code {name}} the value of the
+ * principal's claim {@code name} ({@code {sub}} and {@code {name}} fall back to
  * {@code Principal.getName()}): {@code user:{sub}} matches {@code user:alice} only for
  * the subject {@code alice}. A topic of the pattern's shape whose placeholder values are
  * not the connection's own, or a connection without a principal, is denied.
+ *
+ * <p>
+ * A placeholder stands for exactly the caller's own value, and only where no longer value
+ * could stand instead: with {@code user:{sub}:*}, {@code user:alice:bob:inbox} is the
+ * topic of subject {@code alice:bob}, not a topic of {@code alice} under
+ * {@code bob:inbox}. Matching never backtracks (see {@link TopicGlob}): its cost is
+ * linear in the topic's length whatever the pattern.
  */
 public final class TopicRule {
 
@@ -24,9 +31,15 @@ public final class TopicRule {
 
 	private final String pattern;
 
-	private final Pattern regex;
+	/**
+	 * The pattern cut at its placeholders: text (with stars), then a claim, and so on.
+	 */
+	private final List<String> texts;
 
 	private final List<String> claims;
+
+	/** Any topic of the pattern's shape: each placeholder one character or more. */
+	private final TopicGlob shape;
 
 	private final boolean subscribe;
 
@@ -36,37 +49,52 @@ public final class TopicRule {
 		this.pattern = pattern;
 		this.subscribe = subscribe;
 		this.publish = publish;
+		List<String> texts = new ArrayList<>();
 		List<String> claims = new ArrayList<>();
-		StringBuilder regex = new StringBuilder();
 		Matcher placeholders = PLACEHOLDER.matcher(pattern);
 		int last = 0;
 		while (placeholders.find()) {
-			regex.append(literal(pattern.substring(last, placeholders.start())));
-			regex.append("(.+?)");
+			texts.add(pattern.substring(last, placeholders.start()));
 			claims.add(placeholders.group(1));
 			last = placeholders.end();
 		}
-		regex.append(literal(pattern.substring(last)));
-		this.regex = Pattern.compile(regex.toString(), Pattern.DOTALL);
+		texts.add(pattern.substring(last));
+		this.texts = List.copyOf(texts);
 		this.claims = List.copyOf(claims);
+		this.shape = glob(null, -1, 0);
 	}
 
-	private static String literal(String text) {
-		StringBuilder out = new StringBuilder();
-		int start = 0;
-		for (int star = text.indexOf('*'); star >= 0; star = text.indexOf('*', start)) {
-			out.append(Pattern.quote(text.substring(start, star))).append(".*");
-			start = star + 1;
+	/**
+	 * The glob of this pattern with each placeholder {@code i} replaced by
+	 * {@code values[i]} (or by one character or more when {@code values} is null), and
+	 * placeholder {@code longer} by its value with at least one character more before
+	 * ({@code side} &lt; 0) or after ({@code side} &gt; 0) it.
+	 */
+	private TopicGlob glob(@Nullable List<String> values, int longer, int side) {
+		TopicGlob.Builder glob = TopicGlob.builder();
+		for (int i = 0; i < this.texts.size(); i++) {
+			glob.pattern(this.texts.get(i));
+			if (i == this.claims.size()) {
+				break;
+			}
+			if (values == null) {
+				glob.one().star();
+				continue;
+			}
+			if (i == longer && side < 0) {
+				glob.one().star();
+			}
+			glob.literal(values.get(i));
+			if (i == longer && side > 0) {
+				glob.one().star();
+			}
 		}
-		if (start < text.length()) {
-			out.append(Pattern.quote(text.substring(start)));
-		}
-		return out.toString();
+		return glob.build();
 	}
 
 	/** Whether {@code topic} has this rule's shape, whoever asks. */
 	boolean matches(String topic) {
-		return this.regex.matcher(topic).matches();
+		return this.shape.matches(topic);
 	}
 
 	/**
@@ -84,18 +112,25 @@ public final class TopicRule {
 		if (principal == null) {
 			return false;
 		}
-		Matcher matcher = this.regex.matcher(topic);
-		if (!matcher.matches()) {
+		Map<String, Object> claims = claimsOf.apply(principal);
+		List<String> values = new ArrayList<>(this.claims.size());
+		for (String name : this.claims) {
+			Object value = claims.get(name);
+			if (value == null && (name.equals("sub") || name.equals("name"))) {
+				value = principal.getName();
+			}
+			if (value == null || String.valueOf(value).isEmpty()) {
+				return false;
+			}
+			values.add(String.valueOf(value));
+		}
+		if (!glob(values, -1, 0).matches(topic)) {
 			return false;
 		}
-		Map<String, Object> claims = claimsOf.apply(principal);
-		for (int i = 0; i < this.claims.size(); i++) {
-			String name = this.claims.get(i);
-			Object expected = claims.get(name);
-			if (expected == null && (name.equals("sub") || name.equals("name"))) {
-				expected = principal.getName();
-			}
-			if (expected == null || !matcher.group(i + 1).equals(String.valueOf(expected))) {
+		// The caller's values fit; a longer value fitting too means the topic can be
+		// someone else's.
+		for (int i = 0; i < values.size(); i++) {
+			if (glob(values, i, -1).matches(topic) || glob(values, i, 1).matches(topic)) {
 				return false;
 			}
 		}

@@ -2,11 +2,14 @@ package dev.wspubsub.internal.sse;
 
 import java.security.Principal;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 
 import dev.wspubsub.Recovery;
 import dev.wspubsub.StreamPosition;
+import dev.wspubsub.internal.topic.TopicLimits;
 import dev.wspubsub.internal.topic.TopicRegistry;
 import dev.wspubsub.spi.HistoryRule;
 import dev.wspubsub.spi.TopicAuthorizer;
@@ -65,6 +68,10 @@ public final class SseTopicBridge implements SmartLifecycle {
 
 	private final TopicAuthorizer authorizer;
 
+	private final TopicLimits limits;
+
+	private final Function<Principal, @Nullable Instant> expiryOf;
+
 	private final TopicRegistry topics;
 
 	private final TopicHistory history;
@@ -93,6 +100,22 @@ public final class SseTopicBridge implements SmartLifecycle {
 	 */
 	public SseTopicBridge(TopicRegistry topics, TopicHistory history, String path, Duration heartbeat, Duration retry,
 			int bufferSize, TopicAuthorizer authorizer, WsMetricsListener metrics) {
+		this(topics, history, path, heartbeat, retry, bufferSize, authorizer, metrics, TopicLimits.NONE,
+				(principal) -> null);
+	}
+
+	/**
+	 * As the other constructor, with a WebSocket's limits: a topic name over
+	 * {@code limits}' length gets 400, and a stream opened with a token ends when the
+	 * token expires.
+	 * @param limits the topic limits of a client's subscribe
+	 * @param expiryOf when a principal's token expires, {@code null} for never
+	 */
+	public SseTopicBridge(TopicRegistry topics, TopicHistory history, String path, Duration heartbeat, Duration retry,
+			int bufferSize, TopicAuthorizer authorizer, WsMetricsListener metrics, TopicLimits limits,
+			Function<Principal, @Nullable Instant> expiryOf) {
+		this.limits = Objects.requireNonNull(limits, "limits");
+		this.expiryOf = Objects.requireNonNull(expiryOf, "expiryOf");
 		this.authorizer = Objects.requireNonNull(authorizer, "authorizer");
 		this.topics = Objects.requireNonNull(topics, "topics");
 		this.history = Objects.requireNonNull(history, "history");
@@ -128,13 +151,18 @@ public final class SseTopicBridge implements SmartLifecycle {
 		EventLoop loop = eventLoop(request);
 		// The same topic authorization as a WebSocket's subscribe, for the same
 		// principal.
+		if (this.limits.isTooLong(topic)) {
+			this.metrics.topicRefused(null, WsMetricsListener.TOPIC_REFUSED_TOO_LONG);
+			return ServerResponse.badRequest().contentType(MediaType.TEXT_PLAIN).bodyValue(this.limits.tooLongError());
+		}
 		return request.principal().map(Optional::of).defaultIfEmpty(Optional.empty()).flatMap((principal) -> {
 			if (!this.authorizer.canSubscribe(topic, new SseClient(this.path, principal.orElse(null)))) {
 				return ServerResponse.status(HttpStatus.FORBIDDEN)
 					.contentType(MediaType.TEXT_PLAIN)
 					.bodyValue("Forbidden: " + topic);
 			}
-			return open(topic, lastEventId, loop);
+			Instant expiresAt = principal.map(this.expiryOf).orElse(null);
+			return open(topic, lastEventId, loop, expiresAt);
 		});
 	}
 
@@ -144,13 +172,21 @@ public final class SseTopicBridge implements SmartLifecycle {
 		return (id != null && !id.isBlank()) ? id.strip() : null;
 	}
 
-	private Mono<ServerResponse> open(String topic, @Nullable String lastEventId, @Nullable EventLoop loop) {
+	private Mono<ServerResponse> open(String topic, @Nullable String lastEventId, @Nullable EventLoop loop,
+			@Nullable Instant expiresAt) {
+		Flux<ServerSentEvent<String>> events = events(topic, lastEventId, loop);
+		if (expiresAt != null) {
+			// As a WebSocket is closed at its token's exp: the client reconnects with a
+			// fresh token.
+			Duration left = Duration.between(Instant.now(), expiresAt);
+			events = events.takeUntilOther(Mono.delay(left.isNegative() ? Duration.ZERO : left));
+		}
 		return ServerResponse.ok()
 			.contentType(MediaType.TEXT_EVENT_STREAM)
 			.cacheControl(CacheControl.noStore())
 			.header("X-Accel-Buffering", "no") // reverse proxies must not hold events
 												// back
-			.body(BodyInserters.fromServerSentEvents(events(topic, lastEventId, loop)));
+			.body(BodyInserters.fromServerSentEvents(events));
 	}
 
 	/**

@@ -1,5 +1,7 @@
 package dev.wspubsub.internal.transport;
 
+import dev.wspubsub.ErrorReply;
+
 /**
  * What happens on a connection, told by the transport on the connection's event loop. The
  * endpoint layer implements it; the transport knows nothing of annotations.
@@ -29,6 +31,14 @@ public interface ConnectionHandler {
 	 * {@code topic}; tell the client. Called on the thread that subscribed or published.
 	 */
 	void onTopicDenied(WsConnection connection, String topic);
+
+	/**
+	 * A topic limit refused the connection's own subscribe or publish; tell the client
+	 * {@code error}. Called on the thread that subscribed or published.
+	 */
+	default void onTopicRefused(WsConnection connection, String error) {
+		connection.send(ErrorReply.of(error));
+	}
 
 	/** The connection closed; its subscriptions are already gone. */
 	void onClose(WsConnection connection, int code, String reason);

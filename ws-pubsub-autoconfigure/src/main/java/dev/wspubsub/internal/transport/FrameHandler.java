@@ -65,6 +65,15 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
 
 	private long lastReadNanos = System.nanoTime();
 
+	/**
+	 * When the unfinished fragmented message began: it must end within the idle timeout,
+	 * whatever else the peer sends meanwhile (its pings would keep the idle timer alive
+	 * while a half-sent message up to max-payload-length is held).
+	 */
+	private long fragmentsStartedNanos;
+
+	private boolean fragmentsTimedOut;
+
 	private boolean pingOutstanding;
 
 	private boolean closed;
@@ -115,7 +124,7 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
 			}
 			else if (frame instanceof PingWebSocketFrame) {
 				byte[] data = ByteBufUtil.getBytes(frame.content());
-				this.outbound.writeAndFlushNow(new PongWebSocketFrame(Unpooled.wrappedBuffer(data)));
+				this.outbound.answerPing(data);
 				this.handler.onPing(this.connection, data);
 			}
 			else if (frame instanceof PongWebSocketFrame) {
@@ -150,6 +159,7 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
 		}
 		this.utf8.reset();
 		this.fragments = ctx.alloc().buffer(Math.max(1024, 2 * frame.content().readableBytes()));
+		this.fragmentsStartedNanos = System.nanoTime();
 		if (text && !checkFragment(frame, false)) {
 			return;
 		}
@@ -248,9 +258,14 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
 		}
 		if (!this.connection.channel().config().isAutoRead()) {
 			// Reading is paused while handlers catch up: the client is not idle, we are
-			// busy.
+			// busy, and a message in fragments cannot go on.
 			this.lastReadNanos = now;
+			this.fragmentsStartedNanos = now;
 			return false;
+		}
+		if (this.fragments != null && now - this.fragmentsStartedNanos >= this.idleTimeoutNanos) {
+			this.fragmentsTimedOut = true;
+			return true;
 		}
 		long idle = now - this.lastReadNanos;
 		if (idle >= this.idleTimeoutNanos) {
@@ -265,7 +280,13 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
 	}
 
 	void closeIdle() {
-		if (!this.closed && !this.closing.isCloseSent()) {
+		if (this.closed || this.closing.isCloseSent()) {
+			return;
+		}
+		if (this.fragmentsTimedOut) {
+			protocolError(CloseCodes.POLICY_VIOLATION, "Message not completed within the idle timeout");
+		}
+		else {
 			this.closing.fail(CloseCodes.NORMAL, "Idle timeout");
 		}
 	}

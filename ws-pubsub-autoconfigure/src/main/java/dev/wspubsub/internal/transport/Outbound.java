@@ -11,8 +11,10 @@ import dev.wspubsub.spi.OutboundMessage;
 import dev.wspubsub.spi.WsMetricsListener;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.util.internal.SystemPropertyUtil;
@@ -305,10 +307,37 @@ final class Outbound {
 		}
 	}
 
-	/** Sends a ping or a pong from any thread; {@code length} is its payload's. */
+	/**
+	 * Answers a peer's ping on the event loop, within the hard cap like any send: a
+	 * client that pings and never reads would otherwise grow its buffer by a pong per
+	 * ping, whatever the limits.
+	 */
+	void answerPing(byte[] data) {
+		if (overHardCap()) {
+			this.metrics.dropped(this.connection, WsMetricsListener.DROPPED_SLOW_CONSUMER);
+			dropped();
+			return;
+		}
+		writeAndFlushNow(new PongWebSocketFrame(Unpooled.wrappedBuffer(data)));
+	}
+
+	private boolean overHardCap() {
+		return bufferedAmount() > HARD_LIMIT_FACTOR * this.backpressureLimit;
+	}
+
+	/**
+	 * Sends a ping or a pong from any thread; {@code length} is its payload's. Past the
+	 * hard cap it is dropped, as a data frame would be.
+	 */
 	int control(WebSocketFrame frame, int length) {
 		if (!this.connection.isOpen() || !this.channel.isActive()) {
 			frame.release();
+			return WsSession.DROPPED;
+		}
+		if (overHardCap()) {
+			frame.release();
+			this.metrics.dropped(this.connection, WsMetricsListener.DROPPED_SLOW_CONSUMER);
+			dropped();
 			return WsSession.DROPPED;
 		}
 		if (this.loop.inEventLoop()) {

@@ -4,9 +4,11 @@ import java.security.Principal;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
+import dev.wspubsub.internal.topic.TopicLimits;
 import dev.wspubsub.internal.topic.TopicRegistry;
 import dev.wspubsub.spi.OutboundMessage;
 import dev.wspubsub.spi.TopicAuthorizer;
+import dev.wspubsub.spi.WsMetricsListener;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -27,6 +29,8 @@ final class Subscriptions implements TopicAuthorizer.Client {
 	 */
 	private final TopicAuthorizer authorizer;
 
+	private final TopicLimits limits;
+
 	/**
 	 * The topics: none, the one topic's name, or a set of two or more; most connections
 	 * hold one topic, which then costs no set. Changed under {@code this}; the set is a
@@ -40,10 +44,11 @@ final class Subscriptions implements TopicAuthorizer.Client {
 	 */
 	private volatile @Nullable Resumes resumes;
 
-	Subscriptions(WsConnection connection, TopicRegistry registry, TopicAuthorizer authorizer) {
+	Subscriptions(WsConnection connection, TopicRegistry registry, TopicAuthorizer authorizer, TopicLimits limits) {
 		this.connection = connection;
 		this.registry = registry;
 		this.authorizer = authorizer;
+		this.limits = limits;
 	}
 
 	/**
@@ -51,6 +56,10 @@ final class Subscriptions implements TopicAuthorizer.Client {
 	 * why
 	 */
 	boolean mayPublish(String topic) {
+		if (this.limits.isTooLong(topic)) {
+			this.connection.topicRefused(WsMetricsListener.TOPIC_REFUSED_TOO_LONG, this.limits.tooLongError());
+			return false;
+		}
 		if (this.authorizer.canPublish(topic, this)) {
 			return true;
 		}
@@ -62,11 +71,20 @@ final class Subscriptions implements TopicAuthorizer.Client {
 		if (!this.connection.isOpen()) {
 			return false;
 		}
+		// Before the authorizer: its rules need not run over an arbitrarily long name.
+		if (this.limits.isTooLong(topic)) {
+			this.connection.topicRefused(WsMetricsListener.TOPIC_REFUSED_TOO_LONG, this.limits.tooLongError());
+			return false;
+		}
 		if (!this.authorizer.canSubscribe(topic, this)) {
 			this.connection.topicDenied(topic);
 			return false;
 		}
 		synchronized (this) {
+			if (!contains(topic) && !this.limits.mayHoldMore(size())) {
+				this.connection.topicRefused(WsMetricsListener.TOPIC_REFUSED_TOO_MANY, this.limits.tooManyError(topic));
+				return false;
+			}
 			if (!add(topic)) {
 				return false;
 			}
@@ -124,6 +142,11 @@ final class Subscriptions implements TopicAuthorizer.Client {
 	boolean contains(String topic) {
 		Object topics = this.topics;
 		return (topics instanceof Set<?> set) ? set.contains(topic) : topic.equals(topics);
+	}
+
+	private int size() {
+		Object topics = this.topics;
+		return (topics instanceof Set<?> set) ? set.size() : (topics != null) ? 1 : 0;
 	}
 
 	@SuppressWarnings("unchecked")

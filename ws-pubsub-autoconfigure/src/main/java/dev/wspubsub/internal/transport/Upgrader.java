@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import dev.wspubsub.UpgradeRequest;
 import dev.wspubsub.internal.topic.PayloadEncoder;
 import dev.wspubsub.internal.topic.PublishRouter;
+import dev.wspubsub.internal.topic.TopicLimits;
 import dev.wspubsub.spi.TopicAuthorizer;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -54,6 +55,8 @@ public final class Upgrader {
 
 	private final TopicAuthorizer topicAuthorizer;
 
+	private final TopicLimits topicLimits;
+
 	private final Map<Long, WriteBufferWaterMark> waterMarks = new ConcurrentHashMap<>();
 
 	private final Map<Long, WebSocketDecoderConfig> decoderConfigs = new ConcurrentHashMap<>();
@@ -64,7 +67,17 @@ public final class Upgrader {
 	 */
 	public Upgrader(PublishRouter publishRouter, PayloadEncoder encoder, SessionRegistry sessions,
 			TopicAuthorizer topicAuthorizer) {
+		this(publishRouter, encoder, sessions, topicAuthorizer, TopicLimits.NONE);
+	}
+
+	/**
+	 * An upgrader whose connections ask {@code topicAuthorizer}, and keep within
+	 * {@code topicLimits}, before they subscribe or publish.
+	 */
+	public Upgrader(PublishRouter publishRouter, PayloadEncoder encoder, SessionRegistry sessions,
+			TopicAuthorizer topicAuthorizer, TopicLimits topicLimits) {
 		this.topicAuthorizer = Objects.requireNonNull(topicAuthorizer, "topicAuthorizer");
+		this.topicLimits = Objects.requireNonNull(topicLimits, "topicLimits");
 		this.publishRouter = Objects.requireNonNull(publishRouter, "publishRouter");
 		this.encoder = Objects.requireNonNull(encoder, "encoder");
 		this.sessions = Objects.requireNonNull(sessions, "sessions");
@@ -184,7 +197,8 @@ public final class Upgrader {
 		boolean deflate = channel.pipeline().get(WebSocketExtensionEncoder.class) != null;
 		channel.config().setWriteBufferWaterMark(waterMark(settings.backpressureLimit()));
 		WsConnection connection = new WsConnection(channel, settings, request, principal, subprotocol, data,
-				this.publishRouter, this.encoder, deflate, this.topicAuthorizer, this.sessions.metrics(), handler);
+				this.publishRouter, this.encoder, deflate, this.topicAuthorizer, this.topicLimits,
+				this.sessions.metrics(), handler);
 		FrameHandler frames = new FrameHandler(connection, this.sessions);
 		replaceDecoder(channel, settings, deflate);
 		nettyConnection.addHandlerLast("wspubsub.frames", frames);

@@ -16,6 +16,7 @@ import dev.wspubsub.internal.topic.PayloadEncoder;
 import dev.wspubsub.internal.topic.PublishRouter;
 import dev.wspubsub.spi.HistoryRule;
 import dev.wspubsub.spi.OutboundMessage;
+import dev.wspubsub.internal.topic.TopicLimits;
 import dev.wspubsub.spi.TopicAuthorizer;
 import dev.wspubsub.spi.TopicSubscriber;
 import dev.wspubsub.spi.WsMetricsListener;
@@ -72,8 +73,8 @@ public final class WsConnection implements WsSession<Object>, TopicSubscriber {
 
 	WsConnection(Channel channel, EndpointSettings settings, UpgradeRequest request, @Nullable Principal principal,
 			@Nullable String subprotocol, @Nullable Object data, PublishRouter publishRouter, PayloadEncoder encoder,
-			boolean deflateNegotiated, TopicAuthorizer topicAuthorizer, WsMetricsListener metrics,
-			ConnectionHandler handler) {
+			boolean deflateNegotiated, TopicAuthorizer topicAuthorizer, TopicLimits topicLimits,
+			WsMetricsListener metrics, ConnectionHandler handler) {
 		this.channel = channel;
 		this.loop = channel.eventLoop();
 		this.settings = settings;
@@ -86,7 +87,7 @@ public final class WsConnection implements WsSession<Object>, TopicSubscriber {
 		this.metrics = metrics;
 		this.handler = handler;
 		this.outbound = new Outbound(this, channel, settings, deflateNegotiated, metrics);
-		this.subscriptions = new Subscriptions(this, publishRouter.registry(), topicAuthorizer);
+		this.subscriptions = new Subscriptions(this, publishRouter.registry(), topicAuthorizer, topicLimits);
 		this.closing = new CloseHandshake(channel, this.outbound);
 	}
 
@@ -358,6 +359,15 @@ public final class WsConnection implements WsSession<Object>, TopicSubscriber {
 	/** The authorizer refused {@code topic}: the layer above says so to the client. */
 	void topicDenied(String topic) {
 		this.handler.onTopicDenied(this, topic);
+	}
+
+	/**
+	 * A topic limit refused this client's subscribe or publish: count it, tell the
+	 * client.
+	 */
+	void topicRefused(String reason, String error) {
+		this.metrics.topicRefused(path(), reason);
+		this.handler.onTopicRefused(this, error);
 	}
 
 	// ---- closing

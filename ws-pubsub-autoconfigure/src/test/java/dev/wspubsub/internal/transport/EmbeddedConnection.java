@@ -12,6 +12,7 @@ import dev.wspubsub.internal.cluster.LocalFanout;
 import dev.wspubsub.internal.history.LocalHistory;
 import dev.wspubsub.internal.topic.PayloadEncoder;
 import dev.wspubsub.internal.topic.PublishRouter;
+import dev.wspubsub.internal.topic.TopicLimits;
 import dev.wspubsub.internal.topic.TopicRegistry;
 import dev.wspubsub.spi.HistoryRules;
 import dev.wspubsub.spi.TopicAuthorizer;
@@ -61,7 +62,7 @@ public final class EmbeddedConnection implements AutoCloseable {
 		PublishRouter router = new PublishRouter(registry, new LocalFanout(), WsMetricsListener.NONE, this.history);
 		this.connection = new WsConnection(this.channel, settings, new LoopbackRequest(), null, null, null, router,
 				new PayloadEncoder(JsonMapper.builder().build(), ByteBufAllocator.DEFAULT), false,
-				TopicAuthorizer.ALLOW_ALL, WsMetricsListener.NONE, this.handler);
+				TopicAuthorizer.ALLOW_ALL, TopicLimits.NONE, WsMetricsListener.NONE, this.handler);
 	}
 
 	/**
