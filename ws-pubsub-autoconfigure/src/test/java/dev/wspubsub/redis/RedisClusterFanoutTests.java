@@ -8,6 +8,7 @@ import dev.wspubsub.internal.cluster.RedisPresenceRegistry;
 import dev.wspubsub.spi.PresenceRegistry;
 import dev.wspubsub.test.TestRedisCluster;
 import dev.wspubsub.test.WsTestClient;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -62,6 +63,18 @@ class RedisClusterFanoutTests {
 			sender.send("pub text " + text);
 			assertThat(textReceiver.awaitMessage(TIMEOUT)).isEqualTo(text);
 			sender.assertNoMessage(Duration.ofMillis(300)); // the sender is excluded
+			// The link's counters as meters, tagged with the mode.
+			assertThat(nodeB.bean(MeterRegistry.class)
+				.get("wspubsub.redis.received")
+				.tag("mode", "redis-cluster")
+				.functionCounter()
+				.count()).isGreaterThanOrEqualTo(2);
+			assertThat(nodeA.bean(MeterRegistry.class)
+				.get("wspubsub.redis.published")
+				.tag("mode", "redis-cluster")
+				.functionCounter()
+				.count()).isGreaterThanOrEqualTo(2);
+			assertThat(nodeA.bean(MeterRegistry.class).get("wspubsub.redis.up").gauge().value()).isEqualTo(1);
 		}
 	}
 

@@ -255,7 +255,7 @@ public final class RedisFanout implements Fanout, AutoCloseable {
 	}
 
 	/** How many times the link went down: names an outage. */
-	long outageCount() {
+	public long outageCount() {
 		return this.outages.get();
 	}
 
