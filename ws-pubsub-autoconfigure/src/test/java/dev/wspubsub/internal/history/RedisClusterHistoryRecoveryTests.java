@@ -98,6 +98,33 @@ class RedisClusterHistoryRecoveryTests extends HistoryRecoveryContract {
 	}
 
 	/**
+	 * A replica promoted after its master failed may lack the master's last writes: a
+	 * history written under another replication id begins a new epoch, so positions from
+	 * before are not recovered rather than answered with reused offsets.
+	 */
+	@Test
+	void aHistoryWrittenUnderAnotherReplicationIdBeginsANewEpoch() {
+		String topic = topic();
+		List<StreamPosition> before = publish(topic, 0, 3);
+		String meta = "ws-pubsub:history-meta:{" + topic + "}";
+		int master = cluster.masterPortOf(meta);
+		assertThat(cluster.node(master).hget(meta, "l")).isNotEmpty();
+		// As the replica's copy looks once it is master: written under the old master's
+		// id.
+		cluster.node(master).hset(meta, "l", "0123456789012345678901234567890123456789");
+		try (WsTestClient client = b.connect()) {
+			JsonNode recovery = resume(client, topic, before.get(0), 5);
+			assertThat(recovery.get("recovered").booleanValue()).isFalse();
+			StreamPosition now = StreamPosition.parse(recovery.get("position").stringValue());
+			assertThat(now.epoch()).isNotEqualTo(before.get(0).epoch());
+			assertThat(now.offset()).isZero();
+		}
+		StreamPosition next = publish(topic, 3, 1).get(0);
+		assertThat(next.offset()).isEqualTo(1);
+		assertThat(next.epoch()).isNotEqualTo(before.get(0).epoch());
+	}
+
+	/**
 	 * Each topic is a shard channel on the master of its slot, beside its history; no
 	 * classic channel is used, so no publication is broadcast to every master.
 	 */
