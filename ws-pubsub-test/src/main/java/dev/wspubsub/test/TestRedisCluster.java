@@ -19,6 +19,7 @@ import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
+import io.lettuce.core.MigrateArgs;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -144,7 +145,15 @@ public final class TestRedisCluster implements AutoCloseable {
 	 */
 	public int masterPortOf(String key) {
 		int slot = SlotHash.getSlot(key);
-		for (Object range : anyLive().clusterSlots()) {
+		int owner = slotOwner(anyLive(), slot);
+		if (owner < 0) {
+			throw new IllegalStateException("No master serves slot " + slot + " of '" + key + "'");
+		}
+		return owner;
+	}
+
+	private static int slotOwner(RedisCommands<String, String> node, int slot) {
+		for (Object range : node.clusterSlots()) {
 			List<?> entry = (List<?>) range;
 			long from = (Long) entry.get(0);
 			long to = (Long) entry.get(1);
@@ -152,7 +161,7 @@ public final class TestRedisCluster implements AutoCloseable {
 				return ((Long) ((List<?>) entry.get(2)).get(1)).intValue();
 			}
 		}
-		throw new IllegalStateException("No master serves slot " + slot + " of '" + key + "'");
+		return -1;
 	}
 
 	/**
@@ -189,6 +198,43 @@ public final class TestRedisCluster implements AutoCloseable {
 			}
 		});
 		return masterPortOf(key);
+	}
+
+	/**
+	 * Moves {@code key}'s hash slot, with its keys, to the master on {@code toPort}, as
+	 * {@code redis-cli --cluster reshard} does one slot: importing and migrating states,
+	 * {@code MIGRATE} of the slot's keys, then the slot assigned to its new master on
+	 * every master. Returns once every live node says so.
+	 * @param key a key or shard channel whose slot to move
+	 * @param toPort the port of another master
+	 */
+	public void moveSlotOf(String key, int toPort) {
+		int slot = SlotHash.getSlot(key);
+		int fromPort = masterPortOf(key);
+		if (fromPort == toPort) {
+			throw new IllegalArgumentException("Slot " + slot + " of '" + key + "' is on port " + toPort + " already");
+		}
+		RedisCommands<String, String> from = node(fromPort);
+		RedisCommands<String, String> to = node(toPort);
+		String toId = to.clusterMyId();
+		to.clusterSetSlotImporting(slot, from.clusterMyId());
+		from.clusterSetSlotMigrating(slot, toId);
+		for (List<String> keys = from.clusterGetKeysInSlot(slot, 100); !keys.isEmpty(); keys = from
+			.clusterGetKeysInSlot(slot, 100)) {
+			from.migrate("127.0.0.1", toPort, 0, 5000, MigrateArgs.Builder.keys(keys));
+		}
+		for (int master : masterPorts()) {
+			node(master).clusterSetSlotNode(slot, toId);
+		}
+		await("every node to see slot " + slot + " on port " + toPort, FAILOVER_TIMEOUT,
+				() -> this.processes.keySet().stream().allMatch((port) -> {
+					try {
+						return slotOwner(node(port), slot) == toPort;
+					}
+					catch (RuntimeException ex) {
+						return false;
+					}
+				}));
 	}
 
 	/**

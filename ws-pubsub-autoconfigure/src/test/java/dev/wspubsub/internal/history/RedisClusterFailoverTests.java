@@ -3,10 +3,12 @@ package dev.wspubsub.internal.history;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 import dev.wspubsub.StreamPosition;
 import dev.wspubsub.test.TestRedisCluster;
@@ -19,9 +21,9 @@ import tools.jackson.databind.JsonNode;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A master of a real Redis Cluster killed while a topic with history streams from node A
- * to a subscriber on node B: delivery resumes soon after a replica takes over, and what
- * the subscriber did not get is never a silent gap.
+ * A master of a real Redis Cluster killed, or the topic's slot moved to another master,
+ * while a topic with history streams from node A to a subscriber on node B: delivery
+ * resumes soon after, and what the subscriber did not get is never a silent gap.
  */
 class RedisClusterFailoverTests {
 
@@ -50,8 +52,28 @@ class RedisClusterFailoverTests {
 
 	@Test
 	void aMasterKilledMidStreamDeliveryResumesWithinSecondsOfItsReplicaTakingOverAndNothingIsLostSilently() {
-		String topic = "race:" + java.util.UUID.randomUUID(); // a history long enough to
-																// span the outage
+		streamThrough((channel) -> this.cluster.killMasterOf(channel));
+	}
+
+	/**
+	 * As {@code redis-cli --cluster reshard} moves the topic's slot to another master.
+	 */
+	@Test
+	void aSlotMovedMidStreamDeliveryResumesWithinSecondsOfTheMoveAndNothingIsLostSilently() {
+		streamThrough((channel) -> {
+			int from = this.cluster.masterPortOf(channel);
+			int to = this.cluster.masterPorts().stream().filter((port) -> port != from).findFirst().orElseThrow();
+			this.cluster.moveSlotOf(channel, to);
+		});
+	}
+
+	/**
+	 * Streams a topic with history from A to a subscriber on B, disrupts the master of
+	 * its channel once 20 publications have arrived, and checks what B got.
+	 */
+	private void streamThrough(Consumer<String> disruption) {
+		// A history long enough to span the disruption.
+		String topic = "race:" + UUID.randomUUID();
 		AtomicInteger next = new AtomicInteger();
 		ScheduledExecutorService publisher = Executors.newSingleThreadScheduledExecutor();
 		try (WsTestClient onB = this.b.connect()) {
@@ -69,7 +91,7 @@ class RedisClusterFailoverTests {
 			}
 			StreamPosition beforeKill = HistoryRecoveryContract.position(received.get(received.size() - 1));
 
-			this.cluster.killMasterOf("ws-pubsub:{" + topic + "}");
+			disruption.accept("ws-pubsub:{" + topic + "}");
 			int firstAfterTakeover = next.get();
 			long deadline = System.nanoTime() + RESUMED_WITHIN.toNanos();
 			while (received.get(received.size() - 1).get("n").intValue() < firstAfterTakeover) {
