@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import dev.wspubsub.WsServer;
 import dev.wspubsub.internal.cluster.RedisPresenceRegistry;
 import dev.wspubsub.spi.PresenceRegistry;
 import dev.wspubsub.test.TestRedisCluster;
@@ -114,6 +115,37 @@ class RedisClusterFanoutTests {
 		await().during(Duration.ofSeconds(3))
 			.atMost(TIMEOUT)
 			.until(() -> Map.of("ann", "{\"name\":\"Ann\"}").equals(presenceB.members("room:a").block(TIMEOUT)));
+	}
+
+	/**
+	 * The first publications of a fresh node to a master it has not talked to yet keep
+	 * their order, though its connection to that master opens only then.
+	 */
+	@Test
+	void aFreshNodesFirstBurstToAnotherMasterArrivesInOrder() {
+		String topic = "burst-order";
+		String channel = "ws-pubsub:{" + topic + "}";
+		// A node id whose probe lives on another master than the topic: nothing else has
+		// made the fresh node connect to the topic's master yet.
+		String nodeId = "fresh-0";
+		for (int i = 0; cluster.masterPortOf("ws-pubsub:$probe:{" + nodeId + "}") == cluster
+			.masterPortOf(channel); i++) {
+			nodeId = "fresh-" + (i + 1);
+		}
+		try (WsTestClient receiver = RedisFanoutClusterTests.subscribed(nodeB, topic)) {
+			awaitShardSubscribers(topic, 1);
+			try (Node fresh = Node.start(cluster, "ws-pubsub.fanout.redis.node-id=" + nodeId)) {
+				await().atMost(Duration.ofSeconds(20)).until(() -> fresh.fanout().isUp());
+				WsServer server = fresh.bean(WsServer.class);
+				for (int i = 0; i < 500; i++) {
+					server.publish(topic, "m" + i);
+				}
+				List<String> received = receiver.awaitMessages(500, TIMEOUT);
+				for (int i = 0; i < 500; i++) {
+					assertThat(received.get(i)).as("message %d", i).isEqualTo("m" + i);
+				}
+			}
+		}
 	}
 
 	/** Both nodes' subscriptions to {@code topic}'s shard channel, on its master. */
