@@ -3,11 +3,13 @@ package dev.wspubsub.autoconfigure;
 import java.util.Set;
 
 import dev.wspubsub.WsServer;
+import dev.wspubsub.internal.actuate.RedisLinkMeterBinder;
 import dev.wspubsub.internal.actuate.WsPubSubEndpoint;
 import dev.wspubsub.internal.actuate.WsPubSubHealthIndicator;
 import dev.wspubsub.internal.actuate.WsPubSubMeterBinder;
 import dev.wspubsub.internal.actuate.WsPubSubMeters;
 import dev.wspubsub.internal.actuate.WsPubSubObservations;
+import dev.wspubsub.internal.cluster.RedisFanout;
 import dev.wspubsub.internal.endpoint.WsHandlerMapping;
 import dev.wspubsub.internal.topic.TopicRegistry;
 import dev.wspubsub.internal.transport.SessionRegistry;
@@ -86,6 +88,14 @@ public final class WsPubSubActuatorAutoConfiguration {
 				WsHandlerMapping handlers = mapping.getIfAvailable();
 				return (handlers != null) ? handlers.endpoints().keySet() : Set.of();
 			});
+		}
+
+		/** The Redis link's counters, when the fan-out is Redis. */
+		@Bean
+		@ConditionalOnMissingBean
+		@ConditionalOnBean(RedisFanout.class)
+		RedisLinkMeterBinder wsPubSubRedisLinkMeterBinder(RedisFanout fanout) {
+			return new RedisLinkMeterBinder(fanout);
 		}
 
 	}

@@ -14,6 +14,8 @@ import dev.wspubsub.spi.HistoryRules;
 import dev.wspubsub.spi.PresenceRegistry;
 import dev.wspubsub.spi.TopicHistory;
 import io.lettuce.core.ClientOptions;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
 import reactor.netty.http.server.HttpServer;
@@ -23,9 +25,11 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.data.redis.autoconfigure.ClientResourcesBuilderCustomizer;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisProperties;
 import org.springframework.boot.data.redis.autoconfigure.LettuceClientOptionsBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -36,6 +40,8 @@ import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
  * {@link WsPubSubAutoConfiguration} backs off) and a {@link RedisPresenceRegistry}, on
  * the {@link ReactiveRedisConnectionFactory} Spring Boot builds from
  * {@code spring.data.redis.*}. Active with {@code ws-pubsub.fanout.redis.enabled=true}.
+ * With {@code spring.data.redis.cluster.nodes} set, the same beans run on the Redis
+ * Cluster with sharded pub/sub, through the cluster client that factory built.
  */
 @AutoConfiguration(before = WsPubSubAutoConfiguration.class,
 		afterName = { "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration",
@@ -63,6 +69,13 @@ public final class WsPubSubRedisAutoConfiguration {
 					"ws-pubsub.fanout.redis.probe-interval is " + redis.getProbeInterval() + ".",
 					"Set ws-pubsub.fanout.redis.probe-interval to 10ms or more.");
 		}
+		if (RedisFanout.isCluster(connectionFactory)
+				&& (redis.getChannelPrefix().contains("{") || redis.getChannelPrefix().contains("}"))) {
+			throw new WsPubSubConfigurationException(
+					"ws-pubsub.fanout.redis.channel-prefix is '" + redis.getChannelPrefix()
+							+ "', whose braces would become the Redis Cluster hash tag of every topic.",
+					"Remove '{' and '}' from ws-pubsub.fanout.redis.channel-prefix.");
+		}
 		return new RedisFanout(connectionFactory, registry, encoder.allocator(), nodeId.value(),
 				redis.getChannelPrefix(), redis.getPublishBuffer(), redis.getProbeInterval());
 	}
@@ -76,8 +89,7 @@ public final class WsPubSubRedisAutoConfiguration {
 	RedisHistory wsPubSubTopicHistory(HistoryRules rules, RedisFanout fanout, TopicRegistry registry,
 			PayloadEncoder encoder, WsPubSubProperties properties) {
 		WsPubSubProperties.Redis redis = properties.getFanout().getRedis();
-		return new RedisHistory(rules, fanout, registry, encoder.allocator(), redis.getChannelPrefix(),
-				redis.getCommandTimeout());
+		return new RedisHistory(rules, fanout, registry, encoder.allocator(), redis.getCommandTimeout());
 	}
 
 	@Bean(initMethod = "start", destroyMethod = "close")
@@ -112,6 +124,8 @@ public final class WsPubSubRedisAutoConfiguration {
 	@ConditionalOnClass({ ClientResources.class, ClientResourcesBuilderCustomizer.class })
 	static class LettuceReconnectConfiguration {
 
+		static final int DEFAULT_REFRESH_PERIOD_SECONDS = 10;
+
 		@Bean
 		ClientResourcesBuilderCustomizer wsPubSubReconnectDelayCustomizer(WsPubSubProperties properties) {
 			Duration max = properties.getFanout().getRedis().getMaxReconnectDelay();
@@ -122,6 +136,35 @@ public final class WsPubSubRedisAutoConfiguration {
 		@Bean
 		LettuceClientOptionsBuilderCustomizer wsPubSubRejectWhileDisconnectedCustomizer() {
 			return (builder) -> builder.disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS);
+		}
+
+		/**
+		 * On a Redis Cluster, Lettuce's topology refresh both periodic (Boot's
+		 * {@code spring.data.redis.lettuce.cluster.refresh.period}, else every
+		 * {@value #DEFAULT_REFRESH_PERIOD_SECONDS} s) and adaptive (on MOVED and ASK
+		 * redirections, persistent reconnects, unknown nodes and uncovered slots, at most
+		 * once a second), so a replica promoted after its master failed is found within
+		 * seconds and the fan-out's channels follow their slots.
+		 */
+		@Bean
+		LettuceClientOptionsBuilderCustomizer wsPubSubClusterTopologyRefreshCustomizer(
+				ObjectProvider<DataRedisProperties> redisProperties) {
+			return (builder) -> {
+				if (builder instanceof ClusterClientOptions.Builder cluster) {
+					DataRedisProperties properties = redisProperties.getIfAvailable(DataRedisProperties::new);
+					DataRedisProperties.Lettuce.Cluster.Refresh refresh = properties.getLettuce()
+						.getCluster()
+						.getRefresh();
+					Duration period = refresh.getPeriod();
+					cluster.topologyRefreshOptions(ClusterTopologyRefreshOptions.builder()
+						.dynamicRefreshSources(refresh.isDynamicRefreshSources())
+						.enablePeriodicRefresh(
+								(period != null) ? period : Duration.ofSeconds(DEFAULT_REFRESH_PERIOD_SECONDS))
+						.enableAllAdaptiveRefreshTriggers()
+						.adaptiveRefreshTriggersTimeout(Duration.ofSeconds(1))
+						.build());
+				}
+			};
 		}
 
 		@Bean

@@ -32,6 +32,8 @@ class WsPubSubRuntimeHints implements RuntimeHintsRegistrar {
 	public void registerHints(RuntimeHints hints, @Nullable ClassLoader classLoader) {
 		BindableRuntimeHintsRegistrar.forTypes(WsPubSubProperties.class).registerHints(hints, classLoader);
 		hints.resources().registerPattern(ClientScript.MODULE).registerPattern(ClientScript.TYPES);
+		// The Redis history's Lua scripts, read beside their class.
+		hints.resources().registerPattern("dev/wspubsub/internal/cluster/*.lua");
 		// Actuator is optional: the endpoint's class cannot even be loaded without it
 		if (ClassUtils.isPresent(ENDPOINT_ANNOTATION, classLoader)) {
 			registerEndpoint(hints);

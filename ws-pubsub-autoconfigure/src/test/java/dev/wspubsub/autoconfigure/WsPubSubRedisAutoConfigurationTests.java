@@ -11,6 +11,8 @@ import dev.wspubsub.internal.cluster.RedisPresenceRegistry;
 import dev.wspubsub.spi.Fanout;
 import dev.wspubsub.spi.PresenceRegistry;
 import io.lettuce.core.ClientOptions;
+import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -60,6 +62,55 @@ class WsPubSubRedisAutoConfigurationTests {
 			// left them.
 			assertThat(context.getBean(WsPubSubProperties.class).getFanout().getRedis().getNodeId()).isNull();
 		});
+	}
+
+	@Test
+	void withSpringBootsClusterPropertiesTheFanoutRunsOnTheClusterWithTopologyRefreshOn() {
+		// No cluster listens there: the fan-out starts anyway and reports itself down.
+		this.runner
+			.withPropertyValues("ws-pubsub.fanout.redis.enabled=true", "spring.data.redis.cluster.nodes=127.0.0.1:1")
+			.run((context) -> {
+				RedisFanout fanout = context.getBean(RedisFanout.class);
+				assertThat(fanout.mode()).isEqualTo("redis-cluster");
+				assertThat(fanout.isUp()).isFalse();
+				ClientOptions options = context.getBean(LettuceConnectionFactory.class)
+					.getClientConfiguration()
+					.getClientOptions()
+					.orElseThrow();
+				assertThat(options).isInstanceOf(ClusterClientOptions.class);
+				ClusterTopologyRefreshOptions refresh = ((ClusterClientOptions) options).getTopologyRefreshOptions();
+				assertThat(refresh.isPeriodicRefreshEnabled()).isTrue();
+				assertThat(refresh.getRefreshPeriod()).isEqualTo(Duration.ofSeconds(10));
+				assertThat(refresh.getAdaptiveRefreshTriggers()).isNotEmpty();
+				assertThat(refresh.getAdaptiveRefreshTimeout()).isEqualTo(Duration.ofSeconds(1));
+			});
+	}
+
+	@Test
+	void onAClusterBootsRefreshPeriodIsKept() {
+		this.runner
+			.withPropertyValues("ws-pubsub.fanout.redis.enabled=true", "spring.data.redis.cluster.nodes=127.0.0.1:1",
+					"spring.data.redis.lettuce.cluster.refresh.period=3s")
+			.run((context) -> {
+				ClusterClientOptions options = (ClusterClientOptions) context.getBean(LettuceConnectionFactory.class)
+					.getClientConfiguration()
+					.getClientOptions()
+					.orElseThrow();
+				assertThat(options.getTopologyRefreshOptions().getRefreshPeriod()).isEqualTo(Duration.ofSeconds(3));
+			});
+	}
+
+	@Test
+	void onAClusterAChannelPrefixWithBracesFailsAtStartUpNamingTheProperty() {
+		this.runner
+			.withPropertyValues("ws-pubsub.fanout.redis.enabled=true", "spring.data.redis.cluster.nodes=127.0.0.1:1",
+					"ws-pubsub.fanout.redis.channel-prefix=app{1}:")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(context.getStartupFailure()).rootCause()
+					.isInstanceOf(WsPubSubConfigurationException.class)
+					.hasMessageContaining("ws-pubsub.fanout.redis.channel-prefix");
+			});
 	}
 
 	@Test

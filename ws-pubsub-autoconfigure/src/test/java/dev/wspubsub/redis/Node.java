@@ -6,6 +6,7 @@ import java.util.Map;
 
 import dev.wspubsub.internal.cluster.RedisFanout;
 import dev.wspubsub.test.TestRedis;
+import dev.wspubsub.test.TestRedisCluster;
 import dev.wspubsub.test.WsTestClient;
 
 import org.springframework.boot.SpringApplication;
@@ -27,9 +28,21 @@ final class Node implements AutoCloseable {
 
 	static Node start(TestRedis redis, String... extraProperties) {
 		Map<String, Object> properties = new LinkedHashMap<>();
-		properties.put("server.port", "0");
 		properties.put("spring.data.redis.host", "127.0.0.1");
 		properties.put("spring.data.redis.port", String.valueOf(redis.port()));
+		return start(properties, extraProperties);
+	}
+
+	/** A node on a Redis Cluster, configured by Spring Boot's cluster property alone. */
+	static Node start(TestRedisCluster cluster, String... extraProperties) {
+		Map<String, Object> properties = new LinkedHashMap<>();
+		properties.put("spring.data.redis.cluster.nodes", cluster.nodes());
+		return start(properties, extraProperties);
+	}
+
+	private static Node start(Map<String, Object> redisProperties, String... extraProperties) {
+		Map<String, Object> properties = new LinkedHashMap<>(redisProperties);
+		properties.put("server.port", "0");
 		properties.put("ws-pubsub.fanout.redis.enabled", "true");
 		properties.put("ws-pubsub.fanout.redis.probe-interval", "500ms");
 		properties.put("ws-pubsub.fanout.redis.max-reconnect-delay", "500ms");

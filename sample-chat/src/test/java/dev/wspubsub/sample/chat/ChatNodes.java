@@ -6,6 +6,7 @@ import java.util.List;
 
 import dev.wspubsub.internal.cluster.RedisFanout;
 import dev.wspubsub.test.TestRedis;
+import dev.wspubsub.test.TestRedisCluster;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
@@ -31,12 +32,17 @@ final class ChatNodes {
 
 	/** Starts a node on a free port and waits until its Redis fan-out is up. */
 	static ConfigurableApplicationContext start(TestRedis redis, String... arguments) {
+		List<String> args = new ArrayList<>(List.of("--spring.data.redis.port=" + redis.port()));
+		args.addAll(List.of(arguments));
+		return start(args.toArray(String[]::new));
+	}
+
+	private static ConfigurableApplicationContext start(String... arguments) {
 		SpringApplication application = new SpringApplication(ChatApplication.class);
 		application.setAdditionalProfiles("redis");
 		application.setRegisterShutdownHook(false);
 		// Arguments, so that they win over application-redis.yml.
-		List<String> args = new ArrayList<>(
-				List.of("--server.port=0", "--spring.data.redis.port=" + redis.port(), "--chat.heartbeat.interval=1h"));
+		List<String> args = new ArrayList<>(List.of("--server.port=0", "--chat.heartbeat.interval=1h"));
 		args.addAll(List.of(arguments));
 		ConfigurableApplicationContext node = application.run(args.toArray(String[]::new));
 		// Until its first probe comes back a node treats Redis as away: its publishes
@@ -44,6 +50,16 @@ final class ChatNodes {
 		await("the node's Redis fan-out up").atMost(Duration.ofSeconds(10))
 			.until(() -> node.getBean(RedisFanout.class).isUp());
 		return node;
+	}
+
+	/**
+	 * Starts a node on a Redis Cluster, configured by Spring Boot's cluster property
+	 * alone, and waits until its Redis fan-out is up.
+	 */
+	static ConfigurableApplicationContext start(TestRedisCluster cluster, String... arguments) {
+		List<String> args = new ArrayList<>(List.of("--spring.data.redis.cluster.nodes=" + cluster.nodes()));
+		args.addAll(List.of(arguments));
+		return start(args.toArray(String[]::new));
 	}
 
 	static int port(ConfigurableApplicationContext node) {
@@ -58,6 +74,18 @@ final class ChatNodes {
 		String channel = "ws-pubsub:t:" + topic;
 		await("nodes subscribed to " + channel).atMost(Duration.ofSeconds(10))
 			.until(() -> redis.commands().pubsubNumsub(channel).getOrDefault(channel, 0L) >= nodes);
+	}
+
+	/**
+	 * On a cluster: wait until each node has subscribed the topic's shard channel on its
+	 * master.
+	 */
+	static void awaitListening(TestRedisCluster cluster, String topic, long nodes) {
+		String channel = "ws-pubsub:{" + topic + "}";
+		await("nodes subscribed to shard channel " + channel).atMost(Duration.ofSeconds(10)).until(() -> {
+			int master = cluster.masterPortOf(channel);
+			return cluster.node(master).pubsubShardNumsub(channel).getOrDefault(channel, 0L) >= nodes;
+		});
 	}
 
 }

@@ -23,14 +23,13 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import reactor.core.scheduler.Scheduler;
 
-import org.springframework.data.redis.connection.ReactiveSubscription;
-
 /**
  * Keeps the Redis subscription in step with local interest: a topic's channel is
  * subscribed while the topic has a local subscriber. Subscription events only mark a
  * topic dirty; a flush on the fan-out's single worker thread re-reads the registry's
  * counts (so racing 0 -> 1 and 1 -> 0 events settle on the truth) and sends what changed
- * as a few SUBSCRIBE and UNSUBSCRIBE commands of up to {@value #BATCH} channels each.
+ * as a few SUBSCRIBE and UNSUBSCRIBE commands of up to {@value #BATCH} channels each (on
+ * a cluster, SSUBSCRIBE and SUNSUBSCRIBE, one per slot, each to its slot's master).
  */
 final class ChannelSubscriptions implements SubscriptionListener {
 
@@ -60,7 +59,7 @@ final class ChannelSubscriptions implements SubscriptionListener {
 	// Touched on the worker thread only.
 	private final Set<String> subscribed = new HashSet<>();
 
-	private @Nullable ReactiveSubscription subscription;
+	private RedisWire.@Nullable Subscription subscription;
 
 	private final List<ByteBuffer> extraChannels = new ArrayList<>();
 
@@ -106,7 +105,7 @@ final class ChannelSubscriptions implements SubscriptionListener {
 	 * Worker thread: use {@code subscription} from now on, and subscribe everything
 	 * wanted on it.
 	 */
-	void attach(ReactiveSubscription subscription) {
+	void attach(RedisWire.Subscription subscription) {
 		this.subscription = subscription;
 		resync();
 	}
@@ -143,7 +142,7 @@ final class ChannelSubscriptions implements SubscriptionListener {
 	}
 
 	// Worker thread: Redis answered a SUBSCRIBE of these channels.
-	private void confirm(ByteBuffer[] channels, ReactiveSubscription on) {
+	private void confirm(ByteBuffer[] channels, RedisWire.Subscription on) {
 		if (on != this.subscription) {
 			return; // an answer for a subscription that has since been replaced
 		}
@@ -167,7 +166,7 @@ final class ChannelSubscriptions implements SubscriptionListener {
 	 * this read.
 	 */
 	void resync() {
-		ReactiveSubscription target = this.subscription;
+		RedisWire.Subscription target = this.subscription;
 		if (target == null) {
 			return;
 		}
@@ -175,7 +174,7 @@ final class ChannelSubscriptions implements SubscriptionListener {
 		// Confirmed channels, and those whose SUBSCRIBE is still on its way: either may
 		// be unwanted now.
 		Set<String> known = new HashSet<>(this.subscribed);
-		for (ByteBuffer channel : target.getChannels()) {
+		for (ByteBuffer channel : target.channels()) {
 			String topic = this.names.topic(channel);
 			if (topic != null && !this.extraChannels.contains(channel)) {
 				known.add(topic);
@@ -199,7 +198,7 @@ final class ChannelSubscriptions implements SubscriptionListener {
 
 	private void flush() {
 		this.flushScheduled.set(false);
-		ReactiveSubscription target = this.subscription;
+		RedisWire.Subscription target = this.subscription;
 		if (target == null) {
 			return; // attach() will resync everything
 		}
@@ -230,7 +229,7 @@ final class ChannelSubscriptions implements SubscriptionListener {
 		}
 	}
 
-	private void send(ReactiveSubscription target, List<ByteBuffer> channels, boolean subscribe) {
+	private void send(RedisWire.Subscription target, List<ByteBuffer> channels, boolean subscribe) {
 		for (int from = 0; from < channels.size(); from += BATCH) {
 			ByteBuffer[] batch = channels.subList(from, Math.min(from + BATCH, channels.size()))
 				.toArray(new ByteBuffer[0]);

@@ -6,13 +6,16 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiConsumer;
+import java.util.function.Supplier;
 
 import dev.wspubsub.internal.topic.TopicRegistry;
 import dev.wspubsub.spi.Fanout;
 import dev.wspubsub.spi.OutboundMessage;
+import io.lettuce.core.cluster.RedisClusterClient;
 import io.netty.buffer.ByteBufAllocator;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -23,29 +26,36 @@ import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 import org.springframework.context.Lifecycle;
-import org.springframework.data.redis.connection.ReactiveRedisConnection;
 import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
-import org.springframework.data.redis.connection.ReactiveSubscription;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 /**
- * Spans every topic across the nodes that share one Redis, through Redis pub/sub on
- * spring-data-redis' reactive connection (Lettuce).
+ * Spans every topic across the nodes that share one Redis, through Redis pub/sub: on one
+ * Redis or Sentinel through spring-data-redis' reactive connection, on a Redis Cluster
+ * (when the connection factory Spring Boot built is cluster-aware) through Lettuce's own
+ * cluster client with sharded pub/sub (see {@link RedisWire}).
  *
  * <ul>
- * <li>Each topic is one channel, {@code <channel-prefix>t:<topic>}, subscribed while the
- * topic has a local subscriber (see {@link ChannelSubscriptions}); never PSUBSCRIBE.</li>
+ * <li>Each topic is one channel (see {@link ChannelNames}), subscribed while the topic
+ * has a local subscriber (see {@link ChannelSubscriptions}); never PSUBSCRIBE. On a
+ * cluster it is a shard channel: a publication travels only through the master of its
+ * slot, and a node subscribes at a master only to the topics it has subscribers for
+ * there.</li>
  * <li>A publish travels as a small binary {@link Envelope} carrying the sender's node id,
  * so a node skips its own messages: they were delivered locally already.</li>
  * <li>Publishes go out in call order on one connection, bounded by {@code publishBuffer}
  * while Redis is unreachable; past it they are dropped, counted in
  * {@link #droppedCount()} and logged.</li>
  * <li>Health is measured end to end: every {@code probeInterval} the node publishes a
- * probe to its own channel {@code <channel-prefix>n:probe:<node-id>}, which no topic name
- * can reach (see {@link ChannelNames}). It becomes {@linkplain #isUp() up} when a probe
- * comes back, and down when a probe has not come back for three intervals (two seconds at
- * least) while one of its two connections has been silent as long (a probe late behind
- * heavy traffic is no failure). When Redis returns, Lettuce reconnects, and the next
- * echoed probe re-subscribes every current topic and releases the buffer.</li>
+ * probe to its own node channel ({@link ChannelNames#probe}). It becomes
+ * {@linkplain #isUp() up} when a probe comes back, and down when a probe has not come
+ * back for three intervals (two seconds at least) while one of its two connections has
+ * been silent as long (a probe late behind heavy traffic is no failure). When Redis
+ * returns, Lettuce reconnects, and the next echoed probe re-subscribes every current
+ * topic and releases the buffer. On a cluster the probe checks the master of its own
+ * slot; a master that fails fails the commands sent to it, which marks the link down the
+ * same way, and when the cluster's topology changes every channel is subscribed again, so
+ * each lands on the master that serves its slot now.</li>
  * </ul>
  * Across nodes delivery is at most once: what is published while a node's link is down is
  * not replayed to it. Topics with history are published through {@link RedisHistory},
@@ -63,7 +73,15 @@ public final class RedisFanout implements Fanout, AutoCloseable {
 
 	private static final Duration MIN_PROBE_TIMEOUT = Duration.ofSeconds(2);
 
+	/**
+	 * Lettuce announces a topology change before its connections use it: resubscribe a
+	 * little later.
+	 */
+	private static final long MOVED_RESYNC_DELAY_MILLIS = 250;
+
 	private final ReactiveRedisConnectionFactory connectionFactory;
+
+	private final Supplier<RedisWire> wires;
 
 	private final TopicRegistry registry;
 
@@ -103,11 +121,13 @@ public final class RedisFanout implements Fanout, AutoCloseable {
 
 	private volatile long lastMessage = System.nanoTime();
 
-	private volatile @Nullable ReactiveRedisConnection connection;
+	private volatile @Nullable RedisWire wire;
+
+	private final AtomicBoolean movedResyncScheduled = new AtomicBoolean();
 
 	// Worker thread only from here on.
 
-	private @Nullable ReactiveSubscription subscription;
+	private RedisWire.@Nullable Subscription subscription;
 
 	private @Nullable Disposable receiving;
 
@@ -121,7 +141,8 @@ public final class RedisFanout implements Fanout, AutoCloseable {
 
 	/**
 	 * @param nodeId this node's id, unique in the cluster, 1 to 255 bytes in UTF-8
-	 * @param channelPrefix prepended to each topic to name its Redis channel
+	 * @param channelPrefix prepended to each topic to name its Redis channel; on a
+	 * cluster it must not contain braces
 	 * @param publishBuffer publishes held while Redis is unreachable before dropping
 	 * @param probeInterval how often the link is checked; it is down after three
 	 * intervals without an answer
@@ -133,15 +154,32 @@ public final class RedisFanout implements Fanout, AutoCloseable {
 		this.registry = Objects.requireNonNull(registry, "registry");
 		this.allocator = Objects.requireNonNull(allocator, "allocator");
 		this.nodeId = Objects.requireNonNull(nodeId, "nodeId");
-		this.names = new ChannelNames(Objects.requireNonNull(channelPrefix, "channelPrefix"));
+		Objects.requireNonNull(channelPrefix, "channelPrefix");
+		if (isCluster(connectionFactory)) {
+			this.names = ChannelNames.sharded(channelPrefix);
+			LettuceConnectionFactory lettuce = (LettuceConnectionFactory) connectionFactory;
+			this.wires = () -> new ClusterRedisWire((RedisClusterClient) lettuce.getRequiredNativeClient());
+		}
+		else {
+			this.names = ChannelNames.single(channelPrefix);
+			this.wires = () -> new SingleRedisWire(connectionFactory.getReactiveConnection());
+		}
 		this.envelope = new Envelope(nodeId);
 		this.probeInterval = Objects.requireNonNull(probeInterval, "probeInterval");
-		this.probeChannel = this.names.nodeChannel("probe", nodeId);
+		this.probeChannel = this.names.probe(nodeId);
 		this.worker = Schedulers.newSingle("ws-pubsub-redis");
 		this.publishQueue = new PublishQueue(publishBuffer, MAX_IN_FLIGHT, this::send, this::linkFailed,
 				() -> this.lastReply = System.nanoTime(), this.worker::schedule);
 		this.subscriptions = new ChannelSubscriptions(registry, this.names, this.worker, this.errors, this::linkFailed,
 				() -> this.lastMessage = System.nanoTime());
+	}
+
+	/**
+	 * Whether {@code connectionFactory} talks to a Redis Cluster, so the fan-out uses
+	 * sharded pub/sub.
+	 */
+	public static boolean isCluster(ReactiveRedisConnectionFactory connectionFactory) {
+		return connectionFactory instanceof LettuceConnectionFactory lettuce && lettuce.isClusterAware();
 	}
 
 	/**
@@ -164,7 +202,7 @@ public final class RedisFanout implements Fanout, AutoCloseable {
 
 	@Override
 	public String mode() {
-		return "redis";
+		return this.names.sharded() ? "redis-cluster" : "redis";
 	}
 
 	/**
@@ -196,8 +234,12 @@ public final class RedisFanout implements Fanout, AutoCloseable {
 		return !this.closed && this.publishQueue.offer(command);
 	}
 
-	@Nullable ReactiveRedisConnection connection() {
-		return this.connection;
+	@Nullable RedisWire wire() {
+		return this.wire;
+	}
+
+	ChannelNames names() {
+		return this.names;
 	}
 
 	CompletableFuture<Void> whenSubscribed(String topic) {
@@ -213,7 +255,7 @@ public final class RedisFanout implements Fanout, AutoCloseable {
 	}
 
 	/** How many times the link went down: names an outage. */
-	long outageCount() {
+	public long outageCount() {
 		return this.outages.get();
 	}
 
@@ -248,11 +290,11 @@ public final class RedisFanout implements Fanout, AutoCloseable {
 	}
 
 	private Mono<?> send(ByteBuffer channel, ByteBuffer body) {
-		ReactiveRedisConnection target = this.connection;
+		RedisWire target = this.wire;
 		if (target == null) {
 			return Mono.error(new IllegalStateException("Not connected to Redis"));
 		}
-		return target.pubSubCommands().publish(channel, body);
+		return target.publish(channel, body);
 	}
 
 	private void onWorker(Runnable task) {
@@ -287,10 +329,10 @@ public final class RedisFanout implements Fanout, AutoCloseable {
 			}
 			this.probeSentAt = 0; // give up on that probe, send a fresh one
 		}
-		ReactiveRedisConnection target = this.connection;
+		RedisWire target = this.wire;
 		if (target == null) {
-			target = this.connectionFactory.getReactiveConnection();
-			this.connection = target;
+			target = this.wires.get();
+			this.wire = target;
 		}
 		if (this.subscription == null) {
 			subscribe(target);
@@ -300,8 +342,7 @@ public final class RedisFanout implements Fanout, AutoCloseable {
 			this.probeSentAt = now;
 			long sequence = ++this.probeSequence;
 			ByteBuffer probe = ByteBuffer.allocate(Long.BYTES).putLong(0, sequence);
-			target.pubSubCommands()
-				.publish(this.probeChannel.duplicate(), probe)
+			target.publish(this.probeChannel.duplicate(), probe)
 				.subscribe((receivers) -> this.lastReply = System.nanoTime(),
 						(error) -> onWorker(() -> markDown(String.valueOf(error))));
 		}
@@ -313,13 +354,12 @@ public final class RedisFanout implements Fanout, AutoCloseable {
 		return (three.compareTo(MIN_PROBE_TIMEOUT) < 0) ? MIN_PROBE_TIMEOUT : three;
 	}
 
-	private void subscribe(ReactiveRedisConnection target) {
+	private void subscribe(RedisWire target) {
 		if (this.connecting) {
 			return;
 		}
 		this.connecting = true;
-		target.pubSubCommands()
-			.createSubscription()
+		target.subscription(this::channelsMoved)
 			.timeout(this.probeInterval.multipliedBy(5))
 			.subscribe((created) -> onWorker(() -> attach(created)), (error) -> onWorker(() -> {
 				this.connecting = false;
@@ -327,7 +367,25 @@ public final class RedisFanout implements Fanout, AutoCloseable {
 			}));
 	}
 
-	private void attach(ReactiveSubscription created) {
+	// Any thread: a cluster's topology changed, or Redis dropped a shard channel whose
+	// slot moved.
+	private void channelsMoved() {
+		if (this.movedResyncScheduled.compareAndSet(false, true)) {
+			try {
+				this.worker.schedule(() -> {
+					this.movedResyncScheduled.set(false);
+					if (!this.closed) {
+						this.subscriptions.resync();
+					}
+				}, MOVED_RESYNC_DELAY_MILLIS, TimeUnit.MILLISECONDS);
+			}
+			catch (RejectedExecutionException ex) {
+				// closed
+			}
+		}
+	}
+
+	private void attach(RedisWire.Subscription created) {
 		this.connecting = false;
 		if (this.closed) {
 			created.cancel().subscribe(null, (error) -> logger.debug("Closing a Redis subscription failed: " + error));
@@ -342,7 +400,7 @@ public final class RedisFanout implements Fanout, AutoCloseable {
 					// publishes are held for Redis
 	}
 
-	private void lost(ReactiveSubscription lost, String reason) {
+	private void lost(RedisWire.Subscription lost, String reason) {
 		if (this.subscription == lost) {
 			this.subscription = null;
 			this.subscriptions.detach();
@@ -357,11 +415,11 @@ public final class RedisFanout implements Fanout, AutoCloseable {
 	}
 
 	// Lettuce's thread: deliver inline, the registry hands off to event loops itself.
-	private void onMessage(ReactiveSubscription.Message<ByteBuffer, ByteBuffer> message) {
+	private void onMessage(RedisWire.Message message) {
 		this.lastMessage = System.nanoTime();
-		ByteBuffer channel = message.getChannel();
+		ByteBuffer channel = message.channel();
 		if (channel.equals(this.probeChannel)) {
-			long sequence = message.getMessage().getLong(0);
+			long sequence = message.body().getLong(0);
 			onWorker(() -> probeReturned(sequence));
 			return;
 		}
@@ -369,10 +427,10 @@ public final class RedisFanout implements Fanout, AutoCloseable {
 		if (topic == null) {
 			return;
 		}
-		if (Envelope.version(message.getMessage()) == Envelope.VERSION_POSITIONED) {
+		if (Envelope.version(message.body()) == Envelope.VERSION_POSITIONED) {
 			Envelope.Positioned positioned;
 			try {
-				positioned = this.envelope.decodePositioned(message.getMessage(), this.allocator);
+				positioned = this.envelope.decodePositioned(message.body(), this.allocator);
 			}
 			catch (RuntimeException ex) {
 				this.errors.increment();
@@ -387,7 +445,7 @@ public final class RedisFanout implements Fanout, AutoCloseable {
 		}
 		OutboundMessage decoded;
 		try {
-			decoded = this.envelope.decode(message.getMessage(), this.allocator);
+			decoded = this.envelope.decode(message.body(), this.allocator);
 		}
 		catch (RuntimeException ex) {
 			this.errors.increment();
@@ -472,10 +530,10 @@ public final class RedisFanout implements Fanout, AutoCloseable {
 		if (stream != null) {
 			stream.dispose();
 		}
-		ReactiveSubscription current = this.subscription;
+		RedisWire.Subscription current = this.subscription;
 		this.subscription = null;
-		ReactiveRedisConnection open = this.connection;
-		this.connection = null;
+		RedisWire open = this.wire;
+		this.wire = null;
 		if (connectionFactoryStopped()) {
 			// Closed with the factory already: an UNSUBSCRIBE would wait for an answer
 			// that cannot come.
@@ -491,7 +549,7 @@ public final class RedisFanout implements Fanout, AutoCloseable {
 		}
 		if (open != null) {
 			try {
-				open.closeLater().block(Duration.ofSeconds(2));
+				open.close().block(Duration.ofSeconds(2));
 			}
 			catch (RuntimeException ex) {
 				logger.debug("Closing the Redis connection failed: " + ex);

@@ -27,11 +27,7 @@ import io.netty.buffer.ByteBufAllocator;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
-
-import org.springframework.data.redis.connection.ReactiveRedisConnection;
-import org.springframework.data.redis.connection.ReturnType;
 
 /**
  * Histories kept in Redis, so positions are cluster-wide: every node sees the same
@@ -72,8 +68,6 @@ public final class RedisHistory implements TopicHistory {
 
 	private final Duration timeout;
 
-	private final String keyPrefix;
-
 	private final AtomicLong publishIds = new AtomicLong();
 
 	/**
@@ -87,16 +81,14 @@ public final class RedisHistory implements TopicHistory {
 	private final Map<Long, TopicSubscriber> excludedOnEcho = new ConcurrentHashMap<>();
 
 	/**
-	 * @param keyPrefix prepended to the keys of each topic's stream and position
 	 * @param timeout how long a read may take before it answers "unavailable"
 	 */
 	public RedisHistory(HistoryRules rules, RedisFanout fanout, TopicRegistry registry, ByteBufAllocator allocator,
-			String keyPrefix, Duration timeout) {
+			Duration timeout) {
 		this.rules = Objects.requireNonNull(rules, "rules");
 		this.fanout = Objects.requireNonNull(fanout, "fanout");
 		this.registry = Objects.requireNonNull(registry, "registry");
 		this.allocator = Objects.requireNonNull(allocator, "allocator");
-		this.keyPrefix = Objects.requireNonNull(keyPrefix, "keyPrefix");
 		this.timeout = Objects.requireNonNull(timeout, "timeout");
 		fanout.onPositioned(this::received);
 	}
@@ -168,10 +160,10 @@ public final class RedisHistory implements TopicHistory {
 
 	private CompletableFuture<Recovery> runRead(String topic, HistoryRule rule, @Nullable StreamPosition since,
 			int latest) {
-		ByteBuffer[] keysAndArgs = { key("history:", topic), key("history-meta:", topic),
-				utf8((since != null) ? since.epoch() : ""), utf8(Long.toString((since != null) ? since.offset() : 0)),
-				utf8(Integer.toString(latest)), utf8(Long.toString(rule.ttl().toMillis())), utf8(Epochs.next()) };
-		return run(HistoryScripts.READ, keysAndArgs).map(RedisHistory::recovery).toFuture();
+		ByteBuffer[] args = { utf8((since != null) ? since.epoch() : ""),
+				utf8(Long.toString((since != null) ? since.offset() : 0)), utf8(Integer.toString(latest)),
+				utf8(Long.toString(rule.ttl().toMillis())), utf8(Epochs.next()), lineageCheck() };
+		return run(HistoryScripts.READ, keys(topic), args).map(RedisHistory::recovery).toFuture();
 	}
 
 	private static Recovery recovery(List<Object> answer) {
@@ -185,51 +177,26 @@ public final class RedisHistory implements TopicHistory {
 		return new Recovery("1".equals(text(answer.get(2))), current, publications);
 	}
 
-	/**
-	 * Runs {@code script} by its digest, and by its text when this Redis has not seen it
-	 * yet (after a restart, say).
-	 */
-	private Mono<List<Object>> run(HistoryScripts.Script script, ByteBuffer[] keysAndArgs) {
-		ReactiveRedisConnection connection = this.fanout.connection();
-		if (connection == null) {
+	private Mono<List<Object>> run(HistoryScripts.Script script, ByteBuffer[] keys, ByteBuffer[] args) {
+		RedisWire wire = this.fanout.wire();
+		if (wire == null) {
 			return Mono.error(new IllegalStateException("Not connected to Redis"));
 		}
-		Flux<Object> byDigest = connection.scriptingCommands()
-			.evalSha(script.sha(), ReturnType.MULTI, 2, duplicates(keysAndArgs));
-		return byDigest
-			.onErrorResume(RedisHistory::isNoScript,
-					(error) -> connection.scriptingCommands()
-						.eval(script.text().duplicate(), ReturnType.MULTI, 2, duplicates(keysAndArgs)))
-			.collectList()
-			.map(RedisHistory::flatten);
+		return wire.eval(script, keys, args);
 	}
 
-	// The client library's NOSCRIPT error, however wrapped.
-	private static boolean isNoScript(Throwable error) {
-		for (Throwable cause = error; cause != null; cause = cause.getCause()) {
-			if (String.valueOf(cause.getMessage()).startsWith("NOSCRIPT")) {
-				return true;
-			}
-		}
-		return false;
+	/**
+	 * On a cluster, a history written under another master's replication id begins a new
+	 * epoch: the replica promoted after a failure may lack that master's last writes.
+	 */
+	private ByteBuffer lineageCheck() {
+		return utf8(this.fanout.names().sharded() ? "1" : "0");
 	}
 
-	// Depending on the client, a MULTI reply comes as one list or as its elements.
-	@SuppressWarnings("unchecked")
-	private static List<Object> flatten(List<Object> reply) {
-		return (reply.size() == 1 && reply.get(0) instanceof List<?> list) ? (List<Object>) list : reply;
-	}
-
-	private static ByteBuffer[] duplicates(ByteBuffer[] buffers) {
-		ByteBuffer[] copies = new ByteBuffer[buffers.length];
-		for (int i = 0; i < buffers.length; i++) {
-			copies[i] = buffers[i].duplicate();
-		}
-		return copies;
-	}
-
-	private ByteBuffer key(String kind, String topic) {
-		return utf8(this.keyPrefix + kind + topic);
+	// The topic's stream and metadata: one slot on a cluster, with its channel.
+	private ByteBuffer[] keys(String topic) {
+		ChannelNames names = this.fanout.names();
+		return new ByteBuffer[] { names.historyKey(topic), names.historyMetaKey(topic) };
 	}
 
 	private static ByteBuffer utf8(String text) {
@@ -322,14 +289,15 @@ public final class RedisHistory implements TopicHistory {
 			ByteBuffer head = stamp ? ByteBuffer.wrap(this.payload, 0, insertAt) : ByteBuffer.wrap(this.payload);
 			ByteBuffer tail = stamp ? ByteBuffer.wrap(this.payload, insertAt, this.payload.length - insertAt)
 					: ByteBuffer.allocate(0);
-			ByteBuffer[] keysAndArgs = { key("history:", this.topic), key("history-meta:", this.topic),
-					RedisHistory.this.fanout.channel(this.topic),
+			RedisWire wire = RedisHistory.this.fanout.wire();
+			ByteBuffer[] args = { RedisHistory.this.fanout.channel(this.topic),
 					ByteBuffer.wrap(RedisHistory.this.fanout.envelope()
 						.positionedHead(this.text, this.compress, deliveredHere, this.publishId)),
 					head.slice(), tail.slice(), utf8(mode), utf8(Integer.toString(this.rule.size())),
 					utf8(Long.toString(this.rule.ttl().toMillis())), utf8(Epochs.next()),
-					utf8((reset != null) ? reset : ""), utf8(this.text ? "1" : "0") };
-			return run(HistoryScripts.PUBLISH, keysAndArgs).doOnNext((answer) -> {
+					utf8((reset != null) ? reset : ""), utf8(this.text ? "1" : "0"),
+					utf8((wire != null) ? wire.publishCommand() : "PUBLISH"), lineageCheck() };
+			return run(HistoryScripts.PUBLISH, keys(this.topic), args).doOnNext((answer) -> {
 				if (reset != null) {
 					RedisHistory.this.pendingResets.remove(this.topic, reset);
 				}

@@ -1,0 +1,220 @@
+package dev.wspubsub.internal.cluster;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.cluster.RedisClusterClient;
+import io.lettuce.core.cluster.SlotHash;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.event.ClusterTopologyChangedEvent;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
+import io.lettuce.core.cluster.pubsub.RedisClusterPubSubAdapter;
+import io.lettuce.core.cluster.pubsub.StatefulRedisClusterPubSubConnection;
+import io.lettuce.core.codec.ByteArrayCodec;
+import org.jspecify.annotations.Nullable;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.FluxSink;
+import reactor.core.publisher.Mono;
+
+/**
+ * A Redis Cluster through Lettuce's own cluster client, the one Spring Boot's connection
+ * factory built (Spring Data Redis has no sharded pub/sub). Publishes are SPUBLISH and
+ * subscriptions SSUBSCRIBE, each sent by Lettuce to the master of its channel's slot, so
+ * a node talks to a master only about the topics it has there; scripts run on the master
+ * of their keys' slot.
+ */
+final class ClusterRedisWire implements RedisWire {
+
+	private final RedisClusterClient client;
+
+	private volatile CompletableFuture<StatefulRedisClusterConnection<byte[], byte[]>> commands;
+
+	ClusterRedisWire(RedisClusterClient client) {
+		this.client = client;
+		this.commands = client.connectAsync(ByteArrayCodec.INSTANCE);
+	}
+
+	// Connects again when the first attempt failed (the cluster was away at start-up).
+	private Mono<StatefulRedisClusterConnection<byte[], byte[]>> commands() {
+		CompletableFuture<StatefulRedisClusterConnection<byte[], byte[]>> current = this.commands;
+		if (current.isCompletedExceptionally()) {
+			synchronized (this) {
+				if (this.commands == current) {
+					this.commands = this.client.connectAsync(ByteArrayCodec.INSTANCE);
+				}
+				current = this.commands;
+			}
+		}
+		return Mono.fromFuture(current, true);
+	}
+
+	@Override
+	public Mono<?> publish(ByteBuffer channel, ByteBuffer message) {
+		byte[] to = bytes(channel);
+		byte[] body = bytes(message);
+		return commands().flatMap((connection) -> Mono.fromCompletionStage(connection.async().spublish(to, body)));
+	}
+
+	@Override
+	public Mono<List<Object>> eval(HistoryScripts.Script script, ByteBuffer[] keys, ByteBuffer[] args) {
+		byte[][] keyBytes = all(keys);
+		byte[][] argBytes = all(args);
+		return commands().flatMap((connection) -> Mono
+			.fromCompletionStage(() -> connection.async()
+				.<List<Object>>evalsha(script.sha(), ScriptOutputType.MULTI, keyBytes, argBytes))
+			.onErrorResume(HistoryScripts::isNoScript, (error) -> Mono.fromCompletionStage(() -> connection.async()
+				.<List<Object>>eval(bytes(script.text()), ScriptOutputType.MULTI, keyBytes, argBytes))));
+	}
+
+	@Override
+	public String publishCommand() {
+		return "SPUBLISH";
+	}
+
+	@Override
+	public Mono<Subscription> subscription(Runnable onChannelsMoved) {
+		return Mono.fromFuture(() -> this.client.connectPubSubAsync(ByteArrayCodec.INSTANCE), true)
+			.map((connection) -> new Sharded(connection, onChannelsMoved));
+	}
+
+	@Override
+	public Mono<Void> close() {
+		CompletableFuture<StatefulRedisClusterConnection<byte[], byte[]>> current = this.commands;
+		return Mono.fromFuture(current, true)
+			.flatMap((connection) -> Mono.fromCompletionStage(connection.closeAsync()))
+			.onErrorResume((error) -> Mono.empty());
+	}
+
+	private static byte[] bytes(ByteBuffer buffer) {
+		ByteBuffer in = buffer.duplicate();
+		byte[] bytes = new byte[in.remaining()];
+		in.get(bytes);
+		return bytes;
+	}
+
+	private static byte[][] all(ByteBuffer[] buffers) {
+		byte[][] all = new byte[buffers.length][];
+		for (int i = 0; i < buffers.length; i++) {
+			all[i] = bytes(buffers[i]);
+		}
+		return all;
+	}
+
+	/**
+	 * SSUBSCRIBE and SUNSUBSCRIBE of channels grouped by slot (Redis takes several shard
+	 * channels in one command only when they share a slot), each group sent to its slot's
+	 * master; Lettuce subscribes a node's channels again when it reconnects to it.
+	 */
+	private final class Sharded implements Subscription {
+
+		private final StatefulRedisClusterPubSubConnection<byte[], byte[]> connection;
+
+		private final Set<ByteBuffer> channels = ConcurrentHashMap.newKeySet();
+
+		private final Runnable onChannelsMoved;
+
+		private final Disposable topologyChanges;
+
+		private final Flux<Message> messages;
+
+		private volatile @Nullable FluxSink<Message> sink;
+
+		Sharded(StatefulRedisClusterPubSubConnection<byte[], byte[]> connection, Runnable onChannelsMoved) {
+			this.connection = connection;
+			this.onChannelsMoved = onChannelsMoved;
+			// Messages of several masters arrive on several threads: the sink serializes
+			// them.
+			this.messages = Flux.create((sink) -> {
+				this.sink = sink;
+				sink.onDispose(() -> this.sink = null);
+			});
+			connection.addListener(new RedisClusterPubSubAdapter<>() {
+
+				@Override
+				public void smessage(RedisClusterNode node, byte[] channel, byte[] message) {
+					FluxSink<Message> target = Sharded.this.sink;
+					if (target != null) {
+						target.next(new Message(ByteBuffer.wrap(channel), ByteBuffer.wrap(message)));
+					}
+				}
+
+				@Override
+				public void sunsubscribed(RedisClusterNode node, byte[] channel, long count) {
+					// Not asked for: Redis drops a shard channel whose slot moved away.
+					if (Sharded.this.channels.contains(ByteBuffer.wrap(channel))) {
+						Sharded.this.onChannelsMoved.run();
+					}
+				}
+
+			});
+			this.topologyChanges = ClusterRedisWire.this.client.getResources()
+				.eventBus()
+				.get()
+				.filter(ClusterTopologyChangedEvent.class::isInstance)
+				.subscribe((event) -> onChannelsMoved.run());
+		}
+
+		@Override
+		public Mono<Void> subscribe(ByteBuffer... channels) {
+			List<Mono<Void>> sent = new ArrayList<>();
+			for (byte[][] group : bySlot(channels)) {
+				for (byte[] channel : group) {
+					this.channels.add(ByteBuffer.wrap(channel));
+				}
+				sent.add(Mono.fromCompletionStage(this.connection.async().ssubscribe(group)));
+			}
+			return Mono.when(sent);
+		}
+
+		@Override
+		public Mono<Void> unsubscribe(ByteBuffer... channels) {
+			List<Mono<Void>> sent = new ArrayList<>();
+			for (byte[][] group : bySlot(channels)) {
+				for (byte[] channel : group) {
+					this.channels.remove(ByteBuffer.wrap(channel));
+				}
+				sent.add(Mono.fromCompletionStage(this.connection.async().sunsubscribe(group)));
+			}
+			return Mono.when(sent);
+		}
+
+		@Override
+		public Set<ByteBuffer> channels() {
+			return Set.copyOf(this.channels);
+		}
+
+		@Override
+		public Flux<Message> receive() {
+			return this.messages;
+		}
+
+		@Override
+		public Mono<Void> cancel() {
+			this.topologyChanges.dispose();
+			FluxSink<Message> target = this.sink;
+			if (target != null) {
+				target.complete();
+			}
+			return Mono.fromCompletionStage(this.connection.closeAsync());
+		}
+
+		private static List<byte[][]> bySlot(ByteBuffer[] channels) {
+			Map<Integer, List<byte[]>> groups = new TreeMap<>();
+			for (ByteBuffer channel : channels) {
+				byte[] name = bytes(channel);
+				groups.computeIfAbsent(SlotHash.getSlot(name), (slot) -> new ArrayList<>()).add(name);
+			}
+			return groups.values().stream().map((group) -> group.toArray(new byte[0][])).toList();
+		}
+
+	}
+
+}

@@ -1,0 +1,68 @@
+package dev.wspubsub.internal.cluster;
+
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Set;
+
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * The commands the Redis side sends, over whatever connections the deployment needs: one
+ * Redis or Sentinel through Spring Data Redis ({@link SingleRedisWire}), or a Redis
+ * Cluster through Lettuce's own cluster API ({@link ClusterRedisWire}), where publishing
+ * and subscribing use shard channels and each command goes to the master of its slot.
+ */
+interface RedisWire {
+
+	/** PUBLISH, or SPUBLISH on a cluster. */
+	Mono<?> publish(ByteBuffer channel, ByteBuffer message);
+
+	/**
+	 * Runs {@code script} by its digest, and by its text when Redis has not seen it yet
+	 * (after a restart or failover, say); on a cluster on the master of the first key's
+	 * slot.
+	 * @return the script's answer, a list of bulk strings and integers
+	 */
+	Mono<List<Object>> eval(HistoryScripts.Script script, ByteBuffer[] keys, ByteBuffer[] args);
+
+	/** The command a script publishes with: {@code PUBLISH} or {@code SPUBLISH}. */
+	String publishCommand();
+
+	/**
+	 * Opens a subscription on a connection of its own.
+	 * @param onChannelsMoved told when channels this subscription holds may have moved to
+	 * another Redis (a cluster's topology changed, or Redis dropped a shard channel whose
+	 * slot moved): subscribing them again puts them where they live now
+	 */
+	Mono<Subscription> subscription(Runnable onChannelsMoved);
+
+	/** Closes the connections this wire opened for commands. */
+	Mono<Void> close();
+
+	/** A subscription to channels (shard channels on a cluster), never patterns. */
+	interface Subscription {
+
+		/** Completes when Redis has confirmed every channel. */
+		Mono<Void> subscribe(ByteBuffer... channels);
+
+		Mono<Void> unsubscribe(ByteBuffer... channels);
+
+		/** The channels subscribed or on their way. */
+		Set<ByteBuffer> channels();
+
+		/**
+		 * Every message of every channel; ends or fails when the subscription is lost.
+		 */
+		Flux<Message> receive();
+
+		/** Closes the subscription's connection. */
+		Mono<Void> cancel();
+
+	}
+
+	/** A message received on {@code channel}. */
+	record Message(ByteBuffer channel, ByteBuffer body) {
+	}
+
+}

@@ -1,0 +1,42 @@
+-- Appends one publication to a topic's history, gives it its position and publishes it, in
+-- one step. KEYS: stream, meta (one hash slot on a cluster). ARGV: channel, envelope head,
+-- payload head, payload tail, stamp (0 none, 1 a comma then the fields, 2 the fields alone;
+-- they go before the payload tail, its closing brace), size,
+-- ttl ms, a fresh epoch, reset token (empty for none), text flag, publish command (PUBLISH,
+-- or SPUBLISH on a cluster, where the channel shares the keys' slot), lineage check (1 to
+-- begin a new epoch when the history was written under another replication id: a replica
+-- promoted after its master failed may lack the master's last writes, whose offsets would
+-- otherwise be given again to other publications). Answers {epoch, offset}.
+local lineage = ''
+if ARGV[12] == '1' then
+  lineage = string.match(redis.call('INFO', 'replication'), 'master_replid:(%w+)') or ''
+end
+local epoch = redis.call('HGET', KEYS[2], 'e')
+if (not epoch) or (ARGV[9] ~= '' and redis.call('HGET', KEYS[2], 'r') ~= ARGV[9])
+    or (lineage ~= '' and redis.call('HGET', KEYS[2], 'l') ~= lineage) then
+  epoch = ARGV[8]
+  redis.call('DEL', KEYS[1], KEYS[2])
+  redis.call('HSET', KEYS[2], 'e', epoch, 'o', 0)
+  if ARGV[9] ~= '' then redis.call('HSET', KEYS[2], 'r', ARGV[9]) end
+  if lineage ~= '' then redis.call('HSET', KEYS[2], 'l', lineage) end
+end
+local offset = string.format('%d', redis.call('HINCRBY', KEYS[2], 'o', 1))
+local payload = ARGV[3]
+if ARGV[5] ~= '0' then
+  -- After the payload's own fields, so that the server's position is the one a JSON reader
+  -- keeps even when a publisher put "epoch" or "offset" in its payload.
+  if ARGV[5] == '1' then payload = payload .. ',' end
+  payload = payload .. '"epoch":"' .. epoch .. '","offset":' .. offset .. ARGV[4]
+end
+local now = redis.call('TIME')
+local ms = string.format('%d', now[1] * 1000 + math.floor(now[2] / 1000))
+redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[6], offset .. '-0', 'p', payload, 'x', ARGV[10], 't', ms)
+redis.call('PEXPIRE', KEYS[1], ARGV[7])
+redis.call('PEXPIRE', KEYS[2], ARGV[7])
+local envelope = ARGV[2] .. string.char(#epoch) .. epoch .. string.char(#offset) .. offset .. payload
+if ARGV[11] == 'SPUBLISH' then
+  redis.call('SPUBLISH', ARGV[1], envelope)
+else
+  redis.call('PUBLISH', ARGV[1], envelope)
+end
+return {epoch, offset}
