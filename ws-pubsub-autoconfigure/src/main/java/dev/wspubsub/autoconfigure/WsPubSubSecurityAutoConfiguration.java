@@ -55,8 +55,9 @@ public final class WsPubSubSecurityAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	SecuredEndpoints wsSecuredEndpoints(ApplicationContext context, WsPubSubProperties properties) {
-		return SecuredEndpoints.scan(context, context.getEnvironment(),
-				properties.getSecurity().getAuthenticatedPaths());
+		List<String> authenticatedPaths = properties.getSecurity().getAuthenticatedPaths();
+		return SecuredEndpoints.scan(context, context.getEnvironment(), authenticatedPaths)
+			.withPaths(WsPubSubStompAutoConfiguration.endpoints(context.getEnvironment()), authenticatedPaths);
 	}
 
 	@Bean

@@ -70,6 +70,9 @@ public final class WsConnection implements WsSession<Object>, TopicSubscriber {
 	/** State the endpoint layer keeps per connection; touched only on the event loop. */
 	private @Nullable Object attachment;
 
+	/** How topic messages are written when a protocol wraps them (STOMP); set once. */
+	private volatile @Nullable TopicFraming framing;
+
 	WsConnection(Channel channel, EndpointSettings settings, UpgradeRequest request, @Nullable Principal principal,
 			@Nullable String subprotocol, @Nullable Object data, PublishRouter publishRouter, PayloadEncoder encoder,
 			boolean deflateNegotiated, TopicAuthorizer topicAuthorizer, WsMetricsListener metrics,
@@ -153,6 +156,27 @@ public final class WsConnection implements WsSession<Object>, TopicSubscriber {
 	/** Attaches endpoint-layer state; call on the event loop only. */
 	public void attach(@Nullable Object attachment) {
 		this.attachment = attachment;
+	}
+
+	/**
+	 * Writes this connection's topic messages through {@code framing} from now on, for a
+	 * protocol that wraps each one; call before the first subscribe.
+	 */
+	public void frameTopicsWith(TopicFraming framing) {
+		this.framing = framing;
+	}
+
+	/**
+	 * Writes an already encoded message as it is, as {@link #send} does; the caller keeps
+	 * its reference.
+	 * @return the send status
+	 */
+	public int write(OutboundMessage message) {
+		int status = this.outbound.write(message);
+		if (status != DROPPED) {
+			this.metrics.messageSent(this, message.payloadLength());
+		}
+		return status;
 	}
 
 	/** The Netty channel, for extensions that need it. */
@@ -276,6 +300,16 @@ public final class WsConnection implements WsSession<Object>, TopicSubscriber {
 		// A publish handed over from another thread may arrive after an unsubscribe on
 		// this one.
 		if (this.subscriptions.contains(topic) && !this.subscriptions.intercept(topic, message)) {
+			writeTopicMessage(topic, message);
+		}
+	}
+
+	private void writeTopicMessage(String topic, OutboundMessage message) {
+		TopicFraming framing = this.framing;
+		if (framing != null) {
+			framing.deliver(this, topic, message);
+		}
+		else {
 			this.outbound.write(message);
 		}
 	}
@@ -334,7 +368,7 @@ public final class WsConnection implements WsSession<Object>, TopicSubscriber {
 			Consumer<? super Recovery> beforeLive) {
 		boolean handedOver = this.subscriptions.resumes().handOver(topic, ticket, recovery, beforeLive, (message) -> {
 			if (this.subscriptions.contains(topic)) {
-				this.outbound.write(message);
+				writeTopicMessage(topic, message);
 			}
 		});
 		if (handedOver && since != null) {

@@ -1,0 +1,391 @@
+package dev.wspubsub.internal.stomp;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import dev.wspubsub.CloseCodes;
+import dev.wspubsub.Recovery;
+import dev.wspubsub.StreamPosition;
+import dev.wspubsub.internal.transport.WsConnection;
+import io.netty.channel.EventLoop;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What each client frame does, on the connection's event loop. Broker destinations are
+ * topics: SUBSCRIBE subscribes the connection to the topic of the same name (a user
+ * destination to the user's own topic), SEND publishes to it. Application destinations go
+ * to {@link ApplicationDestinations}.
+ */
+final class StompCommands {
+
+	/** Frames one transaction may hold before COMMIT. */
+	static final int MAX_TRANSACTION_FRAMES = 1000;
+
+	/**
+	 * A client silent for this many of its heart-beat intervals is gone (Spring's
+	 * factor).
+	 */
+	private static final int MISSED_HEARTBEATS = 3;
+
+	private final StompSettings settings;
+
+	private final StompWriter writer;
+
+	private final @Nullable ApplicationDestinations application;
+
+	private final String serverName;
+
+	StompCommands(StompSettings settings, StompWriter writer, @Nullable ApplicationDestinations application,
+			String serverName) {
+		this.settings = settings;
+		this.writer = writer;
+		this.application = application;
+		this.serverName = serverName;
+	}
+
+	void handle(StompSession session, StompFrame frame) {
+		StompCommand command = frame.command();
+		if (!session.isConnected() && command != StompCommand.CONNECT && command != StompCommand.STOMP) {
+			throw new StompProtocolException("expected CONNECT or STOMP, got " + command);
+		}
+		boolean receiptLater = false;
+		switch (command) {
+			case CONNECT, STOMP -> connect(session, frame);
+			case SEND -> send(session, frame);
+			case SUBSCRIBE -> receiptLater = subscribe(session, frame);
+			case UNSUBSCRIBE -> unsubscribe(session, frame);
+			case ACK, NACK -> acknowledge(session, frame);
+			case BEGIN -> begin(session, frame);
+			case COMMIT -> commit(session, frame);
+			case ABORT -> abort(session, frame);
+			case DISCONNECT -> {
+				receipt(session, frame.header("receipt"), Map.of());
+				session.connection().close(CloseCodes.NORMAL, "DISCONNECT");
+				return;
+			}
+			default -> throw new StompProtocolException(command + " is not a client frame");
+		}
+		if (!receiptLater && command != StompCommand.CONNECT && command != StompCommand.STOMP) {
+			receipt(session, frame.header("receipt"), Map.of());
+		}
+	}
+
+	private void receipt(StompSession session, @Nullable String receipt, Map<String, String> extra) {
+		if (receipt != null) {
+			Map<String, String> headers = new LinkedHashMap<>();
+			headers.put("receipt-id", receipt);
+			headers.putAll(extra);
+			this.writer.write(session, StompFrame.of(StompCommand.RECEIPT, headers));
+		}
+	}
+
+	// ---- CONNECT
+
+	private void connect(StompSession session, StompFrame frame) {
+		if (session.isConnected()) {
+			throw new StompProtocolException("already connected");
+		}
+		StompVersion version = negotiate(frame.header("accept-version"),
+				StompVersion.ofSubprotocol(session.connection().subprotocol()));
+		long[] clientBeats = heartbeat(frame.header("heart-beat"));
+		long serverSend = this.settings.heartbeatSend().toMillis();
+		long serverReceive = this.settings.heartbeatReceive().toMillis();
+		session.connected(version);
+		Map<String, String> headers = new LinkedHashMap<>();
+		headers.put("version", version.text());
+		headers.put("heart-beat", serverSend + "," + serverReceive);
+		headers.put("server", this.serverName);
+		headers.put("session", session.id());
+		if (session.principal() != null) {
+			headers.put("user-name", session.principal().getName());
+		}
+		this.writer.write(session, StompFrame.of(StompCommand.CONNECTED, headers));
+		long sendEvery = (serverSend > 0 && clientBeats[1] > 0) ? Math.max(serverSend, clientBeats[1]) : 0;
+		long expectEvery = (serverReceive > 0 && clientBeats[0] > 0) ? Math.max(serverReceive, clientBeats[0]) : 0;
+		scheduleHeartbeats(session, sendEvery, expectEvery);
+	}
+
+	/**
+	 * The highest version both sides speak; the WebSocket subprotocol, when one was
+	 * agreed, caps it.
+	 */
+	private static StompVersion negotiate(@Nullable String acceptVersion, @Nullable StompVersion subprotocol) {
+		if (acceptVersion == null) {
+			// STOMP 1.0 clients send no accept-version; a v1x.stomp subprotocol still
+			// names one.
+			return (subprotocol != null) ? subprotocol : StompVersion.V1_0;
+		}
+		StompVersion best = null;
+		for (String offered : acceptVersion.split(",")) {
+			StompVersion version = StompVersion.of(offered);
+			if (version != null && (subprotocol == null || version.compareTo(subprotocol) <= 0)
+					&& (best == null || version.compareTo(best) > 0)) {
+				best = version;
+			}
+		}
+		if (best == null) {
+			throw new StompProtocolException("no supported version in accept-version '"
+					+ StompDecoder.shorten(acceptVersion) + "': this server speaks 1.0, 1.1 and 1.2");
+		}
+		return best;
+	}
+
+	private static long[] heartbeat(@Nullable String header) {
+		if (header == null) {
+			return new long[] { 0, 0 };
+		}
+		String[] parts = header.split(",");
+		try {
+			if (parts.length == 2) {
+				long send = Long.parseLong(parts[0].trim());
+				long receive = Long.parseLong(parts[1].trim());
+				if (send >= 0 && receive >= 0) {
+					return new long[] { send, receive };
+				}
+			}
+		}
+		catch (NumberFormatException ex) {
+			// answered below
+		}
+		throw new StompProtocolException(
+				"heart-beat '" + StompDecoder.shorten(header) + "' is not two non-negative numbers");
+	}
+
+	private void scheduleHeartbeats(StompSession session, long sendEvery, long expectEvery) {
+		WsConnection connection = session.connection();
+		EventLoop loop = connection.channel().eventLoop();
+		if (sendEvery > 0) {
+			session.heartbeat(loop.scheduleAtFixedRate(() -> this.writer.heartbeat(connection), sendEvery, sendEvery,
+					TimeUnit.MILLISECONDS));
+		}
+		if (expectEvery > 0) {
+			long deadline = Duration.ofMillis(expectEvery * MISSED_HEARTBEATS).toNanos();
+			session.heartbeat(loop.scheduleAtFixedRate(() -> {
+				if (System.nanoTime() - session.lastReadNanos() > deadline) {
+					session.stopHeartbeats();
+					connection.close(CloseCodes.POLICY_VIOLATION, "No heart-beat from the client");
+				}
+			}, expectEvery, expectEvery, TimeUnit.MILLISECONDS));
+		}
+	}
+
+	// ---- SEND and transactions
+
+	private void send(StompSession session, StompFrame frame) {
+		String destination = required(frame, "destination");
+		String transaction = frame.header("transaction");
+		if (transaction != null) {
+			List<StompFrame> held = session.transaction(transaction);
+			if (held == null) {
+				throw new StompProtocolException("no transaction '" + StompDecoder.shorten(transaction) + "'");
+			}
+			if (held.size() >= MAX_TRANSACTION_FRAMES) {
+				throw new StompProtocolException(
+						"transaction '" + transaction + "' holds more than " + MAX_TRANSACTION_FRAMES + " frames");
+			}
+			checkDestination(destination);
+			held.add(frame);
+			return;
+		}
+		deliverSend(session, frame, destination);
+	}
+
+	private void deliverSend(StompSession session, StompFrame frame, String destination) {
+		if (this.settings.isBrokerDestination(destination) || this.settings.isUserDestination(destination)) {
+			Object payload = isText(frame) ? frame.bodyText() : frame.body();
+			session.connection().publish(destination, payload);
+		}
+		else if (this.settings.isApplicationDestination(destination) && this.application != null) {
+			this.application.send(session, frame, destination);
+		}
+		else {
+			checkDestination(destination);
+		}
+	}
+
+	/** A body is text unless its content type says otherwise or it is not UTF-8. */
+	private static boolean isText(StompFrame frame) {
+		String contentType = frame.header("content-type");
+		if (contentType != null && contentType.startsWith("application/octet-stream")) {
+			return false;
+		}
+		return StompWriter.isUtf8(frame.body());
+	}
+
+	private void checkDestination(String destination) {
+		if (this.settings.isBrokerDestination(destination) || this.settings.isUserDestination(destination)
+				|| (this.settings.isApplicationDestination(destination) && this.application != null)) {
+			return;
+		}
+		throw new StompProtocolException("destination '" + StompDecoder.shorten(destination)
+				+ "' is under none of the broker prefixes " + this.settings.brokerDestinationPrefixes()
+				+ ", the user prefix " + this.settings.userDestinationPrefix() + ((this.application != null)
+						? " or the application prefixes " + this.settings.applicationDestinationPrefixes() : ""));
+	}
+
+	private void begin(StompSession session, StompFrame frame) {
+		String transaction = required(frame, "transaction");
+		if (!session.begin(transaction)) {
+			throw new StompProtocolException("transaction '" + StompDecoder.shorten(transaction) + "' already begun");
+		}
+	}
+
+	private void commit(StompSession session, StompFrame frame) {
+		List<StompFrame> held = ended(session, frame);
+		for (StompFrame send : held) {
+			deliverSend(session, send, required(send, "destination"));
+		}
+	}
+
+	private void abort(StompSession session, StompFrame frame) {
+		ended(session, frame);
+	}
+
+	private static List<StompFrame> ended(StompSession session, StompFrame frame) {
+		String transaction = required(frame, "transaction");
+		List<StompFrame> held = session.end(transaction);
+		if (held == null) {
+			throw new StompProtocolException("no transaction '" + StompDecoder.shorten(transaction) + "'");
+		}
+		return held;
+	}
+
+	// ---- SUBSCRIBE, UNSUBSCRIBE, ACK
+
+	/**
+	 * @return whether the receipt is sent later, once a resume knows what it recovered
+	 */
+	private boolean subscribe(StompSession session, StompFrame frame) {
+		String destination = required(frame, "destination");
+		String id = frame.header("id");
+		if (id == null) {
+			if (session.version() != StompVersion.V1_0) {
+				throw new StompProtocolException("SUBSCRIBE frame has no id header");
+			}
+			id = destination; // STOMP 1.0 made the id optional
+		}
+		if (session.subscription(id) != null) {
+			throw new StompProtocolException("subscription id '" + StompDecoder.shorten(id) + "' is already in use");
+		}
+		if (session.subscriptionCount() >= this.settings.maxSubscriptions()) {
+			throw new StompProtocolException(
+					"more than " + this.settings.maxSubscriptions() + " subscriptions on one connection");
+		}
+		String ack = (frame.header("ack") != null) ? frame.header("ack") : "auto";
+		if (!ack.equals("auto") && !ack.equals("client") && !ack.equals("client-individual")) {
+			throw new StompProtocolException(
+					"ack mode '" + StompDecoder.shorten(ack) + "' is not auto, client or client-individual");
+		}
+		String topic = topicOf(session, destination);
+		if (topic == null) {
+			checkDestination(destination);
+			session.add(new StompSession.Subscription(id, destination, null, ack));
+			if (this.application != null) {
+				this.application.subscribe(session, frame, destination, id);
+			}
+			return false;
+		}
+		StompSession.Subscription subscription = new StompSession.Subscription(id, destination, topic, ack);
+		String since = frame.header(StompWriter.SINCE_HEADER);
+		boolean first = session.add(subscription);
+		if (!first) {
+			if (since != null) {
+				throw new StompProtocolException("cannot resume '" + StompDecoder.shorten(destination)
+						+ "': this connection already subscribes to it");
+			}
+			return false;
+		}
+		WsConnection connection = session.connection();
+		if (since == null) {
+			if (!connection.subscribe(topic)) {
+				session.remove(subscription);
+			}
+			return false;
+		}
+		StreamPosition position = position(since);
+		String receipt = frame.header("receipt");
+		boolean subscribed;
+		try {
+			subscribed = connection.subscribe(topic, position, 0,
+					(recovery) -> receipt(session, receipt, recoveryHeaders(recovery)));
+		}
+		catch (IllegalArgumentException ex) {
+			session.remove(subscription);
+			throw new StompProtocolException("cannot resume '" + StompDecoder.shorten(destination)
+					+ "': it keeps no history (see ws-pubsub.history.topics)");
+		}
+		if (!subscribed) {
+			session.remove(subscription);
+		}
+		return subscribed;
+	}
+
+	private static StreamPosition position(String since) {
+		try {
+			return StreamPosition.parse(since);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new StompProtocolException(
+					StompWriter.SINCE_HEADER + " '" + StompDecoder.shorten(since) + "' is not <epoch>:<offset>");
+		}
+	}
+
+	private static Map<String, String> recoveryHeaders(Recovery recovery) {
+		Map<String, String> headers = new LinkedHashMap<>();
+		headers.put(StompWriter.RECOVERED_HEADER, Boolean.toString(recovery.recovered()));
+		if (recovery.position() != null) {
+			headers.put(StompWriter.POSITION_HEADER, recovery.position().toString());
+		}
+		return headers;
+	}
+
+	/**
+	 * The topic a destination reads: itself under a broker prefix, the user's own under
+	 * the user prefix ({@code /user/queue/a} of alice is {@code /user/alice/queue/a}),
+	 * {@code null} otherwise.
+	 */
+	@Nullable String topicOf(StompSession session, String destination) {
+		if (this.settings.isUserDestination(destination)) {
+			String prefix = StompSettings.slashed(this.settings.userDestinationPrefix());
+			return prefix + session.userSegment() + "/" + destination.substring(prefix.length());
+		}
+		return this.settings.isBrokerDestination(destination) ? destination : null;
+	}
+
+	private void unsubscribe(StompSession session, StompFrame frame) {
+		String id = frame.header("id");
+		if (id == null) {
+			if (session.version() != StompVersion.V1_0 || frame.header("destination") == null) {
+				throw new StompProtocolException("UNSUBSCRIBE frame has no id header");
+			}
+			id = frame.header("destination");
+		}
+		StompSession.Subscription subscription = session.subscription(id);
+		if (subscription == null) {
+			return; // already gone: unsubscribing is idempotent, as in Spring's broker
+		}
+		if (session.remove(subscription) && subscription.topic() != null) {
+			session.connection().unsubscribe(subscription.topic());
+		}
+	}
+
+	/**
+	 * Accepted and checked; delivery is at most once, so there is nothing to redeliver.
+	 */
+	private static void acknowledge(StompSession session, StompFrame frame) {
+		String idHeader = (session.version() == StompVersion.V1_2) ? "id" : "message-id";
+		required(frame, idHeader);
+	}
+
+	private static String required(StompFrame frame, String header) {
+		String value = frame.header(header);
+		if (value == null) {
+			throw new StompProtocolException(frame.command() + " frame has no " + header + " header");
+		}
+		return value;
+	}
+
+}

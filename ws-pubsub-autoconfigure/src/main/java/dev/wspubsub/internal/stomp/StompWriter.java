@@ -1,0 +1,148 @@
+package dev.wspubsub.internal.stomp;
+
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.IntUnaryOperator;
+
+import dev.wspubsub.StreamPosition;
+import dev.wspubsub.internal.transport.WsConnection;
+import dev.wspubsub.spi.OutboundMessage;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Writes STOMP frames to connections, each frame one WebSocket message. A topic's message
+ * becomes a MESSAGE frame per subscription: the headers are made per subscription and the
+ * body is the published one, shared, not encoded again.
+ */
+final class StompWriter {
+
+	/**
+	 * The header a history topic's MESSAGE carries its position in, and a SUBSCRIBE
+	 * resumes from.
+	 */
+	static final String POSITION_HEADER = "ws-pubsub-position";
+
+	/** The SUBSCRIBE header naming the position to resume after. */
+	static final String SINCE_HEADER = "ws-pubsub-since";
+
+	/** The RECEIPT header of a resuming SUBSCRIBE: whether nothing was missed. */
+	static final String RECOVERED_HEADER = "ws-pubsub-recovered";
+
+	private static final byte[] HEARTBEAT = { '\n' };
+
+	private final ByteBufAllocator allocator;
+
+	StompWriter(ByteBufAllocator allocator) {
+		this.allocator = allocator;
+	}
+
+	/** Writes {@code frame}; from any thread. */
+	int write(StompSession session, StompFrame frame) {
+		byte[] bytes = StompEncoder.encode(frame, session.version());
+		boolean text = isUtf8(frame.body());
+		OutboundMessage message = OutboundMessage.handedOver(this.allocator, bytes, text, false);
+		try {
+			return session.connection().write(message);
+		}
+		finally {
+			message.release();
+		}
+	}
+
+	void heartbeat(WsConnection connection) {
+		OutboundMessage message = OutboundMessage.handedOver(this.allocator, HEARTBEAT, true, false);
+		connection.write(message);
+	}
+
+	/**
+	 * A topic's message to each of its subscriptions on this session; event loop only.
+	 */
+	void deliver(StompSession session, String topic, OutboundMessage body) {
+		StompSession.Subscription[] subscriptions = session.subscriptionsOf(topic);
+		if (subscriptions == null) {
+			return;
+		}
+		String contentType = contentType(body);
+		StreamPosition position = body.position();
+		for (StompSession.Subscription subscription : subscriptions) {
+			Map<String, String> headers = messageHeaders(session, subscription, subscription.destination(),
+					contentType);
+			if (position != null) {
+				headers.put(POSITION_HEADER, position.toString());
+			}
+			byte[] head = StompEncoder.head(StompCommand.MESSAGE, headers, body.payloadLength(), session.version());
+			OutboundMessage frame = OutboundMessage.wrapped(this.allocator, head, body, StompEncoder.NUL);
+			try {
+				session.connection().write(frame);
+			}
+			finally {
+				frame.release();
+			}
+		}
+	}
+
+	/**
+	 * A MESSAGE to one subscription (a {@code @SubscribeMapping} answer); from any
+	 * thread.
+	 */
+	void message(StompSession session, String subscriptionId, String destination, @Nullable String contentType,
+			byte[] body) {
+		StompSession.Subscription subscription = new StompSession.Subscription(subscriptionId, destination, null,
+				"auto");
+		Map<String, String> headers = messageHeaders(session, subscription, destination,
+				(contentType != null) ? contentType : guessContentType(body));
+		write(session, new StompFrame(StompCommand.MESSAGE, headers, body));
+	}
+
+	private static Map<String, String> messageHeaders(StompSession session, StompSession.Subscription subscription,
+			String destination, String contentType) {
+		Map<String, String> headers = new LinkedHashMap<>(8);
+		String messageId = session.nextMessageId();
+		headers.put("subscription", subscription.id());
+		headers.put("message-id", messageId);
+		headers.put("destination", destination);
+		headers.put("content-type", contentType);
+		if (subscription.acknowledged() && session.version() == StompVersion.V1_2) {
+			headers.put("ack", messageId);
+		}
+		return headers;
+	}
+
+	/**
+	 * Topics carry bytes, not a content type: text that starts like JSON is
+	 * {@code application/json}, other text {@code text/plain}, binary
+	 * {@code application/octet-stream}.
+	 */
+	static String contentType(OutboundMessage body) {
+		return contentType(body.isText(), body.payloadLength(), body::payloadByte);
+	}
+
+	private static String contentType(boolean text, int length, IntUnaryOperator byteAt) {
+		if (!text) {
+			return "application/octet-stream";
+		}
+		for (int i = 0; i < length; i++) {
+			int b = byteAt.applyAsInt(i);
+			if (b == '{' || b == '[') {
+				return "application/json";
+			}
+			if (b != ' ' && b != '\n' && b != '\r' && b != '\t') {
+				break;
+			}
+		}
+		return "text/plain;charset=UTF-8";
+	}
+
+	private static String guessContentType(byte[] body) {
+		return contentType(isUtf8(body), body.length, (i) -> body[i]);
+	}
+
+	static boolean isUtf8(byte[] bytes) {
+		return ByteBufUtil.isText(Unpooled.wrappedBuffer(bytes), StandardCharsets.UTF_8);
+	}
+
+}
