@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import dev.wspubsub.CloseCodes;
+import dev.wspubsub.Publication;
 import dev.wspubsub.Recovery;
 import dev.wspubsub.StreamPosition;
 import dev.wspubsub.internal.transport.WsConnection;
@@ -309,8 +310,14 @@ final class StompCommands {
 		String receipt = frame.header("receipt");
 		boolean subscribed;
 		try {
-			subscribed = connection.subscribe(topic, position, 0,
-					(recovery) -> receipt(session, receipt, recoveryHeaders(recovery)));
+			subscribed = connection.subscribe(topic, position, 0, (recovery) -> {
+				// Before any live message: the receipt says what was recovered, then the
+				// missed publications follow in order.
+				receipt(session, receipt, recoveryHeaders(recovery));
+				for (Publication missed : recovery.publications()) {
+					this.writer.deliver(session, topic, missed);
+				}
+			});
 		}
 		catch (IllegalArgumentException ex) {
 			session.remove(subscription);

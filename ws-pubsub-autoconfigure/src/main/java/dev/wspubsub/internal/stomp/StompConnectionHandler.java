@@ -63,14 +63,7 @@ final class StompConnectionHandler implements ConnectionHandler, TopicFraming {
 			return;
 		}
 		session.touch(System.nanoTime());
-		List<StompFrame> frames;
-		try {
-			frames = session.decoder().decode(data);
-		}
-		catch (StompProtocolException ex) {
-			fail(session, ex.getMessage(), null, CloseCodes.PROTOCOL_ERROR);
-			return;
-		}
+		List<StompFrame> frames = session.decoder().decode(data);
 		for (StompFrame frame : frames) {
 			if (connection.readyState() != WsConnection.OPEN) {
 				return;
@@ -92,6 +85,10 @@ final class StompConnectionHandler implements ConnectionHandler, TopicFraming {
 						CloseCodes.INTERNAL_ERROR);
 				return;
 			}
+		}
+		StompProtocolException malformed = session.decoder().failure();
+		if (malformed != null && connection.readyState() == WsConnection.OPEN) {
+			fail(session, malformed.getMessage(), null, CloseCodes.PROTOCOL_ERROR);
 		}
 	}
 

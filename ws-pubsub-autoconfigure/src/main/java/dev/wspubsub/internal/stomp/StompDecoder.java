@@ -7,6 +7,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Reads the STOMP frames of one connection from its WebSocket messages: several frames in
  * one message, one frame over several messages, end-of-line heart-beats between frames,
@@ -33,6 +35,8 @@ final class StompDecoder {
 
 	private long heartbeats;
 
+	private @Nullable StompProtocolException failure;
+
 	/**
 	 * @param maxFrameBytes the largest frame accepted, headers included; a frame still
 	 * incomplete past it is refused
@@ -57,36 +61,51 @@ final class StompDecoder {
 	}
 
 	/**
-	 * Reads what {@code data} completes.
+	 * Reads what {@code data} completes. At the first malformed frame, reading stops: the
+	 * frames before it are answered and {@link #failure()} names the problem.
 	 * @return the frames now whole, in order; empty when {@code data} was only
 	 * heart-beats or part of a frame
-	 * @throws StompProtocolException at the first malformed frame; nothing after it is
-	 * read
 	 */
 	List<StompFrame> decode(byte[] data) {
-		append(data);
 		List<StompFrame> frames = new ArrayList<>(1);
+		if (this.failure != null) {
+			return frames;
+		}
+		append(data);
 		int position = 0;
-		while (true) {
-			position = skipHeartbeats(position);
-			if (position < 0) {
-				position = this.length - 1; // a CR whose LF has not arrived yet
-				break;
-			}
-			if (position == this.length) {
-				break;
-			}
-			int next = readFrame(position, frames);
-			if (next < 0) {
-				if (this.length - position > this.maxFrameBytes) {
-					throw new StompProtocolException("frame larger than " + this.maxFrameBytes + " bytes");
+		try {
+			while (true) {
+				position = skipHeartbeats(position);
+				if (position < 0) {
+					position = this.length - 1; // a CR whose LF has not arrived yet
+					break;
 				}
-				break;
+				if (position == this.length) {
+					break;
+				}
+				int next = readFrame(position, frames);
+				if (next < 0) {
+					if (this.length - position > this.maxFrameBytes) {
+						throw new StompProtocolException("frame larger than " + this.maxFrameBytes + " bytes");
+					}
+					break;
+				}
+				position = next;
 			}
-			position = next;
+		}
+		catch (StompProtocolException ex) {
+			this.failure = ex;
+			this.pending = new byte[0];
+			this.length = 0;
+			return frames;
 		}
 		compact(position);
 		return frames;
+	}
+
+	/** What was wrong with the frame that stopped reading, or {@code null}. */
+	@Nullable StompProtocolException failure() {
+		return this.failure;
 	}
 
 	private void append(byte[] data) {

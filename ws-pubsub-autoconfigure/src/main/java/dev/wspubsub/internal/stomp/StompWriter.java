@@ -4,7 +4,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.IntUnaryOperator;
+import java.util.regex.Pattern;
 
+import dev.wspubsub.Publication;
 import dev.wspubsub.StreamPosition;
 import dev.wspubsub.internal.transport.WsConnection;
 import dev.wspubsub.spi.OutboundMessage;
@@ -34,6 +36,15 @@ final class StompWriter {
 
 	private static final byte[] HEARTBEAT = { '\n' };
 
+	private static final String JSON = "application/json";
+
+	private static final String TEXT_PLAIN = "text/plain;charset=UTF-8";
+
+	/** Longest body checked for being a lone JSON number or literal. */
+	private static final int MAX_SCALAR = 32;
+
+	private static final Pattern JSON_NUMBER = Pattern.compile("-?(0|[1-9][0-9]*)(\\.[0-9]+)?([eE][+-]?[0-9]+)?");
+
 	private final ByteBufAllocator allocator;
 
 	StompWriter(ByteBufAllocator allocator) {
@@ -56,6 +67,20 @@ final class StompWriter {
 	void heartbeat(WsConnection connection) {
 		OutboundMessage message = OutboundMessage.handedOver(this.allocator, HEARTBEAT, true, false);
 		connection.write(message);
+	}
+
+	/**
+	 * A publication of a topic's history, replayed to this session's subscriptions of it.
+	 */
+	void deliver(StompSession session, String topic, Publication publication) {
+		OutboundMessage body = OutboundMessage.positioned(this.allocator, publication.payload(), publication.text(),
+				false, publication.position());
+		try {
+			deliver(session, topic, body);
+		}
+		finally {
+			body.release();
+		}
 	}
 
 	/**
@@ -113,9 +138,9 @@ final class StompWriter {
 	}
 
 	/**
-	 * Topics carry bytes, not a content type: text that starts like JSON is
-	 * {@code application/json}, other text {@code text/plain}, binary
-	 * {@code application/octet-stream}.
+	 * Topics carry bytes, not a content type: text that is a JSON object, array or
+	 * string, or a lone JSON number or literal, is {@code application/json}; other text
+	 * {@code text/plain}; binary {@code application/octet-stream}.
 	 */
 	static String contentType(OutboundMessage body) {
 		return contentType(body.isText(), body.payloadLength(), body::payloadByte);
@@ -125,16 +150,37 @@ final class StompWriter {
 		if (!text) {
 			return "application/octet-stream";
 		}
-		for (int i = 0; i < length; i++) {
-			int b = byteAt.applyAsInt(i);
-			if (b == '{' || b == '[') {
-				return "application/json";
-			}
-			if (b != ' ' && b != '\n' && b != '\r' && b != '\t') {
-				break;
-			}
+		int first = 0;
+		while (first < length && isWhitespace(byteAt.applyAsInt(first))) {
+			first++;
 		}
-		return "text/plain;charset=UTF-8";
+		if (first == length) {
+			return TEXT_PLAIN;
+		}
+		int b = byteAt.applyAsInt(first);
+		if (b == '{' || b == '[' || b == '"') {
+			return JSON;
+		}
+		// A short scalar (what a serializer makes of a number or a boolean) is JSON only
+		// when it is one whole: "42" is, "42 apples" is not.
+		if (length - first <= MAX_SCALAR && isJsonScalar(length, first, byteAt)) {
+			return JSON;
+		}
+		return TEXT_PLAIN;
+	}
+
+	private static boolean isJsonScalar(int length, int first, IntUnaryOperator byteAt) {
+		StringBuilder text = new StringBuilder(length - first);
+		for (int i = first; i < length; i++) {
+			text.append((char) byteAt.applyAsInt(i));
+		}
+		String scalar = text.toString().strip();
+		return scalar.equals("true") || scalar.equals("false") || scalar.equals("null")
+				|| JSON_NUMBER.matcher(scalar).matches();
+	}
+
+	private static boolean isWhitespace(int b) {
+		return b == ' ' || b == '\n' || b == '\r' || b == '\t';
 	}
 
 	private static String guessContentType(byte[] body) {

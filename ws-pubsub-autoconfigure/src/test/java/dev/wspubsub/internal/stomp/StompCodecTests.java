@@ -148,7 +148,7 @@ class StompCodecTests {
 		byte[] big = new byte[1100];
 		java.util.Arrays.fill(big, (byte) 'x');
 		assertThatExceptionOfType(StompProtocolException.class)
-			.isThrownBy(() -> this.decoder.decode(("SEND\ndestination:/a\n\n" + new String(big)).getBytes()))
+			.isThrownBy(() -> decode("SEND\ndestination:/a\n\n" + new String(big)))
 			.withMessage("frame larger than 1024 bytes");
 	}
 
@@ -180,15 +180,29 @@ class StompCodecTests {
 		headers.put("note", "line1\nline2\\");
 		byte[] body = { 1, 0, 2 };
 		byte[] encoded = StompEncoder.encode(new StompFrame(StompCommand.SEND, headers, body), StompVersion.V1_2);
-		StompFrame decoded = this.decoder.decode(encoded).get(0);
+		StompFrame decoded = decode(new String(encoded, StandardCharsets.UTF_8)).get(0);
 		assertThat(decoded.headers()).containsEntry("destination", "/topic/a:b")
 			.containsEntry("note", "line1\nline2\\")
 			.containsEntry("content-length", "3");
 		assertThat(decoded.body()).containsExactly(1, 0, 2);
 	}
 
+	@Test
+	void framesBeforeAMalformedOneAreReadAndNothingAfterIt() {
+		List<StompFrame> frames = this.decoder
+			.decode("SEND\ndestination:/a\n\nok\0BAD\n\n\0SEND\ndestination:/a\n\nlost\0".getBytes());
+		assertThat(frames).extracting(StompFrame::bodyText).containsExactly("ok");
+		assertThat(this.decoder.failure()).hasMessage("unknown command 'BAD'");
+		assertThat(this.decoder.decode("SEND\ndestination:/a\n\nlater\0".getBytes())).isEmpty();
+	}
+
+	/** Decodes, throwing the failure as the handler would answer it. */
 	private List<StompFrame> decode(String text) {
-		return this.decoder.decode(text.getBytes(StandardCharsets.UTF_8));
+		List<StompFrame> frames = this.decoder.decode(text.getBytes(StandardCharsets.UTF_8));
+		if (this.decoder.failure() != null) {
+			throw this.decoder.failure();
+		}
+		return frames;
 	}
 
 }
