@@ -179,11 +179,11 @@ class SpringStompClientTests {
 	@Test
 	void heartbeatsKeepAQuietSessionConnected() throws Exception {
 		CompletableFuture<StompHeaders> connected = new CompletableFuture<>();
-		StompSession session = connect("", new long[] { 50, 50 }, connected);
+		StompSession session = connect("", new long[] { 200, 200 }, connected);
 		assertThat(connected.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS).getHeartbeat()).containsExactly(100, 100);
 		// Spring's client drops a session that reads nothing for three intervals, and
 		// ours closes one that sends nothing for three: both beat, so it stays.
-		await().during(Duration.ofMillis(1000)).atMost(TIMEOUT).until(session::isConnected);
+		await().during(Duration.ofMillis(1500)).atMost(TIMEOUT).until(session::isConnected);
 		Inbox<String> inbox = subscribe(session, "/topic/quiet", String.class);
 		session.send("/topic/quiet", "still here");
 		assertThat(inbox.next()).isEqualTo("still here");

@@ -204,12 +204,13 @@ class StompConformanceTests {
 		try (RawStomp silent = RawStomp.open(uri("/stomp"), "v12.stomp");
 				RawStomp beating = RawStomp.open(uri("/stomp"), "v12.stomp")) {
 			silent.send("CONNECT\naccept-version:1.2\nheart-beat:50,0\n\n\0");
-			beating.send("CONNECT\naccept-version:1.2\nheart-beat:50,0\n\n\0\n");
+			// 3 x max(200, 100): closed past 600ms of silence, so a beat every 50ms
+			// leaves room for a stalled test thread.
+			beating.send("CONNECT\naccept-version:1.2\nheart-beat:200,0\n\n\0\n");
 			assertThat(beating.read().command()).isEqualTo("CONNECTED");
 			assertThat(silent.read().command()).isEqualTo("CONNECTED");
-			long deadline = System.nanoTime() + 1_000_000_000L;
-			// The other keeps its promise (a beat every 50ms) for a second, past three
-			// agreed intervals of 100ms.
+			long deadline = System.nanoTime() + 1_500_000_000L;
+			// The other keeps its promise for 1.5s, past three of its agreed intervals.
 			while (System.nanoTime() < deadline) {
 				beating.send("\n");
 				org.awaitility.Awaitility.await().pollDelay(java.time.Duration.ofMillis(50)).until(() -> true);
