@@ -3,10 +3,12 @@ package dev.wspubsub.stomp;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Map;
 
 import dev.wspubsub.CloseCodes;
 import dev.wspubsub.WsServer;
 import dev.wspubsub.test.Frame;
+import dev.wspubsub.test.RawWebSocket;
 import dev.wspubsub.test.WsTestClient;
 import org.junit.jupiter.api.Test;
 
@@ -49,6 +51,16 @@ class StompConformanceTests {
 			assertThat(connected.header("heart-beat")).isEqualTo("100,100");
 			assertThat(connected.header("session")).isNotBlank();
 		}
+	}
+
+	@Test
+	void theUpgradePassesTheOriginCheckOfEveryEndpoint() {
+		assertThat(RawWebSocket.upgradeStatus(uri("/stomp"),
+				Map.of("Origin", "http://evil.example", "Sec-WebSocket-Protocol", "v12.stomp")))
+			.isEqualTo(403);
+		assertThat(RawWebSocket.upgradeStatus(uri("/stomp"),
+				Map.of("Origin", "http://localhost:" + this.port, "Sec-WebSocket-Protocol", "v12.stomp")))
+			.isEqualTo(101);
 	}
 
 	@Test
@@ -301,7 +313,7 @@ class StompConformanceTests {
 			assertThat(stomp.read().body()).isEqualTo("from stomp");
 			ws.send("pub /topic/shared from ws");
 			assertThat(stomp.read().body()).isEqualTo("from ws");
-			this.server.publish("/topic/shared", java.util.Map.of("from", "server"));
+			this.server.publish("/topic/shared", Map.of("from", "server"));
 			RawStomp.Parsed json = stomp.read();
 			assertThat(json.body()).isEqualTo("{\"from\":\"server\"}");
 			assertThat(json.header("content-type")).isEqualTo("application/json");
