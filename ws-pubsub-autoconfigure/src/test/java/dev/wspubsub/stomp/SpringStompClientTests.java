@@ -146,6 +146,14 @@ class SpringStompClientTests {
 	}
 
 	@Test
+	void aControllerAdviceHandlesWhatAControllerThrows() throws Exception {
+		StompSession session = connect("");
+		Inbox<String> errors = subscribe(session, "/user/queue/errors", String.class);
+		session.send("/app/fail", "this");
+		assertThat(errors.next()).isEqualTo("advice: refused this");
+	}
+
+	@Test
 	void subscribeMappingAnswersTheSubscriberDirectly() throws Exception {
 		StompSession session = connect("");
 		Inbox<List<String>> snapshot = new Inbox<>(new ParameterizedTypeReference<List<String>>() {

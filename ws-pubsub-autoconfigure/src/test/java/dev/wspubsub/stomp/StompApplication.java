@@ -26,6 +26,7 @@ import org.springframework.messaging.handler.annotation.SendTo;
 import org.springframework.messaging.simp.annotation.SendToUser;
 import org.springframework.messaging.simp.annotation.SubscribeMapping;
 import org.springframework.stereotype.Controller;
+import org.springframework.web.bind.annotation.ControllerAdvice;
 import org.springframework.web.server.WebFilter;
 
 /**
@@ -38,7 +39,8 @@ import org.springframework.web.server.WebFilter;
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration
-@Import({ StompApplication.Greetings.class, StompApplication.Bridge.class })
+@Import({ StompApplication.Greetings.class, StompApplication.Failing.class, StompApplication.Advice.class,
+		StompApplication.Bridge.class })
 class StompApplication {
 
 	@Bean
@@ -108,6 +110,29 @@ class StompApplication {
 		@SendTo("/topic/count")
 		Flux<Integer> count(String upTo) {
 			return Flux.range(1, Integer.parseInt(upTo));
+		}
+
+	}
+
+	/** A controller without an exception handler of its own. */
+	@Controller
+	static class Failing {
+
+		@MessageMapping("/fail")
+		String fail(String text) {
+			throw new IllegalStateException("refused " + text);
+		}
+
+	}
+
+	/** Handles what {@link Failing} throws, for every controller. */
+	@ControllerAdvice
+	static class Advice {
+
+		@MessageExceptionHandler
+		@SendToUser("/queue/errors")
+		String refused(IllegalStateException ex) {
+			return "advice: " + ex.getMessage();
 		}
 
 	}

@@ -21,6 +21,8 @@ import org.springframework.messaging.converter.CompositeMessageConverter;
 import org.springframework.messaging.converter.JacksonJsonMessageConverter;
 import org.springframework.messaging.converter.MessageConverter;
 import org.springframework.messaging.converter.StringMessageConverter;
+import org.springframework.messaging.handler.MessagingAdviceBean;
+import org.springframework.messaging.handler.annotation.support.AnnotationExceptionHandlerMethodResolver;
 import org.springframework.messaging.handler.invocation.HandlerMethodReturnValueHandler;
 import org.springframework.messaging.simp.SimpMessageHeaderAccessor;
 import org.springframework.messaging.simp.SimpMessageSendingOperations;
@@ -75,6 +77,19 @@ public final class SpringStompMessaging implements ApplicationDestinations {
 		SimpMessagingTemplate brokerTemplate = this.template;
 		this.handler = new SimpAnnotationMethodMessageHandler(new ExecutorSubscribableChannel(), this::toClient,
 				brokerTemplate) {
+
+			@Override
+			public void afterPropertiesSet() {
+				for (MessagingAdviceBean advice : ControllerAdvices.find(context)) {
+					Class<?> type = advice.getBeanType();
+					AnnotationExceptionHandlerMethodResolver resolver = (type != null)
+							? new AnnotationExceptionHandlerMethodResolver(type) : null;
+					if (resolver != null && resolver.hasExceptionMappings()) {
+						registerExceptionHandlerAdvice(advice, resolver);
+					}
+				}
+				super.afterPropertiesSet();
+			}
 
 			@Override
 			protected List<? extends HandlerMethodReturnValueHandler> initReturnValueHandlers() {
