@@ -283,13 +283,14 @@ final class StompCommands {
 		String topic = topicOf(session, destination);
 		if (topic == null) {
 			checkDestination(destination);
-			session.add(new StompSession.Subscription(id, destination, null, ack));
+			session.add(StompSession.Subscription.of(id, destination, null, ack, session.version()));
 			if (this.application != null) {
 				this.application.subscribe(session, frame, destination, id);
 			}
 			return false;
 		}
-		StompSession.Subscription subscription = new StompSession.Subscription(id, destination, topic, ack);
+		StompSession.Subscription subscription = StompSession.Subscription.of(id, destination, topic, ack,
+				session.version());
 		String since = frame.header(StompWriter.SINCE_HEADER);
 		boolean first = session.add(subscription);
 		if (!first) {

@@ -1,7 +1,7 @@
 package dev.wspubsub.internal.stomp;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Map;
 
 /**
@@ -47,6 +47,16 @@ final class StompEncoder {
 		return text.toString().getBytes(StandardCharsets.UTF_8);
 	}
 
+	/**
+	 * One header line of a frame other than CONNECTED, escaped as {@code version} says.
+	 */
+	static String headerLine(String name, String value, StompVersion version) {
+		StringBuilder line = new StringBuilder(name.length() + value.length() + 2);
+		boolean escape = version != StompVersion.V1_0;
+		appendEscaped(line, name, escape, version).append(':');
+		return appendEscaped(line, value, escape, version).append('\n').toString();
+	}
+
 	private static StringBuilder appendEscaped(StringBuilder out, String text, boolean escape, StompVersion version) {
 		for (int i = 0; i < text.length(); i++) {
 			char c = text.charAt(i);
@@ -67,12 +77,10 @@ final class StompEncoder {
 		return out;
 	}
 
-	static byte[] concat(byte[]... parts) {
-		ByteArrayOutputStream out = new ByteArrayOutputStream();
-		for (byte[] part : parts) {
-			out.writeBytes(part);
-		}
-		return out.toByteArray();
+	static byte[] concat(byte[] first, byte[] second) {
+		byte[] both = Arrays.copyOf(first, first.length + second.length);
+		System.arraycopy(second, 0, both, first.length, second.length);
+		return both;
 	}
 
 }

@@ -1,5 +1,6 @@
 package dev.wspubsub.internal.stomp;
 
+import java.nio.charset.StandardCharsets;
 import java.security.Principal;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -241,8 +242,17 @@ final class StompSession {
 	 * {@code @SubscribeMapping}).
 	 *
 	 * @param ack the ack mode: {@code auto}, {@code client} or {@code client-individual}
+	 * @param head what every MESSAGE to it starts with, made once: the command, then its
+	 * {@code subscription} and {@code destination} headers
 	 */
-	record Subscription(String id, String destination, @Nullable String topic, String ack) {
+	record Subscription(String id, String destination, @Nullable String topic, String ack, byte[] head) {
+
+		static Subscription of(String id, String destination, @Nullable String topic, String ack,
+				StompVersion version) {
+			String head = "MESSAGE\n" + StompEncoder.headerLine("subscription", id, version)
+					+ StompEncoder.headerLine("destination", destination, version);
+			return new Subscription(id, destination, topic, ack, head.getBytes(StandardCharsets.UTF_8));
+		}
 
 		boolean acknowledged() {
 			return !"auto".equals(this.ack);

@@ -93,13 +93,23 @@ final class StompWriter {
 		}
 		String contentType = contentType(body);
 		StreamPosition position = body.position();
+		StompVersion version = session.version();
 		for (StompSession.Subscription subscription : subscriptions) {
-			Map<String, String> headers = messageHeaders(session, subscription, subscription.destination(),
-					contentType);
-			if (position != null) {
-				headers.put(POSITION_HEADER, position.toString());
+			// Only these headers are made per message; the body is the published one.
+			String messageId = session.nextMessageId();
+			StringBuilder tail = new StringBuilder(96);
+			tail.append("message-id:").append(messageId).append("\ncontent-type:").append(contentType).append('\n');
+			if (subscription.acknowledged() && version == StompVersion.V1_2) {
+				tail.append("ack:").append(messageId).append('\n');
 			}
-			byte[] head = StompEncoder.head(StompCommand.MESSAGE, headers, body.payloadLength(), session.version());
+			if (position != null) {
+				tail.append(StompEncoder.headerLine(POSITION_HEADER, position.toString(), version));
+			}
+			if (body.payloadLength() > 0) {
+				tail.append("content-length:").append(body.payloadLength()).append('\n');
+			}
+			tail.append('\n');
+			byte[] head = StompEncoder.concat(subscription.head(), tail.toString().getBytes(StandardCharsets.UTF_8));
 			OutboundMessage frame = OutboundMessage.wrapped(this.allocator, head, body, StompEncoder.NUL);
 			try {
 				session.connection().write(frame);
@@ -116,8 +126,8 @@ final class StompWriter {
 	 */
 	void message(StompSession session, String subscriptionId, String destination, @Nullable String contentType,
 			byte[] body) {
-		StompSession.Subscription subscription = new StompSession.Subscription(subscriptionId, destination, null,
-				"auto");
+		StompSession.Subscription subscription = StompSession.Subscription.of(subscriptionId, destination, null, "auto",
+				session.version());
 		Map<String, String> headers = messageHeaders(session, subscription, destination,
 				(contentType != null) ? contentType : guessContentType(body));
 		write(session, new StompFrame(StompCommand.MESSAGE, headers, body));
