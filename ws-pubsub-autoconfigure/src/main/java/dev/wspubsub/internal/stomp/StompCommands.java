@@ -1,17 +1,14 @@
 package dev.wspubsub.internal.stomp;
 
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import dev.wspubsub.CloseCodes;
 import dev.wspubsub.Publication;
 import dev.wspubsub.Recovery;
 import dev.wspubsub.StreamPosition;
 import dev.wspubsub.internal.transport.WsConnection;
-import io.netty.channel.EventLoop;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -37,14 +34,14 @@ final class StompCommands {
 
 	private final @Nullable ApplicationDestinations application;
 
-	private final String serverName;
+	private final StompConnect connect;
 
 	StompCommands(StompSettings settings, StompWriter writer, @Nullable ApplicationDestinations application,
 			String serverName) {
 		this.settings = settings;
 		this.writer = writer;
 		this.application = application;
-		this.serverName = serverName;
+		this.connect = new StompConnect(settings, writer, serverName);
 	}
 
 	void handle(StompSession session, StompFrame frame) {
@@ -54,7 +51,7 @@ final class StompCommands {
 		}
 		boolean receiptLater = false;
 		switch (command) {
-			case CONNECT, STOMP -> connect(session, frame);
+			case CONNECT, STOMP -> this.connect.connect(session, frame);
 			case SEND -> send(session, frame);
 			case SUBSCRIBE -> receiptLater = subscribe(session, frame);
 			case UNSUBSCRIBE -> unsubscribe(session, frame);
@@ -80,96 +77,6 @@ final class StompCommands {
 			headers.put("receipt-id", receipt);
 			headers.putAll(extra);
 			this.writer.write(session, StompFrame.of(StompCommand.RECEIPT, headers));
-		}
-	}
-
-	// ---- CONNECT
-
-	private void connect(StompSession session, StompFrame frame) {
-		if (session.isConnected()) {
-			throw new StompProtocolException("already connected");
-		}
-		StompVersion version = negotiate(frame.header("accept-version"),
-				StompVersion.ofSubprotocol(session.connection().subprotocol()));
-		long[] clientBeats = heartbeat(frame.header("heart-beat"));
-		long serverSend = this.settings.heartbeatSend().toMillis();
-		long serverReceive = this.settings.heartbeatReceive().toMillis();
-		session.connected(version);
-		Map<String, String> headers = new LinkedHashMap<>();
-		headers.put("version", version.text());
-		headers.put("heart-beat", serverSend + "," + serverReceive);
-		headers.put("server", this.serverName);
-		headers.put("session", session.id());
-		if (session.principal() != null) {
-			headers.put("user-name", session.principal().getName());
-		}
-		this.writer.write(session, StompFrame.of(StompCommand.CONNECTED, headers));
-		long sendEvery = (serverSend > 0 && clientBeats[1] > 0) ? Math.max(serverSend, clientBeats[1]) : 0;
-		long expectEvery = (serverReceive > 0 && clientBeats[0] > 0) ? Math.max(serverReceive, clientBeats[0]) : 0;
-		scheduleHeartbeats(session, sendEvery, expectEvery);
-	}
-
-	/**
-	 * The highest version both sides speak; the WebSocket subprotocol, when one was
-	 * agreed, caps it.
-	 */
-	private static StompVersion negotiate(@Nullable String acceptVersion, @Nullable StompVersion subprotocol) {
-		if (acceptVersion == null) {
-			// STOMP 1.0 clients send no accept-version; a v1x.stomp subprotocol still
-			// names one.
-			return (subprotocol != null) ? subprotocol : StompVersion.V1_0;
-		}
-		StompVersion best = null;
-		for (String offered : acceptVersion.split(",")) {
-			StompVersion version = StompVersion.of(offered);
-			if (version != null && (subprotocol == null || version.compareTo(subprotocol) <= 0)
-					&& (best == null || version.compareTo(best) > 0)) {
-				best = version;
-			}
-		}
-		if (best == null) {
-			throw new StompProtocolException("no supported version in accept-version '"
-					+ StompDecoder.shorten(acceptVersion) + "': this server speaks 1.0, 1.1 and 1.2");
-		}
-		return best;
-	}
-
-	private static long[] heartbeat(@Nullable String header) {
-		if (header == null) {
-			return new long[] { 0, 0 };
-		}
-		String[] parts = header.split(",");
-		try {
-			if (parts.length == 2) {
-				long send = Long.parseLong(parts[0].trim());
-				long receive = Long.parseLong(parts[1].trim());
-				if (send >= 0 && receive >= 0) {
-					return new long[] { send, receive };
-				}
-			}
-		}
-		catch (NumberFormatException ex) {
-			// answered below
-		}
-		throw new StompProtocolException(
-				"heart-beat '" + StompDecoder.shorten(header) + "' is not two non-negative numbers");
-	}
-
-	private void scheduleHeartbeats(StompSession session, long sendEvery, long expectEvery) {
-		WsConnection connection = session.connection();
-		EventLoop loop = connection.channel().eventLoop();
-		if (sendEvery > 0) {
-			session.heartbeat(loop.scheduleAtFixedRate(() -> this.writer.heartbeat(connection), sendEvery, sendEvery,
-					TimeUnit.MILLISECONDS));
-		}
-		if (expectEvery > 0) {
-			long deadline = Duration.ofMillis(expectEvery * MISSED_HEARTBEATS).toNanos();
-			session.heartbeat(loop.scheduleAtFixedRate(() -> {
-				if (System.nanoTime() - session.lastReadNanos() > deadline) {
-					session.stopHeartbeats();
-					connection.close(CloseCodes.POLICY_VIOLATION, "No heart-beat from the client");
-				}
-			}, expectEvery, expectEvery, TimeUnit.MILLISECONDS));
 		}
 	}
 
