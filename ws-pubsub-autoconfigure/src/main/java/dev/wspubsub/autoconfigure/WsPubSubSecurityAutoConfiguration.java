@@ -56,8 +56,9 @@ public final class WsPubSubSecurityAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	SecuredEndpoints wsPubSubSecuredEndpoints(ApplicationContext context, WsPubSubProperties properties) {
-		SecuredEndpoints endpoints = SecuredEndpoints.scan(context, context.getEnvironment(),
-				properties.getSecurity().getAuthenticatedPaths());
+		List<String> authenticatedPaths = properties.getSecurity().getAuthenticatedPaths();
+		SecuredEndpoints endpoints = SecuredEndpoints.scan(context, context.getEnvironment(), authenticatedPaths)
+			.withPaths(WsPubSubStompAutoConfiguration.endpoints(context.getEnvironment()), authenticatedPaths);
 		if (!properties.getSse().isEnabled()) {
 			return endpoints;
 		}

@@ -125,6 +125,37 @@ public final class OutboundMessage {
 				: large(alloc, bytes, text, compress, position);
 	}
 
+	/**
+	 * The payload of {@code body} between {@code before} and {@code after}, as one frame
+	 * of the same kind and position: for a protocol that wraps each message per
+	 * subscriber, as STOMP's MESSAGE frame wraps it in headers and a NUL. A large body is
+	 * shared, not copied; the caller still releases {@code body}, and releases the
+	 * result.
+	 */
+	public static OutboundMessage wrapped(ByteBufAllocator alloc, byte[] before, OutboundMessage body, byte[] after) {
+		int length = before.length + body.payloadLength + after.length;
+		byte[] small = body.payload;
+		if (fitsSmall(length)) {
+			byte[] payload = new byte[length];
+			System.arraycopy(before, 0, payload, 0, before.length);
+			if (small != null) {
+				System.arraycopy(small, 0, payload, before.length, small.length);
+			}
+			else {
+				body.largeFrame().getBytes(body.headerLength, payload, before.length, body.payloadLength);
+			}
+			System.arraycopy(after, 0, payload, length - after.length, after.length);
+			return small(payload, body.text, body.compress, body.position);
+		}
+		ByteBuf head = alloc.buffer(headerLength(length) + before.length);
+		writeHeader(head, body.text ? OPCODE_TEXT : OPCODE_BINARY, length);
+		head.writeBytes(before);
+		ByteBuf shared = (small != null) ? Unpooled.wrappedBuffer(small)
+				: body.largeFrame().retainedSlice(body.headerLength, body.payloadLength);
+		ByteBuf frame = alloc.compositeBuffer(3).addComponents(true, head, shared, Unpooled.wrappedBuffer(after));
+		return new OutboundMessage(null, frame, length, body.text, body.compress, body.position);
+	}
+
 	private static OutboundMessage large(ByteBufAllocator alloc, byte[] bytes, boolean text, boolean compress,
 			@Nullable StreamPosition position) {
 		ByteBuf frame = alloc.buffer(headerLength(bytes.length) + bytes.length);
@@ -190,6 +221,18 @@ public final class OutboundMessage {
 	/** Frame size in bytes, header included. */
 	public int frameLength() {
 		return this.headerLength + this.payloadLength;
+	}
+
+	/**
+	 * The payload's byte at {@code index}, for a protocol that looks at how a message
+	 * starts.
+	 */
+	public int payloadByte(int index) {
+		if (index < 0 || index >= this.payloadLength) {
+			throw new IndexOutOfBoundsException("index " + index + " of a payload of " + this.payloadLength);
+		}
+		byte[] small = this.payload;
+		return (small != null) ? small[index] : largeFrame().getByte(this.headerLength + index);
 	}
 
 	/** Whether this is a small message, copied per subscriber rather than shared. */

@@ -25,7 +25,7 @@ import org.springframework.http.server.reactive.ServerHttpRequestDecorator;
  * connection opens), and builds the {@link URI}, the query and cookies anew when asked,
  * so an idle connection keeps no parsed copies.
  */
-final class DefaultUpgradeRequest implements UpgradeRequest {
+public final class DefaultUpgradeRequest implements UpgradeRequest {
 
 	/** The request target as received (path and query), shared with the request line. */
 	private final String target;
@@ -49,7 +49,8 @@ final class DefaultUpgradeRequest implements UpgradeRequest {
 
 	private static final int MAX_BASES = 64;
 
-	DefaultUpgradeRequest(ServerHttpRequest request) {
+	/** A copy of what the connection will need of {@code request}. */
+	public DefaultUpgradeRequest(ServerHttpRequest request) {
 		Object nativeRequest = ServerHttpRequestDecorator.getNativeRequest(request);
 		this.target = (nativeRequest instanceof HttpServerRequest reactor) ? reactor.uri()
 				: request.getURI().getRawPath()

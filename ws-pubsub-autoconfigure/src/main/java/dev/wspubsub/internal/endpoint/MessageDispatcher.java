@@ -2,7 +2,6 @@ package dev.wspubsub.internal.endpoint;
 
 import java.nio.ByteBuffer;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Executor;
@@ -44,6 +43,8 @@ final class MessageDispatcher implements ConnectionHandler {
 
 	private final Map<HandlerMethod, ObjectReader> readers = new HashMap<>();
 
+	private final ErrorHandlerResolver errorHandlers;
+
 	private final @Nullable PayloadValidator validator;
 
 	private final Executor blockingExecutor;
@@ -60,6 +61,7 @@ final class MessageDispatcher implements ConnectionHandler {
 	MessageDispatcher(EndpointDefinition endpoint, ObjectMapper objectMapper, @Nullable PayloadValidator validator,
 			Executor blockingExecutor, WsMetricsListener metrics) {
 		this.endpoint = endpoint;
+		this.errorHandlers = new ErrorHandlerResolver(endpoint.onError());
 		this.objectMapper = objectMapper;
 		this.validator = validator;
 		this.blockingExecutor = blockingExecutor;
@@ -393,7 +395,7 @@ final class MessageDispatcher implements ConnectionHandler {
 
 	private void handleError(WsConnection connection, Throwable error, @Nullable HandlerMethod source,
 			@Nullable JsonNode id) {
-		HandlerMethod onError = errorHandlerFor(error);
+		HandlerMethod onError = this.errorHandlers.resolve(error);
 		if (onError != null && onError != source) {
 			try {
 				reply(connection, onError, onError.invoke(CallContext.failed(connection, error)), id);
@@ -431,25 +433,6 @@ final class MessageDispatcher implements ConnectionHandler {
 			return error.getMessage();
 		}
 		return "Internal server error";
-	}
-
-	private @Nullable HandlerMethod errorHandlerFor(Throwable error) {
-		HandlerMethod best = null;
-		Class<?> bestType = null;
-		List<HandlerMethod> handlers = this.endpoint.onError();
-		for (HandlerMethod handler : handlers) {
-			Class<?> handled = Throwable.class;
-			for (Class<?> type : handler.parameterTypes()) {
-				if (Throwable.class.isAssignableFrom(type)) {
-					handled = type;
-				}
-			}
-			if (handled.isInstance(error) && (bestType == null || bestType.isAssignableFrom(handled))) {
-				best = handler;
-				bestType = handled;
-			}
-		}
-		return best;
 	}
 
 }

@@ -101,6 +101,21 @@ public final class SecuredEndpoints {
 		return Boolean.TRUE.equals(this.authenticatedByPath.get(path));
 	}
 
+	/**
+	 * These endpoints and {@code paths} too (STOMP's, which no annotation declares), each
+	 * requiring authentication when a pattern of {@code authenticatedPaths} matches it.
+	 */
+	public SecuredEndpoints withPaths(List<String> paths, List<String> authenticatedPaths) {
+		Map<String, Boolean> byPath = new LinkedHashMap<>(this.authenticatedByPath);
+		for (String path : paths) {
+			boolean authenticated = authenticatedPaths.stream()
+				.anyMatch((pattern) -> PathPatternParser.defaultInstance.parse(pattern)
+					.matches(PathContainer.parsePath(path)));
+			byPath.merge(path, authenticated, Boolean::logicalOr);
+		}
+		return new SecuredEndpoints(byPath, this.streamPaths);
+	}
+
 	/** Matches request paths against the endpoint paths, as the handler mapping does. */
 	EndpointPathMatcher matcher() {
 		return new EndpointPathMatcher(paths(), this.streamPaths);

@@ -14,9 +14,9 @@ import dev.wspubsub.WsSession;
 import dev.wspubsub.internal.loop.LoopOutbox;
 import dev.wspubsub.internal.topic.PayloadEncoder;
 import dev.wspubsub.internal.topic.PublishRouter;
+import dev.wspubsub.internal.topic.TopicLimits;
 import dev.wspubsub.spi.HistoryRule;
 import dev.wspubsub.spi.OutboundMessage;
-import dev.wspubsub.internal.topic.TopicLimits;
 import dev.wspubsub.spi.TopicAuthorizer;
 import dev.wspubsub.spi.TopicSubscriber;
 import dev.wspubsub.spi.WsMetricsListener;
@@ -70,6 +70,9 @@ public final class WsConnection implements WsSession<Object>, TopicSubscriber {
 
 	/** State the endpoint layer keeps per connection; touched only on the event loop. */
 	private @Nullable HandlerState handlerState;
+
+	/** How topic messages are written when a protocol wraps them (STOMP); set once. */
+	private volatile @Nullable TopicFraming framing;
 
 	WsConnection(Channel channel, EndpointSettings settings, UpgradeRequest request, @Nullable Principal principal,
 			@Nullable String subprotocol, @Nullable Object data, PublishRouter publishRouter, PayloadEncoder encoder,
@@ -157,6 +160,27 @@ public final class WsConnection implements WsSession<Object>, TopicSubscriber {
 	/** Keeps the message-handling layer's state; call on the event loop only. */
 	public void handlerState(HandlerState state) {
 		this.handlerState = state;
+	}
+
+	/**
+	 * Writes this connection's topic messages through {@code framing} from now on, for a
+	 * protocol that wraps each one; call before the first subscribe.
+	 */
+	public void frameTopicsWith(TopicFraming framing) {
+		this.framing = framing;
+	}
+
+	/**
+	 * Writes an already encoded message as it is, as {@link #send} does; the caller keeps
+	 * its reference.
+	 * @return the send status
+	 */
+	public int write(OutboundMessage message) {
+		int status = this.outbound.write(message);
+		if (status != DROPPED) {
+			this.metrics.messageSent(this, message.payloadLength());
+		}
+		return status;
 	}
 
 	/** The Netty channel, for extensions that need it. */
@@ -275,6 +299,16 @@ public final class WsConnection implements WsSession<Object>, TopicSubscriber {
 		// A publish handed over from another thread may arrive after an unsubscribe on
 		// this one.
 		if (this.subscriptions.contains(topic) && !this.subscriptions.intercept(topic, message)) {
+			writeTopicMessage(topic, message);
+		}
+	}
+
+	private void writeTopicMessage(String topic, OutboundMessage message) {
+		TopicFraming framing = this.framing;
+		if (framing != null) {
+			framing.deliver(this, topic, message);
+		}
+		else {
 			this.outbound.write(message);
 		}
 	}
@@ -333,7 +367,7 @@ public final class WsConnection implements WsSession<Object>, TopicSubscriber {
 			Consumer<? super Recovery> beforeLive) {
 		boolean handedOver = this.subscriptions.resumes().handOver(topic, ticket, recovery, beforeLive, (message) -> {
 			if (this.subscriptions.contains(topic)) {
-				this.outbound.write(message);
+				writeTopicMessage(topic, message);
 			}
 		});
 		if (handedOver && since != null) {

@@ -1,6 +1,5 @@
 package dev.wspubsub.internal.history;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
