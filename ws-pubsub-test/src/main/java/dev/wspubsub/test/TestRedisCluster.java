@@ -64,9 +64,16 @@ public final class TestRedisCluster implements AutoCloseable {
 
 	private final Map<Integer, StatefulRedisConnection<String, String>> connections = new LinkedHashMap<>();
 
+	/**
+	 * Kills the nodes when the JVM exits without {@link #close()} (a test class whose
+	 * set-up failed half-way), so no redis-server outlives the build.
+	 */
+	private final Thread onExit = new Thread(this::close, "test-redis-cluster-shutdown");
+
 	private TestRedisCluster(Path directory, String server) {
 		this.directory = directory;
 		this.server = server;
+		Runtime.getRuntime().addShutdownHook(this.onExit);
 	}
 
 	/**
@@ -255,6 +262,14 @@ public final class TestRedisCluster implements AutoCloseable {
 	/** Kills every node and deletes their files. */
 	@Override
 	public synchronized void close() {
+		if (Thread.currentThread() != this.onExit) {
+			try {
+				Runtime.getRuntime().removeShutdownHook(this.onExit);
+			}
+			catch (IllegalStateException ex) {
+				// the JVM is exiting: the hook runs anyway
+			}
+		}
 		this.connections.values().forEach(StatefulRedisConnection::closeAsync);
 		this.connections.clear();
 		this.processes.values().forEach(TestRedisCluster::destroy);
