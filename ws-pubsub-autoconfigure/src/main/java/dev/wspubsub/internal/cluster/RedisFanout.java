@@ -3,8 +3,11 @@ package dev.wspubsub.internal.cluster;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -94,6 +97,15 @@ public final class RedisFanout implements Fanout, AutoCloseable {
 
 	private final AtomicLong outages = new AtomicLong();
 
+	// ---- hook (link events): who hears of outages, and when the current one began
+	private final List<LinkListener> linkListeners = new CopyOnWriteArrayList<>();
+
+	private volatile @Nullable Instant downAt;
+
+	private final LongAdder reconnects = new LongAdder();
+
+	// ---- end hook
+
 	private volatile BiConsumer<String, Envelope.Positioned> positionedReceiver = RedisFanout::deliverUnclaimed;
 
 	private volatile boolean closed;
@@ -162,6 +174,18 @@ public final class RedisFanout implements Fanout, AutoCloseable {
 			this.publishQueue.offer(this.names.channel(topic), this.envelope.encode(message));
 		}
 	}
+
+	// ---- hook (link events)
+	/** Tells {@code listener} of every later outage and its end. */
+	void addLinkListener(LinkListener listener) {
+		this.linkListeners.add(Objects.requireNonNull(listener, "listener"));
+	}
+
+	/** How many times the link came back after an outage. */
+	public long reconnectCount() {
+		return this.reconnects.sum();
+	}
+	// ---- end hook
 
 	@Override
 	public String mode() {
@@ -419,6 +443,15 @@ public final class RedisFanout implements Fanout, AutoCloseable {
 			this.up = true;
 			this.publishQueue.setOpen(true);
 			logger.info("Redis fan-out of node " + this.nodeId + " is up");
+			// ---- hook (link events)
+			Instant since = this.downAt;
+			if (since != null) {
+				this.downAt = null;
+				this.reconnects.increment();
+				Instant now = Instant.now();
+				this.linkListeners.forEach((listener) -> listener.up(since, now));
+			}
+			// ---- end hook
 		}
 	}
 
@@ -433,11 +466,16 @@ public final class RedisFanout implements Fanout, AutoCloseable {
 			this.publishQueue.setOpen(false);
 			String message = "Redis fan-out of node " + this.nodeId + " is down (" + reason + "); local delivery"
 					+ " continues, publishes for other nodes are buffered (" + this.publishQueue.buffered() + " now)";
-			if (connectionFactoryStopped()) {
+			if (connectionFactoryStopped() || this.closed) {
 				logger.debug(message); // the application is shutting down: no outage
 			}
 			else {
 				logger.warn(message);
+				// ---- hook (link events)
+				Instant now = Instant.now();
+				this.downAt = now;
+				this.linkListeners.forEach((listener) -> listener.down(now));
+				// ---- end hook
 			}
 		}
 	}
