@@ -27,7 +27,11 @@ class GapRepairTests {
 
 	private static final Duration WAIT = Duration.ofSeconds(30);
 
-	private static final int MESSAGES = 300;
+	/** Publications per run; more in the full form (reliability/run-gap-repair.sh). */
+	private static final int MESSAGES = Integer.getInteger("reliability.gap.messages", 300);
+
+	/** A cut every so many publications. */
+	private static final int CUT_EVERY = Integer.getInteger("reliability.gap.cut-every", 60);
 
 	@Test
 	void subscribersThatStayedConnectedMissNothingSilentlyWhenRedisCutsThePubSubConnections() {
@@ -43,21 +47,61 @@ class GapRepairTests {
 				long kills = 0;
 				for (int i = 0; i < MESSAGES; i++) {
 					publisher.send("pub room:flap {\"n\":" + i + "}");
-					if (i % 60 == 30) {
+					if (i % CUT_EVERY == CUT_EVERY / 2) {
 						kills += redis.commands().clientKill(KillArgs.Builder.typePubsub());
 					}
 					// A publisher chatting every few milliseconds, as in the issue.
 					LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(4));
 				}
-				assertThat(kills).as("pub/sub connections cut").isGreaterThanOrEqualTo(10);
+				assertThat(kills).as("pub/sub connections cut").isGreaterThanOrEqualTo(2L * (MESSAGES / CUT_EVERY));
 				assertWhole(local, "node A's subscriber");
 				assertWhole(remote, "node B's subscriber");
-				TopicGapRepair repairB = nodeB.bean(TopicGapRepair.class);
-				System.out.println("Node B: " + repairB.repairedCount() + " gap(s) repaired, resets " + resets(repairB)
-						+ "; node A: " + nodeA.bean(TopicGapRepair.class).repairedCount() + " repaired, resets "
-						+ resets(nodeA.bean(TopicGapRepair.class)));
+				report("CLIENT KILL TYPE pubsub x " + kills, nodeA, nodeB);
 			}
 		}
+	}
+
+	@Test
+	void subscribersThatStayedConnectedMissNothingSilentlyWhenRedisDropsNodesForOverflowingTheirOutputBuffer() {
+		try (TestRedis redis = TestRedis.start();
+				GapNode nodeA = GapNode.start(redis);
+				GapNode nodeB = GapNode.start(redis)) {
+			await().atMost(WAIT).until(() -> nodeA.fanout().isUp() && nodeB.fanout().isUp());
+			try (WsTestClient publisher = nodeA.subscribed("control");
+					WsTestClient local = nodeA.subscribed("room:flap");
+					WsTestClient remote = nodeB.subscribed("room:flap")) {
+				await().atMost(WAIT)
+					.until(() -> redis.commands().pubsubNumsub("ws-pubsub:room:flap").get("ws-pubsub:room:flap") == 2);
+				// A message larger than Redis' 16 KB reply buffer goes to the output
+				// list,
+				// past this limit at once: Redis drops every subscriber it is sent to.
+				redis.commands().configSet("client-output-buffer-limit", "pubsub 1kb 1kb 0");
+				String padding = "x".repeat(20_000);
+				for (int i = 0; i < MESSAGES; i++) {
+					String pad = (i % CUT_EVERY == CUT_EVERY / 2) ? ",\"pad\":\"" + padding + "\"" : "";
+					publisher.send("pub room:flap {\"n\":" + i + pad + "}");
+					LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(4));
+				}
+				assertWhole(local, "node A's subscriber");
+				assertWhole(remote, "node B's subscriber");
+				String dropped = redis.commands()
+					.info("stats")
+					.lines()
+					.filter((line) -> line.startsWith("client_output_buffer_limit_disconnections:"))
+					.findFirst()
+					.orElse("client_output_buffer_limit_disconnections: not reported by this Redis");
+				report("output buffer limit, " + dropped.strip(), nodeA, nodeB);
+				assertThat(nodeB.bean(TopicGapRepair.class).repairedCount()).as("gaps node B repaired").isPositive();
+			}
+		}
+	}
+
+	private static void report(String scenario, GapNode nodeA, GapNode nodeB) {
+		TopicGapRepair repairA = nodeA.bean(TopicGapRepair.class);
+		TopicGapRepair repairB = nodeB.bean(TopicGapRepair.class);
+		System.out.println("[gap-repair] " + scenario + ", " + MESSAGES + " publications: node B "
+				+ repairB.repairedCount() + " gap(s) repaired, resets " + resets(repairB) + "; node A "
+				+ repairA.repairedCount() + " repaired, resets " + resets(repairA));
 	}
 
 	private static String resets(TopicGapRepair repair) {

@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiConsumer;
+import java.util.function.LongConsumer;
 
 import dev.wspubsub.internal.topic.TopicRegistry;
 import dev.wspubsub.spi.Fanout;
@@ -102,6 +103,9 @@ public final class RedisFanout implements Fanout, AutoCloseable {
 
 	private volatile @Nullable Instant downAt;
 
+	private volatile LongConsumer lagListener = (millis) -> {
+	};
+
 	private final LongAdder reconnects = new LongAdder();
 
 	// ---- end hook
@@ -179,6 +183,14 @@ public final class RedisFanout implements Fanout, AutoCloseable {
 	/** Tells {@code listener} of every later outage and its end. */
 	void addLinkListener(LinkListener listener) {
 		this.linkListeners.add(Objects.requireNonNull(listener, "listener"));
+	}
+
+	/**
+	 * Told, for each message another node sent, how many milliseconds passed between its
+	 * publish there and its arrival here (by the two nodes' wall clocks).
+	 */
+	public void onFanoutLag(LongConsumer millis) {
+		this.lagListener = Objects.requireNonNull(millis, "millis");
 	}
 
 	/** How many times the link came back after an outage. */
@@ -394,7 +406,13 @@ public final class RedisFanout implements Fanout, AutoCloseable {
 		if (topic == null) {
 			return;
 		}
-		if (Envelope.version(message.getMessage()) == Envelope.VERSION_POSITIONED) {
+		// ---- hook (fan-out lag): publish-to-receive time of what other nodes sent
+		long sentAt = this.envelope.sentByOtherAt(message.getMessage());
+		if (sentAt > 0) {
+			this.lagListener.accept(System.currentTimeMillis() - sentAt);
+		}
+		// ---- end hook
+		if (Envelope.isPositioned(message.getMessage())) {
 			Envelope.Positioned positioned;
 			try {
 				positioned = this.envelope.decodePositioned(message.getMessage(), this.allocator);

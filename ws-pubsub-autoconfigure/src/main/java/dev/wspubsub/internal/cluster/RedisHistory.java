@@ -41,8 +41,10 @@ import org.springframework.data.redis.connection.ReturnType;
  * the order in which Redis runs the publishes, and every node delivers in that order.
  *
  * <ul>
- * <li>A publication of a topic with history reaches this node's subscribers through Redis
- * too, like everyone else's: that is what keeps one order on every node.</li>
+ * <li>A publication of a topic with history reaches this node's subscribers once Redis
+ * has numbered it: with a {@link TopicGapRepair} ({@link #repairGaps}), when Redis
+ * answers the append, and in stream order with everyone else's, gaps repaired; without
+ * one, through its echo like everyone else's.</li>
  * <li>While the link to Redis is down, a publication is delivered to this node's
  * subscribers at once, without a position, and queued for the others; when it reaches
  * Redis its topic begins a new epoch first, so a client resuming from before the outage
