@@ -6,6 +6,7 @@ import java.util.List;
 
 import dev.wspubsub.FanoutLinkEvent;
 import dev.wspubsub.test.TestRedis;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -42,6 +43,8 @@ class FanoutLinkEventTests {
 			assertThat(up.upAt()).get().matches((at) -> !at.isBefore(restarted));
 			assertThat(up.outage()).contains(Duration.between(down.downAt(), up.upAt().orElseThrow()));
 			assertThat(node.fanout().reconnectCount()).isEqualTo(1);
+			assertThat(node.bean(MeterRegistry.class).get("wspubsub.fanout.reconnects").functionCounter().count())
+				.isOne();
 		}
 	}
 

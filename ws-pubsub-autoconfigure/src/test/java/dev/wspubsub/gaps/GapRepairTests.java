@@ -10,6 +10,7 @@ import dev.wspubsub.internal.cluster.TopicGapRepair;
 import dev.wspubsub.test.TestRedis;
 import dev.wspubsub.test.WsTestClient;
 import io.lettuce.core.KillArgs;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -57,6 +58,13 @@ class GapRepairTests {
 				assertWhole(local, "node A's subscriber");
 				assertWhole(remote, "node B's subscriber");
 				report("CLIENT KILL TYPE pubsub x " + kills, nodeA, nodeB);
+				MeterRegistry meters = nodeB.bean(MeterRegistry.class);
+				assertThat(meters.get("wspubsub.history.gaps.repaired").functionCounter().count())
+					.isEqualTo((double) nodeB.bean(TopicGapRepair.class).repairedCount())
+					.isPositive();
+				assertThat(meters.get("wspubsub.fanout.lag").timer().count()).as("publications timed on arrival")
+					.isPositive();
+				assertThat(meters.get("wspubsub.fanout.queue").gauge().value()).isZero();
 			}
 		}
 	}
