@@ -47,7 +47,7 @@ class TopicResetNoticeTests {
 
 				for (WsTestClient client : new WsTestClient[] { local, remote }) {
 					JsonNode notice = json(client.awaitMessage());
-					assertThat(notice.get("type").asString()).isEqualTo("topic_reset");
+					assertThat(notice.path("type").asString("")).as("%s", notice).isEqualTo("topic_reset");
 					assertThat(notice.get("topic").asString()).isEqualTo("room:reset");
 					assertThat(notice.get("epoch").asString()).isNotEqualTo(epoch);
 					assertThat(notice.get("offset").asLong()).isZero();
