@@ -7,6 +7,9 @@ import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -38,10 +41,13 @@ import reactor.core.scheduler.Schedulers;
  * position live delivery goes on from.
  *
  * <p>
- * Each topic's state is guarded by its own lock; deliveries are handed to the event loops
- * under it, which keeps one order per topic.
+ * Each topic's state is guarded by its own lock. Publications come from two connections
+ * (Redis' answers to this node's appends, and the subscription), each on its own event
+ * loop, and an event loop hands work to the others in batches of its own: so deliveries
+ * are queued under the lock to one thread, which hands them to the subscribers' loops in
+ * that order.
  */
-public final class TopicGapRepair implements SubscriptionListener, LinkListener {
+public final class TopicGapRepair implements SubscriptionListener, LinkListener, AutoCloseable {
 
 	private static final Log logger = LogFactory.getLog(TopicGapRepair.class);
 
@@ -84,6 +90,12 @@ public final class TopicGapRepair implements SubscriptionListener, LinkListener 
 	private final Duration grace;
 
 	private final Scheduler timer = Schedulers.parallel();
+
+	private final ExecutorService deliveries = Executors.newSingleThreadExecutor((task) -> {
+		Thread thread = new Thread(task, "ws-pubsub-history-delivery");
+		thread.setDaemon(true);
+		return thread;
+	});
 
 	private final Map<String, State> topics = new ConcurrentHashMap<>();
 
@@ -296,9 +308,32 @@ public final class TopicGapRepair implements SubscriptionListener, LinkListener 
 
 	private void deliver(State state, Held held) {
 		if (held.message != null) {
-			this.registry.deliver(state.topic, held.message, held.excluded);
+			handOver(state.topic, held.message.retain(), held.excluded);
 		}
 		state.last++;
+	}
+
+	/** Queues a delivery behind those queued before it; takes over {@code message}. */
+	private void handOver(String topic, OutboundMessage message, @Nullable TopicSubscriber excluded) {
+		try {
+			this.deliveries.execute(() -> {
+				try {
+					this.registry.deliver(topic, message, excluded);
+				}
+				finally {
+					message.release();
+				}
+			});
+		}
+		catch (RejectedExecutionException ex) {
+			message.release(); // closed: the application is stopping
+		}
+	}
+
+	/** Takes no more deliveries; those queued still run. */
+	@Override
+	public void close() {
+		this.deliveries.shutdown();
 	}
 
 	/** Delivers what was held while it follows on. */
@@ -339,13 +374,7 @@ public final class TopicGapRepair implements SubscriptionListener, LinkListener 
 				state.held.pollFirstEntry().getValue().release();
 			}
 		}
-		OutboundMessage message = this.encoder.encode(this.notice.notice(state.topic, current), false);
-		try {
-			this.registry.deliver(state.topic, message, null);
-		}
-		finally {
-			message.release();
-		}
+		handOver(state.topic, this.encoder.encode(this.notice.notice(state.topic, current), false), null);
 	}
 
 	// ---- meters
