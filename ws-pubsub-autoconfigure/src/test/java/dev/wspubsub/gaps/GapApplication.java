@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import dev.wspubsub.FanoutLinkEvent;
+import dev.wspubsub.StreamPosition;
 import dev.wspubsub.WsServer;
 import dev.wspubsub.WsSession;
 import dev.wspubsub.annotation.OnMessage;
@@ -17,9 +18,10 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 
 /**
- * A node driven by text commands, {@code sub T} and {@code pub T text} (the server
- * publishes, so the sender gets it too when subscribed), that records the fan-out link
- * events it hears.
+ * A node driven by text commands, {@code sub T}, {@code resume T epoch offset} (the
+ * missed publications come first, each as it was published, or {@code not_recovered}) and
+ * {@code pub T text} (the server publishes, so the sender gets it too when subscribed),
+ * that records the fan-out link events it hears.
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration
@@ -46,6 +48,16 @@ class GapApplication {
 			if (parts[0].equals("sub")) {
 				ws.subscribe(parts[1]);
 				return "subscribed " + parts[1];
+			}
+			if (parts[0].equals("resume")) {
+				String[] position = parts[2].split(" ");
+				ws.subscribe(parts[1], new StreamPosition(position[0], Long.parseLong(position[1])), 0, (recovery) -> {
+					if (!recovery.recovered()) {
+						ws.sendText("not_recovered");
+					}
+					recovery.publications().forEach((publication) -> ws.sendText(publication.asText()));
+				});
+				return null;
 			}
 			if (parts[0].equals("pub")) {
 				this.server.publish(parts[1], parts[2]);

@@ -49,11 +49,14 @@ final class GapNode implements AutoCloseable {
 		return new GapNode(application.run());
 	}
 
+	/** This node's endpoint. */
+	URI uri() {
+		return URI.create("ws://localhost:" + this.port + "/gap");
+	}
+
 	/** A client subscribed to {@code topic}. */
 	WsTestClient subscribed(String topic) {
-		WsTestClient client = WsTestClient.builder(URI.create("ws://localhost:" + this.port + "/gap"))
-			.defaultTimeout(Duration.ofSeconds(20))
-			.connect();
+		WsTestClient client = WsTestClient.builder(uri()).defaultTimeout(Duration.ofSeconds(20)).connect();
 		assertSubscribed(client.sendAndAwait("sub " + topic), topic);
 		return client;
 	}
