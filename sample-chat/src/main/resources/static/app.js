@@ -296,6 +296,13 @@ const handlers = {
   error(msg) {
     addEntry(activeKey(), { system: msg.error, error: true, timestamp: Date.now() });
   },
+  // The servers could not repair a gap in the room (its history restarted, or no longer holds what this
+  // page missed): join again without a position, and the latest messages replace what the page shows.
+  room_reset(msg) {
+    if (state.joined.has(msg.room)) {
+      send({ type: 'join_room', room: msg.room });
+    }
+  },
   // The server lost the other servers (Redis), or has them back: say so once, keep chatting.
   cluster_status(msg) {
     setConnection(msg.available ? 'connected' : 'degraded', msg.available ? 'Connected' : 'This server only');

@@ -33,6 +33,12 @@ public final class CloseCodes {
 	/** The server hit an unexpected condition. */
 	public static final int INTERNAL_ERROR = 1011;
 
+	/**
+	 * The server is restarting (a paced drain at shutdown): reconnect, after a random
+	 * delay within the window the close reason gives.
+	 */
+	public static final int SERVICE_RESTART = 1012;
+
 	private CloseCodes() {
 	}
 

@@ -3,6 +3,7 @@ package dev.wspubsub.autoconfigure;
 import java.util.Set;
 
 import dev.wspubsub.WsServer;
+import dev.wspubsub.internal.actuate.FanoutMeterBinder;
 import dev.wspubsub.internal.actuate.RedisLinkMeterBinder;
 import dev.wspubsub.internal.actuate.WsPubSubEndpoint;
 import dev.wspubsub.internal.actuate.WsPubSubHealthIndicator;
@@ -10,6 +11,7 @@ import dev.wspubsub.internal.actuate.WsPubSubMeterBinder;
 import dev.wspubsub.internal.actuate.WsPubSubMeters;
 import dev.wspubsub.internal.actuate.WsPubSubObservations;
 import dev.wspubsub.internal.cluster.RedisFanout;
+import dev.wspubsub.internal.cluster.TopicGapRepair;
 import dev.wspubsub.internal.endpoint.WsHandlerMapping;
 import dev.wspubsub.internal.topic.TopicRegistry;
 import dev.wspubsub.internal.transport.SessionRegistry;
@@ -96,6 +98,23 @@ public final class WsPubSubActuatorAutoConfiguration {
 		@ConditionalOnBean(RedisFanout.class)
 		RedisLinkMeterBinder wsPubSubRedisLinkMeterBinder(RedisFanout fanout) {
 			return new RedisLinkMeterBinder(fanout);
+		}
+
+	}
+
+	/**
+	 * Apart, so that nothing loads the Redis fan-out's classes without Spring Data Redis.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "org.springframework.data.redis.connection.ReactiveRedisConnectionFactory",
+			value = MeterRegistry.class)
+	@ConditionalOnBean({ MeterRegistry.class, RedisFanout.class })
+	static class FanoutMetricsConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		FanoutMeterBinder wsPubSubFanoutMeterBinder(RedisFanout fanout, ObjectProvider<TopicGapRepair> repair) {
+			return new FanoutMeterBinder(fanout, repair.getIfAvailable());
 		}
 
 	}

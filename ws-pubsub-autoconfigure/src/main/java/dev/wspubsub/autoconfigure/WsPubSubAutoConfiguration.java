@@ -19,6 +19,7 @@ import dev.wspubsub.internal.topic.PublishRouter;
 import dev.wspubsub.internal.topic.TopicLimits;
 import dev.wspubsub.internal.topic.TopicRegistry;
 import dev.wspubsub.internal.transport.DefaultWsServer;
+import dev.wspubsub.internal.transport.DrainPolicy;
 import dev.wspubsub.internal.transport.EndpointSettings;
 import dev.wspubsub.internal.transport.GracefulShutdown;
 import dev.wspubsub.internal.transport.SessionRegistry;
@@ -51,6 +52,9 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
+import org.springframework.boot.availability.ApplicationAvailability;
+import org.springframework.boot.availability.AvailabilityChangeEvent;
+import org.springframework.boot.availability.ReadinessState;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.reactor.netty.NettyReactiveWebServerFactory;
 import org.springframework.boot.reactor.netty.NettyServerCustomizer;
@@ -220,10 +224,33 @@ public final class WsPubSubAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	GracefulShutdown wsPubSubGracefulShutdown(SessionRegistry sessions, Environment environment) {
+	GracefulShutdown wsPubSubGracefulShutdown(SessionRegistry sessions, Environment environment,
+			WsPubSubProperties properties, ApplicationContext context) {
 		Duration timeout = environment.getProperty("spring.lifecycle.timeout-per-shutdown-phase", Duration.class,
 				Duration.ofSeconds(30));
-		return new GracefulShutdown(sessions, timeout);
+		WsPubSubProperties.Shutdown shutdown = properties.getShutdown();
+		DrainPolicy drain;
+		try {
+			drain = new DrainPolicy(shutdown.getDrainDuration(), shutdown.getDrainMinBatch(),
+					shutdown.getReconnectWindow());
+		}
+		catch (IllegalArgumentException ex) {
+			throw new WsPubSubConfigurationException("ws-pubsub.shutdown.* is invalid: " + ex.getMessage() + ".",
+					"Set ws-pubsub.shutdown.drain-duration and reconnect-window to zero or more, and"
+							+ " drain-min-batch to 1 or more.");
+		}
+		return new GracefulShutdown(sessions, timeout, drain, () -> refuseTraffic(context));
+	}
+
+	/**
+	 * Marks the application not ready before the drain. Closing a web application context
+	 * does it already; a lifecycle stop alone does not.
+	 */
+	private static void refuseTraffic(ApplicationContext context) {
+		ApplicationAvailability availability = context.getBeanProvider(ApplicationAvailability.class).getIfAvailable();
+		if (availability == null || availability.getReadinessState() != ReadinessState.REFUSING_TRAFFIC) {
+			AvailabilityChangeEvent.publish(context, ReadinessState.REFUSING_TRAFFIC);
+		}
 	}
 
 	static EndpointSettings defaults(WsPubSubProperties properties) {

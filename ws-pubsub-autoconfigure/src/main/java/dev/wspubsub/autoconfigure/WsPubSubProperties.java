@@ -75,6 +75,8 @@ public class WsPubSubProperties {
 
 	private final History history = new History();
 
+	private final Shutdown shutdown = new Shutdown();
+
 	/**
 	 * Origins, or patterns such as https://*.example.com, whose pages may open WebSockets
 	 * besides the server's own origin; '*' allows any. Requests without an Origin header
@@ -123,6 +125,10 @@ public class WsPubSubProperties {
 	private final RateLimit rateLimit = new RateLimit();
 
 	private final Security security = new Security();
+
+	public Shutdown getShutdown() {
+		return this.shutdown;
+	}
 
 	public boolean isEnabled() {
 		return this.enabled;
@@ -809,6 +815,57 @@ public class WsPubSubProperties {
 
 		public void setPath(String path) {
 			this.path = path;
+		}
+
+	}
+
+	/**
+	 * How a graceful shutdown drains the node's connections.
+	 */
+	public static class Shutdown {
+
+		/**
+		 * How long the closes (1012 Service Restart) are spread over, so clients move to
+		 * the other nodes at a pace they can take. Bounded by
+		 * spring.lifecycle.timeout-per-shutdown-phase less the closing handshakes' 3s;
+		 * zero closes every connection at once.
+		 */
+		private Duration drainDuration = Duration.ofSeconds(10);
+
+		/**
+		 * Fewest connections closed together; a node with no more closes them all at
+		 * once.
+		 */
+		private int drainMinBatch = 100;
+
+		/**
+		 * Window, sent in the close reason, within which each client reconnects at a
+		 * random moment.
+		 */
+		private Duration reconnectWindow = Duration.ofSeconds(5);
+
+		public Duration getDrainDuration() {
+			return this.drainDuration;
+		}
+
+		public void setDrainDuration(Duration drainDuration) {
+			this.drainDuration = drainDuration;
+		}
+
+		public int getDrainMinBatch() {
+			return this.drainMinBatch;
+		}
+
+		public void setDrainMinBatch(int drainMinBatch) {
+			this.drainMinBatch = drainMinBatch;
+		}
+
+		public Duration getReconnectWindow() {
+			return this.reconnectWindow;
+		}
+
+		public void setReconnectWindow(Duration reconnectWindow) {
+			this.reconnectWindow = reconnectWindow;
 		}
 
 	}

@@ -1,18 +1,24 @@
 package dev.wspubsub.autoconfigure;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import dev.wspubsub.Recovery;
 import dev.wspubsub.WsPubSubConfigurationException;
+import dev.wspubsub.internal.cluster.LinkEvents;
 import dev.wspubsub.internal.cluster.RedisFanout;
 import dev.wspubsub.internal.cluster.RedisHistory;
 import dev.wspubsub.internal.cluster.RedisPresenceRegistry;
+import dev.wspubsub.internal.cluster.TopicGapRepair;
 import dev.wspubsub.internal.topic.PayloadEncoder;
 import dev.wspubsub.internal.topic.TopicRegistry;
 import dev.wspubsub.spi.Fanout;
+import dev.wspubsub.spi.HistoryRule;
 import dev.wspubsub.spi.HistoryRules;
 import dev.wspubsub.spi.PresenceRegistry;
 import dev.wspubsub.spi.TopicHistory;
+import dev.wspubsub.spi.TopicResetNotice;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
@@ -31,6 +37,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.data.redis.autoconfigure.ClientResourcesBuilderCustomizer;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisProperties;
 import org.springframework.boot.data.redis.autoconfigure.LettuceClientOptionsBuilderCustomizer;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
@@ -53,11 +60,17 @@ import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
 @EnableConfigurationProperties(WsPubSubProperties.class)
 public final class WsPubSubRedisAutoConfiguration {
 
+	/**
+	 * How long a gap may wait for its publications to arrive on their own before the
+	 * stream is read: a reply and an echo on two connections may cross.
+	 */
+	private static final Duration GAP_GRACE = Duration.ofMillis(100);
+
 	@Bean(initMethod = "start", destroyMethod = "close")
 	@ConditionalOnMissingBean(Fanout.class)
 	@ConditionalOnBean(ReactiveRedisConnectionFactory.class)
 	RedisFanout wsPubSubFanout(ReactiveRedisConnectionFactory connectionFactory, TopicRegistry registry,
-			PayloadEncoder encoder, WsPubSubProperties properties, NodeId nodeId) {
+			PayloadEncoder encoder, WsPubSubProperties properties, NodeId nodeId, ApplicationEventPublisher events) {
 		WsPubSubProperties.Redis redis = properties.getFanout().getRedis();
 		if (redis.getPublishBuffer() < 1) {
 			throw new WsPubSubConfigurationException(
@@ -76,8 +89,10 @@ public final class WsPubSubRedisAutoConfiguration {
 							+ "', whose braces would become the Redis Cluster hash tag of every topic.",
 					"Remove '{' and '}' from ws-pubsub.fanout.redis.channel-prefix.");
 		}
-		return new RedisFanout(connectionFactory, registry, encoder.allocator(), nodeId.value(),
+		RedisFanout fanout = new RedisFanout(connectionFactory, registry, encoder.allocator(), nodeId.value(),
 				redis.getChannelPrefix(), redis.getPublishBuffer(), redis.getProbeInterval());
+		LinkEvents.publish(fanout, events);
+		return fanout;
 	}
 
 	/**
@@ -90,6 +105,25 @@ public final class WsPubSubRedisAutoConfiguration {
 			PayloadEncoder encoder, WsPubSubProperties properties) {
 		WsPubSubProperties.Redis redis = properties.getFanout().getRedis();
 		return new RedisHistory(rules, fanout, registry, encoder.allocator(), redis.getCommandTimeout());
+	}
+
+	/**
+	 * Delivers history topics in stream order on this node and repairs the gaps an outage
+	 * leaves, or resets the topic.
+	 */
+	@Bean
+	@ConditionalOnBean(RedisHistory.class)
+	TopicGapRepair wsPubSubTopicGapRepair(RedisHistory history, RedisFanout fanout, HistoryRules rules,
+			TopicRegistry registry, PayloadEncoder encoder, ObjectProvider<TopicResetNotice> notice) {
+		TopicGapRepair repair = new TopicGapRepair(registry, (topic, since) -> {
+			HistoryRule rule = rules.ruleFor(topic);
+			return (rule != null) ? history.read(topic, rule, since, 0)
+					: CompletableFuture.completedFuture(Recovery.unavailable());
+		}, encoder, notice.getIfAvailable(() -> TopicResetNotice.DEFAULT), GAP_GRACE);
+		history.repairGaps(repair);
+		repair.listenTo(fanout);
+		registry.addSubscriptionListener(repair);
+		return repair;
 	}
 
 	@Bean(initMethod = "start", destroyMethod = "close")

@@ -107,6 +107,11 @@ export declare function connect(url: string, options?: Options): Client;
 
 export declare function backoffDelay(attempt: number, bounds: { baseMs: number; maxMs: number }, random?: () => number): number;
 
+/** The wait before reconnecting after a 1012 close: random within {@link restartWindow} of its reason. */
+export declare function restartDelay(reason: string, random?: () => number): number;
+/** The window named by a 1012 close reason ("... reconnect within 5000 ms"), else {@link RESTART_WINDOW_MS}. */
+export declare function restartWindow(reason: string): number;
+export declare const RESTART_WINDOW_MS: number;
 export declare function backoffCeiling(attempt: number, bounds: { baseMs: number; maxMs: number }): number;
 
 export declare function tokenLifetimeMs(token: string): number | null;

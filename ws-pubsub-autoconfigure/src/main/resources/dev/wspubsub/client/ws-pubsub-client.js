@@ -23,6 +23,24 @@ export function backoffDelay(attempt, { baseMs, maxMs }, random = Math.random) {
   return Math.floor(random() * backoffCeiling(attempt, { baseMs, maxMs }));
 }
 
+/** The window a 1012 "Service Restart" close gives when its reason names none. */
+export const RESTART_WINDOW_MS = 5000;
+
+/**
+ * The wait before reconnecting after a 1012 "Service Restart" close: a uniformly random delay
+ * within the window the server names in the close reason ("... reconnect within 5000 ms"), so the
+ * clients of a node that drains do not all reach the others in the same second.
+ */
+export function restartDelay(reason, random = Math.random) {
+  return Math.floor(random() * restartWindow(reason));
+}
+
+/** The reconnect window of a 1012 close's reason, {@link RESTART_WINDOW_MS} when it names none. */
+export function restartWindow(reason) {
+  const match = /reconnect within (\d+) ?ms/i.exec(reason ?? '');
+  return match ? Number(match[1]) : RESTART_WINDOW_MS;
+}
+
 /** The largest wait {@link backoffDelay} may answer for `attempt`. */
 export function backoffCeiling(attempt, { baseMs, maxMs }) {
   return Math.min(maxMs, baseMs * 2 ** Math.min(attempt, 30));
@@ -268,6 +286,11 @@ export class Client {
       this.stop({ reason: event.code === 1008 ? 'unauthorized' : 'rejected', code: event.code, message: event.reason });
       return;
     }
+    if (event.code === 1012) {
+      // The server restarts: come back at a random moment of its window, like every other client.
+      this.lost({ code: event.code, reason: event.reason }, restartDelay(event.reason), restartWindow(event.reason));
+      return;
+    }
     this.lost({ code: event.code, reason: event.reason });
   }
 
@@ -296,7 +319,7 @@ export class Client {
   }
 
   /** The connection is gone but may come back: reject what waited on it, schedule the next attempt. */
-  lost({ code, reason }, delayMs) {
+  lost({ code, reason }, delayMs, ceilingMs) {
     clearTimeout(this.timers.refresh);
     clearTimeout(this.timers.dead);
     this.rejectSent(failure('disconnected', `Connection closed (${code}${reason ? ` ${reason}` : ''})`));
@@ -308,7 +331,7 @@ export class Client {
       return;
     }
     const delay = delayMs ?? backoffDelay(this.attempt, this.options.reconnect);
-    const ceiling = backoffCeiling(this.attempt, this.options.reconnect);
+    const ceiling = ceilingMs ?? backoffCeiling(this.attempt, this.options.reconnect);
     this.setState(this.opens > 0 ? 'reconnecting' : 'connecting');
     this.emit('reconnect', { attempt: this.attempt, delayMs: delay, ceilingMs: ceiling, code, reason });
     this.attempt++;

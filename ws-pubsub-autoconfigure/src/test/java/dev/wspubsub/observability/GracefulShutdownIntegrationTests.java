@@ -37,6 +37,9 @@ class GracefulShutdownIntegrationTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(20);
 
+	/** The close reason of a drain with the default reconnect window. */
+	private static final String RESTART = "Service Restart; reconnect within 5000 ms";
+
 	/** What a timer or a stop may overrun its bound by on a loaded machine. */
 	private static final long SLACK_MILLIS = 1500;
 
@@ -62,7 +65,7 @@ class GracefulShutdownIntegrationTests {
 	}
 
 	@Test
-	void closingTheContextSendsGoingAwayToEveryClientAndRefusesNewUpgrades() throws Exception {
+	void closingTheContextSendsServiceRestartToEveryClientAndRefusesNewUpgrades() throws Exception {
 		this.context = new SpringApplicationBuilder(RoomsApplication.class)
 			.properties("server.port=0", "ws-pubsub.sse.enabled=true", "spring.main.banner-mode=off")
 			.run();
@@ -86,11 +89,11 @@ class GracefulShutdownIntegrationTests {
 		CompletableFuture<Void> closing = CompletableFuture.runAsync(this.context::close, this.tasks);
 
 		for (WsTestClient client : sockets) {
-			assertThat(client.awaitClose(TIMEOUT)).isEqualTo(new CloseStatus(1001, "Going Away"));
+			assertThat(client.awaitClose(TIMEOUT)).isEqualTo(new CloseStatus(1012, RESTART));
 		}
 		Frame close = slow.awaitClose(TIMEOUT);
-		assertThat(close.closeCode()).isEqualTo(1001);
-		assertThat(close.closeReason()).isEqualTo("Going Away");
+		assertThat(close.closeCode()).isEqualTo(1012);
+		assertThat(close.closeReason()).isEqualTo(RESTART);
 		assertThatExceptionOfType(WsUpgradeRejectedException.class)
 			.isThrownBy(() -> track(WsTestClient.builder(rooms).defaultTimeout(TIMEOUT).connect()))
 			.satisfies((rejected) -> assertThat(rejected.status()).isEqualTo(503));
@@ -111,7 +114,7 @@ class GracefulShutdownIntegrationTests {
 
 		Frame close = silent.awaitClose(TIMEOUT);
 		long closeReceived = System.nanoTime();
-		assertThat(close.closeCode()).isEqualTo(1001);
+		assertThat(close.closeCode()).isEqualTo(1012);
 		assertThat(silent.awaitEof(TIMEOUT)).isTrue();
 		// The server's 3 s starts as it sends its close frame, a moment before the client
 		// reads it.
@@ -133,7 +136,7 @@ class GracefulShutdownIntegrationTests {
 		long closeStarted = System.nanoTime();
 		CompletableFuture<Void> closing = CompletableFuture.runAsync(this.context::close, this.tasks);
 
-		assertThat(silent.awaitClose(TIMEOUT).closeCode()).isEqualTo(1001);
+		assertThat(silent.awaitClose(TIMEOUT).closeCode()).isEqualTo(1012);
 		long closeReceived = System.nanoTime();
 		// Sooner than the 3 s the silent client would otherwise be given, counted from
 		// the close
@@ -145,7 +148,7 @@ class GracefulShutdownIntegrationTests {
 	}
 
 	@Test
-	void anUpgradeUnderWayWhenShutdownBeginsIsClosedWithGoingAwayAsItOpensAndWaitedFor() throws Exception {
+	void anUpgradeUnderWayWhenShutdownBeginsIsClosedWithServiceRestartAsItOpensAndWaitedFor() throws Exception {
 		ShutdownClock clock = new ShutdownClock();
 		URI gated = start(clock, List.of(GatedEndpoint.class)).resolve("/gated");
 		WsServer server = this.context.getBean(WsServer.class);
@@ -162,8 +165,8 @@ class GracefulShutdownIntegrationTests {
 		RawWebSocket late = track(upgrading.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS));
 		assertThat(late.status()).isEqualTo(101);
 		Frame close = late.awaitClose(TIMEOUT);
-		assertThat(close.closeCode()).isEqualTo(1001);
-		assertThat(close.closeReason()).isEqualTo("Going Away");
+		assertThat(close.closeCode()).isEqualTo(1012);
+		assertThat(close.closeReason()).isEqualTo(RESTART);
 		// ws-pubsub's phase did not end before the late connection's closing handshake
 		// could.
 		assertThat(clock.stoppedAfter(released)).isGreaterThan(Duration.ofSeconds(2));

@@ -43,6 +43,9 @@ import org.springframework.security.oauth2.jwt.Jwt;
 @WsEndpoint("/ws")
 class ChatEndpoint {
 
+	/** What a room's topic name starts with. */
+	static final String ROOM_PREFIX = "room:";
+
 	static final String PRESENCE = "presence";
 
 	static final int MAX_TEXT = 2000;
@@ -218,7 +221,7 @@ class ChatEndpoint {
 
 	/** The room's chat messages, with history ({@code ws-pubsub.history.topics}). */
 	static String topic(String room) {
-		return "room:" + room;
+		return ROOM_PREFIX + room;
 	}
 
 	/** The room's joins, leaves and typing: not part of its history. */

@@ -107,4 +107,12 @@ sealed interface ServerMessage {
 	record ClusterStatus(boolean available, String message) implements ServerMessage {
 	}
 
+	/**
+	 * The room's history continues from this position, but this page may have missed what
+	 * came before it (the servers could not repair a gap): reload the room.
+	 */
+	@JsonTypeName("room_reset")
+	record RoomReset(String room, String epoch, long offset) implements ServerMessage {
+	}
+
 }

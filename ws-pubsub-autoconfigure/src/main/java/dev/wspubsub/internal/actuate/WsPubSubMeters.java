@@ -118,12 +118,12 @@ public class WsPubSubMeters implements WsMetricsListener {
 	}
 
 	/**
-	 * The class of a close code, a tag with few values: {@code normal} (1000, 1001,
-	 * 1005), {@code abnormal} (1006, dropped without a close frame), {@code application}
+	 * The class of a close code, a tag with few values: {@code normal} (1000, 1001, 1005,
+	 * 1012), {@code abnormal} (1006, dropped without a close frame), {@code application}
 	 * (3000-4999) or {@code error} (other protocol codes).
 	 */
 	static String outcome(int code) {
-		if (code == 1000 || code == 1001 || code == 1005) {
+		if (code == 1000 || code == 1001 || code == 1005 || code == 1012) {
 			return "normal";
 		}
 		if (code == 1006) {

@@ -21,12 +21,23 @@ import org.jspecify.annotations.Nullable;
  * the node id come the sender's publish id (8 bytes), then, written by the Redis script
  * that gave it its position, the epoch and the offset (each length-prefixed, the offset
  * in decimal) and the payload with the position stamped in.
+ *
+ * <p>
+ * Versions {@value #VERSION_TIMED} and {@value #VERSION_POSITIONED_TIMED}, which this
+ * node sends, are versions {@value #VERSION} and {@value #VERSION_POSITIONED} with the
+ * sender's wall clock (epoch milliseconds, 8 bytes) after the node id, or after the
+ * publish id: the receiving node times the fan-out's lag with it. The older versions are
+ * still read.
  */
 final class Envelope {
 
 	static final byte VERSION = 1;
 
 	static final byte VERSION_POSITIONED = 2;
+
+	static final byte VERSION_TIMED = 3;
+
+	static final byte VERSION_POSITIONED_TIMED = 4;
 
 	private static final int FLAG_TEXT = 1;
 
@@ -56,14 +67,16 @@ final class Envelope {
 	 */
 	ByteBuffer encode(OutboundMessage message) {
 		int length = message.payloadLength();
-		byte[] bytes = new byte[3 + this.nodeId.length + length];
-		bytes[0] = VERSION;
+		int head = 3 + this.nodeId.length + Long.BYTES;
+		byte[] bytes = new byte[head + length];
+		bytes[0] = VERSION_TIMED;
 		bytes[1] = (byte) ((message.isText() ? FLAG_TEXT : 0) | (message.compress() ? FLAG_COMPRESS : 0));
 		bytes[2] = (byte) this.nodeId.length;
 		System.arraycopy(this.nodeId, 0, bytes, 3, this.nodeId.length);
+		ByteBuffer.wrap(bytes, 3 + this.nodeId.length, Long.BYTES).putLong(System.currentTimeMillis());
 		ByteBuf payload = message.retainedPayload();
 		try {
-			payload.getBytes(payload.readerIndex(), bytes, 3 + this.nodeId.length, length);
+			payload.getBytes(payload.readerIndex(), bytes, head, length);
 		}
 		finally {
 			payload.release();
@@ -73,19 +86,46 @@ final class Envelope {
 
 	/** The start of a positioned envelope, which the history script completes. */
 	byte[] positionedHead(boolean text, boolean compress, boolean deliveredBySender, long publishId) {
-		byte[] bytes = new byte[3 + this.nodeId.length + Long.BYTES];
-		bytes[0] = VERSION_POSITIONED;
+		byte[] bytes = new byte[3 + this.nodeId.length + 2 * Long.BYTES];
+		bytes[0] = VERSION_POSITIONED_TIMED;
 		bytes[1] = (byte) ((text ? FLAG_TEXT : 0) | (compress ? FLAG_COMPRESS : 0)
 				| (deliveredBySender ? FLAG_DELIVERED_BY_SENDER : 0));
 		bytes[2] = (byte) this.nodeId.length;
 		System.arraycopy(this.nodeId, 0, bytes, 3, this.nodeId.length);
-		ByteBuffer.wrap(bytes, 3 + this.nodeId.length, Long.BYTES).putLong(publishId);
+		ByteBuffer.wrap(bytes, 3 + this.nodeId.length, 2 * Long.BYTES)
+			.putLong(publishId)
+			.putLong(System.currentTimeMillis());
 		return bytes;
 	}
 
 	/** The version byte of an envelope, {@code -1} when empty. */
 	static int version(ByteBuffer envelope) {
 		return envelope.hasRemaining() ? envelope.get(envelope.position()) : -1;
+	}
+
+	/** Whether the envelope is of a topic with history. */
+	static boolean isPositioned(ByteBuffer envelope) {
+		int version = version(envelope);
+		return version == VERSION_POSITIONED || version == VERSION_POSITIONED_TIMED;
+	}
+
+	/**
+	 * When another node sent the envelope, by its wall clock in epoch milliseconds;
+	 * {@code -1} when this node sent it, or the envelope carries no time.
+	 */
+	long sentByOtherAt(ByteBuffer envelope) {
+		ByteBuffer in = envelope.duplicate();
+		int version = version(in);
+		if ((version != VERSION_TIMED && version != VERSION_POSITIONED_TIMED) || in.remaining() < 3) {
+			return -1;
+		}
+		int idLength = in.get(in.position() + 2) & 0xFF;
+		int at = in.position() + 3 + idLength + ((version == VERSION_POSITIONED_TIMED) ? Long.BYTES : 0);
+		if (in.limit() < at + Long.BYTES) {
+			return -1;
+		}
+		in.position(in.position() + 3);
+		return isOwn(in, idLength) ? -1 : in.getLong(at);
 	}
 
 	/**
@@ -96,7 +136,8 @@ final class Envelope {
 	Positioned decodePositioned(ByteBuffer envelope, ByteBufAllocator allocator) {
 		ByteBuffer in = envelope.duplicate();
 		try {
-			if (in.get() != VERSION_POSITIONED) {
+			byte version = in.get();
+			if (version != VERSION_POSITIONED && version != VERSION_POSITIONED_TIMED) {
 				throw new IllegalArgumentException("Not a positioned ws-pubsub envelope");
 			}
 			int flags = in.get();
@@ -104,6 +145,9 @@ final class Envelope {
 			boolean own = isOwn(in, idLength);
 			in.position(in.position() + idLength);
 			long publishId = in.getLong();
+			if (version == VERSION_POSITIONED_TIMED) {
+				in.getLong(); // the time it was sent
+			}
 			String epoch = ascii(in);
 			long offset = Long.parseLong(ascii(in));
 			byte[] payload = new byte[in.remaining()];
@@ -140,18 +184,21 @@ final class Envelope {
 	 */
 	@Nullable OutboundMessage decode(ByteBuffer envelope, ByteBufAllocator allocator) {
 		ByteBuffer in = envelope.duplicate();
-		if (in.remaining() < 3 || in.get() != VERSION) {
-			throw new IllegalArgumentException("Not a ws-pubsub envelope of version " + VERSION);
+		byte version = (in.remaining() < 3) ? -1 : in.get();
+		if (version != VERSION && version != VERSION_TIMED) {
+			throw new IllegalArgumentException(
+					"Not a ws-pubsub envelope of version " + VERSION + " or " + VERSION_TIMED);
 		}
 		int flags = in.get();
 		int idLength = in.get() & 0xFF;
-		if (in.remaining() < idLength) {
+		int time = (version == VERSION_TIMED) ? Long.BYTES : 0;
+		if (in.remaining() < idLength + time) {
 			throw new IllegalArgumentException("Truncated ws-pubsub envelope");
 		}
 		if (isOwn(in, idLength)) {
 			return null;
 		}
-		in.position(in.position() + idLength);
+		in.position(in.position() + idLength + time);
 		return OutboundMessage.of(allocator, Unpooled.wrappedBuffer(in), (flags & FLAG_TEXT) != 0,
 				(flags & FLAG_COMPRESS) != 0);
 	}

@@ -2,14 +2,18 @@ package dev.wspubsub.internal.cluster;
 
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiConsumer;
+import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 
 import dev.wspubsub.internal.topic.TopicRegistry;
@@ -111,6 +115,18 @@ public final class RedisFanout implements Fanout, AutoCloseable {
 
 	private final AtomicLong outages = new AtomicLong();
 
+	// ---- hook (link events): who hears of outages, and when the current one began
+	private final List<LinkListener> linkListeners = new CopyOnWriteArrayList<>();
+
+	private volatile @Nullable Instant downAt;
+
+	private volatile LongConsumer lagListener = (millis) -> {
+	};
+
+	private final LongAdder reconnects = new LongAdder();
+
+	// ---- end hook
+
 	private volatile BiConsumer<String, Envelope.Positioned> positionedReceiver = RedisFanout::deliverUnclaimed;
 
 	private volatile boolean closed;
@@ -199,6 +215,26 @@ public final class RedisFanout implements Fanout, AutoCloseable {
 			this.publishQueue.offer(this.names.channel(topic), this.envelope.encode(message));
 		}
 	}
+
+	// ---- hook (link events)
+	/** Tells {@code listener} of every later outage and its end. */
+	void addLinkListener(LinkListener listener) {
+		this.linkListeners.add(Objects.requireNonNull(listener, "listener"));
+	}
+
+	/**
+	 * Told, for each message another node sent, how many milliseconds passed between its
+	 * publish there and its arrival here (by the two nodes' wall clocks).
+	 */
+	public void onFanoutLag(LongConsumer millis) {
+		this.lagListener = Objects.requireNonNull(millis, "millis");
+	}
+
+	/** How many times the link came back after an outage. */
+	public long reconnectCount() {
+		return this.reconnects.sum();
+	}
+	// ---- end hook
 
 	@Override
 	public String mode() {
@@ -427,7 +463,13 @@ public final class RedisFanout implements Fanout, AutoCloseable {
 		if (topic == null) {
 			return;
 		}
-		if (Envelope.version(message.body()) == Envelope.VERSION_POSITIONED) {
+		// ---- hook (fan-out lag): publish-to-receive time of what other nodes sent
+		long sentAt = this.envelope.sentByOtherAt(message.body());
+		if (sentAt > 0) {
+			this.lagListener.accept(System.currentTimeMillis() - sentAt);
+		}
+		// ---- end hook
+		if (Envelope.isPositioned(message.body())) {
 			Envelope.Positioned positioned;
 			try {
 				positioned = this.envelope.decodePositioned(message.body(), this.allocator);
@@ -476,6 +518,15 @@ public final class RedisFanout implements Fanout, AutoCloseable {
 			this.up = true;
 			this.publishQueue.setOpen(true);
 			logger.info("Redis fan-out of node " + this.nodeId + " is up");
+			// ---- hook (link events)
+			Instant since = this.downAt;
+			if (since != null) {
+				this.downAt = null;
+				this.reconnects.increment();
+				Instant now = Instant.now();
+				this.linkListeners.forEach((listener) -> listener.up(since, now));
+			}
+			// ---- end hook
 		}
 	}
 
@@ -490,11 +541,16 @@ public final class RedisFanout implements Fanout, AutoCloseable {
 			this.publishQueue.setOpen(false);
 			String message = "Redis fan-out of node " + this.nodeId + " is down (" + reason + "); local delivery"
 					+ " continues, publishes for other nodes are buffered (" + this.publishQueue.buffered() + " now)";
-			if (connectionFactoryStopped()) {
+			if (connectionFactoryStopped() || this.closed) {
 				logger.debug(message); // the application is shutting down: no outage
 			}
 			else {
 				logger.warn(message);
+				// ---- hook (link events)
+				Instant now = Instant.now();
+				this.downAt = now;
+				this.linkListeners.forEach((listener) -> listener.down(now));
+				// ---- end hook
 			}
 		}
 	}

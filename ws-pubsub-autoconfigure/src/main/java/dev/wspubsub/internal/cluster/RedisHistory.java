@@ -37,8 +37,10 @@ import reactor.core.publisher.Mono;
  * the order in which Redis runs the publishes, and every node delivers in that order.
  *
  * <ul>
- * <li>A publication of a topic with history reaches this node's subscribers through Redis
- * too, like everyone else's: that is what keeps one order on every node.</li>
+ * <li>A publication of a topic with history reaches this node's subscribers once Redis
+ * has numbered it: with a {@link TopicGapRepair} ({@link #repairGaps}), when Redis
+ * answers the append, and in stream order with everyone else's, gaps repaired; without
+ * one, through its echo like everyone else's.</li>
  * <li>While the link to Redis is down, a publication is delivered to this node's
  * subscribers at once, without a position, and queued for the others; when it reaches
  * Redis its topic begins a new epoch first, so a client resuming from before the outage
@@ -80,6 +82,19 @@ public final class RedisHistory implements TopicHistory {
 	/** Who is not to get this node's own publishes when they come back from Redis. */
 	private final Map<Long, TopicSubscriber> excludedOnEcho = new ConcurrentHashMap<>();
 
+	// ---- hook (gap repair): delivers positioned publications in order, once; none
+	// until set
+	private volatile @Nullable TopicGapRepair gapRepair;
+
+	/**
+	 * Delivers this node's publications when Redis answers their append, and everyone's
+	 * through {@code repair}: in stream order, gaps repaired.
+	 */
+	public void repairGaps(TopicGapRepair repair) {
+		this.gapRepair = Objects.requireNonNull(repair, "repair");
+	}
+	// ---- end hook
+
 	/**
 	 * @param timeout how long a read may take before it answers "unavailable"
 	 */
@@ -106,7 +121,7 @@ public final class RedisHistory implements TopicHistory {
 		if (!this.fanout.isUp()) {
 			append.deliverHere();
 		}
-		else if (excluded != null) {
+		else if (excluded != null && this.gapRepair == null) {
 			if (this.excludedOnEcho.size() >= MAX_AWAITED_ECHOES) {
 				long oldest = append.publishId - MAX_AWAITED_ECHOES;
 				this.excludedOnEcho.keySet().removeIf((id) -> id < oldest);
@@ -127,6 +142,15 @@ public final class RedisHistory implements TopicHistory {
 	private void received(String topic, Envelope.Positioned positioned) {
 		try {
 			TopicSubscriber excluded = null;
+			// ---- hook (gap repair): this node delivered its own when Redis answered
+			TopicGapRepair repair = this.gapRepair;
+			if (repair != null) {
+				if (!positioned.own()) {
+					repair.accept(topic, positioned.message(), null);
+				}
+				return;
+			}
+			// ---- end hook
 			if (positioned.own()) {
 				if (positioned.deliveredBySender()) {
 					return;
@@ -309,9 +333,35 @@ public final class RedisHistory implements TopicHistory {
 																				// subscriber
 																				// here
 				}
-				this.position.complete(deliveredHere ? null
-						: new StreamPosition(text(answer.get(0)), Long.parseLong(text(answer.get(1)))));
+				StreamPosition position = new StreamPosition(text(answer.get(0)), Long.parseLong(text(answer.get(1))));
+				// ---- hook (gap repair): local delivery waits for Redis' answer, not its
+				// echo
+				deliverAppended(position, deliveredHere);
+				// ---- end hook
+				this.position.complete(deliveredHere ? null : position);
 			});
+		}
+
+		/** Hands the appended publication, now with its position, to the gap repair. */
+		private void deliverAppended(StreamPosition position, boolean deliveredHere) {
+			TopicGapRepair repair = RedisHistory.this.gapRepair;
+			if (repair == null) {
+				return;
+			}
+			if (deliveredHere) {
+				repair.deliveredWithoutPosition(this.topic, position);
+				return;
+			}
+			byte[] stamped = (this.rule.stampPosition()) ? PositionStamp.stamp(this.payload, this.text, position)
+					: this.payload;
+			OutboundMessage message = OutboundMessage.positioned(RedisHistory.this.allocator, stamped, this.text,
+					this.compress, position);
+			try {
+				repair.accept(this.topic, message, this.excluded);
+			}
+			finally {
+				message.release();
+			}
 		}
 
 		@Override

@@ -23,7 +23,7 @@ import org.jspecify.annotations.Nullable;
 final class CloseHandshake {
 
 	/** How long a close we sent waits for the peer's close frame. */
-	private static final long TIMEOUT_MILLIS = 3000;
+	static final long TIMEOUT_MILLIS = 3000;
 
 	private final Channel channel;
 

@@ -1,7 +1,9 @@
 package dev.wspubsub.internal.transport;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -92,10 +94,23 @@ public final class SessionRegistry {
 
 	/** Refuses new upgrades and closes every open connection with {@code code}. */
 	public void closeAll(int code, String reason) {
+		refuse(code, reason);
+		this.sessions.values().forEach((connection) -> connection.close(code, reason));
+	}
+
+	/**
+	 * Refuses new upgrades; one under way closes with {@code code} as it opens. Open
+	 * connections stay open.
+	 */
+	public void refuse(int code, String reason) {
 		this.shutdownCode = code;
 		this.shutdownReason = reason;
 		this.accepting = false;
-		this.sessions.values().forEach((connection) -> connection.close(code, reason));
+	}
+
+	/** The connections open now, in no particular order. */
+	List<WsConnection> openConnections() {
+		return new ArrayList<>(this.sessions.values());
 	}
 
 	/** Accepts upgrades again (after a stop and restart of the context's lifecycle). */

@@ -24,7 +24,9 @@ class EnvelopeTests {
 		finally {
 			sent.release();
 		}
-		assertThat(wire.remaining()).isEqualTo(3 + "node-a".length() + "héllo".getBytes(StandardCharsets.UTF_8).length);
+		// Version, flags, id length, the id, the time it was sent, the payload.
+		assertThat(wire.remaining())
+			.isEqualTo(3 + "node-a".length() + 8 + "héllo".getBytes(StandardCharsets.UTF_8).length);
 		OutboundMessage received = new Envelope("node-b").decode(wire, this.allocator);
 		assertThat(received).isNotNull();
 		try {
@@ -69,6 +71,43 @@ class EnvelopeTests {
 		}
 		finally {
 			sent.release();
+		}
+	}
+
+	@Test
+	void theTimeAnotherNodeSentAMessageTravelsWithItAndIsNotReadFromOwnMessages() {
+		OutboundMessage sent = OutboundMessage.text(this.allocator, "timed", false);
+		try {
+			long before = System.currentTimeMillis();
+			ByteBuffer wire = new Envelope("node-a").encode(sent);
+			long after = System.currentTimeMillis();
+			assertThat(new Envelope("node-b").sentByOtherAt(wire)).isBetween(before, after);
+			assertThat(new Envelope("node-a").sentByOtherAt(wire)).isEqualTo(-1);
+			ByteBuffer positioned = ByteBuffer.wrap(new Envelope("node-a").positionedHead(true, false, false, 42));
+			assertThat(new Envelope("node-b").sentByOtherAt(positioned)).isBetween(before, System.currentTimeMillis());
+		}
+		finally {
+			sent.release();
+		}
+	}
+
+	@Test
+	void anEnvelopeOfTheVersionBeforeTimesIsStillRead() {
+		byte[] payload = "old".getBytes(StandardCharsets.UTF_8);
+		ByteBuffer wire = ByteBuffer.allocate(3 + 1 + payload.length)
+			.put((byte) 1)
+			.put((byte) 1)
+			.put((byte) 1)
+			.put((byte) 'a')
+			.put(payload)
+			.flip();
+		assertThat(new Envelope("b").sentByOtherAt(wire)).isEqualTo(-1);
+		OutboundMessage received = new Envelope("b").decode(wire, this.allocator);
+		try {
+			assertThat(received.text()).isEqualTo("old");
+		}
+		finally {
+			received.release();
 		}
 	}
 

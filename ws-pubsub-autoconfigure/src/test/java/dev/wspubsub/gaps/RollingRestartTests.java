@@ -1,0 +1,187 @@
+package dev.wspubsub.gaps;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import dev.wspubsub.test.CloseStatus;
+import dev.wspubsub.test.TestRedis;
+import dev.wspubsub.test.WsTestClient;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A node of two is drained while its clients read a topic with history: they are closed
+ * with 1012 in batches, each comes back to the other node at a random moment within the
+ * window the close reason names (what the browser client does) and resumes from its last
+ * position, and none loses a publication.
+ */
+class RollingRestartTests {
+
+	private static final Duration WAIT = Duration.ofSeconds(60);
+
+	/**
+	 * Readers on the drained node; more in the full form
+	 * (reliability/run-rolling-restart.sh).
+	 */
+	private static final int CLIENTS = Integer.getInteger("reliability.roll.clients", 100);
+
+	private static final String DRAIN = System.getProperty("reliability.roll.drain", "2s");
+
+	private static final String WINDOW_PROPERTY = System.getProperty("reliability.roll.window", "2s");
+
+	/**
+	 * How long node B's history reads may take before a resume is answered "not
+	 * recovered".
+	 */
+	private static final String READ_TIMEOUT = System.getProperty("reliability.roll.read-timeout", "1s");
+
+	private static final Pattern WINDOW = Pattern.compile("reconnect within (\\d+) ms");
+
+	@Test
+	void theDrainedNodesReadersComeBackToTheOtherSpreadOverTheWindowAndLoseNothing() throws Exception {
+		ExecutorService readers = Executors.newCachedThreadPool();
+		ScheduledExecutorService publishing = Executors.newSingleThreadScheduledExecutor();
+		try (TestRedis redis = TestRedis.start();
+				GapNode nodeB = GapNode.start(redis, "ws-pubsub.fanout.redis.command-timeout=" + READ_TIMEOUT);
+				WsTestClient publisher = nodeB.subscribed("control")) {
+			GapNode nodeA = GapNode.start(redis, "ws-pubsub.shutdown.drain-duration=" + DRAIN,
+					"ws-pubsub.shutdown.drain-min-batch=1", "ws-pubsub.shutdown.reconnect-window=" + WINDOW_PROPERTY);
+			await().atMost(WAIT).until(() -> nodeA.fanout().isUp() && nodeB.fanout().isUp());
+			List<WsTestClient> first = new ArrayList<>();
+			for (int i = 0; i < CLIENTS; i++) {
+				first.add(nodeA.subscribed("room:roll"));
+			}
+			AtomicInteger sent = new AtomicInteger();
+			publishing.scheduleAtFixedRate(() -> publisher.send("pub room:roll {\"n\":" + sent.getAndIncrement() + "}"),
+					0, 10, TimeUnit.MILLISECONDS);
+			await().atMost(WAIT).until(() -> sent.get() > 20);
+
+			long drainStarted = System.nanoTime();
+			List<CompletableFuture<Reader>> back = new ArrayList<>();
+			for (WsTestClient client : first) {
+				back.add(CompletableFuture.supplyAsync(() -> Reader.moveOver(client, nodeB), readers));
+			}
+			CompletableFuture<Void> closing = CompletableFuture.runAsync(nodeA::close, readers);
+			List<Reader> moved = new ArrayList<>();
+			for (CompletableFuture<Reader> reader : back) {
+				moved.add(reader.get(WAIT.toSeconds(), TimeUnit.SECONDS));
+			}
+			closing.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+			publishing.shutdown();
+			assertThat(publishing.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+			int last = sent.get() - 1;
+
+			int lost = 0;
+			int notRecovered = 0;
+			for (Reader reader : moved) {
+				int missed = reader.awaitAndCountLost(last);
+				if (missed < 0) {
+					notRecovered++;
+				}
+				else {
+					lost += missed;
+				}
+			}
+			List<Long> times = moved.stream().map((reader) -> reader.reconnectedAt - drainStarted).sorted().toList();
+			long allBack = times.get(times.size() - 1);
+			System.out.println("[rolling-restart] " + CLIENTS + " clients drained from node A over " + DRAIN
+					+ ", window " + WINDOW_PROPERTY + ": " + "reconnects on node B peaked at " + peakPerSecond(times)
+					+ "/s, all back after " + TimeUnit.NANOSECONDS.toMillis(allBack) + " ms, " + (last + 1)
+					+ " publications, lost " + lost + ", resumes not recovered " + notRecovered);
+			assertThat(lost).as("publications lost").isZero();
+			assertThat(notRecovered).as("resumes answered not recovered").isZero();
+			// Spread over the drain and the window, not all in one second.
+			assertThat(peakPerSecond(times)).isLessThan(CLIENTS);
+			assertThat(Duration.ofNanos(allBack)).isGreaterThan(Duration.ofMillis(2000));
+		}
+		finally {
+			publishing.shutdownNow();
+			readers.shutdownNow();
+		}
+	}
+
+	/** The most of the sorted {@code times} (nanoseconds) within one second. */
+	private static int peakPerSecond(List<Long> times) {
+		int most = 0;
+		for (int from = 0, to = 0; to < times.size(); to++) {
+			while (times.get(to) - times.get(from) >= TimeUnit.SECONDS.toNanos(1)) {
+				from++;
+			}
+			most = Math.max(most, to - from + 1);
+		}
+		return most;
+	}
+
+	/** One reader: what it received on node A, then on node B after resuming. */
+	private static final class Reader {
+
+		final List<String> received = new ArrayList<>();
+
+		WsTestClient client;
+
+		long reconnectedAt;
+
+		private Reader(WsTestClient client) {
+			this.client = client;
+		}
+
+		/** Waits for the 1012, then behaves as the browser client does. */
+		static Reader moveOver(WsTestClient client, GapNode to) {
+			Reader reader = new Reader(client);
+			CloseStatus close = client.awaitClose(WAIT);
+			assertThat(close.code()).isEqualTo(1012);
+			reader.received.addAll(client.drain());
+			Matcher window = WINDOW.matcher(close.reason());
+			assertThat(window.find()).as("window in %s", close.reason()).isTrue();
+			long delay = ThreadLocalRandom.current().nextLong(Long.parseLong(window.group(1)));
+			LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(delay));
+			JsonNode lastSeen = JsonMapper.shared().readTree(reader.received.get(reader.received.size() - 1));
+			reader.client = WsTestClient.builder(to.uri()).defaultTimeout(WAIT).connect();
+			reader.reconnectedAt = System.nanoTime();
+			reader.client
+				.send("resume room:roll " + lastSeen.get("epoch").asString() + " " + lastSeen.get("offset").asLong());
+			return reader;
+		}
+
+		/**
+		 * Reads up to publication {@code last}; how many it never got, {@code -1} when
+		 * its resume was answered "not recovered".
+		 */
+		int awaitAndCountLost(int last) {
+			try (WsTestClient client = this.client) {
+				await().atMost(WAIT).until(() -> {
+					this.received.addAll(client.drain());
+					return this.received.stream()
+						.anyMatch((text) -> text.equals("not_recovered")
+								|| JsonMapper.shared().readTree(text).path("n").asInt(-1) == last);
+				});
+			}
+			if (this.received.contains("not_recovered")) {
+				return -1;
+			}
+			int firstN = JsonMapper.shared().readTree(this.received.get(0)).get("n").asInt();
+			List<Integer> ns = this.received.stream()
+				.map((text) -> JsonMapper.shared().readTree(text).get("n").asInt())
+				.toList();
+			assertThat(ns).as("in order, once").isSorted().doesNotHaveDuplicates();
+			return (last - firstN + 1) - ns.size();
+		}
+
+	}
+
+}
