@@ -25,7 +25,8 @@ class RedisSubscriptionTests {
 	@BeforeAll
 	static void startCluster() {
 		redis = TestRedis.start();
-		nodeA = Node.start(redis);
+		// One client subscribes 10,000 topics below: past the default per-connection cap.
+		nodeA = Node.start(redis, "ws-pubsub.max-topics-per-connection=20000");
 		nodeB = Node.start(redis);
 		await().atMost(Duration.ofSeconds(20)).until(() -> nodeA.fanout().isUp() && nodeB.fanout().isUp());
 	}
