@@ -26,7 +26,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 @SpringBootTest(classes = StompApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "ws-pubsub.stomp.endpoints=/stomp", "ws-pubsub.stomp.heartbeat-send=100ms",
 				"ws-pubsub.stomp.heartbeat-receive=100ms", "ws-pubsub.stomp.max-subscriptions-per-connection=3",
-				"ws-pubsub.max-payload-length=4KB", "ws-pubsub.history.topics[0].pattern=/topic/history/*" })
+				"ws-pubsub.max-payload-length=4KB", "ws-pubsub.history.topics[0].pattern=/topic/history/*",
+				"ws-pubsub.security.topic-rules[0].pattern=/topic/readonly",
+				"ws-pubsub.security.topic-rules[0].publish=false" })
 class StompConformanceTests {
 
 	@LocalServerPort
@@ -285,6 +287,17 @@ class StompConformanceTests {
 			stomp.send("SUBSCRIBE\nid:3\ndestination:/topic/many3\n\n\0");
 			assertThat(stomp.readErrorAndClose(CloseCodes.PROTOCOL_ERROR).header("message"))
 				.isEqualTo("more than 3 subscriptions on one connection");
+		}
+	}
+
+	@Test
+	void topicRulesDecideSubscribeAndSend() {
+		try (RawStomp stomp = RawStomp.connected(uri("/stomp"))) {
+			stomp.send("SUBSCRIBE\nid:1\ndestination:/topic/readonly\nreceipt:r\n\n\0");
+			assertThat(stomp.read().header("receipt-id")).isEqualTo("r");
+			stomp.send("SEND\ndestination:/topic/readonly\n\nno\0");
+			assertThat(stomp.readErrorAndClose(CloseCodes.POLICY_VIOLATION).header("message"))
+				.isEqualTo("not allowed on destination '/topic/readonly'");
 		}
 	}
 
