@@ -37,6 +37,9 @@ class StompConformanceTests {
 	@Autowired
 	WsServer server;
 
+	@Autowired
+	StompApplication.TopicMethods topicMethods;
+
 	URI uri(String path) {
 		return URI.create("ws://localhost:" + this.port + path);
 	}
@@ -330,6 +333,16 @@ class StompConformanceTests {
 			RawStomp.Parsed json = stomp.read();
 			assertThat(json.body()).isEqualTo("{\"from\":\"server\"}");
 			assertThat(json.header("content-type")).isEqualTo("application/json");
+		}
+	}
+
+	@Test
+	void topicMethodsPublishToAndHearStompClients() throws InterruptedException {
+		try (RawStomp stomp = RawStomp.connected(uri("/stomp"))) {
+			stomp.send("SUBSCRIBE\nid:t\ndestination:/topic/ticks\n\n\0");
+			assertThat(stomp.read().body()).startsWith("tick ");
+			stomp.send("SEND\ndestination:/topic/audit\n\nlogged in\0");
+			assertThat(this.topicMethods.heard.poll(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("logged in");
 		}
 	}
 
