@@ -3,9 +3,12 @@ package dev.wspubsub.stomp;
 import java.security.Principal;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 
 import dev.wspubsub.WsSession;
 import dev.wspubsub.annotation.OnMessage;
+import dev.wspubsub.annotation.Topic;
 import dev.wspubsub.annotation.WsEndpoint;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
@@ -40,7 +43,7 @@ import org.springframework.web.server.WebFilter;
 @SpringBootConfiguration
 @EnableAutoConfiguration
 @Import({ StompApplication.Greetings.class, StompApplication.Failing.class, StompApplication.Advice.class,
-		StompApplication.Bridge.class })
+		StompApplication.Bridge.class, StompApplication.TopicMethods.class })
 class StompApplication {
 
 	@Bean
@@ -133,6 +136,23 @@ class StompApplication {
 		@SendToUser("/queue/errors")
 		String refused(IllegalStateException ex) {
 			return "advice: " + ex.getMessage();
+		}
+
+	}
+
+	/** {@code @Topic} methods on broker destinations: a publisher and a listener. */
+	static class TopicMethods {
+
+		final BlockingQueue<String> heard = new LinkedBlockingQueue<>();
+
+		@Topic("/topic/ticks")
+		Flux<String> ticks() {
+			return Flux.interval(Duration.ofMillis(100)).map((n) -> "tick " + n);
+		}
+
+		@Topic("/topic/audit")
+		void audit(String entry) {
+			this.heard.add(entry);
 		}
 
 	}

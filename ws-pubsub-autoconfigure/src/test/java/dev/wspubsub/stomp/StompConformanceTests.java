@@ -26,7 +26,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 @SpringBootTest(classes = StompApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "ws-pubsub.stomp.endpoints=/stomp", "ws-pubsub.stomp.heartbeat-send=100ms",
 				"ws-pubsub.stomp.heartbeat-receive=100ms", "ws-pubsub.stomp.max-subscriptions-per-connection=3",
-				"ws-pubsub.max-payload-length=4KB", "ws-pubsub.history.topics[0].pattern=/topic/history/*" })
+				"ws-pubsub.max-payload-length=4KB", "ws-pubsub.history.topics[0].pattern=/topic/history/*",
+				"ws-pubsub.security.topic-rules[0].pattern=/topic/readonly",
+				"ws-pubsub.security.topic-rules[0].publish=false" })
 class StompConformanceTests {
 
 	@LocalServerPort
@@ -34,6 +36,9 @@ class StompConformanceTests {
 
 	@Autowired
 	WsServer server;
+
+	@Autowired
+	StompApplication.TopicMethods topicMethods;
 
 	URI uri(String path) {
 		return URI.create("ws://localhost:" + this.port + path);
@@ -289,6 +294,17 @@ class StompConformanceTests {
 	}
 
 	@Test
+	void topicRulesDecideSubscribeAndSend() {
+		try (RawStomp stomp = RawStomp.connected(uri("/stomp"))) {
+			stomp.send("SUBSCRIBE\nid:1\ndestination:/topic/readonly\nreceipt:r\n\n\0");
+			assertThat(stomp.read().header("receipt-id")).isEqualTo("r");
+			stomp.send("SEND\ndestination:/topic/readonly\n\nno\0");
+			assertThat(stomp.readErrorAndClose(CloseCodes.POLICY_VIOLATION).header("message"))
+				.isEqualTo("not allowed on destination '/topic/readonly'");
+		}
+	}
+
+	@Test
 	void aBadClientDoesNotDisturbAnother() {
 		try (RawStomp good = RawStomp.connected(uri("/stomp")); RawStomp bad = RawStomp.connected(uri("/stomp"))) {
 			good.send("SUBSCRIBE\nid:1\ndestination:/topic/calm\nreceipt:r\n\n\0");
@@ -317,6 +333,16 @@ class StompConformanceTests {
 			RawStomp.Parsed json = stomp.read();
 			assertThat(json.body()).isEqualTo("{\"from\":\"server\"}");
 			assertThat(json.header("content-type")).isEqualTo("application/json");
+		}
+	}
+
+	@Test
+	void topicMethodsPublishToAndHearStompClients() throws InterruptedException {
+		try (RawStomp stomp = RawStomp.connected(uri("/stomp"))) {
+			stomp.send("SUBSCRIBE\nid:t\ndestination:/topic/ticks\n\n\0");
+			assertThat(stomp.read().body()).startsWith("tick ");
+			stomp.send("SEND\ndestination:/topic/audit\n\nlogged in\0");
+			assertThat(this.topicMethods.heard.poll(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("logged in");
 		}
 	}
 

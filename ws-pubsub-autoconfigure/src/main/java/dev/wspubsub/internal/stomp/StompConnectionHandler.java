@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 import dev.wspubsub.CloseCodes;
 import dev.wspubsub.internal.transport.ConnectionHandler;
@@ -113,9 +114,10 @@ final class StompConnectionHandler implements ConnectionHandler, TopicFraming {
 	}
 
 	@Override
-	public void deliver(WsConnection connection, String topic, OutboundMessage message) {
+	public void deliver(WsConnection connection, String topic, OutboundMessage message,
+			Consumer<OutboundMessage> write) {
 		if (connection.handlerState() instanceof StompSession session) {
-			this.writer.deliver(session, topic, message);
+			this.writer.deliver(session, topic, message, write);
 		}
 	}
 

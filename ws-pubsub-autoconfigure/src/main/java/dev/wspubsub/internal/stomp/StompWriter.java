@@ -3,6 +3,7 @@ package dev.wspubsub.internal.stomp;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.IntUnaryOperator;
 import java.util.regex.Pattern;
 
@@ -87,6 +88,14 @@ final class StompWriter {
 	 * A topic's message to each of its subscriptions on this session; event loop only.
 	 */
 	void deliver(StompSession session, String topic, OutboundMessage body) {
+		deliver(session, topic, body, (frame) -> session.connection().write(frame));
+	}
+
+	/**
+	 * As {@link #deliver(StompSession, String, OutboundMessage)}, writing through
+	 * {@code write}.
+	 */
+	void deliver(StompSession session, String topic, OutboundMessage body, Consumer<OutboundMessage> write) {
 		StompSession.Subscription[] subscriptions = session.subscriptionsOf(topic);
 		if (subscriptions == null) {
 			return;
@@ -112,7 +121,7 @@ final class StompWriter {
 			byte[] head = StompEncoder.concat(subscription.head(), tail.toString().getBytes(StandardCharsets.UTF_8));
 			OutboundMessage frame = OutboundMessage.wrapped(this.allocator, head, body, StompEncoder.NUL);
 			try {
-				session.connection().write(frame);
+				write.accept(frame);
 			}
 			finally {
 				frame.release();

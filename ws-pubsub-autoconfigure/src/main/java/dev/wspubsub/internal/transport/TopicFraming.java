@@ -1,5 +1,7 @@
 package dev.wspubsub.internal.transport;
 
+import java.util.function.Consumer;
+
 import dev.wspubsub.spi.OutboundMessage;
 
 /**
@@ -11,9 +13,10 @@ import dev.wspubsub.spi.OutboundMessage;
 public interface TopicFraming {
 
 	/**
-	 * Writes {@code message}, published on {@code topic}, to {@code connection}; the
-	 * caller keeps its reference to {@code message}.
+	 * Writes {@code message}, published on {@code topic}, to {@code connection} through
+	 * {@code write}, which counts it as a topic delivery, not as a send; the caller keeps
+	 * its reference to {@code message}, and {@code write} does not take the framed ones.
 	 */
-	void deliver(WsConnection connection, String topic, OutboundMessage message);
+	void deliver(WsConnection connection, String topic, OutboundMessage message, Consumer<OutboundMessage> write);
 
 }

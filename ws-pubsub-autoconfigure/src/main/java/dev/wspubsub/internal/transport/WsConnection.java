@@ -74,6 +74,9 @@ public final class WsConnection implements WsSession<Object>, TopicSubscriber {
 	/** How topic messages are written when a protocol wraps them (STOMP); set once. */
 	private volatile @Nullable TopicFraming framing;
 
+	/** What a {@link TopicFraming} writes through: made once, not per delivery. */
+	private final Consumer<OutboundMessage> topicWrites;
+
 	WsConnection(Channel channel, EndpointSettings settings, UpgradeRequest request, @Nullable Principal principal,
 			@Nullable String subprotocol, @Nullable Object data, PublishRouter publishRouter, PayloadEncoder encoder,
 			boolean deflateNegotiated, TopicAuthorizer topicAuthorizer, TopicLimits topicLimits,
@@ -92,6 +95,7 @@ public final class WsConnection implements WsSession<Object>, TopicSubscriber {
 		this.outbound = new Outbound(this, channel, settings, deflateNegotiated, metrics);
 		this.subscriptions = new Subscriptions(this, publishRouter.registry(), topicAuthorizer, topicLimits);
 		this.closing = new CloseHandshake(channel, this.outbound);
+		this.topicWrites = this.outbound::write;
 	}
 
 	@Override
@@ -306,7 +310,7 @@ public final class WsConnection implements WsSession<Object>, TopicSubscriber {
 	private void writeTopicMessage(String topic, OutboundMessage message) {
 		TopicFraming framing = this.framing;
 		if (framing != null) {
-			framing.deliver(this, topic, message);
+			framing.deliver(this, topic, message, this.topicWrites);
 		}
 		else {
 			this.outbound.write(message);
