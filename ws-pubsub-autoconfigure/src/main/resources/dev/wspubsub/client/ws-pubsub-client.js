@@ -41,6 +41,12 @@ export function restartWindow(reason) {
   return match ? Number(match[1]) : RESTART_WINDOW_MS;
 }
 
+/** `bytes` random bytes in hex, from the platform's cryptographic generator. */
+function randomHex(bytes) {
+  const values = crypto.getRandomValues(new Uint8Array(bytes));
+  return Array.from(values, (value) => value.toString(16).padStart(2, '0')).join('');
+}
+
 /** The largest wait {@link backoffDelay} may answer for `attempt`. */
 export function backoffCeiling(attempt, { baseMs, maxMs }) {
   return Math.min(maxMs, baseMs * 2 ** Math.min(attempt, 30));
@@ -117,6 +123,7 @@ export class Client {
     this.closeReason = null;
     this.listeners = new Map();
     this.pending = new Map();
+    this.requestNonce = randomHex(16);
     this.queue = new OfflineQueue(this.options.queue);
     this.requests = 0;
     this.attempt = 0;
@@ -183,7 +190,9 @@ export class Client {
    * when it cannot be queued.
    */
   request(message, { timeout = this.options.requestTimeoutMs } = {}) {
-    const id = `r${++this.requests}`;
+    // Unguessable: a reply is matched on its id, and a message someone else publishes must not
+    // be able to carry the id of a request in flight and settle it.
+    const id = `r${++this.requests}-${this.requestNonce}`;
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => this.settle(id, failure('timeout', `No reply within ${timeout} ms`)), timeout);
       this.pending.set(id, { resolve, reject, timer, sent: false });

@@ -172,16 +172,21 @@ class BrowserClientTests {
 				  result.left = await c.request({ type: 'leave_room', room: 'requests' });
 				  return result;
 				}""");
-		assertThat(result.get("rooms")).isEqualTo(Map.of("type", "room_list", "rooms", List.of(), "id", "r1"));
+		// Ids nobody else can guess: a message another client gets published cannot carry
+		// one and settle this client's request.
+		Map<?, ?> rooms = (Map<?, ?>) result.get("rooms");
+		assertThat(String.valueOf(rooms.get("id"))).matches("r1-[0-9a-f]{32}");
+		String nonce = String.valueOf(rooms.get("id")).substring(3);
+		assertThat(rooms).isEqualTo(Map.of("type", "room_list", "rooms", List.of(), "id", "r1-" + nonce));
 		Map<?, ?> timeout = (Map<?, ?>) result.get("timeout");
 		assertThat(timeout.get("code")).isEqualTo("timeout");
 		assertThat(((Number) timeout.get("after")).doubleValue()).isBetween(290.0, 2000.0);
-		assertThat(result.get("error"))
-			.isEqualTo(Map.of("code", "error", "message", "room: must be 1 to 64 letters, digits, - or _", "id", "r3"));
+		assertThat(result.get("error")).isEqualTo(Map.of("code", "error", "message",
+				"room: must be 1 to 64 letters, digits, - or _", "id", "r3-" + nonce));
 		Map<?, ?> joined = (Map<?, ?>) result.get("joined");
 		assertThat(joined.get("type")).isEqualTo("room_joined");
-		assertThat(joined.get("id")).isEqualTo("r4");
-		assertThat(result.get("left")).isEqualTo(Map.of("type", "room_left", "room", "requests", "id", "r5"));
+		assertThat(joined.get("id")).isEqualTo("r4-" + nonce);
+		assertThat(result.get("left")).isEqualTo(Map.of("type", "room_left", "room", "requests", "id", "r5-" + nonce));
 	}
 
 	@Test

@@ -6,6 +6,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import dev.wspubsub.WsPubSubConfigurationException;
 import dev.wspubsub.WsServer;
@@ -167,6 +169,8 @@ public final class TopicMethodRegistrar implements SmartLifecycle {
 	 */
 	private static final class Listener implements TopicSubscriber {
 
+		private static final long WARNING_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
+
 		private final String where;
 
 		private final Object bean;
@@ -178,6 +182,10 @@ public final class TopicMethodRegistrar implements SmartLifecycle {
 		private final ObjectMapper objectMapper;
 
 		private final Class<?> parameterType;
+
+		private final AtomicLong unreadable = new AtomicLong();
+
+		private final AtomicLong nextWarning = new AtomicLong(System.nanoTime());
 
 		Listener(String where, Object bean, Method method, String topic, ObjectMapper objectMapper) {
 			this.where = where;
@@ -195,14 +203,42 @@ public final class TopicMethodRegistrar implements SmartLifecycle {
 
 		@Override
 		public void deliver(String topic, OutboundMessage message) {
+			Object argument;
 			try {
-				this.method.invoke(this.bean, convert(message));
+				argument = convert(message);
+			}
+			catch (RuntimeException ex) {
+				unreadable(topic, ex);
+				return;
+			}
+			try {
+				this.method.invoke(this.bean, argument);
 			}
 			catch (InvocationTargetException ex) {
 				logger.warn("@Topic(\"" + topic + "\") listener " + this.where + " failed", ex.getTargetException());
 			}
 			catch (RuntimeException | IllegalAccessException ex) {
 				logger.warn("@Topic(\"" + topic + "\") listener " + this.where + " could not take a message", ex);
+			}
+		}
+
+		/**
+		 * Clients can publish to the topic too: a message the parameter cannot be read
+		 * from is theirs to send at any rate, so it is logged at most once a minute, with
+		 * a count and without a stack trace.
+		 */
+		private void unreadable(String topic, RuntimeException ex) {
+			long count = this.unreadable.incrementAndGet();
+			long now = System.nanoTime();
+			long next = this.nextWarning.get();
+			if (now - next >= 0 && this.nextWarning.compareAndSet(next, now + WARNING_INTERVAL_NANOS)) {
+				logger.warn("@Topic(\"" + topic + "\") listener " + this.where + " could not read "
+						+ this.unreadable.getAndSet(0) + " message(s) as " + this.parameterType.getSimpleName()
+						+ " since the last warning; latest: " + ex);
+			}
+			else if (logger.isDebugEnabled()) {
+				logger.debug("@Topic(\"" + topic + "\") listener " + this.where + " could not read a message (" + count
+						+ " since the last warning): " + ex);
 			}
 		}
 
