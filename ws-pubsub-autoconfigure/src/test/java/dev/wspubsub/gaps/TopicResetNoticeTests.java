@@ -33,8 +33,8 @@ class TopicResetNoticeTests {
 					WsTestClient remote = nodeB.subscribed("room:reset")) {
 				await().atMost(WAIT)
 					.until(() -> redis.commands()
-						.pubsubNumsub("ws-pubsub:room:reset")
-						.get("ws-pubsub:room:reset") == 2);
+						.pubsubNumsub("ws-pubsub:t:room:reset")
+						.get("ws-pubsub:t:room:reset") == 2);
 				publisher.send("pub room:reset {\"n\":1}");
 				publisher.send("pub room:reset {\"n\":2}");
 				String epoch = json(local.awaitMessage()).get("epoch").asString();

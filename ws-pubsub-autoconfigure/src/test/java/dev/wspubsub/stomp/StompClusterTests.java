@@ -86,7 +86,7 @@ class StompClusterTests {
 	}
 
 	private static void awaitNodesSubscribed(String topic, long nodes) {
-		String channel = "ws-pubsub:" + topic;
+		String channel = "ws-pubsub:t:" + topic;
 		await("%d nodes subscribed to %s".formatted(nodes, channel)).atMost(Duration.ofSeconds(10))
 			.until(() -> redis.commands().pubsubNumsub(channel).getOrDefault(channel, 0L) == nodes);
 	}
