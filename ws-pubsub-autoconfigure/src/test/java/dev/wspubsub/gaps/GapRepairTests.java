@@ -44,7 +44,9 @@ class GapRepairTests {
 					WsTestClient local = nodeA.subscribed("room:flap");
 					WsTestClient remote = nodeB.subscribed("room:flap")) {
 				await().atMost(WAIT)
-					.until(() -> redis.commands().pubsubNumsub("ws-pubsub:t:room:flap").get("ws-pubsub:t:room:flap") == 2);
+					.until(() -> redis.commands()
+						.pubsubNumsub("ws-pubsub:t:room:flap")
+						.get("ws-pubsub:t:room:flap") == 2);
 				long kills = 0;
 				for (int i = 0; i < MESSAGES; i++) {
 					publisher.send("pub room:flap {\"n\":" + i + "}");
@@ -79,7 +81,9 @@ class GapRepairTests {
 					WsTestClient local = nodeA.subscribed("room:flap");
 					WsTestClient remote = nodeB.subscribed("room:flap")) {
 				await().atMost(WAIT)
-					.until(() -> redis.commands().pubsubNumsub("ws-pubsub:t:room:flap").get("ws-pubsub:t:room:flap") == 2);
+					.until(() -> redis.commands()
+						.pubsubNumsub("ws-pubsub:t:room:flap")
+						.get("ws-pubsub:t:room:flap") == 2);
 				// A message larger than Redis' 16 KB reply buffer goes to the output
 				// list,
 				// past this limit at once: Redis drops every subscriber it is sent to.
