@@ -61,7 +61,20 @@ class WsPubSubAutoConfigurationTests {
 			assertThat(properties.getPerMessageDeflate().isServerNoContextTakeover()).isFalse();
 			assertThat(properties.getPerMessageDeflate().isClientNoContextTakeover()).isFalse();
 			assertThat(properties.getIoThreads()).isEqualTo(Runtime.getRuntime().availableProcessors());
+			assertThat(properties.getShutdown().getDrainDuration()).isEqualTo(Duration.ofSeconds(10));
+			assertThat(properties.getShutdown().getDrainMinBatch()).isEqualTo(100);
+			assertThat(properties.getShutdown().getReconnectWindow()).isEqualTo(Duration.ofSeconds(5));
 		});
+	}
+
+	@Test
+	void aDrainMinBatchBelowOneFailsAtStartupNamingTheProperty() {
+		this.contextRunner.withPropertyValues("ws-pubsub.shutdown.drain-min-batch=0")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("ws-pubsub.shutdown")
+				.hasMessageContaining("drain-min-batch"));
 	}
 
 	@Test
