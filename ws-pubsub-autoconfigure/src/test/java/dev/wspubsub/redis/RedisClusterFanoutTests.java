@@ -128,7 +128,7 @@ class RedisClusterFanoutTests {
 		// A node id whose probe lives on another master than the topic: nothing else has
 		// made the fresh node connect to the topic's master yet.
 		String nodeId = "fresh-0";
-		for (int i = 0; cluster.masterPortOf("ws-pubsub:n:probe:{" + nodeId + "}") == cluster
+		for (int i = 0; cluster.masterPortOf("ws-pubsub:$probe:{" + nodeId + "}") == cluster
 			.masterPortOf(channel); i++) {
 			nodeId = "fresh-" + (i + 1);
 		}

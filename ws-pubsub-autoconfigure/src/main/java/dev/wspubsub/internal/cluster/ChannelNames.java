@@ -14,8 +14,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>
  * Channels live in two spaces under the prefix that no topic name can cross: topic
- * channels and node channels ({@code <prefix>n:probe:<node-id>}). Whatever a client calls
- * a topic, subscribing or unsubscribing it never touches a node's channel.
+ * channels and node channels ({@code <prefix>n:probe:<node-id>} on one Redis,
+ * {@code <prefix>$probe:{<node-id>}} on a cluster). Whatever a client calls a topic,
+ * subscribing or unsubscribing it never touches a node's channel.
  *
  * <p>
  * On one Redis (or Sentinel) a topic's channel is {@code <prefix>t:<topic>}, and its keys
@@ -29,7 +30,7 @@ import org.jspecify.annotations.Nullable;
  * is empty, contains {@code '}'} or starts with {@code '~'} would not make a tag of its
  * own; its tag is {@code ~} and the SHA-1 of the topic in hex, and the topic follows the
  * tag ({@code <prefix>{~<sha1>}<topic>}). Topic channels start with {@code <prefix>{};
- * node channels with {@code <prefix>n:}, so no topic reaches them.
+ * node channels with {@code <prefix>$}, so no topic reaches them.
  */
 final class ChannelNames {
 
@@ -40,7 +41,7 @@ final class ChannelNames {
 	 */
 	private static final String TOPICS = "t:";
 
-	/** Where node channels begin after the prefix. */
+	/** Where node channels begin after the prefix on one Redis. */
 	private static final String NODES = "n:";
 
 	private final String prefix;
@@ -85,7 +86,8 @@ final class ChannelNames {
 
 	/** The channel of this node's health probe. */
 	ByteBuffer probe(String nodeId) {
-		return utf8(this.prefix + NODES + "probe:" + (this.sharded ? tagged(nodeId) : nodeId));
+		// On a cluster topic channels start with a brace, so '$' is a space of its own.
+		return utf8(this.prefix + (this.sharded ? "$probe:" + tagged(nodeId) : NODES + "probe:" + nodeId));
 	}
 
 	/** The stream of {@code topic}'s newest publications. */
