@@ -157,9 +157,8 @@ final class SoakMember extends SimpleChannelInboundHandler<WebSocketFrame> {
 	}
 
 	private void read(ChannelHandlerContext ctx, String message) {
-		// The chat messages of a room with history lead with their position, so not with
-		// their type.
-		if (!message.startsWith("{\"type\":")) {
+		// A room's chat messages carry their position after their own fields.
+		if (message.startsWith("{\"type\":\"chat\"")) {
 			chat(message);
 		}
 		else if (message.startsWith("{\"type\":\"ping\"")) {
@@ -168,7 +167,7 @@ final class SoakMember extends SimpleChannelInboundHandler<WebSocketFrame> {
 		else if (message.startsWith("{\"type\":\"room_joined\"")) {
 			this.joined.complete(null);
 		}
-		else if (message.startsWith("{\"type\":\"error\"") || message.startsWith("{\"type\":\"chat\"")) {
+		else if (message.startsWith("{\"type\":\"error\"") || !message.startsWith("{\"type\":")) {
 			this.traffic.problem("User " + this.index + " got " + message);
 		}
 	}
