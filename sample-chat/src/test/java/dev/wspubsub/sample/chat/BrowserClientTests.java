@@ -232,7 +232,8 @@ class BrowserClientTests {
 		load(open);
 		connect("/ws?username=stan", "{ reconnect: { baseMs: 200, maxMs: 1000 } }");
 		open.close();
-		waitFor("events.filter((e) => e.event === 'reconnect').length >= 5");
+		// Five backoff waits after the one that follows the stop's 1012.
+		waitFor("events.filter((e) => e.event === 'reconnect' && e.data.code !== 1012).length >= 5");
 		open = chat(openPort);
 		waitFor("c.state === 'open' && events.filter((e) => e.event === 'open').length === 2");
 
