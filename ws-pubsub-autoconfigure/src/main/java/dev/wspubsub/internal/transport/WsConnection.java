@@ -3,7 +3,6 @@ package dev.wspubsub.internal.transport;
 import java.net.InetSocketAddress;
 import java.security.Principal;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 import dev.wspubsub.CloseCodes;
@@ -35,10 +34,8 @@ import org.jspecify.annotations.Nullable;
  */
 public final class WsConnection implements WsSession<Object>, TopicSubscriber {
 
-	private static final AtomicLong IDS = new AtomicLong();
-
 	/** Made once: the registry keys on it and metrics and logs read it often. */
-	private final String id = Long.toString(IDS.incrementAndGet(), 36);
+	private final String id = SessionIds.next();
 
 	private final Channel channel;
 
