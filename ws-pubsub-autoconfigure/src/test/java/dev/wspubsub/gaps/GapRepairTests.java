@@ -43,10 +43,7 @@ class GapRepairTests {
 			try (WsTestClient publisher = nodeA.subscribed("control");
 					WsTestClient local = nodeA.subscribed("room:flap");
 					WsTestClient remote = nodeB.subscribed("room:flap")) {
-				await().atMost(WAIT)
-					.until(() -> redis.commands()
-						.pubsubNumsub("ws-pubsub:t:room:flap")
-						.get("ws-pubsub:t:room:flap") == 2);
+				awaitBothNodesSubscribed(redis);
 				long kills = 0;
 				for (int i = 0; i < MESSAGES; i++) {
 					publisher.send("pub room:flap {\"n\":" + i + "}");
@@ -80,10 +77,7 @@ class GapRepairTests {
 			try (WsTestClient publisher = nodeA.subscribed("control");
 					WsTestClient local = nodeA.subscribed("room:flap");
 					WsTestClient remote = nodeB.subscribed("room:flap")) {
-				await().atMost(WAIT)
-					.until(() -> redis.commands()
-						.pubsubNumsub("ws-pubsub:t:room:flap")
-						.get("ws-pubsub:t:room:flap") == 2);
+				awaitBothNodesSubscribed(redis);
 				// A message larger than Redis' 16 KB reply buffer goes to the output
 				// list,
 				// past this limit at once: Redis drops every subscriber it is sent to.
@@ -106,6 +100,11 @@ class GapRepairTests {
 				assertThat(nodeB.bean(TopicGapRepair.class).repairedCount()).as("gaps node B repaired").isPositive();
 			}
 		}
+	}
+
+	private static void awaitBothNodesSubscribed(TestRedis redis) {
+		await().atMost(WAIT)
+			.until(() -> redis.commands().pubsubNumsub("ws-pubsub:t:room:flap").get("ws-pubsub:t:room:flap") == 2);
 	}
 
 	private static void report(String scenario, GapNode nodeA, GapNode nodeB) {
