@@ -36,13 +36,16 @@ final class ChatNodeProcess implements AutoCloseable {
 
 	private final List<String> arguments;
 
+	private final boolean onRedis;
+
 	private Process process;
 
-	private ChatNodeProcess(String name, int port, List<String> jvmOptions, List<String> arguments) {
+	private ChatNodeProcess(String name, int port, List<String> jvmOptions, List<String> arguments, boolean onRedis) {
 		this.name = name;
 		this.port = port;
 		this.jvmOptions = jvmOptions;
 		this.arguments = arguments;
+		this.onRedis = onRedis;
 	}
 
 	static ChatNodeProcess start(String name, int port, int redisPort) {
@@ -53,14 +56,15 @@ final class ChatNodeProcess implements AutoCloseable {
 						"--ws-pubsub.fanout.redis.max-reconnect-delay=500ms",
 						// The test's clients do not answer the sample's own heartbeat
 						// pings, as browsers' pages do.
-						"--chat.heartbeat.interval=1h"));
+						"--chat.heartbeat.interval=1h"),
+				true);
 		node.start();
 		return node;
 	}
 
 	/** A node of the default profile (no Redis), with a fresh output file. */
 	static ChatNodeProcess startAlone(String name, int port, List<String> jvmOptions, List<String> arguments) {
-		ChatNodeProcess node = new ChatNodeProcess(name, port, jvmOptions, arguments);
+		ChatNodeProcess node = new ChatNodeProcess(name, port, jvmOptions, arguments, false);
 		try {
 			Files.deleteIfExists(node.output());
 		}
@@ -71,9 +75,14 @@ final class ChatNodeProcess implements AutoCloseable {
 		return node;
 	}
 
-	/** Starts the process and waits until it serves HTTP. */
+	/**
+	 * Starts the process and waits until it serves HTTP and, on Redis, until its fan-out
+	 * is up: a room message published before that gets no position, which is right for a
+	 * node cut off from Redis but not what a test of a healthy start means to see.
+	 */
 	void start() {
 		Path log = output();
+		long fanoutUpBefore = fanoutUpLines();
 		List<String> command = new ArrayList<>();
 		command.add(ProcessHandle.current().info().command().orElse("java"));
 		command.addAll(this.jvmOptions);
@@ -92,6 +101,25 @@ final class ChatNodeProcess implements AutoCloseable {
 			throw new UncheckedIOException("Could not start chat node " + this.name, ex);
 		}
 		awaitServing(Duration.ofSeconds(90));
+		if (this.onRedis) {
+			await("fan-out of " + this.name + " up").atMost(Duration.ofSeconds(60))
+				.pollInterval(Duration.ofMillis(100))
+				.until(() -> fanoutUpLines() > fanoutUpBefore);
+		}
+	}
+
+	// The output file is appended to across restarts, so a start counts the lines.
+	private long fanoutUpLines() {
+		Path log = output();
+		if (!Files.exists(log)) {
+			return 0;
+		}
+		try (var lines = Files.lines(log)) {
+			return lines.filter((line) -> line.contains("Redis fan-out of node") && line.endsWith(" is up")).count();
+		}
+		catch (IOException | UncheckedIOException ex) {
+			return 0; // being written; the next poll reads it
+		}
 	}
 
 	private void awaitServing(Duration timeout) {
