@@ -19,18 +19,20 @@ import java.util.HexFormat;
  * Per topic two keys (see {@link ChannelNames}): a stream of the newest publications,
  * whose entry ids are the offsets ({@code <offset>-0}), fields {@code p} (payload as
  * delivered), {@code x} (1 for text) and {@code t} (Redis time in ms); and a hash beside
- * it with the epoch {@code e}, the last offset {@code o} and the last outage reset
- * applied {@code r}. Both expire {@code ttl} after the last publication; when the hash is
- * gone, a new epoch begins. On a cluster both keys and the topic's shard channel share
- * one hash slot, so each script runs on one master.
+ * it with the epoch {@code e}, the last offset {@code o} and a field {@code r:<token>}
+ * per outage reset applied. An epoch begins with Redis' time (see
+ * {@code history-epoch.lua}), so epochs of a topic compare in the order they began
+ * ({@link dev.wspubsub.internal.history.Epochs#isLater}). Both expire {@code ttl} after
+ * the last publication; when the hash is gone, a new epoch begins. On a cluster both keys
+ * and the topic's shard channel share one hash slot, so each script runs on one master.
  */
 final class HistoryScripts {
 
 	/** Appends, numbers and publishes; see {@code history-publish.lua}. */
-	static final Script PUBLISH = Script.load("history-publish.lua");
+	static final Script PUBLISH = Script.load("history-epoch.lua", "history-publish.lua");
 
 	/** Reads since a position; see {@code history-read.lua}. */
-	static final Script READ = Script.load("history-read.lua");
+	static final Script READ = Script.load("history-epoch.lua", "history-read.lua");
 
 	private HistoryScripts() {
 	}
@@ -57,17 +59,22 @@ final class HistoryScripts {
 			this(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)), sha1(text));
 		}
 
-		static Script load(String name) {
-			try (InputStream in = HistoryScripts.class.getResourceAsStream(name)) {
-				if (in == null) {
-					throw new IllegalStateException("Lua script " + name + " is missing beside "
-							+ HistoryScripts.class.getName() + " on the class path");
+		/** The named resources, one after the other, as one script. */
+		static Script load(String... names) {
+			StringBuilder text = new StringBuilder();
+			for (String name : names) {
+				try (InputStream in = HistoryScripts.class.getResourceAsStream(name)) {
+					if (in == null) {
+						throw new IllegalStateException("Lua script " + name + " is missing beside "
+								+ HistoryScripts.class.getName() + " on the class path");
+					}
+					text.append(new String(in.readAllBytes(), StandardCharsets.UTF_8)).append('\n');
 				}
-				return new Script(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+				catch (IOException ex) {
+					throw new UncheckedIOException("Cannot read Lua script " + name, ex);
+				}
 			}
-			catch (IOException ex) {
-				throw new UncheckedIOException("Cannot read Lua script " + name, ex);
-			}
+			return new Script(text.toString());
 		}
 
 		private static String sha1(String text) {

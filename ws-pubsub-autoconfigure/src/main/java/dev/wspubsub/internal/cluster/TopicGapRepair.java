@@ -2,6 +2,7 @@ package dev.wspubsub.internal.cluster;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
@@ -16,6 +17,7 @@ import java.util.concurrent.atomic.LongAdder;
 import dev.wspubsub.Publication;
 import dev.wspubsub.Recovery;
 import dev.wspubsub.StreamPosition;
+import dev.wspubsub.internal.history.Epochs;
 import dev.wspubsub.internal.topic.PayloadEncoder;
 import dev.wspubsub.internal.topic.SubscriptionListener;
 import dev.wspubsub.internal.topic.TopicRegistry;
@@ -53,6 +55,9 @@ public final class TopicGapRepair implements SubscriptionListener, LinkListener,
 
 	/** Most publications held behind one gap: past it the topic is reset. */
 	static final int MAX_HELD = 10_000;
+
+	/** Epochs of a topic remembered after it moved on, for their late publications. */
+	private static final int MAX_EARLIER_EPOCHS = 4;
 
 	/** Reads that may fail in a row before the topic is reset. */
 	private static final int MAX_ATTEMPTS = 3;
@@ -150,7 +155,12 @@ public final class TopicGapRepair implements SubscriptionListener, LinkListener,
 				state.last = position.offset() - 1;
 			}
 			else if (!state.epoch.equals(position.epoch())) {
-				reset(state, new StreamPosition(position.epoch(), position.offset() - 1), ResetCause.EPOCH);
+				if (!Epochs.isLater(position.epoch(), state.epoch)) {
+					// Overtaken on the other connection by the epoch after it.
+					deliverLate(state, position, message, excluded);
+					return;
+				}
+				beginEpoch(state, position.epoch());
 			}
 			if (position.offset() <= state.last) {
 				return; // delivered already
@@ -268,6 +278,15 @@ public final class TopicGapRepair implements SubscriptionListener, LinkListener,
 			}
 			state.attempts = 0;
 			if (!recovery.recovered()) {
+				if (!current.epoch().equals(since.epoch()) && Epochs.isLater(current.epoch(), since.epoch())) {
+					beginEpoch(state, current.epoch());
+					if (current.offset() > 0) {
+						state.repairScheduled = true;
+						int next = state.generation;
+						this.timer.schedule(() -> repair(state, next));
+					}
+					return;
+				}
 				reset(state, current, current.epoch().equals(since.epoch()) ? ResetCause.TRIMMED : ResetCause.EPOCH);
 				deliverHeld(state);
 				return;
@@ -353,6 +372,50 @@ public final class TopicGapRepair implements SubscriptionListener, LinkListener,
 	}
 
 	/**
+	 * The topic's history began again (Redis came back empty, or a node's outage began a
+	 * new epoch): what this node holds of the old epoch is delivered as it is, gaps and
+	 * all, as its stream is gone; then every local subscriber is told to resume from the
+	 * start of the new one, whose publications follow from its first (read from the
+	 * stream if they are not all here), so a publication of this node is never lost to a
+	 * change of epoch.
+	 */
+	private void beginEpoch(State state, String epoch) {
+		for (Map.Entry<Long, Held> entry : state.held.entrySet()) {
+			state.last = entry.getKey() - 1;
+			deliver(state, entry.getValue());
+			entry.getValue().release();
+		}
+		state.held.clear();
+		state.rememberEarlier(Objects.requireNonNull(state.epoch), state.last);
+		this.resets.get(ResetCause.EPOCH).increment();
+		StreamPosition start = new StreamPosition(epoch, 0);
+		logger.info("Topic '" + state.topic
+				+ "' began a new epoch; its subscribers on this node are told to resume from " + start);
+		state.generation++;
+		state.repairScheduled = false;
+		state.attempts = 0;
+		state.epoch = epoch;
+		state.last = 0;
+		handOver(state.topic, this.encoder.encode(this.notice.notice(state.topic, start), false), null);
+	}
+
+	/**
+	 * A publication of an earlier epoch, overtaken by the later one: delivered unless it
+	 * was already, so that none is lost, though it comes after the reset notice.
+	 */
+	private void deliverLate(State state, StreamPosition position, @Nullable OutboundMessage message,
+			@Nullable TopicSubscriber excluded) {
+		Long delivered = state.earlier.get(position.epoch());
+		if (delivered != null && position.offset() <= delivered) {
+			return;
+		}
+		state.rememberEarlier(position.epoch(), position.offset());
+		if (message != null) {
+			handOver(state.topic, message.retain(), excluded);
+		}
+	}
+
+	/**
 	 * Tells every local subscriber to reload and resume from {@code current}, and goes on
 	 * from there: what was held up to it is dropped (the reload covers it).
 	 */
@@ -400,6 +463,12 @@ public final class TopicGapRepair implements SubscriptionListener, LinkListener,
 
 		final TreeMap<Long, Held> held = new TreeMap<>();
 
+		/**
+		 * The last offsets delivered of the epochs before this one, newest last: a
+		 * publication of one of them may still be on its way on the other connection.
+		 */
+		final LinkedHashMap<String, Long> earlier = new LinkedHashMap<>();
+
 		boolean repairScheduled;
 
 		int attempts;
@@ -419,7 +488,15 @@ public final class TopicGapRepair implements SubscriptionListener, LinkListener,
 		void forget() {
 			this.generation++;
 			this.epoch = null;
+			this.earlier.clear();
 			releaseHeld();
+		}
+
+		void rememberEarlier(String epoch, long last) {
+			this.earlier.put(epoch, last);
+			while (this.earlier.size() > MAX_EARLIER_EPOCHS) {
+				this.earlier.remove(this.earlier.keySet().iterator().next());
+			}
 		}
 
 	}

@@ -27,4 +27,17 @@ public final class Epochs {
 		return new String(epoch);
 	}
 
+	/**
+	 * Whether {@code candidate} began after {@code known}. Epochs begun by Redis carry
+	 * Redis' time first, at a fixed width, so they compare as text; an epoch of another
+	 * shape (another history, an older version) is taken as the later one, the safe guess
+	 * for a node that has not seen it before.
+	 */
+	public static boolean isLater(String candidate, String known) {
+		if (candidate.length() != known.length()) {
+			return true;
+		}
+		return candidate.compareTo(known) > 0;
+	}
+
 }

@@ -2,8 +2,9 @@
 -- one step. KEYS: stream, meta (one hash slot on a cluster). ARGV: channel, envelope head,
 -- payload head, payload tail, stamp (0 none, 1 a comma then the fields, 2 the fields alone;
 -- they go before the payload tail, its closing brace), size,
--- ttl ms, a fresh epoch, reset token (empty for none), text flag, publish command (PUBLISH,
--- or SPUBLISH on a cluster, where the channel shares the keys' slot), lineage check (1 to
+-- ttl ms, random characters for a fresh epoch, reset token (empty for none), text flag,
+-- publish command (PUBLISH, or SPUBLISH on a cluster, where the channel shares the keys'
+-- slot), lineage check (1 to
 -- begin a new epoch when the history was written under another replication id: a replica
 -- promoted after its master failed may lack the master's last writes, whose offsets would
 -- otherwise be given again to other publications). Answers {epoch, offset}.
@@ -12,12 +13,15 @@ if ARGV[12] == '1' then
   lineage = string.match(redis.call('INFO', 'replication'), 'master_replid:(%w+)') or ''
 end
 local epoch = redis.call('HGET', KEYS[2], 'e')
-if (not epoch) or (ARGV[9] ~= '' and redis.call('HGET', KEYS[2], 'r') ~= ARGV[9])
+-- A reset token is applied once, ever: each node's outage begins one new epoch, however
+-- its publications interleave with other nodes' (the tokens stay when an epoch begins).
+if (not epoch) or (ARGV[9] ~= '' and redis.call('HEXISTS', KEYS[2], 'r:' .. ARGV[9]) == 0)
     or (lineage ~= '' and redis.call('HGET', KEYS[2], 'l') ~= lineage) then
-  epoch = ARGV[8]
-  redis.call('DEL', KEYS[1], KEYS[2])
+  epoch = fresh_epoch(ARGV[8])
+  redis.call('DEL', KEYS[1])
+  redis.call('HDEL', KEYS[2], 'l')
   redis.call('HSET', KEYS[2], 'e', epoch, 'o', 0)
-  if ARGV[9] ~= '' then redis.call('HSET', KEYS[2], 'r', ARGV[9]) end
+  if ARGV[9] ~= '' then redis.call('HSET', KEYS[2], 'r:' .. ARGV[9], 1) end
   if lineage ~= '' then redis.call('HSET', KEYS[2], 'l', lineage) end
 end
 local offset = string.format('%d', redis.call('HINCRBY', KEYS[2], 'o', 1))

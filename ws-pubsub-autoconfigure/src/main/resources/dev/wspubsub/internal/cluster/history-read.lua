@@ -12,7 +12,7 @@ if (not epoch) or (lineage ~= '' and redis.call('HGET', KEYS[2], 'l') ~= lineage
   -- Writes nothing: a topic without a (valid) history answers a fresh epoch at offset 0,
   -- which its next publication does not continue (it begins an epoch of its own), so
   -- reading any number of names leaves no key behind.
-  return {ARGV[5], '0', '0'}
+  return {fresh_epoch(ARGV[5]), '0', '0'}
 end
 local offset = tonumber(redis.call('HGET', KEYS[2], 'o'))
 local now = redis.call('TIME')
