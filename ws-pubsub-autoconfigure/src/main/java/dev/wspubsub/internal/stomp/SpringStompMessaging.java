@@ -3,6 +3,7 @@ package dev.wspubsub.internal.stomp;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
+import dev.wspubsub.ServerBusyException;
 import dev.wspubsub.WsServer;
 import dev.wspubsub.internal.dispatch.HandlerInvoker;
 import dev.wspubsub.spi.OutboundMessage;
@@ -147,6 +148,11 @@ public final class SpringStompMessaging implements ApplicationDestinations {
 
 			@Override
 			public void failed(Throwable error) {
+				if (error instanceof ServerBusyException) {
+					// Overload, not a bug: no stack trace per refused frame.
+					logger.warn(session + ": " + type + " to " + destination + " not handled: " + error.getMessage());
+					return;
+				}
 				logger.warn(session + ": " + type + " to " + destination + " failed", error);
 			}
 
