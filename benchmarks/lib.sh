@@ -101,6 +101,8 @@ start_server() {
     ws-pubsub@*)   variant_command "${name#ws-pubsub@}" ;;
     webflux-sinks) cmd=(java $SERVER_JAVA_OPTS -jar "$TARGET_DIR/benchmarks-webflux-sinks.jar") ;;
     mvc-tomcat)    cmd=(java $SERVER_JAVA_OPTS -jar "$TARGET_DIR/benchmarks-mvc-tomcat.jar") ;;
+    ws-pubsub-stomp) cmd=(java $SERVER_JAVA_OPTS -jar "$TARGET_DIR/benchmarks-stomp-server.jar") ;;
+    spring-stomp)  cmd=(java $SERVER_JAVA_OPTS -jar "$TARGET_DIR/benchmarks-stomp-spring.jar") ;;
     bun)           cmd=("$BUN_BIN" "$BENCH_DIR/bun-chat-server.js") ;;
     # sample-dashboard reads PORT too; loopback only
     dashboard)     cmd=(java $SERVER_JAVA_OPTS -jar "$DASHBOARD_JAR" --server.address=127.0.0.1) ;;

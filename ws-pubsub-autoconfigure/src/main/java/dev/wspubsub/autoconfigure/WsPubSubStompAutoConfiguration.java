@@ -5,6 +5,7 @@ import java.util.concurrent.Executor;
 
 import dev.wspubsub.WsPubSubConfigurationException;
 import dev.wspubsub.WsServer;
+import dev.wspubsub.internal.dispatch.HandlerInvoker;
 import dev.wspubsub.internal.endpoint.EndpointGuard;
 import dev.wspubsub.internal.stomp.SpringStompMessaging;
 import dev.wspubsub.internal.stomp.StompBroker;
@@ -111,10 +112,11 @@ public final class WsPubSubStompAutoConfiguration {
 		@ConditionalOnMissingBean
 		SpringStompMessaging wsStompMessaging(StompBroker broker, WsServer server, ApplicationContext context,
 				ObjectProvider<JsonMapper> jsonMapper, ObjectProvider<Validator> validator,
-				Scheduler wsBlockingScheduler) {
+				Scheduler wsBlockingScheduler, SessionRegistry sessions) {
 			Executor executor = wsBlockingScheduler::schedule;
 			return new SpringStompMessaging(broker, server, context,
-					jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()), validator.getIfUnique(), executor);
+					jsonMapper.getIfAvailable(() -> JsonMapper.builder().build()), validator.getIfUnique(),
+					new HandlerInvoker(executor, sessions.metrics()));
 		}
 
 		@Bean

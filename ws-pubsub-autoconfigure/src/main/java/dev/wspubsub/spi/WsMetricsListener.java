@@ -164,7 +164,8 @@ public interface WsMetricsListener {
 	 * when the method returns or throws, on the same thread.
 	 * @param messageType the JSON {@code type} for typed messages, else {@code text},
 	 * {@code binary}, {@code open}, {@code close}, {@code drain}, {@code ping} or
-	 * {@code pong}
+	 * {@code pong}; for STOMP controller methods {@code stomp-send} or
+	 * {@code stomp-subscribe}
 	 */
 	default HandlerCall handlerStarted(WsSession<?> session, String messageType) {
 		return HandlerCall.NONE;

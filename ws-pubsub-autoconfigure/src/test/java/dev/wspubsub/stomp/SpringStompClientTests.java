@@ -3,12 +3,16 @@ package dev.wspubsub.stomp;
 import java.lang.reflect.Type;
 import java.time.Duration;
 import java.util.List;
+import java.util.Queue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import dev.wspubsub.WsServer;
+import dev.wspubsub.WsSession;
+import dev.wspubsub.spi.WsMetricsListener;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -16,7 +20,10 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.messaging.converter.CompositeMessageConverter;
 import org.springframework.messaging.converter.JacksonJsonMessageConverter;
@@ -41,6 +48,7 @@ import static org.awaitility.Awaitility.await;
 @SpringBootTest(classes = StompApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "ws-pubsub.stomp.endpoints=/stomp", "ws-pubsub.stomp.heartbeat-send=100ms",
 				"ws-pubsub.stomp.heartbeat-receive=100ms" })
+@Import(SpringStompClientTests.RecordedHandlerCalls.class)
 class SpringStompClientTests {
 
 	static final Duration TIMEOUT = Duration.ofSeconds(10);
@@ -55,6 +63,9 @@ class SpringStompClientTests {
 
 	@Autowired
 	SimpMessagingTemplate template;
+
+	@Autowired
+	Queue<String> handlerCalls;
 
 	private final List<StompSession> sessions = new java.util.ArrayList<>();
 
@@ -163,6 +174,23 @@ class SpringStompClientTests {
 	}
 
 	@Test
+	void controllerCallsAreObservedAsEndpointHandlerCallsAre() throws Exception {
+		this.handlerCalls.clear();
+		StompSession session = connect("");
+		Inbox<StompApplication.Greeting> greetings = subscribe(session, "/topic/greetings",
+				StompApplication.Greeting.class);
+		session.send("/app/hello", new StompApplication.HelloMessage("Ada"));
+		greetings.next();
+		Inbox<List<String>> snapshot = new Inbox<>(new ParameterizedTypeReference<List<String>>() {
+		}.getType());
+		session.subscribe("/app/snapshot", snapshot);
+		snapshot.next();
+		await().atMost(TIMEOUT)
+			.untilAsserted(() -> assertThat(this.handlerCalls).contains("stomp-send started", "stomp-send ended",
+					"stomp-subscribe started", "stomp-subscribe ended"));
+	}
+
+	@Test
 	void monoAndFluxReturnValuesAreSent() throws Exception {
 		StompSession session = connect("");
 		Inbox<String> later = subscribe(session, "/topic/later", String.class);
@@ -265,6 +293,37 @@ class SpringStompClientTests {
 		@SuppressWarnings("unchecked")
 		T poll() {
 			return (T) this.received.poll();
+		}
+
+	}
+
+	/** What the metrics listener is told of handler calls. */
+	@TestConfiguration(proxyBeanMethods = false)
+	static class RecordedHandlerCalls {
+
+		@Bean
+		Queue<String> handlerCalls() {
+			return new ConcurrentLinkedQueue<>();
+		}
+
+		@Bean
+		WsMetricsListener handlerCallRecorder(Queue<String> handlerCalls) {
+			return new WsMetricsListener() {
+
+				@Override
+				public HandlerCall handlerStarted(WsSession<?> session, String messageType) {
+					handlerCalls.add(messageType + " started");
+					return new HandlerCall() {
+
+						@Override
+						public void end() {
+							handlerCalls.add(messageType + " ended");
+						}
+
+					};
+				}
+
+			};
 		}
 
 	}

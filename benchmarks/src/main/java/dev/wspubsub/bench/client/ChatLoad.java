@@ -88,7 +88,8 @@ public final class ChatLoad {
 		}
 	}
 
-	private static Window run(ChatRound round, LongAdder delivered, Window window, int warmup, long serverPid) {
+	/** Runs rounds for the warm-up and the counted window, printing a line a second. */
+	static Window run(ChatRound round, LongAdder delivered, Window window, int warmup, long serverPid) {
 		int duration = window.seconds();
 		if (warmup == 0) {
 			window.begin(0, serverPid);

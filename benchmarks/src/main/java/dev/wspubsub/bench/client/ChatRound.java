@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -39,12 +40,20 @@ final class ChatRound {
 	private volatile boolean stopped;
 
 	ChatRound(int messages, int framesPerWrite, long delayMillis) {
+		this(messages, framesPerWrite, delayMillis, UnaryOperator.identity());
+	}
+
+	/**
+	 * @param wrap what each chat text is sent as (a STOMP {@code SEND} frame carrying it,
+	 * say)
+	 */
+	ChatRound(int messages, int framesPerWrite, long delayMillis, UnaryOperator<String> wrap) {
 		if (framesPerWrite < 1) {
 			throw new IllegalArgumentException("frames-per-write must be at least 1, got " + framesPerWrite);
 		}
 		int writes = (messages + framesPerWrite - 1) / framesPerWrite;
 		this.writeEnds = new int[writes];
-		this.batch = encodeBatch(messages, framesPerWrite, this.writeEnds);
+		this.batch = encodeBatch(messages, framesPerWrite, this.writeEnds, wrap);
 		this.delayMillis = delayMillis;
 	}
 
@@ -52,12 +61,12 @@ final class ChatRound {
 	 * Bun's client sends "Hello World!" and "Hello World! 1" to "Hello World! 49", over
 	 * and over: 1,600 messages are 32 times that list.
 	 */
-	private static ByteBuf encodeBatch(int messages, int framesPerWrite, int[] writeEnds) {
+	private static ByteBuf encodeBatch(int messages, int framesPerWrite, int[] writeEnds, UnaryOperator<String> wrap) {
 		ByteBuf batch = Unpooled.directBuffer(messages * 24);
 		for (int i = 0; i < messages; i++) {
 			int k = i % 50;
 			String text = (k == 0) ? "Hello World!" : "Hello World! " + k;
-			Frames.writeMasked(batch, Frames.TEXT, text.getBytes(StandardCharsets.UTF_8));
+			Frames.writeMasked(batch, Frames.TEXT, wrap.apply(text).getBytes(StandardCharsets.UTF_8));
 			if ((i + 1) % framesPerWrite == 0 || i + 1 == messages) {
 				writeEnds[i / framesPerWrite] = batch.writerIndex();
 			}

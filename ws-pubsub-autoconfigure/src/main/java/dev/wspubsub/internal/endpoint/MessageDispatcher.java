@@ -4,34 +4,32 @@ import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Executor;
 
 import dev.wspubsub.ErrorReply;
 import dev.wspubsub.InvalidMessageException;
 import dev.wspubsub.ServerBusyException;
+import dev.wspubsub.internal.dispatch.HandlerInvoker;
+import dev.wspubsub.internal.dispatch.ReplySender;
 import dev.wspubsub.internal.loop.LoopOutbox;
 import dev.wspubsub.internal.transport.ConnectionHandler;
 import dev.wspubsub.internal.transport.WsConnection;
 import dev.wspubsub.spi.PayloadValidator;
-import dev.wspubsub.spi.WsMetricsListener;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
-import org.reactivestreams.Publisher;
-import reactor.core.publisher.Flux;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.DeserializationFeature;
+import reactor.core.Disposable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
-import tools.jackson.databind.ObjectReader;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Calls one endpoint's handler methods for the events of its connections: JSON messages
  * dispatched on their {@code type}, raw text and binary, open, close, ping, pong, drain.
  * Results go back to the sender; failures become error replies (or {@code @OnError}). A
  * JSON message with an {@code id} is a request: its replies that are JSON objects carry
- * the same {@code id}, so a client can tell which request they answer.
+ * the same {@code id}, so a client can tell which request they answer. The parts are its
+ * own: {@link MessageRouter} finds the handler, {@link HandlerInvoker} runs it,
+ * {@link ReplySender} and {@link RequestReplies} send its result, and
+ * {@link ErrorHandlerResolver} finds the {@code @OnError} method for a failure.
  */
 final class MessageDispatcher implements ConnectionHandler {
 
@@ -39,17 +37,13 @@ final class MessageDispatcher implements ConnectionHandler {
 
 	private final EndpointDefinition endpoint;
 
-	private final ObjectMapper objectMapper;
+	private final MessageRouter router;
 
-	private final Map<HandlerMethod, ObjectReader> readers = new HashMap<>();
+	private final HandlerInvoker invoker;
+
+	private final RequestReplies replies;
 
 	private final ErrorHandlerResolver errorHandlers;
-
-	private final @Nullable PayloadValidator validator;
-
-	private final Executor blockingExecutor;
-
-	private final WsMetricsListener metrics;
 
 	private final BusyWarnings busyWarnings;
 
@@ -59,23 +53,14 @@ final class MessageDispatcher implements ConnectionHandler {
 	private final Map<HandlerMethod, String> messageTypes;
 
 	MessageDispatcher(EndpointDefinition endpoint, ObjectMapper objectMapper, @Nullable PayloadValidator validator,
-			Executor blockingExecutor, WsMetricsListener metrics) {
+			HandlerInvoker invoker) {
 		this.endpoint = endpoint;
+		this.router = new MessageRouter(endpoint, objectMapper, validator);
+		this.invoker = invoker;
+		this.replies = new RequestReplies(objectMapper);
 		this.errorHandlers = new ErrorHandlerResolver(endpoint.onError());
-		this.objectMapper = objectMapper;
-		this.validator = validator;
-		this.blockingExecutor = blockingExecutor;
-		this.metrics = metrics;
 		this.busyWarnings = new BusyWarnings(endpoint.describe());
 		this.messageTypes = messageTypes(endpoint);
-		endpoint.typedMessages().values().forEach((handler) -> {
-			Class<?> payloadType = handler.payloadType();
-			if (payloadType != null && payloadType != JsonNode.class) {
-				// The "type" field itself is rarely a property of the bound record.
-				this.readers.put(handler,
-						objectMapper.readerFor(payloadType).without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES));
-			}
-		});
 	}
 
 	private static Map<HandlerMethod, String> messageTypes(EndpointDefinition endpoint) {
@@ -96,14 +81,6 @@ final class MessageDispatcher implements ConnectionHandler {
 		return types;
 	}
 
-	/**
-	 * Tells the metrics listener a handler starts; ended by the caller on the same
-	 * thread.
-	 */
-	private WsMetricsListener.HandlerCall observe(WsConnection connection, HandlerMethod handler) {
-		return this.metrics.handlerStarted(connection, this.messageTypes.getOrDefault(handler, "unknown"));
-	}
-
 	@Override
 	public void onOpen(WsConnection connection) {
 		HandlerMethod onOpen = this.endpoint.onOpen();
@@ -118,114 +95,13 @@ final class MessageDispatcher implements ConnectionHandler {
 	}
 
 	private void handleText(WsConnection connection, String text) {
-		HandlerMethod rawText = this.endpoint.rawText();
-		if (!this.endpoint.dispatchesJson()) {
-			if (rawText != null) {
-				call(connection, rawText, CallContext.of(connection, text));
-			}
-			else {
-				handleError(connection, new InvalidMessageException("Text messages are not accepted"));
-			}
-			return;
-		}
-		JsonNode node;
-		try {
-			node = this.objectMapper.readTree(text);
-		}
-		catch (JacksonException ex) {
-			rawOrError(connection, text, new InvalidMessageException("Invalid JSON", ex), null);
-			return;
-		}
-		boolean object = node != null && node.isObject();
-		JsonNode typeNode = object ? node.get("type") : null;
-		String type = (typeNode != null && typeNode.isString()) ? typeNode.stringValue() : null;
-		JsonNode id = object ? requestId(node) : null;
-		HandlerMethod handler = (type != null) ? this.endpoint.typedMessages().get(type) : null;
+		MessageRouter.Route route = this.router.route(text);
+		HandlerMethod handler = route.handler();
 		if (handler == null) {
-			rawOrError(connection, text,
-					new InvalidMessageException("Unknown message type: " + ((type != null) ? type : "(none)")), id);
+			handleError(connection, route.error(), null, route.id());
 			return;
 		}
-		Object payload;
-		try {
-			payload = bind(handler, node);
-		}
-		catch (JacksonException ex) {
-			handleError(connection, new InvalidMessageException("Invalid message: " + describe(ex), ex), null, id);
-			return;
-		}
-		if (payload != null && handler.validated() && this.validator != null) {
-			String violations = this.validator.validate(payload);
-			if (violations != null) {
-				handleError(connection, new InvalidMessageException(violations), null, id);
-				return;
-			}
-		}
-		call(connection, handler, CallContext.of(connection, payload), id);
-	}
-
-	/**
-	 * The {@code id} a request carries for its replies to echo: a string or a number,
-	 * else none.
-	 */
-	private static @Nullable JsonNode requestId(JsonNode message) {
-		JsonNode id = message.get("id");
-		return (id != null && (id.isString() || id.isNumber())) ? id : null;
-	}
-
-	/**
-	 * What to send for a request's reply: a value written as a JSON object gets the
-	 * request's {@code id}; anything else (text, bytes, arrays), or a reply to a message
-	 * without an id, goes as it is, at no extra cost.
-	 */
-	private Object answer(Object value, @Nullable JsonNode id) {
-		if (id == null || value instanceof String || value instanceof byte[] || value instanceof ByteBuffer) {
-			return value;
-		}
-		JsonNode tree = this.objectMapper.valueToTree(value);
-		if (tree instanceof ObjectNode reply) {
-			reply.set("id", id);
-			return reply;
-		}
-		return value;
-	}
-
-	private @Nullable Object bind(HandlerMethod handler, JsonNode node) {
-		Class<?> payloadType = handler.payloadType();
-		if (payloadType == null) {
-			return null;
-		}
-		if (payloadType == JsonNode.class) {
-			return node;
-		}
-		if (payloadType == String.class) {
-			return node.toString();
-		}
-		return this.readers.get(handler).readValue(node);
-	}
-
-	private static String describe(JacksonException ex) {
-		String path = ex.getPath()
-			.stream()
-			.map((reference) -> (reference.getPropertyName() != null) ? reference.getPropertyName()
-					: String.valueOf(reference.getIndex()))
-			.reduce((a, b) -> a + "." + b)
-			.orElse("");
-		String message = ex.getOriginalMessage();
-		int detail = (message != null) ? message.indexOf('\n') : -1;
-		String summary = (detail > 0) ? message.substring(0, detail) : String.valueOf(message);
-		return path.isEmpty() ? summary : path + ": " + summary;
-	}
-
-	private void rawOrError(WsConnection connection, String text, InvalidMessageException error,
-			@Nullable JsonNode id) {
-		HandlerMethod rawText = this.endpoint.rawText();
-		if (rawText != null) {
-			call(connection, rawText, CallContext.of(connection, text));
-		}
-		else {
-			handleError(connection, error, null, id);
-		}
+		call(connection, handler, CallContext.of(connection, route.payload()), route.id());
 	}
 
 	@Override
@@ -286,59 +162,56 @@ final class MessageDispatcher implements ConnectionHandler {
 	}
 
 	private void call(WsConnection connection, HandlerMethod handler, CallContext context, @Nullable JsonNode id) {
-		if (handler.blocking()) {
-			callBlocking(connection, handler, context, id);
+		String type = this.messageTypes.getOrDefault(handler, "unknown");
+		if (!handler.blocking()) {
+			this.invoker.invoke(connection, type, () -> handler.invoke(context),
+					new Replying(connection, handler, id, null));
 			return;
 		}
-		Object result;
-		WsMetricsListener.HandlerCall observed = observe(connection, handler);
-		try {
-			result = handler.invoke(context);
-		}
-		catch (Throwable ex) {
-			observed.failed(ex);
-			observed.end();
-			handleError(connection, ex, handler, id);
-			return;
-		}
-		observed.end();
-		safeReply(connection, handler, result, id);
-	}
-
-	private void callBlocking(WsConnection connection, HandlerMethod handler, CallContext context,
-			@Nullable JsonNode id) {
 		Sequencer sequencer = Sequencer.of(connection);
 		sequencer.begin();
-		try {
-			this.blockingExecutor.execute(() -> {
-				Object result;
-				WsMetricsListener.HandlerCall observed = observe(connection, handler);
-				try {
-					result = handler.invoke(context);
-				}
-				catch (Throwable ex) {
-					observed.failed(ex);
-					observed.end();
-					LoopOutbox.send(connection.channel().eventLoop(), () -> {
-						handleError(connection, ex, handler, id);
-						sequencer.done();
-					});
-					return;
-				}
-				observed.end();
-				LoopOutbox.send(connection.channel().eventLoop(), () -> {
-					if (!safeReply(connection, handler, result, id)) {
-						sequencer.done(); // a returned Publisher calls done() itself when
-											// it completes
-					}
-				});
-			});
+		this.invoker.invokeBlocking(connection, type, () -> handler.invoke(context),
+				new Replying(connection, handler, id, sequencer));
+	}
+
+	/**
+	 * A call's result sent back, its failure handled; when the call ran off the loop, the
+	 * connection's later messages wait for the reply to be sent.
+	 */
+	private final class Replying implements HandlerInvoker.Outcome {
+
+		private final WsConnection connection;
+
+		private final HandlerMethod handler;
+
+		private final @Nullable JsonNode id;
+
+		/** Holding the connection's later messages until this reply is sent, if set. */
+		private final @Nullable Sequencer held;
+
+		Replying(WsConnection connection, HandlerMethod handler, @Nullable JsonNode id, @Nullable Sequencer held) {
+			this.connection = connection;
+			this.handler = handler;
+			this.id = id;
+			this.held = held;
 		}
-		catch (RuntimeException rejected) {
-			// The bounded pool is full: tell this client, keep the others going.
-			handleError(connection, new ServerBusyException(rejected), handler, id);
-			sequencer.done();
+
+		@Override
+		public void returned(@Nullable Object result) {
+			boolean streaming = safeReply(this.connection, this.handler, result, this.id);
+			if (!streaming && this.held != null) {
+				this.held.done(); // a stream ends the wait itself when it completes
+			}
 		}
+
+		@Override
+		public void failed(Throwable error) {
+			handleError(this.connection, error, this.handler, this.id);
+			if (this.held != null) {
+				this.held.done();
+			}
+		}
+
 	}
 
 	/**
@@ -363,30 +236,37 @@ final class MessageDispatcher implements ConnectionHandler {
 	 */
 	private boolean reply(WsConnection connection, HandlerMethod handler, @Nullable Object result,
 			@Nullable JsonNode id) {
-		if (result == null) {
+		Disposable stream = ReplySender.send(result, (value) -> connection.send(this.replies.answer(value, id)),
+				new ReplySender.Stream() {
+
+					@Override
+					public void started() {
+						Sequencer.of(connection).begin();
+					}
+
+					@Override
+					public void failed(Throwable error) {
+						if (connection.channel().eventLoop().inEventLoop()) {
+							handleError(connection, error, handler, id);
+						}
+						else {
+							LoopOutbox.send(connection.channel().eventLoop(),
+									() -> handleError(connection, error, handler, id));
+						}
+						Sequencer.of(connection).done();
+					}
+
+					@Override
+					public void completed() {
+						Sequencer.of(connection).done();
+					}
+
+				});
+		if (stream == null) {
 			return false;
 		}
-		if (result instanceof Publisher<?> publisher) {
-			Sequencer sequencer = Sequencer.of(connection);
-			sequencer.begin();
-			sequencer.track(Flux.from(publisher).subscribe((value) -> {
-				if (value != null) {
-					connection.send(answer(value, id));
-				}
-			}, (error) -> {
-				if (connection.channel().eventLoop().inEventLoop()) {
-					handleError(connection, error, handler, id);
-				}
-				else {
-					LoopOutbox.send(connection.channel().eventLoop(),
-							() -> handleError(connection, error, handler, id));
-				}
-				sequencer.done();
-			}, sequencer::done));
-			return true;
-		}
-		connection.send(answer(result, id));
-		return false;
+		Sequencer.of(connection).track(stream);
+		return true;
 	}
 
 	private void handleError(WsConnection connection, Throwable error) {
@@ -409,19 +289,19 @@ final class MessageDispatcher implements ConnectionHandler {
 			if (logger.isDebugEnabled()) {
 				logger.debug(connection + ": " + error.getMessage());
 			}
-			connection.send(answer(ErrorReply.of(String.valueOf(error.getMessage())), id));
+			connection.send(this.replies.answer(ErrorReply.of(String.valueOf(error.getMessage())), id));
 			return;
 		}
 		if (error instanceof ServerBusyException) {
 			// Overload, not a bug: one line now and then, not a stack trace per refused
 			// message.
 			this.busyWarnings.refused(connection);
-			connection.send(answer(ErrorReply.of(ServerBusyException.MESSAGE), id));
+			connection.send(this.replies.answer(ErrorReply.of(ServerBusyException.MESSAGE), id));
 			return;
 		}
 		logger.warn(((source != null) ? source.describe() : this.endpoint.describe()) + " failed for " + connection,
 				error);
-		connection.send(answer(ErrorReply.of(clientMessage(error)), id));
+		connection.send(this.replies.answer(ErrorReply.of(clientMessage(error)), id));
 	}
 
 	/**

@@ -10,6 +10,7 @@ import java.util.stream.Collectors;
 
 import dev.wspubsub.WsPubSubConfigurationException;
 import dev.wspubsub.annotation.WsEndpoint;
+import dev.wspubsub.internal.dispatch.HandlerInvoker;
 import dev.wspubsub.internal.transport.EndpointSettings;
 import dev.wspubsub.internal.transport.SessionRegistry;
 import dev.wspubsub.internal.transport.Upgrader;
@@ -57,11 +58,11 @@ public final class WsHandlerMapping extends AbstractHandlerMapping {
 		validate(byPath, validator != null);
 		PathPatternParser parser = PathPatternParser.defaultInstance;
 		Map<PathPattern, EndpointWebHandler> handlers = new LinkedHashMap<>();
+		HandlerInvoker invoker = new HandlerInvoker(blockingExecutor, sessions.metrics());
 		byPath.forEach((path, endpoints) -> {
 			EndpointDefinition endpoint = endpoints.get(0);
 			EndpointSettings settings = settingsResolver.resolve(endpoint);
-			MessageDispatcher dispatcher = new MessageDispatcher(endpoint, objectMapper, validator, blockingExecutor,
-					sessions.metrics());
+			MessageDispatcher dispatcher = new MessageDispatcher(endpoint, objectMapper, validator, invoker);
 			handlers.put(parser.parse(path),
 					new EndpointWebHandler(endpoint, settings, dispatcher, upgrader, sessions, guard));
 		});

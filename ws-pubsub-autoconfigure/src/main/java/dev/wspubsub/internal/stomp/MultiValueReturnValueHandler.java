@@ -1,10 +1,10 @@
 package dev.wspubsub.internal.stomp;
 
+import dev.wspubsub.internal.dispatch.ReplySender;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
-import reactor.core.publisher.Flux;
 
 import org.springframework.core.MethodParameter;
 import org.springframework.core.ReactiveAdapter;
@@ -48,14 +48,25 @@ final class MultiValueReturnValueHandler implements HandlerMethodReturnValueHand
 			return;
 		}
 		Publisher<?> publisher = adapter.toPublisher(returnValue);
-		Flux.from(publisher).subscribe((element) -> {
+		ReplySender.send(publisher, (element) -> {
 			try {
 				this.elements.handleReturnValue(element, returnType, message);
 			}
 			catch (Exception ex) {
 				logger.warn("Sending an element returned by " + returnType.getExecutable() + " failed", ex);
 			}
-		}, (error) -> logger.warn(returnType.getExecutable() + " returned a stream that failed", error));
+		}, new ReplySender.Stream() {
+
+			@Override
+			public void failed(Throwable error) {
+				logger.warn(returnType.getExecutable() + " returned a stream that failed", error);
+			}
+
+			@Override
+			public void completed() {
+			}
+
+		});
 	}
 
 }

@@ -27,15 +27,35 @@ final class SerialExecutor implements Executor {
 		this.pool = pool;
 	}
 
+	/**
+	 * Queues {@code task}; when the pool refuses to start this session's run, the task is
+	 * taken back and the refusal thrown, so the caller can tell the client it was not
+	 * run.
+	 */
 	@Override
 	public void execute(Runnable task) {
 		this.tasks.add(task);
-		schedule();
+		try {
+			schedule();
+		}
+		catch (RuntimeException rejected) {
+			this.tasks.remove(task);
+			throw rejected;
+		}
 	}
 
 	private void schedule() {
 		if (!this.tasks.isEmpty() && this.draining.compareAndSet(false, true)) {
-			this.pool.execute(this::drain);
+			try {
+				this.pool.execute(this::drain);
+			}
+			catch (RuntimeException rejected) {
+				// Not running: the next task tries again, instead of queueing behind a
+				// run
+				// that never starts.
+				this.draining.set(false);
+				throw rejected;
+			}
 		}
 	}
 
@@ -53,7 +73,12 @@ final class SerialExecutor implements Executor {
 		}
 		finally {
 			this.draining.set(false);
-			schedule(); // a task added after the last poll, before the flag dropped
+			try {
+				schedule(); // a task added after the last poll, before the flag dropped
+			}
+			catch (RuntimeException rejected) {
+				logger.warn("STOMP application tasks wait for the next one: the pool refused to run them", rejected);
+			}
 		}
 	}
 

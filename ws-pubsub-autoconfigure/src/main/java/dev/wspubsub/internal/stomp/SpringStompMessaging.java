@@ -2,9 +2,10 @@ package dev.wspubsub.internal.stomp;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.concurrent.Executor;
 
+import dev.wspubsub.ServerBusyException;
 import dev.wspubsub.WsServer;
+import dev.wspubsub.internal.dispatch.HandlerInvoker;
 import dev.wspubsub.spi.OutboundMessage;
 import io.netty.buffer.ByteBufAllocator;
 import org.apache.commons.logging.Log;
@@ -49,7 +50,7 @@ public final class SpringStompMessaging implements ApplicationDestinations {
 
 	private final WsServer server;
 
-	private final Executor executor;
+	private final HandlerInvoker invoker;
 
 	private final MessageConverter converter;
 
@@ -58,14 +59,15 @@ public final class SpringStompMessaging implements ApplicationDestinations {
 	private final SimpAnnotationMethodMessageHandler handler;
 
 	/**
-	 * @param executor where controller methods run, in order per session; they may block
 	 * @param validator checks {@code @Valid @Payload} arguments, or {@code null}
+	 * @param invoker runs controller methods on its blocking pool, in order per session
+	 * (they may block), observed as the JSON endpoints' handlers are
 	 */
 	public SpringStompMessaging(StompBroker broker, WsServer server, ApplicationContext context, JsonMapper jsonMapper,
-			@Nullable Validator validator, Executor executor) {
+			@Nullable Validator validator, HandlerInvoker invoker) {
 		this.broker = broker;
 		this.server = server;
-		this.executor = executor;
+		this.invoker = invoker;
 		StompSettings settings = broker.settings();
 		this.converter = new CompositeMessageConverter(List.of(new StringMessageConverter(),
 				new ByteArrayMessageConverter(), new JacksonJsonMessageConverter(jsonMapper)));
@@ -133,13 +135,27 @@ public final class SpringStompMessaging implements ApplicationDestinations {
 	private void dispatch(StompSession session, StompFrame frame, String destination, SimpMessageType type,
 			@Nullable String subscriptionId) {
 		Message<byte[]> message = toMessage(session, frame, destination, type, subscriptionId);
-		session.serial(this.executor).execute(() -> {
-			try {
-				this.handler.handleMessage(message);
+		String observedAs = (type == SimpMessageType.SUBSCRIBE) ? "stomp-subscribe" : "stomp-send";
+		// Spring's handler sends what the method returns through the channels below.
+		this.invoker.invokeOn(session.serial(this.invoker.blockingExecutor()), session.connection(), observedAs, () -> {
+			this.handler.handleMessage(message);
+			return null;
+		}, new HandlerInvoker.Outcome() {
+
+			@Override
+			public void returned(@Nullable Object result) {
 			}
-			catch (RuntimeException ex) {
-				logger.warn(session + ": " + type + " to " + destination + " failed", ex);
+
+			@Override
+			public void failed(Throwable error) {
+				if (error instanceof ServerBusyException) {
+					// Overload, not a bug: no stack trace per refused frame.
+					logger.warn(session + ": " + type + " to " + destination + " not handled: " + error.getMessage());
+					return;
+				}
+				logger.warn(session + ": " + type + " to " + destination + " failed", error);
 			}
+
 		});
 	}
 

@@ -1,0 +1,87 @@
+package dev.wspubsub.internal.stomp;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * One session's controller calls run one at a time and in order on the shared pool; a
+ * call the pool refuses is handed back to the caller, and does not hold up the session's
+ * next ones.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class SerialExecutorTests {
+
+	private final List<String> ran = new ArrayList<>();
+
+	/** Runs what it is given only when the test says so. */
+	private final ManualPool pool = new ManualPool();
+
+	@Test
+	void tasksRunOneRunAtATimeInOrder() {
+		SerialExecutor serial = new SerialExecutor(this.pool);
+		serial.execute(() -> this.ran.add("a"));
+		serial.execute(() -> this.ran.add("b"));
+		serial.execute(() -> this.ran.add("c"));
+		assertThat(this.pool.runs).as("one run for the three").hasSize(1);
+		this.pool.runNext();
+		assertThat(this.ran).containsExactly("a", "b", "c");
+	}
+
+	@Test
+	void aRefusedTaskIsThrownBackAndTheNextOneStillRuns() {
+		SerialExecutor serial = new SerialExecutor(this.pool);
+		this.pool.refuseNext = true;
+		assertThatExceptionOfType(RejectedExecutionException.class)
+			.isThrownBy(() -> serial.execute(() -> this.ran.add("refused")));
+		serial.execute(() -> this.ran.add("next"));
+		this.pool.runNext();
+		assertThat(this.ran).containsExactly("next");
+	}
+
+	@Test
+	void aFailingTaskIsLoggedAndDoesNotStopTheOnesBehindIt(CapturedOutput output) {
+		SerialExecutor serial = new SerialExecutor(this.pool);
+		serial.execute(() -> {
+			throw new IllegalStateException("boom");
+		});
+		serial.execute(() -> this.ran.add("after"));
+		this.pool.runNext();
+		assertThat(this.ran).containsExactly("after");
+		assertThat(output.getAll()).contains("WARN", "STOMP application task failed", "IllegalStateException: boom");
+	}
+
+	static final class ManualPool implements Executor {
+
+		final Queue<Runnable> runs = new ArrayDeque<>();
+
+		boolean refuseNext;
+
+		@Override
+		public void execute(Runnable run) {
+			if (this.refuseNext) {
+				this.refuseNext = false;
+				throw new RejectedExecutionException("full");
+			}
+			this.runs.add(run);
+		}
+
+		void runNext() {
+			this.runs.remove().run();
+		}
+
+	}
+
+}
