@@ -56,7 +56,19 @@ final class GapNode implements AutoCloseable {
 
 	/** A client subscribed to {@code topic}. */
 	WsTestClient subscribed(String topic) {
-		WsTestClient client = WsTestClient.builder(uri()).defaultTimeout(Duration.ofSeconds(20)).connect();
+		return subscribed(uri(), topic);
+	}
+
+	/**
+	 * A client of the endpoint whose {@code @OnTopicReset} shapes the reset notice,
+	 * subscribed to {@code topic}.
+	 */
+	WsTestClient subscribedWithOwnResetNotice(String topic) {
+		return subscribed(URI.create("ws://localhost:" + this.port + "/gap-own-reset"), topic);
+	}
+
+	private static WsTestClient subscribed(URI uri, String topic) {
+		WsTestClient client = WsTestClient.builder(uri).defaultTimeout(Duration.ofSeconds(20)).connect();
 		assertSubscribed(client.sendAndAwait("sub " + topic), topic);
 		return client;
 	}

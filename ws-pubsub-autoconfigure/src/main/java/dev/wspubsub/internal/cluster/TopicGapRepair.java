@@ -2,6 +2,7 @@ package dev.wspubsub.internal.cluster;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
@@ -20,7 +21,6 @@ import dev.wspubsub.internal.topic.PayloadEncoder;
 import dev.wspubsub.internal.topic.SubscriptionListener;
 import dev.wspubsub.internal.topic.TopicRegistry;
 import dev.wspubsub.spi.OutboundMessage;
-import dev.wspubsub.spi.TopicResetNotice;
 import dev.wspubsub.spi.TopicSubscriber;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -37,8 +37,10 @@ import reactor.core.scheduler.Schedulers;
  * its subscribers, and delivers them in order before the held ones. When the link comes
  * back every such topic is read from its last offset, so a gap at the end of a burst is
  * repaired too. When that is impossible (the epoch changed, the stream was trimmed past
- * the gap) every local subscriber of the topic gets the {@link TopicResetNotice} with the
- * position live delivery goes on from.
+ * the gap) every local subscriber of the topic is told, with the position live delivery
+ * goes on from ({@link TopicRegistry#reset}): by default the notice
+ * {@code {"type":"topic_reset","topic":..,"epoch":..,"offset":..}}, which an endpoint's
+ * {@code @OnTopicReset} method may replace.
  *
  * <p>
  * Each topic's state is guarded by its own lock. Publications come from two connections
@@ -85,8 +87,6 @@ public final class TopicGapRepair implements SubscriptionListener, LinkListener,
 
 	private final PayloadEncoder encoder;
 
-	private final TopicResetNotice notice;
-
 	private final Duration grace;
 
 	private final Scheduler timer = Schedulers.parallel();
@@ -107,12 +107,10 @@ public final class TopicGapRepair implements SubscriptionListener, LinkListener,
 	 * @param grace how long a gap may wait for its publications to arrive on their own
 	 * (one node's reply and another's echo may cross) before the stream is read
 	 */
-	public TopicGapRepair(TopicRegistry registry, StreamReader reader, PayloadEncoder encoder, TopicResetNotice notice,
-			Duration grace) {
+	public TopicGapRepair(TopicRegistry registry, StreamReader reader, PayloadEncoder encoder, Duration grace) {
 		this.registry = Objects.requireNonNull(registry, "registry");
 		this.reader = Objects.requireNonNull(reader, "reader");
 		this.encoder = Objects.requireNonNull(encoder, "encoder");
-		this.notice = Objects.requireNonNull(notice, "notice");
 		this.grace = Objects.requireNonNull(grace, "grace");
 		for (ResetCause cause : ResetCause.values()) {
 			this.resets.put(cause, new LongAdder());
@@ -374,7 +372,30 @@ public final class TopicGapRepair implements SubscriptionListener, LinkListener,
 				state.held.pollFirstEntry().getValue().release();
 			}
 		}
-		handOver(state.topic, this.encoder.encode(this.notice.notice(state.topic, current), false), null);
+		OutboundMessage notice = this.encoder.encode(defaultNotice(state.topic, current), false);
+		try {
+			this.deliveries.execute(() -> {
+				try {
+					this.registry.reset(state.topic, current, notice);
+				}
+				finally {
+					notice.release();
+				}
+			});
+		}
+		catch (RejectedExecutionException ex) {
+			notice.release(); // closed: the application is stopping
+		}
+	}
+
+	/** {@code {"type":"topic_reset","topic":..,"epoch":..,"offset":..}}. */
+	static Map<String, Object> defaultNotice(String topic, StreamPosition current) {
+		Map<String, Object> notice = new LinkedHashMap<>();
+		notice.put("type", "topic_reset");
+		notice.put("topic", topic);
+		notice.put("epoch", current.epoch());
+		notice.put("offset", current.offset());
+		return notice;
 	}
 
 	// ---- meters
