@@ -112,6 +112,20 @@ final class SseSubscriber implements TopicSubscriber {
 		}
 	}
 
+	/**
+	 * A gap in the topic could not be repaired: the stream says {@code event: reset} with
+	 * the position live events go on from, as a resume that cannot recover does, not a
+	 * JSON notice among the topic's events; the client reloads.
+	 */
+	@Override
+	public void reset(String topic, StreamPosition current, OutboundMessage defaultNotice) {
+		synchronized (this) {
+			if (!this.sink.tryEmitNext(SseEvents.reset(current)).isSuccess()) {
+				overflowed(topic, current);
+			}
+		}
+	}
+
 	// Under the lock.
 	private void emit(String topic, OutboundMessage message) {
 		Sinks.EmitResult result = this.sink.tryEmitNext(SseEvents.of(message, id(message)));
