@@ -11,15 +11,18 @@ local lineage = ''
 if ARGV[12] == '1' then
   lineage = string.match(redis.call('INFO', 'replication'), 'master_replid:(%w+)') or ''
 end
+-- Every reset token applied is kept (field 'r:<token>'), not only the last: when two nodes'
+-- outage publications interleave, each token begins one epoch, not one per turn.
+local token = ARGV[9]
 local epoch = redis.call('HGET', KEYS[2], 'e')
-if (not epoch) or (ARGV[9] ~= '' and redis.call('HGET', KEYS[2], 'r') ~= ARGV[9])
+if (not epoch) or (token ~= '' and redis.call('HEXISTS', KEYS[2], 'r:' .. token) == 0)
     or (lineage ~= '' and redis.call('HGET', KEYS[2], 'l') ~= lineage) then
   epoch = ARGV[8]
-  redis.call('DEL', KEYS[1], KEYS[2])
+  redis.call('DEL', KEYS[1])
   redis.call('HSET', KEYS[2], 'e', epoch, 'o', 0)
-  if ARGV[9] ~= '' then redis.call('HSET', KEYS[2], 'r', ARGV[9]) end
   if lineage ~= '' then redis.call('HSET', KEYS[2], 'l', lineage) end
 end
+if token ~= '' then redis.call('HSET', KEYS[2], 'r:' .. token, 1) end
 local offset = string.format('%d', redis.call('HINCRBY', KEYS[2], 'o', 1))
 local payload = ARGV[3]
 if ARGV[5] ~= '0' then
