@@ -18,7 +18,6 @@ import dev.wspubsub.spi.HistoryRule;
 import dev.wspubsub.spi.HistoryRules;
 import dev.wspubsub.spi.PresenceRegistry;
 import dev.wspubsub.spi.TopicHistory;
-import dev.wspubsub.spi.TopicResetNotice;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
@@ -114,12 +113,12 @@ public final class WsPubSubRedisAutoConfiguration {
 	@Bean
 	@ConditionalOnBean(RedisHistory.class)
 	TopicGapRepair wsPubSubTopicGapRepair(RedisHistory history, RedisFanout fanout, HistoryRules rules,
-			TopicRegistry registry, PayloadEncoder encoder, ObjectProvider<TopicResetNotice> notice) {
+			TopicRegistry registry, PayloadEncoder encoder) {
 		TopicGapRepair repair = new TopicGapRepair(registry, (topic, since) -> {
 			HistoryRule rule = rules.ruleFor(topic);
 			return (rule != null) ? history.read(topic, rule, since, 0)
 					: CompletableFuture.completedFuture(Recovery.unavailable());
-		}, encoder, notice.getIfAvailable(() -> TopicResetNotice.DEFAULT), GAP_GRACE);
+		}, encoder, GAP_GRACE);
 		history.repairGaps(repair);
 		repair.listenTo(fanout);
 		registry.addSubscriptionListener(repair);

@@ -1,5 +1,6 @@
 package dev.wspubsub.spi;
 
+import dev.wspubsub.StreamPosition;
 import io.netty.channel.EventLoop;
 import org.jspecify.annotations.Nullable;
 
@@ -22,5 +23,15 @@ public interface TopicSubscriber {
 	 * without retaining it.
 	 */
 	void deliver(String topic, OutboundMessage message);
+
+	/**
+	 * Takes the news that a gap in {@code topic} could not be repaired and that it goes
+	 * on from {@code current}, in the topic's order, on {@link #eventLoop()}. By default
+	 * {@code defaultNotice} is delivered like a publication; a WebSocket subscriber's
+	 * endpoint may shape its own (its {@code @OnTopicReset} method).
+	 */
+	default void reset(String topic, StreamPosition current, OutboundMessage defaultNotice) {
+		deliver(topic, defaultNotice);
+	}
 
 }

@@ -7,6 +7,7 @@ import dev.wspubsub.WsServer;
 import dev.wspubsub.WsSession;
 import dev.wspubsub.annotation.OnMessage;
 import dev.wspubsub.annotation.OnOpen;
+import dev.wspubsub.annotation.OnTopicReset;
 import dev.wspubsub.annotation.WsEndpoint;
 import dev.wspubsub.internal.cluster.LocalFanout;
 import dev.wspubsub.internal.endpoint.WsHandlerMapping;
@@ -256,6 +257,15 @@ class WsPubSubAutoConfigurationTests {
 	}
 
 	@Test
+	void anOnTopicResetParameterOtherThanTheTopicAndPositionFailsWithWhatItTakes() {
+		this.contextRunner.withBean("lobby", UnsupportedResetParameterEndpoint.class)
+			.run((context) -> assertStartupFailure(context, "Fix the methods named above",
+					"parameter 2 (long) of @OnTopicReset method UnsupportedResetParameterEndpoint.reset(String, long)"
+							+ " of bean 'lobby' is not supported",
+					"@OnTopicReset methods take WsSession, UpgradeRequest, Principal, String (the topic), StreamPosition"));
+	}
+
+	@Test
 	void duplicatedMessageTypeFailsWithBothMethodsAndTheFix() {
 		this.contextRunner.withBean("chat", DuplicateTypeEndpoint.class)
 			.run((context) -> assertStartupFailure(context, "Fix the methods named above",
@@ -431,6 +441,16 @@ class WsPubSubAutoConfigurationTests {
 
 		@OnOpen
 		void open(WsSession<?> ws, Thread thread) {
+		}
+
+	}
+
+	@WsEndpoint("/lobby")
+	static class UnsupportedResetParameterEndpoint {
+
+		@OnTopicReset
+		String reset(String topic, long offset) {
+			return topic + offset;
 		}
 
 	}

@@ -8,6 +8,7 @@ import dev.wspubsub.StreamPosition;
 import dev.wspubsub.WsServer;
 import dev.wspubsub.WsSession;
 import dev.wspubsub.annotation.OnMessage;
+import dev.wspubsub.annotation.OnTopicReset;
 import dev.wspubsub.annotation.WsEndpoint;
 import org.jspecify.annotations.Nullable;
 
@@ -21,11 +22,13 @@ import org.springframework.context.annotation.Import;
  * A node driven by text commands, {@code sub T}, {@code resume T epoch offset} (the
  * missed publications come first, each as it was published, or {@code not_recovered}) and
  * {@code pub T text} (the server publishes, so the sender gets it too when subscribed),
- * that records the fan-out link events it hears.
+ * that records the fan-out link events it hears. On {@code /gap-own-reset} the same
+ * commands, with the endpoint's own reset notice {@code reset <topic> <position> <session
+ * id>}.
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration
-@Import(GapApplication.CommandEndpoint.class)
+@Import({ GapApplication.CommandEndpoint.class, GapApplication.OwnResetNoticeEndpoint.class })
 class GapApplication {
 
 	@Bean
@@ -64,6 +67,20 @@ class GapApplication {
 				return null;
 			}
 			return "unknown " + text;
+		}
+
+	}
+
+	@WsEndpoint("/gap-own-reset")
+	static class OwnResetNoticeEndpoint extends CommandEndpoint {
+
+		OwnResetNoticeEndpoint(WsServer server) {
+			super(server);
+		}
+
+		@OnTopicReset
+		String reset(String topic, StreamPosition current, WsSession<?> ws) {
+			return "reset " + topic + " " + current + " " + ws.id();
 		}
 
 	}

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import dev.wspubsub.internal.cluster.RedisFanout;
+import dev.wspubsub.test.SseTestClient;
 import dev.wspubsub.test.TestRedis;
 import dev.wspubsub.test.WsTestClient;
 
@@ -36,6 +37,7 @@ final class GapNode implements AutoCloseable {
 		properties.put("ws-pubsub.fanout.redis.max-reconnect-delay", "200ms");
 		properties.put("ws-pubsub.history.topics[0].pattern", "room:*");
 		properties.put("ws-pubsub.history.topics[0].size", "10000");
+		properties.put("ws-pubsub.sse.enabled", "true");
 		for (String property : extraProperties) {
 			int eq = property.indexOf('=');
 			properties.put(property.substring(0, eq), property.substring(eq + 1));
@@ -56,7 +58,19 @@ final class GapNode implements AutoCloseable {
 
 	/** A client subscribed to {@code topic}. */
 	WsTestClient subscribed(String topic) {
-		WsTestClient client = WsTestClient.builder(uri()).defaultTimeout(Duration.ofSeconds(20)).connect();
+		return subscribed(uri(), topic);
+	}
+
+	/**
+	 * A client of the endpoint whose {@code @OnTopicReset} shapes the reset notice,
+	 * subscribed to {@code topic}.
+	 */
+	WsTestClient subscribedWithOwnResetNotice(String topic) {
+		return subscribed(URI.create("ws://localhost:" + this.port + "/gap-own-reset"), topic);
+	}
+
+	private static WsTestClient subscribed(URI uri, String topic) {
+		WsTestClient client = WsTestClient.builder(uri).defaultTimeout(Duration.ofSeconds(20)).connect();
 		assertSubscribed(client.sendAndAwait("sub " + topic), topic);
 		return client;
 	}
@@ -65,6 +79,12 @@ final class GapNode implements AutoCloseable {
 		if (!reply.equals("subscribed " + topic)) {
 			throw new IllegalStateException("Not subscribed to " + topic + ": " + reply);
 		}
+	}
+
+	/** This node's event stream of {@code topic}. */
+	SseTestClient eventStream(String topic) {
+		return SseTestClient.connect(URI.create("http://localhost:" + this.port + "/sse/" + topic),
+				Duration.ofSeconds(20));
 	}
 
 	RedisFanout fanout() {

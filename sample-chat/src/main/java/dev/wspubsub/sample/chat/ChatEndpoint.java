@@ -3,6 +3,7 @@ package dev.wspubsub.sample.chat;
 import java.util.UUID;
 
 import dev.wspubsub.InvalidMessageException;
+import dev.wspubsub.StreamPosition;
 import dev.wspubsub.UpgradeRejectedException;
 import dev.wspubsub.UpgradeRequest;
 import dev.wspubsub.WsServer;
@@ -11,6 +12,7 @@ import dev.wspubsub.annotation.OnClose;
 import dev.wspubsub.annotation.OnError;
 import dev.wspubsub.annotation.OnMessage;
 import dev.wspubsub.annotation.OnOpen;
+import dev.wspubsub.annotation.OnTopicReset;
 import dev.wspubsub.annotation.OnUpgrade;
 import dev.wspubsub.annotation.WsEndpoint;
 import dev.wspubsub.sample.chat.ServerMessage.BinaryReceived;
@@ -21,6 +23,7 @@ import dev.wspubsub.sample.chat.ServerMessage.PresenceList;
 import dev.wspubsub.sample.chat.ServerMessage.RoomJoined;
 import dev.wspubsub.sample.chat.ServerMessage.RoomLeft;
 import dev.wspubsub.sample.chat.ServerMessage.RoomList;
+import dev.wspubsub.sample.chat.ServerMessage.RoomReset;
 import dev.wspubsub.sample.chat.ServerMessage.StatusChanged;
 import dev.wspubsub.sample.chat.ServerMessage.UserJoined;
 import dev.wspubsub.sample.chat.ServerMessage.UserLeft;
@@ -207,6 +210,16 @@ class ChatEndpoint {
 		// sentence.
 		String error = String.valueOf(ex.getMessage());
 		return new ErrorReply(error.startsWith("Unknown message type") ? "Unknown message type" : error);
+	}
+
+	/**
+	 * What a room's pages get when the servers cannot repair a gap in it: the page
+	 * reloads the room's history and goes on from the position.
+	 */
+	@OnTopicReset
+	RoomReset roomReset(String topic, StreamPosition current) {
+		String room = topic.startsWith(ROOM_PREFIX) ? topic.substring(ROOM_PREFIX.length()) : topic;
+		return new RoomReset(room, current.epoch(), current.offset());
 	}
 
 	@OnClose

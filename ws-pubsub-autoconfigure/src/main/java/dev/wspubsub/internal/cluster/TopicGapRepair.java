@@ -22,7 +22,6 @@ import dev.wspubsub.internal.topic.PayloadEncoder;
 import dev.wspubsub.internal.topic.SubscriptionListener;
 import dev.wspubsub.internal.topic.TopicRegistry;
 import dev.wspubsub.spi.OutboundMessage;
-import dev.wspubsub.spi.TopicResetNotice;
 import dev.wspubsub.spi.TopicSubscriber;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -39,8 +38,10 @@ import reactor.core.scheduler.Schedulers;
  * its subscribers, and delivers them in order before the held ones. When the link comes
  * back every such topic is read from its last offset, so a gap at the end of a burst is
  * repaired too. When that is impossible (the epoch changed, the stream was trimmed past
- * the gap) every local subscriber of the topic gets the {@link TopicResetNotice} with the
- * position live delivery goes on from.
+ * the gap) every local subscriber of the topic is told, with the position live delivery
+ * goes on from ({@link TopicRegistry#reset}): by default the notice
+ * {@code {"type":"topic_reset","topic":..,"epoch":..,"offset":..}}, which an endpoint's
+ * {@code @OnTopicReset} method may replace.
  *
  * <p>
  * Each topic's state is guarded by its own lock. Publications come from two connections
@@ -90,8 +91,6 @@ public final class TopicGapRepair implements SubscriptionListener, LinkListener,
 
 	private final PayloadEncoder encoder;
 
-	private final TopicResetNotice notice;
-
 	private final Duration grace;
 
 	private final Scheduler timer = Schedulers.parallel();
@@ -112,12 +111,10 @@ public final class TopicGapRepair implements SubscriptionListener, LinkListener,
 	 * @param grace how long a gap may wait for its publications to arrive on their own
 	 * (one node's reply and another's echo may cross) before the stream is read
 	 */
-	public TopicGapRepair(TopicRegistry registry, StreamReader reader, PayloadEncoder encoder, TopicResetNotice notice,
-			Duration grace) {
+	public TopicGapRepair(TopicRegistry registry, StreamReader reader, PayloadEncoder encoder, Duration grace) {
 		this.registry = Objects.requireNonNull(registry, "registry");
 		this.reader = Objects.requireNonNull(reader, "reader");
 		this.encoder = Objects.requireNonNull(encoder, "encoder");
-		this.notice = Objects.requireNonNull(notice, "notice");
 		this.grace = Objects.requireNonNull(grace, "grace");
 		for (ResetCause cause : ResetCause.values()) {
 			this.resets.put(cause, new LongAdder());
@@ -396,7 +393,7 @@ public final class TopicGapRepair implements SubscriptionListener, LinkListener,
 		state.attempts = 0;
 		state.epoch = epoch;
 		state.last = 0;
-		handOver(state.topic, this.encoder.encode(this.notice.notice(state.topic, start), false), null);
+		sendNotice(state.topic, start);
 	}
 
 	/**
@@ -437,7 +434,37 @@ public final class TopicGapRepair implements SubscriptionListener, LinkListener,
 				state.held.pollFirstEntry().getValue().release();
 			}
 		}
-		handOver(state.topic, this.encoder.encode(this.notice.notice(state.topic, current), false), null);
+		sendNotice(state.topic, current);
+	}
+
+	/**
+	 * Queued behind the deliveries before it, so the notice keeps its place in the order.
+	 */
+	private void sendNotice(String topic, StreamPosition current) {
+		OutboundMessage notice = this.encoder.encode(defaultNotice(topic, current), false);
+		try {
+			this.deliveries.execute(() -> {
+				try {
+					this.registry.reset(topic, current, notice);
+				}
+				finally {
+					notice.release();
+				}
+			});
+		}
+		catch (RejectedExecutionException ex) {
+			notice.release(); // closed: the application is stopping
+		}
+	}
+
+	/** {@code {"type":"topic_reset","topic":..,"epoch":..,"offset":..}}. */
+	static Map<String, Object> defaultNotice(String topic, StreamPosition current) {
+		Map<String, Object> notice = new LinkedHashMap<>();
+		notice.put("type", "topic_reset");
+		notice.put("topic", topic);
+		notice.put("epoch", current.epoch());
+		notice.put("offset", current.offset());
+		return notice;
 	}
 
 	// ---- meters

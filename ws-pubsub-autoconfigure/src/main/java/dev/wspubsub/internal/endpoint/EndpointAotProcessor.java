@@ -157,7 +157,8 @@ final class EndpointAotProcessor implements BeanFactoryInitializationAotProcesso
 	private static List<HandlerMethod> handlers(EndpointDefinition endpoint) {
 		List<HandlerMethod> handlers = new ArrayList<>();
 		for (HandlerMethod handler : new HandlerMethod[] { endpoint.onUpgrade(), endpoint.onOpen(), endpoint.onClose(),
-				endpoint.onDrain(), endpoint.onPing(), endpoint.onPong(), endpoint.rawText(), endpoint.rawBinary() }) {
+				endpoint.onDrain(), endpoint.onPing(), endpoint.onPong(), endpoint.rawText(), endpoint.rawBinary(),
+				endpoint.onTopicReset() }) {
 			if (handler != null) {
 				handlers.add(handler);
 			}

@@ -11,7 +11,7 @@ record EndpointDefinition(String beanName, Class<?> beanType, String path, WsEnd
 		@Nullable HandlerMethod onUpgrade, @Nullable HandlerMethod onOpen, @Nullable HandlerMethod onClose,
 		@Nullable HandlerMethod onDrain, @Nullable HandlerMethod onPing, @Nullable HandlerMethod onPong,
 		List<HandlerMethod> onError, Map<String, HandlerMethod> typedMessages, @Nullable HandlerMethod rawText,
-		@Nullable HandlerMethod rawBinary) {
+		@Nullable HandlerMethod rawBinary, @Nullable HandlerMethod onTopicReset) {
 
 	boolean dispatchesJson() {
 		return !this.typedMessages.isEmpty();

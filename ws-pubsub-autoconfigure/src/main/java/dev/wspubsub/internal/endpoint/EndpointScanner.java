@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
+import dev.wspubsub.StreamPosition;
 import dev.wspubsub.UpgradeRequest;
 import dev.wspubsub.WsPubSubConfigurationException;
 import dev.wspubsub.WsSession;
@@ -133,7 +134,8 @@ final class EndpointScanner {
 				first(byKind, HandlerKind.OPEN), first(byKind, HandlerKind.CLOSE), first(byKind, HandlerKind.DRAIN),
 				first(byKind, HandlerKind.PING), first(byKind, HandlerKind.PONG),
 				byKind.getOrDefault(HandlerKind.ERROR, List.of()), typedHandlers,
-				rawText.isEmpty() ? null : rawText.get(0), rawBinary.isEmpty() ? null : rawBinary.get(0));
+				rawText.isEmpty() ? null : rawText.get(0), rawBinary.isEmpty() ? null : rawBinary.get(0),
+				first(byKind, HandlerKind.TOPIC_RESET));
 	}
 
 	private static @Nullable HandlerMethod first(Map<HandlerKind, List<HandlerMethod>> byKind, HandlerKind kind) {
@@ -231,6 +233,11 @@ final class EndpointScanner {
 				return (type == String.class) ? CallContext::closeReason : null;
 			case ERROR:
 				return Throwable.class.isAssignableFrom(type) ? CallContext::error : null;
+			case TOPIC_RESET:
+				if (type == String.class) {
+					return CallContext::topic;
+				}
+				return (type == StreamPosition.class) ? CallContext::position : null;
 			case PING:
 			case PONG:
 				return (type == byte[].class) ? CallContext::payload : null;

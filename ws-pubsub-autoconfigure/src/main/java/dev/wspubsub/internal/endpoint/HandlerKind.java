@@ -9,6 +9,7 @@ import dev.wspubsub.annotation.OnMessage;
 import dev.wspubsub.annotation.OnOpen;
 import dev.wspubsub.annotation.OnPing;
 import dev.wspubsub.annotation.OnPong;
+import dev.wspubsub.annotation.OnTopicReset;
 import dev.wspubsub.annotation.OnUpgrade;
 
 /**
@@ -23,7 +24,8 @@ enum HandlerKind {
 	DRAIN(OnDrain.class, "WsSession, UpgradeRequest, Principal"),
 	ERROR(OnError.class, "WsSession, UpgradeRequest, Principal, Throwable (or a subtype)"),
 	PING(OnPing.class, "WsSession, UpgradeRequest, Principal, byte[] (the data)"),
-	PONG(OnPong.class, "WsSession, UpgradeRequest, Principal, byte[] (the data)");
+	PONG(OnPong.class, "WsSession, UpgradeRequest, Principal, byte[] (the data)"),
+	TOPIC_RESET(OnTopicReset.class, "WsSession, UpgradeRequest, Principal, String (the topic), StreamPosition");
 
 	final Class<? extends Annotation> annotation;
 

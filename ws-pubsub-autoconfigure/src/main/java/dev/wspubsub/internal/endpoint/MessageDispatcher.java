@@ -8,11 +8,13 @@ import java.util.Map;
 import dev.wspubsub.ErrorReply;
 import dev.wspubsub.InvalidMessageException;
 import dev.wspubsub.ServerBusyException;
+import dev.wspubsub.StreamPosition;
 import dev.wspubsub.internal.dispatch.HandlerInvoker;
 import dev.wspubsub.internal.dispatch.ReplySender;
 import dev.wspubsub.internal.loop.LoopOutbox;
 import dev.wspubsub.internal.transport.ConnectionHandler;
 import dev.wspubsub.internal.transport.WsConnection;
+import dev.wspubsub.spi.OutboundMessage;
 import dev.wspubsub.spi.PayloadValidator;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -139,6 +141,28 @@ final class MessageDispatcher implements ConnectionHandler {
 		HandlerMethod onDrain = this.endpoint.onDrain();
 		if (onDrain != null) {
 			call(connection, onDrain, CallContext.of(connection));
+		}
+	}
+
+	/**
+	 * The endpoint's {@code @OnTopicReset} answer, called at once (not behind the
+	 * connection's handler calls) so the notice keeps its place among the topic's
+	 * deliveries; the default when it has none or it throws.
+	 */
+	@Override
+	public @Nullable Object topicResetNotice(WsConnection connection, String topic, StreamPosition current,
+			OutboundMessage defaultNotice) {
+		HandlerMethod onTopicReset = this.endpoint.onTopicReset();
+		if (onTopicReset == null) {
+			return defaultNotice;
+		}
+		try {
+			return onTopicReset.invoke(CallContext.topicReset(connection, topic, current));
+		}
+		catch (Throwable ex) {
+			logger.warn(onTopicReset.describe() + " failed for topic '" + topic + "'; the default reset notice is sent",
+					ex);
+			return defaultNotice;
 		}
 	}
 

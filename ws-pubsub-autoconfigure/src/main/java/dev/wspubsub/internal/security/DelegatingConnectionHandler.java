@@ -1,7 +1,10 @@
 package dev.wspubsub.internal.security;
 
+import dev.wspubsub.StreamPosition;
 import dev.wspubsub.internal.transport.ConnectionHandler;
 import dev.wspubsub.internal.transport.WsConnection;
+import dev.wspubsub.spi.OutboundMessage;
+import org.jspecify.annotations.Nullable;
 
 /** Passes every event to another handler; guards override the events they intercept. */
 abstract class DelegatingConnectionHandler implements ConnectionHandler {
@@ -50,6 +53,12 @@ abstract class DelegatingConnectionHandler implements ConnectionHandler {
 	@Override
 	public void onTopicRefused(WsConnection connection, String error) {
 		this.delegate.onTopicRefused(connection, error);
+	}
+
+	@Override
+	public @Nullable Object topicResetNotice(WsConnection connection, String topic, StreamPosition current,
+			OutboundMessage defaultNotice) {
+		return this.delegate.topicResetNotice(connection, topic, current, defaultNotice);
 	}
 
 	@Override

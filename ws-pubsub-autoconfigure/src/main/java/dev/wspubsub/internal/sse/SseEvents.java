@@ -41,18 +41,6 @@ final class SseEvents {
 		return (current != null) ? reset.id(position).build() : reset.build();
 	}
 
-	/**
-	 * Whether {@code event} is one of those a replay up to {@code replayed} has sent
-	 * already.
-	 */
-	static boolean isCoveredBy(ServerSentEvent<String> event, @Nullable StreamPosition replayed) {
-		if (replayed == null || event.id() == null) {
-			return false;
-		}
-		StreamPosition position = StreamPosition.parse(event.id());
-		return position.epoch().equals(replayed.epoch()) && position.offset() <= replayed.offset();
-	}
-
 	private static ServerSentEvent<String> event(String data, boolean binary, @Nullable String id) {
 		ServerSentEvent.Builder<String> event = ServerSentEvent.builder(data);
 		if (binary) {

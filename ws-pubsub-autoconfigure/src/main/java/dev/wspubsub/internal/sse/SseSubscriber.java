@@ -2,7 +2,9 @@ package dev.wspubsub.internal.sse;
 
 import java.util.concurrent.ArrayBlockingQueue;
 
+import dev.wspubsub.Recovery;
 import dev.wspubsub.StreamPosition;
+import dev.wspubsub.internal.topic.Resumes;
 import dev.wspubsub.spi.OutboundMessage;
 import dev.wspubsub.spi.TopicSubscriber;
 import io.netty.channel.EventLoop;
@@ -33,6 +35,9 @@ final class SseSubscriber implements TopicSubscriber {
 	private final Sinks.Many<ServerSentEvent<String>> sink;
 
 	private final Sinks.Empty<Void> ended = Sinks.empty();
+
+	/** A stream opened with a last event id: its live events wait for the replay. */
+	private final Resumes resumes = new Resumes();
 
 	/** Event ids of a stream without history; guarded by {@code this}. */
 	private long nextId = 1;
@@ -70,17 +75,65 @@ final class SseSubscriber implements TopicSubscriber {
 		return this.loop;
 	}
 
+	/**
+	 * Holds the live messages of {@code topic} from now until {@link #handOver}: call
+	 * before subscribing, so nothing live slips ahead of the replay.
+	 * @return the ticket of this resume
+	 */
+	long beginResume(String topic) {
+		return this.resumes.begin(topic);
+	}
+
+	/**
+	 * The replay up to {@code recovery}'s position goes out before what is buffered now:
+	 * the held live messages newer than it are buffered, those it covers dropped, and
+	 * deliveries go on behind them.
+	 */
+	void handOver(String topic, long ticket, Recovery recovery) {
+		synchronized (this) {
+			this.resumes.handOver(topic, ticket, recovery, (replay) -> {
+			}, (message) -> emit(topic, message));
+		}
+	}
+
+	/** The stream ended: what was held goes nowhere. */
+	void close() {
+		this.resumes.clear();
+	}
+
 	@Override
 	public void deliver(String topic, OutboundMessage message) {
-		// Publishers on several threads: the sink takes one emitter at a time.
+		// Publishers on several threads: the sink takes one emitter at a time, and a
+		// hand-over is not overtaken.
 		synchronized (this) {
-			Sinks.EmitResult result = this.sink.tryEmitNext(SseEvents.of(message, id(message)));
-			if (result.isSuccess()) {
-				this.nextId++;
+			if (!this.resumes.intercept(topic, message)) {
+				emit(topic, message);
 			}
-			else if (result == Sinks.EmitResult.FAIL_OVERFLOW) {
-				overflowed(topic, message.position());
+		}
+	}
+
+	/**
+	 * A gap in the topic could not be repaired: the stream says {@code event: reset} with
+	 * the position live events go on from, as a resume that cannot recover does, not a
+	 * JSON notice among the topic's events; the client reloads.
+	 */
+	@Override
+	public void reset(String topic, StreamPosition current, OutboundMessage defaultNotice) {
+		synchronized (this) {
+			if (!this.sink.tryEmitNext(SseEvents.reset(current)).isSuccess()) {
+				overflowed(topic, current);
 			}
+		}
+	}
+
+	// Under the lock.
+	private void emit(String topic, OutboundMessage message) {
+		Sinks.EmitResult result = this.sink.tryEmitNext(SseEvents.of(message, id(message)));
+		if (result.isSuccess()) {
+			this.nextId++;
+		}
+		else if (result == Sinks.EmitResult.FAIL_OVERFLOW) {
+			overflowed(topic, message.position());
 		}
 	}
 

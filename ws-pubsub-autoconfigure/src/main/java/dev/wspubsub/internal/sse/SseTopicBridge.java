@@ -9,6 +9,7 @@ import java.util.function.Function;
 
 import dev.wspubsub.Recovery;
 import dev.wspubsub.StreamPosition;
+import dev.wspubsub.internal.topic.Resumes;
 import dev.wspubsub.internal.topic.TopicLimits;
 import dev.wspubsub.internal.topic.TopicRegistry;
 import dev.wspubsub.spi.HistoryRule;
@@ -54,8 +55,8 @@ import org.springframework.web.reactive.function.server.ServerResponse;
  * <ul>
  * <li>when the history still holds every event after that id, those come first, in order,
  * then the live ones, with no gap and no duplicate: the client is subscribed before the
- * history is read, its live events wait in its buffer meanwhile, and those the replay
- * already sent are dropped by position;</li>
+ * history is read, its live events are held meanwhile, and those the replay already sent
+ * are dropped by position, as for a WebSocket's resubscribe;</li>
  * <li>otherwise (trimmed, expired, another epoch, not a position) the stream begins with
  * an {@code event: reset} whose data and id are the topic's current position, then the
  * live events after it; the client reloads its state.</li>
@@ -197,9 +198,14 @@ public final class SseTopicBridge implements SmartLifecycle {
 		return Flux.defer(() -> {
 			HistoryRule rule = this.history.rules().ruleFor(topic);
 			SseSubscriber subscriber = new SseSubscriber(loop, this.bufferSize, rule != null);
+			boolean resuming = rule != null && lastEventId != null;
+			// Held from before the subscription exists, so nothing live slips ahead of
+			// the
+			// replay.
+			long ticket = resuming ? subscriber.beginResume(topic) : 0;
 			this.topics.subscribe(topic, subscriber);
-			Flux<ServerSentEvent<String>> events = (rule != null && lastEventId != null)
-					? resumed(topic, rule, lastEventId, subscriber) : subscriber.events();
+			Flux<ServerSentEvent<String>> events = resuming ? resumed(topic, rule, lastEventId, subscriber, ticket)
+					: subscriber.events();
 			ServerSentEvent<String> hello = ServerSentEvent.<String>builder()
 				.retry(this.retry)
 				.comment("subscribed")
@@ -211,16 +217,20 @@ public final class SseTopicBridge implements SmartLifecycle {
 			return Flux.merge(events, heartbeats)
 				.startWith(hello)
 				.takeUntilOther(this.stopped.asMono())
-				.doFinally((signal) -> this.topics.unsubscribe(topic, subscriber));
+				.doFinally((signal) -> {
+					this.topics.unsubscribe(topic, subscriber);
+					subscriber.close();
+				});
 		});
 	}
 
 	/**
-	 * The replay after {@code lastEventId}, or a reset, then the live events. Subscribed
-	 * already, so what is published while the history is read waits in the buffer.
+	 * The replay after {@code lastEventId}, or a reset, then the live events, through the
+	 * same hold-and-replay as a WebSocket's resubscribe ({@link Resumes}): what is
+	 * published while the history is read is held, and what the replay covered dropped.
 	 */
 	private Flux<ServerSentEvent<String>> resumed(String topic, HistoryRule rule, String lastEventId,
-			SseSubscriber subscriber) {
+			SseSubscriber subscriber, long ticket) {
 		StreamPosition since = parse(lastEventId);
 		return Mono.fromFuture(() -> this.history.read(topic, rule, since, 0))
 			.onErrorReturn(Recovery.unavailable())
@@ -229,10 +239,9 @@ public final class SseTopicBridge implements SmartLifecycle {
 				Flux<ServerSentEvent<String>> first = recovery.recovered()
 						? Flux.fromIterable(recovery.publications()).map(SseEvents::of)
 						: Flux.just(SseEvents.reset(recovery.position()));
-				// Deliveries come in position order: once one is past the replay, all
-				// that follow are.
-				return first.concatWith(
-						subscriber.events().skipWhile((event) -> SseEvents.isCoveredBy(event, recovery.position())));
+				// The buffer is read once the replay has gone out.
+				subscriber.handOver(topic, ticket, recovery);
+				return first.concatWith(subscriber.events());
 			});
 	}
 

@@ -7,6 +7,7 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import dev.wspubsub.StreamPosition;
 import dev.wspubsub.internal.loop.HeldWork;
 import dev.wspubsub.internal.loop.LoopOutbox;
 import dev.wspubsub.spi.OutboundMessage;
@@ -121,6 +122,21 @@ public final class TopicRegistry {
 	 * @return the number of subscribers the message was handed to
 	 */
 	public int deliver(String topic, OutboundMessage message, @Nullable TopicSubscriber excluded) {
+		return handOut(topic, message, excluded, null);
+	}
+
+	/**
+	 * Tells every local subscriber of {@code topic} that a gap in it could not be
+	 * repaired and that it goes on from {@code current} ({@link TopicSubscriber#reset}),
+	 * in the order of the deliveries around it. The caller keeps its reference to
+	 * {@code defaultNotice}.
+	 */
+	public int reset(String topic, StreamPosition current, OutboundMessage defaultNotice) {
+		return handOut(topic, defaultNotice, null, Objects.requireNonNull(current, "current"));
+	}
+
+	private int handOut(String topic, OutboundMessage message, @Nullable TopicSubscriber excluded,
+			@Nullable StreamPosition reset) {
 		Topic target = this.topics.get(topic);
 		if (target == null) {
 			return 0;
@@ -138,26 +154,26 @@ public final class TopicRegistry {
 			}
 			delivered += count;
 			if (loop == null || loop.inEventLoop()) {
-				deliverAll(topic, message, subscribers, excluded);
+				deliverAll(topic, message, subscribers, excluded, reset);
 			}
 			else {
-				LoopOutbox.send(loop, new LoopDelivery(topic, message.retain(), subscribers, excluded));
+				LoopOutbox.send(loop, new LoopDelivery(topic, message.retain(), subscribers, excluded, reset));
 			}
 		}
 		return delivered;
 	}
 
 	/**
-	 * One publish for the subscribers of another loop; holds its own reference to the
-	 * message.
+	 * One publish (or reset, with its position) for the subscribers of another loop;
+	 * holds its own reference to the message.
 	 */
 	private record LoopDelivery(String topic, OutboundMessage message, TopicSubscriber[] subscribers,
-			@Nullable TopicSubscriber excluded) implements HeldWork {
+			@Nullable TopicSubscriber excluded, @Nullable StreamPosition reset) implements HeldWork {
 
 		@Override
 		public void run() {
 			try {
-				deliverAll(this.topic, this.message, this.subscribers, this.excluded);
+				deliverAll(this.topic, this.message, this.subscribers, this.excluded, this.reset);
 			}
 			finally {
 				this.message.release();
@@ -171,11 +187,16 @@ public final class TopicRegistry {
 	}
 
 	private static void deliverAll(String topic, OutboundMessage message, TopicSubscriber[] subscribers,
-			@Nullable TopicSubscriber excluded) {
+			@Nullable TopicSubscriber excluded, @Nullable StreamPosition reset) {
 		for (TopicSubscriber subscriber : subscribers) {
 			if (subscriber != excluded) {
 				try {
-					subscriber.deliver(topic, message);
+					if (reset != null) {
+						subscriber.reset(topic, reset, message);
+					}
+					else {
+						subscriber.deliver(topic, message);
+					}
 				}
 				catch (RuntimeException ex) {
 					// One failing subscriber must not starve the others.

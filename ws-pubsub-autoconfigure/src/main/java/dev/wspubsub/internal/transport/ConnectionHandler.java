@@ -1,6 +1,9 @@
 package dev.wspubsub.internal.transport;
 
 import dev.wspubsub.ErrorReply;
+import dev.wspubsub.StreamPosition;
+import dev.wspubsub.spi.OutboundMessage;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What happens on a connection, told by the transport on the connection's event loop. The
@@ -38,6 +41,17 @@ public interface ConnectionHandler {
 	 */
 	default void onTopicRefused(WsConnection connection, String error) {
 		connection.send(ErrorReply.of(error));
+	}
+
+	/**
+	 * The notice telling the connection's client that a gap in {@code topic} could not be
+	 * repaired and that it goes on from {@code current}: an object the connection
+	 * encodes, or {@code defaultNotice} itself, or {@code null} for none. Called on the
+	 * connection's event loop, in the topic's order.
+	 */
+	default @Nullable Object topicResetNotice(WsConnection connection, String topic, StreamPosition current,
+			OutboundMessage defaultNotice) {
+		return defaultNotice;
 	}
 
 	/** The connection closed; its subscriptions are already gone. */

@@ -4,6 +4,7 @@ import java.security.Principal;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
+import dev.wspubsub.internal.topic.Resumes;
 import dev.wspubsub.internal.topic.TopicLimits;
 import dev.wspubsub.internal.topic.TopicRegistry;
 import dev.wspubsub.spi.OutboundMessage;

@@ -304,6 +304,28 @@ public final class WsConnection implements WsSession<Object>, TopicSubscriber {
 		}
 	}
 
+	@Override
+	public void reset(String topic, StreamPosition current, OutboundMessage defaultNotice) {
+		if (!this.subscriptions.contains(topic)) {
+			return;
+		}
+		Object notice = this.handler.topicResetNotice(this, topic, current, defaultNotice);
+		if (notice == null) {
+			return;
+		}
+		if (notice == defaultNotice) {
+			deliver(topic, defaultNotice);
+			return;
+		}
+		OutboundMessage encoded = this.encoder.encode(notice, false);
+		try {
+			deliver(topic, encoded);
+		}
+		finally {
+			encoded.release();
+		}
+	}
+
 	private void writeTopicMessage(String topic, OutboundMessage message) {
 		TopicFraming framing = this.framing;
 		if (framing != null) {

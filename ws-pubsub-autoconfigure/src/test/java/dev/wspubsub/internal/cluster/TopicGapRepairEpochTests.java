@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -47,8 +46,7 @@ class TopicGapRepairEpochTests {
 	private final List<StreamPosition> reads = new CopyOnWriteArrayList<>();
 
 	private final TopicGapRepair repair = new TopicGapRepair(this.registry, this::read,
-			new PayloadEncoder(JsonMapper.builder().build(), ByteBufAllocator.DEFAULT),
-			(topic, current) -> Map.of("reset", current.epoch() + ":" + current.offset()), Duration.ofMillis(50));
+			new PayloadEncoder(JsonMapper.builder().build(), ByteBufAllocator.DEFAULT), Duration.ofMillis(50));
 
 	TopicGapRepairEpochTests() {
 		this.registry.addSubscriptionListener(this.repair);
@@ -79,7 +77,7 @@ class TopicGapRepairEpochTests {
 		accept(E2, 2, "b2"); // the first of the new epoch this node sees
 
 		await().atMost(Duration.ofSeconds(5)).until(() -> this.received.size() >= 5);
-		assertThat(this.received).containsExactly("a1", "a3", "{\"reset\":\"" + E2 + ":0\"}", "b1", "b2");
+		assertThat(this.received).containsExactly("a1", "a3", notice(E2, 0), "b1", "b2");
 		assertThat(this.reads).contains(new StreamPosition(E2, 0));
 	}
 
@@ -92,8 +90,13 @@ class TopicGapRepairEpochTests {
 		accept(E2, 2, "b2");
 
 		await().atMost(Duration.ofSeconds(5)).until(() -> this.received.size() >= 5);
-		assertThat(this.received).containsExactly("a1", "{\"reset\":\"" + E2 + ":0\"}", "b1", "a2", "b2");
+		assertThat(this.received).containsExactly("a1", notice(E2, 0), "b1", "a2", "b2");
 		assertThat(this.repair.resetCount(TopicGapRepair.ResetCause.EPOCH)).isOne();
+	}
+
+	private static String notice(String epoch, long offset) {
+		return "{\"type\":\"topic_reset\",\"topic\":\"" + TOPIC + "\",\"epoch\":\"" + epoch + "\",\"offset\":" + offset
+				+ "}";
 	}
 
 	private void accept(String epoch, long offset, String text) {

@@ -1,4 +1,4 @@
-package dev.wspubsub.internal.transport;
+package dev.wspubsub.internal.topic;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -14,13 +14,17 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The resubscribes of one connection in progress: while a topic's history is read, its
- * live messages are held; once the replay is handed over they go out, except those the
- * replay already covered, which are dropped until the first newer one passes. That is how
- * replay and live stream meet with no gap and no duplicate, even when publishes race the
- * resubscribe. Deliveries look at one volatile field when nothing is in progress.
+ * The resumes of one subscriber in progress (a WebSocket's resubscribes, an SSE stream
+ * opened with a last event id): while a topic's history is read, its live messages are
+ * held; once the replay is handed over they go out, except those the replay already
+ * covered, which are dropped until the first newer one passes. That is how replay and
+ * live stream meet with no gap and no duplicate, even when publishes race the resume; the
+ * one place that decides whether a position is covered by a replay. Deliveries look at
+ * one volatile field when nothing is in progress. The caller makes {@link #handOver} and
+ * its deliveries of the topic exclusive (one event loop, or one lock), so nothing live
+ * passes the held messages.
  */
-final class Resumes {
+public final class Resumes {
 
 	private static final Log logger = LogFactory.getLog(Resumes.class);
 
@@ -34,7 +38,7 @@ final class Resumes {
 	 * Starts holding {@code topic}'s deliveries; a resubscribe already in progress is
 	 * superseded.
 	 */
-	synchronized long begin(String topic) {
+	public synchronized long begin(String topic) {
 		Resume previous = this.active.put(topic, new Resume(++this.tickets));
 		if (previous != null) {
 			previous.releaseHeld();
@@ -47,18 +51,18 @@ final class Resumes {
 	 * Whether the resubscribe {@code ticket} of {@code topic} is still the one in
 	 * progress.
 	 */
-	synchronized boolean isCurrent(String topic, long ticket) {
+	public synchronized boolean isCurrent(String topic, long ticket) {
 		Resume resume = this.active.get(topic);
 		return resume != null && resume.ticket == ticket && resume.held != null;
 	}
 
 	/**
-	 * Event loop: runs {@code beforeLive} with the replay, then writes the held messages
-	 * newer than it (each released after {@code write}).
+	 * Runs {@code beforeLive} with the replay, then writes the held messages newer than
+	 * it (each released after {@code write}); exclusive of the topic's deliveries.
 	 * @return {@code false} when the resubscribe was superseded, unsubscribed or closed
 	 * meanwhile
 	 */
-	boolean handOver(String topic, long ticket, Recovery recovery, Consumer<? super Recovery> beforeLive,
+	public boolean handOver(String topic, long ticket, Recovery recovery, Consumer<? super Recovery> beforeLive,
 			Consumer<OutboundMessage> write) {
 		if (!isCurrent(topic, ticket)) {
 			return false;
@@ -84,7 +88,7 @@ final class Resumes {
 	 * The replay up to {@code replayed} has been handed over: answers the held messages
 	 * newer than it, retained for the caller, and drops later copies of older ones.
 	 */
-	synchronized List<OutboundMessage> finish(String topic, long ticket, @Nullable StreamPosition replayed) {
+	public synchronized List<OutboundMessage> finish(String topic, long ticket, @Nullable StreamPosition replayed) {
 		Resume resume = this.active.get(topic);
 		if (resume == null || resume.ticket != ticket || resume.held == null) {
 			return List.of();
@@ -112,7 +116,7 @@ final class Resumes {
 	 * @return {@code true} when this took the message (held, or dropped as replayed
 	 * already)
 	 */
-	boolean intercept(String topic, OutboundMessage message) {
+	public boolean intercept(String topic, OutboundMessage message) {
 		return this.any && interceptSlow(topic, message);
 	}
 
@@ -133,7 +137,7 @@ final class Resumes {
 	}
 
 	/** Stops a resubscribe of {@code topic}: unsubscribed, or refused. */
-	synchronized void cancel(String topic) {
+	public synchronized void cancel(String topic) {
 		Resume resume = this.active.get(topic);
 		if (resume != null) {
 			resume.releaseHeld();
@@ -142,7 +146,7 @@ final class Resumes {
 	}
 
 	/** The connection closed: what was held goes nowhere. */
-	synchronized void clear() {
+	public synchronized void clear() {
 		this.active.values().forEach(Resume::releaseHeld);
 		this.active.clear();
 		this.any = false;
@@ -165,6 +169,7 @@ final class Resumes {
 			this.ticket = ticket;
 		}
 
+		/** Whether the replay handed over already sent {@code message}. */
 		boolean covers(OutboundMessage message) {
 			StreamPosition position = message.position();
 			return position != null && this.replayed != null && position.epoch().equals(this.replayed.epoch())
