@@ -2,9 +2,11 @@ package dev.wspubsub.internal.cluster;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -150,6 +152,8 @@ public final class TopicGapRepair implements SubscriptionListener, LinkListener,
 				// The first since this node had subscribers: the order starts here.
 				state.epoch = position.epoch();
 				state.last = position.offset() - 1;
+				state.startOffset = position.offset();
+				state.startNanos = System.nanoTime();
 			}
 			else if (!state.epoch.equals(position.epoch())) {
 				if (!Epochs.isLater(position.epoch(), state.epoch)) {
@@ -160,7 +164,10 @@ public final class TopicGapRepair implements SubscriptionListener, LinkListener,
 				beginEpoch(state, position.epoch());
 			}
 			if (position.offset() <= state.last) {
-				return; // delivered already
+				if (crossedTheStart(state, position) && message != null) {
+					handOver(topic, message.retain(), excluded);
+				}
+				return; // delivered already, or published before this node's subscribers
 			}
 			if (position.offset() == state.last + 1) {
 				deliver(state, new Held(message, excluded));
@@ -369,6 +376,17 @@ public final class TopicGapRepair implements SubscriptionListener, LinkListener,
 	}
 
 	/**
+	 * Whether a publication from before the one the order started with arrived within the
+	 * grace after it, for the first time: one this node's other connection had on its way
+	 * (this node's own, whose answer the other node's echo overtook), not one published
+	 * before this node had subscribers.
+	 */
+	private boolean crossedTheStart(State state, StreamPosition position) {
+		return position.offset() < state.startOffset && System.nanoTime() - state.startNanos < this.grace.toNanos()
+				&& state.crossedTheStart.add(position.offset());
+	}
+
+	/**
 	 * The topic's history began again (Redis came back empty, or a node's outage began a
 	 * new epoch): what this node holds of the old epoch is delivered as it is, gaps and
 	 * all, as its stream is gone; then every local subscriber is told to resume from the
@@ -393,6 +411,7 @@ public final class TopicGapRepair implements SubscriptionListener, LinkListener,
 		state.attempts = 0;
 		state.epoch = epoch;
 		state.last = 0;
+		state.startOffset = 0;
 		sendNotice(state.topic, start);
 	}
 
@@ -426,6 +445,7 @@ public final class TopicGapRepair implements SubscriptionListener, LinkListener,
 		state.attempts = 0;
 		state.epoch = current.epoch();
 		state.last = current.offset();
+		state.startOffset = 0;
 		if (!sameEpoch) {
 			state.releaseHeld();
 		}
@@ -491,6 +511,15 @@ public final class TopicGapRepair implements SubscriptionListener, LinkListener,
 		final TreeMap<Long, Held> held = new TreeMap<>();
 
 		/**
+		 * Where the order started, when, and what arrived from before it in the grace.
+		 */
+		long startOffset;
+
+		long startNanos;
+
+		final Set<Long> crossedTheStart = new HashSet<>();
+
+		/**
 		 * The last offsets delivered of the epochs before this one, newest last: a
 		 * publication of one of them may still be on its way on the other connection.
 		 */
@@ -515,6 +544,7 @@ public final class TopicGapRepair implements SubscriptionListener, LinkListener,
 		void forget() {
 			this.generation++;
 			this.epoch = null;
+			this.crossedTheStart.clear();
 			this.earlier.clear();
 			releaseHeld();
 		}

@@ -94,6 +94,17 @@ class TopicGapRepairEpochTests {
 		assertThat(this.repair.resetCount(TopicGapRepair.ResetCause.EPOCH)).isOne();
 	}
 
+	@Test
+	void aPublicationOvertakenByTheOneTheOrderStartedWithIsDeliveredOnce() {
+		accept(E1, 2, "b2"); // the other node's echo, first
+		accept(E1, 1, "a1"); // this node's own, whose answer it overtook
+		accept(E1, 1, "a1");
+		accept(E1, 3, "a3");
+
+		await().atMost(Duration.ofSeconds(5)).until(() -> this.received.size() >= 3);
+		assertThat(this.received).containsExactly("b2", "a1", "a3");
+	}
+
 	private static String notice(String epoch, long offset) {
 		return "{\"type\":\"topic_reset\",\"topic\":\"" + TOPIC + "\",\"epoch\":\"" + epoch + "\",\"offset\":" + offset
 				+ "}";
