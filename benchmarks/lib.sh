@@ -50,8 +50,11 @@ trap 'exit 130' INT TERM HUP
 # the servers named in $1, and the log folder.
 prepare() {
   build
-  if [[ " $1 " == *" bun "* ]]; then
+  if [[ " $1 " == *" bun "* || " $1 " == *" bun-redis "* ]]; then
     install_bun
+  fi
+  if [[ " $1 " == *" bun-redis "* ]]; then
+    install_bun_redis
   fi
   mkdir -p "$BUILD_DIR/logs"
 }
@@ -74,6 +77,17 @@ install_bun() {
   mkdir -p "$BUILD_DIR/bun"
   timeout 600 npm install --prefix "$BUILD_DIR/bun" --no-audit --no-fund --no-save @oven/bun-linux-x64 >&2
   [[ -x "$BUN_BIN" ]] || { log "Bun did not install"; exit 1; }
+}
+
+# The npm `redis` client beside Bun, and the Redis-scaled Bun server copied next to it, so that
+# its `import "redis"` resolves there.
+install_bun_redis() {
+  if [[ ! -f "$BUILD_DIR/bun/node_modules/redis/package.json" ]]; then
+    log "installing the redis client into $BUILD_DIR/bun"
+    timeout 600 npm install --prefix "$BUILD_DIR/bun" --no-audit --no-fund --no-save @oven/bun-linux-x64 redis >&2
+  fi
+  [[ -f "$BUILD_DIR/bun/node_modules/redis/package.json" ]] || { log "the redis client did not install"; exit 1; }
+  cp "$BENCH_DIR/bun-redis-chat-server.js" "$BUILD_DIR/bun/bun-redis-chat-server.js"
 }
 
 # The command prefix that pins to CPUS, if any; taskset execs the program, so the PID stays its own
@@ -104,6 +118,8 @@ start_server() {
     ws-pubsub-stomp) cmd=(java $SERVER_JAVA_OPTS -jar "$TARGET_DIR/benchmarks-stomp-server.jar") ;;
     spring-stomp)  cmd=(java $SERVER_JAVA_OPTS -jar "$TARGET_DIR/benchmarks-stomp-spring.jar") ;;
     bun)           cmd=("$BUN_BIN" "$BENCH_DIR/bun-chat-server.js") ;;
+    # REDIS_URL or REDIS_CLUSTER_NODES from the caller's environment
+    bun-redis)     cmd=("$BUN_BIN" "$BUILD_DIR/bun/bun-redis-chat-server.js") ;;
     # sample-dashboard reads PORT too; loopback only
     dashboard)     cmd=(java $SERVER_JAVA_OPTS -jar "$DASHBOARD_JAR" --server.address=127.0.0.1) ;;
     *) log "unknown server '$name'"; exit 1 ;;

@@ -19,12 +19,31 @@
 # the closed-loop rounds (idle_seconds). Each node logs its fan-out counters as it stops; the
 # RESULT lines give their sums over the nodes of the run (redis_published, redis_dropped).
 #
+# Part "peers" (PARTS="scaling peers" runs both, scaling first): ws-pubsub against its peer,
+# the Redis-scaled Bun server (bun-redis-chat-server.js: every message PUBLISHed on a Redis
+# channel per room by the npm `redis` client, each node delivering to its own connections what
+# its subscription receives, its own messages included). Two nodes of each, the clients split
+# over them (client i to node i mod 2), each message its own ws.send (ChatLoad
+# --frames-per-write 1), on each Redis setup of REDIS_SETUPS: "single" (one Redis), "clusterN"
+# (a Redis Cluster of N masters, no replicas, redis-server >= 7 and redis-cli on PATH; both
+# servers use sharded pub/sub there). Every server and setup gets a fresh Redis. Per run,
+# server and setup one RESULT line: delivered and cross-node msg/s (median; with the clients
+# split over two nodes, half of the deliveries cross), CPU per million deliveries of the two
+# servers and of every Redis process (utime + stime from /proc over the counted window less
+# 0.6 s), Redis CPU per million publications, and the p50/p99 of cross-node deliveries at
+# RATE publishes/s (LatencyLoad). Then RATIO lines, ws-pubsub over the Bun peer on the same
+# setup in the same run (the targets: cross-node throughput >= 1.5, total CPU per delivery
+# <= 0.7), and SCALE lines, each server's Redis CPU per publication on each cluster over its
+# own on one Redis (the target: no higher, so that adding masters adds capacity).
+#
 # Environment (defaults):
+#   PARTS="scaling peers"
 #   NODE_COUNTS="1 2 3"  CLIENTS=16  RATE=2000 (publishes/s in total)  WARMUP=5  DURATION=10
 #   BASE_PORT=4501  REDIS_PORT=4599  PUBLISH_BUFFER=100000  BASELINE=1  SKIP_BUILD=0
+#   PEER_SERVERS="ws-pubsub bun-redis"  REDIS_SETUPS="single cluster1 cluster3"  REPEATS=2
 #   SERVER_JAVA_OPTS  CLIENT_JAVA_OPTS
-# Output: one RESULT line per configuration; benchmarks/build/cluster.csv; logs in
-# benchmarks/build/logs/cluster-*.
+# Output: RESULT, RATIO and SCALE lines; benchmarks/build/cluster.csv (scaling) and
+# benchmarks/build/cluster-peers.csv (peers); logs in benchmarks/build/logs/cluster-*.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -37,6 +56,10 @@ BASE_PORT="${BASE_PORT:-4501}"
 REDIS_PORT="${REDIS_PORT:-4599}"
 BASELINE="${BASELINE:-1}"
 PUBLISH_BUFFER="${PUBLISH_BUFFER:-100000}"
+PARTS="${PARTS:-scaling peers}"
+PEER_SERVERS="${PEER_SERVERS:-ws-pubsub bun-redis}"
+REDIS_SETUPS="${REDIS_SETUPS:-single cluster1 cluster3}"
+REPEATS="${REPEATS:-2}"
 
 # start_nodes NAME COUNT FANOUT: sets NODE_PIDS and PORTS (comma-separated)
 start_nodes() {
@@ -118,7 +141,9 @@ added() {
   awk -v a="$1" -v b="$2" 'BEGIN { if (a == "NA" || b == "NA") print "NA"; else printf "%+.1f", a - b }'
 }
 
-prepare ""
+prepare "$([[ " $PARTS " == *" peers "* ]] && echo "$PEER_SERVERS")"
+
+run_scaling() {
 CSV="$BUILD_DIR/cluster.csv"
 echo "config,nodes,fanout,clients,median_msgs_per_s,idle_seconds,rate,latency_expected,latency_delivered,p50_us,p99_us,cross_p50_us,cross_p99_us,redis_published,redis_dropped" >"$CSV"
 start_redis "$BUILD_DIR/logs/cluster-redis.log"
@@ -147,3 +172,210 @@ for n in $NODE_COUNTS; do
   echo "RESULT ${LINE[$n]}"
 done
 log "wrote $CSV"
+stop_pid "$REDIS_PID"
+forget_pid "$REDIS_PID"
+}
+
+# ---- part "peers": ws-pubsub and the Redis-scaled Bun server, side by side
+
+REDIS_PIDS=()
+REDIS_NODES=""
+
+# start_redis_setup SETUP LOGPREFIX: "single", or "clusterN" (N masters, no replicas, all slots
+# assigned with CLUSTER ADDSLOTSRANGE and joined with CLUSTER MEET); sets REDIS_PIDS and
+# REDIS_NODES (host:port,...)
+start_redis_setup() {
+  local setup="$1" logprefix="$2" masters port i from to first state
+  REDIS_PIDS=()
+  if [[ "$setup" == single ]]; then
+    start_redis "$logprefix-redis.log"
+    REDIS_PIDS=("$REDIS_PID")
+    REDIS_NODES="127.0.0.1:$REDIS_PORT"
+    return
+  fi
+  masters="${setup#cluster}"
+  [[ "$masters" =~ ^[0-9]+$ && "$masters" -ge 1 ]] || { log "unknown Redis setup '$setup'"; exit 1; }
+  command -v redis-cli >/dev/null || { log "a Redis Cluster needs redis-cli (and redis-server >= 7) on PATH"; exit 1; }
+  REDIS_NODES=""
+  for i in $(seq 0 $((masters - 1))); do
+    port=$((REDIS_PORT + i))
+    if port_open "$port"; then log "port $port is already in use"; exit 1; fi
+    rm -rf "$BUILD_DIR/redis-cluster/$port"
+    mkdir -p "$BUILD_DIR/redis-cluster/$port"
+    (cd "$BUILD_DIR/redis-cluster/$port" && exec "$(redis_binary)" --port "$port" --bind 127.0.0.1 --save "" \
+      --appendonly no --cluster-enabled yes --cluster-config-file nodes.conf --cluster-node-timeout 5000 \
+      >"$logprefix-redis-$port.log" 2>&1) &
+    REDIS_PIDS+=("$!")
+    STARTED_PIDS+=("$!")
+    REDIS_NODES="${REDIS_NODES:+$REDIS_NODES,}127.0.0.1:$port"
+  done
+  for i in $(seq 0 $((masters - 1))); do
+    port=$((REDIS_PORT + i))
+    for _ in $(seq 1 100); do
+      [[ "$(redis-cli -p "$port" PING 2>/dev/null)" == PONG ]] && break
+      sleep 0.1
+    done
+    from=$((16384 * i / masters)); to=$((16384 * (i + 1) / masters - 1))
+    redis-cli -p "$port" CLUSTER ADDSLOTSRANGE "$from" "$to" >/dev/null
+    [[ "$i" -gt 0 ]] && redis-cli -p "$REDIS_PORT" CLUSTER MEET 127.0.0.1 "$port" >/dev/null
+  done
+  for _ in $(seq 1 300); do
+    state=ok
+    for i in $(seq 0 $((masters - 1))); do
+      redis-cli -p $((REDIS_PORT + i)) CLUSTER INFO | tr -d '\r' \
+        | grep -q "^cluster_state:ok" || state=wait
+      [[ "$(redis-cli -p $((REDIS_PORT + i)) CLUSTER INFO | tr -d '\r' | sed -n 's/^cluster_known_nodes://p')" == "$masters" ]] \
+        || state=wait
+    done
+    [[ "$state" == ok ]] && break
+    sleep 0.1
+  done
+  [[ "$state" == ok ]] || { log "the Redis Cluster of $masters masters did not come up; see $logprefix-redis-*.log"; exit 1; }
+  log "redis cluster of $masters master(s) on $REDIS_NODES"
+}
+
+stop_redis_setup() {
+  local pid
+  for pid in "${REDIS_PIDS[@]}"; do
+    stop_pid "$pid"
+    forget_pid "$pid"
+  done
+  REDIS_PIDS=()
+}
+
+# ticks PID...: utime + stime of each, space-separated
+ticks() {
+  local pid
+  for pid in "$@"; do awk '{ printf "%d ", $14 + $15 }' "/proc/$pid/stat"; done
+}
+
+# per_million TICKS COUNT: CPU-seconds per million of COUNT, NA when there is nothing to divide
+per_million() {
+  awk -v t="$1" -v c="$2" -v k="$CLK_TCK" 'BEGIN { if (t == "NA" || c == "NA" || c + 0 == 0) print "NA"; else printf "%.4f\n", t / k / (c / 1e6) }'
+}
+
+# run_peer SETUP SERVER RUN: one RESULT line and a CSV row; sets R[SETUP|SERVER|RUN|key]
+run_peer() {
+  local setup="$1" server="$2" run="$3" name="peers-$1-$2-$3" k port out lat client
+  local before_s before_r after_s after_r line msgs reading deliveries pubs
+  log "peers: $server on $setup, run $run: 2 nodes, $CLIENTS clients"
+  start_redis_setup "$setup" "$BUILD_DIR/logs/cluster-$name"
+  NODE_PIDS=() PORTS=""
+  for k in 1 2; do
+    port=$((BASE_PORT + k - 1))
+    if [[ "$setup" == single ]]; then
+      REDIS_PORT="$REDIS_PORT" REDIS_CLUSTER_NODES="" REDIS_URL="redis://127.0.0.1:$REDIS_PORT" \
+        PUBLISH_BUFFER="$PUBLISH_BUFFER" start_server "$server" "$port" 0 "$BUILD_DIR/logs/cluster-$name-node$k.log"
+    else
+      REDIS_PORT="" REDIS_CLUSTER_NODES="$REDIS_NODES" PUBLISH_BUFFER="$PUBLISH_BUFFER" \
+        start_server "$server" "$port" 0 "$BUILD_DIR/logs/cluster-$name-node$k.log"
+    fi
+    NODE_PIDS+=("$SERVER_PID")
+    PORTS="${PORTS:+$PORTS,}$port"
+  done
+  out="$BUILD_DIR/logs/cluster-$name-chat.log"
+  lat="$BUILD_DIR/logs/cluster-$name-latency.log"
+  run_tool $((WARMUP + DURATION + 90)) dev.wspubsub.bench.client.ChatLoad --ports "$PORTS" --clients "$CLIENTS" \
+    --frames-per-write 1 --warmup "$WARMUP" --duration "$DURATION" --label "$server" >"$out" 2>&1 &
+  client=$!
+  # The warm-up's first per-second line comes a second after the start; read from just
+  # inside the counted window, as run-cpu-split.sh does.
+  for _ in $(seq 1 900); do
+    grep -q '^w ' "$out" 2>/dev/null && break
+    kill -0 "$client" 2>/dev/null || break
+    sleep 0.1
+  done
+  reading="$(awk -v d="$DURATION" 'BEGIN { printf "%.1f", d - 0.6 }')"
+  before_s="" after_s=""
+  if grep -q '^w ' "$out" 2>/dev/null; then
+    sleep "$((WARMUP - 1)).3"
+    before_s="$(ticks "${NODE_PIDS[@]}")" before_r="$(ticks "${REDIS_PIDS[@]}")"
+    sleep "$reading"
+    after_s="$(ticks "${NODE_PIDS[@]}")" after_r="$(ticks "${REDIS_PIDS[@]}")"
+  fi
+  wait "$client" || true
+  run_tool $((WARMUP + DURATION + 90)) dev.wspubsub.bench.client.LatencyLoad --ports "$PORTS" \
+    --clients "$CLIENTS" --rate "$RATE" --warmup "$WARMUP" --duration "$DURATION" --label "$server" \
+    >"$lat" 2>&1 || true
+  for k in "${NODE_PIDS[@]}"; do stop_pid "$k"; forget_pid "$k"; done
+  NODE_PIDS=()
+  stop_redis_setup
+
+  local key="$setup|$server|$run" server_ticks=NA redis_ticks=NA by_process=NA
+  msgs="$(result_field "$(grep '^RESULT ' "$out" || true)" median_msgs_per_s)"
+  [[ -n "$msgs" ]] || { msgs=NA; log "no chat result for $name; see $out"; tail -5 "$out" >&2; }
+  deliveries=NA pubs=NA
+  if [[ "$msgs" != NA && -n "$after_s" ]]; then
+    deliveries="$(awk -v m="$msgs" -v s="$reading" 'BEGIN { printf "%.0f", m * s }')"
+    # every publication reaches all the clients, its sender included
+    pubs="$(awk -v d="$deliveries" -v c="$CLIENTS" 'BEGIN { printf "%.0f", d / c }')"
+    server_ticks="$(paste <(tr ' ' '\n' <<<"$before_s") <(tr ' ' '\n' <<<"$after_s") | awk 'NF == 2 { s += $2 - $1 } END { print s + 0 }')"
+    by_process="$(paste <(tr ' ' '\n' <<<"$before_r") <(tr ' ' '\n' <<<"$after_r") | awk 'NF == 2 { printf "%s%d", (n++ ? "/" : ""), $2 - $1 }')"
+    redis_ticks="$(tr '/' '\n' <<<"$by_process" | awk '{ s += $1 } END { print s + 0 }')"
+  fi
+  R[$key|msgs]="$msgs"
+  R[$key|cross]="$(awk -v m="$msgs" 'BEGIN { if (m == "NA") print "NA"; else printf "%.0f", m / 2 }')"
+  R[$key|server_cpu]="$(per_million "$server_ticks" "$deliveries")"
+  R[$key|redis_cpu]="$(per_million "$redis_ticks" "$deliveries")"
+  R[$key|total_cpu]="$(per_million "$( [[ "$server_ticks" == NA ]] && echo NA || echo $((server_ticks + redis_ticks)))" "$deliveries")"
+  R[$key|redis_cpu_pub]="$(per_million "$redis_ticks" "$pubs")"
+  R[$key|redis_by_process]="$(tr '/' '\n' <<<"$by_process" | while read -r t; do per_million "$t" "$deliveries"; done | paste -sd/)"
+  line="$(grep '^RESULT ' "$lat" || true)"
+  R[$key|cross_p50]="$( [[ -n "$line" ]] && result_field "$line" cross_p50_us || echo NA)"
+  R[$key|cross_p99]="$( [[ -n "$line" ]] && result_field "$line" cross_p99_us || echo NA)"
+  [[ -n "$line" ]] || { log "no latency result for $name; see $lat"; tail -5 "$lat" >&2; }
+  echo "$setup,$server,$run,${R[$key|msgs]},${R[$key|cross]},${R[$key|server_cpu]},${R[$key|redis_cpu]},${R[$key|redis_by_process]},${R[$key|total_cpu]},${R[$key|redis_cpu_pub]},${R[$key|cross_p50]},${R[$key|cross_p99]}" >>"$PEERS_CSV"
+  echo "RESULT part=peers setup=$setup server=$server run=$run nodes=2 clients=$CLIENTS msgs_per_s=${R[$key|msgs]}" \
+    "cross_msgs_per_s=${R[$key|cross]} server_cpu_s_per_million_deliveries=${R[$key|server_cpu]}" \
+    "redis_cpu_s_per_million_deliveries=${R[$key|redis_cpu]} (by process ${R[$key|redis_by_process]})" \
+    "total_cpu_s_per_million_deliveries=${R[$key|total_cpu]}" \
+    "redis_cpu_s_per_million_publications=${R[$key|redis_cpu_pub]} rate=$RATE" \
+    "cross_p50_us=${R[$key|cross_p50]} cross_p99_us=${R[$key|cross_p99]}"
+}
+
+run_peers() {
+  local run setup server a b
+  PEERS_CSV="$BUILD_DIR/cluster-peers.csv"
+  echo "setup,server,run,msgs_per_s,cross_msgs_per_s,server_cpu_s_per_million_deliveries,redis_cpu_s_per_million_deliveries,redis_cpu_by_process,total_cpu_s_per_million_deliveries,redis_cpu_s_per_million_publications,cross_p50_us,cross_p99_us" >"$PEERS_CSV"
+  declare -gA R=()
+  # Interleaved (A B A B ...), a fresh Redis for each, so that a drift of the machine shows
+  # in both servers alike
+  for run in $(seq 1 "$REPEATS"); do
+    for setup in $REDIS_SETUPS; do
+      for server in $PEER_SERVERS; do
+        run_peer "$setup" "$server" "$run"
+      done
+    done
+  done
+  log "clients=$CLIENTS (split over 2 nodes) rate=$RATE/s warm-up=${WARMUP}s counted=${DURATION}s; CPU-seconds per million = microseconds each"
+  read -r a b <<<"$PEER_SERVERS"
+  for run in $(seq 1 "$REPEATS"); do
+    for setup in $REDIS_SETUPS; do
+      [[ -n "$b" ]] || continue
+      echo "RATIO run=$run setup=$setup $a/$b" \
+        "cross_throughput=$(ratio "${R[$setup|$a|$run|cross]}" "${R[$setup|$b|$run|cross]}") (target >= 1.5)" \
+        "total_cpu_per_delivery=$(ratio "${R[$setup|$a|$run|total_cpu]}" "${R[$setup|$b|$run|total_cpu]}") (target <= 0.7)" \
+        "server_cpu_per_delivery=$(ratio "${R[$setup|$a|$run|server_cpu]}" "${R[$setup|$b|$run|server_cpu]}")" \
+        "redis_cpu_per_delivery=$(ratio "${R[$setup|$a|$run|redis_cpu]}" "${R[$setup|$b|$run|redis_cpu]}")" \
+        "cross_p50=$(ratio "${R[$setup|$a|$run|cross_p50]}" "${R[$setup|$b|$run|cross_p50]}")" \
+        "cross_p99=$(ratio "${R[$setup|$a|$run|cross_p99]}" "${R[$setup|$b|$run|cross_p99]}")"
+    done
+    for server in $PEER_SERVERS; do
+      for setup in $REDIS_SETUPS; do
+        [[ "$setup" == single || " $REDIS_SETUPS " != *" single "* ]] && continue
+        echo "SCALE run=$run server=$server $setup/single" \
+          "redis_cpu_per_publication=$(ratio "${R[$setup|$server|$run|redis_cpu_pub]}" "${R[single|$server|$run|redis_cpu_pub]}") (target <= 1)" \
+          "cross_throughput=$(ratio "${R[$setup|$server|$run|cross]}" "${R[single|$server|$run|cross]}")"
+      done
+    done
+  done
+  log "wrote $PEERS_CSV"
+}
+
+for part in $PARTS; do
+  case "$part" in
+    scaling) run_scaling ;;
+    peers) run_peers ;;
+    *) log "unknown part '$part' (scaling or peers)"; exit 1 ;;
+  esac
+done

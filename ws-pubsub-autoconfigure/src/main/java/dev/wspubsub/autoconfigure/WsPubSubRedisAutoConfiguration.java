@@ -129,7 +129,7 @@ public final class WsPubSubRedisAutoConfiguration {
 	@ConditionalOnMissingBean(PresenceRegistry.class)
 	@ConditionalOnBean(ReactiveRedisConnectionFactory.class)
 	RedisPresenceRegistry wsPubSubPresenceRegistry(ReactiveRedisConnectionFactory connectionFactory,
-			WsPubSubProperties properties, NodeId nodeId) {
+			WsPubSubProperties properties, NodeId nodeId, ObjectProvider<RedisFanout> fanout) {
 		WsPubSubProperties.Redis redis = properties.getFanout().getRedis();
 		if (redis.getPresenceTtl().toMillis() < 3) {
 			throw new WsPubSubConfigurationException(
@@ -141,8 +141,11 @@ public final class WsPubSubRedisAutoConfiguration {
 					"ws-pubsub.fanout.redis.command-timeout is " + redis.getCommandTimeout() + ".",
 					"Set ws-pubsub.fanout.redis.command-timeout to 1ms or more; about a second suits most.");
 		}
-		return new RedisPresenceRegistry(connectionFactory, redis.getChannelPrefix(), nodeId.value(),
-				redis.getPresenceTtl(), redis.getCommandTimeout());
+		RedisPresenceRegistry presence = new RedisPresenceRegistry(connectionFactory, redis.getChannelPrefix(),
+				nodeId.value(), redis.getPresenceTtl(), redis.getCommandTimeout());
+		// No health check of its own: the fan-out's probe is the node's one
+		fanout.ifAvailable(presence::followLink);
+		return presence;
 	}
 
 	/**

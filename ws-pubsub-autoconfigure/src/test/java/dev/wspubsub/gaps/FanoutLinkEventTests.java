@@ -43,7 +43,7 @@ class FanoutLinkEventTests {
 			assertThat(up.upAt()).get().matches((at) -> !at.isBefore(restarted));
 			assertThat(up.outage()).contains(Duration.between(down.downAt(), up.upAt().orElseThrow()));
 			assertThat(node.fanout().reconnectCount()).isEqualTo(1);
-			assertThat(node.bean(MeterRegistry.class).get("wspubsub.fanout.reconnects").functionCounter().count())
+			assertThat(node.bean(MeterRegistry.class).get("wspubsub.redis.reconnects").functionCounter().count())
 				.isOne();
 		}
 	}

@@ -42,9 +42,10 @@ class NodeChannelIsolationTests {
 	@Test
 	void topicsNamedAfterTheNodesProbeChannelLeaveTheFanoutUpAndDelivering() {
 		String nodeId = nodeA.fanout().nodeId();
-		String probeChannel = "ws-pubsub:n:probe:" + nodeId;
+		String probeChannel = "ws-pubsub:$probe:{" + nodeId + "}";
 		// The probe's channel name of old, of now, and the whole channel name itself.
-		List<String> hostile = List.of("$probe:" + nodeId, "n:probe:" + nodeId, probeChannel, "../n:probe:" + nodeId);
+		List<String> hostile = List.of("$probe:" + nodeId, "$probe:{" + nodeId + "}", "n:probe:" + nodeId, probeChannel,
+				"../$probe:{" + nodeId + "}");
 		try (WsTestClient attacker = nodeA.connect()) {
 			for (String topic : hostile) {
 				assertThat(attacker.sendAndAwait("sub " + topic)).isEqualTo("subscribed " + topic);

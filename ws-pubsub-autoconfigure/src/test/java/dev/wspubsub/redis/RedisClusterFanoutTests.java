@@ -35,8 +35,8 @@ class RedisClusterFanoutTests {
 	@BeforeAll
 	static void startCluster() {
 		cluster = TestRedisCluster.start();
-		nodeA = Node.start(cluster);
-		nodeB = Node.start(cluster);
+		nodeA = Node.start(cluster, "ws-pubsub.fanout.redis.presence-ttl=2s");
+		nodeB = Node.start(cluster, "ws-pubsub.fanout.redis.presence-ttl=2s");
 		await().atMost(Duration.ofSeconds(20)).until(() -> nodeA.fanout().isUp() && nodeB.fanout().isUp());
 	}
 

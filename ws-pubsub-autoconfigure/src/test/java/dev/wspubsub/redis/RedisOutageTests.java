@@ -7,6 +7,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 
 import dev.wspubsub.internal.cluster.RedisFanout;
 import dev.wspubsub.test.TestRedis;
@@ -37,6 +38,20 @@ class RedisOutageTests {
 			node.close();
 			assertThat(fanout.isUp()).isFalse();
 			assertThat(output.toString().substring(before)).doesNotContain("is down").doesNotContain("WARN");
+		}
+	}
+
+	@Test
+	void aNodeThatCannotReachRedisAtStartUpSaysSoOnceAndComesUpWhenRedisArrives(CapturedOutput output) {
+		try (TestRedis redis = TestRedis.start()) {
+			redis.stopServer();
+			try (Node node = Node.start(redis)) {
+				String notUp = "Redis fan-out of node " + node.fanout().nodeId() + " is not up 10 s after start";
+				await().atMost(Duration.ofSeconds(20)).until(() -> output.toString().contains(notUp));
+				redis.startServer();
+				await().atMost(Duration.ofSeconds(15)).until(() -> node.fanout().isUp());
+				assertThat(output.toString().split(Pattern.quote(notUp), -1)).as("told once").hasSize(2);
+			}
 		}
 	}
 

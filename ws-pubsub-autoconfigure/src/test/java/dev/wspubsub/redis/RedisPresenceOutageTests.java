@@ -85,6 +85,48 @@ class RedisPresenceOutageTests {
 		}
 	}
 
+	/**
+	 * Redis restarted empty while no presence call ran: the fan-out's link noticed, and
+	 * the entries are rewritten at once, not a third of the TTL later.
+	 */
+	@Test
+	void anOutageNoCallRanIntoIsRepairedOnceTheLinkIsBack() {
+		try (TestRedis redis = TestRedis.start();
+				Node node = Node.start(redis, "ws-pubsub.fanout.redis.presence-ttl=3m")) {
+			await().atMost(Duration.ofSeconds(15)).until(() -> node.fanout().isUp());
+			node.bean(PresenceRegistry.class).join("room:x", "ann", ANN).block(BLOCK);
+			redis.stopServer();
+			await("the link down").atMost(Duration.ofSeconds(15)).until(() -> !node.fanout().isUp());
+			redis.startServer();
+			await("Ann written again").atMost(Duration.ofSeconds(10))
+				.until(() -> redis.commands().hkeys("ws-pubsub:presence:room:x"),
+						(fields) -> fields.size() == 1 && fields.get(0).endsWith(":ann"));
+		}
+	}
+
+	/**
+	 * The node checks Redis once, through the fan-out's probe: presence sends no PING.
+	 */
+	@Test
+	void presenceRunsNoHealthCheckOfItsOwn() {
+		try (TestRedis redis = TestRedis.start(); Node node = Node.start(redis)) {
+			await().atMost(Duration.ofSeconds(15)).until(() -> node.fanout().isUp());
+			node.bean(PresenceRegistry.class).join("room:x", "ann", ANN).block(BLOCK);
+			long before = pings(redis);
+			await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() -> pings(redis) == before);
+		}
+	}
+
+	// PINGs Redis has answered, from INFO commandstats.
+	private static long pings(TestRedis redis) {
+		for (String line : redis.commands().info("commandstats").split("\r?\n")) {
+			if (line.startsWith("cmdstat_ping:calls=")) {
+				return Long.parseLong(line.substring("cmdstat_ping:calls=".length(), line.indexOf(',')));
+			}
+		}
+		return 0;
+	}
+
 	private static <T> T timed(Duration bound, Supplier<T> call) {
 		long start = System.nanoTime();
 		T result = call.get();

@@ -80,7 +80,7 @@ class RedisSubscriptionTests {
 		await().during(Duration.ofSeconds(4))
 			.atMost(Duration.ofSeconds(10))
 			.until(() -> nodeA.fanout().isUp() && nodeB.fanout().isUp()
-					&& redis.commands().pubsubChannels("ws-pubsub:n:probe:*").size() == 2);
+					&& redis.commands().pubsubChannels("ws-pubsub:$probe:*").size() == 2);
 	}
 
 	private static void awaitSubscribedNodes(String channel, long count) {

@@ -14,9 +14,11 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
  * {@code ready} ({@code 0}: never, the client starts the run itself), and
  * {@code REDIS_PORT}: when set, the node joins a cluster through the Redis fan-out on
  * {@code 127.0.0.1:REDIS_PORT}, holding up to {@code PUBLISH_BUFFER} publishes (default
- * 10000, the library's) queued for Redis. Without it, Boot's Redis auto-configuration is
- * left out, so the single-node server is the same as with no Redis on the classpath.
- * {@code HISTORY_PATTERN}: when set, topics matching it keep a history
+ * 10000, the library's) queued for Redis. {@code REDIS_CLUSTER_NODES} instead
+ * ({@code host:port,...}): the same on a Redis Cluster, through Spring Boot's
+ * {@code spring.data.redis.cluster.nodes} alone. Without either, Boot's Redis
+ * auto-configuration is left out, so the single-node server is the same as with no Redis
+ * on the classpath. {@code HISTORY_PATTERN}: when set, topics matching it keep a history
  * ({@code ws-pubsub.history.topics[0]}) of {@code HISTORY_SIZE} publications (default
  * 1000) for {@code HISTORY_TTL} (default 10m), in memory, or in Redis with the fan-out
  * on.
@@ -30,9 +32,16 @@ public class ChatServerApplication {
 				// sender too
 				"ws-pubsub.publish-to-self", "true", "ws-pubsub.per-message-deflate.enabled", "false"));
 		String redisPort = System.getenv("REDIS_PORT");
-		if (redisPort != null && !redisPort.isEmpty()) {
-			properties.put("spring.data.redis.host", "127.0.0.1");
-			properties.put("spring.data.redis.port", redisPort);
+		String clusterNodes = System.getenv("REDIS_CLUSTER_NODES");
+		boolean cluster = clusterNodes != null && !clusterNodes.isEmpty();
+		if (cluster || (redisPort != null && !redisPort.isEmpty())) {
+			if (cluster) {
+				properties.put("spring.data.redis.cluster.nodes", clusterNodes);
+			}
+			else {
+				properties.put("spring.data.redis.host", "127.0.0.1");
+				properties.put("spring.data.redis.port", redisPort);
+			}
 			properties.put("ws-pubsub.fanout.redis.enabled", "true");
 			properties.put("ws-pubsub.fanout.redis.publish-buffer", "${PUBLISH_BUFFER:10000}");
 		}

@@ -6,15 +6,14 @@ import java.util.concurrent.TimeUnit;
 import dev.wspubsub.internal.cluster.RedisFanout;
 import dev.wspubsub.internal.cluster.TopicGapRepair;
 import io.micrometer.core.instrument.FunctionCounter;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The meters of the Redis fan-out: the lag of what other nodes publish, and read when
- * scraped the publish queue's depth, the link's reconnects, and for topics with history
+ * The meters of the Redis fan-out beside the link's own ({@link RedisLinkMeterBinder}):
+ * the lag of what other nodes publish, and for topics with history, read when scraped,
  * the gaps repaired and the resets sent by cause.
  */
 public final class FanoutMeterBinder implements MeterBinder {
@@ -30,19 +29,10 @@ public final class FanoutMeterBinder implements MeterBinder {
 
 	@Override
 	public void bindTo(MeterRegistry registry) {
-		Gauge.builder("wspubsub.fanout.queue", this.fanout, RedisFanout::bufferedCount)
-			.description("Publishes waiting to be sent to Redis")
-			.register(registry);
 		Timer lag = Timer.builder("wspubsub.fanout.lag")
 			.description("Time from a publish on another node to its arrival on this one, by their wall clocks")
 			.register(registry);
 		this.fanout.onFanoutLag((millis) -> lag.record(Math.max(0, millis), TimeUnit.MILLISECONDS));
-		FunctionCounter.builder("wspubsub.fanout.reconnects", this.fanout, RedisFanout::reconnectCount)
-			.description("Times the link to Redis came back after an outage")
-			.register(registry);
-		FunctionCounter.builder("wspubsub.fanout.dropped", this.fanout, RedisFanout::droppedCount)
-			.description("Publishes dropped because the queue for Redis was full")
-			.register(registry);
 		TopicGapRepair gaps = this.repair;
 		if (gaps == null) {
 			return;

@@ -44,6 +44,10 @@ public class RedisLinkMeterBinder implements MeterBinder {
 			.description("Times the link to Redis went down; each is followed by a reconnect")
 			.tags(tags)
 			.register(registry);
+		FunctionCounter.builder("wspubsub.redis.reconnects", this.fanout, RedisFanout::reconnectCount)
+			.description("Times the link to Redis came back after an outage")
+			.tags(tags)
+			.register(registry);
 		Gauge.builder("wspubsub.redis.buffered", this.fanout, RedisFanout::bufferedCount)
 			.description("Publications waiting to be sent to Redis")
 			.tags(tags)

@@ -14,9 +14,10 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>
  * Channels live in two spaces under the prefix that no topic name can cross: topic
- * channels and node channels ({@code <prefix>n:probe:<node-id>} on one Redis,
- * {@code <prefix>$probe:{<node-id>}} on a cluster). Whatever a client calls a topic,
- * subscribing or unsubscribing it never touches a node's channel.
+ * channels, which begin with {@code t:} on one Redis and with a brace on a cluster, and
+ * node channels, {@code <prefix>$probe:{<node-id>}} in both modes (the node id is the
+ * hash tag, tagged as a topic is). Whatever a client calls a topic, subscribing or
+ * unsubscribing it never touches a node's channel.
  *
  * <p>
  * On one Redis (or Sentinel) a topic's channel is {@code <prefix>t:<topic>}, and its keys
@@ -41,8 +42,11 @@ final class ChannelNames {
 	 */
 	private static final String TOPICS = "t:";
 
-	/** Where node channels begin after the prefix on one Redis. */
-	private static final String NODES = "n:";
+	/**
+	 * Where node channels begin after the prefix, in both modes: neither {@code t:} nor a
+	 * brace.
+	 */
+	private static final String NODES = "$";
 
 	private final String prefix;
 
@@ -86,8 +90,7 @@ final class ChannelNames {
 
 	/** The channel of this node's health probe. */
 	ByteBuffer probe(String nodeId) {
-		// On a cluster topic channels start with a brace, so '$' is a space of its own.
-		return utf8(this.prefix + (this.sharded ? "$probe:" + tagged(nodeId) : NODES + "probe:" + nodeId));
+		return utf8(this.prefix + NODES + "probe:" + tagged(nodeId));
 	}
 
 	/** The stream of {@code topic}'s newest publications. */

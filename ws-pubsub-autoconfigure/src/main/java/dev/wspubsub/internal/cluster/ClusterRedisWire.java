@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.RedisClusterClient;
@@ -39,7 +40,18 @@ final class ClusterRedisWire implements RedisWire {
 
 	ClusterRedisWire(RedisClusterClient client) {
 		this.client = client;
-		this.commands = client.connectAsync(ByteArrayCodec.INSTANCE);
+		this.commands = withTopology(() -> client.connectAsync(ByteArrayCodec.INSTANCE));
+	}
+
+	/**
+	 * Lettuce connects only once its client has loaded the cluster's topology, and Spring
+	 * Data loads it lazily, at its own first command: without this a node whose
+	 * application had not sent one yet (no presence entry, no Actuator health check)
+	 * could never connect. Loading it again on a later connect also finds where slots
+	 * live now.
+	 */
+	private <T> CompletableFuture<T> withTopology(Supplier<CompletableFuture<T>> connect) {
+		return this.client.refreshPartitionsAsync().toCompletableFuture().thenCompose((loaded) -> connect.get());
 	}
 
 	// Connects again when the first attempt failed (the cluster was away at start-up).
@@ -48,7 +60,7 @@ final class ClusterRedisWire implements RedisWire {
 		if (current.isCompletedExceptionally()) {
 			synchronized (this) {
 				if (this.commands == current) {
-					this.commands = this.client.connectAsync(ByteArrayCodec.INSTANCE);
+					this.commands = withTopology(() -> this.client.connectAsync(ByteArrayCodec.INSTANCE));
 				}
 				current = this.commands;
 			}
@@ -81,7 +93,7 @@ final class ClusterRedisWire implements RedisWire {
 
 	@Override
 	public Mono<Subscription> subscription(Runnable onChannelsMoved) {
-		return Mono.fromFuture(() -> this.client.connectPubSubAsync(ByteArrayCodec.INSTANCE), true)
+		return Mono.fromFuture(() -> withTopology(() -> this.client.connectPubSubAsync(ByteArrayCodec.INSTANCE)), true)
 			.map((connection) -> new Sharded(connection, onChannelsMoved));
 	}
 

@@ -78,6 +78,12 @@ public final class RedisFanout implements Fanout, AutoCloseable {
 	private static final Duration MIN_PROBE_TIMEOUT = Duration.ofSeconds(2);
 
 	/**
+	 * How long a link that has never come up may take before that is logged: a slow start
+	 * is no news, a node that can never connect is.
+	 */
+	private static final Duration NOT_UP_YET_WARNING = Duration.ofSeconds(10);
+
+	/**
 	 * Lettuce announces a topology change before its connections use it: resubscribe a
 	 * little later.
 	 */
@@ -154,6 +160,16 @@ public final class RedisFanout implements Fanout, AutoCloseable {
 	private long probeSentAt;
 
 	private @Nullable Disposable heartbeat;
+
+	// Whether the link has come up once; since when it has tried; why it failed last; and
+	// whether its failing to come up was told.
+	private boolean everUp;
+
+	private long startedAt;
+
+	private String lastFailure = "no probe has come back";
+
+	private boolean notUpYetLogged;
 
 	/**
 	 * @param nodeId this node's id, unique in the cluster, 1 to 255 bytes in UTF-8
@@ -358,6 +374,7 @@ public final class RedisFanout implements Fanout, AutoCloseable {
 			return;
 		}
 		long now = System.nanoTime();
+		warnIfNeverUp(now);
 		long timeout = probeTimeout().toNanos();
 		if (this.probeSentAt != 0 && now - this.probeSentAt > timeout) {
 			if (now - this.lastReply > timeout || now - this.lastMessage > timeout) {
@@ -381,6 +398,21 @@ public final class RedisFanout implements Fanout, AutoCloseable {
 			target.publish(this.probeChannel.duplicate(), probe)
 				.subscribe((receivers) -> this.lastReply = System.nanoTime(),
 						(error) -> onWorker(() -> markDown(String.valueOf(error))));
+		}
+	}
+
+	// Down is told only after up: without this a node that can never connect would say
+	// nothing.
+	private void warnIfNeverUp(long now) {
+		if (this.startedAt == 0) {
+			this.startedAt = now;
+		}
+		else if (!this.everUp && !this.notUpYetLogged && now - this.startedAt > NOT_UP_YET_WARNING.toNanos()
+				&& !connectionFactoryStopped()) {
+			this.notUpYetLogged = true;
+			logger.warn("Redis fan-out of node " + this.nodeId + " is not up " + NOT_UP_YET_WARNING.toSeconds()
+					+ " s after start (" + this.lastFailure + "); it keeps trying every "
+					+ this.probeInterval.toMillis() + " ms");
 		}
 	}
 
@@ -516,6 +548,7 @@ public final class RedisFanout implements Fanout, AutoCloseable {
 			// meanwhile.
 			this.subscriptions.resync();
 			this.up = true;
+			this.everUp = true;
 			this.publishQueue.setOpen(true);
 			logger.info("Redis fan-out of node " + this.nodeId + " is up");
 			// ---- hook (link events)
@@ -535,6 +568,7 @@ public final class RedisFanout implements Fanout, AutoCloseable {
 	}
 
 	private void markDown(String reason) {
+		this.lastFailure = reason;
 		if (this.up) {
 			this.up = false;
 			this.outages.incrementAndGet();

@@ -2,6 +2,7 @@ package dev.wspubsub.internal.cluster;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -40,8 +41,10 @@ import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
  * then on calls answer that way at once, without trying Redis, until a repair has gone
  * through. The repair runs every second: it removes the entries that left meanwhile and
  * rewrites all the others, so presence is whole again within seconds of Redis' return,
- * even if Redis lost its data. Between heartbeats the node pings Redis every second, so
- * that an outage no call ran into is repaired too.
+ * even if Redis lost its data. Health comes from the fan-out's link
+ * ({@link #followLink}), which probes Redis already: when it goes down, calls answer from
+ * this node until the repair has gone through, so an outage no call ran into is repaired
+ * too.
  */
 public final class RedisPresenceRegistry implements PresenceRegistry, AutoCloseable {
 
@@ -129,8 +132,29 @@ public final class RedisPresenceRegistry implements PresenceRegistry, AutoClosea
 		this.heartbeat = Flux.interval(tick)
 			.onBackpressureDrop()
 			.concatMap((beat) -> (!isInSync() || this.clock.millis() - this.lastRefresh >= period.toMillis())
-					? refresh() : ping())
+					? refresh() : Mono.empty())
 			.subscribe();
+	}
+
+	/**
+	 * Takes the health of {@code fanout}'s link to Redis as this registry's: an outage
+	 * (Redis may come back without its data) makes the entries be rewritten once Redis
+	 * answers again, within a second.
+	 */
+	public void followLink(RedisFanout fanout) {
+		fanout.addLinkListener(new LinkListener() {
+
+			@Override
+			public void down(Instant downAt) {
+				RedisPresenceRegistry.this.failures.incrementAndGet();
+			}
+
+			@Override
+			public void up(Instant downAt, Instant upAt) {
+				// the heartbeat repairs: this node is out of sync since down()
+			}
+
+		});
 	}
 
 	@Override
@@ -254,12 +278,6 @@ public final class RedisPresenceRegistry implements PresenceRegistry, AutoClosea
 			ids.remove(id);
 			return ids.isEmpty() ? null : ids;
 		});
-	}
-
-	// Between rewrites: an outage noticed here is repaired by a rewrite once Redis
-	// answers again.
-	private Mono<Void> ping() {
-		return bounded(this.redis.execute((connection) -> connection.ping()).then()).onErrorResume(this::failed);
 	}
 
 	/** Whether every write that failed has since been repaired by a complete rewrite. */

@@ -21,7 +21,9 @@ class ChannelNamesTests {
 		assertThat(text(names.channel("room:a"))).isEqualTo("ws-pubsub:t:room:a");
 		assertThat(text(names.historyKey("room:a"))).isEqualTo("ws-pubsub:history:room:a");
 		assertThat(text(names.historyMetaKey("room:a"))).isEqualTo("ws-pubsub:history-meta:room:a");
-		assertThat(text(names.probe("n1"))).isEqualTo("ws-pubsub:n:probe:n1");
+		assertThat(text(names.probe("n1"))).isEqualTo("ws-pubsub:$probe:{n1}");
+		assertThat(names.probe("n1")).as("one scheme in both modes")
+			.isEqualTo(ChannelNames.sharded("ws-pubsub:").probe("n1"));
 		assertThat(names.topic(names.channel("room:a"))).isEqualTo("room:a");
 		assertThat(names.topic(utf8("other:room:a"))).isNull();
 		assertThat(names.topic(names.probe("n1"))).isNull();
