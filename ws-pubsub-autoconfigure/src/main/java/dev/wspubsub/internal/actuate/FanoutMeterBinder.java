@@ -43,6 +43,9 @@ public final class FanoutMeterBinder implements MeterBinder {
 		FunctionCounter.builder("wspubsub.fanout.dropped", this.fanout, RedisFanout::droppedCount)
 			.description("Publishes dropped because the queue for Redis was full")
 			.register(registry);
+		FunctionCounter.builder("wspubsub.fanout.duplicates", this.fanout, RedisFanout::duplicateCount)
+			.description("Publications from other nodes dropped as delivered already (a resend after a lost reply)")
+			.register(registry);
 		TopicGapRepair gaps = this.repair;
 		if (gaps == null) {
 			return;

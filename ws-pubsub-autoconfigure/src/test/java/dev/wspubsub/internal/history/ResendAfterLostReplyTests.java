@@ -9,6 +9,7 @@ import dev.wspubsub.StreamPosition;
 import dev.wspubsub.internal.cluster.RedisFanout;
 import dev.wspubsub.test.TestRedis;
 import dev.wspubsub.test.WsTestClient;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -61,6 +62,8 @@ class ResendAfterLostReplyTests {
 		assertThat(b.bean(RedisFanout.class).duplicateCount() - duplicatesBefore)
 			.as("the resend reached node B and was dropped there")
 			.isEqualTo(1);
+		assertThat(b.bean(MeterRegistry.class).get("wspubsub.fanout.duplicates").functionCounter().count())
+			.isEqualTo(b.bean(RedisFanout.class).duplicateCount());
 	}
 
 	@Test
