@@ -47,6 +47,13 @@ local now = redis.call('TIME')
 local ms = string.format('%d', now[1] * 1000 + math.floor(now[2] / 1000))
 redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[6], offset .. '-0', 'p', payload, 'x', ARGV[10], 't', ms)
 redis.call('HSET', KEYS[2], ARGV[13], ARGV[14] .. ' ' .. offset)
+-- Node ids may be random per start: past 64 senders, forget the others' last ids (a resend of
+-- theirs in that instant would be appended again), so the hash stays small.
+if redis.call('HLEN', KEYS[2]) > 68 then
+  for _, field in ipairs(redis.call('HKEYS', KEYS[2])) do
+    if string.sub(field, 1, 1) == 'd' and field ~= ARGV[13] then redis.call('HDEL', KEYS[2], field) end
+  end
+end
 redis.call('PEXPIRE', KEYS[1], ARGV[7])
 redis.call('PEXPIRE', KEYS[2], ARGV[7])
 local envelope = ARGV[2] .. string.char(#epoch) .. epoch .. string.char(#offset) .. offset .. payload
