@@ -19,10 +19,12 @@ import java.util.HexFormat;
  * Per topic two keys (see {@link ChannelNames}): a stream of the newest publications,
  * whose entry ids are the offsets ({@code <offset>-0}), fields {@code p} (payload as
  * delivered), {@code x} (1 for text) and {@code t} (Redis time in ms); and a hash beside
- * it with the epoch {@code e}, the last offset {@code o} and the last outage reset
- * applied {@code r}. Both expire {@code ttl} after the last publication; when the hash is
- * gone, a new epoch begins. On a cluster both keys and the topic's shard channel share
- * one hash slot, so each script runs on one master.
+ * it with the epoch {@code e}, the last offset {@code o}, the last outage reset applied
+ * {@code r}, and per sending node {@code d<node-id>} its incarnation, last publish id and
+ * that one's offset, so a resend is not appended twice (at most 64 nodes). Both expire
+ * {@code ttl} after the last publication; when the hash is gone, a new epoch begins. On a
+ * cluster both keys and the topic's shard channel share one hash slot, so each script
+ * runs on one master.
  */
 final class HistoryScripts {
 
