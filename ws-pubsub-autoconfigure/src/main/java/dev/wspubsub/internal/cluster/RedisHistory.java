@@ -341,12 +341,8 @@ public final class RedisHistory implements TopicHistory {
 					RedisHistory.this.pendingResets.remove(this.topic, reset);
 				}
 				if (!deliveredHere && !RedisHistory.this.registry.hasSubscribers(this.topic)) {
-					RedisHistory.this.awaitedEchoes.remove(this.publishId); // no echo
-																			// comes
-																			// without
-																			// a
-																			// subscriber
-																			// here
+					// No echo comes without a subscriber here.
+					RedisHistory.this.awaitedEchoes.remove(this.publishId);
 				}
 				StreamPosition position = new StreamPosition(text(answer.get(0)), Long.parseLong(text(answer.get(1))));
 				// ---- hook (gap repair): local delivery waits for Redis' answer, not its
