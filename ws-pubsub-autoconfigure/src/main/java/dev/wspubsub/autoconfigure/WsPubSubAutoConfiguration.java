@@ -218,8 +218,8 @@ public final class WsPubSubAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	TopicMethodRegistrar wsPubSubTopicMethodRegistrar(ApplicationContext context, WsServer server,
-			TopicRegistry registry, PayloadEncoder encoder) {
-		return new TopicMethodRegistrar(context, server, registry, encoder.objectMapper());
+			TopicRegistry registry, PayloadEncoder encoder, ObjectProvider<PayloadValidator> validator) {
+		return new TopicMethodRegistrar(context, server, registry, encoder.objectMapper(), validator.getIfAvailable());
 	}
 
 	@Bean

@@ -5,6 +5,8 @@ import java.util.List;
 
 import dev.wspubsub.WsServer;
 import dev.wspubsub.annotation.Topic;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -13,6 +15,7 @@ import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.boot.validation.autoconfigure.ValidationAutoConfiguration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -42,7 +45,51 @@ class TopicListenerBadMessageTests {
 			});
 	}
 
+	@Test
+	void aValidListenerParameterKeepsInvalidMessagesFromTheListenerAndLogsThemOnceWithACount(CapturedOutput output) {
+		new ReactiveWebApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(WsPubSubAutoConfiguration.class, JacksonAutoConfiguration.class,
+					ValidationAutoConfiguration.class))
+			.withUserConfiguration(ValidatedAlerts.class)
+			.run((context) -> {
+				WsServer server = context.getBean(WsServer.class);
+				for (int i = 0; i < 50; i++) {
+					server.publish("alerts", "{\"level\":\"\"}");
+				}
+				server.publish("alerts", "{\"level\":\"high\"}");
+				assertThat(context.getBean(ValidatedAlerts.class).received).containsExactly(new CheckedAlert("high"));
+				assertThat(output.getOut() + output.getErr()).containsOnlyOnce("could not read")
+					.contains("could not read 1 message(s) as CheckedAlert", "invalid: level: must not be blank")
+					.doesNotContain("\tat ");
+			});
+	}
+
+	@Test
+	void aValidListenerParameterWithoutAValidatorFailsAtStartUpNamingTheMethodAndTheFix() {
+		new ReactiveWebApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(WsPubSubAutoConfiguration.class, JacksonAutoConfiguration.class))
+			.withUserConfiguration(ValidatedAlerts.class)
+			.run((context) -> assertThat(context.getStartupFailure()).rootCause()
+				.hasMessageContaining("ValidatedAlerts.onAlert(CheckedAlert)")
+				.hasMessageContaining("@Valid")
+				.hasMessageContaining("spring-boot-starter-validation"));
+	}
+
 	record Alert(String level) {
+	}
+
+	record CheckedAlert(@NotBlank String level) {
+	}
+
+	static class ValidatedAlerts {
+
+		final List<CheckedAlert> received = new ArrayList<>();
+
+		@Topic("alerts")
+		void onAlert(@Valid CheckedAlert alert) {
+			this.received.add(alert);
+		}
+
 	}
 
 	static class Alerts {

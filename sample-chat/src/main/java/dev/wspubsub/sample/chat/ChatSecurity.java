@@ -37,8 +37,13 @@ class ChatSecurity {
 		// 401 with a short reason such as "Unauthorized: Token expired", and no
 		// WebSocket.
 		WsAuthenticationEntryPoint entryPoint = new WsAuthenticationEntryPoint();
+		// The HTTP API tells who is online and what a room said: as private as the
+		// WebSocket.
 		return http
-			.authorizeExchange((exchanges) -> exchanges.pathMatchers("/ws").authenticated().anyExchange().permitAll())
+			.authorizeExchange((exchanges) -> exchanges.pathMatchers("/ws", "/api/presence", "/api/rooms/*/history")
+				.authenticated()
+				.anyExchange()
+				.permitAll())
 			.oauth2ResourceServer((server) -> server
 				// The token from the Authorization header, access_token, or the
 				// subprotocols ["bearer", token].

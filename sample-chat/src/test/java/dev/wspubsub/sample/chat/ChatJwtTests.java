@@ -92,6 +92,20 @@ class ChatJwtTests {
 	}
 
 	@Test
+	void theHttpApiTakesATokenAsTheWebSocketDoes() throws Exception {
+		String token = token("jwt-reader", Instant.now().plusSeconds(300));
+		for (String path : List.of("/api/presence", "/api/rooms/general/history")) {
+			HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + this.port + path))
+				.timeout(Duration.ofSeconds(10));
+			assertThat(http.send(request.build(), HttpResponse.BodyHandlers.ofString()).statusCode()).as(path)
+				.isEqualTo(401);
+			assertThat(http
+				.send(request.header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString())
+				.statusCode()).as(path + " with a token").isEqualTo(200);
+		}
+	}
+
+	@Test
 	void anExpiredTokenIsRefusedWith401() {
 		String expired = token("jwt-late", Instant.now().minus(Duration.ofHours(1)));
 		assertRefused(WsTestClient.builder(uri("")).subprotocols("bearer", expired), "Unauthorized: Token expired");

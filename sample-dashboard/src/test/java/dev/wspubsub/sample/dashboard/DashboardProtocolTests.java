@@ -296,6 +296,14 @@ class DashboardProtocolTests {
 			.isArray();
 	}
 
+	@Test
+	void theWsPubSubEndpointWhichNamesEachClientsAddressAndTopicsIsNotExposed() {
+		http().get().uri("/actuator/wspubsub").exchange().expectStatus().isNotFound().expectBody(String.class);
+		http().get().uri("/actuator").exchange().expectBody(String.class).value((links) -> {
+			assertThat(links).contains("/actuator/health").doesNotContain("wspubsub");
+		});
+	}
+
 	private List<?> activeAlerts() {
 		return http().get().uri("/api/alerts").exchange().expectBody(List.class).returnResult().getResponseBody();
 	}

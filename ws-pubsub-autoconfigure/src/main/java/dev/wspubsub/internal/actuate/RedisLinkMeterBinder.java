@@ -48,6 +48,10 @@ public class RedisLinkMeterBinder implements MeterBinder {
 			.description("Times the link to Redis came back after an outage")
 			.tags(tags)
 			.register(registry);
+		FunctionCounter.builder("wspubsub.redis.duplicates", this.fanout, RedisFanout::duplicateCount)
+			.description("Publications of other nodes dropped as delivered already (a resend after a lost reply)")
+			.tags(tags)
+			.register(registry);
 		Gauge.builder("wspubsub.redis.buffered", this.fanout, RedisFanout::bufferedCount)
 			.description("Publications waiting to be sent to Redis")
 			.tags(tags)

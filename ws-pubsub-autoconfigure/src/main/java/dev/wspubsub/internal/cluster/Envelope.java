@@ -3,6 +3,8 @@ package dev.wspubsub.internal.cluster;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.concurrent.atomic.AtomicLong;
 
 import dev.wspubsub.StreamPosition;
 import dev.wspubsub.spi.OutboundMessage;
@@ -26,8 +28,14 @@ import org.jspecify.annotations.Nullable;
  * Versions {@value #VERSION_TIMED} and {@value #VERSION_POSITIONED_TIMED}, which this
  * node sends, are versions {@value #VERSION} and {@value #VERSION_POSITIONED} with the
  * sender's wall clock (epoch milliseconds, 8 bytes) after the node id, or after the
- * publish id: the receiving node times the fan-out's lag with it. The older versions are
- * still read.
+ * publish id: the receiving node times the fan-out's lag with it.
+ *
+ * <p>
+ * Versions {@value #VERSION_IDENTIFIED} and {@value #VERSION_POSITIONED_IDENTIFIED},
+ * which this node sends now, carry after the node id the sender's incarnation (8 random
+ * bytes per start) and its publish id (8 bytes, growing), then the time: together they
+ * name the publication, so a receiver delivers a publication Redis carried twice once
+ * (see {@link DeliveredIds}). The older versions are still read.
  */
 final class Envelope {
 
@@ -38,6 +46,13 @@ final class Envelope {
 	static final byte VERSION_TIMED = 3;
 
 	static final byte VERSION_POSITIONED_TIMED = 4;
+
+	static final byte VERSION_IDENTIFIED = 5;
+
+	static final byte VERSION_POSITIONED_IDENTIFIED = 6;
+
+	/** Size of the incarnation, the publish id and the time. */
+	private static final int IDENTITY_AND_TIME = 3 * Long.BYTES;
 
 	private static final int FLAG_TEXT = 1;
 
@@ -51,14 +66,35 @@ final class Envelope {
 
 	private final byte[] nodeId;
 
+	private final long incarnation;
+
+	private final AtomicLong publishIds = new AtomicLong();
+
 	/**
 	 * @param nodeId this node's id, at most 255 bytes in UTF-8
 	 */
 	Envelope(String nodeId) {
+		this(nodeId, new SecureRandom().nextLong());
+	}
+
+	Envelope(String nodeId, long incarnation) {
 		this.nodeId = nodeId.getBytes(StandardCharsets.UTF_8);
 		if (this.nodeId.length == 0 || this.nodeId.length > 255) {
 			throw new IllegalArgumentException("Node id must be 1 to 255 bytes in UTF-8: '" + nodeId + "'");
 		}
+		this.incarnation = incarnation;
+	}
+
+	/** This start of this node, as receivers tell senders apart. */
+	long incarnation() {
+		return this.incarnation;
+	}
+
+	/**
+	 * A fresh id for a publication of this node; ids grow in the order they are taken.
+	 */
+	long nextPublishId() {
+		return this.publishIds.incrementAndGet();
 	}
 
 	/**
@@ -67,13 +103,16 @@ final class Envelope {
 	 */
 	ByteBuffer encode(OutboundMessage message) {
 		int length = message.payloadLength();
-		int head = 3 + this.nodeId.length + Long.BYTES;
+		int head = 3 + this.nodeId.length + IDENTITY_AND_TIME;
 		byte[] bytes = new byte[head + length];
-		bytes[0] = VERSION_TIMED;
+		bytes[0] = VERSION_IDENTIFIED;
 		bytes[1] = (byte) ((message.isText() ? FLAG_TEXT : 0) | (message.compress() ? FLAG_COMPRESS : 0));
 		bytes[2] = (byte) this.nodeId.length;
 		System.arraycopy(this.nodeId, 0, bytes, 3, this.nodeId.length);
-		ByteBuffer.wrap(bytes, 3 + this.nodeId.length, Long.BYTES).putLong(System.currentTimeMillis());
+		ByteBuffer.wrap(bytes, 3 + this.nodeId.length, IDENTITY_AND_TIME)
+			.putLong(this.incarnation)
+			.putLong(nextPublishId())
+			.putLong(System.currentTimeMillis());
 		ByteBuf payload = message.retainedPayload();
 		try {
 			payload.getBytes(payload.readerIndex(), bytes, head, length);
@@ -86,13 +125,14 @@ final class Envelope {
 
 	/** The start of a positioned envelope, which the history script completes. */
 	byte[] positionedHead(boolean text, boolean compress, boolean deliveredBySender, long publishId) {
-		byte[] bytes = new byte[3 + this.nodeId.length + 2 * Long.BYTES];
-		bytes[0] = VERSION_POSITIONED_TIMED;
+		byte[] bytes = new byte[3 + this.nodeId.length + IDENTITY_AND_TIME];
+		bytes[0] = VERSION_POSITIONED_IDENTIFIED;
 		bytes[1] = (byte) ((text ? FLAG_TEXT : 0) | (compress ? FLAG_COMPRESS : 0)
 				| (deliveredBySender ? FLAG_DELIVERED_BY_SENDER : 0));
 		bytes[2] = (byte) this.nodeId.length;
 		System.arraycopy(this.nodeId, 0, bytes, 3, this.nodeId.length);
-		ByteBuffer.wrap(bytes, 3 + this.nodeId.length, 2 * Long.BYTES)
+		ByteBuffer.wrap(bytes, 3 + this.nodeId.length, IDENTITY_AND_TIME)
+			.putLong(this.incarnation)
 			.putLong(publishId)
 			.putLong(System.currentTimeMillis());
 		return bytes;
@@ -106,7 +146,25 @@ final class Envelope {
 	/** Whether the envelope is of a topic with history. */
 	static boolean isPositioned(ByteBuffer envelope) {
 		int version = version(envelope);
-		return version == VERSION_POSITIONED || version == VERSION_POSITIONED_TIMED;
+		return version == VERSION_POSITIONED || version == VERSION_POSITIONED_TIMED
+				|| version == VERSION_POSITIONED_IDENTIFIED;
+	}
+
+	/** Whether the envelope names its publication (incarnation and publish id). */
+	static boolean isIdentified(ByteBuffer envelope) {
+		int version = version(envelope);
+		return (version == VERSION_IDENTIFIED || version == VERSION_POSITIONED_IDENTIFIED)
+				&& envelope.remaining() >= 3 + (envelope.get(envelope.position() + 2) & 0xFF) + IDENTITY_AND_TIME;
+	}
+
+	/** The sender's incarnation in an {@linkplain #isIdentified identified} envelope. */
+	static long incarnation(ByteBuffer envelope) {
+		return envelope.getLong(envelope.position() + 3 + (envelope.get(envelope.position() + 2) & 0xFF));
+	}
+
+	/** The publish id in an {@linkplain #isIdentified identified} envelope. */
+	static long publishId(ByteBuffer envelope) {
+		return envelope.getLong(envelope.position() + 3 + (envelope.get(envelope.position() + 2) & 0xFF) + Long.BYTES);
 	}
 
 	/**
@@ -116,11 +174,17 @@ final class Envelope {
 	long sentByOtherAt(ByteBuffer envelope) {
 		ByteBuffer in = envelope.duplicate();
 		int version = version(in);
-		if ((version != VERSION_TIMED && version != VERSION_POSITIONED_TIMED) || in.remaining() < 3) {
+		int before = switch (version) {
+			case VERSION_TIMED -> 0;
+			case VERSION_POSITIONED_TIMED -> Long.BYTES;
+			case VERSION_IDENTIFIED, VERSION_POSITIONED_IDENTIFIED -> 2 * Long.BYTES;
+			default -> -1;
+		};
+		if (before < 0 || in.remaining() < 3) {
 			return -1;
 		}
 		int idLength = in.get(in.position() + 2) & 0xFF;
-		int at = in.position() + 3 + idLength + ((version == VERSION_POSITIONED_TIMED) ? Long.BYTES : 0);
+		int at = in.position() + 3 + idLength + before;
 		if (in.limit() < at + Long.BYTES) {
 			return -1;
 		}
@@ -137,15 +201,19 @@ final class Envelope {
 		ByteBuffer in = envelope.duplicate();
 		try {
 			byte version = in.get();
-			if (version != VERSION_POSITIONED && version != VERSION_POSITIONED_TIMED) {
+			if (version != VERSION_POSITIONED && version != VERSION_POSITIONED_TIMED
+					&& version != VERSION_POSITIONED_IDENTIFIED) {
 				throw new IllegalArgumentException("Not a positioned ws-pubsub envelope");
 			}
 			int flags = in.get();
 			int idLength = in.get() & 0xFF;
 			boolean own = isOwn(in, idLength);
 			in.position(in.position() + idLength);
+			if (version == VERSION_POSITIONED_IDENTIFIED) {
+				in.getLong(); // the incarnation
+			}
 			long publishId = in.getLong();
-			if (version == VERSION_POSITIONED_TIMED) {
+			if (version != VERSION_POSITIONED) {
 				in.getLong(); // the time it was sent
 			}
 			String epoch = ascii(in);
@@ -185,13 +253,17 @@ final class Envelope {
 	@Nullable OutboundMessage decode(ByteBuffer envelope, ByteBufAllocator allocator) {
 		ByteBuffer in = envelope.duplicate();
 		byte version = (in.remaining() < 3) ? -1 : in.get();
-		if (version != VERSION && version != VERSION_TIMED) {
-			throw new IllegalArgumentException(
-					"Not a ws-pubsub envelope of version " + VERSION + " or " + VERSION_TIMED);
+		if (version != VERSION && version != VERSION_TIMED && version != VERSION_IDENTIFIED) {
+			throw new IllegalArgumentException("Not a ws-pubsub envelope of version " + VERSION + ", " + VERSION_TIMED
+					+ " or " + VERSION_IDENTIFIED);
 		}
 		int flags = in.get();
 		int idLength = in.get() & 0xFF;
-		int time = (version == VERSION_TIMED) ? Long.BYTES : 0;
+		int time = switch (version) {
+			case VERSION_TIMED -> Long.BYTES;
+			case VERSION_IDENTIFIED -> IDENTITY_AND_TIME;
+			default -> 0;
+		};
 		if (in.remaining() < idLength + time) {
 			throw new IllegalArgumentException("Truncated ws-pubsub envelope");
 		}

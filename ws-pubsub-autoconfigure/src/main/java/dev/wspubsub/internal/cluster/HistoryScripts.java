@@ -19,8 +19,10 @@ import java.util.HexFormat;
  * Per topic two keys (see {@link ChannelNames}): a stream of the newest publications,
  * whose entry ids are the offsets ({@code <offset>-0}), fields {@code p} (payload as
  * delivered), {@code x} (1 for text) and {@code t} (Redis time in ms); and a hash beside
- * it with the epoch {@code e}, the last offset {@code o} and a field {@code r:<token>}
- * per outage reset applied. An epoch begins with Redis' time (see
+ * it with the epoch {@code e}, the last offset {@code o}, a field {@code r:<token>} per
+ * outage reset applied, and per sending node {@code d<node-id>} its incarnation, last
+ * publish id and that one's offset, so a resend is not appended twice (at most 64 nodes
+ * and outages are kept). An epoch begins with Redis' time (see
  * {@code history-epoch.lua}), so epochs of a topic compare in the order they began
  * ({@link dev.wspubsub.internal.history.Epochs#isLater}). Both expire {@code ttl} after
  * the last publication; when the hash is gone, a new epoch begins. On a cluster both keys

@@ -62,8 +62,10 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  * each lands on the master that serves its slot now.</li>
  * </ul>
  * Across nodes delivery is at most once: what is published while a node's link is down is
- * not replayed to it. Topics with history are published through {@link RedisHistory},
- * whose clients can resume what they missed.
+ * not replayed to it, and a publication Redis carries twice (the publish queue resends
+ * when a reply is lost after Redis ran the command) is delivered once, by the sender's
+ * incarnation and publish id in its envelope ({@link DeliveredIds}). Topics with history
+ * are published through {@link RedisHistory}, whose clients can resume what they missed.
  */
 public final class RedisFanout implements Fanout, AutoCloseable {
 
@@ -76,6 +78,9 @@ public final class RedisFanout implements Fanout, AutoCloseable {
 	private static final int MAX_IN_FLIGHT = 1024;
 
 	private static final Duration MIN_PROBE_TIMEOUT = Duration.ofSeconds(2);
+
+	/** Senders (node starts) whose recent publish ids are remembered. */
+	private static final int MAX_REMEMBERED_SENDERS = 1024;
 
 	/**
 	 * How long a link that has never come up may take before that is logged: a slow start
@@ -112,6 +117,10 @@ public final class RedisFanout implements Fanout, AutoCloseable {
 	private final LongAdder received = new LongAdder();
 
 	private final LongAdder errors = new LongAdder();
+
+	private final LongAdder duplicates = new LongAdder();
+
+	private final DeliveredIds delivered = new DeliveredIds(MAX_REMEMBERED_SENDERS);
 
 	private final PublishQueue publishQueue;
 
@@ -321,6 +330,14 @@ public final class RedisFanout implements Fanout, AutoCloseable {
 		return this.publishQueue.published();
 	}
 
+	/**
+	 * Publications from other nodes dropped because they were delivered here already (a
+	 * sender's resend after a lost reply).
+	 */
+	public long duplicateCount() {
+		return this.duplicates.sum();
+	}
+
 	/** Messages from other nodes delivered locally. */
 	public long receivedCount() {
 		return this.received.sum();
@@ -501,6 +518,9 @@ public final class RedisFanout implements Fanout, AutoCloseable {
 			this.lagListener.accept(System.currentTimeMillis() - sentAt);
 		}
 		// ---- end hook
+		if (isRepeat(message.body())) {
+			return;
+		}
 		if (Envelope.isPositioned(message.body())) {
 			Envelope.Positioned positioned;
 			try {
@@ -536,6 +556,22 @@ public final class RedisFanout implements Fanout, AutoCloseable {
 		finally {
 			decoded.release();
 		}
+	}
+
+	// Another node's publication delivered here before: its sender resent it.
+	private boolean isRepeat(ByteBuffer body) {
+		if (!Envelope.isIdentified(body)) {
+			return false;
+		}
+		long incarnation = Envelope.incarnation(body);
+		if (incarnation == this.envelope.incarnation()) {
+			return false; // our own: skipped below, or told apart by RedisHistory
+		}
+		if (this.delivered.firstDelivery(incarnation, Envelope.publishId(body))) {
+			return false;
+		}
+		this.duplicates.increment();
+		return true;
 	}
 
 	private void probeReturned(long sequence) {

@@ -10,7 +10,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.wspubsub.Publication;
 import dev.wspubsub.Recovery;
@@ -70,8 +70,6 @@ public final class RedisHistory implements TopicHistory {
 
 	private final Duration timeout;
 
-	private final AtomicLong publishIds = new AtomicLong();
-
 	/**
 	 * Topics whose continuity this node broke by dropping a publication (its buffer for
 	 * Redis was full): the next publication of each that reaches Redis begins a new
@@ -79,8 +77,12 @@ public final class RedisHistory implements TopicHistory {
 	 */
 	private final Map<String, String> pendingResets = new ConcurrentHashMap<>();
 
-	/** Who is not to get this node's own publishes when they come back from Redis. */
-	private final Map<Long, TopicSubscriber> excludedOnEcho = new ConcurrentHashMap<>();
+	/**
+	 * This node's publishes whose echo from Redis delivers them here (without a gap
+	 * repair), by publish id: who is not to get each, and whether a failed send delivered
+	 * it already.
+	 */
+	private final Map<Long, Append> awaitedEchoes = new ConcurrentHashMap<>();
 
 	// ---- hook (gap repair): delivers positioned publications in order, once; none
 	// until set
@@ -117,16 +119,16 @@ public final class RedisHistory implements TopicHistory {
 	public CompletableFuture<@Nullable StreamPosition> publish(String topic, HistoryRule rule, OutboundMessage message,
 			@Nullable TopicSubscriber excluded) {
 		Append append = new Append(topic, rule, message.bytes(), message.isText(), message.compress(),
-				this.publishIds.incrementAndGet(), excluded, this.pendingResets.get(topic));
+				this.fanout.envelope().nextPublishId(), excluded, this.pendingResets.get(topic));
 		if (!this.fanout.isUp()) {
 			append.deliverHere();
 		}
-		else if (excluded != null && this.gapRepair == null) {
-			if (this.excludedOnEcho.size() >= MAX_AWAITED_ECHOES) {
+		else if (this.gapRepair == null) {
+			if (this.awaitedEchoes.size() >= MAX_AWAITED_ECHOES) {
 				long oldest = append.publishId - MAX_AWAITED_ECHOES;
-				this.excludedOnEcho.keySet().removeIf((id) -> id < oldest);
+				this.awaitedEchoes.keySet().removeIf((id) -> id < oldest);
 			}
-			this.excludedOnEcho.put(append.publishId, excluded);
+			this.awaitedEchoes.put(append.publishId, append);
 		}
 		if (!this.fanout.enqueue(append)) {
 			// The buffer for Redis is full: this node's subscribers still get it, and no
@@ -152,10 +154,13 @@ public final class RedisHistory implements TopicHistory {
 			}
 			// ---- end hook
 			if (positioned.own()) {
-				if (positioned.deliveredBySender()) {
+				Append append = this.awaitedEchoes.remove(positioned.publishId());
+				// A failed send (perhaps one Redis ran, its reply lost) delivered it here
+				// already.
+				if (positioned.deliveredBySender() || (append != null && !append.claimDelivery())) {
 					return;
 				}
-				excluded = this.excludedOnEcho.remove(positioned.publishId());
+				excluded = (append != null) ? append.excluded : null;
 			}
 			this.registry.deliver(topic, positioned.message(), excluded);
 		}
@@ -265,6 +270,9 @@ public final class RedisHistory implements TopicHistory {
 		/** Whether this node's subscribers got it already, without a position. */
 		volatile boolean deliveredHere;
 
+		/** Set by the first to deliver it here: the echo, or a failed send. */
+		private final AtomicBoolean delivered = new AtomicBoolean();
+
 		/**
 		 * Set when its topic must begin a new epoch before it: Redis applies each token
 		 * once.
@@ -285,11 +293,12 @@ public final class RedisHistory implements TopicHistory {
 
 		/** Delivers to this node's subscribers now, without a position: Redis is away. */
 		void deliverHere() {
-			if (this.deliveredHere) {
-				return;
+			if (!claimDelivery()) {
+				return; // here already, through its echo: Redis ran a send whose reply
+						// was lost
 			}
 			this.deliveredHere = true;
-			RedisHistory.this.excludedOnEcho.remove(this.publishId);
+			RedisHistory.this.awaitedEchoes.remove(this.publishId);
 			// One token per outage: the first of its publications to reach Redis starts
 			// the new epoch, the rest follow it.
 			this.resetToken = RedisHistory.this.fanout.nodeId() + "/" + RedisHistory.this.fanout.outageCount();
@@ -301,6 +310,10 @@ public final class RedisHistory implements TopicHistory {
 			finally {
 				message.release();
 			}
+		}
+
+		boolean claimDelivery() {
+			return this.delivered.compareAndSet(false, true);
 		}
 
 		@Override
@@ -320,23 +333,25 @@ public final class RedisHistory implements TopicHistory {
 					head.slice(), tail.slice(), utf8(mode), utf8(Integer.toString(this.rule.size())),
 					utf8(Long.toString(this.rule.ttl().toMillis())), utf8(Epochs.next()),
 					utf8((reset != null) ? reset : ""), utf8(this.text ? "1" : "0"),
-					utf8((wire != null) ? wire.publishCommand() : "PUBLISH"), lineageCheck() };
+					utf8((wire != null) ? wire.publishCommand() : "PUBLISH"), lineageCheck(),
+					utf8("d" + RedisHistory.this.fanout.nodeId()),
+					utf8(RedisHistory.this.fanout.envelope().incarnation() + " " + this.publishId) };
 			return run(HistoryScripts.PUBLISH, keys(this.topic), args).doOnNext((answer) -> {
 				if (reset != null) {
 					RedisHistory.this.pendingResets.remove(this.topic, reset);
 				}
 				if (!deliveredHere && !RedisHistory.this.registry.hasSubscribers(this.topic)) {
-					RedisHistory.this.excludedOnEcho.remove(this.publishId); // no echo
-																				// comes
-																				// without
-																				// a
-																				// subscriber
-																				// here
+					// No echo comes without a subscriber here.
+					RedisHistory.this.awaitedEchoes.remove(this.publishId);
 				}
 				StreamPosition position = new StreamPosition(text(answer.get(0)), Long.parseLong(text(answer.get(1))));
 				// ---- hook (gap repair): local delivery waits for Redis' answer, not its
 				// echo
-				deliverAppended(position, deliveredHere);
+				// A resend Redis had run already: delivered here by then, if at all.
+				boolean duplicate = answer.size() > 2;
+				if (!duplicate || deliveredHere) {
+					deliverAppended(position, deliveredHere);
+				}
 				// ---- end hook
 				this.position.complete(deliveredHere ? null : position);
 			});

@@ -246,7 +246,10 @@ final class EndpointScanner {
 		}
 	}
 
-	private static boolean isValidated(Parameter parameter) {
+	/**
+	 * Whether the parameter asks for validation: {@code @Valid} or {@code @Validated}.
+	 */
+	static boolean isValidated(Parameter parameter) {
 		return MergedAnnotations.from(parameter).stream().anyMatch((annotation) -> {
 			String name = annotation.getType().getName();
 			return name.equals(VALIDATED) || name.equals(SPRING_VALIDATED);

@@ -14,6 +14,7 @@ import dev.wspubsub.WsServer;
 import dev.wspubsub.annotation.Topic;
 import dev.wspubsub.internal.topic.TopicRegistry;
 import dev.wspubsub.spi.OutboundMessage;
+import dev.wspubsub.spi.PayloadValidator;
 import dev.wspubsub.spi.TopicSubscriber;
 import io.netty.channel.EventLoop;
 import org.apache.commons.logging.Log;
@@ -49,6 +50,8 @@ public final class TopicMethodRegistrar implements SmartLifecycle {
 
 	private final ObjectMapper objectMapper;
 
+	private final @Nullable PayloadValidator validator;
+
 	private final List<Disposable> feeds = new ArrayList<>();
 
 	private final List<Listener> listeners = new ArrayList<>();
@@ -57,10 +60,20 @@ public final class TopicMethodRegistrar implements SmartLifecycle {
 
 	public TopicMethodRegistrar(ApplicationContext context, WsServer server, TopicRegistry registry,
 			ObjectMapper objectMapper) {
+		this(context, server, registry, objectMapper, null);
+	}
+
+	/**
+	 * @param validator checks a listener's {@code @Valid} parameter, as for
+	 * {@code @OnMessage} handlers; {@code null} checks nothing
+	 */
+	public TopicMethodRegistrar(ApplicationContext context, WsServer server, TopicRegistry registry,
+			ObjectMapper objectMapper, @Nullable PayloadValidator validator) {
 		this.context = context;
 		this.server = server;
 		this.registry = registry;
 		this.objectMapper = objectMapper;
+		this.validator = validator;
 	}
 
 	@Override
@@ -91,7 +104,17 @@ public final class TopicMethodRegistrar implements SmartLifecycle {
 			this.feeds.add(feed(where, bean, method, topic));
 		}
 		else {
-			Listener listener = new Listener(where, bean, method, topic, this.objectMapper);
+			PayloadValidator check = null;
+			if (EndpointScanner.isValidated(method.getParameters()[0])) {
+				if (this.validator == null) {
+					throw new WsPubSubConfigurationException(
+							"@Valid on the parameter of @Topic(\"" + topic + "\") listener " + where
+									+ " would not be checked: there is no Bean Validation provider.",
+							"Add spring-boot-starter-validation to the dependencies, or remove @Valid.");
+				}
+				check = this.validator;
+			}
+			Listener listener = new Listener(where, bean, method, topic, this.objectMapper, check);
 			this.registry.subscribe(topic, listener);
 			this.listeners.add(listener);
 		}
@@ -181,13 +204,17 @@ public final class TopicMethodRegistrar implements SmartLifecycle {
 
 		private final ObjectMapper objectMapper;
 
+		private final @Nullable PayloadValidator validator;
+
 		private final Class<?> parameterType;
 
 		private final AtomicLong unreadable = new AtomicLong();
 
 		private final AtomicLong nextWarning = new AtomicLong(System.nanoTime());
 
-		Listener(String where, Object bean, Method method, String topic, ObjectMapper objectMapper) {
+		Listener(String where, Object bean, Method method, String topic, ObjectMapper objectMapper,
+				@Nullable PayloadValidator validator) {
+			this.validator = validator;
 			this.where = where;
 			this.bean = bean;
 			this.method = method;
@@ -208,7 +235,12 @@ public final class TopicMethodRegistrar implements SmartLifecycle {
 				argument = convert(message);
 			}
 			catch (RuntimeException ex) {
-				unreadable(topic, ex);
+				unreadable(topic, String.valueOf(ex));
+				return;
+			}
+			String violations = (this.validator != null) ? this.validator.validate(argument) : null;
+			if (violations != null) {
+				unreadable(topic, "invalid: " + violations);
 				return;
 			}
 			try {
@@ -224,10 +256,10 @@ public final class TopicMethodRegistrar implements SmartLifecycle {
 
 		/**
 		 * Clients can publish to the topic too: a message the parameter cannot be read
-		 * from is theirs to send at any rate, so it is logged at most once a minute, with
-		 * a count and without a stack trace.
+		 * from, or that its {@code @Valid} check refuses, is theirs to send at any rate,
+		 * so it is logged at most once a minute, with a count and without a stack trace.
 		 */
-		private void unreadable(String topic, RuntimeException ex) {
+		private void unreadable(String topic, String ex) {
 			long count = this.unreadable.incrementAndGet();
 			long now = System.nanoTime();
 			long next = this.nextWarning.get();

@@ -7,19 +7,37 @@
 -- slot), lineage check (1 to
 -- begin a new epoch when the history was written under another replication id: a replica
 -- promoted after its master failed may lack the master's last writes, whose offsets would
--- otherwise be given again to other publications). Answers {epoch, offset}.
+-- otherwise be given again to other publications), sender field ('d' and the node id),
+-- sender ids (the node's incarnation and the publish id, space-separated). Answers {epoch,
+-- offset}, or {epoch, offset, 1} for a publication this sender appended already: it resent
+-- one whose reply was lost after Redis ran it, and it is neither appended nor published
+-- again. Each sender keeps the last id it appended here, and ids grow in the order it
+-- sends, so an id up to that one is a resend.
 local lineage = ''
 if ARGV[12] == '1' then
   lineage = string.match(redis.call('INFO', 'replication'), 'master_replid:(%w+)') or ''
 end
 local epoch = redis.call('HGET', KEYS[2], 'e')
+local incarnation, id = string.match(ARGV[14], '^(%S+) (%d+)$')
+if epoch and (lineage == '' or redis.call('HGET', KEYS[2], 'l') == lineage) then
+  local last = redis.call('HGET', KEYS[2], ARGV[13])
+  if last then
+    local lastIncarnation, lastId, lastOffset = string.match(last, '^(%S+) (%d+) (%d+)$')
+    if lastIncarnation == incarnation and tonumber(lastId) >= tonumber(id) then
+      return {epoch, lastOffset, 1}
+    end
+  end
+end
 -- A reset token is applied once, ever: each node's outage begins one new epoch, however
 -- its publications interleave with other nodes' (the tokens stay when an epoch begins).
 if (not epoch) or (ARGV[9] ~= '' and redis.call('HEXISTS', KEYS[2], 'r:' .. ARGV[9]) == 0)
     or (lineage ~= '' and redis.call('HGET', KEYS[2], 'l') ~= lineage) then
   epoch = fresh_epoch(ARGV[8])
   redis.call('DEL', KEYS[1])
-  redis.call('HDEL', KEYS[2], 'l')
+  -- The senders' last offsets were of the old epoch; the tokens applied stay.
+  for _, field in ipairs(redis.call('HKEYS', KEYS[2])) do
+    if field == 'l' or string.sub(field, 1, 1) == 'd' then redis.call('HDEL', KEYS[2], field) end
+  end
   redis.call('HSET', KEYS[2], 'e', epoch, 'o', 0)
   if ARGV[9] ~= '' then redis.call('HSET', KEYS[2], 'r:' .. ARGV[9], 1) end
   if lineage ~= '' then redis.call('HSET', KEYS[2], 'l', lineage) end
@@ -35,6 +53,18 @@ end
 local now = redis.call('TIME')
 local ms = string.format('%d', now[1] * 1000 + math.floor(now[2] / 1000))
 redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[6], offset .. '-0', 'p', payload, 'x', ARGV[10], 't', ms)
+redis.call('HSET', KEYS[2], ARGV[13], ARGV[14] .. ' ' .. offset)
+-- Node ids may be random per start: past 64 senders and outages, forget the others' last ids
+-- (a resend of theirs in that instant would be appended again) and the tokens of outages
+-- other than this publication's (drained long since), so the hash stays small.
+if redis.call('HLEN', KEYS[2]) > 68 then
+  for _, field in ipairs(redis.call('HKEYS', KEYS[2])) do
+    if (string.sub(field, 1, 1) == 'd' and field ~= ARGV[13])
+        or (string.sub(field, 1, 2) == 'r:' and field ~= 'r:' .. ARGV[9]) then
+      redis.call('HDEL', KEYS[2], field)
+    end
+  end
+end
 redis.call('PEXPIRE', KEYS[1], ARGV[7])
 redis.call('PEXPIRE', KEYS[2], ARGV[7])
 local envelope = ARGV[2] .. string.char(#epoch) .. epoch .. string.char(#offset) .. offset .. payload

@@ -24,9 +24,10 @@ class EnvelopeTests {
 		finally {
 			sent.release();
 		}
-		// Version, flags, id length, the id, the time it was sent, the payload.
+		// Version, flags, id length, the id, the incarnation, the publish id, the time it
+		// was sent, the payload.
 		assertThat(wire.remaining())
-			.isEqualTo(3 + "node-a".length() + 8 + "héllo".getBytes(StandardCharsets.UTF_8).length);
+			.isEqualTo(3 + "node-a".length() + 24 + "héllo".getBytes(StandardCharsets.UTF_8).length);
 		OutboundMessage received = new Envelope("node-b").decode(wire, this.allocator);
 		assertThat(received).isNotNull();
 		try {
@@ -85,6 +86,28 @@ class EnvelopeTests {
 			assertThat(new Envelope("node-a").sentByOtherAt(wire)).isEqualTo(-1);
 			ByteBuffer positioned = ByteBuffer.wrap(new Envelope("node-a").positionedHead(true, false, false, 42));
 			assertThat(new Envelope("node-b").sentByOtherAt(positioned)).isBetween(before, System.currentTimeMillis());
+		}
+		finally {
+			sent.release();
+		}
+	}
+
+	@Test
+	void eachPublicationIsNamedByTheSendersIncarnationAndAGrowingPublishId() {
+		Envelope sender = new Envelope("node-a", 77);
+		OutboundMessage sent = OutboundMessage.text(this.allocator, "named", false);
+		try {
+			ByteBuffer first = sender.encode(sent);
+			ByteBuffer second = sender.encode(sent);
+			assertThat(Envelope.isIdentified(first)).isTrue();
+			assertThat(Envelope.incarnation(first)).isEqualTo(77);
+			assertThat(Envelope.incarnation(second)).isEqualTo(77);
+			assertThat(Envelope.publishId(second)).isGreaterThan(Envelope.publishId(first));
+			ByteBuffer positioned = ByteBuffer.wrap(sender.positionedHead(true, false, false, 42));
+			assertThat(Envelope.isIdentified(positioned)).isTrue();
+			assertThat(Envelope.incarnation(positioned)).isEqualTo(77);
+			assertThat(Envelope.publishId(positioned)).isEqualTo(42);
+			assertThat(new Envelope("node-b").incarnation()).isNotEqualTo(new Envelope("node-b").incarnation());
 		}
 		finally {
 			sent.release();

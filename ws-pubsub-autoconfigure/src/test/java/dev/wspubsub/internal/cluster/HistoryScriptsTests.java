@@ -3,6 +3,7 @@ package dev.wspubsub.internal.cluster;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
 import dev.wspubsub.internal.history.Epochs;
 import dev.wspubsub.test.TestRedis;
@@ -18,6 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * outage with publications queued, each batch marked with its node's reset token.
  */
 class HistoryScriptsTests {
+
+	private static final AtomicLong publishIds = new AtomicLong();
 
 	private static TestRedis redis;
 
@@ -57,7 +60,7 @@ class HistoryScriptsTests {
 	private static String publish(String topic, String resetToken) {
 		String[] keys = { "h:" + topic, "m:" + topic };
 		String[] args = { "c:" + topic, "", "{\"n\":1", "}", "1", "100", "60000", Epochs.next(), resetToken, "1",
-				"PUBLISH", "0" };
+				"PUBLISH", "0", "dnode", "1 " + publishIds.incrementAndGet() };
 		List<Object> answer = redis.commands()
 			.eval(new String(HistoryScripts.PUBLISH.text().duplicate().array(), StandardCharsets.UTF_8),
 					ScriptOutputType.MULTI, keys, args);
