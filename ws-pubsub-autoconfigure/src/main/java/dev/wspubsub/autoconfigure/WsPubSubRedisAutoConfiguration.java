@@ -95,6 +95,12 @@ public final class WsPubSubRedisAutoConfiguration {
 		return fanout;
 	}
 
+	@Bean
+	@ConditionalOnBean(RedisFanout.class)
+	RedisFanoutStop wsPubSubFanoutStop(RedisFanout fanout) {
+		return new RedisFanoutStop(fanout);
+	}
+
 	/**
 	 * Positions cluster-wide: the histories live in Redis beside the fan-out's channels.
 	 */
