@@ -6,6 +6,7 @@ import java.util.function.Supplier;
 
 import dev.wspubsub.spi.PresenceRegistry;
 import dev.wspubsub.test.TestRedis;
+import dev.wspubsub.testapp.ExpectedLog;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -31,7 +32,8 @@ class RedisPresenceOutageTests {
 		// once, not wait for it.
 		try (TestRedis redis = TestRedis.start();
 				Node nodeA = Node.start(redis, "ws-pubsub.fanout.redis.command-timeout=10s");
-				Node nodeB = Node.start(redis, "ws-pubsub.fanout.redis.command-timeout=10s")) {
+				Node nodeB = Node.start(redis, "ws-pubsub.fanout.redis.command-timeout=10s");
+				ExpectedLog outage = ExpectedLog.redisOutage()) {
 			PresenceRegistry presenceA = nodeA.bean(PresenceRegistry.class);
 			PresenceRegistry presenceB = nodeB.bean(PresenceRegistry.class);
 			presenceA.join("room:x", "ann", ANN).block(BLOCK);
@@ -55,6 +57,7 @@ class RedisPresenceOutageTests {
 				.until(() -> everyone.equals(presenceA.members("room:x").block(BLOCK)));
 			await("presence rebuilt on node B").atMost(Duration.ofSeconds(15))
 				.until(() -> everyone.equals(presenceB.members("room:x").block(BLOCK)));
+			assertThat(outage.lines("Redis fan-out of node " + nodeA.fanout().nodeId() + " is down")).hasSize(1);
 		}
 	}
 

@@ -14,9 +14,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
+import ch.qos.logback.classic.Level;
 import dev.wspubsub.internal.topic.TopicRegistry;
 import dev.wspubsub.spi.OutboundMessage;
 import dev.wspubsub.spi.TopicSubscriber;
+import dev.wspubsub.testapp.ExpectedLog;
 import io.netty.channel.EventLoop;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
@@ -125,9 +127,13 @@ class ChannelSubscriptionsTests {
 
 	@Test
 	void aFailedCommandIsReportedSoTheLinkIsResyncedLater() {
-		this.redis.failNext = true;
-		this.registry.subscribe("x", new Subscriber());
-		await().atMost(Duration.ofSeconds(10)).until(() -> this.errors.get() == 1);
+		try (ExpectedLog log = ExpectedLog.capture(Level.WARN, "Redis SUBSCRIBE of")) {
+			this.redis.failNext = true;
+			this.registry.subscribe("x", new Subscriber());
+			await().atMost(Duration.ofSeconds(10)).until(() -> this.errors.get() == 1);
+			assertThat(log.lines()).containsExactly(
+					"Redis SUBSCRIBE of 1 channels failed: java.lang.IllegalStateException: connection lost");
+		}
 	}
 
 	private void onWorker(Runnable task) {
