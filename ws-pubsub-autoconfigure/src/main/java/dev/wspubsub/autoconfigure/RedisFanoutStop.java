@@ -5,12 +5,13 @@ import dev.wspubsub.internal.cluster.RedisFanout;
 import org.springframework.context.SmartLifecycle;
 
 /**
- * Closes the Redis fan-out's own connections when the application stops, after the web
- * server and ws-pubsub's drain and before Spring Data's connection factory (phase 0)
- * shuts its Lettuce client down. Left to that shutdown, the connections of a Redis
- * Cluster fan-out are closed twice, the cluster connection closing its node connections
+ * On a Redis Cluster, closes the fan-out's own connections when the application stops,
+ * after the web server and ws-pubsub's drain and before Spring Data's connection factory
+ * (phase 0) shuts its Lettuce client down. Left to that shutdown, the connections of a
+ * cluster fan-out are closed twice, the cluster connection closing its node connections
  * and the client then closing each again, and Lettuce warns "Connection is already
- * closed" for every one.
+ * closed" for every one. On one Redis the factory's shutdown closes them quietly, and
+ * closing them first made Lettuce warn instead: that case is left to the factory.
  */
 final class RedisFanoutStop implements SmartLifecycle {
 
@@ -19,10 +20,13 @@ final class RedisFanoutStop implements SmartLifecycle {
 
 	private final RedisFanout fanout;
 
+	private final boolean cluster;
+
 	private volatile boolean running;
 
-	RedisFanoutStop(RedisFanout fanout) {
+	RedisFanoutStop(RedisFanout fanout, boolean cluster) {
 		this.fanout = fanout;
+		this.cluster = cluster;
 	}
 
 	@Override
@@ -34,7 +38,9 @@ final class RedisFanoutStop implements SmartLifecycle {
 	@Override
 	public void stop() {
 		this.running = false;
-		this.fanout.close();
+		if (this.cluster) {
+			this.fanout.close();
+		}
 	}
 
 	@Override

@@ -97,8 +97,8 @@ public final class WsPubSubRedisAutoConfiguration {
 
 	@Bean
 	@ConditionalOnBean(RedisFanout.class)
-	RedisFanoutStop wsPubSubFanoutStop(RedisFanout fanout) {
-		return new RedisFanoutStop(fanout);
+	RedisFanoutStop wsPubSubFanoutStop(RedisFanout fanout, ReactiveRedisConnectionFactory connectionFactory) {
+		return new RedisFanoutStop(fanout, RedisFanout.isCluster(connectionFactory));
 	}
 
 	/**
