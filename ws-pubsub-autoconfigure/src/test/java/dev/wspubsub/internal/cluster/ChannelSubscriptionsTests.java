@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -48,6 +49,8 @@ class ChannelSubscriptionsTests {
 
 	private final AtomicInteger errors = new AtomicInteger();
 
+	private final AtomicBoolean stopping = new AtomicBoolean();
+
 	private Scheduler worker;
 
 	private ChannelSubscriptions subscriptions;
@@ -57,7 +60,7 @@ class ChannelSubscriptionsTests {
 		this.worker = Schedulers.newSingle("fanout-worker");
 		this.subscriptions = new ChannelSubscriptions(this.registry, this.names, this.worker, new LongAdder(),
 				(error) -> this.errors.incrementAndGet(), () -> {
-				});
+				}, this.stopping::get);
 		this.registry.addSubscriptionListener(this.subscriptions);
 		onWorker(() -> this.subscriptions.attach(this.redis));
 	}
@@ -123,6 +126,17 @@ class ChannelSubscriptionsTests {
 		assertThat(confirmed).isNotDone();
 		this.redis.release();
 		confirmed.get(10, TimeUnit.SECONDS);
+	}
+
+	@Test
+	void aCommandThatFailsWhileTheApplicationStopsIsReportedButNotWarnedOf() {
+		try (ExpectedLog log = ExpectedLog.capture(Level.WARN, "Redis SUBSCRIBE of")) {
+			this.stopping.set(true);
+			this.redis.failNext = true;
+			this.registry.subscribe("x", new Subscriber());
+			await().atMost(Duration.ofSeconds(10)).until(() -> this.errors.get() == 1);
+			assertThat(log.lines()).isEmpty();
+		}
 	}
 
 	@Test
