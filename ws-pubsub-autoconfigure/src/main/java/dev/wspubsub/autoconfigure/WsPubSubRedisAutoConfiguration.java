@@ -94,6 +94,12 @@ public final class WsPubSubRedisAutoConfiguration {
 		return fanout;
 	}
 
+	@Bean
+	@ConditionalOnBean(RedisFanout.class)
+	RedisFanoutStop wsPubSubFanoutStop(RedisFanout fanout, ReactiveRedisConnectionFactory connectionFactory) {
+		return new RedisFanoutStop(fanout, RedisFanout.isCluster(connectionFactory));
+	}
+
 	/**
 	 * Positions cluster-wide: the histories live in Redis beside the fan-out's channels.
 	 */

@@ -18,6 +18,7 @@ import dev.wspubsub.internal.transport.EndpointSettings;
 import dev.wspubsub.internal.transport.SessionRegistry;
 import dev.wspubsub.spi.Fanout;
 import dev.wspubsub.spi.OutboundMessage;
+import dev.wspubsub.testapp.ExpectedLog;
 import io.netty.buffer.ByteBufAllocator;
 import org.junit.jupiter.api.Test;
 import reactor.netty.http.server.HttpServer;
@@ -70,12 +71,12 @@ class WsPubSubAutoConfigurationTests {
 
 	@Test
 	void aDrainMinBatchBelowOneFailsAtStartupNamingTheProperty() {
-		this.contextRunner.withPropertyValues("ws-pubsub.shutdown.drain-min-batch=0")
+		ExpectedLog.startupFailure(() -> this.contextRunner.withPropertyValues("ws-pubsub.shutdown.drain-min-batch=0")
 			.run((context) -> assertThat(context).hasFailed()
 				.getFailure()
 				.rootCause()
 				.hasMessageContaining("ws-pubsub.shutdown")
-				.hasMessageContaining("drain-min-batch"));
+				.hasMessageContaining("drain-min-batch")));
 	}
 
 	@Test
@@ -186,7 +187,7 @@ class WsPubSubAutoConfigurationTests {
 
 	@Test
 	void servletAppWithAnEndpointFailsNamingTheBeanAndTheFix() {
-		new WebApplicationContextRunner()
+		ExpectedLog.startupFailure(() -> new WebApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(WsPubSubAutoConfiguration.class,
 					WsPubSubServletGuardAutoConfiguration.class, JacksonAutoConfiguration.class))
 			.withBean("echoEndpoint", EchoEndpoint.class)
@@ -196,14 +197,14 @@ class WsPubSubAutoConfigurationTests {
 				FailureAnalysis analysis = new WsPubSubFailureAnalyzer().analyze(context.getStartupFailure());
 				assertThat(analysis.getDescription()).contains("[echoEndpoint]", "servlet");
 				assertThat(analysis.getAction()).contains("spring-boot-starter-webflux");
-			});
+			}));
 	}
 
 	@Test
 	void validOnAMessageWithoutAValidatorFailsNamingTheMethodAndTheFix() {
-		this.contextRunner.withBean("validatedEndpoint", ValidatedEndpoint.class)
+		ExpectedLog.startupFailure(() -> this.contextRunner.withBean("validatedEndpoint", ValidatedEndpoint.class)
 			.run((context) -> assertStartupFailure(context, "spring-boot-starter-validation",
-					"ValidatedEndpoint.join(JoinRoom)", "'validatedEndpoint'", "@Valid"));
+					"ValidatedEndpoint.join(JoinRoom)", "'validatedEndpoint'", "@Valid")));
 	}
 
 	@Test
@@ -223,37 +224,38 @@ class WsPubSubAutoConfigurationTests {
 
 	@Test
 	void twoEndpointsOnOnePathFailWithBothBeansAndTheFix() {
-		this.contextRunner.withBean("firstChat", EchoEndpoint.class)
+		ExpectedLog.startupFailure(() -> this.contextRunner.withBean("firstChat", EchoEndpoint.class)
 			.withBean("secondChat", OtherEchoEndpoint.class)
 			.run((context) -> assertStartupFailure(context, "Give each @WsEndpoint bean its own path",
 					"'firstChat' (" + EchoEndpoint.class.getName() + ")",
-					"'secondChat' (" + OtherEchoEndpoint.class.getName() + ")", "define the same path: /echo"));
+					"'secondChat' (" + OtherEchoEndpoint.class.getName() + ")", "define the same path: /echo")));
 	}
 
 	@Test
 	void componentScannedEndpointsOnOnePathFailWithTheSameMessage() {
-		// Bean names come from the class, not from the path held in @WsEndpoint's value.
+		ExpectedLog.startupFailure(() -> // Bean names come from the class, not from the
+											// path held in @WsEndpoint's value.
 		this.contextRunner.withUserConfiguration(ScanEchoEndpoints.class)
 			.run((context) -> assertStartupFailure(context, "Give each @WsEndpoint bean its own path",
 					"'wsPubSubAutoConfigurationTests.EchoEndpoint'",
-					"'wsPubSubAutoConfigurationTests.OtherEchoEndpoint'", "define the same path: /echo"));
+					"'wsPubSubAutoConfigurationTests.OtherEchoEndpoint'", "define the same path: /echo")));
 	}
 
 	@Test
 	void twoOnOpenMethodsFailWithBothMethodsAndTheFix() {
-		this.contextRunner.withBean("lobby", TwoOnOpenEndpoint.class)
+		ExpectedLog.startupFailure(() -> this.contextRunner.withBean("lobby", TwoOnOpenEndpoint.class)
 			.run((context) -> assertStartupFailure(context, "Fix the methods named above", "bean 'lobby'",
 					"TwoOnOpenEndpoint.greet(WsSession) of bean 'lobby'",
-					"TwoOnOpenEndpoint.count(WsSession) of bean 'lobby'", "at most one @OnOpen: keep one"));
+					"TwoOnOpenEndpoint.count(WsSession) of bean 'lobby'", "at most one @OnOpen: keep one")));
 	}
 
 	@Test
 	void unsupportedParameterTypeFailsWithTheParameterTheMethodAndTheFix() {
-		this.contextRunner.withBean("lobby", UnsupportedParameterEndpoint.class)
+		ExpectedLog.startupFailure(() -> this.contextRunner.withBean("lobby", UnsupportedParameterEndpoint.class)
 			.run((context) -> assertStartupFailure(context, "Fix the methods named above",
 					"parameter 2 (Thread) of @OnOpen method UnsupportedParameterEndpoint.open(WsSession, Thread)"
 							+ " of bean 'lobby' is not supported",
-					"remove the parameter"));
+					"remove the parameter")));
 	}
 
 	@Test
@@ -267,33 +269,33 @@ class WsPubSubAutoConfigurationTests {
 
 	@Test
 	void duplicatedMessageTypeFailsWithBothMethodsAndTheFix() {
-		this.contextRunner.withBean("chat", DuplicateTypeEndpoint.class)
+		ExpectedLog.startupFailure(() -> this.contextRunner.withBean("chat", DuplicateTypeEndpoint.class)
 			.run((context) -> assertStartupFailure(context, "Fix the methods named above",
 					"bean 'chat' has 2 @OnMessage(\"join\") methods",
 					"DuplicateTypeEndpoint.join(WsSession, String) of bean 'chat'",
-					"DuplicateTypeEndpoint.alsoJoin(String) of bean 'chat'", "give each message type one handler"));
+					"DuplicateTypeEndpoint.alsoJoin(String) of bean 'chat'", "give each message type one handler")));
 	}
 
 	@Test
 	void rawOnMessageWithoutStringOrBytesFailsWithTheMethodAndTheFix() {
-		this.contextRunner.withBean("chat", RawWithoutPayloadEndpoint.class)
+		ExpectedLog.startupFailure(() -> this.contextRunner.withBean("chat", RawWithoutPayloadEndpoint.class)
 			.run((context) -> assertStartupFailure(context, "Fix the methods named above",
 					"@OnMessage method RawWithoutPayloadEndpoint.raw(WsSession) of bean 'chat'",
-					"no String, byte[] or ByteBuffer parameter", "name the type, such as @OnMessage(\"join_room\")"));
+					"no String, byte[] or ByteBuffer parameter", "name the type, such as @OnMessage(\"join_room\")")));
 	}
 
 	@Test
 	void pathWithoutALeadingSlashFailsWithTheBeanAndTheFix() {
-		this.contextRunner.withBean("relative", RelativePathEndpoint.class)
+		ExpectedLog.startupFailure(() -> this.contextRunner.withBean("relative", RelativePathEndpoint.class)
 			.run((context) -> assertStartupFailure(context, "Give it a path that starts with '/'",
-					"@WsEndpoint bean 'relative' (" + RelativePathEndpoint.class.getName() + ") has path 'ws'"));
+					"@WsEndpoint bean 'relative' (" + RelativePathEndpoint.class.getName() + ") has path 'ws'")));
 	}
 
 	@Test
 	void nonNettyReactiveServerFailsNamingTheServerAndTheFix() {
-		this.contextRunner.withBean(TomcatReactiveWebServerFactory.class)
+		ExpectedLog.startupFailure(() -> this.contextRunner.withBean(TomcatReactiveWebServerFactory.class)
 			.run((context) -> assertStartupFailure(context, "Remove the other server starter",
-					"ws-pubsub needs the Reactor Netty server", TomcatReactiveWebServerFactory.class.getName()));
+					"ws-pubsub needs the Reactor Netty server", TomcatReactiveWebServerFactory.class.getName())));
 	}
 
 	@Test
@@ -305,9 +307,9 @@ class WsPubSubAutoConfigurationTests {
 
 	@Test
 	void maxPayloadLengthOverTwoGigabytesFailsNamingThePropertyAndTheFix() {
-		this.contextRunner.withPropertyValues("ws-pubsub.max-payload-length=3GB")
+		ExpectedLog.startupFailure(() -> this.contextRunner.withPropertyValues("ws-pubsub.max-payload-length=3GB")
 			.run((context) -> assertStartupFailure(context, "Set ws-pubsub.max-payload-length between 1B and 2GB",
-					"ws-pubsub.max-payload-length is 3221225472B"));
+					"ws-pubsub.max-payload-length is 3221225472B")));
 	}
 
 	@Test
@@ -326,9 +328,9 @@ class WsPubSubAutoConfigurationTests {
 
 	@Test
 	void ioThreadsBelowOneFailsNamingThePropertyAndTheFix() {
-		this.contextRunner.withPropertyValues("ws-pubsub.io-threads=0")
+		ExpectedLog.startupFailure(() -> this.contextRunner.withPropertyValues("ws-pubsub.io-threads=0")
 			.run((context) -> assertStartupFailure(context, "Set ws-pubsub.io-threads to 1 or more",
-					"ws-pubsub.io-threads is 0."));
+					"ws-pubsub.io-threads is 0.")));
 	}
 
 	@Test

@@ -1,6 +1,7 @@
 package dev.wspubsub.autoconfigure;
 
 import dev.wspubsub.internal.client.ClientScript;
+import dev.wspubsub.testapp.ExpectedLog;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -93,11 +94,11 @@ class WsPubSubClientAutoConfigurationTests {
 
 	@Test
 	void aPathThatIsNotAModuleFailsAtStartUp() {
-		this.runner.withPropertyValues("ws-pubsub.client.path=client")
+		ExpectedLog.startupFailure(() -> this.runner.withPropertyValues("ws-pubsub.client.path=client")
 			.run((context) -> assertThat(context).hasFailed()
 				.getFailure()
 				.rootCause()
-				.hasMessageContaining("must start with '/' and end with '.js'"));
+				.hasMessageContaining("must start with '/' and end with '.js'")));
 	}
 
 	private static WebTestClient routes(ApplicationContext context) {

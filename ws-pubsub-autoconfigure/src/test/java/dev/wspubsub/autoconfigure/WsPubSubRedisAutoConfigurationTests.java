@@ -10,6 +10,7 @@ import dev.wspubsub.internal.cluster.RedisFanout;
 import dev.wspubsub.internal.cluster.RedisPresenceRegistry;
 import dev.wspubsub.spi.Fanout;
 import dev.wspubsub.spi.PresenceRegistry;
+import dev.wspubsub.testapp.ExpectedLog;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
@@ -102,15 +103,16 @@ class WsPubSubRedisAutoConfigurationTests {
 
 	@Test
 	void onAClusterAChannelPrefixWithBracesFailsAtStartUpNamingTheProperty() {
-		this.runner
-			.withPropertyValues("ws-pubsub.fanout.redis.enabled=true", "spring.data.redis.cluster.nodes=127.0.0.1:1",
-					"ws-pubsub.fanout.redis.channel-prefix=app{1}:")
-			.run((context) -> {
-				assertThat(context).hasFailed();
-				assertThat(context.getStartupFailure()).rootCause()
-					.isInstanceOf(WsPubSubConfigurationException.class)
-					.hasMessageContaining("ws-pubsub.fanout.redis.channel-prefix");
-			});
+		ExpectedLog
+			.startupFailure(() -> this.runner
+				.withPropertyValues("ws-pubsub.fanout.redis.enabled=true",
+						"spring.data.redis.cluster.nodes=127.0.0.1:1", "ws-pubsub.fanout.redis.channel-prefix=app{1}:")
+				.run((context) -> {
+					assertThat(context).hasFailed();
+					assertThat(context.getStartupFailure()).rootCause()
+						.isInstanceOf(WsPubSubConfigurationException.class)
+						.hasMessageContaining("ws-pubsub.fanout.redis.channel-prefix");
+				}));
 	}
 
 	@Test
@@ -157,14 +159,15 @@ class WsPubSubRedisAutoConfigurationTests {
 
 	@Test
 	void aNodeIdWithAColonFailsAtStartupNamingTheProperty() {
-		this.runner.withPropertyValues("ws-pubsub.fanout.redis.enabled=true", "ws-pubsub.fanout.redis.node-id=a:b")
+		ExpectedLog.startupFailure(() -> this.runner
+			.withPropertyValues("ws-pubsub.fanout.redis.enabled=true", "ws-pubsub.fanout.redis.node-id=a:b")
 			.run((context) -> {
 				assertThat(context).hasFailed();
 				assertThat(context).getFailure()
 					.rootCause()
 					.isInstanceOf(WsPubSubConfigurationException.class)
 					.hasMessageContaining("ws-pubsub.fanout.redis.node-id");
-			});
+			}));
 	}
 
 	@Test
@@ -193,7 +196,7 @@ class WsPubSubRedisAutoConfigurationTests {
 
 	@Test
 	void aCommandTimeoutOfZeroFailsAtStartupNamingTheProperty() {
-		this.runner
+		ExpectedLog.startupFailure(() -> this.runner
 			.withPropertyValues("ws-pubsub.fanout.redis.enabled=true", "ws-pubsub.fanout.redis.command-timeout=0")
 			.run((context) -> {
 				assertThat(context).hasFailed();
@@ -201,7 +204,7 @@ class WsPubSubRedisAutoConfigurationTests {
 					.rootCause()
 					.isInstanceOf(WsPubSubConfigurationException.class)
 					.hasMessageContaining("ws-pubsub.fanout.redis.command-timeout");
-			});
+			}));
 	}
 
 }

@@ -3,6 +3,7 @@ package dev.wspubsub.autoconfigure;
 import java.time.Duration;
 
 import dev.wspubsub.internal.sse.SseTopicBridge;
+import dev.wspubsub.testapp.ExpectedLog;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -36,11 +37,12 @@ class WsPubSubSseAutoConfigurationTests {
 
 	@Test
 	void anInvalidHeartbeatFailsAtStartUp() {
-		this.runner.withPropertyValues("ws-pubsub.sse.enabled=true", "ws-pubsub.sse.heartbeat=0s")
-			.run((context) -> assertThat(context).hasFailed()
-				.getFailure()
-				.rootCause()
-				.hasMessageContaining("heartbeat must be positive"));
+		ExpectedLog.startupFailure(
+				() -> this.runner.withPropertyValues("ws-pubsub.sse.enabled=true", "ws-pubsub.sse.heartbeat=0s")
+					.run((context) -> assertThat(context).hasFailed()
+						.getFailure()
+						.rootCause()
+						.hasMessageContaining("heartbeat must be positive")));
 	}
 
 	@Test

@@ -8,6 +8,7 @@ import dev.wspubsub.internal.security.SecuredEndpoints;
 import dev.wspubsub.internal.stomp.SpringStompMessaging;
 import dev.wspubsub.internal.stomp.StompBroker;
 import dev.wspubsub.internal.stomp.StompHandlerMapping;
+import dev.wspubsub.testapp.ExpectedLog;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -82,22 +83,23 @@ class WsPubSubStompAutoConfigurationTests {
 
 	@Test
 	void aPathWithoutALeadingSlashFailsAtStartNamingTheFix() {
-		this.contextRunner.withPropertyValues("ws-pubsub.stomp.endpoints=stomp").run((context) -> {
-			assertThat(context).hasFailed();
-			assertThat(context.getStartupFailure()).rootCause()
-				.isInstanceOf(WsPubSubConfigurationException.class)
-				.hasMessageContaining("ws-pubsub.stomp.endpoints has 'stomp'")
-				.hasMessageContaining("Start every STOMP endpoint path with '/'");
-		});
+		ExpectedLog.startupFailure(
+				() -> this.contextRunner.withPropertyValues("ws-pubsub.stomp.endpoints=stomp").run((context) -> {
+					assertThat(context).hasFailed();
+					assertThat(context.getStartupFailure()).rootCause()
+						.isInstanceOf(WsPubSubConfigurationException.class)
+						.hasMessageContaining("ws-pubsub.stomp.endpoints has 'stomp'")
+						.hasMessageContaining("Start every STOMP endpoint path with '/'");
+				}));
 	}
 
 	@Test
 	void theStompSubscriptionCapMustBePositive() {
-		this.contextRunner
+		ExpectedLog.startupFailure(() -> this.contextRunner
 			.withPropertyValues("ws-pubsub.stomp.endpoints=/stomp",
 					"ws-pubsub.stomp.max-subscriptions-per-connection=0")
 			.run((context) -> assertThat(context.getStartupFailure()).rootCause()
-				.hasMessageContaining("ws-pubsub.stomp.max-subscriptions-per-connection is 0"));
+				.hasMessageContaining("ws-pubsub.stomp.max-subscriptions-per-connection is 0")));
 	}
 
 }

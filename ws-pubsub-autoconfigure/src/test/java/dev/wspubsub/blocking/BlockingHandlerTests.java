@@ -6,7 +6,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
 
+import ch.qos.logback.classic.Level;
 import dev.wspubsub.test.WsTestClient;
+import dev.wspubsub.testapp.ExpectedLog;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -14,6 +17,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
+import static org.assertj.core.api.Assertions.as;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -45,6 +49,7 @@ class BlockingHandlerTests {
 	@Test
 	void pastOneWaitingCallPerThreadACallIsAnsweredWithAnErrorAndItsConnectionStaysUsable() {
 		List<WsTestClient> clients = new ArrayList<>();
+		ExpectedLog log = ExpectedLog.capture(Level.WARN, "blocking handlers are saturated");
 		try {
 			for (int i = 0; i < 6; i++) {
 				clients.add(WsTestClient.builder(URI.create("ws://localhost:" + this.port + "/blocking"))
@@ -86,8 +91,12 @@ class BlockingHandlerTests {
 					assertThat(clients.get(i + 2).sendAndAwait("again")).isEqualTo("again");
 				}
 			}
+			assertThat(log.lines()).as("refusals are logged once a minute")
+				.singleElement(as(InstanceOfAssertFactories.STRING))
+				.contains("refused 1 call(s)");
 		}
 		finally {
+			log.close();
 			this.calls.gate.countDown();
 			clients.forEach(WsTestClient::close);
 		}

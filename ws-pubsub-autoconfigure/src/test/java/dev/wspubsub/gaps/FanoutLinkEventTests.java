@@ -6,9 +6,12 @@ import java.util.List;
 
 import dev.wspubsub.FanoutLinkEvent;
 import dev.wspubsub.test.TestRedis;
+import dev.wspubsub.testapp.ExpectedLog;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
 
+import static org.assertj.core.api.Assertions.as;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -19,7 +22,9 @@ class FanoutLinkEventTests {
 
 	@Test
 	void aRedisOutageIsOneDownEventThenOneUpEventCarryingItsStartAndEnd() {
-		try (TestRedis redis = TestRedis.start(); GapNode node = GapNode.start(redis)) {
+		try (TestRedis redis = TestRedis.start();
+				GapNode node = GapNode.start(redis);
+				ExpectedLog outage = ExpectedLog.redisOutage()) {
 			await().atMost(WAIT).until(() -> node.fanout().isUp());
 			List<FanoutLinkEvent> events = node.bean(GapApplication.LinkEventLog.class).events;
 			assertThat(events).as("coming up at start is no outage").isEmpty();
@@ -45,6 +50,8 @@ class FanoutLinkEventTests {
 			assertThat(node.fanout().reconnectCount()).isEqualTo(1);
 			assertThat(node.bean(MeterRegistry.class).get("wspubsub.redis.reconnects").functionCounter().count())
 				.isOne();
+			assertThat(outage.lines("is down")).singleElement(as(InstanceOfAssertFactories.STRING))
+				.startsWith("Redis fan-out of node " + node.fanout().nodeId() + " is down");
 		}
 	}
 

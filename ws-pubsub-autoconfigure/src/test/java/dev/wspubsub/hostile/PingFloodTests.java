@@ -1,10 +1,12 @@
 package dev.wspubsub.hostile;
 
+import ch.qos.logback.classic.Level;
 import dev.wspubsub.WsServer;
 import dev.wspubsub.WsSession;
 import dev.wspubsub.spi.WsMetricsListener;
 import dev.wspubsub.test.RawWebSocket;
 import dev.wspubsub.test.WsTestClient;
+import dev.wspubsub.testapp.ExpectedLog;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -39,7 +41,8 @@ class PingFloodTests {
 
 	@Test
 	void aClientThatPingsAndNeverReadsStaysWithinTheHardCapAndOthersAreServed() {
-		try (RawWebSocket attacker = RawWebSocket.connect(HostileClients.uri(this.port, "/hostile"))) {
+		try (ExpectedLog log = ExpectedLog.capture(Level.WARN, "does not read: past");
+				RawWebSocket attacker = RawWebSocket.connect(HostileClients.uri(this.port, "/hostile"))) {
 			WsSession<?> session = HostileClients.session(this.server, HostileClients.helloId(attacker));
 			// 20,000 pings: 2.6MB in, 4.4MB of pongs as the channel counts them.
 			byte[] pings = HostileClients.pings(1000, 125);
@@ -52,6 +55,7 @@ class PingFloodTests {
 			assertThat(HostileClients.steadyBufferedAmount(session)).isLessThanOrEqualTo(CAP + PONG);
 			assertThat(this.counted.get("dropped:" + WsMetricsListener.DROPPED_SLOW_CONSUMER)).isPositive();
 			assertThat(session.readyState()).as("pongs dropped, the connection kept").isEqualTo(WsSession.OPEN);
+			assertThat(log.lines()).as("dropping logged once").hasSize(1);
 			try (WsTestClient bystander = HostileClients.connect(this.port, "/hostile")) {
 				assertThat(bystander.sendAndAwait("still served")).isEqualTo("still served");
 			}

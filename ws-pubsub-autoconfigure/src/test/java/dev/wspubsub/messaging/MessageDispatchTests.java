@@ -4,7 +4,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import ch.qos.logback.classic.Level;
 import dev.wspubsub.test.WsTestClient;
+import dev.wspubsub.testapp.ExpectedLog;
 import dev.wspubsub.testapp.SemanticsTestSupport;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -51,11 +53,15 @@ class MessageDispatchTests extends SemanticsTestSupport {
 
 	@Test
 	void aFailingHandlerIsAnsweredWithAnErrorAndTheConnectionStaysOpen() {
-		try (Connected c = open("/api")) {
+		try (ExpectedLog log = ExpectedLog.capture(Level.WARN, "ApiEndpoint.fail()", "ApiEndpoint.badArgument()");
+				Connected c = open("/api")) {
 			assertError(c.client().sendJsonAndAwait(Map.of("type", "fail")), "Internal server error");
 			assertError(c.client().sendJsonAndAwait(Map.of("type", "bad-argument")), "count must be positive");
 			assertThat(c.client().sendJsonAndAwait(Map.of("type", "record")).get("text").stringValue()).isEqualTo("hi");
 			assertThat(c.client().isOpen()).isTrue();
+			assertThat(log.thrown()).as("each failure logged with its exception")
+				.map(Throwable::getMessage)
+				.containsExactly("a bug in the handler", "count must be positive");
 		}
 	}
 

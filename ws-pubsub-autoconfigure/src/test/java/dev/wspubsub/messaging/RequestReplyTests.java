@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import ch.qos.logback.classic.Level;
+import dev.wspubsub.testapp.ExpectedLog;
 import dev.wspubsub.testapp.SemanticsTestSupport;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -28,7 +30,7 @@ class RequestReplyTests extends SemanticsTestSupport {
 
 	@Test
 	void errorRepliesCarryTheRequestsId() {
-		try (Connected c = open("/api")) {
+		try (ExpectedLog log = ExpectedLog.capture(Level.WARN, "ApiEndpoint.fail()"); Connected c = open("/api")) {
 			assertThat(c.client().sendJsonAndAwait(Map.of("type", "fail", "id", 1)).toString())
 				.isEqualTo("{\"type\":\"error\",\"error\":\"Internal server error\",\"id\":1}");
 			assertThat(
@@ -36,18 +38,20 @@ class RequestReplyTests extends SemanticsTestSupport {
 				.isEqualTo("{\"type\":\"error\",\"error\":\"room: must not be blank\",\"id\":2}");
 			assertThat(c.client().sendJsonAndAwait(Map.of("type", "dance", "id", 3)).toString())
 				.isEqualTo("{\"type\":\"error\",\"error\":\"Unknown message type: dance\",\"id\":3}");
+			assertThat(log.lines()).hasSize(1);
 		}
 	}
 
 	@Test
 	void withoutAnIdRepliesAreUnchanged() {
-		try (Connected c = open("/api")) {
+		try (ExpectedLog log = ExpectedLog.capture(Level.WARN, "ApiEndpoint.fail()"); Connected c = open("/api")) {
 			assertThat(c.client().sendJsonAndAwait(Map.of("type", "record")).toString())
 				.isEqualTo("{\"type\":\"greeting\",\"text\":\"hi\"}");
 			assertThat(c.client().sendJsonAndAwait(Map.of("type", "fail")).toString())
 				.isEqualTo("{\"type\":\"error\",\"error\":\"Internal server error\"}");
 			// Text is not JSON the runtime could add a field to: it goes as it is.
 			assertThat(c.client().sendAndAwait("{\"type\":\"string\",\"id\":4}")).isEqualTo("plain text");
+			assertThat(log.lines()).hasSize(1);
 		}
 	}
 

@@ -10,6 +10,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
+import ch.qos.logback.classic.Level;
 import dev.wspubsub.WsServer;
 import dev.wspubsub.annotation.OnUpgrade;
 import dev.wspubsub.annotation.WsEndpoint;
@@ -20,6 +21,7 @@ import dev.wspubsub.test.RawWebSocket;
 import dev.wspubsub.test.SseTestClient;
 import dev.wspubsub.test.WsTestClient;
 import dev.wspubsub.test.WsUpgradeRejectedException;
+import dev.wspubsub.testapp.ExpectedLog;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
@@ -133,18 +135,22 @@ class GracefulShutdownIntegrationTests {
 		ShutdownClock clock = new ShutdownClock();
 		RawWebSocket silent = track(
 				RawWebSocket.connect(start(clock, "spring.lifecycle.timeout-per-shutdown-phase=1s")));
-		long closeStarted = System.nanoTime();
-		CompletableFuture<Void> closing = CompletableFuture.runAsync(this.context::close, this.tasks);
+		try (ExpectedLog log = ExpectedLog.capture(Level.WARN, "still open after")) {
+			long closeStarted = System.nanoTime();
+			CompletableFuture<Void> closing = CompletableFuture.runAsync(this.context::close, this.tasks);
 
-		assertThat(silent.awaitClose(TIMEOUT).closeCode()).isEqualTo(1012);
-		long closeReceived = System.nanoTime();
-		// Sooner than the 3 s the silent client would otherwise be given, counted from
-		// the close
-		// frame that began the phase.
-		assertThat(clock.stoppedAfter(closeReceived)).isBetween(Duration.ofMillis(500),
-				Duration.ofMillis(1000 + SLACK_MILLIS));
-		assertThat(silent.awaitEof(TIMEOUT)).isTrue();
-		closing.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+			assertThat(silent.awaitClose(TIMEOUT).closeCode()).isEqualTo(1012);
+			long closeReceived = System.nanoTime();
+			// Sooner than the 3 s the silent client would otherwise be given, counted
+			// from
+			// the close
+			// frame that began the phase.
+			assertThat(clock.stoppedAfter(closeReceived)).isBetween(Duration.ofMillis(500),
+					Duration.ofMillis(1000 + SLACK_MILLIS));
+			assertThat(silent.awaitEof(TIMEOUT)).isTrue();
+			closing.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+			assertThat(log.lines()).containsExactly("1 WebSocket connection(s) still open after PT1S");
+		}
 	}
 
 	@Test

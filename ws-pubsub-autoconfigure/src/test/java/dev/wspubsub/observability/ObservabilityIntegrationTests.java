@@ -9,9 +9,11 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 
+import ch.qos.logback.classic.Level;
 import dev.wspubsub.WsServer;
 import dev.wspubsub.test.CloseStatus;
 import dev.wspubsub.test.WsTestClient;
+import dev.wspubsub.testapp.ExpectedLog;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -107,7 +109,8 @@ class ObservabilityIntegrationTests {
 
 	@Test
 	void aFailingHandlerIsObservedAsAnError() {
-		try (WsTestClient client = connect()) {
+		try (ExpectedLog log = ExpectedLog.capture(Level.WARN, "RoomsEndpoint.boom()");
+				WsTestClient client = connect()) {
 			client.send("{\"type\":\"boom\"}");
 			assertThat(client.awaitType("error").get("error").stringValue()).isEqualTo("Internal server error");
 			Timer failed = this.meters.find("wspubsub.handler")
@@ -115,6 +118,7 @@ class ObservabilityIntegrationTests {
 				.timer();
 			assertThat(failed).isNotNull();
 			assertThat(failed.count()).isPositive();
+			assertThat(log.lines()).hasSize(1);
 		}
 	}
 

@@ -4,11 +4,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import ch.qos.logback.classic.Level;
 import dev.wspubsub.WsServer;
 import dev.wspubsub.internal.cluster.RedisPresenceRegistry;
 import dev.wspubsub.spi.PresenceRegistry;
 import dev.wspubsub.test.TestRedisCluster;
 import dev.wspubsub.test.WsTestClient;
+import dev.wspubsub.testapp.ExpectedLog;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -145,6 +147,26 @@ class RedisClusterFanoutTests {
 					assertThat(received.get(i)).as("message %d", i).isEqualTo("m" + i);
 				}
 			}
+		}
+	}
+
+	/**
+	 * A node that stops closes each of its connections to the cluster once: Lettuce has
+	 * no "already closed" to warn of.
+	 */
+	@Test
+	void aNodeThatStopsClosesEachClusterConnectionOnce() {
+		Node node = Node.start(cluster);
+		try (ExpectedLog closedTwice = ExpectedLog.capture(Level.WARN, "Connection is already closed")) {
+			await().atMost(Duration.ofSeconds(20)).until(() -> node.fanout().isUp());
+			// Subscribed and published: connections to the masters of the channel and of
+			// the probe.
+			try (WsTestClient subscriber = RedisFanoutClusterTests.subscribed(node, "closing")) {
+				awaitShardSubscribers("closing", 1);
+				node.bean(WsServer.class).publish("closing", "last");
+			}
+			node.close();
+			assertThat(closedTwice.lines()).isEmpty();
 		}
 	}
 

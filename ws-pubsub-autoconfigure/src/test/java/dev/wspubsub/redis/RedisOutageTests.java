@@ -12,6 +12,8 @@ import java.util.regex.Pattern;
 import dev.wspubsub.internal.cluster.RedisFanout;
 import dev.wspubsub.test.TestRedis;
 import dev.wspubsub.test.WsTestClient;
+import dev.wspubsub.testapp.ExpectedLog;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import tools.jackson.databind.json.JsonMapper;
@@ -19,6 +21,7 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
+import static org.assertj.core.api.Assertions.as;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -58,7 +61,8 @@ class RedisOutageTests {
 	@Test
 	void theWsPubSubHealthReadOverHttpIsDownWhileRedisIsAwayAndUpAgainWhenItReturns() {
 		try (TestRedis redis = TestRedis.start();
-				Node node = Node.start(redis, "management.endpoint.health.show-details=always")) {
+				Node node = Node.start(redis, "management.endpoint.health.show-details=always");
+				ExpectedLog outage = ExpectedLog.redisOutage()) {
 			await("UP at start").atMost(Duration.ofSeconds(20)).until(() -> health(node).equals("200 UP"));
 			redis.stopServer();
 			// Three probe intervals (500ms) without an answer, plus room for a loaded
@@ -69,6 +73,8 @@ class RedisOutageTests {
 			// Lettuce reconnects within max-reconnect-delay (500ms); then a probe answers
 			// again.
 			await("UP when Redis is back").atMost(Duration.ofSeconds(15)).until(() -> health(node).equals("200 UP"));
+			assertThat(outage.lines("is down")).singleElement(as(InstanceOfAssertFactories.STRING))
+				.startsWith("Redis fan-out of node " + node.fanout().nodeId() + " is down");
 		}
 	}
 
@@ -87,7 +93,8 @@ class RedisOutageTests {
 	void localDeliveryOutlivesRedisAndCrossNodeDeliveryResumesWhenItReturns() {
 		try (TestRedis redis = TestRedis.start();
 				Node nodeA = Node.start(redis, "ws-pubsub.fanout.redis.publish-buffer=50");
-				Node nodeB = Node.start(redis)) {
+				Node nodeB = Node.start(redis);
+				ExpectedLog outage = ExpectedLog.redisOutage()) {
 			await().atMost(Duration.ofSeconds(20)).until(() -> nodeA.fanout().isUp() && nodeB.fanout().isUp());
 			try (WsTestClient sender = RedisFanoutClusterTests.subscribed(nodeA, "live");
 					WsTestClient local = RedisFanoutClusterTests.subscribed(nodeA, "live");
@@ -130,6 +137,8 @@ class RedisOutageTests {
 				List<String> afterRestart = local.awaitMessages(probe[0], Duration.ofSeconds(10));
 				assertThat(afterRestart).first().isEqualTo("up-0");
 				assertThat(afterRestart).last().isEqualTo("up-" + (probe[0] - 1));
+				assertThat(outage.lines("is down")).as("each node's outage").hasSize(2);
+				assertThat(outage.lines("publish buffer is full")).as("the first drop").hasSize(1);
 			}
 		}
 	}

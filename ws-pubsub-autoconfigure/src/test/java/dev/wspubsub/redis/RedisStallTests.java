@@ -4,8 +4,11 @@ import java.time.Duration;
 
 import dev.wspubsub.test.TestRedis;
 import dev.wspubsub.test.WsTestClient;
+import dev.wspubsub.testapp.ExpectedLog;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
 
+import static org.assertj.core.api.Assertions.as;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -17,7 +20,10 @@ class RedisStallTests {
 
 	@Test
 	void aTopicLeftWhileRedisStalledIsUnsubscribedOnceItAnswersAgain() {
-		try (TestRedis redis = TestRedis.start(); Node nodeA = Node.start(redis); Node nodeB = Node.start(redis)) {
+		try (TestRedis redis = TestRedis.start();
+				Node nodeA = Node.start(redis);
+				Node nodeB = Node.start(redis);
+				ExpectedLog outage = ExpectedLog.redisOutage()) {
 			await().atMost(Duration.ofSeconds(20)).until(() -> nodeA.fanout().isUp() && nodeB.fanout().isUp());
 			String channel = "ws-pubsub:t:stall";
 			try (WsTestClient onA = RedisFanoutClusterTests.subscribed(nodeA, "stall");
@@ -33,6 +39,9 @@ class RedisStallTests {
 				await("node A is up again").atMost(Duration.ofSeconds(15)).until(() -> nodeA.fanout().isUp());
 				awaitSubscribedNodes(redis, channel, 1);
 			}
+			assertThat(outage.lines("Redis fan-out of node " + nodeA.fanout().nodeId() + " is down"))
+				.singleElement(as(InstanceOfAssertFactories.STRING))
+				.contains("no answer from Redis");
 		}
 	}
 

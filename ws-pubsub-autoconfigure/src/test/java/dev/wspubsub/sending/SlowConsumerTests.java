@@ -5,20 +5,21 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
+import ch.qos.logback.classic.Level;
 import dev.wspubsub.WsSession;
 import dev.wspubsub.spi.WsMetricsListener;
+import dev.wspubsub.testapp.ExpectedLog;
 import dev.wspubsub.testapp.SlowConsumerApplication;
 import dev.wspubsub.testapp.WsTestSupport;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.system.CapturedOutput;
-import org.springframework.boot.test.system.OutputCaptureExtension;
 
+import static org.assertj.core.api.Assertions.as;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -27,7 +28,6 @@ import static org.awaitility.Awaitility.await;
  * that stopped reading are dropped ({@code send} answers 0), counted and logged once, so
  * the connection's buffer stops growing; other clients are served as before.
  */
-@ExtendWith(OutputCaptureExtension.class)
 @SpringBootTest(classes = SlowConsumerApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class SlowConsumerTests extends WsTestSupport {
 
@@ -51,8 +51,10 @@ class SlowConsumerTests extends WsTestSupport {
 	MeterRegistry meters;
 
 	@Test
-	void pastFourTimesTheLimitMessagesToAClientThatStoppedReadingAreDroppedCountedAndLoggedOnce(CapturedOutput output) {
-		try (RawConnected slow = openRaw("/capped"); Connected other = open("/capped")) {
+	void pastFourTimesTheLimitMessagesToAClientThatStoppedReadingAreDroppedCountedAndLoggedOnce() {
+		try (ExpectedLog log = ExpectedLog.capture(Level.WARN, "does not read: past");
+				RawConnected slow = openRaw("/capped");
+				Connected other = open("/capped")) {
 			WsSession<?> session = slow.session();
 			double droppedBefore = slowConsumerDrops();
 			fillSocket(session);
@@ -95,8 +97,9 @@ class SlowConsumerTests extends WsTestSupport {
 			await().atMost(TIMEOUT).until(() -> slowConsumerDrops() >= expectedDrops);
 			assertThat(slowConsumerDrops()).isEqualTo(expectedDrops);
 			assertThat(session.bufferedAmount()).isLessThanOrEqualTo(CAP + FRAME);
-			assertThat(output).contains("WsConnection[" + slow.id() + " /capped ")
-				.containsOnlyOnce("does not read: past 4x its backpressure limit");
+			assertThat(log.lines()).singleElement(as(InstanceOfAssertFactories.STRING))
+				.contains("WsConnection[" + slow.id() + " /capped ")
+				.contains("does not read: past 4x its backpressure limit");
 		}
 	}
 

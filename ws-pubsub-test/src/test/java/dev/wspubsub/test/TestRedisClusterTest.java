@@ -5,6 +5,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.cluster.RedisClusterClient;
@@ -26,6 +31,14 @@ class TestRedisClusterTest {
 			for (String node : cluster.nodes().split(",")) {
 				seeds.add(RedisURI.create("redis://" + node));
 			}
+			// Lettuce's complaints of the master killed on purpose (through
+			// java.util.logging here): kept out of the build's output, and checked.
+			Logger lettuce = Logger.getLogger("io.lettuce.core");
+			List<String> warnings = new CopyOnWriteArrayList<>();
+			Handler recorder = new Recorder(warnings);
+			lettuce.addHandler(recorder);
+			lettuce.setUseParentHandlers(false);
+			int[] killed = new int[1];
 			RedisClusterClient client = RedisClusterClient.create(seeds);
 			try (StatefulRedisClusterConnection<String, String> connection = client.connect()) {
 				// Keys spread over the masters: the cluster routes each to its slot's
@@ -36,6 +49,7 @@ class TestRedisClusterTest {
 				assertThat(List.of("a", "b", "c", "d", "e", "f").stream().map(cluster::masterPortOf).distinct())
 					.hasSizeGreaterThan(1);
 				int master = cluster.masterPortOf("a");
+				killed[0] = master;
 				assertThat(cluster.node(master).waitForReplication(1, 1000)).isEqualTo(1);
 				int promoted = cluster.killMasterOf("a");
 				assertThat(promoted).isNotEqualTo(master);
@@ -44,9 +58,39 @@ class TestRedisClusterTest {
 			}
 			finally {
 				client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+				lettuce.removeHandler(recorder);
+				lettuce.setUseParentHandlers(true);
 			}
+			assertThat(warnings).as("warnings of the killed master only")
+				.allMatch((warning) -> warning.contains(":" + killed[0] + "]"));
 		}
 		assertThat(Files.exists(directory)).isFalse();
+	}
+
+	/** Keeps the WARNING records' messages. */
+	private static final class Recorder extends Handler {
+
+		private final List<String> warnings;
+
+		Recorder(List<String> warnings) {
+			this.warnings = warnings;
+		}
+
+		@Override
+		public void publish(LogRecord record) {
+			if (record.getLevel().intValue() >= Level.WARNING.intValue()) {
+				this.warnings.add(record.getMessage());
+			}
+		}
+
+		@Override
+		public void flush() {
+		}
+
+		@Override
+		public void close() {
+		}
+
 	}
 
 }

@@ -14,6 +14,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 import dev.wspubsub.internal.topic.SubscriptionListener;
@@ -52,6 +53,8 @@ final class ChannelSubscriptions implements SubscriptionListener {
 
 	private final Runnable onReply;
 
+	private final BooleanSupplier stopping;
+
 	private final Set<String> dirty = ConcurrentHashMap.newKeySet();
 
 	private final AtomicBoolean flushScheduled = new AtomicBoolean();
@@ -74,15 +77,18 @@ final class ChannelSubscriptions implements SubscriptionListener {
 	 * when back
 	 * @param onReply told when Redis confirms a command: the subscription connection is
 	 * alive
+	 * @param stopping whether the application is shutting down, its connections closing
+	 * under the commands in flight: their failures are no news then
 	 */
 	ChannelSubscriptions(TopicRegistry registry, ChannelNames names, Scheduler worker, LongAdder errors,
-			Consumer<Throwable> onError, Runnable onReply) {
+			Consumer<Throwable> onError, Runnable onReply, BooleanSupplier stopping) {
 		this.registry = registry;
 		this.names = names;
 		this.worker = worker;
 		this.errors = errors;
 		this.onError = onError;
 		this.onReply = onReply;
+		this.stopping = stopping;
 	}
 
 	@Override
@@ -243,8 +249,14 @@ final class ChannelSubscriptions implements SubscriptionListener {
 			}
 			(subscribe ? target.subscribe(batch) : target.unsubscribe(batch)).subscribe(null, (error) -> {
 				this.errors.increment();
-				logger.warn("Redis " + (subscribe ? "SUBSCRIBE" : "UNSUBSCRIBE") + " of " + batch.length
-						+ " channels failed: " + error);
+				String message = "Redis " + (subscribe ? "SUBSCRIBE" : "UNSUBSCRIBE") + " of " + batch.length
+						+ " channels failed: " + error;
+				if (this.stopping.getAsBoolean()) {
+					logger.debug(message);
+				}
+				else {
+					logger.warn(message);
+				}
 				this.onError.accept(error); // the resync when the link is back up repairs
 											// the state
 			}, () -> {

@@ -212,7 +212,7 @@ public final class RedisFanout implements Fanout, AutoCloseable {
 		this.publishQueue = new PublishQueue(publishBuffer, MAX_IN_FLIGHT, this::send, this::linkFailed,
 				() -> this.lastReply = System.nanoTime(), this.worker::schedule);
 		this.subscriptions = new ChannelSubscriptions(registry, this.names, this.worker, this.errors, this::linkFailed,
-				() -> this.lastMessage = System.nanoTime());
+				() -> this.lastMessage = System.nanoTime(), () -> this.closed || connectionFactoryStopped());
 	}
 
 	/**

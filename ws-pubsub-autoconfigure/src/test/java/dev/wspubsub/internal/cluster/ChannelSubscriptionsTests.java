@@ -11,12 +11,15 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
+import ch.qos.logback.classic.Level;
 import dev.wspubsub.internal.topic.TopicRegistry;
 import dev.wspubsub.spi.OutboundMessage;
 import dev.wspubsub.spi.TopicSubscriber;
+import dev.wspubsub.testapp.ExpectedLog;
 import io.netty.channel.EventLoop;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterEach;
@@ -46,6 +49,8 @@ class ChannelSubscriptionsTests {
 
 	private final AtomicInteger errors = new AtomicInteger();
 
+	private final AtomicBoolean stopping = new AtomicBoolean();
+
 	private Scheduler worker;
 
 	private ChannelSubscriptions subscriptions;
@@ -55,7 +60,7 @@ class ChannelSubscriptionsTests {
 		this.worker = Schedulers.newSingle("fanout-worker");
 		this.subscriptions = new ChannelSubscriptions(this.registry, this.names, this.worker, new LongAdder(),
 				(error) -> this.errors.incrementAndGet(), () -> {
-				});
+				}, this.stopping::get);
 		this.registry.addSubscriptionListener(this.subscriptions);
 		onWorker(() -> this.subscriptions.attach(this.redis));
 	}
@@ -124,10 +129,25 @@ class ChannelSubscriptionsTests {
 	}
 
 	@Test
+	void aCommandThatFailsWhileTheApplicationStopsIsReportedButNotWarnedOf() {
+		try (ExpectedLog log = ExpectedLog.capture(Level.WARN, "Redis SUBSCRIBE of")) {
+			this.stopping.set(true);
+			this.redis.failNext = true;
+			this.registry.subscribe("x", new Subscriber());
+			await().atMost(Duration.ofSeconds(10)).until(() -> this.errors.get() == 1);
+			assertThat(log.lines()).isEmpty();
+		}
+	}
+
+	@Test
 	void aFailedCommandIsReportedSoTheLinkIsResyncedLater() {
-		this.redis.failNext = true;
-		this.registry.subscribe("x", new Subscriber());
-		await().atMost(Duration.ofSeconds(10)).until(() -> this.errors.get() == 1);
+		try (ExpectedLog log = ExpectedLog.capture(Level.WARN, "Redis SUBSCRIBE of")) {
+			this.redis.failNext = true;
+			this.registry.subscribe("x", new Subscriber());
+			await().atMost(Duration.ofSeconds(10)).until(() -> this.errors.get() == 1);
+			assertThat(log.lines()).containsExactly(
+					"Redis SUBSCRIBE of 1 channels failed: java.lang.IllegalStateException: connection lost");
+		}
 	}
 
 	private void onWorker(Runnable task) {

@@ -3,8 +3,10 @@ package dev.wspubsub.internal.endpoint;
 import java.util.ArrayList;
 import java.util.List;
 
+import ch.qos.logback.classic.Level;
 import dev.wspubsub.internal.transport.EmbeddedConnection;
 import dev.wspubsub.internal.transport.WsConnection;
+import dev.wspubsub.testapp.ExpectedLog;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -60,13 +62,16 @@ class SequencerTests {
 
 	@Test
 	void aFailingQueuedMessageDoesNotStopTheOnesBehindIt() {
-		Sequencer.of(this.connection).begin();
-		Sequencer.submit(this.connection, () -> {
-			throw new IllegalStateException("boom");
-		});
-		Sequencer.submit(this.connection, () -> this.handled.add("after"));
-		Sequencer.of(this.connection).done();
-		assertThat(this.handled).containsExactly("after");
+		try (ExpectedLog log = ExpectedLog.capture(Level.WARN, "a queued message could not be handled")) {
+			Sequencer.of(this.connection).begin();
+			Sequencer.submit(this.connection, () -> {
+				throw new IllegalStateException("boom");
+			});
+			Sequencer.submit(this.connection, () -> this.handled.add("after"));
+			Sequencer.of(this.connection).done();
+			assertThat(this.handled).containsExactly("after");
+			assertThat(log.thrown()).map(Throwable::getMessage).containsExactly("boom");
+		}
 	}
 
 	@Test

@@ -14,6 +14,7 @@ import java.util.function.Consumer;
 import dev.wspubsub.StreamPosition;
 import dev.wspubsub.test.TestRedisCluster;
 import dev.wspubsub.test.WsTestClient;
+import dev.wspubsub.testapp.ExpectedLog;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -37,24 +38,39 @@ class RedisClusterFailoverTests {
 
 	private HistoryNode b;
 
+	/** From the disruption until the nodes have stopped. */
+	private ExpectedLog outage;
+
 	@BeforeEach
 	void start() {
 		this.cluster = TestRedisCluster.start();
 		this.a = HistoryNode.start(RedisClusterHistoryRecoveryTests.properties(this.cluster));
 		this.b = HistoryNode.start(RedisClusterHistoryRecoveryTests.properties(this.cluster));
 		RedisClusterHistoryRecoveryTests.awaitUp(this.a, this.b);
+		this.outage = ExpectedLog.redisOutage();
 	}
 
 	@AfterEach
 	void stop() {
-		this.b.close();
-		this.a.close();
-		this.cluster.close();
+		try {
+			this.b.close();
+			this.a.close();
+			this.cluster.close();
+		}
+		finally {
+			this.outage.close();
+		}
 	}
 
 	@Test
 	void aMasterKilledMidStreamDeliveryResumesWithinSecondsOfItsReplicaTakingOverAndNothingIsLostSilently() {
-		streamThrough((channel) -> this.cluster.killMasterOf(channel));
+		AtomicInteger killed = new AtomicInteger();
+		streamThrough((channel) -> {
+			killed.set(this.cluster.masterPortOf(channel));
+			this.cluster.killMasterOf(channel);
+		});
+		assertThat(this.outage.lines("connect to")).as("Lettuce's complaints are of the killed master only")
+			.allMatch((line) -> line.contains(":" + killed.get() + "]"));
 	}
 
 	/**

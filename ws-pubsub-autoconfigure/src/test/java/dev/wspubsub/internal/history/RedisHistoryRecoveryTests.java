@@ -9,6 +9,7 @@ import dev.wspubsub.StreamPosition;
 import dev.wspubsub.internal.cluster.RedisFanout;
 import dev.wspubsub.test.TestRedis;
 import dev.wspubsub.test.WsTestClient;
+import dev.wspubsub.testapp.ExpectedLog;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -106,9 +107,13 @@ class RedisHistoryRecoveryTests extends HistoryRecoveryContract {
 	void aRedisThatRestartedEmptyBeginsANewEpochSoOlderPositionsAreNotRecovered() {
 		String topic = topic();
 		StreamPosition before = a.server().publishForPosition(topic, new N(0)).block(TIMEOUT);
-		redis.stopServer();
-		redis.startServer();
-		awaitUp(a, b);
+		try (ExpectedLog outage = ExpectedLog.redisOutage()) {
+			redis.stopServer();
+			redis.startServer();
+			awaitUp(a, b);
+			// Whether a node noticed so short an outage depends on its probe's timing.
+			assertThat(outage.lines("is down")).as("at most one per node").hasSizeLessThanOrEqualTo(2);
+		}
 		StreamPosition after = a.server().publishForPosition(topic, new N(1)).block(TIMEOUT);
 		assertThat(after.epoch()).isNotEqualTo(before.epoch());
 		try (WsTestClient client = b.connect()) {
@@ -129,7 +134,9 @@ class RedisHistoryRecoveryTests extends HistoryRecoveryContract {
 	void publicationsDuringAnOutageReachLocalSubscribersAndMakeOlderPositionsUnrecoverable() {
 		String topic = topic();
 		StreamPosition before = a.server().publishForPosition(topic, new N(0)).block(TIMEOUT);
-		try (WsTestClient onA = a.connect(); WsTestClient onB = b.connect()) {
+		try (WsTestClient onA = a.connect();
+				WsTestClient onB = b.connect();
+				ExpectedLog outage = ExpectedLog.redisOutage()) {
 			resume(onA, topic, before, 0);
 			resume(onB, topic, before, 0);
 			redis.stopServer();
@@ -150,6 +157,8 @@ class RedisHistoryRecoveryTests extends HistoryRecoveryContract {
 			assertThat(now.epoch()).isNotEqualTo(before.epoch());
 			onA.assertNoMessage(Duration.ofMillis(300)); // its own buffered publication
 															// is not delivered twice
+			assertThat(outage.lines("Redis fan-out of node " + a.bean(RedisFanout.class).nodeId() + " is down"))
+				.hasSize(1);
 		}
 		try (WsTestClient client = b.connect()) {
 			assertThat(resume(client, topic, before, 5).get("recovered").booleanValue()).isFalse();

@@ -6,6 +6,7 @@ import dev.wspubsub.autoconfigure.WsPubSubAutoConfiguration;
 import dev.wspubsub.autoconfigure.WsPubSubResourceServerAutoConfiguration;
 import dev.wspubsub.autoconfigure.WsPubSubSecurityAutoConfiguration;
 import dev.wspubsub.internal.endpoint.EndpointGuard;
+import dev.wspubsub.testapp.ExpectedLog;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -51,12 +52,12 @@ class ResourceServerAutoConfigurationTests {
 
 	@Test
 	void anEndpointThatRequiresATokenWithoutADecoderFailsAtStartUpNamingTheFix() {
-		this.runner.withUserConfiguration(SecuredEndpoint.class).run((context) -> {
+		ExpectedLog.startupFailure(() -> this.runner.withUserConfiguration(SecuredEndpoint.class).run((context) -> {
 			assertThat(context).hasFailed();
 			assertThat(context.getStartupFailure()).rootCause()
 				.hasMessageContaining("[/secured] require authentication")
 				.hasMessageContaining("spring.security.oauth2.resourceserver.jwt.issuer-uri");
-		});
+		}));
 	}
 
 	@Test

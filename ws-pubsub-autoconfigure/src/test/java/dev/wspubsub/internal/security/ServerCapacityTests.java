@@ -10,20 +10,27 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 
+import ch.qos.logback.classic.Level;
 import dev.wspubsub.test.RawWebSocket;
 import dev.wspubsub.test.WsTestClient;
+import dev.wspubsub.testapp.ExpectedLog;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
+import static org.assertj.core.api.Assertions.as;
 import static org.assertj.core.api.Assertions.assertThat;
 
 @WithSpringSecurity
 @SpringBootTest(classes = SecureApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "ws-pubsub.max-connections=2", "ws-pubsub.handshake-timeout=1s" })
 class ServerCapacityTests {
+
+	/** What Reactor Netty logs of a request whose connection closed mid-headers. */
+	private static final String DECODING_FAILED = "Decoding failed";
 
 	@LocalServerPort
 	int port;
@@ -54,7 +61,8 @@ class ServerCapacityTests {
 	void aClientTricklingItsUpgradeHeadersIsDroppedAfterTheHandshakeTimeout() throws IOException {
 		// Before the connect: the server's handshake clock cannot have started earlier.
 		long start = System.nanoTime();
-		try (Socket socket = new Socket("localhost", this.port)) {
+		try (ExpectedLog log = ExpectedLog.capture(Level.WARN, DECODING_FAILED);
+				Socket socket = new Socket("localhost", this.port)) {
 			socket.setSoTimeout(250);
 			OutputStream out = socket.getOutputStream();
 			InputStream in = socket.getInputStream();
@@ -80,6 +88,7 @@ class ServerCapacityTests {
 			// times faster than it.
 			assertThat(dropped).as("dropped within 40 trickled bytes").isTrue();
 			assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
+			awaitHeadersCutShort(log, "GET /open");
 		}
 	}
 
@@ -93,7 +102,8 @@ class ServerCapacityTests {
 
 	@Test
 	void aPlainHttpRequestTricklingItsHeadersIsDroppedTooBecauseTheGuardIsServerWide() throws IOException {
-		try (Socket socket = new Socket("localhost", this.port)) {
+		try (ExpectedLog log = ExpectedLog.capture(Level.WARN, DECODING_FAILED);
+				Socket socket = new Socket("localhost", this.port)) {
 			socket.setSoTimeout(250);
 			OutputStream out = socket.getOutputStream();
 			out.write("GET /not-a-websocket HTTP/1.1\r\nHost: localhost\r\n".getBytes(StandardCharsets.US_ASCII));
@@ -112,7 +122,20 @@ class ServerCapacityTests {
 				}
 			}
 			assertThat(dropped).as("documented: the guard covers every route's headers").isTrue();
+			awaitHeadersCutShort(log, "GET /not-a-websocket");
 		}
+	}
+
+	/**
+	 * Reactor Netty logs a request whose headers the guard cut short, once the connection
+	 * is closed.
+	 */
+	private static void awaitHeadersCutShort(ExpectedLog log, String request) {
+		Awaitility.await()
+			.atMost(Duration.ofSeconds(10))
+			.untilAsserted(() -> assertThat(log.lines()).singleElement(as(InstanceOfAssertFactories.STRING))
+				.contains("Connection closed before received headers")
+				.contains(request));
 	}
 
 	@Test

@@ -2,8 +2,10 @@ package dev.wspubsub.internal.transport;
 
 import java.util.List;
 
+import ch.qos.logback.classic.Level;
 import dev.wspubsub.CloseCodes;
 import dev.wspubsub.WsSession;
+import dev.wspubsub.testapp.ExpectedLog;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -65,16 +67,19 @@ class OutboundTests {
 
 	@Test
 	void pastFourTimesTheLimitSendsAreDropped() {
-		this.embedded = new EmbeddedConnection(2 * 1024, false);
-		this.embedded.peerStopsReading();
-		int dropped = 0;
-		for (int i = 0; i < 20; i++) {
-			if (this.embedded.connection.sendText(KB) == WsSession.DROPPED) {
-				dropped++;
+		try (ExpectedLog log = ExpectedLog.capture(Level.WARN, "does not read: past")) {
+			this.embedded = new EmbeddedConnection(2 * 1024, false);
+			this.embedded.peerStopsReading();
+			int dropped = 0;
+			for (int i = 0; i < 20; i++) {
+				if (this.embedded.connection.sendText(KB) == WsSession.DROPPED) {
+					dropped++;
+				}
 			}
+			assertThat(dropped).isPositive();
+			assertThat(this.embedded.connection.bufferedAmount()).isLessThanOrEqualTo(4 * 2 * 1024 + 4 + 1024);
+			assertThat(log.lines()).as("dropping logged once").hasSize(1);
 		}
-		assertThat(dropped).isPositive();
-		assertThat(this.embedded.connection.bufferedAmount()).isLessThanOrEqualTo(4 * 2 * 1024 + 4 + 1024);
 	}
 
 	@Test
