@@ -16,6 +16,8 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -183,6 +185,32 @@ public final class TestRedisCluster implements AutoCloseable {
 			this.connections.put(port, current);
 		}
 		return current.sync();
+	}
+
+	/**
+	 * Waits until every replica of the master on {@code masterPort} has acknowledged all
+	 * it was sent, so that a master killed next loses no write made before. ({@code WAIT}
+	 * would not do from another connection than the writer's: it waits for that
+	 * connection's own last write.)
+	 * @param masterPort a live master's port
+	 */
+	public void awaitReplicas(int masterPort) {
+		await("the replicas of the master on port " + masterPort + " to catch up", FAILOVER_TIMEOUT, () -> {
+			String info = node(masterPort).info("replication");
+			Matcher offset = Pattern.compile("master_repl_offset:(\\d+)").matcher(info);
+			if (!offset.find()) {
+				return false;
+			}
+			Matcher replicas = Pattern.compile("slave\\d+:[^\\r\\n]*offset=(\\d+)").matcher(info);
+			boolean any = false;
+			while (replicas.find()) {
+				any = true;
+				if (!replicas.group(1).equals(offset.group(1))) {
+					return false;
+				}
+			}
+			return any;
+		});
 	}
 
 	/**

@@ -50,7 +50,7 @@ class TestRedisClusterTest {
 					.hasSizeGreaterThan(1);
 				int master = cluster.masterPortOf("a");
 				killed[0] = master;
-				assertThat(cluster.node(master).waitForReplication(1, 1000)).isEqualTo(1);
+				cluster.awaitReplicas(master);
 				int promoted = cluster.killMasterOf("a");
 				assertThat(promoted).isNotEqualTo(master);
 				assertThat(cluster.masterPorts()).hasSize(3).doesNotContain(master).contains(promoted);
