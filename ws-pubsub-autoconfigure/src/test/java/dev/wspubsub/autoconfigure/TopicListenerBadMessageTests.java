@@ -57,9 +57,9 @@ class TopicListenerBadMessageTests {
 				try (ExpectedLog log = ExpectedLog.capture(Level.WARN, "could not read")) {
 					WsServer server = context.getBean(WsServer.class);
 					for (int i = 0; i < 50; i++) {
-						server.publish("alerts", "{"level":""}");
+						server.publish("alerts", "{\"level\":\"\"}");
 					}
-					server.publish("alerts", "{"level":"high"}");
+					server.publish("alerts", "{\"level\":\"high\"}");
 					assertThat(context.getBean(ValidatedAlerts.class).received)
 						.containsExactly(new CheckedAlert("high"));
 					assertThat(log.lines()).singleElement(as(InstanceOfAssertFactories.STRING))
