@@ -71,13 +71,13 @@ class TopicListenerBadMessageTests {
 
 	@Test
 	void aValidListenerParameterWithoutAValidatorFailsAtStartUpNamingTheMethodAndTheFix() {
-		new ReactiveWebApplicationContextRunner()
+		ExpectedLog.startupFailure(() -> new ReactiveWebApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(WsPubSubAutoConfiguration.class, JacksonAutoConfiguration.class))
 			.withUserConfiguration(ValidatedAlerts.class)
 			.run((context) -> assertThat(context.getStartupFailure()).rootCause()
 				.hasMessageContaining("ValidatedAlerts.onAlert(CheckedAlert)")
 				.hasMessageContaining("@Valid")
-				.hasMessageContaining("spring-boot-starter-validation"));
+				.hasMessageContaining("spring-boot-starter-validation")));
 	}
 
 	record Alert(String level) {

@@ -260,11 +260,11 @@ class WsPubSubAutoConfigurationTests {
 
 	@Test
 	void anOnTopicResetParameterOtherThanTheTopicAndPositionFailsWithWhatItTakes() {
-		this.contextRunner.withBean("lobby", UnsupportedResetParameterEndpoint.class)
+		ExpectedLog.startupFailure(() -> this.contextRunner.withBean("lobby", UnsupportedResetParameterEndpoint.class)
 			.run((context) -> assertStartupFailure(context, "Fix the methods named above",
 					"parameter 2 (long) of @OnTopicReset method UnsupportedResetParameterEndpoint.reset(String, long)"
 							+ " of bean 'lobby' is not supported",
-					"@OnTopicReset methods take WsSession, UpgradeRequest, Principal, String (the topic), StreamPosition"));
+					"@OnTopicReset methods take WsSession, UpgradeRequest, Principal, String (the topic), StreamPosition")));
 	}
 
 	@Test

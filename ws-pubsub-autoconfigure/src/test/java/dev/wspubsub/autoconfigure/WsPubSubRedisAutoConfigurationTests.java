@@ -68,37 +68,47 @@ class WsPubSubRedisAutoConfigurationTests {
 	@Test
 	void withSpringBootsClusterPropertiesTheFanoutRunsOnTheClusterWithTopologyRefreshOn() {
 		// No cluster listens there: the fan-out starts anyway and reports itself down.
-		this.runner
-			.withPropertyValues("ws-pubsub.fanout.redis.enabled=true", "spring.data.redis.cluster.nodes=127.0.0.1:1")
-			.run((context) -> {
-				RedisFanout fanout = context.getBean(RedisFanout.class);
-				assertThat(fanout.mode()).isEqualTo("redis-cluster");
-				assertThat(fanout.isUp()).isFalse();
-				ClientOptions options = context.getBean(LettuceConnectionFactory.class)
-					.getClientConfiguration()
-					.getClientOptions()
-					.orElseThrow();
-				assertThat(options).isInstanceOf(ClusterClientOptions.class);
-				ClusterTopologyRefreshOptions refresh = ((ClusterClientOptions) options).getTopologyRefreshOptions();
-				assertThat(refresh.isPeriodicRefreshEnabled()).isTrue();
-				assertThat(refresh.getRefreshPeriod()).isEqualTo(Duration.ofSeconds(10));
-				assertThat(refresh.getAdaptiveRefreshTriggers()).isNotEmpty();
-				assertThat(refresh.getAdaptiveRefreshTimeout()).isEqualTo(Duration.ofSeconds(1));
-			});
+		// Lettuce's complaints of the address nobody listens on: expected, not printed.
+		try (ExpectedLog unreachable = ExpectedLog.redisOutage()) {
+			this.runner
+				.withPropertyValues("ws-pubsub.fanout.redis.enabled=true",
+						"spring.data.redis.cluster.nodes=127.0.0.1:1")
+				.run((context) -> {
+					RedisFanout fanout = context.getBean(RedisFanout.class);
+					assertThat(fanout.mode()).isEqualTo("redis-cluster");
+					assertThat(fanout.isUp()).isFalse();
+					ClientOptions options = context.getBean(LettuceConnectionFactory.class)
+						.getClientConfiguration()
+						.getClientOptions()
+						.orElseThrow();
+					assertThat(options).isInstanceOf(ClusterClientOptions.class);
+					ClusterTopologyRefreshOptions refresh = ((ClusterClientOptions) options)
+						.getTopologyRefreshOptions();
+					assertThat(refresh.isPeriodicRefreshEnabled()).isTrue();
+					assertThat(refresh.getRefreshPeriod()).isEqualTo(Duration.ofSeconds(10));
+					assertThat(refresh.getAdaptiveRefreshTriggers()).isNotEmpty();
+					assertThat(refresh.getAdaptiveRefreshTimeout()).isEqualTo(Duration.ofSeconds(1));
+				});
+		}
 	}
 
 	@Test
 	void onAClusterBootsRefreshPeriodIsKept() {
-		this.runner
-			.withPropertyValues("ws-pubsub.fanout.redis.enabled=true", "spring.data.redis.cluster.nodes=127.0.0.1:1",
-					"spring.data.redis.lettuce.cluster.refresh.period=3s")
-			.run((context) -> {
-				ClusterClientOptions options = (ClusterClientOptions) context.getBean(LettuceConnectionFactory.class)
-					.getClientConfiguration()
-					.getClientOptions()
-					.orElseThrow();
-				assertThat(options.getTopologyRefreshOptions().getRefreshPeriod()).isEqualTo(Duration.ofSeconds(3));
-			});
+		// Lettuce's complaints of the address nobody listens on: expected, not printed.
+		try (ExpectedLog unreachable = ExpectedLog.redisOutage()) {
+			this.runner
+				.withPropertyValues("ws-pubsub.fanout.redis.enabled=true",
+						"spring.data.redis.cluster.nodes=127.0.0.1:1",
+						"spring.data.redis.lettuce.cluster.refresh.period=3s")
+				.run((context) -> {
+					ClusterClientOptions options = (ClusterClientOptions) context
+						.getBean(LettuceConnectionFactory.class)
+						.getClientConfiguration()
+						.getClientOptions()
+						.orElseThrow();
+					assertThat(options.getTopologyRefreshOptions().getRefreshPeriod()).isEqualTo(Duration.ofSeconds(3));
+				});
+		}
 	}
 
 	@Test

@@ -105,12 +105,15 @@ class RedisPresenceOutageTests {
 				Node node = Node.start(redis, "ws-pubsub.fanout.redis.presence-ttl=3m")) {
 			await().atMost(Duration.ofSeconds(15)).until(() -> node.fanout().isUp());
 			node.bean(PresenceRegistry.class).join("room:x", "ann", ANN).block(BLOCK);
-			redis.stopServer();
-			await("the link down").atMost(Duration.ofSeconds(15)).until(() -> !node.fanout().isUp());
-			redis.startServer();
-			await("Ann written again").atMost(Duration.ofSeconds(10))
-				.until(() -> redis.commands().hkeys("ws-pubsub:presence:room:x"),
-						(fields) -> fields.size() == 1 && fields.get(0).endsWith(":ann"));
+			try (ExpectedLog outage = ExpectedLog.redisOutage()) {
+				redis.stopServer();
+				await("the link down").atMost(Duration.ofSeconds(15)).until(() -> !node.fanout().isUp());
+				redis.startServer();
+				await("Ann written again").atMost(Duration.ofSeconds(10))
+					.until(() -> redis.commands().hkeys("ws-pubsub:presence:room:x"),
+							(fields) -> fields.size() == 1 && fields.get(0).endsWith(":ann"));
+				assertThat(outage.lines("Redis fan-out of node")).as("the outage, reported").isNotEmpty();
+			}
 		}
 	}
 

@@ -26,7 +26,11 @@ public class StompServerApplication {
 				// As Spring's simple broker: a message reaches its sender's subscription
 				// too
 				"ws-pubsub.publish-to-self", "true", "ws-pubsub.per-message-deflate.enabled", "false",
-				"spring.autoconfigure.exclude",
+				// As Spring's send buffer in SpringStompApplication (256 MB): a round of
+				// 64
+				// clients queues more than the default 4 MB cap (4 x the limit) per
+				// client
+				"ws-pubsub.backpressure-limit", "64MB", "spring.autoconfigure.exclude",
 				String.join(",", "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration",
 						"org.springframework.boot.data.redis.autoconfigure.DataRedisReactiveAutoConfiguration",
 						"org.springframework.boot.data.redis.autoconfigure.DataRedisRepositoriesAutoConfiguration")),

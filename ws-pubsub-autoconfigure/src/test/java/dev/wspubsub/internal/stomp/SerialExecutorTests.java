@@ -7,12 +7,12 @@ import java.util.Queue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 
+import ch.qos.logback.classic.Level;
+import dev.wspubsub.testapp.ExpectedLog;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
-import org.springframework.boot.test.system.CapturedOutput;
-import org.springframework.boot.test.system.OutputCaptureExtension;
-
+import static org.assertj.core.api.Assertions.as;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
@@ -21,7 +21,6 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * call the pool refuses is handed back to the caller, and does not hold up the session's
  * next ones.
  */
-@ExtendWith(OutputCaptureExtension.class)
 class SerialExecutorTests {
 
 	private final List<String> ran = new ArrayList<>();
@@ -52,15 +51,18 @@ class SerialExecutorTests {
 	}
 
 	@Test
-	void aFailingTaskIsLoggedAndDoesNotStopTheOnesBehindIt(CapturedOutput output) {
-		SerialExecutor serial = new SerialExecutor(this.pool);
-		serial.execute(() -> {
-			throw new IllegalStateException("boom");
-		});
-		serial.execute(() -> this.ran.add("after"));
-		this.pool.runNext();
-		assertThat(this.ran).containsExactly("after");
-		assertThat(output.getAll()).contains("WARN", "STOMP application task failed", "IllegalStateException: boom");
+	void aFailingTaskIsLoggedAndDoesNotStopTheOnesBehindIt() {
+		try (ExpectedLog log = ExpectedLog.capture(Level.WARN, "STOMP application task failed")) {
+			SerialExecutor serial = new SerialExecutor(this.pool);
+			serial.execute(() -> {
+				throw new IllegalStateException("boom");
+			});
+			serial.execute(() -> this.ran.add("after"));
+			this.pool.runNext();
+			assertThat(this.ran).containsExactly("after");
+			assertThat(log.lines()).hasSize(1);
+			assertThat(log.thrown()).singleElement(as(InstanceOfAssertFactories.THROWABLE)).hasMessage("boom");
+		}
 	}
 
 	static final class ManualPool implements Executor {
