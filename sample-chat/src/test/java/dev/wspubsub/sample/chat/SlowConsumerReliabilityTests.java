@@ -12,7 +12,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 
-import ch.qos.logback.classic.Level;
 import dev.wspubsub.WsServer;
 import dev.wspubsub.WsSession;
 import dev.wspubsub.spi.WsMetricsListener;
@@ -90,11 +89,7 @@ class SlowConsumerReliabilityTests {
 		run("warm-up", false, MESSAGES / 4); // the JIT's work, not the slow client's, out
 												// of the comparison
 		Run without = run("calm", false, MESSAGES);
-		Run with;
-		try (ExpectedLog slow = ExpectedLog.capture(Level.WARN, "does not read")) {
-			with = run("busy", true, MESSAGES);
-			assertThat(slow.lines()).as("the slow member, reported once").hasSize(1);
-		}
+		Run with = run("busy", true, MESSAGES);
 		System.out.printf("Slow consumer: %d messages to %d readers; without it %.0f msg/s, p99 %d us (sent in %.1f s);"
 				+ " with it %.0f msg/s, p99 %d us (sent in %.1f s); its buffer %d bytes, %d messages dropped for it%n",
 				MESSAGES, READERS, without.rate(), without.p99().toNanos() / 1000, without.sending(), with.rate(),
