@@ -9,6 +9,7 @@ import dev.wspubsub.StreamPosition;
 import dev.wspubsub.internal.cluster.RedisFanout;
 import dev.wspubsub.test.TestRedis;
 import dev.wspubsub.test.WsTestClient;
+import dev.wspubsub.testapp.ExpectedLog;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -95,8 +96,7 @@ class ResendAfterLostReplyTests {
 			await("the reply to the publish is lost").atMost(TIMEOUT).until(() -> proxy.repliesLost() > lostBefore);
 			await("node A's publish failed").atMost(TIMEOUT)
 				.until(() -> a.bean(RedisFanout.class).errorCount() > errorsBefore);
-			await("node A calls its link down").atMost(TIMEOUT)
-				.until(() -> outage.lines().stream().anyMatch((line) -> line.contains("is down")));
+			await("node A calls its link down").atMost(TIMEOUT).until(() -> !outage.lines("is down").isEmpty());
 			await("node A is up again").atMost(TIMEOUT).until(() -> a.bean(RedisFanout.class).isUp());
 			await("node A's queue is empty").atMost(TIMEOUT)
 				.until(() -> a.bean(RedisFanout.class).bufferedCount() == 0);
