@@ -15,8 +15,11 @@ import org.springframework.context.SmartLifecycle;
  */
 final class RedisFanoutStop implements SmartLifecycle {
 
-	/** Just before Spring Data's connection factory, which stops in phase 0. */
-	static final int PHASE = 1;
+	/**
+	 * Before Spring Data's connection factory (phase 0) and its bounded stop
+	 * ({@link LettuceBoundedStop}, phase 1).
+	 */
+	static final int PHASE = 2;
 
 	private final RedisFanout fanout;
 

@@ -40,6 +40,7 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 /**
  * Redis fan-out for ws-pubsub: a {@link RedisFanout} (so the local fan-out of
@@ -98,6 +99,12 @@ public final class WsPubSubRedisAutoConfiguration {
 	@ConditionalOnBean(RedisFanout.class)
 	RedisFanoutStop wsPubSubFanoutStop(RedisFanout fanout, ReactiveRedisConnectionFactory connectionFactory) {
 		return new RedisFanoutStop(fanout, RedisFanout.isCluster(connectionFactory));
+	}
+
+	@Bean
+	@ConditionalOnBean({ RedisFanout.class, LettuceConnectionFactory.class })
+	LettuceBoundedStop wsPubSubLettuceBoundedStop(LettuceConnectionFactory connectionFactory) {
+		return new LettuceBoundedStop(connectionFactory);
 	}
 
 	/**
