@@ -5,7 +5,6 @@ import java.time.Duration;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
-import org.springframework.context.SmartLifecycle;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 /**
@@ -17,12 +16,9 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  * stop goes on in the background, the application keeps shutting down, and the client's
  * event loops, shut down with its resources, close what is left.
  */
-final class LettuceBoundedStop implements SmartLifecycle {
+final class LettuceBoundedStop {
 
 	private static final Log logger = LogFactory.getLog(LettuceBoundedStop.class);
-
-	/** After ws-pubsub's fan-out, before the connection factory (phase 0). */
-	static final int PHASE = 1;
 
 	/** Beyond the client's own quiet period and timeout. */
 	static final Duration MARGIN = Duration.ofSeconds(5);
@@ -30,8 +26,6 @@ final class LettuceBoundedStop implements SmartLifecycle {
 	private final LettuceConnectionFactory connectionFactory;
 
 	private final Duration bound;
-
-	private volatile boolean running;
 
 	LettuceBoundedStop(LettuceConnectionFactory connectionFactory) {
 		this(connectionFactory,
@@ -46,14 +40,7 @@ final class LettuceBoundedStop implements SmartLifecycle {
 		this.bound = bound;
 	}
 
-	@Override
-	public void start() {
-		this.running = true;
-	}
-
-	@Override
-	public void stop() {
-		this.running = false;
+	void stop() {
 		if (!this.connectionFactory.isRunning()) {
 			return;
 		}
@@ -71,16 +58,6 @@ final class LettuceBoundedStop implements SmartLifecycle {
 					+ ": its Lettuce client is still waiting for a connection to close. The application goes on"
 					+ " stopping; the client's event loops close what is left when its resources shut down.");
 		}
-	}
-
-	@Override
-	public boolean isRunning() {
-		return this.running;
-	}
-
-	@Override
-	public int getPhase() {
-		return PHASE;
 	}
 
 }

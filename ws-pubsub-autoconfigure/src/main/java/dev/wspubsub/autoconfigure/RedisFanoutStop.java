@@ -1,6 +1,7 @@
 package dev.wspubsub.autoconfigure;
 
 import dev.wspubsub.internal.cluster.RedisFanout;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.context.SmartLifecycle;
 
@@ -11,25 +12,27 @@ import org.springframework.context.SmartLifecycle;
  * cluster fan-out are closed twice, the cluster connection closing its node connections
  * and the client then closing each again, and Lettuce warns "Connection is already
  * closed" for every one. On one Redis the factory's shutdown closes them quietly, and
- * closing them first made Lettuce warn instead: that case is left to the factory.
+ * closing them first made Lettuce warn instead: that case is left to the factory. Then it
+ * stops a Lettuce connection factory itself, within a bound ({@link LettuceBoundedStop}),
+ * so that Spring's own stop of it finds nothing left to do.
  */
 final class RedisFanoutStop implements SmartLifecycle {
 
-	/**
-	 * Before Spring Data's connection factory (phase 0) and its bounded stop
-	 * ({@link LettuceBoundedStop}, phase 1).
-	 */
-	static final int PHASE = 2;
+	/** Just before Spring Data's connection factory, which stops in phase 0. */
+	static final int PHASE = 1;
 
 	private final RedisFanout fanout;
 
 	private final boolean cluster;
 
+	private final @Nullable LettuceBoundedStop connectionFactoryStop;
+
 	private volatile boolean running;
 
-	RedisFanoutStop(RedisFanout fanout, boolean cluster) {
+	RedisFanoutStop(RedisFanout fanout, boolean cluster, @Nullable LettuceBoundedStop connectionFactoryStop) {
 		this.fanout = fanout;
 		this.cluster = cluster;
+		this.connectionFactoryStop = connectionFactoryStop;
 	}
 
 	@Override
@@ -43,6 +46,9 @@ final class RedisFanoutStop implements SmartLifecycle {
 		this.running = false;
 		if (this.cluster) {
 			this.fanout.close();
+		}
+		if (this.connectionFactoryStop != null) {
+			this.connectionFactoryStop.stop();
 		}
 	}
 

@@ -98,13 +98,9 @@ public final class WsPubSubRedisAutoConfiguration {
 	@Bean
 	@ConditionalOnBean(RedisFanout.class)
 	RedisFanoutStop wsPubSubFanoutStop(RedisFanout fanout, ReactiveRedisConnectionFactory connectionFactory) {
-		return new RedisFanoutStop(fanout, RedisFanout.isCluster(connectionFactory));
-	}
-
-	@Bean
-	@ConditionalOnBean({ RedisFanout.class, LettuceConnectionFactory.class })
-	LettuceBoundedStop wsPubSubLettuceBoundedStop(LettuceConnectionFactory connectionFactory) {
-		return new LettuceBoundedStop(connectionFactory);
+		return new RedisFanoutStop(fanout, RedisFanout.isCluster(connectionFactory),
+				(connectionFactory instanceof LettuceConnectionFactory lettuce) ? new LettuceBoundedStop(lettuce)
+						: null);
 	}
 
 	/**

@@ -45,7 +45,6 @@ class WsPubSubRedisAutoConfigurationTests {
 			assertThat(context).doesNotHaveBean(RedisFanout.class);
 			assertThat(context).doesNotHaveBean(ClientResourcesBuilderCustomizer.class);
 			assertThat(context).doesNotHaveBean(LettuceQuietShutdown.class);
-			assertThat(context).doesNotHaveBean(LettuceBoundedStop.class);
 		});
 	}
 
@@ -60,7 +59,6 @@ class WsPubSubRedisAutoConfigurationTests {
 			assertThat(context.getBean(WsServer.class).nodeId()).isEqualTo(fanout.nodeId()).hasSize(8);
 			assertThat(context).hasSingleBean(ClientResourcesBuilderCustomizer.class);
 			assertThat(context).hasSingleBean(LettuceQuietShutdown.class);
-			assertThat(context).hasSingleBean(LettuceBoundedStop.class);
 			// The random id is a bean of its own; the bound properties stay as the user
 			// left them.
 			assertThat(context.getBean(WsPubSubProperties.class).getFanout().getRedis().getNodeId()).isNull();
