@@ -68,7 +68,8 @@ public final class WsPubSubStompAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	StompBroker wsStompBroker(WsPubSubStompProperties stomp, WsPubSubProperties properties, PayloadEncoder encoder) {
+	StompBroker wsPubSubStompBroker(WsPubSubStompProperties stomp, WsPubSubProperties properties,
+			PayloadEncoder encoder) {
 		return new StompBroker(settings(stomp, properties), encoder.allocator());
 	}
 
@@ -95,7 +96,7 @@ public final class WsPubSubStompAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	StompHandlerMapping wsStompHandlerMapping(StompBroker broker, ObjectProvider<SpringStompMessaging> messaging,
+	StompHandlerMapping wsPubSubStompHandlerMapping(StompBroker broker, ObjectProvider<SpringStompMessaging> messaging,
 			WsPubSubProperties properties, Upgrader upgrader, SessionRegistry sessions,
 			ObjectProvider<EndpointGuard> guards) {
 		return new StompHandlerMapping(broker, messaging.getIfAvailable(),
@@ -110,7 +111,7 @@ public final class WsPubSubStompAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		SpringStompMessaging wsStompMessaging(StompBroker broker, WsServer server, ApplicationContext context,
+		SpringStompMessaging wsPubSubStompMessaging(StompBroker broker, WsServer server, ApplicationContext context,
 				ObjectProvider<JsonMapper> jsonMapper, ObjectProvider<Validator> validator,
 				Scheduler wsBlockingScheduler, SessionRegistry sessions) {
 			Executor executor = wsBlockingScheduler::schedule;
@@ -121,7 +122,7 @@ public final class WsPubSubStompAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		SimpMessagingTemplate wsStompMessagingTemplate(SpringStompMessaging messaging) {
+		SimpMessagingTemplate wsPubSubStompMessagingTemplate(SpringStompMessaging messaging) {
 			return messaging.template();
 		}
 
