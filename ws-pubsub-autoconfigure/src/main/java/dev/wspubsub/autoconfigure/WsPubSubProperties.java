@@ -428,6 +428,14 @@ public class WsPubSubProperties {
 		 */
 		private Duration commandTimeout = Duration.ofSeconds(1);
 
+		/**
+		 * Longest wait at start for the first connection to Redis, before the web server
+		 * takes connections: a node is ready once its publications reach the other nodes
+		 * and carry their positions. Past it the node starts anyway, serving its own
+		 * clients, and joins the others when Redis answers.
+		 */
+		private Duration startupWait = Duration.ofSeconds(2);
+
 		public boolean isEnabled() {
 			return this.enabled;
 		}
@@ -490,6 +498,14 @@ public class WsPubSubProperties {
 
 		public void setCommandTimeout(Duration commandTimeout) {
 			this.commandTimeout = commandTimeout;
+		}
+
+		public Duration getStartupWait() {
+			return this.startupWait;
+		}
+
+		public void setStartupWait(Duration startupWait) {
+			this.startupWait = startupWait;
 		}
 
 	}

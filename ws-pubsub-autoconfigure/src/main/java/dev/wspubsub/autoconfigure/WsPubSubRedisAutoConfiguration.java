@@ -97,8 +97,14 @@ public final class WsPubSubRedisAutoConfiguration {
 
 	@Bean
 	@ConditionalOnBean(RedisFanout.class)
-	RedisFanoutStop wsPubSubFanoutStop(RedisFanout fanout, ReactiveRedisConnectionFactory connectionFactory) {
-		return new RedisFanoutStop(fanout, RedisFanout.isCluster(connectionFactory),
+	RedisFanoutLifecycle wsPubSubFanoutLifecycle(RedisFanout fanout, ReactiveRedisConnectionFactory connectionFactory,
+			WsPubSubProperties properties) {
+		Duration startupWait = properties.getFanout().getRedis().getStartupWait();
+		if (startupWait.isNegative()) {
+			throw new WsPubSubConfigurationException("ws-pubsub.fanout.redis.startup-wait is " + startupWait + ".",
+					"Set ws-pubsub.fanout.redis.startup-wait to zero (do not wait) or more.");
+		}
+		return new RedisFanoutLifecycle(fanout, startupWait, RedisFanout.isCluster(connectionFactory),
 				(connectionFactory instanceof LettuceConnectionFactory lettuce) ? new LettuceBoundedStop(lettuce)
 						: null);
 	}

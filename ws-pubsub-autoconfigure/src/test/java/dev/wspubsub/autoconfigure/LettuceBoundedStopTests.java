@@ -56,7 +56,7 @@ class LettuceBoundedStopTests {
 
 	@Test
 	void itRunsBeforeSpringStopsTheFactory() {
-		assertThat(RedisFanoutStop.PHASE).isGreaterThan(new LettuceConnectionFactory().getPhase());
+		assertThat(RedisFanoutLifecycle.PHASE).isGreaterThan(new LettuceConnectionFactory().getPhase());
 	}
 
 	/** Stands for a client whose shutdown waits for a close that never completes. */

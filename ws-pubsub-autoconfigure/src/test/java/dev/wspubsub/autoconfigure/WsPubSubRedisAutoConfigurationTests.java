@@ -29,12 +29,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class WsPubSubRedisAutoConfigurationTests {
 
-	// No Redis listens there: the fan-out must start anyway, and report itself down.
+	// No Redis listens there: the fan-out must start anyway, and report itself down; at
+	// once, not after waiting for a first connection that cannot come.
 	private final ReactiveWebApplicationContextRunner runner = new ReactiveWebApplicationContextRunner()
 		.withConfiguration(
 				AutoConfigurations.of(DataRedisAutoConfiguration.class, DataRedisReactiveAutoConfiguration.class,
 						WsPubSubRedisAutoConfiguration.class, WsPubSubAutoConfiguration.class))
-		.withPropertyValues("spring.data.redis.port=1");
+		.withPropertyValues("spring.data.redis.port=1", "ws-pubsub.fanout.redis.startup-wait=0");
 
 	@Test
 	void withoutThePropertyTheFanoutStaysLocal() {
@@ -169,15 +170,12 @@ class WsPubSubRedisAutoConfigurationTests {
 
 	@Test
 	void aNodeIdWithAColonFailsAtStartupNamingTheProperty() {
-		ExpectedLog.startupFailure(() -> this.runner
-			.withPropertyValues("ws-pubsub.fanout.redis.enabled=true", "ws-pubsub.fanout.redis.node-id=a:b")
-			.run((context) -> {
-				assertThat(context).hasFailed();
-				assertThat(context).getFailure()
-					.rootCause()
-					.isInstanceOf(WsPubSubConfigurationException.class)
-					.hasMessageContaining("ws-pubsub.fanout.redis.node-id");
-			}));
+		assertStartupFailsNaming("ws-pubsub.fanout.redis.node-id", "ws-pubsub.fanout.redis.node-id=a:b");
+	}
+
+	@Test
+	void aNegativeStartupWaitFailsAtStartupNamingTheProperty() {
+		assertStartupFailsNaming("ws-pubsub.fanout.redis.startup-wait", "ws-pubsub.fanout.redis.startup-wait=-1s");
 	}
 
 	@Test
@@ -191,6 +189,7 @@ class WsPubSubRedisAutoConfigurationTests {
 		assertThat(redis.getPresenceTtl()).isEqualTo(Duration.ofSeconds(30));
 		assertThat(redis.getMaxReconnectDelay()).isEqualTo(Duration.ofSeconds(5));
 		assertThat(redis.getCommandTimeout()).isEqualTo(Duration.ofSeconds(1));
+		assertThat(redis.getStartupWait()).isEqualTo(Duration.ofSeconds(2));
 	}
 
 	@Test
@@ -206,15 +205,18 @@ class WsPubSubRedisAutoConfigurationTests {
 
 	@Test
 	void aCommandTimeoutOfZeroFailsAtStartupNamingTheProperty() {
-		ExpectedLog.startupFailure(() -> this.runner
-			.withPropertyValues("ws-pubsub.fanout.redis.enabled=true", "ws-pubsub.fanout.redis.command-timeout=0")
-			.run((context) -> {
-				assertThat(context).hasFailed();
-				assertThat(context).getFailure()
-					.rootCause()
-					.isInstanceOf(WsPubSubConfigurationException.class)
-					.hasMessageContaining("ws-pubsub.fanout.redis.command-timeout");
-			}));
+		assertStartupFailsNaming("ws-pubsub.fanout.redis.command-timeout", "ws-pubsub.fanout.redis.command-timeout=0");
+	}
+
+	private void assertStartupFailsNaming(String property, String setting) {
+		ExpectedLog.startupFailure(
+				() -> this.runner.withPropertyValues("ws-pubsub.fanout.redis.enabled=true", setting).run((context) -> {
+					assertThat(context).hasFailed();
+					assertThat(context).getFailure()
+						.rootCause()
+						.isInstanceOf(WsPubSubConfigurationException.class)
+						.hasMessageContaining(property);
+				}));
 	}
 
 }

@@ -29,6 +29,8 @@ import static org.awaitility.Awaitility.await;
 @ExtendWith(OutputCaptureExtension.class)
 class RedisOutageTests {
 
+	private static final Duration STALL = Duration.ofSeconds(12);
+
 	private static final HttpClient HTTP = HttpClient.newHttpClient();
 
 	@Test
@@ -41,6 +43,20 @@ class RedisOutageTests {
 			node.close();
 			assertThat(fanout.isUp()).isFalse();
 			assertThat(output.toString().substring(before)).doesNotContain("is down").doesNotContain("WARN");
+		}
+	}
+
+	@Test
+	void aNodeTakesConnectionsOnlyOnceItsFanoutIsUp() {
+		try (TestRedis redis = TestRedis.start()) {
+			// Redis answers nobody for a while: the node's first connection waits for it.
+			redis.commands().clientPause(STALL.toMillis());
+			long starting = System.nanoTime();
+			try (Node node = Node.start(redis, "ws-pubsub.fanout.redis.startup-wait=30s")) {
+				assertThat(node.fanout().isUp()).as("up when the application has started").isTrue();
+				assertThat(Duration.ofNanos(System.nanoTime() - starting)).as("start waited for Redis")
+					.isGreaterThan(STALL.minusSeconds(1));
+			}
 		}
 	}
 

@@ -7,8 +7,10 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -176,9 +178,11 @@ public final class RedisFanout implements Fanout, AutoCloseable {
 
 	private long startedAt;
 
-	private String lastFailure = "no probe has come back";
+	private volatile String lastFailure = "no probe has come back";
 
 	private boolean notUpYetLogged;
+
+	private final CompletableFuture<Void> firstUp = new CompletableFuture<>();
 
 	/**
 	 * @param nodeId this node's id, unique in the cluster, 1 to 255 bytes in UTF-8
@@ -232,6 +236,31 @@ public final class RedisFanout implements Fanout, AutoCloseable {
 		onWorker(() -> this.subscriptions.addExtraChannel(this.probeChannel.duplicate()));
 		this.heartbeat = this.worker.schedulePeriodically(this::safeCheck, 0, this.probeInterval.toMillis(),
 				TimeUnit.MILLISECONDS);
+	}
+
+	/**
+	 * Waits until the link has come up once, or {@code timeout} has passed.
+	 * @return whether it is up
+	 */
+	public boolean awaitFirstUp(Duration timeout) {
+		try {
+			this.firstUp.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+		}
+		catch (TimeoutException ex) {
+			// up later, in the background
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		catch (ExecutionException ex) {
+			throw new IllegalStateException(ex);
+		}
+		return this.up;
+	}
+
+	/** Why the link failed last, for logs. */
+	public String lastFailure() {
+		return this.lastFailure;
 	}
 
 	@Override
@@ -585,6 +614,7 @@ public final class RedisFanout implements Fanout, AutoCloseable {
 			this.subscriptions.resync();
 			this.up = true;
 			this.everUp = true;
+			this.firstUp.complete(null);
 			this.publishQueue.setOpen(true);
 			logger.info("Redis fan-out of node " + this.nodeId + " is up");
 			// ---- hook (link events)
