@@ -8,9 +8,9 @@
 // arrived. Prints the deliveries of each second, then the RESULT line ChatLoad prints (same
 // keys), so run-chat.sh treats both clients alike. Server CPU is utime + stime of
 // --server-pid from /proc at the two ends of the counted window; with --redis-pid, the same
-// for the server's Redis (whose work is not in the server's CPU time); with
-// --allocated-bytes-url (the ws-pubsub chat server's /bench/allocated-bytes), the heap bytes
-// the server allocated in the window, per inbound and per delivered message.
+// for the server's Redis (whose work is not in the server's CPU time); with --counters-url
+// (the ws-pubsub chat server's /bench/counters), the heap bytes the server allocated in the
+// window per message it received and per message delivered.
 //
 //   bun benchmarks/bun-chat-client.mjs --port 4001 --clients 16 --warmup 10 --duration 10 \
 //       --server-pid 1234 --clk-tck 100 --label ws-pubsub
@@ -28,7 +28,7 @@ const clockTicks = Number(args["clk-tck"] ?? 100);
 const redisPid = Number(args["redis-pid"] ?? 0);
 const roundDelayMs = Number(args["round-delay-ms"] ?? 0);
 const label = args.label ?? "server";
-const allocatedBytesUrl = args["allocated-bytes-url"] ?? "";
+const countersUrl = args["counters-url"] ?? "";
 
 const texts = Array.from({ length: messages }, (_, i) => (i % 50 === 0 ? "Hello World!" : `Hello World! ${i % 50}`));
 const perRound = clients * messages * clients;
@@ -137,16 +137,20 @@ function begin(total) {
     serverTicks: serverPid > 0 ? cpuTicks(serverPid) : 0,
     redisTicks: redisPid > 0 ? cpuTicks(redisPid) : 0,
     client: process.cpuUsage(),
-    allocated: readAllocated(),
+    counters: readCounters(),
   };
 }
 
-// The server's allocated bytes so far, or NaN without a counter
-async function readAllocated() {
-  if (!allocatedBytesUrl) return NaN;
-  const response = await fetch(allocatedBytesUrl);
-  if (!response.ok) throw new Error(`${allocatedBytesUrl} answered ${response.status}`);
-  return Number((await response.text()).trim());
+// The server's allocated bytes and received messages so far, or null without counters
+async function readCounters() {
+  if (!countersUrl) return null;
+  const response = await fetch(countersUrl);
+  if (!response.ok) throw new Error(`${countersUrl} answered ${response.status}`);
+  const body = (await response.text()).trim();
+  const values = Object.fromEntries(body.split(" ").map(pair => pair.split("=")));
+  const counters = { allocated: Number(values.allocated_bytes), received: Number(values.received) };
+  if (Number.isNaN(counters.allocated) || Number.isNaN(counters.received)) throw new Error(`${countersUrl} answered '${body}'`);
+  return counters;
 }
 
 async function finish(from, total) {
@@ -157,9 +161,11 @@ async function finish(from, total) {
   const redisCpu = redisPid > 0 ? (cpuTicks(redisPid) - from.redisTicks) / clockTicks : NaN;
   const clientUsage = process.cpuUsage(from.client);
   const clientCpu = (clientUsage.user + clientUsage.system) / 1e6;
-  const allocated = (await readAllocated()) - (await from.allocated);
-  // Each inbound message is delivered to every client of the one room
-  const counted = !Number.isNaN(allocated) && count > 0;
+  const [start, end] = [await from.counters, await readCounters()];
+  // Counted by the server; in the one room each is delivered to all the clients
+  const allocated = start && end ? end.allocated - start.allocated : NaN;
+  const received = start && end ? end.received - start.received : 0;
+  const counted = !Number.isNaN(allocated) && received > 0;
   const sorted = [...samples].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
   const median = sorted.length === 0 ? 0 : sorted.length % 2 ? sorted[mid] : Math.floor((sorted[mid - 1] + sorted[mid]) / 2);
@@ -173,8 +179,9 @@ async function finish(from, total) {
       `redis_cpu_s=${redisPid > 0 ? redisCpu.toFixed(2) : "NA"} ` +
       `redis_cpu_s_per_million=${redisPid > 0 ? (count > 0 ? redisCpu / (count / 1e6) : 0).toFixed(4) : "NA"} ` +
       `server_alloc_mb=${counted ? (allocated / 1e6).toFixed(1) : "NA"} ` +
-      `alloc_bytes_per_inbound=${counted ? ((allocated * clients) / count).toFixed(1) : "NA"} ` +
-      `alloc_bytes_per_delivered=${counted ? (allocated / count).toFixed(2) : "NA"}`,
+      `server_received=${counted ? received : "NA"} ` +
+      `alloc_bytes_per_inbound=${counted ? (allocated / received).toFixed(1) : "NA"} ` +
+      `alloc_bytes_per_delivered=${counted ? (allocated / (received * clients)).toFixed(2) : "NA"}`,
   );
   for (const ws of sockets) ws.close();
   process.exit(0);

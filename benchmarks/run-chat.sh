@@ -17,8 +17,9 @@
 #   SERVER_CPUS / CLIENT_CPUS (taskset)
 # Output: one line per mode, client count and server (median and mean over runs, ratios to
 # Bun), the runs that produced no result; for the ws-pubsub servers, the heap bytes they
-# allocated per inbound and per delivered message (medians over runs; Bun has no such figure); benchmarks/build/results.csv (every run, including
-# those with no result), benchmarks/build/summary.csv and benchmarks/build/chat.svg.
+# allocated per message received and per message delivered (medians over runs; Bun has no
+# such figure); benchmarks/build/results.csv (every run, including those with no result),
+# benchmarks/build/summary.csv and benchmarks/build/chat.svg.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -48,9 +49,10 @@ run_client() {
   local mode="$1" clients="$2" label="$3" out="$4" seconds=$((WARMUP + DURATION + 120))
   local common=(--port "$PORT" --clients "$clients" --warmup "$WARMUP" --duration "$DURATION"
     --server-pid "$SERVER_PID" --clk-tck "$CLK_TCK" --label "$label")
-  # The ws-pubsub chat server counts its threads' allocated bytes; the other servers do not
+  # The ws-pubsub chat server counts its threads' allocated bytes and the messages it
+# received; the other servers do not
   if [[ "$label" == ws-pubsub || "$label" == ws-pubsub@* ]]; then
-    common+=(--allocated-bytes-url "http://127.0.0.1:$PORT/bench/allocated-bytes")
+    common+=(--counters-url "http://127.0.0.1:$PORT/bench/counters")
   fi
   case "$mode" in
     bun-client) run_bun "$seconds" "$BENCH_DIR/bun-chat-client.mjs" "${common[@]}" ;;
