@@ -100,6 +100,7 @@ public final class LoopOutbox implements Runnable {
 		Batch batch = lane.filling();
 		if (batch.add(handler, a, b, c, d)) {
 			lane.filling = null;
+			lane.lastShipped = batch.size;
 			ship(lane, batch);
 		}
 		if (!this.scheduled) {
@@ -131,6 +132,7 @@ public final class LoopOutbox implements Runnable {
 			Batch batch = lane.filling;
 			lane.filling = null;
 			if (batch != null) {
+				lane.lastShipped = batch.size;
 				ship(lane, batch);
 			}
 			if (!lane.target.isShutdown()) {
@@ -208,9 +210,17 @@ public final class LoopOutbox implements Runnable {
 
 		/**
 		 * Emptied batches: put back by the target loop when it has run one, taken by the
-		 * source loop. A few, so that full batches shipped in a burst are reused too.
+		 * source loop. Sixteen, so that the batches still in flight while a busy target
+		 * catches up are reused too (80 KB at most kept per pair of loops).
 		 */
-		private final AtomicReferenceArray<@Nullable Batch> spares = new AtomicReferenceArray<>(4);
+		private final AtomicReferenceArray<@Nullable Batch> spares = new AtomicReferenceArray<>(16);
+
+		/**
+		 * Entries of the batch shipped last: a new batch is made that big, so one made
+		 * while the others are in flight is neither regrown nor mostly empty. Source loop
+		 * only.
+		 */
+		private int lastShipped;
 
 		Lane(EventLoop target) {
 			this.target = target;
@@ -223,7 +233,7 @@ public final class LoopOutbox implements Runnable {
 					batch = this.spares.getAndSet(i, null);
 				}
 				if (batch == null) {
-					batch = new Batch(this);
+					batch = new Batch(this, this.lastShipped);
 				}
 				this.filling = batch;
 			}
@@ -255,17 +265,25 @@ public final class LoopOutbox implements Runnable {
 
 		private static final int SLOTS = 5;
 
-		/** Entries of a batch; a full one is shipped at once. */
-		private static final int ENTRIES = 512;
+		/** Most entries of a batch; a full one is shipped at once. */
+		private static final int ENTRIES = 256;
+
+		private static final int FIRST_ENTRIES = 16;
 
 		private final Lane lane;
 
-		private final @Nullable Object[] slots = new Object[ENTRIES * SLOTS];
+		/** Grows by doubling up to {@link #ENTRIES}, and keeps its size when reused. */
+		private @Nullable Object[] slots;
 
 		private int size;
 
-		Batch(Lane lane) {
+		Batch(Lane lane, int expectedEntries) {
 			this.lane = lane;
+			int entries = FIRST_ENTRIES;
+			while (entries < expectedEntries && entries < ENTRIES) {
+				entries *= 2;
+			}
+			this.slots = new Object[entries * SLOTS];
 		}
 
 		/**
@@ -273,6 +291,9 @@ public final class LoopOutbox implements Runnable {
 		 */
 		boolean add(Object handler, @Nullable Object a, @Nullable Object b, @Nullable Object c, @Nullable Object d) {
 			int at = this.size * SLOTS;
+			if (at == this.slots.length) {
+				this.slots = Arrays.copyOf(this.slots, at * 2);
+			}
 			@Nullable Object[] slots = this.slots;
 			slots[at] = handler;
 			slots[at + 1] = a;
