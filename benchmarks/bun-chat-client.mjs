@@ -8,7 +8,9 @@
 // arrived. Prints the deliveries of each second, then the RESULT line ChatLoad prints (same
 // keys), so run-chat.sh treats both clients alike. Server CPU is utime + stime of
 // --server-pid from /proc at the two ends of the counted window; with --redis-pid, the same
-// for the server's Redis (whose work is not in the server's CPU time).
+// for the server's Redis (whose work is not in the server's CPU time); with --counters-url
+// (the ws-pubsub chat server's /bench/counters), the heap bytes the server allocated in the
+// window per message it received and per message delivered.
 //
 //   bun benchmarks/bun-chat-client.mjs --port 4001 --clients 16 --warmup 10 --duration 10 \
 //       --server-pid 1234 --clk-tck 100 --label ws-pubsub
@@ -26,6 +28,7 @@ const clockTicks = Number(args["clk-tck"] ?? 100);
 const redisPid = Number(args["redis-pid"] ?? 0);
 const roundDelayMs = Number(args["round-delay-ms"] ?? 0);
 const label = args.label ?? "server";
+const countersUrl = args["counters-url"] ?? "";
 
 const texts = Array.from({ length: messages }, (_, i) => (i % 50 === 0 ? "Hello World!" : `Hello World! ${i % 50}`));
 const perRound = clients * messages * clients;
@@ -134,10 +137,23 @@ function begin(total) {
     serverTicks: serverPid > 0 ? cpuTicks(serverPid) : 0,
     redisTicks: redisPid > 0 ? cpuTicks(redisPid) : 0,
     client: process.cpuUsage(),
+    counters: readCounters(),
   };
 }
 
-function finish(from, total) {
+// The server's allocated bytes and received messages so far, or null without counters
+async function readCounters() {
+  if (!countersUrl) return null;
+  const response = await fetch(countersUrl);
+  if (!response.ok) throw new Error(`${countersUrl} answered ${response.status}`);
+  const body = (await response.text()).trim();
+  const values = Object.fromEntries(body.split(" ").map(pair => pair.split("=")));
+  const counters = { allocated: Number(values.allocated_bytes), received: Number(values.received) };
+  if (Number.isNaN(counters.allocated) || Number.isNaN(counters.received)) throw new Error(`${countersUrl} answered '${body}'`);
+  return counters;
+}
+
+async function finish(from, total) {
   stopped = true;
   const count = total - from.total;
   const seconds = (performance.now() - from.at) / 1000;
@@ -145,6 +161,11 @@ function finish(from, total) {
   const redisCpu = redisPid > 0 ? (cpuTicks(redisPid) - from.redisTicks) / clockTicks : NaN;
   const clientUsage = process.cpuUsage(from.client);
   const clientCpu = (clientUsage.user + clientUsage.system) / 1e6;
+  const [start, end] = [await from.counters, await readCounters()];
+  // Counted by the server; in the one room each is delivered to all the clients
+  const allocated = start && end ? end.allocated - start.allocated : NaN;
+  const received = start && end ? end.received - start.received : 0;
+  const counted = !Number.isNaN(allocated) && received > 0;
   const sorted = [...samples].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
   const median = sorted.length === 0 ? 0 : sorted.length % 2 ? sorted[mid] : Math.floor((sorted[mid - 1] + sorted[mid]) / 2);
@@ -156,7 +177,11 @@ function finish(from, total) {
       `cpu_s_per_million=${na((count > 0 ? serverCpu / (count / 1e6) : 0).toFixed(4))} ` +
       `client_cpu_s=${clientCpu.toFixed(2)} idle_seconds=${samples.filter(s => s === 0).length} ` +
       `redis_cpu_s=${redisPid > 0 ? redisCpu.toFixed(2) : "NA"} ` +
-      `redis_cpu_s_per_million=${redisPid > 0 ? (count > 0 ? redisCpu / (count / 1e6) : 0).toFixed(4) : "NA"}`,
+      `redis_cpu_s_per_million=${redisPid > 0 ? (count > 0 ? redisCpu / (count / 1e6) : 0).toFixed(4) : "NA"} ` +
+      `server_alloc_mb=${counted ? (allocated / 1e6).toFixed(1) : "NA"} ` +
+      `server_received=${counted ? received : "NA"} ` +
+      `alloc_bytes_per_inbound=${counted ? (allocated / received).toFixed(1) : "NA"} ` +
+      `alloc_bytes_per_delivered=${counted ? (allocated / (received * clients)).toFixed(2) : "NA"}`,
   );
   for (const ws of sockets) ws.close();
   process.exit(0);

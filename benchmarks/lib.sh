@@ -281,3 +281,30 @@ result_field() {
   local line="$1" key="$2"
   tr ' ' '\n' <<<"$line" | sed -n "s/^$key=//p"
 }
+
+# print_allocation RESULTS: per mode, client count and server with an allocation figure (the
+# ws-pubsub servers), the median over its runs of bytes allocated per inbound and per
+# delivered message (columns alloc_bytes_per_inbound and alloc_bytes_per_delivered)
+print_allocation() {
+  awk -F, '
+    NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+    $5 == "ok" && $col["alloc_bytes_per_inbound"] != "" && $col["alloc_bytes_per_inbound"] != "NA" {
+      key = $1 " " $2 " " $3
+      if (!(key in n)) order[++keys] = key
+      n[key]++
+      inbound[key, n[key]] = $col["alloc_bytes_per_inbound"]
+      delivered[key, n[key]] = $col["alloc_bytes_per_delivered"]
+    }
+    function median(values, key, count,   i, j, t, a) {
+      for (i = 1; i <= count; i++) a[i] = values[key, i] + 0
+      for (i = 2; i <= count; i++) for (j = i; j > 1 && a[j - 1] > a[j]; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
+      return (count % 2) ? a[(count + 1) / 2] : (a[count / 2] + a[count / 2 + 1]) / 2
+    }
+    END {
+      for (k = 1; k <= keys; k++) {
+        key = order[k]; split(key, part, " ")
+        printf "allocation  mode=%s clients=%s server=%s  %.1f B per inbound message, %.2f B per delivered message (median of %d runs)\n",
+          part[1], part[2], part[3], median(inbound, key, n[key]), median(delivered, key, n[key]), n[key]
+      }
+    }' "$1"
+}

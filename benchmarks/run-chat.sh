@@ -16,8 +16,10 @@
 #   PORT=4001  SKIP_BUILD=0  SERVER_JAVA_OPTS="-Xms1g -Xmx1g"  CLIENT_JAVA_OPTS
 #   SERVER_CPUS / CLIENT_CPUS (taskset)
 # Output: one line per mode, client count and server (median and mean over runs, ratios to
-# Bun), the runs that produced no result; benchmarks/build/results.csv (every run, including
-# those with no result), benchmarks/build/summary.csv and benchmarks/build/chat.svg.
+# Bun), the runs that produced no result; for the ws-pubsub servers, the heap bytes they
+# allocated per message received and per message delivered (medians over runs; Bun has no
+# such figure); benchmarks/build/results.csv (every run, including those with no result),
+# benchmarks/build/summary.csv and benchmarks/build/chat.svg.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -39,7 +41,7 @@ done
 if [[ " $MODES " == *" bun-client "* ]]; then prepare "$SERVERS bun"; else prepare "$SERVERS"; fi
 
 RESULTS="$BUILD_DIR/results.csv"
-KEYS="median_msgs_per_s mean_msgs_per_s delivered seconds server_cpu_s server_cpu_pct cpu_s_per_million client_cpu_s idle_seconds"
+KEYS="median_msgs_per_s mean_msgs_per_s delivered seconds server_cpu_s server_cpu_pct cpu_s_per_million client_cpu_s idle_seconds alloc_bytes_per_inbound alloc_bytes_per_delivered"
 echo "mode,clients,server,run,status,${KEYS// /,}" >"$RESULTS"
 
 # run_client MODE CLIENTS LABEL LOG: the mode's client against the server on $PORT
@@ -47,6 +49,11 @@ run_client() {
   local mode="$1" clients="$2" label="$3" out="$4" seconds=$((WARMUP + DURATION + 120))
   local common=(--port "$PORT" --clients "$clients" --warmup "$WARMUP" --duration "$DURATION"
     --server-pid "$SERVER_PID" --clk-tck "$CLK_TCK" --label "$label")
+  # The ws-pubsub chat server counts its threads' allocated bytes and the messages it
+# received; the other servers do not
+  if [[ "$label" == ws-pubsub || "$label" == ws-pubsub@* ]]; then
+    common+=(--counters-url "http://127.0.0.1:$PORT/bench/counters")
+  fi
   case "$mode" in
     bun-client) run_bun "$seconds" "$BENCH_DIR/bun-chat-client.mjs" "${common[@]}" ;;
     per-frame)  run_tool "$seconds" dev.wspubsub.bench.client.ChatLoad "${common[@]}" --frames-per-write 1 ;;
@@ -65,7 +72,7 @@ for mode in $MODES; do
         run_client "$mode" "$clients" "$server" "$client_log" || status="client-exit-$?"
         stop_server
         if append_result "$RESULTS" "$mode,$clients,$server,$run" "$client_log" "$status" $KEYS; then
-          log "  $(result_field "$RESULT_LINE" median_msgs_per_s) msg/s median, $(result_field "$RESULT_LINE" cpu_s_per_million) CPU-s per million, server CPU $(result_field "$RESULT_LINE" server_cpu_pct)%"
+          log "  $(result_field "$RESULT_LINE" median_msgs_per_s) msg/s median, $(result_field "$RESULT_LINE" cpu_s_per_million) CPU-s per million, server CPU $(result_field "$RESULT_LINE" server_cpu_pct)%, allocated $(result_field "$RESULT_LINE" alloc_bytes_per_inbound) B per inbound / $(result_field "$RESULT_LINE" alloc_bytes_per_delivered) B per delivered message"
         fi
       done
     done
@@ -73,3 +80,4 @@ for mode in $MODES; do
 done
 
 report "$RESULTS" "$BUILD_DIR/summary.csv" "$BUILD_DIR/chat.svg" median_msgs_per_s cpu_s_per_million
+print_allocation "$RESULTS"

@@ -3,6 +3,7 @@ package dev.wspubsub.bench.chat;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 
 import dev.wspubsub.UpgradeRequest;
 import dev.wspubsub.WsServer;
@@ -41,9 +42,15 @@ class ChatEndpoint {
 
 	private final Set<String> rooms = ConcurrentHashMap.newKeySet();
 
-	ChatEndpoint(WsServer server, @Value("${bench.clients-count}") int expected) {
+	/**
+	 * Chat messages received, for the allocation per message ({@link ServerCounters}).
+	 */
+	private final LongAdder received;
+
+	ChatEndpoint(WsServer server, @Value("${bench.clients-count}") int expected, ServerCounters counters) {
 		this.server = server;
 		this.expected = expected;
+		this.received = counters.received();
 	}
 
 	/**
@@ -72,6 +79,7 @@ class ChatEndpoint {
 
 	@OnMessage
 	void message(WsSession<Object> ws, String text) {
+		this.received.increment();
 		if (ws.data() instanceof Member member) {
 			ws.publish(member.room(), member.name() + ": " + text);
 		}

@@ -1,5 +1,6 @@
 package dev.wspubsub.bench.client;
 
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -17,7 +18,9 @@ import io.netty.util.concurrent.Future;
  * second, then one {@code RESULT} line for the counted window (after the warm-up): the
  * median of the per-second counts and, given {@code --server-pid}, the server's CPU time
  * read from {@code /proc} at the window's two ends; given {@code --redis-pid}, that
- * process's too (the server's Redis, whose CPU is not in the server's).
+ * process's too (the server's Redis, whose CPU is not in the server's); given
+ * {@code --counters-url} (the ws-pubsub chat server's {@code /bench/counters}), the bytes
+ * the server allocated per message it received and per message delivered.
  * <p>
  * {@code --frames-per-write F} (default: the whole round) sends each client's round in
  * writes of F frames, each flushed: {@code 1} is what browsers and Bun's own client do
@@ -79,7 +82,10 @@ public final class ChatLoad {
 			}
 			System.out.printf("%s: %d clients x %d messages, %d frames per write, warm-up %ds, counted %ds%n", label,
 					clients, messages, Math.min(framesPerWrite, messages), warmup, duration);
-			Window window = run(round, delivered, new Window(duration, redisPid), warmup, serverPid);
+			String counters = args.get("counters-url", "");
+			Window window = run(round, delivered,
+					new Window(duration, redisPid, counters.isEmpty() ? null : URI.create(counters)), warmup,
+					serverPid);
 			round.stop();
 			window.print(label, clients, round.completed(), serverPid, clockTicks);
 			for (Channel channel : round.channels()) {

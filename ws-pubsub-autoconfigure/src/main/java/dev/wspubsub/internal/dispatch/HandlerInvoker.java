@@ -43,6 +43,24 @@ public final class HandlerInvoker {
 	 * @param messageType what the call is observed under
 	 */
 	public void invoke(WsSession<?> session, String messageType, Call call, Outcome outcome) {
+		Object result;
+		try {
+			result = call(session, messageType, call);
+		}
+		catch (Throwable ex) {
+			outcome.failed(ex);
+			return;
+		}
+		outcome.returned(result);
+	}
+
+	/**
+	 * Runs {@code call} now, on this thread, observed as {@link #invoke} observes it, and
+	 * answers its result: for a caller on the event loop that handles the outcome itself,
+	 * with no {@link Outcome} object per call.
+	 * @throws Throwable what the call threw
+	 */
+	public @Nullable Object call(WsSession<?> session, String messageType, Call call) throws Throwable {
 		WsMetricsListener.HandlerCall observed = this.metrics.handlerStarted(session, messageType);
 		Object result;
 		try {
@@ -51,11 +69,10 @@ public final class HandlerInvoker {
 		catch (Throwable ex) {
 			observed.failed(ex);
 			observed.end();
-			outcome.failed(ex);
-			return;
+			throw ex;
 		}
 		observed.end();
-		outcome.returned(result);
+		return result;
 	}
 
 	/**

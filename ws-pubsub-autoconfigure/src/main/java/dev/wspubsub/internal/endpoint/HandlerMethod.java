@@ -42,15 +42,18 @@ final class HandlerMethod {
 
 	/** Calls the method; exceptions it throws come out unwrapped. */
 	@Nullable Object invoke(CallContext context) throws Throwable {
-		Object[] args = new Object[this.resolvers.length];
-		for (int i = 0; i < args.length; i++) {
-			args[i] = this.resolvers[i].apply(context);
-		}
+		Object[] args = ArgumentArrays.borrow(this.resolvers.length);
 		try {
+			for (int i = 0; i < args.length; i++) {
+				args[i] = this.resolvers[i].apply(context);
+			}
 			return this.method.invoke(this.bean, args);
 		}
 		catch (InvocationTargetException ex) {
 			throw ex.getTargetException();
+		}
+		finally {
+			ArgumentArrays.giveBack(args);
 		}
 	}
 

@@ -93,10 +93,20 @@ final class MessageDispatcher implements ConnectionHandler {
 
 	@Override
 	public void onText(WsConnection connection, String text) {
-		Sequencer.submit(connection, () -> handleText(connection, text), text.length());
+		if (Sequencer.runsNow(connection)) {
+			handleText(connection, text); // no task object for the usual case
+		}
+		else {
+			Sequencer.submit(connection, () -> handleText(connection, text), text.length());
+		}
 	}
 
 	private void handleText(WsConnection connection, String text) {
+		HandlerMethod rawTextOnly = this.router.rawTextOnly();
+		if (rawTextOnly != null) {
+			call(connection, rawTextOnly, CallContext.of(connection, text));
+			return;
+		}
 		MessageRouter.Route route = this.router.route(text);
 		HandlerMethod handler = route.handler();
 		if (handler == null) {
@@ -188,8 +198,16 @@ final class MessageDispatcher implements ConnectionHandler {
 	private void call(WsConnection connection, HandlerMethod handler, CallContext context, @Nullable JsonNode id) {
 		String type = this.messageTypes.getOrDefault(handler, "unknown");
 		if (!handler.blocking()) {
-			this.invoker.invoke(connection, type, () -> handler.invoke(context),
-					new Replying(connection, handler, id, null));
+			// Here on the loop, the outcome is handled here: no Replying per message.
+			Object result;
+			try {
+				result = this.invoker.call(connection, type, () -> handler.invoke(context));
+			}
+			catch (Throwable ex) {
+				handleError(connection, ex, handler, id);
+				return;
+			}
+			safeReply(connection, handler, result, id);
 			return;
 		}
 		Sequencer sequencer = Sequencer.of(connection);

@@ -41,6 +41,15 @@ final class MessageRouter {
 		});
 	}
 
+	/**
+	 * The raw text handler when every text message goes to it (the endpoint dispatches no
+	 * JSON), else {@code null}: then the caller hands the text over as it is, with no
+	 * {@link Route} per message.
+	 */
+	@Nullable HandlerMethod rawTextOnly() {
+		return this.endpoint.dispatchesJson() ? null : this.endpoint.rawText();
+	}
+
 	Route route(String text) {
 		HandlerMethod rawText = this.endpoint.rawText();
 		if (!this.endpoint.dispatchesJson()) {

@@ -73,8 +73,7 @@ final class Sequencer implements WsConnection.HandlerState {
 	 * which counts toward the queue's bound in bytes.
 	 */
 	static void submit(WsConnection connection, Runnable task, int bytes) {
-		if (connection.handlerState() instanceof Sequencer sequencer
-				&& (sequencer.busy || !sequencer.waiting.isEmpty())) {
+		if (!runsNow(connection) && connection.handlerState() instanceof Sequencer sequencer) {
 			sequencer.waiting.add(new Waiting(task, bytes));
 			sequencer.waitingBytes += bytes;
 			if (sequencer.waiting.size() >= PAUSE_READING_AT || sequencer.waitingBytes >= PAUSE_READING_AT_BYTES) {
@@ -83,6 +82,15 @@ final class Sequencer implements WsConnection.HandlerState {
 			return;
 		}
 		task.run();
+	}
+
+	/**
+	 * Whether a message arriving now may be handled at once: no handler is running and
+	 * nothing waits. A caller that checks this first needs no task object per message.
+	 */
+	static boolean runsNow(WsConnection connection) {
+		return !(connection.handlerState() instanceof Sequencer sequencer)
+				|| (!sequencer.busy && sequencer.waiting.isEmpty());
 	}
 
 	/** Payload waiting for the handler before it; event loop only. */

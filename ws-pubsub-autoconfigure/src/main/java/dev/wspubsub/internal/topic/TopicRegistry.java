@@ -156,24 +156,53 @@ public final class TopicRegistry {
 			if (loop == null || loop.inEventLoop()) {
 				deliverAll(topic, message, subscribers, excluded, reset);
 			}
+			else if (reset == null) {
+				// No object per publish: the loop's batch holds the arguments.
+				LoopOutbox.send(loop, LOOP_DELIVERY, topic, message.retain(), subscribers, excluded);
+			}
 			else {
-				LoopOutbox.send(loop, new LoopDelivery(topic, message.retain(), subscribers, excluded, reset));
+				LoopOutbox.send(loop, new LoopReset(topic, message.retain(), subscribers, reset));
 			}
 		}
 		return delivered;
 	}
 
 	/**
-	 * One publish (or reset, with its position) for the subscribers of another loop;
-	 * holds its own reference to the message.
+	 * One publish for the subscribers of another loop; the message's reference, retained
+	 * for it, is released there.
 	 */
-	private record LoopDelivery(String topic, OutboundMessage message, TopicSubscriber[] subscribers,
-			@Nullable TopicSubscriber excluded, @Nullable StreamPosition reset) implements HeldWork {
+	private static final LoopOutbox.Handoff<String, OutboundMessage, TopicSubscriber[], @Nullable TopicSubscriber> LOOP_DELIVERY = new LoopOutbox.Handoff<>() {
+
+		@Override
+		public void run(String topic, OutboundMessage message, TopicSubscriber[] subscribers,
+				@Nullable TopicSubscriber excluded) {
+			try {
+				deliverAll(topic, message, subscribers, excluded, null);
+			}
+			finally {
+				message.release();
+			}
+		}
+
+		@Override
+		public void discard(String topic, OutboundMessage message, TopicSubscriber[] subscribers,
+				@Nullable TopicSubscriber excluded) {
+			message.release();
+		}
+
+	};
+
+	/**
+	 * One reset, with its position, for the subscribers of another loop; holds its own
+	 * reference to the notice.
+	 */
+	private record LoopReset(String topic, OutboundMessage message, TopicSubscriber[] subscribers,
+			StreamPosition reset) implements HeldWork {
 
 		@Override
 		public void run() {
 			try {
-				deliverAll(this.topic, this.message, this.subscribers, this.excluded, this.reset);
+				deliverAll(this.topic, this.message, this.subscribers, null, this.reset);
 			}
 			finally {
 				this.message.release();
