@@ -255,7 +255,7 @@ public final class RedisFanout implements Fanout, AutoCloseable {
 	@Override
 	public void forward(String topic, OutboundMessage message) {
 		if (!this.closed) {
-			this.publishQueue.offer(this.names.channel(topic), this.envelope.encode(message));
+			this.publishQueue.offer(this.names.channel(topic), this.envelope.encodeUnnumbered(message));
 		}
 	}
 
@@ -381,6 +381,8 @@ public final class RedisFanout implements Fanout, AutoCloseable {
 		if (target == null) {
 			return CompletableFuture.failedFuture(new IllegalStateException("Not connected to Redis"));
 		}
+		// The dispatcher's order is the order Redis sees: ids taken here grow along it.
+		this.envelope.number(body);
 		return target.publishUnflushed(channel, body);
 	}
 
