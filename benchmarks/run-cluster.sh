@@ -31,8 +31,8 @@
 # split over two nodes, half of the deliveries cross), CPU per million deliveries of the two
 # servers and of every Redis process (utime + stime from /proc over the counted window less
 # 0.6 s), Redis CPU per million publications, and the p50/p99 of cross-node deliveries at
-# RATE publishes/s (LatencyLoad). Then RATIO lines, ws-pubsub over the Bun peer on the same
-# setup in the same run (the targets: cross-node throughput >= 1.5, total CPU per delivery
+# RATE publishes/s (LatencyLoad). Then RATIO lines, each server over the last of PEER_SERVERS
+# (the Bun peer) on the same setup in the same run (the targets: cross-node throughput >= 1.5, total CPU per delivery
 # <= 0.7), and SCALE lines, each server's Redis CPU per publication on each cluster over its
 # own on one Redis (the target: no higher, so that adding masters adds capacity).
 #
@@ -348,17 +348,21 @@ run_peers() {
     done
   done
   log "clients=$CLIENTS (split over 2 nodes) rate=$RATE/s warm-up=${WARMUP}s counted=${DURATION}s; CPU-seconds per million = microseconds each"
-  read -r a b <<<"$PEER_SERVERS"
+  # Every server over the last one, the peer: with PEER_SERVERS="ws-pubsub@new ws-pubsub bun-redis"
+  # (variants as in lib.sh) a change and what it replaces are each set against the peer.
+  b="${PEER_SERVERS##* }"
   for run in $(seq 1 "$REPEATS"); do
     for setup in $REDIS_SETUPS; do
-      [[ -n "$b" ]] || continue
-      echo "RATIO run=$run setup=$setup $a/$b" \
-        "cross_throughput=$(ratio "${R[$setup|$a|$run|cross]}" "${R[$setup|$b|$run|cross]}") (target >= 1.5)" \
-        "total_cpu_per_delivery=$(ratio "${R[$setup|$a|$run|total_cpu]}" "${R[$setup|$b|$run|total_cpu]}") (target <= 0.7)" \
-        "server_cpu_per_delivery=$(ratio "${R[$setup|$a|$run|server_cpu]}" "${R[$setup|$b|$run|server_cpu]}")" \
-        "redis_cpu_per_delivery=$(ratio "${R[$setup|$a|$run|redis_cpu]}" "${R[$setup|$b|$run|redis_cpu]}")" \
-        "cross_p50=$(ratio "${R[$setup|$a|$run|cross_p50]}" "${R[$setup|$b|$run|cross_p50]}")" \
-        "cross_p99=$(ratio "${R[$setup|$a|$run|cross_p99]}" "${R[$setup|$b|$run|cross_p99]}")"
+      for a in $PEER_SERVERS; do
+        [[ "$a" != "$b" ]] || continue
+        echo "RATIO run=$run setup=$setup $a/$b" \
+          "cross_throughput=$(ratio "${R[$setup|$a|$run|cross]}" "${R[$setup|$b|$run|cross]}") (target >= 1.5)" \
+          "total_cpu_per_delivery=$(ratio "${R[$setup|$a|$run|total_cpu]}" "${R[$setup|$b|$run|total_cpu]}") (target <= 0.7)" \
+          "server_cpu_per_delivery=$(ratio "${R[$setup|$a|$run|server_cpu]}" "${R[$setup|$b|$run|server_cpu]}")" \
+          "redis_cpu_per_delivery=$(ratio "${R[$setup|$a|$run|redis_cpu]}" "${R[$setup|$b|$run|redis_cpu]}")" \
+          "cross_p50=$(ratio "${R[$setup|$a|$run|cross_p50]}" "${R[$setup|$b|$run|cross_p50]}")" \
+          "cross_p99=$(ratio "${R[$setup|$a|$run|cross_p99]}" "${R[$setup|$b|$run|cross_p99]}")"
+      done
     done
     for server in $PEER_SERVERS; do
       for setup in $REDIS_SETUPS; do

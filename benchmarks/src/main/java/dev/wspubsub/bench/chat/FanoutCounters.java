@@ -27,7 +27,8 @@ class FanoutCounters implements ApplicationListener<ContextClosedEvent> {
 	@Override
 	public void onApplicationEvent(ContextClosedEvent event) {
 		this.fanout.ifAvailable((redis) -> logger.info("FANOUT published=" + redis.publishedCount() + " received="
-				+ redis.receivedCount() + " dropped=" + redis.droppedCount() + " errors=" + redis.errorCount()));
+				+ redis.receivedCount() + " dropped=" + redis.droppedCount() + " errors=" + redis.errorCount()
+				+ " duplicates=" + redis.duplicateCount()));
 	}
 
 }

@@ -5,6 +5,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.jspecify.annotations.Nullable;
 
@@ -55,6 +57,16 @@ final class ChannelNames {
 
 	private final boolean sharded;
 
+	/**
+	 * Names made or read lately, so a busy topic's name is not built or decoded for every
+	 * message; cleared when it grows past {@value #CACHED}.
+	 */
+	private final Map<String, ByteBuffer> channels = new ConcurrentHashMap<>();
+
+	private final Map<ByteBuffer, String> topics = new ConcurrentHashMap<>();
+
+	static final int CACHED = 4096;
+
 	private ChannelNames(String prefix, boolean sharded) {
 		this.prefix = prefix;
 		this.prefixBytes = (sharded ? prefix : prefix + TOPICS).getBytes(StandardCharsets.UTF_8);
@@ -85,7 +97,19 @@ final class ChannelNames {
 	}
 
 	ByteBuffer channel(String topic) {
-		return utf8(this.prefix + (this.sharded ? tagged(topic) : TOPICS + topic));
+		ByteBuffer channel = this.channels.get(topic);
+		if (channel == null) {
+			channel = utf8(this.prefix + (this.sharded ? tagged(topic) : TOPICS + topic));
+			remember(this.channels, topic, channel);
+		}
+		return channel.duplicate(); // callers may move its position
+	}
+
+	private static <K, V> void remember(Map<K, V> cache, K key, V value) {
+		if (cache.size() >= CACHED) {
+			cache.clear();
+		}
+		cache.put(key, value);
 	}
 
 	/** The channel of this node's health probe. */
@@ -108,6 +132,25 @@ final class ChannelNames {
 	 * of a topic
 	 */
 	@Nullable String topic(ByteBuffer channel) {
+		String topic = this.topics.get(channel);
+		if (topic == null) {
+			topic = decodeTopic(channel);
+			if (topic != null) {
+				remember(this.topics, copy(channel), topic);
+			}
+		}
+		return topic;
+	}
+
+	// A key of its own: the caller's buffer may be reused or moved.
+	private static ByteBuffer copy(ByteBuffer channel) {
+		ByteBuffer in = channel.duplicate();
+		byte[] bytes = new byte[in.remaining()];
+		in.get(bytes);
+		return ByteBuffer.wrap(bytes);
+	}
+
+	private @Nullable String decodeTopic(ByteBuffer channel) {
 		ByteBuffer in = channel.duplicate();
 		if (in.remaining() < this.prefixBytes.length) {
 			return null;

@@ -1,13 +1,19 @@
 package dev.wspubsub.internal.cluster;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 import io.lettuce.core.ScriptOutputType;
@@ -30,17 +36,31 @@ import reactor.core.publisher.Mono;
  * factory built (Spring Data Redis has no sharded pub/sub). Publishes are SPUBLISH and
  * subscriptions SSUBSCRIBE, each sent by Lettuce to the master of its channel's slot, so
  * a node talks to a master only about the topics it has there; scripts run on the master
- * of their keys' slot.
+ * of their keys' slot. Publishes have a connection of their own that sends only when told
+ * ({@link #flush()}), so a burst reaches each master in a few writes.
  */
 final class ClusterRedisWire implements RedisWire {
+
+	/** How long a publish waits for its master's connection to open. */
+	private static final Duration MASTER_CONNECT_WAIT = Duration.ofSeconds(2);
 
 	private final RedisClusterClient client;
 
 	private volatile CompletableFuture<StatefulRedisClusterConnection<byte[], byte[]>> commands;
 
+	private volatile CompletableFuture<StatefulRedisClusterConnection<byte[], byte[]>> publishes;
+
 	ClusterRedisWire(RedisClusterClient client) {
 		this.client = client;
 		this.commands = withTopology(() -> client.connectAsync(ByteArrayCodec.INSTANCE));
+		this.publishes = connectPublishes();
+	}
+
+	private CompletableFuture<StatefulRedisClusterConnection<byte[], byte[]>> connectPublishes() {
+		return withTopology(() -> this.client.connectAsync(ByteArrayCodec.INSTANCE)).thenApply((connection) -> {
+			connection.setAutoFlushCommands(false);
+			return connection;
+		});
 	}
 
 	/**
@@ -68,11 +88,90 @@ final class ClusterRedisWire implements RedisWire {
 		return Mono.fromFuture(current, true);
 	}
 
+	private CompletableFuture<StatefulRedisClusterConnection<byte[], byte[]>> publishes() {
+		CompletableFuture<StatefulRedisClusterConnection<byte[], byte[]>> current = this.publishes;
+		if (current.isCompletedExceptionally()) {
+			synchronized (this) {
+				if (this.publishes == current) {
+					this.publishes = connectPublishes();
+				}
+				current = this.publishes;
+			}
+		}
+		return current;
+	}
+
+	private @Nullable StatefulRedisClusterConnection<byte[], byte[]> publishesNow() {
+		CompletableFuture<StatefulRedisClusterConnection<byte[], byte[]>> current = publishes();
+		return (current.isDone() && !current.isCompletedExceptionally()) ? current.join() : null;
+	}
+
 	@Override
 	public Mono<?> publish(ByteBuffer channel, ByteBuffer message) {
 		byte[] to = bytes(channel);
 		byte[] body = bytes(message);
-		return commands().flatMap((connection) -> Mono.fromCompletionStage(connection.async().spublish(to, body)));
+		return Mono.fromFuture(publishes(), true).flatMap((connection) -> {
+			CompletionStage<Long> sent = connection.async().spublish(to, body);
+			connection.flushCommands();
+			return Mono.fromCompletionStage(sent);
+		});
+	}
+
+	@Override
+	public CompletionStage<?> publishUnflushed(ByteBuffer channel, ByteBuffer message) {
+		StatefulRedisClusterConnection<byte[], byte[]> connection = publishesNow();
+		if (connection == null) {
+			return CompletableFuture.failedFuture(new IllegalStateException("Not connected to the Redis Cluster yet"));
+		}
+		byte[] to = bytes(channel);
+		Throwable unreachable = awaitMasterConnection(connection, to);
+		if (unreachable != null) {
+			return CompletableFuture.failedFuture(unreachable);
+		}
+		return connection.async().spublish(to, bytes(message));
+	}
+
+	/**
+	 * Waits until the connection to the master of {@code channel}'s slot is open. Lettuce
+	 * opens it at the first command for that master and holds the commands sent meanwhile
+	 * in no set order: the first burst to a master would arrive shuffled. Opening takes a
+	 * round trip on a working network, and happens once per master.
+	 * @return why the master cannot be reached, or {@code null}
+	 */
+	private static @Nullable Throwable awaitMasterConnection(StatefulRedisClusterConnection<byte[], byte[]> connection,
+			byte[] channel) {
+		RedisClusterNode master = connection.getPartitions().getMasterBySlot(SlotHash.getSlot(channel));
+		if (master == null) {
+			return null; // Lettuce reports the uncovered slot itself
+		}
+		CompletableFuture<?> open = connection.getConnectionAsync(master.getUri().getHost(), master.getUri().getPort());
+		if (open.isDone() && !open.isCompletedExceptionally()) {
+			return null;
+		}
+		try {
+			open.get(MASTER_CONNECT_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+			return null;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return ex;
+		}
+		catch (ExecutionException ex) {
+			return (ex.getCause() != null) ? ex.getCause() : ex;
+		}
+		catch (TimeoutException ex) {
+			return new IllegalStateException(
+					"No connection to the master of channel '" + new String(channel, StandardCharsets.UTF_8)
+							+ "' within " + MASTER_CONNECT_WAIT.toMillis() + " ms");
+		}
+	}
+
+	@Override
+	public void flush() {
+		StatefulRedisClusterConnection<byte[], byte[]> connection = publishesNow();
+		if (connection != null) {
+			connection.flushCommands();
+		}
 	}
 
 	@Override
@@ -99,17 +198,17 @@ final class ClusterRedisWire implements RedisWire {
 
 	@Override
 	public Mono<Void> close() {
-		CompletableFuture<StatefulRedisClusterConnection<byte[], byte[]>> current = this.commands;
-		return Mono.fromFuture(current, true)
-			.flatMap((connection) -> Mono.fromCompletionStage(connection.closeAsync()))
+		return Mono.when(close(this.commands), close(this.publishes));
+	}
+
+	private static Mono<Void> close(CompletableFuture<StatefulRedisClusterConnection<byte[], byte[]>> connection) {
+		return Mono.fromFuture(connection, true)
+			.flatMap((open) -> Mono.fromCompletionStage(open.closeAsync()))
 			.onErrorResume((error) -> Mono.empty());
 	}
 
 	private static byte[] bytes(ByteBuffer buffer) {
-		ByteBuffer in = buffer.duplicate();
-		byte[] bytes = new byte[in.remaining()];
-		in.get(bytes);
-		return bytes;
+		return LettuceRedisWire.bytes(buffer);
 	}
 
 	private static byte[][] all(ByteBuffer[] buffers) {
@@ -147,7 +246,9 @@ final class ClusterRedisWire implements RedisWire {
 			this.messages = Flux.create((sink) -> {
 				this.sink = sink;
 				sink.onDispose(() -> this.sink = null);
-			});
+				// Read with an unbounded demand: straight to the reader, no queue per
+				// message.
+			}, FluxSink.OverflowStrategy.IGNORE);
 			connection.addListener(new RedisClusterPubSubAdapter<>() {
 
 				@Override

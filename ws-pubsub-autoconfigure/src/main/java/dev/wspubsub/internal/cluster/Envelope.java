@@ -102,6 +102,35 @@ final class Envelope {
 	 * kept.
 	 */
 	ByteBuffer encode(OutboundMessage message) {
+		return encode(message, nextPublishId());
+	}
+
+	/**
+	 * As {@link #encode}, without a publish id yet: {@link #number} gives it one where
+	 * publishes are dispatched, so ids follow the order publishes leave the node. Taken
+	 * here, on the publishing threads, a thread paused between taking its id and queueing
+	 * its publish lets thousands of later ids overtake it, and a receiver would take the
+	 * late one for a resend it delivered already (see {@link DeliveredIds}).
+	 */
+	ByteBuffer encodeUnnumbered(OutboundMessage message) {
+		return encode(message, 0);
+	}
+
+	/**
+	 * Gives an envelope from {@link #encodeUnnumbered} its publish id; once, so that a
+	 * resend keeps it.
+	 */
+	void number(ByteBuffer envelope) {
+		if (version(envelope) != VERSION_IDENTIFIED || !isIdentified(envelope)) {
+			return;
+		}
+		int at = envelope.position() + 3 + (envelope.get(envelope.position() + 2) & 0xFF) + Long.BYTES;
+		if (envelope.getLong(at) == 0) {
+			envelope.putLong(at, nextPublishId());
+		}
+	}
+
+	private ByteBuffer encode(OutboundMessage message, long publishId) {
 		int length = message.payloadLength();
 		int head = 3 + this.nodeId.length + IDENTITY_AND_TIME;
 		byte[] bytes = new byte[head + length];
@@ -111,7 +140,7 @@ final class Envelope {
 		System.arraycopy(this.nodeId, 0, bytes, 3, this.nodeId.length);
 		ByteBuffer.wrap(bytes, 3 + this.nodeId.length, IDENTITY_AND_TIME)
 			.putLong(this.incarnation)
-			.putLong(nextPublishId())
+			.putLong(publishId)
 			.putLong(System.currentTimeMillis());
 		ByteBuf payload = message.retainedPayload();
 		try {

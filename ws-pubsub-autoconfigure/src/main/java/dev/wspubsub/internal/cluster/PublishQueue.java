@@ -3,6 +3,7 @@ package dev.wspubsub.internal.cluster;
 import java.nio.ByteBuffer;
 import java.util.Comparator;
 import java.util.Queue;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.PriorityBlockingQueue;
@@ -29,6 +30,12 @@ import reactor.core.publisher.Mono;
  * new commands until it is back) pauses dispatch and goes back into the queue in its
  * place, to go out again once the link is reopened; after {@value #MAX_ATTEMPTS} attempts
  * it is dropped and counted.
+ *
+ * <p>
+ * Publishes are written as they are dispatched and sent together ({@code flush}) once the
+ * dispatcher has nothing more to send or reaches {@code maxInFlight}: a burst reaches
+ * Redis in a few writes instead of one per publish. A reply only wakes the dispatcher
+ * when something waits to be sent.
  */
 final class PublishQueue {
 
@@ -63,7 +70,9 @@ final class PublishQueue {
 
 	private final int maxInFlight;
 
-	private final BiFunction<ByteBuffer, ByteBuffer, Mono<?>> sender;
+	private final BiFunction<ByteBuffer, ByteBuffer, CompletionStage<?>> sender;
+
+	private final Runnable flush;
 
 	private final Consumer<Throwable> onError;
 
@@ -74,19 +83,22 @@ final class PublishQueue {
 	private volatile boolean open;
 
 	/**
-	 * @param sender sends one message to one channel
+	 * @param sender writes one message to one channel; it goes out at the next
+	 * {@code flush}
+	 * @param flush sends what {@code sender} has written
 	 * @param onError told when a send fails, so the link can be marked down
 	 * @param onReply told when Redis answers a send
 	 * @param dispatcher the one thread every send is dispatched from
 	 */
-	PublishQueue(int capacity, int maxInFlight, BiFunction<ByteBuffer, ByteBuffer, Mono<?>> sender,
-			Consumer<Throwable> onError, Runnable onReply, Executor dispatcher) {
+	PublishQueue(int capacity, int maxInFlight, BiFunction<ByteBuffer, ByteBuffer, CompletionStage<?>> sender,
+			Runnable flush, Consumer<Throwable> onError, Runnable onReply, Executor dispatcher) {
 		if (capacity < 1) {
 			throw new IllegalArgumentException("Publish buffer must be at least 1, was " + capacity);
 		}
 		this.capacity = capacity;
 		this.maxInFlight = maxInFlight;
 		this.sender = sender;
+		this.flush = flush;
 		this.onError = onError;
 		this.onReply = onReply;
 		this.dispatcher = dispatcher;
@@ -143,6 +155,7 @@ final class PublishQueue {
 	private void drainLoop() {
 		int missed = 1;
 		do {
+			boolean written = false;
 			while (this.open && this.inFlight.get() < this.maxInFlight) {
 				Item item = this.retries.poll();
 				if (item == null) {
@@ -153,49 +166,90 @@ final class PublishQueue {
 				}
 				this.size.decrementAndGet();
 				this.inFlight.incrementAndGet();
-				send(item);
+				written |= send(item);
+			}
+			if (written) {
+				flush();
 			}
 			missed = this.wip.addAndGet(-missed);
 		}
 		while (missed != 0);
 	}
 
-	private void send(Item item) {
-		Mono<?> result;
+	private void flush() {
 		try {
-			Command command = item.command();
-			// Duplicates: a failed send goes out again with the same buffers.
-			result = (command != null) ? command.send()
-					: this.sender.apply(item.channel().duplicate(), item.body().duplicate());
+			this.flush.run();
 		}
 		catch (RuntimeException ex) {
-			result = Mono.error(ex);
+			// The written publishes fail on their own when the connection is gone.
+			logger.debug("Flushing publishes to Redis failed: " + ex);
 		}
-		result.subscribe(null, (error) -> {
-			this.errors.increment();
-			this.inFlight.decrementAndGet();
-			// Paused until the link is reported up again: resending now would fail the
-			// same way.
-			this.open = false;
-			boolean retry = item.attempts() + 1 < MAX_ATTEMPTS;
-			if (item.command() != null) {
-				item.command().failed(retry);
+	}
+
+	/** Whether it wrote a publish that waits for {@link #flush()}. */
+	private boolean send(Item item) {
+		Command command = item.command();
+		if (command != null) {
+			Mono<?> result;
+			try {
+				result = command.send();
 			}
-			if (retry) {
-				this.size.incrementAndGet();
-				this.retries.offer(item.retried());
+			catch (RuntimeException ex) {
+				result = Mono.error(ex);
+			}
+			result.subscribe(null, (error) -> failed(item, error), () -> replied());
+			return false;
+		}
+		CompletionStage<?> result;
+		try {
+			// Duplicates: a failed send goes out again with the same buffers.
+			result = this.sender.apply(item.channel().duplicate(), item.body().duplicate());
+		}
+		catch (RuntimeException ex) {
+			failed(item, ex);
+			return false;
+		}
+		result.whenComplete((reply, error) -> {
+			if (error != null) {
+				failed(item, error);
 			}
 			else {
-				this.dropped.increment();
+				replied();
 			}
-			this.onError.accept(error);
-			drain();
-		}, () -> {
-			this.published.increment();
-			this.inFlight.decrementAndGet();
-			this.onReply.run();
-			drain();
 		});
+		return true;
+	}
+
+	private void replied() {
+		this.published.increment();
+		this.inFlight.decrementAndGet();
+		this.onReply.run();
+		// Only a full pipeline holds the dispatcher back: otherwise the next offer wakes
+		// it.
+		if (!this.queue.isEmpty() || !this.retries.isEmpty()) {
+			drain();
+		}
+	}
+
+	private void failed(Item item, Throwable error) {
+		this.errors.increment();
+		this.inFlight.decrementAndGet();
+		// Paused until the link is reported up again: resending now would fail the same
+		// way.
+		this.open = false;
+		boolean retry = item.attempts() + 1 < MAX_ATTEMPTS;
+		if (item.command() != null) {
+			item.command().failed(retry);
+		}
+		if (retry) {
+			this.size.incrementAndGet();
+			this.retries.offer(item.retried());
+		}
+		else {
+			this.dropped.increment();
+		}
+		this.onError.accept(error);
+		drain();
 	}
 
 	private void logDrop() {

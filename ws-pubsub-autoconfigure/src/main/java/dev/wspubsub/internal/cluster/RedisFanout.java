@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
@@ -21,6 +22,7 @@ import java.util.function.Supplier;
 import dev.wspubsub.internal.topic.TopicRegistry;
 import dev.wspubsub.spi.Fanout;
 import dev.wspubsub.spi.OutboundMessage;
+import io.lettuce.core.RedisClient;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.netty.buffer.ByteBufAllocator;
 import org.apache.commons.logging.Log;
@@ -158,6 +160,9 @@ public final class RedisFanout implements Fanout, AutoCloseable {
 
 	private final AtomicBoolean movedResyncScheduled = new AtomicBoolean();
 
+	// Lettuce's client could not connect by itself: Spring Data's connection serves.
+	private volatile boolean clientWithoutAddress;
+
 	// Worker thread only from here on.
 
 	private RedisWire.@Nullable Subscription subscription;
@@ -207,16 +212,29 @@ public final class RedisFanout implements Fanout, AutoCloseable {
 		}
 		else {
 			this.names = ChannelNames.single(channelPrefix);
-			this.wires = () -> new SingleRedisWire(connectionFactory.getReactiveConnection());
+			this.wires = () -> singleRedisWire(connectionFactory);
 		}
 		this.envelope = new Envelope(nodeId);
 		this.probeInterval = Objects.requireNonNull(probeInterval, "probeInterval");
 		this.probeChannel = this.names.probe(nodeId);
 		this.worker = Schedulers.newSingle("ws-pubsub-redis");
-		this.publishQueue = new PublishQueue(publishBuffer, MAX_IN_FLIGHT, this::send, this::linkFailed,
+		this.publishQueue = new PublishQueue(publishBuffer, MAX_IN_FLIGHT, this::send, this::flush, this::linkFailed,
 				() -> this.lastReply = System.nanoTime(), this.worker::schedule);
 		this.subscriptions = new ChannelSubscriptions(registry, this.names, this.worker, this.errors, this::linkFailed,
 				() -> this.lastMessage = System.nanoTime(), () -> this.closed || connectionFactoryStopped());
+	}
+
+	/**
+	 * Lettuce's own client when Spring Boot built it for one Redis or Sentinel; Spring
+	 * Data's reactive connection when that client has no address to connect to by itself
+	 * (a static master/replica setup, which Spring Data does not tell apart publicly).
+	 */
+	private RedisWire singleRedisWire(ReactiveRedisConnectionFactory connectionFactory) {
+		if (!this.clientWithoutAddress && connectionFactory instanceof LettuceConnectionFactory lettuce
+				&& lettuce.getRequiredNativeClient() instanceof RedisClient client) {
+			return new LettuceRedisWire(client);
+		}
+		return new SingleRedisWire(connectionFactory.getReactiveConnection());
 	}
 
 	/**
@@ -266,7 +284,7 @@ public final class RedisFanout implements Fanout, AutoCloseable {
 	@Override
 	public void forward(String topic, OutboundMessage message) {
 		if (!this.closed) {
-			this.publishQueue.offer(this.names.channel(topic), this.envelope.encode(message));
+			this.publishQueue.offer(this.names.channel(topic), this.envelope.encodeUnnumbered(message));
 		}
 	}
 
@@ -387,12 +405,21 @@ public final class RedisFanout implements Fanout, AutoCloseable {
 		return this.errors.sum() + this.publishQueue.errors();
 	}
 
-	private Mono<?> send(ByteBuffer channel, ByteBuffer body) {
+	private CompletionStage<?> send(ByteBuffer channel, ByteBuffer body) {
 		RedisWire target = this.wire;
 		if (target == null) {
-			return Mono.error(new IllegalStateException("Not connected to Redis"));
+			return CompletableFuture.failedFuture(new IllegalStateException("Not connected to Redis"));
 		}
-		return target.publish(channel, body);
+		// The dispatcher's order is the order Redis sees: ids taken here grow along it.
+		this.envelope.number(body);
+		return target.publishUnflushed(channel, body);
+	}
+
+	private void flush() {
+		RedisWire target = this.wire;
+		if (target != null) {
+			target.flush();
+		}
 	}
 
 	private void onWorker(Runnable task) {
@@ -477,6 +504,13 @@ public final class RedisFanout implements Fanout, AutoCloseable {
 			.timeout(this.probeInterval.multipliedBy(5))
 			.subscribe((created) -> onWorker(() -> attach(created)), (error) -> onWorker(() -> {
 				this.connecting = false;
+				if (LettuceRedisWire.isWithoutAddress(error) && this.wire == target) {
+					this.clientWithoutAddress = true;
+					this.wire = null; // the next check opens Spring Data's
+					target.close().subscribe(null, (ignored) -> {
+					});
+					return;
+				}
 				markDown("cannot open the Redis subscription: " + error);
 			}));
 	}

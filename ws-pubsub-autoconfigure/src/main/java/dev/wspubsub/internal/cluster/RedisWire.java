@@ -3,6 +3,7 @@ package dev.wspubsub.internal.cluster;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletionStage;
 
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -15,8 +16,21 @@ import reactor.core.publisher.Mono;
  */
 interface RedisWire {
 
-	/** PUBLISH, or SPUBLISH on a cluster. */
+	/** PUBLISH, or SPUBLISH on a cluster, sent at once. */
 	Mono<?> publish(ByteBuffer channel, ByteBuffer message);
+
+	/**
+	 * PUBLISH, or SPUBLISH on a cluster, written but held until {@link #flush()}: a burst
+	 * of publishes then reaches Redis in a few writes, and Redis runs it in a few reads,
+	 * instead of one write and one read per publish. Call from one thread, with the
+	 * {@code flush()} that sends them.
+	 * @return completes with Redis' answer; fails when not connected or when the command
+	 * fails
+	 */
+	CompletionStage<?> publishUnflushed(ByteBuffer channel, ByteBuffer message);
+
+	/** Sends what {@link #publishUnflushed} has written. */
+	void flush();
 
 	/**
 	 * Runs {@code script} by its digest, and by its text when Redis has not seen it yet

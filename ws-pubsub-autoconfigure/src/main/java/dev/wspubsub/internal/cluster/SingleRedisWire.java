@@ -3,6 +3,7 @@ package dev.wspubsub.internal.cluster;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletionStage;
 
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -12,8 +13,10 @@ import org.springframework.data.redis.connection.ReactiveSubscription;
 import org.springframework.data.redis.connection.ReturnType;
 
 /**
- * One Redis, or the master Sentinel names, through a reactive connection of Spring Data
- * Redis: classic PUBLISH and SUBSCRIBE.
+ * A static master/replica setup through a reactive connection of Spring Data Redis:
+ * classic PUBLISH and SUBSCRIBE, each publish sent on its own (Spring Data shares one
+ * connection, so it cannot hold writes back). One Redis and Sentinel go through
+ * {@link LettuceRedisWire}, whose client connects by itself.
  */
 final class SingleRedisWire implements RedisWire {
 
@@ -26,6 +29,16 @@ final class SingleRedisWire implements RedisWire {
 	@Override
 	public Mono<?> publish(ByteBuffer channel, ByteBuffer message) {
 		return this.connection.pubSubCommands().publish(channel, message);
+	}
+
+	@Override
+	public CompletionStage<?> publishUnflushed(ByteBuffer channel, ByteBuffer message) {
+		return publish(channel, message).toFuture();
+	}
+
+	@Override
+	public void flush() {
+		// each publish is sent at once
 	}
 
 	@Override

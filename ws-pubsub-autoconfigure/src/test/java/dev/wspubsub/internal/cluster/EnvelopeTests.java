@@ -92,6 +92,35 @@ class EnvelopeTests {
 		}
 	}
 
+	/**
+	 * A publishing thread paused between encoding and queueing (a loaded machine) must
+	 * not come out of it with an id thousands behind the others: the receiver would take
+	 * the publication for a resend it delivered already and drop it.
+	 */
+	@Test
+	void publishIdsFollowTheOrderPublishesAreDispatchedNotTheOrderTheyWereEncoded() {
+		Envelope sender = new Envelope("node-a", 77);
+		DeliveredIds receiver = new DeliveredIds(16);
+		OutboundMessage sent = OutboundMessage.text(this.allocator, "late", false);
+		try {
+			ByteBuffer late = sender.encodeUnnumbered(sent);
+			for (int i = 0; i < DeliveredIds.WINDOW + 10; i++) {
+				ByteBuffer other = sender.encodeUnnumbered(sent);
+				sender.number(other);
+				assertThat(receiver.firstDelivery(77, Envelope.publishId(other))).isTrue();
+			}
+			sender.number(late.duplicate());
+			long id = Envelope.publishId(late);
+			assertThat(receiver.firstDelivery(77, id)).as("delivered, not taken for a resend").isTrue();
+			sender.number(late.duplicate());
+			assertThat(Envelope.publishId(late)).as("a resend keeps its id").isEqualTo(id);
+			assertThat(receiver.firstDelivery(77, id)).as("and is delivered once").isFalse();
+		}
+		finally {
+			sent.release();
+		}
+	}
+
 	@Test
 	void eachPublicationIsNamedByTheSendersIncarnationAndAGrowingPublishId() {
 		Envelope sender = new Envelope("node-a", 77);

@@ -4,9 +4,10 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 import org.junit.jupiter.api.Test;
-import reactor.core.publisher.Mono;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -22,7 +23,8 @@ class PublishQueueTests {
 	private boolean linkUp = true;
 
 	// Runs dispatch inline: the test is the one dispatcher thread.
-	private final PublishQueue queue = new PublishQueue(100, 10, this::send, this.failures::add, () -> {
+	private final PublishQueue queue = new PublishQueue(100, 10, this::send, () -> {
+	}, this.failures::add, () -> {
 	}, Runnable::run);
 
 	@Test
@@ -60,12 +62,13 @@ class PublishQueueTests {
 				ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)));
 	}
 
-	private Mono<?> send(ByteBuffer channel, ByteBuffer body) {
+	private CompletionStage<?> send(ByteBuffer channel, ByteBuffer body) {
 		if (!this.linkUp) {
-			return Mono.error(new IllegalStateException("Currently not connected. Commands are rejected."));
+			return CompletableFuture
+				.failedFuture(new IllegalStateException("Currently not connected. Commands are rejected."));
 		}
 		this.sent.add(StandardCharsets.UTF_8.decode(body).toString());
-		return Mono.just(1L);
+		return CompletableFuture.completedFuture(1L);
 	}
 
 }

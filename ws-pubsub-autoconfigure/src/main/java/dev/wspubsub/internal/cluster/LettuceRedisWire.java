@@ -1,0 +1,246 @@
+package dev.wspubsub.internal.cluster;
+
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.FluxSink;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * One Redis, or the master Sentinel names, through the Lettuce client Spring Boot's
+ * connection factory built, without Spring Data's reactive layer: classic PUBLISH and
+ * SUBSCRIBE. Publishes have a connection of their own that sends only when told
+ * ({@link #flush()}), so a burst goes to Redis in a few writes, which Redis reads and
+ * runs in a few reads, as a client that pipelines does; scripts and the rest go on a
+ * second connection that sends each command at once.
+ */
+final class LettuceRedisWire implements RedisWire {
+
+	private final RedisClient client;
+
+	private volatile CompletableFuture<Connections> connections;
+
+	LettuceRedisWire(RedisClient client) {
+		this.client = client;
+		this.connections = connect();
+	}
+
+	// The client connects with the address (and Sentinel, password, TLS) Spring Boot gave
+	// it, and only in its blocking form: off the caller's thread.
+	private CompletableFuture<Connections> connect() {
+		return Mono.fromCallable(() -> {
+			StatefulRedisConnection<byte[], byte[]> commands = this.client.connect(ByteArrayCodec.INSTANCE);
+			try {
+				StatefulRedisConnection<byte[], byte[]> publishes = this.client.connect(ByteArrayCodec.INSTANCE);
+				publishes.setAutoFlushCommands(false);
+				return new Connections(commands, publishes);
+			}
+			catch (RuntimeException ex) {
+				commands.closeAsync();
+				throw ex;
+			}
+		}).subscribeOn(Schedulers.boundedElastic()).toFuture();
+	}
+
+	// Connects again when the last attempt failed (Redis was away).
+	private CompletableFuture<Connections> connections() {
+		CompletableFuture<Connections> current = this.connections;
+		if (current.isCompletedExceptionally()) {
+			synchronized (this) {
+				if (this.connections == current) {
+					this.connections = connect();
+				}
+				current = this.connections;
+			}
+		}
+		return current;
+	}
+
+	private @Nullable Connections connected() {
+		CompletableFuture<Connections> current = connections();
+		return (current.isDone() && !current.isCompletedExceptionally()) ? current.join() : null;
+	}
+
+	/**
+	 * Whether {@code error} says the client has no address of its own: Spring Data builds
+	 * it so for a static master/replica setup, and connects through its own provider.
+	 */
+	static boolean isWithoutAddress(Throwable error) {
+		return error instanceof IllegalStateException && error.getMessage() != null
+				&& error.getMessage().startsWith("RedisURI is not available");
+	}
+
+	@Override
+	public Mono<?> publish(ByteBuffer channel, ByteBuffer message) {
+		byte[] to = bytes(channel);
+		byte[] body = bytes(message);
+		return Mono.fromFuture(connections(), true).flatMap((open) -> {
+			CompletionStage<Long> sent = open.publishes().async().publish(to, body);
+			open.publishes().flushCommands();
+			return Mono.fromCompletionStage(sent);
+		});
+	}
+
+	@Override
+	public CompletionStage<?> publishUnflushed(ByteBuffer channel, ByteBuffer message) {
+		Connections open = connected();
+		if (open == null) {
+			return CompletableFuture.failedFuture(new IllegalStateException("Not connected to Redis yet"));
+		}
+		return open.publishes().async().publish(bytes(channel), bytes(message));
+	}
+
+	@Override
+	public void flush() {
+		Connections open = connected();
+		if (open != null) {
+			open.publishes().flushCommands();
+		}
+	}
+
+	@Override
+	public Mono<List<Object>> eval(HistoryScripts.Script script, ByteBuffer[] keys, ByteBuffer[] args) {
+		byte[][] keyBytes = all(keys);
+		byte[][] argBytes = all(args);
+		return Mono.fromFuture(connections(), true)
+			.flatMap((open) -> Mono
+				.fromCompletionStage(() -> open.commands()
+					.async()
+					.<List<Object>>evalsha(script.sha(), ScriptOutputType.MULTI, keyBytes, argBytes))
+				.onErrorResume(HistoryScripts::isNoScript,
+						(error) -> Mono.fromCompletionStage(() -> open.commands()
+							.async()
+							.<List<Object>>eval(bytes(script.text()), ScriptOutputType.MULTI, keyBytes, argBytes))));
+	}
+
+	@Override
+	public String publishCommand() {
+		return "PUBLISH";
+	}
+
+	@Override
+	public Mono<Subscription> subscription(Runnable onChannelsMoved) {
+		// One Redis: channels never move (Lettuce subscribes them again when it
+		// reconnects).
+		return Mono.fromCallable(() -> this.client.connectPubSub(ByteArrayCodec.INSTANCE))
+			.subscribeOn(Schedulers.boundedElastic())
+			.map(Classic::new);
+	}
+
+	@Override
+	public Mono<Void> close() {
+		return Mono.fromFuture(this.connections, true)
+			.flatMap((open) -> Mono.when(Mono.fromCompletionStage(open.commands().closeAsync()),
+					Mono.fromCompletionStage(open.publishes().closeAsync())))
+			.onErrorResume((error) -> Mono.empty());
+	}
+
+	// The envelope's array as it is when the buffer spans all of it: no copy per publish.
+	static byte[] bytes(ByteBuffer buffer) {
+		if (buffer.hasArray() && buffer.arrayOffset() == 0 && buffer.position() == 0
+				&& buffer.remaining() == buffer.array().length) {
+			return buffer.array();
+		}
+		ByteBuffer in = buffer.duplicate();
+		byte[] bytes = new byte[in.remaining()];
+		in.get(bytes);
+		return bytes;
+	}
+
+	private static byte[][] all(ByteBuffer[] buffers) {
+		byte[][] all = new byte[buffers.length][];
+		for (int i = 0; i < buffers.length; i++) {
+			all[i] = bytes(buffers[i]);
+		}
+		return all;
+	}
+
+	private record Connections(StatefulRedisConnection<byte[], byte[]> commands,
+			StatefulRedisConnection<byte[], byte[]> publishes) {
+	}
+
+	/** SUBSCRIBE and UNSUBSCRIBE on a pub/sub connection of its own. */
+	private static final class Classic implements Subscription {
+
+		private final StatefulRedisPubSubConnection<byte[], byte[]> connection;
+
+		private final Set<ByteBuffer> channels = ConcurrentHashMap.newKeySet();
+
+		private final Flux<Message> messages;
+
+		private volatile @Nullable FluxSink<Message> sink;
+
+		Classic(StatefulRedisPubSubConnection<byte[], byte[]> connection) {
+			this.connection = connection;
+			this.messages = Flux.create((sink) -> {
+				this.sink = sink;
+				sink.onDispose(() -> this.sink = null);
+				// Read with an unbounded demand: straight to the reader, no queue per
+				// message.
+			}, FluxSink.OverflowStrategy.IGNORE);
+			connection.addListener(new RedisPubSubAdapter<>() {
+
+				@Override
+				public void message(byte[] channel, byte[] message) {
+					FluxSink<Message> target = Classic.this.sink;
+					if (target != null) {
+						target.next(new Message(ByteBuffer.wrap(channel), ByteBuffer.wrap(message)));
+					}
+				}
+
+			});
+		}
+
+		@Override
+		public Mono<Void> subscribe(ByteBuffer... channels) {
+			byte[][] names = all(channels);
+			for (ByteBuffer channel : channels) {
+				this.channels.add(channel.duplicate());
+			}
+			return Mono.fromCompletionStage(this.connection.async().subscribe(names));
+		}
+
+		@Override
+		public Mono<Void> unsubscribe(ByteBuffer... channels) {
+			byte[][] names = all(channels);
+			for (ByteBuffer channel : channels) {
+				this.channels.remove(channel);
+			}
+			return Mono.fromCompletionStage(this.connection.async().unsubscribe(names));
+		}
+
+		@Override
+		public Set<ByteBuffer> channels() {
+			return Set.copyOf(this.channels);
+		}
+
+		@Override
+		public Flux<Message> receive() {
+			return this.messages;
+		}
+
+		@Override
+		public Mono<Void> cancel() {
+			FluxSink<Message> target = this.sink;
+			if (target != null) {
+				target.complete();
+			}
+			return Mono.fromCompletionStage(this.connection.closeAsync());
+		}
+
+	}
+
+}
