@@ -28,9 +28,9 @@ import static org.awaitility.Awaitility.await;
  */
 class ManyResumesAtOnceTests {
 
-	private static final int RESUMES = 300;
+	private static final int RESUMES = 200;
 
-	private static final int PUBLICATIONS = 400;
+	private static final int PUBLICATIONS = 300;
 
 	@Test
 	void hundredsOfResumesOfHundredsOfPublicationsAreAllAnsweredWithinTheDefaultTimeout() throws Exception {
