@@ -1,5 +1,10 @@
 package dev.wspubsub.gaps;
 
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,10 +19,12 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import dev.wspubsub.WsServer;
 import dev.wspubsub.test.CloseStatus;
 import dev.wspubsub.test.TestRedis;
 import dev.wspubsub.test.WsTestClient;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -28,7 +35,9 @@ import static org.awaitility.Awaitility.await;
  * A node of two is drained while its clients read a topic with history: they are closed
  * with 1012 in batches, each comes back to the other node at a random moment within the
  * window the close reason names (what the browser client does) and resumes from its last
- * position, and none loses a publication.
+ * position, and none loses a publication. The short form's readers are threads of this
+ * JVM; the full form's ({@code EXTERNAL=1 reliability/run-rolling-restart.sh}) are a
+ * process of their own, so that the thousands of sockets here are the servers'.
  */
 class RollingRestartTests {
 
@@ -113,6 +122,105 @@ class RollingRestartTests {
 			publishing.shutdownNow();
 			readers.shutdownNow();
 		}
+	}
+
+	/**
+	 * The issue's rolling restart: readers on two nodes, half on each, one node drained
+	 * (its readers resume on the other) and started again, then the other drained (all
+	 * readers end on the first). The readers are
+	 * {@code reliability/rolling-restart-readers.mjs} in a Node process; a third node,
+	 * never restarted, publishes.
+	 */
+	@Test
+	@EnabledIfSystemProperty(named = "reliability.roll.external", matches = "true")
+	void bothNodesRestartedInTurnWhileReadersInAnotherProcessMoveBetweenThemLosingNothing() throws Exception {
+		Duration wait = Duration.ofMinutes(5);
+		String publishEvery = System.getProperty("reliability.roll.publish-every", "100");
+		String[] drained = { "ws-pubsub.shutdown.drain-duration=" + DRAIN, "ws-pubsub.shutdown.drain-min-batch=1",
+				"ws-pubsub.shutdown.reconnect-window=" + WINDOW_PROPERTY,
+				"ws-pubsub.fanout.redis.command-timeout=" + READ_TIMEOUT };
+		ScheduledExecutorService publishing = Executors.newSingleThreadScheduledExecutor();
+		Process readers = null;
+		try (TestRedis redis = TestRedis.start(); GapNode publisher = GapNode.start(redis)) {
+			GapNode[] nodes = { GapNode.start(redis, drained), GapNode.start(redis, drained) };
+			await().atMost(WAIT)
+				.until(() -> publisher.fanout().isUp() && nodes[0].fanout().isUp() && nodes[1].fanout().isUp());
+			readers = new ProcessBuilder("node", "--experimental-websocket", "reliability/rolling-restart-readers.mjs",
+					"--topic", "room:roll")
+				.directory(new File("..").getCanonicalFile())
+				.redirectError(ProcessBuilder.Redirect.INHERIT)
+				.start();
+			PrintWriter toReaders = new PrintWriter(readers.getOutputStream(), true, StandardCharsets.UTF_8);
+			BufferedReader fromReaders = new BufferedReader(
+					new InputStreamReader(readers.getInputStream(), StandardCharsets.UTF_8));
+			toReaders.println("url A " + nodes[0].uri());
+			toReaders.println("url B " + nodes[1].uri());
+
+			AtomicInteger sent = new AtomicInteger();
+			WsServer server = publisher.bean(WsServer.class);
+			publishing.scheduleAtFixedRate(() -> server.publish("room:roll", "{\"n\":" + sent.getAndIncrement() + "}"),
+					0, Long.parseLong(publishEvery), TimeUnit.MILLISECONDS);
+			long connecting = System.nanoTime();
+			toReaders.println("connect " + CLIENTS);
+			expect(fromReaders, "ready", wait);
+			System.out.println("[rolling-restart] " + CLIENTS + " readers connected in "
+					+ TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - connecting) + " ms");
+
+			// Node A drained, its readers resume on B; A started again; then B drained.
+			toReaders.println("drain A");
+			nodes[0].close();
+			expect(fromReaders, "settled 0 " + CLIENTS, wait);
+			nodes[0] = GapNode.start(redis, drained);
+			await().atMost(WAIT).until(() -> nodes[0].fanout().isUp());
+			toReaders.println("url A " + nodes[0].uri());
+			toReaders.println("drain B");
+			nodes[1].close();
+			expect(fromReaders, "settled " + CLIENTS + " 0", wait);
+
+			publishing.shutdown();
+			assertThat(publishing.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+			toReaders.println("last " + (sent.get() - 1));
+			String result = expect(fromReaders, "result ", wait).substring("result ".length());
+			nodes[0].close();
+			System.out.println("[rolling-restart] " + CLIENTS + " readers, drain " + DRAIN + ", window "
+					+ WINDOW_PROPERTY + ", a publication every " + publishEvery + " ms: " + result);
+			JsonNode figures = JsonMapper.shared().readTree(result);
+			assertThat(figures.get("failed").asInt()).as("readers closed other than by a restart").isZero();
+			assertThat(figures.get("lost").asInt()).as("publications lost").isZero();
+			assertThat(figures.get("disorder").asInt()).as("publications twice or out of order").isZero();
+			assertThat(figures.get("notRecovered").asInt()).as("resumes answered not recovered").isZero();
+			for (JsonNode phase : figures.get("phases")) {
+				assertThat(phase.get("peakPerSecond").asInt()).as("peak reconnects, drained %s", phase.get("drained"))
+					.isLessThan(phase.get("moved").asInt());
+			}
+		}
+		finally {
+			publishing.shutdownNow();
+			if (readers != null) {
+				readers.destroy();
+			}
+		}
+	}
+
+	/**
+	 * Reads the readers' lines until one starting with {@code prefix}, within
+	 * {@code wait}.
+	 */
+	private static String expect(BufferedReader lines, String prefix, Duration wait) throws Exception {
+		CompletableFuture<String> line = CompletableFuture.supplyAsync(() -> {
+			try {
+				for (String next = lines.readLine(); next != null; next = lines.readLine()) {
+					if (next.startsWith(prefix)) {
+						return next;
+					}
+				}
+				throw new IllegalStateException("The readers ended before '" + prefix + "'");
+			}
+			catch (java.io.IOException ex) {
+				throw new IllegalStateException(ex);
+			}
+		});
+		return line.get(wait.toSeconds(), TimeUnit.SECONDS);
 	}
 
 	/** The most of the sorted {@code times} (nanoseconds) within one second. */
