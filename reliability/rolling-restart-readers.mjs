@@ -118,14 +118,23 @@ class Reader {
 
   closed(code, reason) {
     const window = /reconnect within (\d+) ms/.exec(reason ?? "");
-    if (code !== 1012 || !window) {
-      console.error(`reader ${this.id}: closed with ${code} '${reason}', not a restart`);
-      this.failed = true;
+    if (code === 1012 && window) {
+      this.reconnect(Math.random() * Number(window[1]), 0);
       return;
     }
-    const delay = Math.random() * Number(window[1]);
+    // Cut off without the restart's close (its closing handshake did not finish before the
+    // node stopped, say): back off as the browser client does, from 250 ms.
+    this.abnormal = (this.abnormal ?? 0) + 1;
+    console.error(`reader ${this.id}: closed with ${code} '${reason}' by node ${this.node}`);
+    this.reconnect(Math.random() * 250, 0);
+  }
+
+  // To the other node: the one this reader was on is being drained.
+  reconnect(delay, attempt) {
     const to = this.node === "A" ? "B" : "A";
+    this.waiting = true;
     setTimeout(() => {
+      this.waiting = false;
       this.node = to;
       this.open(true).then(
         () => {
@@ -133,7 +142,9 @@ class Reader {
         },
         (error) => {
           console.error(String(error));
-          this.failed = true;
+          this.failedConnects = (this.failedConnects ?? 0) + 1;
+          this.node = to === "A" ? "B" : "A"; // try the same one again
+          this.reconnect(Math.random() * Math.min(10_000, 250 * 2 ** (attempt + 1)), attempt + 1);
         },
       );
     }, delay);
@@ -193,14 +204,16 @@ let waitingForLast = null;
 
 function checkLast() {
   if (waitingForLast === null) return;
-  const done = readers.every((reader) => reader.failed || reader.next > waitingForLast.last);
+  const done = readers.every((reader) => reader.next > waitingForLast.last);
   if (done || performance.now() > waitingForLast.deadline) {
-    const result = { readers: readers.length, phases, lost: 0, disorder: 0, notRecovered: 0, failed: 0, short: 0 };
+    const result = { readers: readers.length, phases, lost: 0, disorder: 0, notRecovered: 0, short: 0,
+      abnormalCloses: 0, failedConnects: 0 };
     for (const reader of readers) {
       result.lost += reader.lost;
       result.disorder += reader.disorder;
       result.notRecovered += reader.notRecovered;
-      if (reader.failed) result.failed++;
+      result.abnormalCloses += reader.abnormal ?? 0;
+      result.failedConnects += reader.failedConnects ?? 0;
       // What never came at the end counts as lost too.
       if (reader.next <= waitingForLast.last) result.short += waitingForLast.last + 1 - reader.next;
     }
@@ -225,6 +238,19 @@ input.on("line", (line) => {
     });
   } else if (command === "drain") {
     drain = { node: rest[0], startedAt: performance.now(), reconnects: [], settled: false };
+    const status = setInterval(() => {
+      if (drain.settled) {
+        clearInterval(status);
+        return;
+      }
+      // Where the readers are while the drain is not settled: for the log.
+      const states = {};
+      for (const reader of readers) {
+        const key = `${reader.node}:${reader.ws.readyState}:${reader.resumed ? "resumed" : "resuming"}:${reader.waiting ? "waiting" : "-"}`;
+        states[key] = (states[key] ?? 0) + 1;
+      }
+      console.error(`drain ${drain.node} +${Math.round(performance.now() - drain.startedAt)} ms: ${JSON.stringify(states)}`);
+    }, 5000);
   } else if (command === "last") {
     waitingForLast = { last: Number(rest[0]), deadline: performance.now() + 60_000 };
     lastTimer = setInterval(checkLast, 200);
