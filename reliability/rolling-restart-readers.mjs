@@ -14,8 +14,11 @@
 //
 // Each reader does what the browser client does after a 1012: waits a random delay within
 // the window the close reason names ("reconnect within <ms> ms"), connects to the other
-// node and resumes from the position of the last publication it got. It counts what it
-// never got (lost), what came twice or out of order, and resumes answered "not_recovered".
+// node and resumes from the position of the last publication it got; after any other close,
+// or a failed connect, it backs off as the browser client does (a random delay within 250 ms,
+// doubling per failure) and counts it. It counts what it never got (lost), what came twice or
+// out of order, and resumes answered "not_recovered". While a drain is unsettled it logs,
+// every 5 s on stderr, how many readers are in which state.
 // Publications are {"n":<sequence>,"epoch":..,"offset":..}.
 //
 //   node --experimental-websocket reliability/rolling-restart-readers.mjs --topic room:roll
