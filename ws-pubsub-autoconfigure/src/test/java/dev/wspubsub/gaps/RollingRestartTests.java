@@ -315,7 +315,10 @@ class RollingRestartTests {
 		 */
 		int awaitAndCountLost(int last) {
 			try (WsTestClient client = this.client) {
-				await().atMost(WAIT).until(() -> {
+				// No first delay: most readers have it all by now, and they are checked
+				// one
+				// after the other.
+				await().atMost(WAIT).pollDelay(Duration.ZERO).until(() -> {
 					this.received.addAll(client.drain());
 					return this.received.stream()
 						.anyMatch((text) -> text.equals("not_recovered")
