@@ -195,6 +195,7 @@ class RollingRestartTests {
 						+ ontoB.peakPerSecond() + " in a second while A drained, by A at most " + ontoA.peakPerSecond()
 						+ " while B drained; readers: " + result);
 			JsonNode figures = JsonMapper.shared().readTree(result);
+			assertThat(figures.get("abnormalCloses").asInt()).as("readers cut off without a 1012").isZero();
 			assertThat(figures.get("lost").asInt()).as("publications lost").isZero();
 			assertThat(figures.get("disorder").asInt()).as("publications twice or out of order").isZero();
 			assertThat(figures.get("notRecovered").asInt()).as("resumes answered not recovered").isZero();
