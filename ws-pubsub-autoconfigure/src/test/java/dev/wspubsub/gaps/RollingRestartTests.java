@@ -7,7 +7,11 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -114,7 +118,8 @@ class RollingRestartTests {
 			System.out.println("[rolling-restart] " + CLIENTS + " clients drained from node A over " + DRAIN
 					+ ", window " + WINDOW_PROPERTY + ": " + "reconnects on node B peaked at " + peakPerSecond(times)
 					+ "/s, all back after " + TimeUnit.NANOSECONDS.toMillis(allBack) + " ms, " + (last + 1)
-					+ " publications, lost " + lost + ", resumes not recovered " + notRecovered);
+					+ " publications, lost " + lost + ", resumes not recovered " + notRecovered
+					+ ((lost > 0) ? ", readers missing each n: " + missingByN(moved) : ""));
 			assertThat(lost).as("publications lost").isZero();
 			assertThat(notRecovered).as("resumes answered not recovered").isZero();
 			// Spread over the drain and the window, not all in one second.
@@ -267,6 +272,15 @@ class RollingRestartTests {
 		return line.get(wait.toSeconds(), TimeUnit.SECONDS);
 	}
 
+	/** How many readers missed each publication that one missed, by its {@code n}. */
+	private static SortedMap<Integer, Integer> missingByN(List<Reader> readers) {
+		SortedMap<Integer, Integer> missing = new TreeMap<>();
+		for (Reader reader : readers) {
+			reader.missing.forEach((n) -> missing.merge(n, 1, Integer::sum));
+		}
+		return missing;
+	}
+
 	/** The most of the sorted {@code times} (nanoseconds) within one second. */
 	private static int peakPerSecond(List<Long> times) {
 		int most = 0;
@@ -283,6 +297,9 @@ class RollingRestartTests {
 	private static final class Reader {
 
 		final List<String> received = new ArrayList<>();
+
+		/** The publications it never got, by {@code n}. */
+		final List<Integer> missing = new ArrayList<>();
 
 		WsTestClient client;
 
@@ -334,6 +351,12 @@ class RollingRestartTests {
 				.map((text) -> JsonMapper.shared().readTree(text).get("n").asInt())
 				.toList();
 			assertThat(ns).as("in order, once").isSorted().doesNotHaveDuplicates();
+			Set<Integer> got = new HashSet<>(ns);
+			for (int n = firstN; n <= last; n++) {
+				if (!got.contains(n)) {
+					this.missing.add(n);
+				}
+			}
 			return (last - firstN + 1) - ns.size();
 		}
 
