@@ -7,6 +7,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -25,6 +26,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import dev.wspubsub.WsServer;
+import dev.wspubsub.internal.cluster.TopicGapRepair;
 import dev.wspubsub.test.CloseStatus;
 import dev.wspubsub.test.TestRedis;
 import dev.wspubsub.test.WsTestClient;
@@ -92,6 +94,11 @@ class RollingRestartTests {
 			for (WsTestClient client : first) {
 				back.add(CompletableFuture.supplyAsync(() -> Reader.moveOver(client, nodeB), readers));
 			}
+			TopicGapRepair repairOnA = nodeA.bean(TopicGapRepair.class);
+			String repairsOnA = "node A before its drain: " + repairOnA.repairedCount() + " gap(s) repaired, resets "
+					+ Arrays.stream(TopicGapRepair.ResetCause.values())
+						.map((cause) -> cause.name().toLowerCase() + "=" + repairOnA.resetCount(cause))
+						.toList();
 			CompletableFuture<Void> closing = CompletableFuture.runAsync(nodeA::close, readers);
 			List<Reader> moved = new ArrayList<>();
 			for (CompletableFuture<Reader> reader : back) {
@@ -119,7 +126,7 @@ class RollingRestartTests {
 					+ ", window " + WINDOW_PROPERTY + ": " + "reconnects on node B peaked at " + peakPerSecond(times)
 					+ "/s, all back after " + TimeUnit.NANOSECONDS.toMillis(allBack) + " ms, " + (last + 1)
 					+ " publications, lost " + lost + ", resumes not recovered " + notRecovered
-					+ ((lost > 0) ? ", readers missing each n: " + missingByN(moved) : ""));
+					+ ((lost > 0) ? ", readers missing each n: " + missingByN(moved) : "") + "; " + repairsOnA);
 			assertThat(lost).as("publications lost").isZero();
 			assertThat(notRecovered).as("resumes answered not recovered").isZero();
 			// Spread over the drain and the window, not all in one second.
