@@ -3,7 +3,6 @@ package dev.wspubsub.internal.cluster;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -198,11 +197,8 @@ public final class RedisHistory implements TopicHistory {
 	private static Recovery recovery(List<Object> answer) {
 		String epoch = text(answer.get(0));
 		StreamPosition current = new StreamPosition(epoch, Long.parseLong(text(answer.get(1))));
-		List<Publication> publications = new ArrayList<>();
-		for (int i = 3; i + 2 < answer.size(); i += 3) {
-			publications.add(new Publication(new StreamPosition(epoch, Long.parseLong(text(answer.get(i)))),
-					bytes(answer.get(i + 1)), "1".equals(text(answer.get(i + 2)))));
-		}
+		List<Publication> publications = (answer.size() > 3) ? PackedPublications.unpack(epoch, bytes(answer.get(3)))
+				: List.of();
 		return new Recovery("1".equals(text(answer.get(2))), current, publications);
 	}
 

@@ -1,8 +1,11 @@
 -- Reads a topic's history since a position, as of one instant. KEYS: stream, meta. ARGV:
 -- epoch of the position asked for (empty for none), its offset, how many of the newest to
 -- answer when not recovered, ttl ms, a fresh epoch, lineage check (as in history-publish.lua).
--- Answers {epoch, offset, recovered (1 or 0), then id, payload, text flag per entry, oldest
--- first}.
+-- Answers {epoch, offset, recovered (1 or 0), entries}: the entries, oldest first, packed
+-- into one string, each as '<id> <text flag> <payload length>\n<payload>'. One string, not
+-- three replies per entry: the client decodes a reply on its connection's one I/O thread,
+-- element by element, and a node taking over many resuming readers at once would have them
+-- wait in line behind each other's hundreds of elements.
 local lineage = ''
 if ARGV[6] == '1' then
   lineage = string.match(redis.call('INFO', 'replication'), 'master_replid:(%w+)') or ''
@@ -17,12 +20,13 @@ end
 local offset = tonumber(redis.call('HGET', KEYS[2], 'o'))
 local now = redis.call('TIME')
 local oldest = now[1] * 1000 + math.floor(now[2] / 1000) - tonumber(ARGV[4])
-local answer = {epoch, string.format('%d', offset), '0'}
+local answer = {epoch, string.format('%d', offset), '0', ''}
+local packed = {}
 local function add(entry)
   local id = string.sub(entry[1], 1, string.find(entry[1], '-', 1, true) - 1)
-  table.insert(answer, id)
-  table.insert(answer, entry[2][2])
-  table.insert(answer, entry[2][4])
+  local payload = entry[2][2]
+  packed[#packed + 1] = id .. ' ' .. entry[2][4] .. ' ' .. #payload .. '\n'
+  packed[#packed + 1] = payload
 end
 local since = tonumber(ARGV[2])
 if ARGV[1] == epoch and since <= offset then
@@ -35,6 +39,7 @@ if ARGV[1] == epoch and since <= offset then
   if #entries > 0 and entries[1][1] == first .. '-0' and tonumber(entries[1][2][6]) >= oldest then
     answer[3] = '1'
     for _, entry in ipairs(entries) do add(entry) end
+    answer[4] = table.concat(packed)
     return answer
   end
 end
@@ -45,4 +50,5 @@ if count > 0 then
     if tonumber(newest[i][2][6]) >= oldest then add(newest[i]) end
   end
 end
+answer[4] = table.concat(packed)
 return answer
