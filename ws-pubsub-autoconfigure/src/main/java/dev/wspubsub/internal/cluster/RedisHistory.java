@@ -266,6 +266,11 @@ public final class RedisHistory implements TopicHistory {
 		/** Whether this node's subscribers got it already, without a position. */
 		volatile boolean deliveredHere;
 
+		/**
+		 * Whether a send of it failed: Redis may have run it, so the script is to tell.
+		 */
+		volatile boolean resent;
+
 		/** Set by the first to deliver it here: the echo, or a failed send. */
 		private final AtomicBoolean delivered = new AtomicBoolean();
 
@@ -331,7 +336,8 @@ public final class RedisHistory implements TopicHistory {
 					utf8((reset != null) ? reset : ""), utf8(this.text ? "1" : "0"),
 					utf8((wire != null) ? wire.publishCommand() : "PUBLISH"), lineageCheck(),
 					utf8("d" + RedisHistory.this.fanout.nodeId()),
-					utf8(RedisHistory.this.fanout.envelope().incarnation() + " " + this.publishId) };
+					utf8(RedisHistory.this.fanout.envelope().incarnation() + " " + this.publishId),
+					utf8(this.resent ? "1" : "0") };
 			return run(HistoryScripts.PUBLISH, keys(this.topic), args).doOnNext((answer) -> {
 				if (reset != null) {
 					RedisHistory.this.pendingResets.remove(this.topic, reset);
@@ -377,6 +383,7 @@ public final class RedisHistory implements TopicHistory {
 
 		@Override
 		public void failed(boolean retry) {
+			this.resent = true;
 			deliverHere();
 			if (!retry) {
 				// Given up: it never reaches Redis, so the topic's next publication that

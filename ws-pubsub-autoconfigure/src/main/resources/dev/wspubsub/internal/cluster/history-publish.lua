@@ -8,18 +8,21 @@
 -- begin a new epoch when the history was written under another replication id: a replica
 -- promoted after its master failed may lack the master's last writes, whose offsets would
 -- otherwise be given again to other publications), sender field ('d' and the node id),
--- sender ids (the node's incarnation and the publish id, space-separated). Answers {epoch,
--- offset}, or {epoch, offset, 1} for a publication this sender appended already: it resent
--- one whose reply was lost after Redis ran it, and it is neither appended nor published
--- again. Each sender keeps the last id it appended here, and ids grow in the order it
--- sends, so an id up to that one is a resend.
+-- sender ids (the node's incarnation and the publish id, space-separated), '1' when the
+-- sender sends it again after a failure. Answers {epoch, offset}, or {epoch, offset, 1} for
+-- such a resend this sender appended already: the reply to its first send was lost after
+-- Redis ran it, and it is neither appended nor published again. Each sender keeps the last
+-- id it appended here; a resend follows the sends it was in flight with, in order, so a
+-- resent id up to that one is one Redis ran. A first send is never taken for a resend,
+-- whatever its id: a send retried as EVAL after Redis answered NOSCRIPT may come after
+-- later sends of its sender that found the script loaded.
 local lineage = ''
 if ARGV[12] == '1' then
   lineage = string.match(redis.call('INFO', 'replication'), 'master_replid:(%w+)') or ''
 end
 local epoch = redis.call('HGET', KEYS[2], 'e')
 local incarnation, id = string.match(ARGV[14], '^(%S+) (%d+)$')
-if epoch and (lineage == '' or redis.call('HGET', KEYS[2], 'l') == lineage) then
+if ARGV[15] == '1' and epoch and (lineage == '' or redis.call('HGET', KEYS[2], 'l') == lineage) then
   local last = redis.call('HGET', KEYS[2], ARGV[13])
   if last then
     local lastIncarnation, lastId, lastOffset = string.match(last, '^(%S+) (%d+) (%d+)$')

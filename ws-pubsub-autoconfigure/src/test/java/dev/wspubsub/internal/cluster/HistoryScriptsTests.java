@@ -60,7 +60,7 @@ class HistoryScriptsTests {
 	private static String publish(String topic, String resetToken) {
 		String[] keys = { "h:" + topic, "m:" + topic };
 		String[] args = { "c:" + topic, "", "{\"n\":1", "}", "1", "100", "60000", Epochs.next(), resetToken, "1",
-				"PUBLISH", "0", "dnode", "1 " + publishIds.incrementAndGet() };
+				"PUBLISH", "0", "dnode", "1 " + publishIds.incrementAndGet(), "0" };
 		List<Object> answer = redis.commands()
 			.eval(new String(HistoryScripts.PUBLISH.text().duplicate().array(), StandardCharsets.UTF_8),
 					ScriptOutputType.MULTI, keys, args);
