@@ -4,11 +4,15 @@ import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
@@ -135,9 +139,35 @@ final class LettuceRedisWire implements RedisWire {
 	public Mono<Subscription> subscription(Runnable onChannelsMoved) {
 		// One Redis: channels never move (Lettuce subscribes them again when it
 		// reconnects).
-		return Mono.fromCallable(() -> this.client.connectPubSub(ByteArrayCodec.INSTANCE))
-			.subscribeOn(Schedulers.boundedElastic())
-			.map(Classic::new);
+		return connectOffThread(() -> this.client.connectPubSub(ByteArrayCodec.INSTANCE)).map(Classic::new);
+	}
+
+	/**
+	 * Runs a blocking connect off the caller's thread. When the caller gives up first
+	 * (its timeout), a connection that opens later is closed, and a failure that comes
+	 * later is not reported again: Reactor would log each such failure at ERROR, every
+	 * few seconds while Redis does not answer.
+	 */
+	static <C extends StatefulConnection<?, ?>> Mono<C> connectOffThread(Supplier<C> connect) {
+		return Mono.create((sink) -> {
+			AtomicBoolean givenUp = new AtomicBoolean();
+			CompletableFuture<C> opening = CompletableFuture.supplyAsync(connect,
+					(task) -> Schedulers.boundedElastic().schedule(task));
+			sink.onCancel(() -> givenUp.set(true));
+			opening.whenComplete((connection, error) -> {
+				if (givenUp.get()) {
+					if (connection != null) {
+						connection.closeAsync();
+					}
+				}
+				else if (error != null) {
+					sink.error((error instanceof CompletionException) ? error.getCause() : error);
+				}
+				else {
+					sink.success(connection);
+				}
+			});
+		});
 	}
 
 	@Override
