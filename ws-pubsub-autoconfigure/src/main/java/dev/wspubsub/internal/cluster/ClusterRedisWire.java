@@ -28,7 +28,6 @@ import io.lettuce.core.codec.ByteArrayCodec;
 import org.jspecify.annotations.Nullable;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
-import reactor.core.publisher.FluxSink;
 import reactor.core.publisher.Mono;
 
 /**
@@ -46,14 +45,14 @@ final class ClusterRedisWire implements RedisWire {
 
 	private final RedisClusterClient client;
 
-	private volatile CompletableFuture<StatefulRedisClusterConnection<byte[], byte[]>> commands;
+	private final Reconnecting<StatefulRedisClusterConnection<byte[], byte[]>> commands;
 
-	private volatile CompletableFuture<StatefulRedisClusterConnection<byte[], byte[]>> publishes;
+	private final Reconnecting<StatefulRedisClusterConnection<byte[], byte[]>> publishes;
 
 	ClusterRedisWire(RedisClusterClient client) {
 		this.client = client;
-		this.commands = withTopology(() -> client.connectAsync(ByteArrayCodec.INSTANCE));
-		this.publishes = connectPublishes();
+		this.commands = new Reconnecting<>(() -> withTopology(() -> client.connectAsync(ByteArrayCodec.INSTANCE)));
+		this.publishes = new Reconnecting<>(this::connectPublishes);
 	}
 
 	private CompletableFuture<StatefulRedisClusterConnection<byte[], byte[]>> connectPublishes() {
@@ -74,43 +73,11 @@ final class ClusterRedisWire implements RedisWire {
 		return this.client.refreshPartitionsAsync().toCompletableFuture().thenCompose((loaded) -> connect.get());
 	}
 
-	// Connects again when the first attempt failed (the cluster was away at start-up).
-	private Mono<StatefulRedisClusterConnection<byte[], byte[]>> commands() {
-		CompletableFuture<StatefulRedisClusterConnection<byte[], byte[]>> current = this.commands;
-		if (current.isCompletedExceptionally()) {
-			synchronized (this) {
-				if (this.commands == current) {
-					this.commands = withTopology(() -> this.client.connectAsync(ByteArrayCodec.INSTANCE));
-				}
-				current = this.commands;
-			}
-		}
-		return Mono.fromFuture(current, true);
-	}
-
-	private CompletableFuture<StatefulRedisClusterConnection<byte[], byte[]>> publishes() {
-		CompletableFuture<StatefulRedisClusterConnection<byte[], byte[]>> current = this.publishes;
-		if (current.isCompletedExceptionally()) {
-			synchronized (this) {
-				if (this.publishes == current) {
-					this.publishes = connectPublishes();
-				}
-				current = this.publishes;
-			}
-		}
-		return current;
-	}
-
-	private @Nullable StatefulRedisClusterConnection<byte[], byte[]> publishesNow() {
-		CompletableFuture<StatefulRedisClusterConnection<byte[], byte[]>> current = publishes();
-		return (current.isDone() && !current.isCompletedExceptionally()) ? current.join() : null;
-	}
-
 	@Override
 	public Mono<?> publish(ByteBuffer channel, ByteBuffer message) {
 		byte[] to = bytes(channel);
 		byte[] body = bytes(message);
-		return Mono.fromFuture(publishes(), true).flatMap((connection) -> {
+		return Mono.fromFuture(this.publishes.get(), true).flatMap((connection) -> {
 			CompletionStage<Long> sent = connection.async().spublish(to, body);
 			connection.flushCommands();
 			return Mono.fromCompletionStage(sent);
@@ -119,7 +86,7 @@ final class ClusterRedisWire implements RedisWire {
 
 	@Override
 	public CompletionStage<?> publishUnflushed(ByteBuffer channel, ByteBuffer message) {
-		StatefulRedisClusterConnection<byte[], byte[]> connection = publishesNow();
+		StatefulRedisClusterConnection<byte[], byte[]> connection = this.publishes.now();
 		if (connection == null) {
 			return CompletableFuture.failedFuture(new IllegalStateException("Not connected to the Redis Cluster yet"));
 		}
@@ -168,7 +135,7 @@ final class ClusterRedisWire implements RedisWire {
 
 	@Override
 	public void flush() {
-		StatefulRedisClusterConnection<byte[], byte[]> connection = publishesNow();
+		StatefulRedisClusterConnection<byte[], byte[]> connection = this.publishes.now();
 		if (connection != null) {
 			connection.flushCommands();
 		}
@@ -178,11 +145,12 @@ final class ClusterRedisWire implements RedisWire {
 	public Mono<List<Object>> eval(HistoryScripts.Script script, ByteBuffer[] keys, ByteBuffer[] args) {
 		byte[][] keyBytes = all(keys);
 		byte[][] argBytes = all(args);
-		return commands().flatMap((connection) -> Mono
-			.fromCompletionStage(() -> connection.async()
-				.<List<Object>>evalsha(script.sha(), ScriptOutputType.MULTI, keyBytes, argBytes))
-			.onErrorResume(HistoryScripts::isNoScript, (error) -> Mono.fromCompletionStage(() -> connection.async()
-				.<List<Object>>eval(bytes(script.text()), ScriptOutputType.MULTI, keyBytes, argBytes))));
+		return Mono.fromFuture(this.commands.get(), true)
+			.flatMap((connection) -> Mono
+				.fromCompletionStage(() -> connection.async()
+					.<List<Object>>evalsha(script.sha(), ScriptOutputType.MULTI, keyBytes, argBytes))
+				.onErrorResume(HistoryScripts::isNoScript, (error) -> Mono.fromCompletionStage(() -> connection.async()
+					.<List<Object>>eval(bytes(script.text()), ScriptOutputType.MULTI, keyBytes, argBytes))));
 	}
 
 	@Override
@@ -198,13 +166,7 @@ final class ClusterRedisWire implements RedisWire {
 
 	@Override
 	public Mono<Void> close() {
-		return Mono.when(close(this.commands), close(this.publishes));
-	}
-
-	private static Mono<Void> close(CompletableFuture<StatefulRedisClusterConnection<byte[], byte[]>> connection) {
-		return Mono.fromFuture(connection, true)
-			.flatMap((open) -> Mono.fromCompletionStage(open.closeAsync()))
-			.onErrorResume((error) -> Mono.empty());
+		return Mono.when(this.commands.close(), this.publishes.close());
 	}
 
 	private static byte[] bytes(ByteBuffer buffer) {
@@ -234,29 +196,16 @@ final class ClusterRedisWire implements RedisWire {
 
 		private final Disposable topologyChanges;
 
-		private final Flux<Message> messages;
-
-		private volatile @Nullable FluxSink<Message> sink;
+		private final IncomingMessages messages = new IncomingMessages();
 
 		Sharded(StatefulRedisClusterPubSubConnection<byte[], byte[]> connection, Runnable onChannelsMoved) {
 			this.connection = connection;
 			this.onChannelsMoved = onChannelsMoved;
-			// Messages of several masters arrive on several threads: the sink serializes
-			// them.
-			this.messages = Flux.create((sink) -> {
-				this.sink = sink;
-				sink.onDispose(() -> this.sink = null);
-				// Read with an unbounded demand: straight to the reader, no queue per
-				// message.
-			}, FluxSink.OverflowStrategy.IGNORE);
 			connection.addListener(new RedisClusterPubSubAdapter<>() {
 
 				@Override
 				public void smessage(RedisClusterNode node, byte[] channel, byte[] message) {
-					FluxSink<Message> target = Sharded.this.sink;
-					if (target != null) {
-						target.next(new Message(ByteBuffer.wrap(channel), ByteBuffer.wrap(message)));
-					}
+					Sharded.this.messages.heard(channel, message);
 				}
 
 				@Override
@@ -306,16 +255,13 @@ final class ClusterRedisWire implements RedisWire {
 
 		@Override
 		public Flux<Message> receive() {
-			return this.messages;
+			return this.messages.flux();
 		}
 
 		@Override
 		public Mono<Void> cancel() {
 			this.topologyChanges.dispose();
-			FluxSink<Message> target = this.sink;
-			if (target != null) {
-				target.complete();
-			}
+			this.messages.complete();
 			return Mono.fromCompletionStage(this.connection.closeAsync());
 		}
 

@@ -19,7 +19,6 @@ import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
-import reactor.core.publisher.FluxSink;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
@@ -35,47 +34,24 @@ final class LettuceRedisWire implements RedisWire {
 
 	private final RedisClient client;
 
-	private volatile CompletableFuture<Connections> connections;
+	private final Reconnecting<StatefulRedisConnection<byte[], byte[]>> commands;
+
+	private final Reconnecting<StatefulRedisConnection<byte[], byte[]>> publishes;
 
 	LettuceRedisWire(RedisClient client) {
 		this.client = client;
-		this.connections = connect();
+		this.commands = new Reconnecting<>(() -> connect(false));
+		this.publishes = new Reconnecting<>(() -> connect(true));
 	}
 
 	// The client connects with the address (and Sentinel, password, TLS) Spring Boot gave
 	// it, and only in its blocking form: off the caller's thread.
-	private CompletableFuture<Connections> connect() {
+	private CompletableFuture<StatefulRedisConnection<byte[], byte[]>> connect(boolean sendOnlyWhenTold) {
 		return Mono.fromCallable(() -> {
-			StatefulRedisConnection<byte[], byte[]> commands = this.client.connect(ByteArrayCodec.INSTANCE);
-			try {
-				StatefulRedisConnection<byte[], byte[]> publishes = this.client.connect(ByteArrayCodec.INSTANCE);
-				publishes.setAutoFlushCommands(false);
-				return new Connections(commands, publishes);
-			}
-			catch (RuntimeException ex) {
-				commands.closeAsync();
-				throw ex;
-			}
+			StatefulRedisConnection<byte[], byte[]> connection = this.client.connect(ByteArrayCodec.INSTANCE);
+			connection.setAutoFlushCommands(!sendOnlyWhenTold);
+			return connection;
 		}).subscribeOn(Schedulers.boundedElastic()).toFuture();
-	}
-
-	// Connects again when the last attempt failed (Redis was away).
-	private CompletableFuture<Connections> connections() {
-		CompletableFuture<Connections> current = this.connections;
-		if (current.isCompletedExceptionally()) {
-			synchronized (this) {
-				if (this.connections == current) {
-					this.connections = connect();
-				}
-				current = this.connections;
-			}
-		}
-		return current;
-	}
-
-	private @Nullable Connections connected() {
-		CompletableFuture<Connections> current = connections();
-		return (current.isDone() && !current.isCompletedExceptionally()) ? current.join() : null;
 	}
 
 	/**
@@ -91,27 +67,27 @@ final class LettuceRedisWire implements RedisWire {
 	public Mono<?> publish(ByteBuffer channel, ByteBuffer message) {
 		byte[] to = bytes(channel);
 		byte[] body = bytes(message);
-		return Mono.fromFuture(connections(), true).flatMap((open) -> {
-			CompletionStage<Long> sent = open.publishes().async().publish(to, body);
-			open.publishes().flushCommands();
+		return Mono.fromFuture(this.publishes.get(), true).flatMap((connection) -> {
+			CompletionStage<Long> sent = connection.async().publish(to, body);
+			connection.flushCommands();
 			return Mono.fromCompletionStage(sent);
 		});
 	}
 
 	@Override
 	public CompletionStage<?> publishUnflushed(ByteBuffer channel, ByteBuffer message) {
-		Connections open = connected();
-		if (open == null) {
+		StatefulRedisConnection<byte[], byte[]> connection = this.publishes.now();
+		if (connection == null) {
 			return CompletableFuture.failedFuture(new IllegalStateException("Not connected to Redis yet"));
 		}
-		return open.publishes().async().publish(bytes(channel), bytes(message));
+		return connection.async().publish(bytes(channel), bytes(message));
 	}
 
 	@Override
 	public void flush() {
-		Connections open = connected();
-		if (open != null) {
-			open.publishes().flushCommands();
+		StatefulRedisConnection<byte[], byte[]> connection = this.publishes.now();
+		if (connection != null) {
+			connection.flushCommands();
 		}
 	}
 
@@ -119,15 +95,12 @@ final class LettuceRedisWire implements RedisWire {
 	public Mono<List<Object>> eval(HistoryScripts.Script script, ByteBuffer[] keys, ByteBuffer[] args) {
 		byte[][] keyBytes = all(keys);
 		byte[][] argBytes = all(args);
-		return Mono.fromFuture(connections(), true)
-			.flatMap((open) -> Mono
-				.fromCompletionStage(() -> open.commands()
-					.async()
+		return Mono.fromFuture(this.commands.get(), true)
+			.flatMap((connection) -> Mono
+				.fromCompletionStage(() -> connection.async()
 					.<List<Object>>evalsha(script.sha(), ScriptOutputType.MULTI, keyBytes, argBytes))
-				.onErrorResume(HistoryScripts::isNoScript,
-						(error) -> Mono.fromCompletionStage(() -> open.commands()
-							.async()
-							.<List<Object>>eval(bytes(script.text()), ScriptOutputType.MULTI, keyBytes, argBytes))));
+				.onErrorResume(HistoryScripts::isNoScript, (error) -> Mono.fromCompletionStage(() -> connection.async()
+					.<List<Object>>eval(bytes(script.text()), ScriptOutputType.MULTI, keyBytes, argBytes))));
 	}
 
 	@Override
@@ -172,10 +145,7 @@ final class LettuceRedisWire implements RedisWire {
 
 	@Override
 	public Mono<Void> close() {
-		return Mono.fromFuture(this.connections, true)
-			.flatMap((open) -> Mono.when(Mono.fromCompletionStage(open.commands().closeAsync()),
-					Mono.fromCompletionStage(open.publishes().closeAsync())))
-			.onErrorResume((error) -> Mono.empty());
+		return Mono.when(this.commands.close(), this.publishes.close());
 	}
 
 	// The envelope's array as it is when the buffer spans all of it: no copy per publish.
@@ -198,10 +168,6 @@ final class LettuceRedisWire implements RedisWire {
 		return all;
 	}
 
-	private record Connections(StatefulRedisConnection<byte[], byte[]> commands,
-			StatefulRedisConnection<byte[], byte[]> publishes) {
-	}
-
 	/** SUBSCRIBE and UNSUBSCRIBE on a pub/sub connection of its own. */
 	private static final class Classic implements Subscription {
 
@@ -209,26 +175,15 @@ final class LettuceRedisWire implements RedisWire {
 
 		private final Set<ByteBuffer> channels = ConcurrentHashMap.newKeySet();
 
-		private final Flux<Message> messages;
-
-		private volatile @Nullable FluxSink<Message> sink;
+		private final IncomingMessages messages = new IncomingMessages();
 
 		Classic(StatefulRedisPubSubConnection<byte[], byte[]> connection) {
 			this.connection = connection;
-			this.messages = Flux.create((sink) -> {
-				this.sink = sink;
-				sink.onDispose(() -> this.sink = null);
-				// Read with an unbounded demand: straight to the reader, no queue per
-				// message.
-			}, FluxSink.OverflowStrategy.IGNORE);
 			connection.addListener(new RedisPubSubAdapter<>() {
 
 				@Override
 				public void message(byte[] channel, byte[] message) {
-					FluxSink<Message> target = Classic.this.sink;
-					if (target != null) {
-						target.next(new Message(ByteBuffer.wrap(channel), ByteBuffer.wrap(message)));
-					}
+					Classic.this.messages.heard(channel, message);
 				}
 
 			});
@@ -259,15 +214,12 @@ final class LettuceRedisWire implements RedisWire {
 
 		@Override
 		public Flux<Message> receive() {
-			return this.messages;
+			return this.messages.flux();
 		}
 
 		@Override
 		public Mono<Void> cancel() {
-			FluxSink<Message> target = this.sink;
-			if (target != null) {
-				target.complete();
-			}
+			this.messages.complete();
 			return Mono.fromCompletionStage(this.connection.closeAsync());
 		}
 

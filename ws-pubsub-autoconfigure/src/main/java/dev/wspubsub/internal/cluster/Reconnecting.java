@@ -1,0 +1,52 @@
+package dev.wspubsub.internal.cluster;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+
+import io.lettuce.core.api.StatefulConnection;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
+
+/**
+ * A connection being opened, opened again on the next use when the last attempt failed
+ * (Redis was away): the wires' command and publish connections.
+ */
+final class Reconnecting<C extends StatefulConnection<?, ?>> {
+
+	private final Supplier<CompletableFuture<C>> connect;
+
+	private volatile CompletableFuture<C> current;
+
+	Reconnecting(Supplier<CompletableFuture<C>> connect) {
+		this.connect = connect;
+		this.current = connect.get();
+	}
+
+	/** The connection, or the attempt under way. */
+	CompletableFuture<C> get() {
+		CompletableFuture<C> attempt = this.current;
+		if (attempt.isCompletedExceptionally()) {
+			synchronized (this) {
+				if (this.current == attempt) {
+					this.current = this.connect.get();
+				}
+				attempt = this.current;
+			}
+		}
+		return attempt;
+	}
+
+	/** The connection if it is open now, without waiting. */
+	@Nullable C now() {
+		CompletableFuture<C> attempt = get();
+		return (attempt.isDone() && !attempt.isCompletedExceptionally()) ? attempt.join() : null;
+	}
+
+	/** Closes the connection once open; a failed attempt has nothing to close. */
+	Mono<Void> close() {
+		return Mono.fromFuture(this.current, true)
+			.flatMap((open) -> Mono.fromCompletionStage(open.closeAsync()))
+			.onErrorResume((error) -> Mono.empty());
+	}
+
+}
