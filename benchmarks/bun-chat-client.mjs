@@ -145,6 +145,8 @@ function begin(total) {
 async function readCounters() {
   if (!countersUrl) return null;
   const response = await fetch(countersUrl);
+  // A build from before the counters existed (an A/B run against an old jar): no figure
+  if (response.status === 404) return null;
   if (!response.ok) throw new Error(`${countersUrl} answered ${response.status}`);
   const body = (await response.text()).trim();
   const values = Object.fromEntries(body.split(" ").map(pair => pair.split("=")));
