@@ -39,6 +39,11 @@ public final class CloseCodes {
 	 */
 	public static final int SERVICE_RESTART = 1012;
 
+	/**
+	 * The server is overloaded and did not handle what the client sent: reconnect later.
+	 */
+	public static final int TRY_AGAIN_LATER = 1013;
+
 	private CloseCodes() {
 	}
 

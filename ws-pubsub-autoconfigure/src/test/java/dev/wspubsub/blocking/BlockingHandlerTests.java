@@ -91,9 +91,10 @@ class BlockingHandlerTests {
 					assertThat(clients.get(i + 2).sendAndAwait("again")).isEqualTo("again");
 				}
 			}
+			// The two refusals may come on two loops at once: the one line counts both.
 			assertThat(log.lines()).as("refusals are logged once a minute")
 				.singleElement(as(InstanceOfAssertFactories.STRING))
-				.contains("refused 1 call(s)");
+				.containsPattern("refused [12] call\\(s\\)");
 		}
 		finally {
 			log.close();

@@ -9,6 +9,7 @@ import dev.wspubsub.ErrorReply;
 import dev.wspubsub.InvalidMessageException;
 import dev.wspubsub.ServerBusyException;
 import dev.wspubsub.StreamPosition;
+import dev.wspubsub.internal.dispatch.BusyWarnings;
 import dev.wspubsub.internal.dispatch.HandlerInvoker;
 import dev.wspubsub.internal.dispatch.ReplySender;
 import dev.wspubsub.internal.loop.LoopOutbox;

@@ -5,6 +5,7 @@ import java.util.List;
 
 import dev.wspubsub.ServerBusyException;
 import dev.wspubsub.WsServer;
+import dev.wspubsub.internal.dispatch.BusyWarnings;
 import dev.wspubsub.internal.dispatch.HandlerInvoker;
 import dev.wspubsub.spi.OutboundMessage;
 import io.netty.buffer.ByteBufAllocator;
@@ -57,6 +58,8 @@ public final class SpringStompMessaging implements ApplicationDestinations {
 	private final SimpMessagingTemplate template;
 
 	private final SimpAnnotationMethodMessageHandler handler;
+
+	private final BusyWarnings busyWarnings = new BusyWarnings("STOMP controllers");
 
 	/**
 	 * @param validator checks {@code @Valid @Payload} arguments, or {@code null}
@@ -136,6 +139,8 @@ public final class SpringStompMessaging implements ApplicationDestinations {
 			@Nullable String subscriptionId) {
 		Message<byte[]> message = toMessage(session, frame, destination, type, subscriptionId);
 		String observedAs = (type == SimpMessageType.SUBSCRIBE) ? "stomp-subscribe" : "stomp-send";
+		// A refusal is reported on this thread, before invokeOn returns.
+		ServerBusyException[] refused = new ServerBusyException[1];
 		// Spring's handler sends what the method returns through the channels below.
 		this.invoker.invokeOn(session.serial(this.invoker.blockingExecutor()), session.connection(), observedAs, () -> {
 			this.handler.handleMessage(message);
@@ -148,15 +153,18 @@ public final class SpringStompMessaging implements ApplicationDestinations {
 
 			@Override
 			public void failed(Throwable error) {
-				if (error instanceof ServerBusyException) {
-					// Overload, not a bug: no stack trace per refused frame.
-					logger.warn(session + ": " + type + " to " + destination + " not handled: " + error.getMessage());
+				if (error instanceof ServerBusyException busy) {
+					refused[0] = busy;
 					return;
 				}
 				logger.warn(session + ": " + type + " to " + destination + " failed", error);
 			}
 
 		});
+		if (refused[0] != null) {
+			this.busyWarnings.refused(session.connection());
+			throw refused[0];
+		}
 	}
 
 	private static Message<byte[]> toMessage(StompSession session, StompFrame frame, String destination,

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 import dev.wspubsub.CloseCodes;
+import dev.wspubsub.ServerBusyException;
 import dev.wspubsub.internal.transport.ConnectionHandler;
 import dev.wspubsub.internal.transport.TopicFraming;
 import dev.wspubsub.internal.transport.WsConnection;
@@ -78,6 +79,13 @@ final class StompConnectionHandler implements ConnectionHandler, TopicFraming {
 			}
 			catch (StompProtocolException ex) {
 				fail(session, ex.getMessage(), frame.header("receipt"), CloseCodes.PROTOCOL_ERROR);
+				return;
+			}
+			catch (ServerBusyException ex) {
+				// STOMP 1.2: a frame the server could not process gets an ERROR, then the
+				// close; the code tells the client to come back later.
+				fail(session, "server busy, " + frame.command() + " not handled; retry later", frame.header("receipt"),
+						CloseCodes.TRY_AGAIN_LATER);
 				return;
 			}
 			catch (RuntimeException ex) {

@@ -1,4 +1,4 @@
-package dev.wspubsub.internal.endpoint;
+package dev.wspubsub.internal.dispatch;
 
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -13,7 +13,7 @@ import org.apache.commons.logging.LogFactory;
  * with how many there were: under overload a line per refused message would add to the
  * load it reports.
  */
-final class BusyWarnings {
+public final class BusyWarnings {
 
 	private static final Log logger = LogFactory.getLog(BusyWarnings.class);
 
@@ -25,11 +25,11 @@ final class BusyWarnings {
 
 	private final AtomicLong nextWarning = new AtomicLong(System.nanoTime());
 
-	BusyWarnings(String endpoint) {
+	public BusyWarnings(String endpoint) {
 		this.endpoint = endpoint;
 	}
 
-	void refused(WsConnection connection) {
+	public void refused(WsConnection connection) {
 		long count = this.refused.incrementAndGet();
 		long now = System.nanoTime();
 		long next = this.nextWarning.get();
