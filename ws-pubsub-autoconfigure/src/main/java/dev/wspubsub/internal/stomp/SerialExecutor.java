@@ -3,7 +3,7 @@ package dev.wspubsub.internal.stomp;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -21,7 +21,10 @@ final class SerialExecutor implements Executor {
 
 	private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
 
-	private final AtomicBoolean draining = new AtomicBoolean();
+	// Tasks queued and not yet run. A run goes on until this falls to zero, so a task is
+	// never left queued with no run to take it, and the pool is asked again only when
+	// none is going.
+	private final AtomicInteger pending = new AtomicInteger();
 
 	SerialExecutor(Executor pool) {
 		this.pool = pool;
@@ -35,51 +38,30 @@ final class SerialExecutor implements Executor {
 	@Override
 	public void execute(Runnable task) {
 		this.tasks.add(task);
-		try {
-			schedule();
-		}
-		catch (RuntimeException rejected) {
-			this.tasks.remove(task);
-			throw rejected;
-		}
-	}
-
-	private void schedule() {
-		if (!this.tasks.isEmpty() && this.draining.compareAndSet(false, true)) {
+		if (this.pending.getAndIncrement() == 0) {
 			try {
 				this.pool.execute(this::drain);
 			}
 			catch (RuntimeException rejected) {
-				// Not running: the next task tries again, instead of queueing behind a
-				// run
-				// that never starts.
-				this.draining.set(false);
+				// No run was going (the count was zero), so nothing else has taken it.
+				this.tasks.remove(task);
+				this.pending.decrementAndGet();
 				throw rejected;
 			}
 		}
 	}
 
 	private void drain() {
-		try {
-			Runnable task;
-			while ((task = this.tasks.poll()) != null) {
-				try {
-					task.run();
-				}
-				catch (RuntimeException ex) {
-					logger.warn("STOMP application task failed", ex);
-				}
-			}
-		}
-		finally {
-			this.draining.set(false);
+		do {
+			Runnable task = this.tasks.poll();
 			try {
-				schedule(); // a task added after the last poll, before the flag dropped
+				task.run();
 			}
-			catch (RuntimeException rejected) {
-				logger.warn("STOMP application tasks wait for the next one: the pool refused to run them", rejected);
+			catch (RuntimeException ex) {
+				logger.warn("STOMP application task failed", ex);
 			}
 		}
+		while (this.pending.decrementAndGet() > 0);
 	}
 
 }
