@@ -90,10 +90,6 @@ final class FrameHandler extends ChannelInboundHandlerAdapter implements WsFrame
 	 */
 	int sweeperSlot = -1;
 
-	FrameHandler(WsConnection connection, SessionRegistry sessions) {
-		this(connection, sessions, null);
-	}
-
 	FrameHandler(WsConnection connection, SessionRegistry sessions, @Nullable MessageInflater inflater) {
 		this.inflater = inflater;
 		this.connection = connection;
@@ -124,12 +120,12 @@ final class FrameHandler extends ChannelInboundHandlerAdapter implements WsFrame
 			int opcode = opcodeOf(frame);
 			boolean mayCompress = this.inflater != null
 					&& (opcode == WsFrameDecoder.TEXT || opcode == WsFrameDecoder.BINARY);
-			if ((frame.rsv() & ~(mayCompress ? RSV1 : 0)) != 0) {
+			if ((frame.rsv() & ~(mayCompress ? RSV1 : 0)) == 0) {
+				frame(opcode, frame.isFinalFragment(), frame.rsv() != 0, frame.content());
+			}
+			else if (!this.closing.isCloseSent()) {
 				markRead();
 				protocolError(CloseCodes.PROTOCOL_ERROR, "reserved bits set without a negotiated extension");
-			}
-			else {
-				frame(opcode, frame.isFinalFragment(), frame.rsv() != 0, frame.content());
 			}
 		}
 		finally {
