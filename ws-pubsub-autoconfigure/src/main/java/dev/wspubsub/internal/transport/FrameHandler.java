@@ -11,7 +11,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
@@ -24,18 +23,22 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Reads the frames of one connection, after Netty's decoder: checks that text is UTF-8
- * (here rather than in a validator handler of its own, which every connection would
- * keep), reassembles fragmented messages within the payload limit, answers pings and
- * close frames (echoing the code, RFC 6455 §5.5.1), tracks idleness, and hands complete
- * messages to the {@link ConnectionHandler}. It consumes every frame, so nothing reaches
- * Reactor's inbound Flux.
+ * Reads the frames of one connection, from {@link WsFrameDecoder}: inflates compressed
+ * messages ({@link MessageInflater}), checks that text is UTF-8 (here rather than in a
+ * validator handler of its own, which every connection would keep), reassembles
+ * fragmented messages within the payload limit, answers pings and close frames (echoing
+ * the code, RFC 6455 §5.5.1), tracks idleness, and hands complete messages to the
+ * {@link ConnectionHandler}. It consumes every frame, so nothing reaches Reactor's
+ * inbound Flux.
  */
-final class FrameHandler extends ChannelInboundHandlerAdapter {
+final class FrameHandler extends ChannelInboundHandlerAdapter implements WsFrameDecoder.Frames {
 
 	private static final Log logger = LogFactory.getLog(FrameHandler.class);
 
 	private static final String NOT_UTF8 = "bytes are not UTF-8";
+
+	/** RSV1, permessage-deflate's mark of a compressed message. */
+	private static final int RSV1 = 0b100;
 
 	private final WsConnection connection;
 
@@ -48,6 +51,9 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
 	private final Outbound outbound;
 
 	private final long idleTimeoutNanos;
+
+	/** Inflates compressed messages when permessage-deflate was agreed, else null. */
+	private final @Nullable MessageInflater inflater;
 
 	/**
 	 * A fragmented message so far, in one buffer that grows by doubling: linear, not
@@ -84,7 +90,8 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
 	 */
 	int sweeperSlot = -1;
 
-	FrameHandler(WsConnection connection, SessionRegistry sessions) {
+	FrameHandler(WsConnection connection, SessionRegistry sessions, @Nullable MessageInflater inflater) {
+		this.inflater = inflater;
 		this.connection = connection;
 		this.handler = connection.handler();
 		this.sessions = sessions;
@@ -100,57 +107,128 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
 		}
 	}
 
+	/**
+	 * Frames Reactor's decoder made before {@link WsFrameDecoder} took over (see
+	 * {@link EarlyFrames}); everything else comes through {@link #frame}.
+	 */
 	@Override
 	public void channelRead(ChannelHandlerContext ctx, Object msg) {
-		this.lastReadNanos = System.nanoTime();
-		this.pingOutstanding = false;
-		if (!(msg instanceof WebSocketFrame frame)) {
-			ReferenceCountUtil.release(msg);
-			return;
-		}
 		try {
-			if (this.closing.isCloseSent() && !(frame instanceof CloseWebSocketFrame)) {
-				return; // after our close, only the peer's close matters
+			if (!(msg instanceof WebSocketFrame frame)) {
+				return;
 			}
-			if (frame.rsv() != 0) {
-				// Extensions have already removed the bits they own (RSV1 for deflate).
+			int opcode = opcodeOf(frame);
+			boolean mayCompress = this.inflater != null
+					&& (opcode == WsFrameDecoder.TEXT || opcode == WsFrameDecoder.BINARY);
+			if ((frame.rsv() & ~(mayCompress ? RSV1 : 0)) == 0) {
+				frame(opcode, frame.isFinalFragment(), frame.rsv() != 0, frame.content());
+			}
+			else if (!this.closing.isCloseSent()) {
+				markRead();
 				protocolError(CloseCodes.PROTOCOL_ERROR, "reserved bits set without a negotiated extension");
-			}
-			else if (frame instanceof TextWebSocketFrame || frame instanceof BinaryWebSocketFrame) {
-				onDataFrame(ctx, frame);
-			}
-			else if (frame instanceof ContinuationWebSocketFrame) {
-				onContinuation(ctx, frame);
-			}
-			else if (frame instanceof PingWebSocketFrame) {
-				byte[] data = ByteBufUtil.getBytes(frame.content());
-				this.outbound.answerPing(data);
-				this.handler.onPing(this.connection, data);
-			}
-			else if (frame instanceof PongWebSocketFrame) {
-				this.handler.onPong(this.connection, ByteBufUtil.getBytes(frame.content()));
-			}
-			else if (frame instanceof CloseWebSocketFrame close) {
-				onClose(close);
 			}
 		}
 		finally {
-			frame.release();
+			ReferenceCountUtil.release(msg);
 		}
 	}
 
-	private void onDataFrame(ChannelHandlerContext ctx, WebSocketFrame frame) {
+	private static int opcodeOf(WebSocketFrame frame) {
+		if (frame instanceof TextWebSocketFrame) {
+			return WsFrameDecoder.TEXT;
+		}
+		if (frame instanceof BinaryWebSocketFrame) {
+			return WsFrameDecoder.BINARY;
+		}
+		if (frame instanceof ContinuationWebSocketFrame) {
+			return WsFrameDecoder.CONTINUATION;
+		}
+		if (frame instanceof PingWebSocketFrame) {
+			return WsFrameDecoder.PING;
+		}
+		if (frame instanceof PongWebSocketFrame) {
+			return WsFrameDecoder.PONG;
+		}
+		return WsFrameDecoder.CLOSE;
+	}
+
+	private void markRead() {
+		this.lastReadNanos = System.nanoTime();
+		this.pingOutstanding = false;
+	}
+
+	@Override
+	public void frame(int opcode, boolean fin, boolean compressed, ByteBuf payload) {
+		markRead();
+		if (this.closing.isCloseSent() && opcode != WsFrameDecoder.CLOSE) {
+			return; // after our close, only the peer's close matters
+		}
+		switch (opcode) {
+			case WsFrameDecoder.TEXT, WsFrameDecoder.BINARY, WsFrameDecoder.CONTINUATION ->
+				onData(opcode, fin, compressed, payload);
+			case WsFrameDecoder.PING -> {
+				byte[] data = ByteBufUtil.getBytes(payload);
+				this.outbound.answerPing(data);
+				this.handler.onPing(this.connection, data);
+			}
+			case WsFrameDecoder.PONG -> this.handler.onPong(this.connection, ByteBufUtil.getBytes(payload));
+			case WsFrameDecoder.CLOSE -> onClose(payload);
+			default -> protocolError(CloseCodes.PROTOCOL_ERROR, "reserved opcode " + opcode);
+		}
+	}
+
+	@Override
+	public void violation(int closeCode, String reason) {
+		protocolError(closeCode, reason);
+	}
+
+	/** A data frame, inflated first if its message is compressed. */
+	private void onData(int opcode, boolean fin, boolean compressed, ByteBuf payload) {
+		MessageInflater inflater = this.inflater;
+		if (inflater != null && opcode != WsFrameDecoder.CONTINUATION) {
+			inflater.begin(compressed);
+		}
+		if (inflater == null || !inflater.isCompressed()) {
+			onPlainData(opcode, fin, payload);
+			return;
+		}
+		ByteBuf plain;
+		try {
+			plain = inflater.inflate(this.connection.channel().alloc(), payload, fin);
+		}
+		catch (CorruptedWebSocketFrameException ex) {
+			String reason = ex.getMessage();
+			protocolError(ex.closeStatus().code(), (reason != null) ? reason : ex.closeStatus().reasonText());
+			return;
+		}
+		try {
+			onPlainData(opcode, fin, plain);
+		}
+		finally {
+			plain.release();
+		}
+	}
+
+	private void onPlainData(int opcode, boolean fin, ByteBuf payload) {
+		if (opcode == WsFrameDecoder.CONTINUATION) {
+			onContinuation(fin, payload);
+		}
+		else {
+			onMessageStart(opcode == WsFrameDecoder.TEXT, fin, payload);
+		}
+	}
+
+	private void onMessageStart(boolean text, boolean fin, ByteBuf payload) {
 		if (this.fragments != null) {
 			protocolError(CloseCodes.PROTOCOL_ERROR, "new data frame inside a fragmented message");
 			return;
 		}
-		boolean text = frame instanceof TextWebSocketFrame;
-		if (frame.isFinalFragment()) {
-			if (text && !ByteBufUtil.isText(frame.content(), StandardCharsets.UTF_8)) {
+		if (fin) {
+			if (text && !ByteBufUtil.isText(payload, StandardCharsets.UTF_8)) {
 				protocolError(CloseCodes.INVALID_PAYLOAD, NOT_UTF8);
 				return;
 			}
-			dispatch(frame.content(), text);
+			dispatch(payload, text);
 			return;
 		}
 		this.fragmentsAreText = text;
@@ -158,12 +236,12 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
 			this.utf8 = new Utf8Validator();
 		}
 		this.utf8.reset();
-		this.fragments = ctx.alloc().buffer(Math.max(1024, 2 * frame.content().readableBytes()));
+		this.fragments = this.connection.channel().alloc().buffer(Math.max(1024, 2 * payload.readableBytes()));
 		this.fragmentsStartedNanos = System.nanoTime();
-		if (text && !checkFragment(frame, false)) {
+		if (text && !checkFragment(payload, false)) {
 			return;
 		}
-		append(frame);
+		append(payload);
 	}
 
 	/**
@@ -171,27 +249,27 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
 	 * UTF-8 (RFC 6455 §8.1), and at the end that the message does not stop mid-character.
 	 * @return whether the text so far is valid
 	 */
-	private boolean checkFragment(WebSocketFrame frame, boolean last) {
+	private boolean checkFragment(ByteBuf payload, boolean last) {
 		Utf8Validator utf8 = Objects.requireNonNull(this.utf8, "a text message in fragments has its validator");
-		if (utf8.check(frame.content()) && (!last || utf8.isComplete())) {
+		if (utf8.check(payload) && (!last || utf8.isComplete())) {
 			return true;
 		}
 		protocolError(CloseCodes.INVALID_PAYLOAD, NOT_UTF8);
 		return false;
 	}
 
-	private void onContinuation(ChannelHandlerContext ctx, WebSocketFrame frame) {
+	private void onContinuation(boolean fin, ByteBuf payload) {
 		if (this.fragments == null) {
 			protocolError(CloseCodes.PROTOCOL_ERROR, "continuation frame without a message to continue");
 			return;
 		}
-		if (this.fragmentsAreText && !checkFragment(frame, frame.isFinalFragment())) {
+		if (this.fragmentsAreText && !checkFragment(payload, fin)) {
 			return;
 		}
-		if (!append(frame)) {
+		if (!append(payload)) {
 			return;
 		}
-		if (frame.isFinalFragment()) {
+		if (fin) {
 			ByteBuf message = this.fragments;
 			this.fragments = null;
 			try {
@@ -203,17 +281,16 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
 		}
 	}
 
-	private boolean append(WebSocketFrame frame) {
+	private boolean append(ByteBuf payload) {
 		ByteBuf message = this.fragments;
 		if (message == null) {
 			return false;
 		}
-		if ((long) message.readableBytes() + frame.content().readableBytes() > this.connection.settings()
-			.maxPayloadLength()) {
+		if ((long) message.readableBytes() + payload.readableBytes() > this.connection.settings().maxPayloadLength()) {
 			protocolError(CloseCodes.MESSAGE_TOO_BIG, "message over max-payload-length");
 			return false;
 		}
-		message.writeBytes(frame.content());
+		message.writeBytes(payload, payload.readerIndex(), payload.readableBytes());
 		return true;
 	}
 
@@ -231,13 +308,27 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
 		}
 	}
 
-	private void onClose(CloseWebSocketFrame close) {
-		int code = close.statusCode();
-		if (code != -1 && !CloseHandshake.isValidCode(code)) {
+	/**
+	 * The peer's close frame: a body, if any, is a code the peer may send and a UTF-8
+	 * reason (RFC 6455 §5.5.1, §7.4); the decoder refused a one-byte body.
+	 */
+	private void onClose(ByteBuf payload) {
+		int length = payload.readableBytes();
+		if (length < 2) {
+			this.closing.peerClosed(-1, "");
+			return;
+		}
+		int index = payload.readerIndex();
+		int code = payload.getUnsignedShort(index);
+		if (!CloseHandshake.isValidCode(code)) {
 			protocolError(CloseCodes.PROTOCOL_ERROR, "close code " + code + " is not allowed on the wire");
 			return;
 		}
-		this.closing.peerClosed(code, close.reasonText());
+		if (!ByteBufUtil.isText(payload, index + 2, length - 2, StandardCharsets.UTF_8)) {
+			protocolError(CloseCodes.INVALID_PAYLOAD, "close reason " + NOT_UTF8);
+			return;
+		}
+		this.closing.peerClosed(code, payload.toString(index + 2, length - 2, StandardCharsets.UTF_8));
 	}
 
 	private void protocolError(int code, String reason) {
@@ -304,7 +395,7 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
 	@Override
 	public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
 		if (cause instanceof CorruptedWebSocketFrameException corrupted) {
-			// The decoder and the inflater never close on their own (see Upgrader): the
+			// Reactor's decoder, before ours took over, never closes on its own: the
 			// close frame is ours.
 			String reason = corrupted.getMessage();
 			protocolError(corrupted.closeStatus().code(),
@@ -339,6 +430,9 @@ final class FrameHandler extends ChannelInboundHandlerAdapter {
 		}
 		this.closed = true;
 		releaseFragments();
+		if (this.inflater != null) {
+			this.inflater.end();
+		}
 		this.closing.closed();
 		IdleSweeper.unregister(this);
 		this.connection.subscriptionState().clear();

@@ -1,35 +1,28 @@
 package dev.wspubsub.internal.transport;
 
 import java.nio.ByteBuffer;
-import java.util.List;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
-import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
-import io.netty.handler.codec.http.websocketx.WebSocketFrame;
-import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtension;
-import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionDecoder;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The receiving half of permessage-deflate (RFC 7692). RSV1 on a message's first frame
- * marks the whole message compressed (§6.1); its fragments are one deflate stream,
- * inflated as they arrive so that {@link FrameHandler} can check text early, and the
- * empty-block tail the sender removed is restored after the last (§7.2.2). A fragment may
- * inflate to nothing on its own: only the message has to make sense. Every violation is a
- * {@link CorruptedWebSocketFrameException} carrying its close status: RSV1 on a
- * continuation (1002), data that is not deflate (1007), a message inflating past
- * max-payload-length (1009, counted over the whole message, so a zip bomb stops at the
- * limit).
+ * The receiving half of permessage-deflate (RFC 7692), used by {@link FrameHandler}. RSV1
+ * on a message's first frame marks the whole message compressed (§6.1; the decoder
+ * refuses it on any other frame); its fragments are one deflate stream, inflated as they
+ * arrive so that {@link FrameHandler} can check text early, and the empty-block tail the
+ * sender removed is restored after the last (§7.2.2). A fragment may inflate to nothing
+ * on its own: only the message has to make sense. Every violation is a
+ * {@link CorruptedWebSocketFrameException} carrying its close status: data that is not
+ * deflate (1007), a message inflating past max-payload-length (1009, counted over the
+ * whole message, so a zip bomb stops at the limit).
  */
-final class MessageInflater extends WebSocketExtensionDecoder {
+final class MessageInflater {
 
 	/**
 	 * RFC 7692 §7.2.2: the end of a sync flush, which senders strip from every message.
@@ -57,52 +50,29 @@ final class MessageInflater extends WebSocketExtensionDecoder {
 		this.maxPayloadLength = maxPayloadLength;
 	}
 
-	@Override
-	public boolean acceptInboundMessage(Object msg) {
-		// Control frames are never compressed and may come between fragments: they pass
-		// through.
-		return msg instanceof TextWebSocketFrame || msg instanceof BinaryWebSocketFrame
-				|| msg instanceof ContinuationWebSocketFrame;
+	/** A message begins: compressed if its first frame has RSV1. */
+	void begin(boolean compressed) {
+		this.compressed = compressed;
+		this.inflated = 0;
 	}
 
-	@Override
-	protected void decode(ChannelHandlerContext ctx, WebSocketFrame frame, List<Object> out) {
-		boolean rsv1 = (frame.rsv() & WebSocketExtension.RSV1) != 0;
-		if (frame instanceof ContinuationWebSocketFrame) {
-			if (rsv1) {
-				throw new CorruptedWebSocketFrameException(WebSocketCloseStatus.PROTOCOL_ERROR,
-						"RSV1 set on a continuation frame");
-			}
-		}
-		else {
-			this.compressed = rsv1;
-			this.inflated = 0;
-		}
-		if (!this.compressed) {
-			out.add(frame.retain());
-			return;
-		}
-		ByteBuf content = inflate(ctx, frame.content(), frame.isFinalFragment());
-		boolean fin = frame.isFinalFragment();
-		int rsv = frame.rsv() & ~WebSocketExtension.RSV1;
-		if (frame instanceof TextWebSocketFrame) {
-			out.add(new TextWebSocketFrame(fin, rsv, content));
-		}
-		else if (frame instanceof BinaryWebSocketFrame) {
-			out.add(new BinaryWebSocketFrame(fin, rsv, content));
-		}
-		else {
-			out.add(new ContinuationWebSocketFrame(fin, rsv, content));
-		}
+	/** Whether the message in progress is compressed. */
+	boolean isCompressed() {
+		return this.compressed;
 	}
 
-	private ByteBuf inflate(ChannelHandlerContext ctx, ByteBuf input, boolean last) {
+	/**
+	 * Inflates the readable bytes of one frame of a compressed message.
+	 * @param last whether it is the message's last frame
+	 * @return what they inflate to, which the caller releases
+	 */
+	ByteBuf inflate(ByteBufAllocator alloc, ByteBuf input, boolean last) {
 		Inflater inflater = this.inflater;
 		if (inflater == null) {
 			inflater = new Inflater(true);
 			this.inflater = inflater;
 		}
-		ByteBuf output = ctx.alloc().heapBuffer(initialCapacity(input.readableBytes()));
+		ByteBuf output = alloc.heapBuffer(initialCapacity(input.readableBytes()));
 		try {
 			inflate(inflater,
 					(input.nioBufferCount() == 1) ? input.nioBuffer() : ByteBuffer.wrap(ByteBufUtil.getBytes(input)),
@@ -159,19 +129,8 @@ final class MessageInflater extends WebSocketExtensionDecoder {
 		return (int) Math.max(1, Math.min(room, Math.max(256, 3L * compressedLength)));
 	}
 
-	@Override
-	public void handlerRemoved(ChannelHandlerContext ctx) throws Exception {
-		end();
-		super.handlerRemoved(ctx);
-	}
-
-	@Override
-	public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-		end();
-		super.channelInactive(ctx);
-	}
-
-	private void end() {
+	/** Frees the zlib state; the connection is closed. */
+	void end() {
 		if (this.inflater != null) {
 			this.inflater.end();
 			this.inflater = null;

@@ -1,9 +1,12 @@
 package dev.wspubsub.internal.transport;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.compression.ZlibCodecFactory;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionData;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionDecoder;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionEncoder;
@@ -14,12 +17,13 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Negotiates permessage-deflate (RFC 7692) as Netty does and compresses with Netty's
- * encoder, but inflates with {@link MessageInflater}: Netty's decoder drops the
- * connection when a fragment inflates to nothing on its own, accepts RSV1 on continuation
- * frames, and bounds each frame rather than the message. The no-context-takeover settings
- * apply to every offer: Netty applies them only to an offer that asks for them (no
- * browser asks for {@code server_no_context_takeover}), and RFC 7692 §7.1.1 lets a server
- * add either parameter to the response it accepts an offer with.
+ * encoder, but inflates with {@link MessageInflater}, called by {@link FrameHandler}
+ * rather than from the pipeline: Netty's decoder drops the connection when a fragment
+ * inflates to nothing on its own, accepts RSV1 on continuation frames, and bounds each
+ * frame rather than the message. The no-context-takeover settings apply to every offer:
+ * Netty applies them only to an offer that asks for them (no browser asks for
+ * {@code server_no_context_takeover}), and RFC 7692 §7.1.1 lets a server add either
+ * parameter to the response it accepts an offer with.
  */
 final class PerMessageDeflate implements WebSocketServerExtensionHandshaker {
 
@@ -80,12 +84,38 @@ final class PerMessageDeflate implements WebSocketServerExtensionHandshaker {
 			// The client drops its context after each message only if the agreement says
 			// so.
 			boolean noContext = this.netty.newReponseData().parameters().containsKey(CLIENT_NO_CONTEXT_TAKEOVER);
-			return new MessageInflater(noContext, this.maxPayloadLength);
+			return new Inflation(new MessageInflater(noContext, this.maxPayloadLength));
 		}
 
 		@Override
 		public WebSocketExtensionData newReponseData() {
 			return this.netty.newReponseData();
+		}
+
+	}
+
+	/**
+	 * Where the agreement leaves its inflater: Netty's extension handler puts it in the
+	 * pipeline, and {@link Upgrader} takes it out and hands the inflater to the
+	 * connection's {@link FrameHandler}, which inflates what {@link WsFrameDecoder}
+	 * reads. Frames never pass through it.
+	 */
+	static final class Inflation extends WebSocketExtensionDecoder {
+
+		final MessageInflater inflater;
+
+		Inflation(MessageInflater inflater) {
+			this.inflater = inflater;
+		}
+
+		@Override
+		public boolean acceptInboundMessage(Object msg) {
+			return false;
+		}
+
+		@Override
+		protected void decode(ChannelHandlerContext ctx, WebSocketFrame msg, List<Object> out) {
+			out.add(msg.retain()); // not reached: nothing is accepted
 		}
 
 	}

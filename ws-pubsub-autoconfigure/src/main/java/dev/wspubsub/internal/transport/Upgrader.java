@@ -19,8 +19,6 @@ import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.websocketx.WebSocket13FrameDecoder;
-import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameDecoder;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketExtensionEncoder;
 import io.netty.handler.codec.http.websocketx.extensions.WebSocketServerExtensionHandler;
@@ -58,8 +56,6 @@ public final class Upgrader {
 	private final TopicLimits topicLimits;
 
 	private final Map<Long, WriteBufferWaterMark> waterMarks = new ConcurrentHashMap<>();
-
-	private final Map<Long, WebSocketDecoderConfig> decoderConfigs = new ConcurrentHashMap<>();
 
 	/**
 	 * An upgrader whose connections ask {@code topicAuthorizer} before they subscribe or
@@ -199,8 +195,10 @@ public final class Upgrader {
 		WsConnection connection = new WsConnection(channel, settings, request, principal, subprotocol, data,
 				this.publishRouter, this.encoder, deflate, this.topicAuthorizer, this.topicLimits,
 				this.sessions.metrics(), handler);
-		FrameHandler frames = new FrameHandler(connection, this.sessions);
-		replaceDecoder(channel, settings, deflate);
+		MessageInflater inflater = takeInflater(channel.pipeline());
+		FrameHandler frames = new FrameHandler(connection, this.sessions, inflater);
+		// RSV1 is let through only to the inflater that reads it.
+		replaceDecoder(channel, settings, inflater != null, frames);
 		nettyConnection.addHandlerLast("wspubsub.frames", frames);
 		// Reactor's operations would keep the request, the 101 and their headers for the
 		// connection's
@@ -226,32 +224,34 @@ public final class Upgrader {
 	}
 
 	/**
-	 * Swaps Reactor Netty's frame decoder for one that never closes on its own, so that
-	 * {@link FrameHandler} sends the close frame of every protocol violation: Netty's own
-	 * answer to an invalid close frame (a reserved code, a one-byte body) is to drop the
-	 * connection without one. RSV bits are allowed only when an extension owns them, so
-	 * they are refused (1002) before the UTF-8 check could refuse a compressed payload
-	 * (1007).
+	 * The inflater of an agreed permessage-deflate, taken out of the pipeline: the frame
+	 * handler calls it, as frames no longer pass through the pipeline.
 	 */
-	private void replaceDecoder(Channel channel, EndpointSettings settings, boolean extensions) {
+	private static @Nullable MessageInflater takeInflater(ChannelPipeline pipeline) {
+		PerMessageDeflate.Inflation inflation = pipeline.get(PerMessageDeflate.Inflation.class);
+		if (inflation == null) {
+			return null;
+		}
+		pipeline.remove(inflation);
+		return inflation.inflater;
+	}
+
+	/**
+	 * Swaps Reactor Netty's frame decoder for ours, which hands frames straight to
+	 * {@link FrameHandler} and never closes on its own, so that the frame handler sends
+	 * the close frame of every protocol violation: Netty's own answer to an invalid close
+	 * frame (a reserved code, a one-byte body) is to drop the connection without one.
+	 */
+	private static void replaceDecoder(Channel channel, EndpointSettings settings, boolean deflate,
+			FrameHandler frames) {
 		ChannelHandlerContext decoder = channel.pipeline().context(WebSocketFrameDecoder.class);
 		if (decoder == null) {
 			return;
 		}
-		// One immutable config per payload limit and extension state, not one per
-		// connection.
-		WebSocketDecoderConfig config = this.decoderConfigs.computeIfAbsent(
-				((long) settings.maxPayloadLength() << 1) | (extensions ? 1 : 0),
-				(key) -> WebSocketDecoderConfig.newBuilder()
-					.maxFramePayloadLength(settings.maxPayloadLength())
-					.expectMaskedFrames(true)
-					.allowMaskMismatch(false)
-					.allowExtensions(extensions)
-					.closeOnProtocolViolation(false)
-					.build());
 		// Called as the handshake completes, before the first read: the old decoder holds
 		// no partial frame.
-		channel.pipeline().replace(decoder.name(), decoder.name(), new WebSocket13FrameDecoder(config));
+		channel.pipeline()
+			.replace(decoder.name(), decoder.name(), new WsFrameDecoder(frames, settings.maxPayloadLength(), deflate));
 	}
 
 	private WriteBufferWaterMark waterMark(long limit) {
