@@ -1,0 +1,108 @@
+package dev.wspubsub.internal.history;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import dev.wspubsub.StreamPosition;
+import dev.wspubsub.internal.cluster.RedisFanout;
+import dev.wspubsub.test.TestRedisMasterReplica;
+import dev.wspubsub.test.WsTestClient;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The recovery contract, and cross-node delivery, on a real static master/replica pair
+ * with two nodes configured only by {@code spring.data.redis.masterreplica.nodes}, the
+ * replica listed first: publications and histories are written on the master, and each
+ * node subscribes on the master itself.
+ */
+class RedisMasterReplicaHistoryRecoveryTests extends HistoryRecoveryContract {
+
+	static TestRedisMasterReplica pair;
+
+	static HistoryNode a;
+
+	static HistoryNode b;
+
+	static Map<String, String> properties(TestRedisMasterReplica pair) {
+		Map<String, String> properties = new HashMap<>(LocalHistoryRecoveryTests.PROPERTIES);
+		properties.put("spring.data.redis.masterreplica.nodes", pair.nodes());
+		properties.put("ws-pubsub.fanout.redis.enabled", "true");
+		properties.put("ws-pubsub.fanout.redis.probe-interval", "200ms");
+		properties.put("ws-pubsub.fanout.redis.max-reconnect-delay", "200ms");
+		return properties;
+	}
+
+	@BeforeAll
+	static void start() {
+		pair = TestRedisMasterReplica.start();
+		a = HistoryNode.start(properties(pair));
+		b = HistoryNode.start(properties(pair));
+		for (HistoryNode node : List.of(a, b)) {
+			await().atMost(TIMEOUT).until(() -> node.bean(RedisFanout.class).isUp());
+		}
+	}
+
+	@AfterAll
+	static void stop() {
+		b.close();
+		a.close();
+		pair.close();
+	}
+
+	@Override
+	HistoryNode publisher() {
+		return a;
+	}
+
+	@Override
+	HistoryNode subscriber() {
+		return b;
+	}
+
+	@Test
+	void aTopicWithoutHistoryCrossesNodesThroughSubscriptionsOnTheMaster() {
+		String topic = "plain:" + UUID.randomUUID();
+		String channel = "ws-pubsub:t:" + topic;
+		try (WsTestClient onA = a.connect(); WsTestClient onB = b.connect()) {
+			assertThat(onA.sendAndAwait("sub " + topic)).isEqualTo("subscribed " + topic);
+			assertThat(onB.sendAndAwait("sub " + topic)).isEqualTo("subscribed " + topic);
+			await().atMost(TIMEOUT)
+				.until(() -> pair.node(pair.masterPort()).pubsubNumsub(channel).getOrDefault(channel, 0L) == 2);
+			assertThat(pair.node(pair.replicaPort()).pubsubNumsub(channel).getOrDefault(channel, 0L))
+				.as("subscribers on the replica")
+				.isZero();
+			onA.send("pub " + topic + " hello from A");
+			assertThat(onB.awaitMessage(TIMEOUT)).isEqualTo("hello from A");
+			onB.send("spub " + topic + " hello everyone");
+			assertThat(onA.awaitMessage(TIMEOUT)).isEqualTo("hello everyone");
+			assertThat(onB.awaitMessage(TIMEOUT)).isEqualTo("hello everyone");
+		}
+		assertThat(a.bean(RedisFanout.class).mode()).isEqualTo("redis");
+	}
+
+	@Test
+	void everyNodeSeesTheSamePositionForAPublicationWrittenOnTheMaster() {
+		String topic = topic();
+		try (WsTestClient onA = a.connect(); WsTestClient onB = b.connect()) {
+			resume(onA, topic, null, 0);
+			resume(onB, topic, null, 0);
+			List<StreamPosition> published = publish(topic, 0, 3);
+			published.add(b.server().publishForPosition(topic, new N(3)).block(TIMEOUT));
+			for (WsTestClient client : List.of(onA, onB)) {
+				for (StreamPosition expected : published) {
+					assertThat(position(JSON.readTree(client.awaitMessage()))).isEqualTo(expected);
+				}
+			}
+			assertThat(published).extracting(StreamPosition::offset).containsExactly(1L, 2L, 3L, 4L);
+		}
+		assertThat(pair.node(pair.masterPort()).exists("ws-pubsub:history:" + topic)).isEqualTo(1);
+	}
+
+}
