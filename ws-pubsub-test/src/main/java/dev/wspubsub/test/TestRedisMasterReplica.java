@@ -125,8 +125,8 @@ public final class TestRedisMasterReplica implements AutoCloseable {
 	@Override
 	public synchronized void close() {
 		// The clients before the servers, with a quiet period: a reconnection registered
-		// while the event loops stop would never be closed (a leaked read buffer).
-		this.connections.values().forEach(StatefulRedisConnection::closeAsync);
+		// while the event loops stop would never be closed (a leaked read buffer). Each
+		// client closes its connection: closed here too, it would be warned of twice.
 		this.connections.clear();
 		this.clients.values().forEach((client) -> client.shutdown(Duration.ofMillis(100), Duration.ofSeconds(2)));
 		this.clients.clear();
