@@ -1,5 +1,8 @@
 package dev.wspubsub.redis;
 
+import java.util.function.Function;
+import java.util.function.ToLongFunction;
+
 import dev.wspubsub.test.TestRedis;
 import dev.wspubsub.test.TestRedisCluster;
 import dev.wspubsub.test.TestRedisMasterReplica;
@@ -15,20 +18,10 @@ enum RedisDeployment {
 		@Override
 		Running start() {
 			TestRedis redis = TestRedis.start();
-			return new Running(redis) {
-
-				@Override
-				Node node(String... properties) {
-					return Node.start(redis, properties);
-				}
-
-				@Override
-				long subscribers(String topic) {
-					String channel = "ws-pubsub:t:" + topic;
-					return redis.commands().pubsubNumsub(channel).getOrDefault(channel, 0L);
-				}
-
-			};
+			return new Running(redis, (properties) -> Node.start(redis, properties),
+					(topic) -> redis.commands()
+						.pubsubNumsub("ws-pubsub:t:" + topic)
+						.getOrDefault("ws-pubsub:t:" + topic, 0L));
 		}
 	},
 
@@ -36,22 +29,10 @@ enum RedisDeployment {
 		@Override
 		Running start() {
 			TestRedisCluster cluster = TestRedisCluster.start();
-			return new Running(cluster) {
-
-				@Override
-				Node node(String... properties) {
-					return Node.start(cluster, properties);
-				}
-
-				@Override
-				long subscribers(String topic) {
-					String channel = "ws-pubsub:{" + topic + "}";
-					return cluster.node(cluster.masterPortOf(channel))
-						.pubsubShardNumsub(channel)
-						.getOrDefault(channel, 0L);
-				}
-
-			};
+			return new Running(cluster, (properties) -> Node.start(cluster, properties), (topic) -> {
+				String channel = "ws-pubsub:{" + topic + "}";
+				return cluster.node(cluster.masterPortOf(channel)).pubsubShardNumsub(channel).getOrDefault(channel, 0L);
+			});
 		}
 	},
 
@@ -59,20 +40,10 @@ enum RedisDeployment {
 		@Override
 		Running start() {
 			TestRedisMasterReplica pair = TestRedisMasterReplica.start();
-			return new Running(pair) {
-
-				@Override
-				Node node(String... properties) {
-					return Node.start(pair, properties);
-				}
-
-				@Override
-				long subscribers(String topic) {
-					String channel = "ws-pubsub:t:" + topic;
-					return pair.node(pair.masterPort()).pubsubNumsub(channel).getOrDefault(channel, 0L);
-				}
-
-			};
+			return new Running(pair, (properties) -> Node.start(pair, properties),
+					(topic) -> pair.node(pair.masterPort())
+						.pubsubNumsub("ws-pubsub:t:" + topic)
+						.getOrDefault("ws-pubsub:t:" + topic, 0L));
 		}
 	};
 
@@ -80,22 +51,32 @@ enum RedisDeployment {
 	abstract Running start();
 
 	/** The deployment's processes, running until closed. */
-	abstract static class Running implements AutoCloseable {
+	static final class Running implements AutoCloseable {
 
 		private final AutoCloseable processes;
 
-		Running(AutoCloseable processes) {
+		private final Function<String[], Node> nodes;
+
+		private final ToLongFunction<String> subscribers;
+
+		Running(AutoCloseable processes, Function<String[], Node> nodes, ToLongFunction<String> subscribers) {
 			this.processes = processes;
+			this.nodes = nodes;
+			this.subscribers = subscribers;
 		}
 
 		/** A node joined to the deployment. */
-		abstract Node node(String... properties);
+		Node node(String... properties) {
+			return this.nodes.apply(properties);
+		}
 
 		/**
 		 * How many nodes subscribe to {@code topic} where its publications go (on a
 		 * cluster, its slot's master; on a master/replica pair, the master).
 		 */
-		abstract long subscribers(String topic);
+		long subscribers(String topic) {
+			return this.subscribers.applyAsLong(topic);
+		}
 
 		@Override
 		public void close() throws Exception {

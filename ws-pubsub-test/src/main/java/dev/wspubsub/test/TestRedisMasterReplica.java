@@ -1,11 +1,7 @@
 package dev.wspubsub.test;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -18,7 +14,6 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
-import org.jspecify.annotations.Nullable;
 
 /**
  * A real static master/replica pair for tests: two Debian {@code redis-server} processes
@@ -60,12 +55,12 @@ public final class TestRedisMasterReplica implements AutoCloseable {
 	 * or the replica does not sync in time
 	 */
 	public static TestRedisMasterReplica start() {
-		String server = onPath();
+		String server = TestRedisCluster.onPath("redis-server");
 		if (server == null) {
 			throw new IllegalStateException("TestRedisMasterReplica needs redis-server on the PATH"
 					+ " (Debian: apt-get install redis-server)");
 		}
-		int master = freePort();
+		int master = TestRedis.freePort();
 		int replica = otherFreePort(master);
 		TestRedisMasterReplica pair = new TestRedisMasterReplica(server, master, replica);
 		try {
@@ -165,6 +160,14 @@ public final class TestRedisMasterReplica implements AutoCloseable {
 		}
 	}
 
+	private static int otherFreePort(int than) {
+		int port = TestRedis.freePort();
+		while (port == than) {
+			port = TestRedis.freePort();
+		}
+		return port;
+	}
+
 	private void await(String what, BooleanSupplier condition) {
 		long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
 		while (!condition.getAsBoolean()) {
@@ -178,37 +181,6 @@ public final class TestRedisMasterReplica implements AutoCloseable {
 				Thread.currentThread().interrupt();
 				throw new IllegalStateException("Interrupted waiting for " + what, ex);
 			}
-		}
-	}
-
-	private static @Nullable String onPath() {
-		String path = System.getenv("PATH");
-		if (path == null) {
-			return null;
-		}
-		for (String dir : path.split(File.pathSeparator)) {
-			Path candidate = Path.of(dir, "redis-server");
-			if (Files.isExecutable(candidate)) {
-				return candidate.toString();
-			}
-		}
-		return null;
-	}
-
-	private static int otherFreePort(int than) {
-		int port = freePort();
-		while (port == than) {
-			port = freePort();
-		}
-		return port;
-	}
-
-	private static int freePort() {
-		try (ServerSocket socket = new ServerSocket(0)) {
-			return socket.getLocalPort();
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
 		}
 	}
 

@@ -71,7 +71,8 @@ final class LettuceRedisWire implements RedisWire {
 
 	/**
 	 * Whether {@code error} says the client has no address of its own: Spring Data builds
-	 * it so for a static master/replica setup, and connects through its own provider.
+	 * it so for a static master/replica setup, whose nodes then must be given
+	 * ({@link MasterReplicaNodes}).
 	 */
 	static boolean isWithoutAddress(Throwable error) {
 		return error instanceof IllegalStateException && error.getMessage() != null

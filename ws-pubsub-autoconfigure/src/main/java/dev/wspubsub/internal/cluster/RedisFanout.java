@@ -41,9 +41,10 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 
 /**
  * Spans every topic across the nodes that share one Redis, through Redis pub/sub: on one
- * Redis or Sentinel through spring-data-redis' reactive connection, on a Redis Cluster
- * (when the connection factory Spring Boot built is cluster-aware) through Lettuce's own
- * cluster client with sharded pub/sub (see {@link RedisWire}).
+ * Redis, Sentinel or a static master/replica setup through the Lettuce client of
+ * spring-data-redis' connection factory, on a Redis Cluster (when the connection factory
+ * Spring Boot built is cluster-aware) through Lettuce's own cluster client with sharded
+ * pub/sub (see {@link RedisWire}).
  *
  * <ul>
  * <li>Each topic is one channel (see {@link ChannelNames}), subscribed while the topic

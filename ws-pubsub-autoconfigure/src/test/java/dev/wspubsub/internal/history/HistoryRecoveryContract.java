@@ -2,7 +2,9 @@ package dev.wspubsub.internal.history;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -35,6 +37,19 @@ abstract class HistoryRecoveryContract {
 
 	/** The node clients resubscribe to: another one where there is a cluster. */
 	abstract HistoryNode subscriber();
+
+	/**
+	 * The properties of a node whose fan-out goes through the Redis that
+	 * {@code redisProperty} points at, checked often.
+	 */
+	static Map<String, String> redisFanoutProperties(String redisProperty, String value) {
+		Map<String, String> properties = new HashMap<>(LocalHistoryRecoveryTests.PROPERTIES);
+		properties.put(redisProperty, value);
+		properties.put("ws-pubsub.fanout.redis.enabled", "true");
+		properties.put("ws-pubsub.fanout.redis.probe-interval", "200ms");
+		properties.put("ws-pubsub.fanout.redis.max-reconnect-delay", "200ms");
+		return properties;
+	}
 
 	static String topic() {
 		return "h:" + UUID.randomUUID();

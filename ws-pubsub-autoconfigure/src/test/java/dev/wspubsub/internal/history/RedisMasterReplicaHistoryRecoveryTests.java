@@ -1,6 +1,5 @@
 package dev.wspubsub.internal.history;
 
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -30,23 +29,13 @@ class RedisMasterReplicaHistoryRecoveryTests extends HistoryRecoveryContract {
 
 	static HistoryNode b;
 
-	static Map<String, String> properties(TestRedisMasterReplica pair) {
-		Map<String, String> properties = new HashMap<>(LocalHistoryRecoveryTests.PROPERTIES);
-		properties.put("spring.data.redis.masterreplica.nodes", pair.nodes());
-		properties.put("ws-pubsub.fanout.redis.enabled", "true");
-		properties.put("ws-pubsub.fanout.redis.probe-interval", "200ms");
-		properties.put("ws-pubsub.fanout.redis.max-reconnect-delay", "200ms");
-		return properties;
-	}
-
 	@BeforeAll
 	static void start() {
 		pair = TestRedisMasterReplica.start();
-		a = HistoryNode.start(properties(pair));
-		b = HistoryNode.start(properties(pair));
-		for (HistoryNode node : List.of(a, b)) {
-			await().atMost(TIMEOUT).until(() -> node.bean(RedisFanout.class).isUp());
-		}
+		Map<String, String> properties = redisFanoutProperties("spring.data.redis.masterreplica.nodes", pair.nodes());
+		a = HistoryNode.start(properties);
+		b = HistoryNode.start(properties);
+		RedisHistoryRecoveryTests.awaitUp(a, b);
 	}
 
 	@AfterAll
