@@ -19,7 +19,11 @@ import org.springframework.context.SmartLifecycle;
  * down) while this node's publications would reach no other node and its history topics
  * could give them no position.
  * <p>
- * At stop, on a Redis Cluster, it closes the fan-out's own connections first. Left to the
+ * At stop the fan-out gives up its connections ({@link RedisFanout#suspend()}), and at a
+ * later start opens new ones through the client the connection factory made when it
+ * started again ({@link RedisFanout#resume()}): {@code context.stop()} then
+ * {@code context.start()} leaves the node fanning out as before. On a Redis Cluster or a
+ * static master/replica setup it closes the fan-out's own connections first. Left to the
  * factory's shutdown, the connections of a cluster fan-out are closed twice, the cluster
  * connection closing its node connections and the client then closing each again, and
  * Lettuce warns "Connection is already closed" for every one. On one Redis the factory's
@@ -39,24 +43,26 @@ final class RedisFanoutLifecycle implements SmartLifecycle {
 
 	private final Duration startupWait;
 
-	private final boolean cluster;
+	private final boolean closeFirst;
 
 	private final @Nullable LettuceBoundedStop connectionFactoryStop;
 
 	private volatile boolean running;
 
-	RedisFanoutLifecycle(RedisFanout fanout, Duration startupWait, boolean cluster,
+	RedisFanoutLifecycle(RedisFanout fanout, Duration startupWait, boolean closeFirst,
 			@Nullable LettuceBoundedStop connectionFactoryStop) {
 		this.fanout = fanout;
 		this.startupWait = startupWait;
-		this.cluster = cluster;
+		this.closeFirst = closeFirst;
 		this.connectionFactoryStop = connectionFactoryStop;
 	}
 
 	@Override
 	public void start() {
-		// The fan-out connects from its init method; this only waits for it.
+		// The fan-out connects from its init method; this only waits for it, or, after a
+		// stop, has it connect again.
 		this.running = true;
+		this.fanout.resume();
 		if (!this.startupWait.isZero() && !this.fanout.awaitFirstUp(this.startupWait)) {
 			logger.info("Redis fan-out of node " + this.fanout.nodeId() + " is not up after " + this.startupWait + " ("
 					+ this.fanout.lastFailure() + "); the application starts without it, serving its own"
@@ -67,11 +73,15 @@ final class RedisFanoutLifecycle implements SmartLifecycle {
 	@Override
 	public void stop() {
 		this.running = false;
-		if (this.cluster) {
-			this.fanout.close();
+		if (this.closeFirst) {
+			this.fanout.suspend();
 		}
 		if (this.connectionFactoryStop != null) {
 			this.connectionFactoryStop.stop();
+		}
+		if (!this.closeFirst) {
+			// Its connections closed with the factory: only forgotten here.
+			this.fanout.suspend();
 		}
 	}
 

@@ -1,6 +1,7 @@
 package dev.wspubsub.autoconfigure;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -19,6 +20,7 @@ import dev.wspubsub.spi.HistoryRules;
 import dev.wspubsub.spi.PresenceRegistry;
 import dev.wspubsub.spi.TopicHistory;
 import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisURI;
 import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.resource.ClientResources;
@@ -34,12 +36,14 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.data.redis.autoconfigure.ClientResourcesBuilderCustomizer;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisConnectionDetails;
 import org.springframework.boot.data.redis.autoconfigure.DataRedisProperties;
 import org.springframework.boot.data.redis.autoconfigure.LettuceClientOptionsBuilderCustomizer;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
+import org.springframework.data.redis.connection.RedisStaticMasterReplicaConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
 /**
@@ -48,7 +52,8 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  * the {@link ReactiveRedisConnectionFactory} Spring Boot builds from
  * {@code spring.data.redis.*}. Active with {@code ws-pubsub.fanout.redis.enabled=true}.
  * With {@code spring.data.redis.cluster.nodes} set, the same beans run on the Redis
- * Cluster with sharded pub/sub, through the cluster client that factory built.
+ * Cluster with sharded pub/sub, through the cluster client that factory built; with
+ * {@code spring.data.redis.masterreplica.nodes}, on the master of that static setup.
  */
 @AutoConfiguration(before = WsPubSubAutoConfiguration.class,
 		afterName = { "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration",
@@ -70,7 +75,9 @@ public final class WsPubSubRedisAutoConfiguration {
 	@ConditionalOnMissingBean(Fanout.class)
 	@ConditionalOnBean(ReactiveRedisConnectionFactory.class)
 	RedisFanout wsPubSubFanout(ReactiveRedisConnectionFactory connectionFactory, TopicRegistry registry,
-			PayloadEncoder encoder, WsPubSubProperties properties, NodeId nodeId, ApplicationEventPublisher events) {
+			PayloadEncoder encoder, WsPubSubProperties properties, NodeId nodeId, ApplicationEventPublisher events,
+			ObjectProvider<RedisStaticMasterReplicaConfiguration> masterReplica,
+			ObjectProvider<DataRedisConnectionDetails> connectionDetails) {
 		WsPubSubProperties.Redis redis = properties.getFanout().getRedis();
 		if (redis.getPublishBuffer() < 1) {
 			throw new WsPubSubConfigurationException(
@@ -89,8 +96,10 @@ public final class WsPubSubRedisAutoConfiguration {
 							+ "', whose braces would become the Redis Cluster hash tag of every topic.",
 					"Remove '{' and '}' from ws-pubsub.fanout.redis.channel-prefix.");
 		}
-		RedisFanout fanout = new RedisFanout(connectionFactory, registry, encoder.allocator(), nodeId.value(),
-				redis.getChannelPrefix(), redis.getPublishBuffer(), redis.getProbeInterval());
+		List<RedisURI> masterReplicaNodes = (connectionFactory instanceof LettuceConnectionFactory lettuce)
+				? MasterReplicaNodeUris.of(lettuce, masterReplica, connectionDetails) : List.of();
+		RedisFanout fanout = new RedisFanout(connectionFactory, masterReplicaNodes, registry, encoder.allocator(),
+				nodeId.value(), redis.getChannelPrefix(), redis.getPublishBuffer(), redis.getProbeInterval());
 		LinkEvents.publish(fanout, events);
 		return fanout;
 	}
@@ -104,7 +113,7 @@ public final class WsPubSubRedisAutoConfiguration {
 			throw new WsPubSubConfigurationException("ws-pubsub.fanout.redis.startup-wait is " + startupWait + ".",
 					"Set ws-pubsub.fanout.redis.startup-wait to zero (do not wait) or more.");
 		}
-		return new RedisFanoutLifecycle(fanout, startupWait, RedisFanout.isCluster(connectionFactory),
+		return new RedisFanoutLifecycle(fanout, startupWait, fanout.closesBeforeConnectionFactory(),
 				(connectionFactory instanceof LettuceConnectionFactory lettuce) ? new LettuceBoundedStop(lettuce)
 						: null);
 	}

@@ -7,6 +7,7 @@ import java.util.Map;
 import dev.wspubsub.internal.cluster.RedisFanout;
 import dev.wspubsub.test.TestRedis;
 import dev.wspubsub.test.TestRedisCluster;
+import dev.wspubsub.test.TestRedisMasterReplica;
 import dev.wspubsub.test.WsTestClient;
 
 import org.springframework.boot.SpringApplication;
@@ -19,11 +20,8 @@ final class Node implements AutoCloseable {
 
 	private final ConfigurableApplicationContext context;
 
-	private final int port;
-
 	private Node(ConfigurableApplicationContext context) {
 		this.context = context;
-		this.port = ((WebServerApplicationContext) context).getWebServer().getPort();
 	}
 
 	static Node start(TestRedis redis, String... extraProperties) {
@@ -37,6 +35,16 @@ final class Node implements AutoCloseable {
 	static Node start(TestRedisCluster cluster, String... extraProperties) {
 		Map<String, Object> properties = new LinkedHashMap<>();
 		properties.put("spring.data.redis.cluster.nodes", cluster.nodes());
+		return start(properties, extraProperties);
+	}
+
+	/**
+	 * A node on a static master/replica pair, configured by Spring Boot's master/replica
+	 * property alone, the replica listed first.
+	 */
+	static Node start(TestRedisMasterReplica pair, String... extraProperties) {
+		Map<String, Object> properties = new LinkedHashMap<>();
+		properties.put("spring.data.redis.masterreplica.nodes", pair.nodes());
 		return start(properties, extraProperties);
 	}
 
@@ -59,12 +67,17 @@ final class Node implements AutoCloseable {
 	}
 
 	WsTestClient connect() {
-		return WsTestClient.connect(URI.create("ws://localhost:" + this.port + "/room"));
+		return WsTestClient.connect(URI.create("ws://localhost:" + port() + "/room"));
 	}
 
 	/** An HTTP URI of this node, for its Actuator endpoints. */
 	URI http(String path) {
-		return URI.create("http://localhost:" + this.port + path);
+		return URI.create("http://localhost:" + port() + path);
+	}
+
+	// Read each time: a context stopped and started again listens on a new port.
+	private int port() {
+		return ((WebServerApplicationContext) this.context).getWebServer().getPort();
 	}
 
 	RedisFanout fanout() {

@@ -198,7 +198,7 @@ public final class TestRedis implements AutoCloseable {
 		return null;
 	}
 
-	private static int freePort() {
+	static int freePort() {
 		try (ServerSocket socket = new ServerSocket(0)) {
 			socket.setReuseAddress(true);
 			return socket.getLocalPort();

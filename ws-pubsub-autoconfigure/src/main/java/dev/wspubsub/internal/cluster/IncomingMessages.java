@@ -36,6 +36,14 @@ final class IncomingMessages {
 		}
 	}
 
+	/** Fails the reader's stream: the subscription is lost. */
+	void fail(Throwable error) {
+		FluxSink<RedisWire.Message> target = this.sink;
+		if (target != null) {
+			target.error(error);
+		}
+	}
+
 	/** Ends the reader's stream: the subscription is closed. */
 	void complete() {
 		FluxSink<RedisWire.Message> target = this.sink;

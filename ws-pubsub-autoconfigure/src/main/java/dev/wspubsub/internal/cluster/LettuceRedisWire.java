@@ -10,7 +10,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
+import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -23,23 +25,35 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * One Redis, or the master Sentinel names, through the Lettuce client Spring Boot's
- * connection factory built, without Spring Data's reactive layer: classic PUBLISH and
- * SUBSCRIBE. Publishes have a connection of their own that sends only when told
- * ({@link #flush()}), so a burst goes to Redis in a few writes, which Redis reads and
- * runs in a few reads, as a client that pipelines does; scripts and the rest go on a
- * second connection that sends each command at once.
+ * One Redis, the master Sentinel names, or a static master/replica setup
+ * ({@link MasterReplicaNodes}), through the Lettuce client Spring Boot's connection
+ * factory built, without Spring Data's reactive layer: classic PUBLISH and SUBSCRIBE.
+ * Publishes have a connection of their own that sends only when told ({@link #flush()}),
+ * so a burst goes to Redis in a few writes, which Redis reads and runs in a few reads, as
+ * a client that pipelines does; scripts and the rest go on a second connection that sends
+ * each command at once.
  */
 final class LettuceRedisWire implements RedisWire {
 
 	private final RedisClient client;
+
+	private final @Nullable MasterReplicaNodes masterReplica;
 
 	private final Reconnecting<StatefulRedisConnection<byte[], byte[]>> commands;
 
 	private final Reconnecting<StatefulRedisConnection<byte[], byte[]>> publishes;
 
 	LettuceRedisWire(RedisClient client) {
+		this(client, null);
+	}
+
+	/**
+	 * @param masterReplica the nodes of a static master/replica setup, whose client has
+	 * no address of its own, or {@code null}
+	 */
+	LettuceRedisWire(RedisClient client, @Nullable MasterReplicaNodes masterReplica) {
 		this.client = client;
+		this.masterReplica = masterReplica;
 		this.commands = new Reconnecting<>(() -> connect(false));
 		this.publishes = new Reconnecting<>(() -> connect(true));
 	}
@@ -48,7 +62,8 @@ final class LettuceRedisWire implements RedisWire {
 	// it, and only in its blocking form: off the caller's thread.
 	private CompletableFuture<StatefulRedisConnection<byte[], byte[]>> connect(boolean sendOnlyWhenTold) {
 		return Mono.fromCallable(() -> {
-			StatefulRedisConnection<byte[], byte[]> connection = this.client.connect(ByteArrayCodec.INSTANCE);
+			StatefulRedisConnection<byte[], byte[]> connection = (this.masterReplica != null)
+					? this.masterReplica.connect() : this.client.connect(ByteArrayCodec.INSTANCE);
 			connection.setAutoFlushCommands(!sendOnlyWhenTold);
 			return connection;
 		}).subscribeOn(Schedulers.boundedElastic()).toFuture();
@@ -56,7 +71,8 @@ final class LettuceRedisWire implements RedisWire {
 
 	/**
 	 * Whether {@code error} says the client has no address of its own: Spring Data builds
-	 * it so for a static master/replica setup, and connects through its own provider.
+	 * it so for a static master/replica setup, whose nodes then must be given
+	 * ({@link MasterReplicaNodes}).
 	 */
 	static boolean isWithoutAddress(Throwable error) {
 		return error instanceof IllegalStateException && error.getMessage() != null
@@ -110,9 +126,17 @@ final class LettuceRedisWire implements RedisWire {
 
 	@Override
 	public Mono<Subscription> subscription(Runnable onChannelsMoved) {
+		MasterReplicaNodes nodes = this.masterReplica;
+		if (nodes != null) {
+			// The master may have changed by the time Redis answers again: the
+			// subscription ends with its connection, and the next one asks again.
+			return connectOffThread(nodes::connectPubSubToMaster)
+				.map((connection) -> new Classic(connection, this.client));
+		}
 		// One Redis: channels never move (Lettuce subscribes them again when it
 		// reconnects).
-		return connectOffThread(() -> this.client.connectPubSub(ByteArrayCodec.INSTANCE)).map(Classic::new);
+		return connectOffThread(() -> this.client.connectPubSub(ByteArrayCodec.INSTANCE))
+			.map((connection) -> new Classic(connection, null));
 	}
 
 	/**
@@ -177,8 +201,30 @@ final class LettuceRedisWire implements RedisWire {
 
 		private final IncomingMessages messages = new IncomingMessages();
 
-		Classic(StatefulRedisPubSubConnection<byte[], byte[]> connection) {
+		private final @Nullable RedisClient endsWithConnectionOf;
+
+		private final RedisConnectionStateListener disconnects = new RedisConnectionStateListener() {
+
+			@Override
+			public void onRedisDisconnected(RedisChannelHandler<?, ?> disconnected) {
+				if (disconnected == Classic.this.connection) {
+					Classic.this.messages
+						.fail(new IllegalStateException("the connection to the Redis master was lost"));
+				}
+			}
+
+		};
+
+		/**
+		 * @param endsWithConnectionOf the client whose reconnection of this connection
+		 * should not be waited for: the subscription ends when the connection drops
+		 */
+		Classic(StatefulRedisPubSubConnection<byte[], byte[]> connection, @Nullable RedisClient endsWithConnectionOf) {
 			this.connection = connection;
+			this.endsWithConnectionOf = endsWithConnectionOf;
+			if (endsWithConnectionOf != null) {
+				endsWithConnectionOf.addListener(this.disconnects);
+			}
 			connection.addListener(new RedisPubSubAdapter<>() {
 
 				@Override
@@ -219,6 +265,9 @@ final class LettuceRedisWire implements RedisWire {
 
 		@Override
 		public Mono<Void> cancel() {
+			if (this.endsWithConnectionOf != null) {
+				this.endsWithConnectionOf.removeListener(this.disconnects);
+			}
 			this.messages.complete();
 			return Mono.fromCompletionStage(this.connection.closeAsync());
 		}

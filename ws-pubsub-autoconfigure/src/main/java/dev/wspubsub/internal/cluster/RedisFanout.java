@@ -19,10 +19,12 @@ import java.util.function.BiConsumer;
 import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 
+import dev.wspubsub.WsPubSubConfigurationException;
 import dev.wspubsub.internal.topic.TopicRegistry;
 import dev.wspubsub.spi.Fanout;
 import dev.wspubsub.spi.OutboundMessage;
 import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.netty.buffer.ByteBufAllocator;
 import org.apache.commons.logging.Log;
@@ -39,9 +41,10 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
 
 /**
  * Spans every topic across the nodes that share one Redis, through Redis pub/sub: on one
- * Redis or Sentinel through spring-data-redis' reactive connection, on a Redis Cluster
- * (when the connection factory Spring Boot built is cluster-aware) through Lettuce's own
- * cluster client with sharded pub/sub (see {@link RedisWire}).
+ * Redis, Sentinel or a static master/replica setup through the Lettuce client of
+ * spring-data-redis' connection factory, on a Redis Cluster (when the connection factory
+ * Spring Boot built is cluster-aware) through Lettuce's own cluster client with sharded
+ * pub/sub (see {@link RedisWire}).
  *
  * <ul>
  * <li>Each topic is one channel (see {@link ChannelNames}), subscribed while the topic
@@ -100,6 +103,8 @@ public final class RedisFanout implements Fanout, AutoCloseable {
 
 	private final ReactiveRedisConnectionFactory connectionFactory;
 
+	private final List<RedisURI> masterReplicaNodes;
+
 	private final Supplier<RedisWire> wires;
 
 	private final TopicRegistry registry;
@@ -150,6 +155,9 @@ public final class RedisFanout implements Fanout, AutoCloseable {
 
 	private volatile boolean closed;
 
+	// Between the application context's stop and its next start.
+	private volatile boolean suspended;
+
 	// Evidence of life on each connection, so a probe stuck behind a busy pipeline is not
 	// a failure.
 	private volatile long lastReply = System.nanoTime();
@@ -160,9 +168,6 @@ public final class RedisFanout implements Fanout, AutoCloseable {
 
 	private final AtomicBoolean movedResyncScheduled = new AtomicBoolean();
 
-	// Lettuce's client could not connect by itself: Spring Data's connection serves.
-	private volatile boolean clientWithoutAddress;
-
 	// Worker thread only from here on.
 
 	private RedisWire.@Nullable Subscription subscription;
@@ -170,6 +175,9 @@ public final class RedisFanout implements Fanout, AutoCloseable {
 	private @Nullable Disposable receiving;
 
 	private boolean connecting;
+
+	// Counts the connections given up (suspend): an attempt of an earlier count is stale.
+	private long connectionGeneration;
 
 	private long probeSequence;
 
@@ -187,7 +195,10 @@ public final class RedisFanout implements Fanout, AutoCloseable {
 
 	private boolean notUpYetLogged;
 
-	private final CompletableFuture<Void> firstUp = new CompletableFuture<>();
+	private boolean withoutAddressLogged;
+
+	// Completes when the link comes up after the last (re)start.
+	private volatile CompletableFuture<Void> upAfterStart = new CompletableFuture<>();
 
 	/**
 	 * @param nodeId this node's id, unique in the cluster, 1 to 255 bytes in UTF-8
@@ -200,7 +211,19 @@ public final class RedisFanout implements Fanout, AutoCloseable {
 	public RedisFanout(ReactiveRedisConnectionFactory connectionFactory, TopicRegistry registry,
 			ByteBufAllocator allocator, String nodeId, String channelPrefix, int publishBuffer,
 			Duration probeInterval) {
+		this(connectionFactory, List.of(), registry, allocator, nodeId, channelPrefix, publishBuffer, probeInterval);
+	}
+
+	/**
+	 * @param masterReplicaNodes the nodes of a static master/replica setup, with the
+	 * connection factory's password, database, TLS and timeout: its client has no address
+	 * of its own; empty for any other setup
+	 */
+	public RedisFanout(ReactiveRedisConnectionFactory connectionFactory, List<RedisURI> masterReplicaNodes,
+			TopicRegistry registry, ByteBufAllocator allocator, String nodeId, String channelPrefix, int publishBuffer,
+			Duration probeInterval) {
 		this.connectionFactory = Objects.requireNonNull(connectionFactory, "connectionFactory");
+		this.masterReplicaNodes = List.copyOf(masterReplicaNodes);
 		this.registry = Objects.requireNonNull(registry, "registry");
 		this.allocator = Objects.requireNonNull(allocator, "allocator");
 		this.nodeId = Objects.requireNonNull(nodeId, "nodeId");
@@ -221,18 +244,21 @@ public final class RedisFanout implements Fanout, AutoCloseable {
 		this.publishQueue = new PublishQueue(publishBuffer, MAX_IN_FLIGHT, this::send, this::flush, this::linkFailed,
 				() -> this.lastReply = System.nanoTime(), this.worker::schedule);
 		this.subscriptions = new ChannelSubscriptions(registry, this.names, this.worker, this.errors, this::linkFailed,
-				() -> this.lastMessage = System.nanoTime(), () -> this.closed || connectionFactoryStopped());
+				() -> this.lastMessage = System.nanoTime(),
+				() -> this.closed || this.suspended || connectionFactoryStopped());
 	}
 
 	/**
-	 * Lettuce's own client when Spring Boot built it for one Redis or Sentinel; Spring
-	 * Data's reactive connection when that client has no address to connect to by itself
-	 * (a static master/replica setup, which Spring Data does not tell apart publicly).
+	 * Lettuce's own client when Spring Boot built it for one Redis, Sentinel or a static
+	 * master/replica setup (the client of the factory's current start: a stopped factory
+	 * made a new one when started again); Spring Data's reactive connection for any other
+	 * factory.
 	 */
 	private RedisWire singleRedisWire(ReactiveRedisConnectionFactory connectionFactory) {
-		if (!this.clientWithoutAddress && connectionFactory instanceof LettuceConnectionFactory lettuce
+		if (connectionFactory instanceof LettuceConnectionFactory lettuce
 				&& lettuce.getRequiredNativeClient() instanceof RedisClient client) {
-			return new LettuceRedisWire(client);
+			return new LettuceRedisWire(client,
+					this.masterReplicaNodes.isEmpty() ? null : new MasterReplicaNodes(client, this.masterReplicaNodes));
 		}
 		return new SingleRedisWire(connectionFactory.getReactiveConnection());
 	}
@@ -243,6 +269,16 @@ public final class RedisFanout implements Fanout, AutoCloseable {
 	 */
 	public static boolean isCluster(ReactiveRedisConnectionFactory connectionFactory) {
 		return connectionFactory instanceof LettuceConnectionFactory lettuce && lettuce.isClusterAware();
+	}
+
+	/**
+	 * Whether this fan-out's connections are to be closed before the connection factory
+	 * stops: on a cluster or a static master/replica setup each of its connections holds
+	 * connections to nodes that the factory's client would close a second time, warning
+	 * "Connection is already closed" for each.
+	 */
+	public boolean closesBeforeConnectionFactory() {
+		return this.names.sharded() || !this.masterReplicaNodes.isEmpty();
 	}
 
 	/**
@@ -257,12 +293,15 @@ public final class RedisFanout implements Fanout, AutoCloseable {
 	}
 
 	/**
-	 * Waits until the link has come up once, or {@code timeout} has passed.
+	 * Waits until the link has come up since the last start (or {@link #resume()}), or
+	 * {@code timeout} has passed.
 	 * @return whether it is up
+	 * @throws WsPubSubConfigurationException when the connection factory is one the link
+	 * cannot connect through
 	 */
 	public boolean awaitFirstUp(Duration timeout) {
 		try {
-			this.firstUp.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+			this.upAfterStart.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
 		}
 		catch (TimeoutException ex) {
 			// up later, in the background
@@ -271,9 +310,57 @@ public final class RedisFanout implements Fanout, AutoCloseable {
 			Thread.currentThread().interrupt();
 		}
 		catch (ExecutionException ex) {
+			if (ex.getCause() instanceof WsPubSubConfigurationException misconfigured) {
+				throw misconfigured;
+			}
 			throw new IllegalStateException(ex);
 		}
 		return this.up;
+	}
+
+	/**
+	 * Gives up the connections until {@link #resume()}: the application context stops,
+	 * and its connection factory with it. Publishes meanwhile wait in the buffer. Waits a
+	 * few seconds at most.
+	 */
+	public void suspend() {
+		if (this.closed) {
+			return;
+		}
+		this.suspended = true;
+		this.up = false;
+		this.publishQueue.setOpen(false);
+		// The worker owns the connections: it hands them over, and they are closed here,
+		// where waiting is allowed.
+		CompletableFuture<Held> handedOver = new CompletableFuture<>();
+		onWorker(() -> handedOver.complete(release()));
+		try {
+			closeQuietly(handedOver.get(5, TimeUnit.SECONDS));
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		catch (ExecutionException | TimeoutException ex) {
+			logger.debug("Giving up the Redis connections failed: " + ex);
+		}
+	}
+
+	/**
+	 * Connects again after {@link #suspend()}, through the connection factory's client of
+	 * now; in the background, as at {@link #start()}.
+	 */
+	public void resume() {
+		if (this.closed || !this.suspended) {
+			return;
+		}
+		this.upAfterStart = new CompletableFuture<>();
+		onWorker(() -> {
+			this.everUp = false;
+			this.notUpYetLogged = false;
+			this.startedAt = 0;
+			this.suspended = false;
+			check();
+		});
 	}
 
 	/** Why the link failed last, for logs. */
@@ -443,7 +530,7 @@ public final class RedisFanout implements Fanout, AutoCloseable {
 	}
 
 	private void check() {
-		if (this.closed) {
+		if (this.closed || this.suspended) {
 			return;
 		}
 		long now = System.nanoTime();
@@ -500,19 +587,36 @@ public final class RedisFanout implements Fanout, AutoCloseable {
 			return;
 		}
 		this.connecting = true;
+		long generation = this.connectionGeneration;
 		target.subscription(this::channelsMoved)
 			.timeout(this.probeInterval.multipliedBy(5))
-			.subscribe((created) -> onWorker(() -> attach(created)), (error) -> onWorker(() -> {
+			.subscribe((created) -> onWorker(() -> attach(created, generation)), (error) -> onWorker(() -> {
+				if (generation != this.connectionGeneration) {
+					return; // given up meanwhile
+				}
 				this.connecting = false;
-				if (LettuceRedisWire.isWithoutAddress(error) && this.wire == target) {
-					this.clientWithoutAddress = true;
-					this.wire = null; // the next check opens Spring Data's
-					target.close().subscribe(null, (ignored) -> {
-					});
+				if (LettuceRedisWire.isWithoutAddress(error)) {
+					withoutAddress();
 					return;
 				}
 				markDown("cannot open the Redis subscription: " + error);
 			}));
+	}
+
+	// A Lettuce connection factory of a static master/replica setup whose nodes were not
+	// given: it can never connect.
+	private void withoutAddress() {
+		WsPubSubConfigurationException misconfigured = new WsPubSubConfigurationException(
+				"The Redis connection factory's Lettuce client has no address of its own: a static master/replica"
+						+ " setup whose nodes the Redis fan-out was not given.",
+				"Configure the nodes with spring.data.redis.masterreplica.nodes, or declare the"
+						+ " RedisStaticMasterReplicaConfiguration as a bean, so that the fan-out finds them.");
+		markDown(misconfigured.getMessage());
+		this.upAfterStart.completeExceptionally(misconfigured);
+		if (!this.withoutAddressLogged) {
+			this.withoutAddressLogged = true;
+			logger.error("Redis fan-out of node " + this.nodeId + " cannot connect: " + misconfigured.getMessage());
+		}
 	}
 
 	// Any thread: a cluster's topology changed, or Redis dropped a shard channel whose
@@ -533,9 +637,13 @@ public final class RedisFanout implements Fanout, AutoCloseable {
 		}
 	}
 
-	private void attach(RedisWire.Subscription created) {
+	private void attach(RedisWire.Subscription created, long generation) {
+		if (generation != this.connectionGeneration) {
+			created.cancel().subscribe(null, (error) -> logger.debug("Closing a Redis subscription failed: " + error));
+			return; // given up meanwhile: it came through the connections of before
+		}
 		this.connecting = false;
-		if (this.closed) {
+		if (this.closed || this.suspended) {
 			created.cancel().subscribe(null, (error) -> logger.debug("Closing a Redis subscription failed: " + error));
 			return;
 		}
@@ -552,6 +660,11 @@ public final class RedisFanout implements Fanout, AutoCloseable {
 		if (this.subscription == lost) {
 			this.subscription = null;
 			this.subscriptions.detach();
+			if (connectionFactoryStopped() || this.closed || this.suspended) {
+				// The factory closed its connections: the application is stopping.
+				markDown("the Redis subscription was lost: " + reason);
+				return;
+			}
 			logger.info("Redis subscription of node " + this.nodeId + " ended (" + reason + "); opening a new one");
 			// Its connection may still be open and subscribed in Redis: close it, or its
 			// channels would
@@ -648,7 +761,7 @@ public final class RedisFanout implements Fanout, AutoCloseable {
 			this.subscriptions.resync();
 			this.up = true;
 			this.everUp = true;
-			this.firstUp.complete(null);
+			this.upAfterStart.complete(null);
 			this.publishQueue.setOpen(true);
 			logger.info("Redis fan-out of node " + this.nodeId + " is up");
 			// ---- hook (link events)
@@ -675,8 +788,8 @@ public final class RedisFanout implements Fanout, AutoCloseable {
 			this.publishQueue.setOpen(false);
 			String message = "Redis fan-out of node " + this.nodeId + " is down (" + reason + "); local delivery"
 					+ " continues, publishes for other nodes are buffered (" + this.publishQueue.buffered() + " now)";
-			if (connectionFactoryStopped() || this.closed) {
-				logger.debug(message); // the application is shutting down: no outage
+			if (connectionFactoryStopped() || this.closed || this.suspended) {
+				logger.debug(message); // the application is stopping: no outage
 			}
 			else {
 				logger.warn(message);
@@ -712,18 +825,36 @@ public final class RedisFanout implements Fanout, AutoCloseable {
 			this.worker.dispose();
 			return Mono.empty();
 		}).block();
-		disconnect();
+		closeQuietly(release());
 	}
 
-	private void disconnect() {
+	/** The connections given up, to close. */
+	private record Held(RedisWire.@Nullable Subscription subscription, @Nullable RedisWire wire) {
+	}
+
+	// Worker thread, or once it has stopped: forgets the connections.
+	private Held release() {
+		this.connectionGeneration++;
+		this.connecting = false;
+		this.probeSentAt = 0;
 		Disposable stream = this.receiving;
+		this.receiving = null;
 		if (stream != null) {
 			stream.dispose();
 		}
 		RedisWire.Subscription current = this.subscription;
 		this.subscription = null;
+		if (current != null) {
+			this.subscriptions.detach();
+		}
 		RedisWire open = this.wire;
 		this.wire = null;
+		return new Held(current, open);
+	}
+
+	private void closeQuietly(Held held) {
+		RedisWire.Subscription current = held.subscription();
+		RedisWire open = held.wire();
 		if (connectionFactoryStopped()) {
 			// Closed with the factory already: an UNSUBSCRIBE would wait for an answer
 			// that cannot come.

@@ -10,9 +10,10 @@ import reactor.core.publisher.Mono;
 
 /**
  * The commands the Redis side sends, over whatever connections the deployment needs: one
- * Redis or Sentinel through Spring Data Redis ({@link SingleRedisWire}), or a Redis
- * Cluster through Lettuce's own cluster API ({@link ClusterRedisWire}), where publishing
- * and subscribing use shard channels and each command goes to the master of its slot.
+ * Redis, Sentinel or a static master/replica setup through Lettuce's own client
+ * ({@link LettuceRedisWire}), or a Redis Cluster through Lettuce's own cluster API
+ * ({@link ClusterRedisWire}), where publishing and subscribing use shard channels and
+ * each command goes to the master of its slot.
  */
 interface RedisWire {
 

@@ -13,10 +13,10 @@ import org.springframework.data.redis.connection.ReactiveSubscription;
 import org.springframework.data.redis.connection.ReturnType;
 
 /**
- * A static master/replica setup through a reactive connection of Spring Data Redis:
- * classic PUBLISH and SUBSCRIBE, each publish sent on its own (Spring Data shares one
- * connection, so it cannot hold writes back). One Redis and Sentinel go through
- * {@link LettuceRedisWire}, whose client connects by itself.
+ * A reactive connection factory other than Spring Data's Lettuce one, through its
+ * reactive connection: classic PUBLISH and SUBSCRIBE, each publish sent on its own
+ * (Spring Data shares one connection, so it cannot hold writes back). One Redis, Sentinel
+ * and a static master/replica setup go through {@link LettuceRedisWire}.
  */
 final class SingleRedisWire implements RedisWire {
 

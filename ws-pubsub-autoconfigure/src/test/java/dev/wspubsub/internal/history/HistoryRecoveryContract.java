@@ -2,7 +2,9 @@ package dev.wspubsub.internal.history;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -36,6 +38,19 @@ abstract class HistoryRecoveryContract {
 	/** The node clients resubscribe to: another one where there is a cluster. */
 	abstract HistoryNode subscriber();
 
+	/**
+	 * The properties of a node whose fan-out goes through the Redis that
+	 * {@code redisProperty} points at, checked often.
+	 */
+	static Map<String, String> redisFanoutProperties(String redisProperty, String value) {
+		Map<String, String> properties = new HashMap<>(LocalHistoryRecoveryTests.PROPERTIES);
+		properties.put(redisProperty, value);
+		properties.put("ws-pubsub.fanout.redis.enabled", "true");
+		properties.put("ws-pubsub.fanout.redis.probe-interval", "200ms");
+		properties.put("ws-pubsub.fanout.redis.max-reconnect-delay", "200ms");
+		return properties;
+	}
+
 	static String topic() {
 		return "h:" + UUID.randomUUID();
 	}
@@ -65,6 +80,23 @@ abstract class HistoryRecoveryContract {
 		recovery.get("publications")
 			.forEach((text) -> numbers.add(JSON.readTree(text.stringValue()).get("n").intValue()));
 		return numbers;
+	}
+
+	@Test
+	void everyNodeSeesTheSamePositionForTheSamePublication() {
+		String topic = topic();
+		try (WsTestClient onPublisher = publisher().connect(); WsTestClient onSubscriber = subscriber().connect()) {
+			resume(onPublisher, topic, null, 0);
+			resume(onSubscriber, topic, null, 0);
+			List<StreamPosition> published = publish(topic, 0, 5);
+			published.add(subscriber().server().publishForPosition(topic, new N(5)).block(TIMEOUT));
+			for (WsTestClient client : List.of(onPublisher, onSubscriber)) {
+				for (StreamPosition expected : published) {
+					assertThat(position(JSON.readTree(client.awaitMessage()))).isEqualTo(expected);
+				}
+			}
+			assertThat(published).extracting(StreamPosition::offset).containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
+		}
 	}
 
 	@Test

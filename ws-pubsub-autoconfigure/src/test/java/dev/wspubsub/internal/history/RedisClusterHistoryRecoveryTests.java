@@ -79,23 +79,6 @@ class RedisClusterHistoryRecoveryTests extends HistoryRecoveryContract {
 		assertThat(b.bean(RedisFanout.class).mode()).isEqualTo("redis-cluster");
 	}
 
-	@Test
-	void everyNodeSeesTheSamePositionForTheSamePublication() {
-		String topic = topic();
-		try (WsTestClient onA = a.connect(); WsTestClient onB = b.connect()) {
-			resume(onA, topic, null, 0);
-			resume(onB, topic, null, 0);
-			List<StreamPosition> published = publish(topic, 0, 5);
-			published.add(b.server().publishForPosition(topic, new N(5)).block(TIMEOUT));
-			for (WsTestClient client : List.of(onA, onB)) {
-				for (StreamPosition expected : published) {
-					assertThat(position(JSON.readTree(client.awaitMessage()))).isEqualTo(expected);
-				}
-			}
-			assertThat(published).extracting(StreamPosition::offset).containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
-		}
-	}
-
 	/**
 	 * A replica promoted after its master failed may lack the master's last writes: a
 	 * history written under another replication id begins a new epoch, so positions from

@@ -2,7 +2,6 @@ package dev.wspubsub.internal.history;
 
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 import dev.wspubsub.StreamPosition;
@@ -69,23 +68,6 @@ class RedisHistoryRecoveryTests extends HistoryRecoveryContract {
 	@Override
 	HistoryNode subscriber() {
 		return b;
-	}
-
-	@Test
-	void everyNodeSeesTheSamePositionForTheSamePublication() {
-		String topic = topic();
-		try (WsTestClient onA = a.connect(); WsTestClient onB = b.connect()) {
-			resume(onA, topic, null, 0);
-			resume(onB, topic, null, 0);
-			List<StreamPosition> published = publish(topic, 0, 5);
-			published.addAll(List.of(b.server().publishForPosition(topic, new N(5)).block(TIMEOUT)));
-			for (WsTestClient client : List.of(onA, onB)) {
-				for (StreamPosition expected : published) {
-					assertThat(position(JSON.readTree(client.awaitMessage()))).isEqualTo(expected);
-				}
-			}
-			assertThat(published).extracting(StreamPosition::offset).containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
-		}
 	}
 
 	@Test
