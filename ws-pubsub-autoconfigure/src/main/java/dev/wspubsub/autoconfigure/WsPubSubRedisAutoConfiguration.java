@@ -140,11 +140,14 @@ public final class WsPubSubRedisAutoConfiguration {
 		return repair;
 	}
 
+	/**
+	 * Presence over the fan-out's link; without a {@link RedisFanout} (the application
+	 * has a fan-out of its own) presence stays in memory on each node.
+	 */
 	@Bean(initMethod = "start", destroyMethod = "close")
 	@ConditionalOnMissingBean(PresenceRegistry.class)
-	@ConditionalOnBean(ReactiveRedisConnectionFactory.class)
-	RedisPresenceRegistry wsPubSubPresenceRegistry(ReactiveRedisConnectionFactory connectionFactory,
-			WsPubSubProperties properties, NodeId nodeId, ObjectProvider<RedisFanout> fanout) {
+	@ConditionalOnBean(RedisFanout.class)
+	RedisPresenceRegistry wsPubSubPresenceRegistry(RedisFanout fanout, WsPubSubProperties properties) {
 		WsPubSubProperties.Redis redis = properties.getFanout().getRedis();
 		if (redis.getPresenceTtl().toMillis() < 3) {
 			throw new WsPubSubConfigurationException(
@@ -156,11 +159,7 @@ public final class WsPubSubRedisAutoConfiguration {
 					"ws-pubsub.fanout.redis.command-timeout is " + redis.getCommandTimeout() + ".",
 					"Set ws-pubsub.fanout.redis.command-timeout to 1ms or more; about a second suits most.");
 		}
-		RedisPresenceRegistry presence = new RedisPresenceRegistry(connectionFactory, redis.getChannelPrefix(),
-				nodeId.value(), redis.getPresenceTtl(), redis.getCommandTimeout());
-		// No health check of its own: the fan-out's probe is the node's one
-		fanout.ifAvailable(presence::followLink);
-		return presence;
+		return new RedisPresenceRegistry(fanout, redis.getPresenceTtl(), redis.getCommandTimeout());
 	}
 
 	/**

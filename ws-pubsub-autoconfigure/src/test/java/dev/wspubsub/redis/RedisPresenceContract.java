@@ -1,0 +1,130 @@
+package dev.wspubsub.redis;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+import ch.qos.logback.classic.Level;
+import dev.wspubsub.internal.cluster.RedisPresenceRegistry;
+import dev.wspubsub.spi.PresenceRegistry;
+import dev.wspubsub.testapp.ExpectedLog;
+import io.lettuce.core.api.sync.RedisCommands;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Cluster-wide presence in Redis, kept alive by each node's heartbeat, on one Redis and
+ * on a Redis Cluster alike: every command is a script on the topic's one key.
+ */
+abstract class RedisPresenceContract {
+
+	static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+	private static final String ANN = "{\"name\":\"Ann\"}";
+
+	private static final String BOB = "{\"name\":\"Bob\"}";
+
+	/** A node on this test's Redis, up. */
+	abstract Node startNode(String... extraProperties);
+
+	/** Commands on the Redis (the master, on a cluster) that holds {@code key}. */
+	abstract RedisCommands<String, String> redisOf(String key);
+
+	/**
+	 * Makes every Redis forget the scripts it has seen, as a restart or failover does.
+	 */
+	abstract void forgetScripts();
+
+	@Test
+	void everyNodeSeesEveryNodesMembersAndACrashedNodesMembersExpireWithinTheTtl() {
+		try (Node nodeA = startNode("ws-pubsub.fanout.redis.presence-ttl=2s");
+				Node nodeB = startNode("ws-pubsub.fanout.redis.presence-ttl=2s")) {
+			PresenceRegistry presenceA = nodeA.bean(PresenceRegistry.class);
+			PresenceRegistry presenceB = nodeB.bean(PresenceRegistry.class);
+			assertThat(presenceA).isInstanceOf(RedisPresenceRegistry.class);
+			presenceA.join("room:x", "ann", ANN).block(TIMEOUT);
+			presenceB.join("room:x", "bob", BOB).block(TIMEOUT);
+			Map<String, String> both = Map.of("ann", ANN, "bob", BOB);
+			assertThat(presenceB.members("room:x").block(TIMEOUT)).isEqualTo(both);
+			// Heartbeats keep live nodes' entries well past the TTL.
+			await().during(Duration.ofSeconds(3))
+				.atMost(Duration.ofSeconds(10))
+				.until(() -> both.equals(presenceA.members("room:x").block(TIMEOUT)));
+
+			// Node B loses Redis and dies without a chance to leave. On a cluster its
+			// fan-out then closes connections the factory closed already, and Lettuce
+			// warns of each: this test's way of crashing, nothing a node does.
+			try (ExpectedLog crash = ExpectedLog.capture(Level.WARN, "Connection is already closed")) {
+				nodeB.bean(LettuceConnectionFactory.class).destroy();
+				nodeB.close();
+			}
+			long killedAt = System.nanoTime();
+			// The clock stops when the read that saw Bob gone was sent, not when its
+			// answer came back.
+			AtomicLong askedAt = new AtomicLong();
+			await("Bob expires").atMost(Duration.ofSeconds(10)).until(() -> {
+				askedAt.set(System.nanoTime());
+				return Map.of("ann", ANN).equals(presenceA.members("room:x").block(TIMEOUT));
+			});
+			assertThat(Duration.ofNanos(askedAt.get() - killedAt)).isLessThan(Duration.ofSeconds(4));
+
+			presenceA.leave("room:x", "ann").block(TIMEOUT);
+			assertThat(presenceA.members("room:x").block(TIMEOUT)).isEmpty();
+		}
+	}
+
+	/**
+	 * A reader answers only the entries that have not expired by its clock, and removes
+	 * the expired ones from Redis as it reads; what presence did not write stays.
+	 */
+	@Test
+	void membersAnswersLiveEntriesOnlyAndRemovesTheExpiredOnes() {
+		String key = "ws-pubsub:presence:room:expiry";
+		try (Node node = startNode()) {
+			PresenceRegistry presence = node.bean(PresenceRegistry.class);
+			presence.join("room:expiry", "ann", ANN).block(TIMEOUT);
+			long now = System.currentTimeMillis();
+			RedisCommands<String, String> redis = redisOf(key);
+			// Entries of other nodes: one that crashed a while ago, one alive.
+			redis.hset(key, Map.of("gone:carl", (now - 1000) + ":{}", "alive:dora", (now + 60_000) + ":{\"d\":1}",
+					"not-ours", "x", "gone:garbled", "soon:{}"));
+
+			assertThat(presence.members("room:expiry").block(TIMEOUT))
+				.isEqualTo(Map.of("ann", ANN, "dora", "{\"d\":1}"));
+			assertThat(redis.hkeys(key)).as("the expired entries removed, the foreign one left")
+				.containsExactlyInAnyOrder(node.fanout().nodeId() + ":ann", "alive:dora", "not-ours");
+		}
+	}
+
+	/**
+	 * Redis forgot the scripts (a restart with its data kept, a failover, SCRIPT FLUSH):
+	 * the commands still reach it, sending the scripts again, and answer from Redis, not
+	 * from this node's own entries.
+	 */
+	@Test
+	void commandsStillReachRedisAfterItForgotTheScripts() {
+		String key = "ws-pubsub:presence:room:flush";
+		try (Node node = startNode()) {
+			PresenceRegistry presence = node.bean(PresenceRegistry.class);
+			presence.join("room:flush", "ann", ANN).block(TIMEOUT);
+			RedisCommands<String, String> redis = redisOf(key);
+			redis.hset(key, "other:dora", (System.currentTimeMillis() + 60_000) + ":{}");
+
+			forgetScripts();
+			assertThat(presence.members("room:flush").block(TIMEOUT)).as("Dora lives only in Redis")
+				.isEqualTo(Map.of("ann", ANN, "dora", "{}"));
+			forgetScripts();
+			presence.join("room:flush", "bob", BOB).block(TIMEOUT);
+			assertThat(redis.hget(key, node.fanout().nodeId() + ":bob")).endsWith(":" + BOB);
+			assertThat(redis.pttl(key)).as("expires one TTL after the write").isPositive();
+			forgetScripts();
+			presence.leave("room:flush", "ann").block(TIMEOUT);
+			assertThat(redis.hkeys(key)).containsExactlyInAnyOrder(node.fanout().nodeId() + ":bob", "other:dora");
+		}
+	}
+
+}
