@@ -144,7 +144,7 @@ public final class WsPubSubRedisAutoConfiguration {
 	 * Presence over the fan-out's link; without a {@link RedisFanout} (the application
 	 * has a fan-out of its own) presence stays in memory on each node.
 	 */
-	@Bean(initMethod = "start", destroyMethod = "close")
+	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean(PresenceRegistry.class)
 	@ConditionalOnBean(RedisFanout.class)
 	RedisPresenceRegistry wsPubSubPresenceRegistry(RedisFanout fanout, WsPubSubProperties properties) {
@@ -160,6 +160,12 @@ public final class WsPubSubRedisAutoConfiguration {
 					"Set ws-pubsub.fanout.redis.command-timeout to 1ms or more; about a second suits most.");
 		}
 		return new RedisPresenceRegistry(fanout, redis.getPresenceTtl(), redis.getCommandTimeout());
+	}
+
+	@Bean
+	@ConditionalOnBean(RedisPresenceRegistry.class)
+	RedisPresenceLifecycle wsPubSubPresenceLifecycle(RedisPresenceRegistry presence) {
+		return new RedisPresenceLifecycle(presence);
 	}
 
 	/**

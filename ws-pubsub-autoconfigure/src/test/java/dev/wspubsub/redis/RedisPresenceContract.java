@@ -127,4 +127,24 @@ abstract class RedisPresenceContract {
 		}
 	}
 
+	/**
+	 * A node that stops cleanly removes its entries from Redis at once, rather than
+	 * leaving them to expire a TTL later.
+	 */
+	@Test
+	void aNodeThatStopsRemovesItsEntriesAtOnce() {
+		String key = "ws-pubsub:presence:room:stop";
+		try (Node staying = startNode("ws-pubsub.fanout.redis.presence-ttl=5m")) {
+			Node leaving = startNode("ws-pubsub.fanout.redis.presence-ttl=5m");
+			leaving.bean(PresenceRegistry.class).join("room:stop", "ann", ANN).block(TIMEOUT);
+			staying.bean(PresenceRegistry.class).join("room:stop", "bob", BOB).block(TIMEOUT);
+			String leavingId = leaving.fanout().nodeId();
+			assertThat(redisOf(key).hkeys(key)).contains(leavingId + ":ann");
+			leaving.close();
+			assertThat(redisOf(key).hkeys(key)).containsExactly(staying.fanout().nodeId() + ":bob");
+			assertThat(staying.bean(PresenceRegistry.class).members("room:stop").block(TIMEOUT))
+				.isEqualTo(Map.of("bob", BOB));
+		}
+	}
+
 }

@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -126,9 +125,12 @@ public final class RedisPresenceRegistry implements PresenceRegistry, AutoClosea
 
 	/**
 	 * Starts the heartbeat that keeps this node's entries alive, and rewrites them after
-	 * a failure.
+	 * a failure; after {@link #stop()}, writes them again within a second.
 	 */
-	public void start() {
+	public synchronized void start() {
+		if (this.heartbeat != null) {
+			return;
+		}
 		Duration period = this.ttl.dividedBy(3);
 		Duration tick = (period.compareTo(REPAIR_INTERVAL) < 0) ? period : REPAIR_INTERVAL;
 		this.heartbeat = Flux.interval(tick)
@@ -136,6 +138,35 @@ public final class RedisPresenceRegistry implements PresenceRegistry, AutoClosea
 			.concatMap((beat) -> (!isInSync() || this.clock.millis() - this.lastRefresh >= period.toMillis())
 					? refresh() : Mono.empty())
 			.subscribe();
+	}
+
+	/**
+	 * Stops the heartbeat and removes this node's entries from Redis, waiting a few
+	 * seconds at most; run it while the fan-out's link is still open. The entries stay
+	 * known here, and calls answer from them, until {@link #start()} writes them again.
+	 */
+	public synchronized void stop() {
+		Disposable beat = this.heartbeat;
+		if (beat == null) {
+			return;
+		}
+		this.heartbeat = null;
+		beat.dispose();
+		// Out of sync until a rewrite: nothing reaches Redis while stopped.
+		this.failures.incrementAndGet();
+		Map<String, Set<String>> ours = new HashMap<>();
+		this.local.forEach(
+				(topic, members) -> ours.computeIfAbsent(topic, (key) -> new HashSet<>()).addAll(members.keySet()));
+		this.departed.forEach((topic, ids) -> ours.computeIfAbsent(topic, (key) -> new HashSet<>()).addAll(ids));
+		try {
+			Flux.fromIterable(ours.entrySet())
+				.concatMap((topic) -> write(topic.getKey(), Map.of(), topic.getValue()))
+				.then()
+				.block(Duration.ofSeconds(3));
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Could not remove this node's presence entries; they expire after " + this.ttl + ": " + ex);
+		}
 	}
 
 	/**
@@ -298,25 +329,12 @@ public final class RedisPresenceRegistry implements PresenceRegistry, AutoClosea
 		return Mono.empty();
 	}
 
-	/**
-	 * Stops the heartbeat and removes this node's entries, waiting a few seconds at most.
-	 */
+	/** Stops as {@link #stop()} does, and forgets this node's entries. */
 	@Override
 	public void close() {
-		Disposable beat = this.heartbeat;
-		if (beat != null) {
-			beat.dispose();
-		}
-		try {
-			Flux.fromIterable(new ArrayList<>(this.local.entrySet()))
-				.concatMap((topic) -> write(topic.getKey(), Map.of(), List.copyOf(topic.getValue().keySet())))
-				.then()
-				.block(Duration.ofSeconds(3));
-		}
-		catch (RuntimeException ex) {
-			logger.debug("Could not remove this node's presence entries; they expire after " + this.ttl + ": " + ex);
-		}
+		stop();
 		this.local.clear();
+		this.departed.clear();
 	}
 
 	private String field(String id) {
