@@ -1,6 +1,7 @@
 package dev.wspubsub.redis;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -10,6 +11,7 @@ import dev.wspubsub.spi.PresenceRegistry;
 import dev.wspubsub.testapp.ExpectedLog;
 import io.lettuce.core.api.sync.RedisCommands;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Flux;
 
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 
@@ -144,6 +146,37 @@ abstract class RedisPresenceContract {
 			assertThat(redisOf(key).hkeys(key)).containsExactly(staying.fanout().nodeId() + ":bob");
 			assertThat(staying.bean(PresenceRegistry.class).members("room:stop").block(TIMEOUT))
 				.isEqualTo(Map.of("bob", BOB));
+		}
+	}
+
+	/**
+	 * A topic with thousands of this node's entries, and thousands of expired ones: the
+	 * heartbeat rewrites them and a read removes them, each in one script, past the
+	 * number of arguments Lua can unpack at once (about 8,000).
+	 */
+	@Test
+	void thousandsOfEntriesInOneTopicAreRewrittenAndExpiredOnesRemoved() {
+		String key = "ws-pubsub:presence:room:big";
+		int live = 4_500; // 9,000 arguments in a rewrite
+		try (Node node = startNode("ws-pubsub.fanout.redis.presence-ttl=3s")) {
+			PresenceRegistry presence = node.bean(PresenceRegistry.class);
+			Flux.range(0, live)
+				.flatMap((i) -> presence.join("room:big", "u" + i, "{}"), 64)
+				.then()
+				.block(Duration.ofSeconds(60));
+			Map<String, String> expired = new HashMap<>();
+			for (int i = 0; i < 9_000; i++) {
+				expired.put("crashed:c" + i, "1:{}");
+			}
+			redisOf(key).hset(key, expired);
+
+			assertThat(presence.members("room:big").block(TIMEOUT)).hasSize(live);
+			assertThat(redisOf(key).hlen(key)).as("the expired ones removed").isEqualTo(live);
+			// Past the TTL, alive only through the heartbeat's rewrites.
+			await().during(Duration.ofSeconds(4))
+				.atMost(Duration.ofSeconds(15))
+				.until(() -> presence.members("room:big").block(TIMEOUT).size() == live
+						&& redisOf(key).hlen(key) == live);
 		}
 	}
 
