@@ -31,7 +31,8 @@ import reactor.core.publisher.Mono;
  * crash) are ignored by {@link #members} once the TTL has passed, and removed by the next
  * reader; the hash itself expires one TTL after the last live node touched it. Expiry is
  * judged with each node's clock: keep the nodes' clocks within a small fraction of the
- * TTL of each other.
+ * TTL of each other. A node that stops ({@link #stop()}, before the fan-out closes)
+ * removes its entries at once.
  *
  * <p>
  * Every command goes over the fan-out's link ({@link RedisFanout}), as a Lua script that
