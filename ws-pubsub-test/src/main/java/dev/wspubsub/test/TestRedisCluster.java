@@ -13,8 +13,11 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -301,8 +304,22 @@ public final class TestRedisCluster implements AutoCloseable {
 		// The clients before the nodes, with a quiet period: a reconnection to a killed
 		// node registered while the event loops stop would never be closed, and Netty
 		// would report its read buffer as a leak.
-		this.connections.values().forEach(StatefulRedisConnection::closeAsync);
+		CompletableFuture<?>[] closing = this.connections.values()
+			.stream()
+			.map(StatefulRedisConnection::closeAsync)
+			.toArray(CompletableFuture[]::new);
 		this.connections.clear();
+		// Closed before the clients shut down: a client closes every connection it still
+		// holds, and one closing at the same time is closed twice (Lettuce warns).
+		try {
+			CompletableFuture.allOf(closing).get(2, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		catch (ExecutionException | TimeoutException ex) {
+			// the clients' shutdown closes what is left
+		}
 		this.clients.values().forEach((client) -> client.shutdown(Duration.ofMillis(100), Duration.ofSeconds(2)));
 		this.clients.clear();
 		this.processes.values().forEach(TestRedisCluster::destroy);
