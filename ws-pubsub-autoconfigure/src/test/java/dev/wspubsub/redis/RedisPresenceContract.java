@@ -4,11 +4,13 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 import ch.qos.logback.classic.Level;
 import dev.wspubsub.internal.cluster.RedisPresenceRegistry;
 import dev.wspubsub.spi.PresenceRegistry;
 import dev.wspubsub.testapp.ExpectedLog;
+import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.api.sync.RedisCommands;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Flux;
@@ -178,6 +180,49 @@ abstract class RedisPresenceContract {
 				.until(() -> presence.members("room:big").block(TIMEOUT).size() == live
 						&& redisOf(key).hlen(key) == live);
 		}
+	}
+
+	/**
+	 * The Redis holding the topic stalls (CLIENT PAUSE: connected, but no answer for 5 s;
+	 * only a timeout ends the wait): every call answers within the command timeout from
+	 * this node's own entries, and what changed meanwhile reaches Redis once it answers.
+	 */
+	@Test
+	void whileRedisStallsCallsAnswerWithinTheCommandTimeoutFromThisNodeAndTheChangesReachRedisAfter() {
+		String key = "ws-pubsub:presence:room:stall";
+		Duration timeout = Duration.ofMillis(500);
+		try (Node node = startNode("ws-pubsub.fanout.redis.command-timeout=" + timeout.toMillis() + "ms");
+				ExpectedLog stall = ExpectedLog.redisOutage()) {
+			PresenceRegistry presence = node.bean(PresenceRegistry.class);
+			presence.join("room:stall", "ann", ANN).block(TIMEOUT);
+			redisOf(key).clientPause(5000);
+			// A quarter of a second for the scheduler of a loaded machine, measured from
+			// each call.
+			Duration bound = timeout.plusMillis(250);
+			timed(bound, () -> presence.join("room:stall", "bob", BOB).block(TIMEOUT));
+			assertThat(timed(bound, () -> presence.members("room:stall").block(TIMEOUT)))
+				.isEqualTo(Map.of("ann", ANN, "bob", BOB));
+			timed(bound, () -> presence.leave("room:stall", "ann").block(TIMEOUT));
+			assertThat(timed(bound, () -> presence.members("room:stall").block(TIMEOUT))).isEqualTo(Map.of("bob", BOB));
+
+			// Redis kept its data through the stall. (The test's own reads time out while
+			// it lasts.)
+			await("Ann gone and Bob present in Redis").atMost(Duration.ofSeconds(15))
+				.ignoreExceptionsInstanceOf(RedisCommandTimeoutException.class)
+				.until(() -> redisOf(key).hkeys(key), (fields) -> fields.size() == 1 && fields.get(0).endsWith(":bob"));
+			// The fan-out's probe may go unanswered long enough for it to report itself
+			// down.
+			assertThat(stall.lines()).allMatch((line) -> line.contains("is down (no answer from Redis"))
+				.hasSizeLessThanOrEqualTo(1);
+		}
+	}
+
+	/** Runs {@code call}, asserting it answered within {@code bound}. */
+	static <T> T timed(Duration bound, Supplier<T> call) {
+		long start = System.nanoTime();
+		T result = call.get();
+		assertThat(Duration.ofNanos(System.nanoTime() - start)).as("time to answer").isLessThan(bound);
+		return result;
 	}
 
 }
