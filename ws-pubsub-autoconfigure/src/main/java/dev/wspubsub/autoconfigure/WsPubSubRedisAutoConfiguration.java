@@ -149,11 +149,14 @@ public final class WsPubSubRedisAutoConfiguration {
 		return repair;
 	}
 
-	@Bean(initMethod = "start", destroyMethod = "close")
+	/**
+	 * Presence over the fan-out's link; without a {@link RedisFanout} (the application
+	 * has a fan-out of its own) presence stays in memory on each node.
+	 */
+	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean(PresenceRegistry.class)
-	@ConditionalOnBean(ReactiveRedisConnectionFactory.class)
-	RedisPresenceRegistry wsPubSubPresenceRegistry(ReactiveRedisConnectionFactory connectionFactory,
-			WsPubSubProperties properties, NodeId nodeId, ObjectProvider<RedisFanout> fanout) {
+	@ConditionalOnBean(RedisFanout.class)
+	RedisPresenceRegistry wsPubSubPresenceRegistry(RedisFanout fanout, WsPubSubProperties properties) {
 		WsPubSubProperties.Redis redis = properties.getFanout().getRedis();
 		if (redis.getPresenceTtl().toMillis() < 3) {
 			throw new WsPubSubConfigurationException(
@@ -165,11 +168,13 @@ public final class WsPubSubRedisAutoConfiguration {
 					"ws-pubsub.fanout.redis.command-timeout is " + redis.getCommandTimeout() + ".",
 					"Set ws-pubsub.fanout.redis.command-timeout to 1ms or more; about a second suits most.");
 		}
-		RedisPresenceRegistry presence = new RedisPresenceRegistry(connectionFactory, redis.getChannelPrefix(),
-				nodeId.value(), redis.getPresenceTtl(), redis.getCommandTimeout());
-		// No health check of its own: the fan-out's probe is the node's one
-		fanout.ifAvailable(presence::followLink);
-		return presence;
+		return new RedisPresenceRegistry(fanout, redis.getPresenceTtl(), redis.getCommandTimeout());
+	}
+
+	@Bean
+	@ConditionalOnBean(RedisPresenceRegistry.class)
+	RedisPresenceLifecycle wsPubSubPresenceLifecycle(RedisPresenceRegistry presence) {
+		return new RedisPresenceLifecycle(presence);
 	}
 
 	/**

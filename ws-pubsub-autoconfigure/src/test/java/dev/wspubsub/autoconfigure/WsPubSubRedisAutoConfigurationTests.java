@@ -1,6 +1,7 @@
 package dev.wspubsub.autoconfigure;
 
 import java.time.Duration;
+import java.util.Map;
 
 import dev.wspubsub.WsPubSubConfigurationException;
 import dev.wspubsub.WsServer;
@@ -159,12 +160,18 @@ class WsPubSubRedisAutoConfigurationTests {
 	}
 
 	@Test
-	void aFanoutOfTheApplicationsOwnWinsOverRedis() {
+	void aFanoutOfTheApplicationsOwnWinsOverRedisAndPresenceStaysInMemory() {
 		this.runner.withPropertyValues("ws-pubsub.fanout.redis.enabled=true")
 			.withBean("myFanout", Fanout.class, LocalFanout::new)
 			.run((context) -> {
 				assertThat(context).hasSingleBean(Fanout.class);
 				assertThat(context).doesNotHaveBean(RedisFanout.class);
+				// Presence in Redis goes over the Redis fan-out's link: without it, in
+				// memory.
+				PresenceRegistry presence = context.getBean(PresenceRegistry.class);
+				assertThat(presence).isInstanceOf(LocalPresenceRegistry.class);
+				presence.join("room:x", "ann", "{}").block(Duration.ofSeconds(5));
+				assertThat(presence.members("room:x").block(Duration.ofSeconds(5))).isEqualTo(Map.of("ann", "{}"));
 			});
 	}
 

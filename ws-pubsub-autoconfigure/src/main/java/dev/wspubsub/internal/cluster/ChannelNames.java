@@ -12,7 +12,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Every Redis name the fan-out uses, made here and nowhere else: each topic's channel and
- * the keys of its history, and the node channels the health probe travels on.
+ * the keys of its history and presence, and the node channels the health probe travels
+ * on.
  *
  * <p>
  * Channels live in two spaces under the prefix that no topic name can cross: topic
@@ -125,6 +126,14 @@ final class ChannelNames {
 	/** The epoch and offset counter of {@code topic}'s history. */
 	ByteBuffer historyMetaKey(String topic) {
 		return utf8(this.prefix + "history-meta:" + (this.sharded ? tagged(topic) : topic));
+	}
+
+	/**
+	 * The hash of {@code topic}'s presence entries, {@code <prefix>presence:<topic>} in
+	 * both modes: each presence command touches this key alone, so it needs no tag.
+	 */
+	ByteBuffer presenceKey(String topic) {
+		return utf8(this.prefix + "presence:" + topic);
 	}
 
 	/**

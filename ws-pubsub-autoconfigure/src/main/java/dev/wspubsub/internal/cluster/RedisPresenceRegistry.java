@@ -1,10 +1,13 @@
 package dev.wspubsub.internal.cluster;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -20,9 +23,6 @@ import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
-import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
-import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
-
 /**
  * Presence in Redis: one hash per topic, {@code <key-prefix>presence:<topic>}, with a
  * field {@code <node-id>:<id>} per entry whose value is
@@ -31,7 +31,15 @@ import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
  * crash) are ignored by {@link #members} once the TTL has passed, and removed by the next
  * reader; the hash itself expires one TTL after the last live node touched it. Expiry is
  * judged with each node's clock: keep the nodes' clocks within a small fraction of the
- * TTL of each other.
+ * TTL of each other. A node that stops ({@link #stop()}, before the fan-out closes)
+ * removes its entries at once.
+ *
+ * <p>
+ * Every command goes over the fan-out's link ({@link RedisFanout}), as a Lua script that
+ * touches the topic's hash alone, so it runs unchanged on one Redis and on the master of
+ * the hash's slot on a cluster: {@code presence-write.lua} sets and removes this node's
+ * entries (a join, a leave, the heartbeat's rewrite), {@code presence-members.lua}
+ * answers the live entries and removes the expired ones in the same step.
  *
  * <p>
  * No call waits on Redis longer than the command timeout: a connection's handlers run in
@@ -41,10 +49,9 @@ import org.springframework.data.redis.core.ReactiveStringRedisTemplate;
  * then on calls answer that way at once, without trying Redis, until a repair has gone
  * through. The repair runs every second: it removes the entries that left meanwhile and
  * rewrites all the others, so presence is whole again within seconds of Redis' return,
- * even if Redis lost its data. Health comes from the fan-out's link
- * ({@link #followLink}), which probes Redis already: when it goes down, calls answer from
- * this node until the repair has gone through, so an outage no call ran into is repaired
- * too.
+ * even if Redis lost its data. Health comes from the fan-out's link, which probes Redis
+ * already: when it goes down, calls answer from this node until the repair has gone
+ * through, so an outage no call ran into is repaired too.
  */
 public final class RedisPresenceRegistry implements PresenceRegistry, AutoCloseable {
 
@@ -53,9 +60,16 @@ public final class RedisPresenceRegistry implements PresenceRegistry, AutoClosea
 	/** How often the entries are rewritten after a failure, until Redis takes them. */
 	private static final Duration REPAIR_INTERVAL = Duration.ofSeconds(1);
 
-	private final ReactiveStringRedisTemplate redis;
+	/** Sets and removes entries of one topic; see {@code presence-write.lua}. */
+	private static final HistoryScripts.Script WRITE = HistoryScripts.Script.load("presence-write.lua");
 
-	private final String keyPrefix;
+	/**
+	 * Reads one topic's live entries, removing expired ones; see
+	 * {@code presence-members.lua}.
+	 */
+	private static final HistoryScripts.Script MEMBERS = HistoryScripts.Script.load("presence-members.lua");
+
+	private final RedisFanout fanout;
 
 	private final String nodeId;
 
@@ -82,34 +96,21 @@ public final class RedisPresenceRegistry implements PresenceRegistry, AutoClosea
 	private @Nullable Disposable heartbeat;
 
 	/**
-	 * @param keyPrefix prepended to each key, as the channel prefix is to channels
-	 * @param nodeId this node's id; must not contain {@code ':'}
-	 * @param ttl how long an entry outlives its node's last heartbeat
-	 */
-	public RedisPresenceRegistry(ReactiveRedisConnectionFactory connectionFactory, String keyPrefix, String nodeId,
-			Duration ttl) {
-		this(connectionFactory, keyPrefix, nodeId, ttl, Duration.ofSeconds(1));
-	}
-
-	/**
-	 * @param keyPrefix prepended to each key, as the channel prefix is to channels
-	 * @param nodeId this node's id; must not contain {@code ':'}
+	 * @param fanout the link to Redis: its connections, its key prefix and node id, and
+	 * its health
 	 * @param ttl how long an entry outlives its node's last heartbeat
 	 * @param commandTimeout the longest wait for Redis' answer to one command; must be
 	 * positive
 	 */
-	public RedisPresenceRegistry(ReactiveRedisConnectionFactory connectionFactory, String keyPrefix, String nodeId,
-			Duration ttl, Duration commandTimeout) {
-		this(connectionFactory, keyPrefix, nodeId, ttl, commandTimeout, Clock.systemUTC());
+	public RedisPresenceRegistry(RedisFanout fanout, Duration ttl, Duration commandTimeout) {
+		this(fanout, ttl, commandTimeout, Clock.systemUTC());
 	}
 
-	RedisPresenceRegistry(ReactiveRedisConnectionFactory connectionFactory, String keyPrefix, String nodeId,
-			Duration ttl, Duration commandTimeout, Clock clock) {
-		this.redis = new ReactiveStringRedisTemplate(Objects.requireNonNull(connectionFactory, "connectionFactory"));
-		this.keyPrefix = Objects.requireNonNull(keyPrefix, "keyPrefix");
-		this.nodeId = Objects.requireNonNull(nodeId, "nodeId");
-		if (nodeId.indexOf(':') >= 0) {
-			throw new IllegalArgumentException("Node id must not contain ':' but was '" + nodeId + "'");
+	RedisPresenceRegistry(RedisFanout fanout, Duration ttl, Duration commandTimeout, Clock clock) {
+		this.fanout = Objects.requireNonNull(fanout, "fanout");
+		this.nodeId = fanout.nodeId();
+		if (this.nodeId.indexOf(':') >= 0) {
+			throw new IllegalArgumentException("Node id must not contain ':' but was '" + this.nodeId + "'");
 		}
 		this.ttl = Objects.requireNonNull(ttl, "ttl");
 		if (ttl.toMillis() < 3) {
@@ -120,13 +121,17 @@ public final class RedisPresenceRegistry implements PresenceRegistry, AutoClosea
 			throw new IllegalArgumentException("Command timeout must be positive but was " + commandTimeout);
 		}
 		this.clock = clock;
+		followLink();
 	}
 
 	/**
 	 * Starts the heartbeat that keeps this node's entries alive, and rewrites them after
-	 * a failure.
+	 * a failure; after {@link #stop()}, writes them again within a second.
 	 */
-	public void start() {
+	public synchronized void start() {
+		if (this.heartbeat != null) {
+			return;
+		}
 		Duration period = this.ttl.dividedBy(3);
 		Duration tick = (period.compareTo(REPAIR_INTERVAL) < 0) ? period : REPAIR_INTERVAL;
 		this.heartbeat = Flux.interval(tick)
@@ -137,12 +142,41 @@ public final class RedisPresenceRegistry implements PresenceRegistry, AutoClosea
 	}
 
 	/**
-	 * Takes the health of {@code fanout}'s link to Redis as this registry's: an outage
+	 * Stops the heartbeat and removes this node's entries from Redis, waiting a few
+	 * seconds at most; run it while the fan-out's link is still open. The entries stay
+	 * known here, and calls answer from them, until {@link #start()} writes them again.
+	 */
+	public synchronized void stop() {
+		Disposable beat = this.heartbeat;
+		if (beat == null) {
+			return;
+		}
+		this.heartbeat = null;
+		beat.dispose();
+		// Out of sync until a rewrite: nothing reaches Redis while stopped.
+		this.failures.incrementAndGet();
+		Map<String, Set<String>> ours = new HashMap<>();
+		this.local.forEach(
+				(topic, members) -> ours.computeIfAbsent(topic, (key) -> new HashSet<>()).addAll(members.keySet()));
+		this.departed.forEach((topic, ids) -> ours.computeIfAbsent(topic, (key) -> new HashSet<>()).addAll(ids));
+		try {
+			Flux.fromIterable(ours.entrySet())
+				.concatMap((topic) -> write(topic.getKey(), Map.of(), topic.getValue()))
+				.then()
+				.block(Duration.ofSeconds(3));
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Could not remove this node's presence entries; they expire after " + this.ttl + ": " + ex);
+		}
+	}
+
+	/**
+	 * Takes the health of the fan-out's link to Redis as this registry's: an outage
 	 * (Redis may come back without its data) makes the entries be rewritten once Redis
 	 * answers again, within a second.
 	 */
-	public void followLink(RedisFanout fanout) {
-		fanout.addLinkListener(new LinkListener() {
+	private void followLink() {
+		this.fanout.addLinkListener(new LinkListener() {
 
 			@Override
 			public void down(Instant downAt) {
@@ -172,11 +206,7 @@ public final class RedisPresenceRegistry implements PresenceRegistry, AutoClosea
 			if (!isInSync()) {
 				return Mono.empty(); // the repair writes it
 			}
-			String key = key(topic);
-			return bounded(this.redis.opsForHash().put(key, field(id), value(info)))
-				.then(bounded(this.redis.expire(key, this.ttl)))
-				.then()
-				.onErrorResume(this::failed);
+			return write(topic, Map.of(id, info), List.of()).onErrorResume(this::failed);
 		});
 	}
 
@@ -193,7 +223,7 @@ public final class RedisPresenceRegistry implements PresenceRegistry, AutoClosea
 				remember(topic, id);
 				return Mono.empty();
 			}
-			return bounded(this.redis.opsForHash().remove(key(topic), field(id))).then().onErrorResume((ex) -> {
+			return write(topic, Map.of(), List.of(id)).onErrorResume((ex) -> {
 				remember(topic, id);
 				return failed(ex);
 			});
@@ -206,29 +236,10 @@ public final class RedisPresenceRegistry implements PresenceRegistry, AutoClosea
 		if (!isInSync()) {
 			return Mono.fromSupplier(() -> localMembers(topic));
 		}
-		String key = key(topic);
-		return bounded(this.redis.<String, String>opsForHash().entries(key).collectList()).map((entries) -> {
-			long now = this.clock.millis();
+		return Mono.defer(() -> run(MEMBERS, topic, utf8(Long.toString(this.clock.millis())))).map((answer) -> {
 			Map<String, String> members = new HashMap<>();
-			List<Object> expired = new ArrayList<>();
-			for (Map.Entry<String, String> entry : entries) {
-				int fieldColon = entry.getKey().indexOf(':');
-				int valueColon = entry.getValue().indexOf(':');
-				if (fieldColon < 0 || valueColon < 0) {
-					continue; // not ours
-				}
-				long expiresAt = parse(entry.getValue().substring(0, valueColon));
-				if (expiresAt > now) {
-					members.put(entry.getKey().substring(fieldColon + 1), entry.getValue().substring(valueColon + 1));
-				}
-				else {
-					expired.add(entry.getKey());
-				}
-			}
-			if (!expired.isEmpty()) {
-				// Housekeeping: nobody waits for it.
-				bounded(this.redis.opsForHash().remove(key, expired.toArray())).subscribe(null,
-						(ex) -> logger.debug("Could not remove expired presence entries: " + ex));
+			for (int i = 0; i + 1 < answer.size(); i += 2) {
+				members.put(text(answer.get(i)), text(answer.get(i + 1)));
 			}
 			return Map.copyOf(members);
 		}).onErrorResume((ex) -> failed(ex).then(Mono.fromSupplier(() -> localMembers(topic))));
@@ -248,25 +259,53 @@ public final class RedisPresenceRegistry implements PresenceRegistry, AutoClosea
 			long startedAt = this.clock.millis();
 			Map<String, List<String>> gone = new HashMap<>();
 			this.departed.forEach((topic, ids) -> gone.put(topic, List.copyOf(ids)));
-			Flux<Long> removals = Flux.fromIterable(gone.entrySet())
-				.concatMap((topic) -> bounded(this.redis.opsForHash()
-					.remove(key(topic.getKey()), topic.getValue().stream().map(this::field).toArray())));
-			Flux<Boolean> writes = Flux.fromIterable(new ArrayList<>(this.local.entrySet())).concatMap((topic) -> {
-				Map<String, String> fields = new HashMap<>();
-				topic.getValue().forEach((id, info) -> fields.put(field(id), value(info)));
-				if (fields.isEmpty()) {
-					return Mono.empty();
-				}
-				String key = key(topic.getKey());
-				return bounded(this.redis.opsForHash().putAll(key, fields))
-					.then(bounded(this.redis.expire(key, this.ttl)));
-			});
-			return removals.thenMany(writes).then(Mono.fromRunnable(() -> {
-				gone.forEach((topic, ids) -> ids.forEach((id) -> returned(topic, id)));
-				this.repaired = failuresBefore;
-				this.lastRefresh = startedAt;
-			})).onErrorResume(this::failed).then();
+			Map<String, Map<String, String>> present = new HashMap<>();
+			this.local.forEach((topic, members) -> present.put(topic, Map.copyOf(members)));
+			Set<String> topics = new HashSet<>(present.keySet());
+			topics.addAll(gone.keySet());
+			return Flux.fromIterable(topics)
+				.concatMap((topic) -> write(topic, present.getOrDefault(topic, Map.of()),
+						gone.getOrDefault(topic, List.of())))
+				.then(Mono.fromRunnable(() -> {
+					gone.forEach((topic, ids) -> ids.forEach((id) -> returned(topic, id)));
+					this.repaired = failuresBefore;
+					this.lastRefresh = startedAt;
+				}))
+				.onErrorResume(this::failed)
+				.then();
 		});
+	}
+
+	/**
+	 * Sets {@code entries} of this node in {@code topic} with a fresh expiry and removes
+	 * {@code removed}, in one script.
+	 */
+	private Mono<Void> write(String topic, Map<String, String> entries, Collection<String> removed) {
+		if (entries.isEmpty() && removed.isEmpty()) {
+			return Mono.empty();
+		}
+		String expiresAt = Long.toString(this.clock.millis() + this.ttl.toMillis());
+		ByteBuffer[] args = new ByteBuffer[2 + 2 * entries.size() + removed.size()];
+		int i = 0;
+		args[i++] = utf8(Long.toString(this.ttl.toMillis()));
+		args[i++] = utf8(Integer.toString(entries.size()));
+		for (Map.Entry<String, String> entry : entries.entrySet()) {
+			args[i++] = utf8(field(entry.getKey()));
+			args[i++] = utf8(expiresAt + ":" + entry.getValue());
+		}
+		for (String id : removed) {
+			args[i++] = utf8(field(id));
+		}
+		return run(WRITE, topic, args).then();
+	}
+
+	private Mono<List<Object>> run(HistoryScripts.Script script, String topic, ByteBuffer... args) {
+		RedisWire wire = this.fanout.wire();
+		if (wire == null) {
+			return Mono.error(new IllegalStateException("Not connected to Redis"));
+		}
+		return wire.eval(script, new ByteBuffer[] { this.fanout.names().presenceKey(topic) }, args)
+			.timeout(this.commandTimeout);
 	}
 
 	private void remember(String topic, String id) {
@@ -285,57 +324,36 @@ public final class RedisPresenceRegistry implements PresenceRegistry, AutoClosea
 		return this.failures.get() <= this.repaired;
 	}
 
-	private <T> Mono<T> bounded(Mono<T> command) {
-		return command.timeout(this.commandTimeout);
-	}
-
 	private <T> Mono<T> failed(Throwable ex) {
 		this.failures.incrementAndGet();
 		logger.debug("Presence in Redis failed, answering from this node: " + ex);
 		return Mono.empty();
 	}
 
-	/**
-	 * Stops the heartbeat and removes this node's entries, waiting a few seconds at most.
-	 */
+	/** Stops as {@link #stop()} does, and forgets this node's entries. */
 	@Override
 	public void close() {
-		Disposable beat = this.heartbeat;
-		if (beat != null) {
-			beat.dispose();
-		}
-		try {
-			Flux.fromIterable(new ArrayList<>(this.local.entrySet()))
-				.concatMap((topic) -> this.redis.opsForHash()
-					.remove(key(topic.getKey()), topic.getValue().keySet().stream().map(this::field).toArray()))
-				.then()
-				.block(Duration.ofSeconds(3));
-		}
-		catch (RuntimeException ex) {
-			logger.debug("Could not remove this node's presence entries; they expire after " + this.ttl + ": " + ex);
-		}
+		stop();
 		this.local.clear();
-	}
-
-	private String key(String topic) {
-		return this.keyPrefix + "presence:" + topic;
+		this.departed.clear();
 	}
 
 	private String field(String id) {
 		return this.nodeId + ":" + id;
 	}
 
-	private String value(String info) {
-		return (this.clock.millis() + this.ttl.toMillis()) + ":" + info;
+	private static ByteBuffer utf8(String text) {
+		return ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
 	}
 
-	private static long parse(String millis) {
-		try {
-			return Long.parseLong(millis);
+	private static String text(Object value) {
+		if (value instanceof ByteBuffer buffer) {
+			return StandardCharsets.UTF_8.decode(buffer.duplicate()).toString();
 		}
-		catch (NumberFormatException ex) {
-			return 0;
+		if (value instanceof byte[] bytes) {
+			return new String(bytes, StandardCharsets.UTF_8);
 		}
+		return String.valueOf(value);
 	}
 
 }
