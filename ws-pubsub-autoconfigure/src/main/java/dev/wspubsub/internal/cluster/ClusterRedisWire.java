@@ -17,6 +17,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.SlotHash;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
@@ -36,7 +37,8 @@ import reactor.core.publisher.Mono;
  * subscriptions SSUBSCRIBE, each sent by Lettuce to the master of its channel's slot, so
  * a node talks to a master only about the topics it has there; scripts run on the master
  * of their keys' slot. Publishes have a connection of their own that sends only when told
- * ({@link #flush()}), so a burst reaches each master in a few writes.
+ * ({@link #flush()}), so a burst reaches each master in a few writes; their command
+ * timeout is kept by {@link PublishDeadlines}, not by a Lettuce timer per command.
  */
 final class ClusterRedisWire implements RedisWire {
 
@@ -48,6 +50,13 @@ final class ClusterRedisWire implements RedisWire {
 	private final Reconnecting<StatefulRedisClusterConnection<byte[], byte[]>> commands;
 
 	private final Reconnecting<StatefulRedisClusterConnection<byte[], byte[]>> publishes;
+
+	// Dispatcher thread only, as every publish: the master of each slot published to,
+	// once
+	// its connection is open and untimed.
+	private final Route[] routes = new Route[SlotHash.SLOT_COUNT];
+
+	private final PublishDeadlines deadlines = new PublishDeadlines();
 
 	ClusterRedisWire(RedisClusterClient client) {
 		this.client = client;
@@ -95,28 +104,38 @@ final class ClusterRedisWire implements RedisWire {
 		if (unreachable != null) {
 			return CompletableFuture.failedFuture(unreachable);
 		}
-		return connection.async().spublish(to, bytes(message));
+		CompletionStage<Long> sent = connection.async().spublish(to, bytes(message));
+		this.deadlines.written(sent);
+		return sent;
 	}
 
 	/**
 	 * Waits until the connection to the master of {@code channel}'s slot is open. Lettuce
 	 * opens it at the first command for that master and holds the commands sent meanwhile
 	 * in no set order: the first burst to a master would arrive shuffled. Opening takes a
-	 * round trip on a working network, and happens once per master.
+	 * round trip on a working network, and happens once per master. The master and its
+	 * open connection are remembered per slot, so later publishes skip the look-up, until
+	 * the topology or the connection changes.
 	 * @return why the master cannot be reached, or {@code null}
 	 */
-	private static @Nullable Throwable awaitMasterConnection(StatefulRedisClusterConnection<byte[], byte[]> connection,
+	private @Nullable Throwable awaitMasterConnection(StatefulRedisClusterConnection<byte[], byte[]> connection,
 			byte[] channel) {
-		RedisClusterNode master = connection.getPartitions().getMasterBySlot(SlotHash.getSlot(channel));
+		int slot = SlotHash.getSlot(channel);
+		RedisClusterNode master = connection.getPartitions().getMasterBySlot(slot);
 		if (master == null) {
 			return null; // Lettuce reports the uncovered slot itself
 		}
-		CompletableFuture<?> open = connection.getConnectionAsync(master.getUri().getHost(), master.getUri().getPort());
-		if (open.isDone() && !open.isCompletedExceptionally()) {
+		Route route = this.routes[slot];
+		if (route != null && route.master() == master && route.cluster() == connection && route.node().isOpen()) {
 			return null;
 		}
+		CompletableFuture<StatefulRedisConnection<byte[], byte[]>> open = connection
+			.getConnectionAsync(master.getUri().getHost(), master.getUri().getPort());
 		try {
-			open.get(MASTER_CONNECT_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+			StatefulRedisConnection<byte[], byte[]> node = open.get(MASTER_CONNECT_WAIT.toMillis(),
+					TimeUnit.MILLISECONDS);
+			this.deadlines.takeOver(node, this.client.getOptions());
+			this.routes[slot] = new Route(master, connection, node);
 			return null;
 		}
 		catch (InterruptedException ex) {
@@ -139,6 +158,12 @@ final class ClusterRedisWire implements RedisWire {
 		if (connection != null) {
 			connection.flushCommands();
 		}
+		this.deadlines.flushed();
+	}
+
+	@Override
+	public int expireUnansweredPublishes() {
+		return this.deadlines.expire();
 	}
 
 	@Override
@@ -179,6 +204,14 @@ final class ClusterRedisWire implements RedisWire {
 			all[i] = bytes(buffers[i]);
 		}
 		return all;
+	}
+
+	/**
+	 * Where the publishes of a slot go: its master, through the node connection of this
+	 * publish connection.
+	 */
+	private record Route(RedisClusterNode master, StatefulRedisClusterConnection<byte[], byte[]> cluster,
+			StatefulRedisConnection<byte[], byte[]> node) {
 	}
 
 	/**

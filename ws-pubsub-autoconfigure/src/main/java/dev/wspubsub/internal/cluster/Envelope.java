@@ -4,6 +4,7 @@ import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLong;
 
 import dev.wspubsub.StreamPosition;
@@ -53,6 +54,12 @@ final class Envelope {
 
 	/** Size of the incarnation, the publish id and the time. */
 	private static final int IDENTITY_AND_TIME = 3 * Long.BYTES;
+
+	/**
+	 * The largest payload a frame keeps as an array of its own (its header takes 4 bytes
+	 * at most): a larger one is copied into a buffer of the frame anyway.
+	 */
+	private static final int SMALL_PAYLOAD_MAX = OutboundMessage.SMALL_FRAME_MAX - 4;
 
 	private static final int FLAG_TEXT = 1;
 
@@ -201,24 +208,22 @@ final class Envelope {
 	 * {@code -1} when this node sent it, or the envelope carries no time.
 	 */
 	long sentByOtherAt(ByteBuffer envelope) {
-		ByteBuffer in = envelope.duplicate();
-		int version = version(in);
-		int before = switch (version) {
+		int start = envelope.position();
+		int before = switch (version(envelope)) {
 			case VERSION_TIMED -> 0;
 			case VERSION_POSITIONED_TIMED -> Long.BYTES;
 			case VERSION_IDENTIFIED, VERSION_POSITIONED_IDENTIFIED -> 2 * Long.BYTES;
 			default -> -1;
 		};
-		if (before < 0 || in.remaining() < 3) {
+		if (before < 0 || envelope.remaining() < 3) {
 			return -1;
 		}
-		int idLength = in.get(in.position() + 2) & 0xFF;
-		int at = in.position() + 3 + idLength + before;
-		if (in.limit() < at + Long.BYTES) {
+		int idLength = envelope.get(start + 2) & 0xFF;
+		int at = start + 3 + idLength + before;
+		if (envelope.limit() < at + Long.BYTES) {
 			return -1;
 		}
-		in.position(in.position() + 3);
-		return isOwn(in, idLength) ? -1 : in.getLong(at);
+		return isOwn(envelope, start + 3, idLength) ? -1 : envelope.getLong(at);
 	}
 
 	/**
@@ -280,41 +285,54 @@ final class Envelope {
 	 * @throws IllegalArgumentException when the bytes are not an envelope of this version
 	 */
 	@Nullable OutboundMessage decode(ByteBuffer envelope, ByteBufAllocator allocator) {
-		ByteBuffer in = envelope.duplicate();
-		byte version = (in.remaining() < 3) ? -1 : in.get();
+		int start = envelope.position();
+		int remaining = envelope.remaining();
+		byte version = (remaining < 3) ? -1 : envelope.get(start);
 		if (version != VERSION && version != VERSION_TIMED && version != VERSION_IDENTIFIED) {
 			throw new IllegalArgumentException("Not a ws-pubsub envelope of version " + VERSION + ", " + VERSION_TIMED
 					+ " or " + VERSION_IDENTIFIED);
 		}
-		int flags = in.get();
-		int idLength = in.get() & 0xFF;
+		int flags = envelope.get(start + 1);
+		int idLength = envelope.get(start + 2) & 0xFF;
 		int time = switch (version) {
 			case VERSION_TIMED -> Long.BYTES;
 			case VERSION_IDENTIFIED -> IDENTITY_AND_TIME;
 			default -> 0;
 		};
-		if (in.remaining() < idLength + time) {
+		if (remaining - 3 < idLength + time) {
 			throw new IllegalArgumentException("Truncated ws-pubsub envelope");
 		}
-		if (isOwn(in, idLength)) {
+		if (isOwn(envelope, start + 3, idLength)) {
 			return null;
 		}
-		in.position(in.position() + idLength + time);
-		return OutboundMessage.of(allocator, Unpooled.wrappedBuffer(in), (flags & FLAG_TEXT) != 0,
-				(flags & FLAG_COMPRESS) != 0);
+		boolean text = (flags & FLAG_TEXT) != 0;
+		boolean compress = (flags & FLAG_COMPRESS) != 0;
+		int payloadAt = start + 3 + idLength + time;
+		int length = start + remaining - payloadAt;
+		if (envelope.hasArray() && length <= SMALL_PAYLOAD_MAX) {
+			// The usual message: its one copy is the array the frame keeps.
+			int from = envelope.arrayOffset() + payloadAt;
+			return OutboundMessage.handedOver(allocator, Arrays.copyOfRange(envelope.array(), from, from + length),
+					text, compress);
+		}
+		return OutboundMessage.of(allocator, Unpooled.wrappedBuffer(envelope.duplicate().position(payloadAt)), text,
+				compress);
 	}
 
-	private boolean isOwn(ByteBuffer in, int idLength) {
+	private boolean isOwn(ByteBuffer envelope, int idAt, int idLength) {
 		if (idLength != this.nodeId.length) {
 			return false;
 		}
-		int start = in.position();
 		for (int i = 0; i < idLength; i++) {
-			if (in.get(start + i) != this.nodeId[i]) {
+			if (envelope.get(idAt + i) != this.nodeId[i]) {
 				return false;
 			}
 		}
 		return true;
+	}
+
+	private boolean isOwn(ByteBuffer in, int idLength) {
+		return isOwn(in, in.position(), idLength);
 	}
 
 }

@@ -31,7 +31,8 @@ import reactor.core.scheduler.Schedulers;
  * Publishes have a connection of their own that sends only when told ({@link #flush()}),
  * so a burst goes to Redis in a few writes, which Redis reads and runs in a few reads, as
  * a client that pipelines does; scripts and the rest go on a second connection that sends
- * each command at once.
+ * each command at once. The publish connection's command timeout is kept by
+ * {@link PublishDeadlines}, not by a Lettuce timer per command.
  */
 final class LettuceRedisWire implements RedisWire {
 
@@ -42,6 +43,9 @@ final class LettuceRedisWire implements RedisWire {
 	private final Reconnecting<StatefulRedisConnection<byte[], byte[]>> commands;
 
 	private final Reconnecting<StatefulRedisConnection<byte[], byte[]>> publishes;
+
+	// Dispatcher thread only, besides the connect that sets the timeout.
+	private final PublishDeadlines deadlines = new PublishDeadlines();
 
 	LettuceRedisWire(RedisClient client) {
 		this(client, null);
@@ -65,6 +69,9 @@ final class LettuceRedisWire implements RedisWire {
 			StatefulRedisConnection<byte[], byte[]> connection = (this.masterReplica != null)
 					? this.masterReplica.connect() : this.client.connect(ByteArrayCodec.INSTANCE);
 			connection.setAutoFlushCommands(!sendOnlyWhenTold);
+			if (sendOnlyWhenTold) {
+				this.deadlines.takeOver(connection, this.client.getOptions());
+			}
 			return connection;
 		}).subscribeOn(Schedulers.boundedElastic()).toFuture();
 	}
@@ -96,7 +103,9 @@ final class LettuceRedisWire implements RedisWire {
 		if (connection == null) {
 			return CompletableFuture.failedFuture(new IllegalStateException("Not connected to Redis yet"));
 		}
-		return connection.async().publish(bytes(channel), bytes(message));
+		CompletionStage<Long> sent = connection.async().publish(bytes(channel), bytes(message));
+		this.deadlines.written(sent);
+		return sent;
 	}
 
 	@Override
@@ -105,6 +114,12 @@ final class LettuceRedisWire implements RedisWire {
 		if (connection != null) {
 			connection.flushCommands();
 		}
+		this.deadlines.flushed();
+	}
+
+	@Override
+	public int expireUnansweredPublishes() {
+		return this.deadlines.expire();
 	}
 
 	@Override

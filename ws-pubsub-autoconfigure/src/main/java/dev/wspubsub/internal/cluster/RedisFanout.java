@@ -547,6 +547,10 @@ public final class RedisFanout implements Fanout, AutoCloseable {
 			target = this.wires.get();
 			this.wire = target;
 		}
+		// The wire times publishes out itself, here, on the thread that sends them: a
+		// publish Redis never answers fails, goes back into the queue, and marks the
+		// link down.
+		target.expireUnansweredPublishes();
 		if (this.subscription == null) {
 			subscribe(target);
 			return;

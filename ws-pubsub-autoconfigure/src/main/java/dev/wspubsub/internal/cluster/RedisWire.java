@@ -34,6 +34,15 @@ interface RedisWire {
 	void flush();
 
 	/**
+	 * Fails the publishes of {@link #publishUnflushed} that Redis has not answered within
+	 * the command timeout, where the wire keeps that timeout itself instead of the client
+	 * library (see {@link PublishDeadlines}). Call from the thread that publishes, now
+	 * and then.
+	 * @return how many failed
+	 */
+	int expireUnansweredPublishes();
+
+	/**
 	 * Runs {@code script} by its digest, and by its text when Redis has not seen it yet
 	 * (after a restart or failover, say); on a cluster on the master of the first key's
 	 * slot.

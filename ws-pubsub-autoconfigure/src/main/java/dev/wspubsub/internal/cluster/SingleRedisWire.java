@@ -42,6 +42,11 @@ final class SingleRedisWire implements RedisWire {
 	}
 
 	@Override
+	public int expireUnansweredPublishes() {
+		return 0; // Spring Data's connection times its commands out itself
+	}
+
+	@Override
 	public Mono<List<Object>> eval(HistoryScripts.Script script, ByteBuffer[] keys, ByteBuffer[] args) {
 		Flux<Object> byDigest = this.connection.scriptingCommands()
 			.evalSha(script.sha(), ReturnType.MULTI, keys.length, keysAndArgs(keys, args));

@@ -164,6 +164,39 @@ class EnvelopeTests {
 	}
 
 	@Test
+	void aPayloadArrivesUnchangedWhateverItsSizeAndWhereverTheEnvelopeLiesInItsBuffer() {
+		for (int size : new int[] { 0, 1, 125, 126, OutboundMessage.SMALL_FRAME_MAX - 4,
+				OutboundMessage.SMALL_FRAME_MAX - 3, 70_000 }) {
+			byte[] bytes = new byte[size];
+			for (int i = 0; i < size; i++) {
+				bytes[i] = (byte) (i * 31 + 7);
+			}
+			OutboundMessage sent = OutboundMessage.bytes(this.allocator, bytes, false, false);
+			ByteBuffer alone;
+			try {
+				alone = new Envelope("a").encode(sent);
+			}
+			finally {
+				sent.release();
+			}
+			// The same envelope between other bytes, as a slice and as a window.
+			byte[] around = new byte[alone.remaining() + 10];
+			alone.duplicate().get(around, 4, alone.remaining());
+			ByteBuffer window = ByteBuffer.wrap(around, 4, alone.remaining());
+			ByteBuffer slice = window.slice();
+			for (ByteBuffer wire : new ByteBuffer[] { alone, window, slice }) {
+				OutboundMessage received = new Envelope("b").decode(wire, this.allocator);
+				try {
+					assertThat(received.bytes()).as("payload of %d bytes", size).isEqualTo(bytes);
+				}
+				finally {
+					received.release();
+				}
+			}
+		}
+	}
+
+	@Test
 	void bytesThatAreNotAnEnvelopeAreRejected() {
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> new Envelope("a").decode(ByteBuffer.wrap("{\"json\":1}".getBytes()), this.allocator));
