@@ -16,7 +16,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
-import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.SlotHash;
@@ -168,14 +167,8 @@ final class ClusterRedisWire implements RedisWire {
 
 	@Override
 	public Mono<List<Object>> eval(HistoryScripts.Script script, ByteBuffer[] keys, ByteBuffer[] args) {
-		byte[][] keyBytes = all(keys);
-		byte[][] argBytes = all(args);
 		return Mono.fromFuture(this.commands.get(), true)
-			.flatMap((connection) -> Mono
-				.fromCompletionStage(() -> connection.async()
-					.<List<Object>>evalsha(script.sha(), ScriptOutputType.MULTI, keyBytes, argBytes))
-				.onErrorResume(HistoryScripts::isNoScript, (error) -> Mono.fromCompletionStage(() -> connection.async()
-					.<List<Object>>eval(bytes(script.text()), ScriptOutputType.MULTI, keyBytes, argBytes))));
+			.flatMap((connection) -> LettuceRedisWire.evalOn(connection.async(), script, keys, args));
 	}
 
 	@Override
@@ -196,14 +189,6 @@ final class ClusterRedisWire implements RedisWire {
 
 	private static byte[] bytes(ByteBuffer buffer) {
 		return LettuceRedisWire.bytes(buffer);
-	}
-
-	private static byte[][] all(ByteBuffer[] buffers) {
-		byte[][] all = new byte[buffers.length][];
-		for (int i = 0; i < buffers.length; i++) {
-			all[i] = bytes(buffers[i]);
-		}
-		return all;
 	}
 
 	/**

@@ -16,6 +16,7 @@ import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisScriptingAsyncCommands;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
@@ -124,14 +125,23 @@ final class LettuceRedisWire implements RedisWire {
 
 	@Override
 	public Mono<List<Object>> eval(HistoryScripts.Script script, ByteBuffer[] keys, ByteBuffer[] args) {
+		return Mono.fromFuture(this.commands.get(), true)
+			.flatMap((connection) -> evalOn(connection.async(), script, keys, args));
+	}
+
+	/**
+	 * Runs {@code script} by its digest, and by its text when Redis answers NOSCRIPT; the
+	 * one way both wires run scripts.
+	 */
+	static Mono<List<Object>> evalOn(RedisScriptingAsyncCommands<byte[], byte[]> commands, HistoryScripts.Script script,
+			ByteBuffer[] keys, ByteBuffer[] args) {
 		byte[][] keyBytes = all(keys);
 		byte[][] argBytes = all(args);
-		return Mono.fromFuture(this.commands.get(), true)
-			.flatMap((connection) -> Mono
-				.fromCompletionStage(() -> connection.async()
-					.<List<Object>>evalsha(script.sha(), ScriptOutputType.MULTI, keyBytes, argBytes))
-				.onErrorResume(HistoryScripts::isNoScript, (error) -> Mono.fromCompletionStage(() -> connection.async()
-					.<List<Object>>eval(bytes(script.text()), ScriptOutputType.MULTI, keyBytes, argBytes))));
+		return Mono
+			.fromCompletionStage(
+					() -> commands.<List<Object>>evalsha(script.sha(), ScriptOutputType.MULTI, keyBytes, argBytes))
+			.onErrorResume(HistoryScripts::isNoScript, (error) -> Mono.fromCompletionStage(() -> commands
+				.<List<Object>>eval(bytes(script.text()), ScriptOutputType.MULTI, keyBytes, argBytes)));
 	}
 
 	@Override
