@@ -60,6 +60,7 @@ PARTS="${PARTS:-scaling peers}"
 PEER_SERVERS="${PEER_SERVERS:-ws-pubsub bun-redis}"
 REDIS_SETUPS="${REDIS_SETUPS:-single cluster1 cluster3}"
 REPEATS="${REPEATS:-2}"
+ROOMS="${ROOMS:-1}"
 
 # start_nodes NAME COUNT FANOUT: sets NODE_PIDS and PORTS (comma-separated)
 start_nodes() {
@@ -179,6 +180,7 @@ forget_pid "$REDIS_PID"
 # ---- part "peers": ws-pubsub and the Redis-scaled Bun server, side by side
 
 REDIS_PIDS=()
+REDIS_PORTS=()
 REDIS_NODES=""
 
 # start_redis_setup SETUP LOGPREFIX: "single", or "clusterN" (N masters, no replicas, all slots
@@ -190,6 +192,7 @@ start_redis_setup() {
   if [[ "$setup" == single ]]; then
     start_redis "$logprefix-redis.log"
     REDIS_PIDS=("$REDIS_PID")
+    REDIS_PORTS=("$REDIS_PORT")
     REDIS_NODES="127.0.0.1:$REDIS_PORT"
     return
   fi
@@ -197,8 +200,10 @@ start_redis_setup() {
   [[ "$masters" =~ ^[0-9]+$ && "$masters" -ge 1 ]] || { log "unknown Redis setup '$setup'"; exit 1; }
   command -v redis-cli >/dev/null || { log "a Redis Cluster needs redis-cli (and redis-server >= 7) on PATH"; exit 1; }
   REDIS_NODES=""
+  REDIS_PORTS=()
   for i in $(seq 0 $((masters - 1))); do
     port=$((REDIS_PORT + i))
+    REDIS_PORTS+=("$port")
     if port_open "$port"; then log "port $port is already in use"; exit 1; fi
     rm -rf "$BUILD_DIR/redis-cluster/$port"
     mkdir -p "$BUILD_DIR/redis-cluster/$port"
@@ -243,6 +248,93 @@ stop_redis_setup() {
   REDIS_PIDS=()
 }
 
+# The Redis channel of chat room $1, as each server names it on a cluster: ws-pubsub's
+# "<channel-prefix>{<topic>}" (default prefix "ws-pubsub:"; the braces make the room the hash
+# tag) and the Bun peer's "<CHANNEL_PREFIX><room>" (default "room:", no tag)
+channel_of() {
+  case "$2" in
+    bun-redis) printf 'room:%s' "$1" ;;
+    *) printf 'ws-pubsub:{%s}' "$1" ;;
+  esac
+}
+
+# pick_room_names: sets ROOM_NAMES, ROOMS names (comma-separated) such that room j's channel
+# lands on master j mod N of every clusterN in REDIS_SETUPS, for ws-pubsub's and the peer's
+# channel names alike (masters own equal slot ranges in order, as start_redis_setup assigns
+# them). The slots come from CLUSTER KEYSLOT of a throwaway cluster-enabled redis-server on
+# REDIS_PORT. Without a cluster setup, room-0 to room-(ROOMS-1).
+pick_room_names() {
+  local masters="" setup dir pid count i candidates
+  for setup in $REDIS_SETUPS; do
+    [[ "$setup" == cluster* ]] && masters+="${masters:+ }${setup#cluster}"
+  done
+  if [[ -z "$masters" ]]; then
+    ROOM_NAMES="$(seq 0 $((ROOMS - 1)) | sed 's/^/room-/' | paste -sd,)"
+    return
+  fi
+  command -v redis-cli >/dev/null || { log "a Redis Cluster needs redis-cli (and redis-server >= 7) on PATH"; exit 1; }
+  # A room fits a given j with odds 1 / (N * N) per setup (two channels): 20 times what is needed
+  count="$(awk -v m="$masters" -v r="$ROOMS" 'BEGIN { n = split(m, a, " "); c = 20 * r
+    for (i = 1; i <= n; i++) c *= a[i] * a[i]; print (c > 200000) ? 200000 : c }')"
+  dir="$BUILD_DIR/redis-cluster/keyslot"
+  rm -rf "$dir"; mkdir -p "$dir"
+  if port_open "$REDIS_PORT"; then log "port $REDIS_PORT is already in use"; exit 1; fi
+  (cd "$dir" && exec "$(redis_binary)" --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no \
+    --cluster-enabled yes --cluster-config-file nodes.conf >"$dir/redis.log" 2>&1) &
+  pid=$!
+  STARTED_PIDS+=("$pid")
+  for _ in $(seq 1 100); do
+    [[ "$(redis-cli -p "$REDIS_PORT" PING 2>/dev/null)" == PONG ]] && break
+    sleep 0.1
+  done
+  candidates="$(seq 0 $((count - 1)) | sed 's/^/room-/')"
+  ROOM_NAMES="$(paste -d' ' <(echo "$candidates") \
+      <(while read -r i; do echo "CLUSTER KEYSLOT $(channel_of "$i" ws-pubsub)"; done <<<"$candidates" \
+        | redis-cli -p "$REDIS_PORT" | tr -d '\r') \
+      <(while read -r i; do echo "CLUSTER KEYSLOT $(channel_of "$i" bun-redis)"; done <<<"$candidates" \
+        | redis-cli -p "$REDIS_PORT" | tr -d '\r') \
+    | awk -v m="$masters" -v r="$ROOMS" '
+      function master(slot, n,   i) { for (i = 0; i < n; i++) if (slot < int(16384 * (i + 1) / n)) return i }
+      { name[NR] = $1; ws[NR] = $2; bun[NR] = $3 }
+      END {
+        k = split(m, setups, " ")
+        for (j = 0; j < r; j++) {
+          fits = 0
+          for (c = 1; c <= NR; c++) {
+            if (used[c]) continue
+            fits = 1
+            for (s = 1; s <= k; s++) {
+              n = setups[s]
+              if (master(ws[c], n) != j % n || master(bun[c], n) != j % n) fits = 0
+            }
+            if (fits) { used[c] = 1; printf "%s%s", (j ? "," : ""), name[c]; break }
+          }
+          if (!fits) exit 1
+        }
+      }')" || { stop_pid "$pid"; forget_pid "$pid"; log "found no $ROOMS room names that spread over masters $masters"; exit 1; }
+  for i in ${ROOM_NAMES//,/ }; do
+    log "room $i: ws-pubsub channel $(channel_of "$i" ws-pubsub) slot $(redis-cli -p "$REDIS_PORT" CLUSTER KEYSLOT "$(channel_of "$i" ws-pubsub)")," \
+      "peer channel $(channel_of "$i" bun-redis) slot $(redis-cli -p "$REDIS_PORT" CLUSTER KEYSLOT "$(channel_of "$i" bun-redis)")"
+  done
+  stop_pid "$pid"
+  forget_pid "$pid"
+}
+
+# room_channels SETUP SERVER: per Redis process of the setup, how many channels of the rooms
+# it serves (PUBSUB SHARDCHANNELS on a cluster, PUBSUB CHANNELS on one Redis, matched on the
+# server's channel names: not ws-pubsub's node probes), slash-separated
+room_channels() {
+  local port pattern command=SHARDCHANNELS
+  [[ "$1" == single ]] && command=CHANNELS
+  case "$2" in
+    bun-redis) pattern='room:*' ;;
+    *) pattern="$( [[ "$command" == CHANNELS ]] && echo 'ws-pubsub:t:*' || echo 'ws-pubsub:{*')" ;;
+  esac
+  for port in "${REDIS_PORTS[@]}"; do
+    redis-cli -p "$port" PUBSUB "$command" "$pattern" 2>/dev/null | grep -c . || true
+  done | paste -sd/
+}
+
 # ticks PID...: utime + stime of each, space-separated
 ticks() {
   local pid
@@ -257,8 +349,9 @@ per_million() {
 # run_peer SETUP SERVER RUN: one RESULT line and a CSV row; sets R[SETUP|SERVER|RUN|key]
 run_peer() {
   local setup="$1" server="$2" run="$3" name="peers-$1-$2-$3" k port out lat client
-  local before_s before_r after_s after_r line msgs reading deliveries pubs
-  log "peers: $server on $setup, run $run: 2 nodes, $CLIENTS clients"
+  local before_s before_r after_s after_r line msgs reading deliveries pubs channels=NA room_args=()
+  log "peers: $server on $setup, run $run: 2 nodes, $CLIENTS clients in $ROOMS room(s)"
+  [[ "$ROOMS" -gt 1 ]] && room_args=(--room-names "$ROOM_NAMES")
   start_redis_setup "$setup" "$BUILD_DIR/logs/cluster-$name"
   NODE_PIDS=() PORTS=""
   for k in 1 2; do
@@ -276,7 +369,7 @@ run_peer() {
   out="$BUILD_DIR/logs/cluster-$name-chat.log"
   lat="$BUILD_DIR/logs/cluster-$name-latency.log"
   run_tool $((WARMUP + DURATION + 90)) dev.wspubsub.bench.client.ChatLoad --ports "$PORTS" --clients "$CLIENTS" \
-    --frames-per-write 1 --warmup "$WARMUP" --duration "$DURATION" --label "$server" >"$out" 2>&1 &
+    "${room_args[@]}" --frames-per-write 1 --warmup "$WARMUP" --duration "$DURATION" --label "$server" >"$out" 2>&1 &
   client=$!
   # The warm-up's first per-second line comes a second after the start; read from just
   # inside the counted window, as run-cpu-split.sh does.
@@ -289,13 +382,16 @@ run_peer() {
   before_s="" after_s=""
   if grep -q '^w ' "$out" 2>/dev/null; then
     sleep "$((WARMUP - 1)).3"
+    # Which Redis process carries which rooms, read just before the window (ws-pubsub
+    # unsubscribes as soon as the clients leave)
+    channels="$(room_channels "$setup" "$server")"
     before_s="$(ticks "${NODE_PIDS[@]}")" before_r="$(ticks "${REDIS_PIDS[@]}")"
     sleep "$reading"
     after_s="$(ticks "${NODE_PIDS[@]}")" after_r="$(ticks "${REDIS_PIDS[@]}")"
   fi
   wait "$client" || true
   run_tool $((WARMUP + DURATION + 90)) dev.wspubsub.bench.client.LatencyLoad --ports "$PORTS" \
-    --clients "$CLIENTS" --rate "$RATE" --warmup "$WARMUP" --duration "$DURATION" --label "$server" \
+    --clients "$CLIENTS" "${room_args[@]}" --rate "$RATE" --warmup "$WARMUP" --duration "$DURATION" --label "$server" \
     >"$lat" 2>&1 || true
   for k in "${NODE_PIDS[@]}"; do stop_pid "$k"; forget_pid "$k"; done
   NODE_PIDS=()
@@ -307,8 +403,8 @@ run_peer() {
   deliveries=NA pubs=NA
   if [[ "$msgs" != NA && -n "$after_s" ]]; then
     deliveries="$(awk -v m="$msgs" -v s="$reading" 'BEGIN { printf "%.0f", m * s }')"
-    # every publication reaches all the clients, its sender included
-    pubs="$(awk -v d="$deliveries" -v c="$CLIENTS" 'BEGIN { printf "%.0f", d / c }')"
+    # every publication reaches all the clients of its room, its sender included
+    pubs="$(awk -v d="$deliveries" -v c="$CLIENTS" -v r="$ROOMS" 'BEGIN { printf "%.0f", d / (c / r) }')"
     server_ticks="$(paste <(tr ' ' '\n' <<<"$before_s") <(tr ' ' '\n' <<<"$after_s") | awk 'NF == 2 { s += $2 - $1 } END { print s + 0 }')"
     by_process="$(paste <(tr ' ' '\n' <<<"$before_r") <(tr ' ' '\n' <<<"$after_r") | awk 'NF == 2 { printf "%s%d", (n++ ? "/" : ""), $2 - $1 }')"
     redis_ticks="$(tr '/' '\n' <<<"$by_process" | awk '{ s += $1 } END { print s + 0 }')"
@@ -320,24 +416,43 @@ run_peer() {
   R[$key|total_cpu]="$(per_million "$( [[ "$server_ticks" == NA ]] && echo NA || echo $((server_ticks + redis_ticks)))" "$deliveries")"
   R[$key|redis_cpu_pub]="$(per_million "$redis_ticks" "$pubs")"
   R[$key|redis_by_process]="$(tr '/' '\n' <<<"$by_process" | while read -r t; do per_million "$t" "$deliveries"; done | paste -sd/)"
+  R[$key|redis_pub_by_process]="$(tr '/' '\n' <<<"$by_process" | while read -r t; do per_million "$t" "$pubs"; done | paste -sd/)"
+  # The busiest Redis process' CPU per publication bounds what the setup can carry: at one
+  # core for it, 1e6 / (its CPU-s per million publications) publications a second
+  R[$key|busiest_pub]="$(tr '/' '\n' <<<"${R[$key|redis_pub_by_process]}" | awk '$1 != "NA" && $1 != "" { if ($1 > m) m = $1; n++ } END { if (n) printf "%.4f", m; else print "NA" }')"
+  R[$key|capacity]="$(awk -v b="${R[$key|busiest_pub]}" 'BEGIN { if (b == "NA" || b + 0 == 0) print "NA"; else printf "%.0f", 1e6 / b }')"
+  R[$key|channels]="$channels"
   line="$(grep '^RESULT ' "$lat" || true)"
   R[$key|cross_p50]="$( [[ -n "$line" ]] && result_field "$line" cross_p50_us || echo NA)"
   R[$key|cross_p99]="$( [[ -n "$line" ]] && result_field "$line" cross_p99_us || echo NA)"
   [[ -n "$line" ]] || { log "no latency result for $name; see $lat"; tail -5 "$lat" >&2; }
-  echo "$setup,$server,$run,${R[$key|msgs]},${R[$key|cross]},${R[$key|server_cpu]},${R[$key|redis_cpu]},${R[$key|redis_by_process]},${R[$key|total_cpu]},${R[$key|redis_cpu_pub]},${R[$key|cross_p50]},${R[$key|cross_p99]}" >>"$PEERS_CSV"
+  echo "$setup,$server,$run,${R[$key|msgs]},${R[$key|cross]},${R[$key|server_cpu]},${R[$key|redis_cpu]},${R[$key|redis_by_process]},${R[$key|total_cpu]},${R[$key|redis_cpu_pub]},${R[$key|cross_p50]},${R[$key|cross_p99]},$ROOMS,${R[$key|channels]},${R[$key|redis_pub_by_process]},${R[$key|capacity]}" >>"$PEERS_CSV"
+  local extra=""
+  if [[ "$ROOMS" -gt 1 ]]; then
+    extra="rooms=$ROOMS room_channels_by_process=${R[$key|channels]}"
+    extra+=" redis_cpu_s_per_million_publications_by_process=${R[$key|redis_pub_by_process]}"
+    extra+=" paper_capacity_publications_per_s=${R[$key|capacity]}"
+  fi
   echo "RESULT part=peers setup=$setup server=$server run=$run nodes=2 clients=$CLIENTS msgs_per_s=${R[$key|msgs]}" \
     "cross_msgs_per_s=${R[$key|cross]} server_cpu_s_per_million_deliveries=${R[$key|server_cpu]}" \
     "redis_cpu_s_per_million_deliveries=${R[$key|redis_cpu]} (by process ${R[$key|redis_by_process]})" \
     "total_cpu_s_per_million_deliveries=${R[$key|total_cpu]}" \
     "redis_cpu_s_per_million_publications=${R[$key|redis_cpu_pub]} rate=$RATE" \
-    "cross_p50_us=${R[$key|cross_p50]} cross_p99_us=${R[$key|cross_p99]}"
+    "cross_p50_us=${R[$key|cross_p50]} cross_p99_us=${R[$key|cross_p99]}${extra:+ $extra}"
 }
 
 run_peers() {
   local run setup server a b
   PEERS_CSV="$BUILD_DIR/cluster-peers.csv"
-  echo "setup,server,run,msgs_per_s,cross_msgs_per_s,server_cpu_s_per_million_deliveries,redis_cpu_s_per_million_deliveries,redis_cpu_by_process,total_cpu_s_per_million_deliveries,redis_cpu_s_per_million_publications,cross_p50_us,cross_p99_us" >"$PEERS_CSV"
+  echo "setup,server,run,msgs_per_s,cross_msgs_per_s,server_cpu_s_per_million_deliveries,redis_cpu_s_per_million_deliveries,redis_cpu_by_process,total_cpu_s_per_million_deliveries,redis_cpu_s_per_million_publications,cross_p50_us,cross_p99_us,rooms,room_channels_by_process,redis_cpu_s_per_million_publications_by_process,paper_capacity_publications_per_s" >"$PEERS_CSV"
   declare -gA R=()
+  ROOM_NAMES=""
+  if [[ "$ROOMS" -gt 1 ]]; then
+    # Every room split evenly over the two nodes (see Rooms.java: client i in room (i / 2) mod ROOMS)
+    (( CLIENTS % (2 * ROOMS) == 0 )) || { log "CLIENTS=$CLIENTS does not fill ROOMS=$ROOMS rooms over 2 nodes evenly"; exit 1; }
+    pick_room_names
+    log "rooms: $ROOM_NAMES"
+  fi
   # Interleaved (A B A B ...), a fresh Redis for each, so that a drift of the machine shows
   # in both servers alike
   for run in $(seq 1 "$REPEATS"); do
@@ -347,7 +462,7 @@ run_peers() {
       done
     done
   done
-  log "clients=$CLIENTS (split over 2 nodes) rate=$RATE/s warm-up=${WARMUP}s counted=${DURATION}s; CPU-seconds per million = microseconds each"
+  log "clients=$CLIENTS (split over 2 nodes) rooms=$ROOMS rate=$RATE/s warm-up=${WARMUP}s counted=${DURATION}s; CPU-seconds per million = microseconds each"
   # Every server over the last one, the peer: with PEER_SERVERS="ws-pubsub@new ws-pubsub bun-redis"
   # (variants as in lib.sh) a change and what it replaces are each set against the peer.
   b="${PEER_SERVERS##* }"
@@ -369,7 +484,18 @@ run_peers() {
         [[ "$setup" == single || " $REDIS_SETUPS " != *" single "* ]] && continue
         echo "SCALE run=$run server=$server $setup/single" \
           "redis_cpu_per_publication=$(ratio "${R[$setup|$server|$run|redis_cpu_pub]}" "${R[single|$server|$run|redis_cpu_pub]}") (target <= 1)" \
-          "cross_throughput=$(ratio "${R[$setup|$server|$run|cross]}" "${R[single|$server|$run|cross]}")"
+          "cross_throughput=$(ratio "${R[$setup|$server|$run|cross]}" "${R[single|$server|$run|cross]}")$(
+            [[ "$ROOMS" -gt 1 ]] && echo " paper_capacity=$(ratio "${R[$setup|$server|$run|capacity]}" "${R[single|$server|$run|capacity]}")")"
+      done
+      # Many rooms: N masters against one, the capacity that adding masters adds (ideally N)
+      [[ "$ROOMS" -gt 1 && " $REDIS_SETUPS " == *" cluster1 "* ]] || continue
+      for setup in $REDIS_SETUPS; do
+        [[ "$setup" == cluster* && "$setup" != cluster1 ]] || continue
+        echo "SCALE run=$run server=$server $setup/cluster1 rooms=$ROOMS" \
+          "redis_cpu_per_publication=$(ratio "${R[$setup|$server|$run|redis_cpu_pub]}" "${R[cluster1|$server|$run|redis_cpu_pub]}") (target <= 1)" \
+          "busiest_master_cpu_per_publication=$(ratio "${R[$setup|$server|$run|busiest_pub]}" "${R[cluster1|$server|$run|busiest_pub]}")" \
+          "paper_capacity=$(ratio "${R[$setup|$server|$run|capacity]}" "${R[cluster1|$server|$run|capacity]}") (ideal ${setup#cluster})" \
+          "cross_throughput=$(ratio "${R[$setup|$server|$run|cross]}" "${R[cluster1|$server|$run|cross]}")"
       done
     done
   done

@@ -14,13 +14,16 @@ import io.netty.util.concurrent.Future;
 
 /**
  * The chat benchmark client, after Bun's: N clients in one room, rounds of
- * {@code --messages} per client, each delivered to all N. Prints delivered messages per
- * second, then one {@code RESULT} line for the counted window (after the warm-up): the
- * median of the per-second counts and, given {@code --server-pid}, the server's CPU time
- * read from {@code /proc} at the window's two ends; given {@code --redis-pid}, that
- * process's too (the server's Redis, whose CPU is not in the server's); given
- * {@code --counters-url} (the ws-pubsub chat server's {@code /bench/counters}), the bytes
- * the server allocated per message it received and per message delivered.
+ * {@code --messages} per client, each delivered to all N. With {@code --rooms R} (or
+ * {@code --room-names}) the clients are spread over R rooms as {@link Rooms} says, each
+ * message is delivered to the N/R members of its room, and each room runs its own rounds.
+ * Prints delivered messages per second, then one {@code RESULT} line for the counted
+ * window (after the warm-up): the median of the per-second counts and, given
+ * {@code --server-pid}, the server's CPU time read from {@code /proc} at the window's two
+ * ends; given {@code --redis-pid}, that process's too (the server's Redis, whose CPU is
+ * not in the server's); given {@code --counters-url} (the ws-pubsub chat server's
+ * {@code /bench/counters}), the bytes the server allocated per message it received and
+ * per message delivered.
  * <p>
  * {@code --frames-per-write F} (default: the whole round) sends each client's round in
  * writes of F frames, each flushed: {@code 1} is what browsers and Bun's own client do
@@ -59,49 +62,62 @@ public final class ChatLoad {
 		// Default: the whole round in one write (the burst mode); 1 is one frame per
 		// write and flush
 		int framesPerWrite = args.getInt("frames-per-write", messages);
-		ChatRound round = new ChatRound(messages, framesPerWrite, args.getLong("round-delay-ms", 0));
-		ClusterStart clusterStart = args.get("ports", "").isEmpty() ? null : new ClusterStart("Client0");
+		long roundDelay = args.getLong("round-delay-ms", 0);
 		try (Connector connector = Connector.fromArgs(args)) {
+			Rooms rooms = Rooms.fromArgs(args, clients, connector.nodes());
+			// Each room runs its own rounds: its members receive only its messages, and a
+			// room does not wait for the others
+			List<ChatRound> rounds = new ArrayList<>();
+			for (int room = 0; room < rooms.count(); room++) {
+				rounds.add(new ChatRound(messages, framesPerWrite, roundDelay));
+			}
+			ClusterStart clusterStart = args.get("ports", "").isEmpty() ? null : new ClusterStart(rooms);
 			List<Future<Channel>> pending = new ArrayList<>();
 			for (int i = 0; i < clients; i++) {
-				FrameListener client = new ChatClient(round, (long) messages * clients, ready, delivered);
-				pending
-					.add(connector.connect("Client" + i, (clusterStart != null) ? clusterStart.gate(client) : client));
+				ChatRound round = rounds.get(rooms.of(i));
+				FrameListener client = new ChatClient(round, (long) messages * rooms.size(), ready, delivered);
+				pending.add(connector.connectWithQuery(rooms.query(i),
+						(clusterStart != null) ? clusterStart.gate(client) : client));
 			}
-			for (Future<Channel> future : pending) {
+			List<Channel> channels = new ArrayList<>();
+			for (int i = 0; i < clients; i++) {
+				Future<Channel> future = pending.get(i);
 				if (!future.await(30, TimeUnit.SECONDS) || !future.isSuccess()) {
 					throw new IllegalStateException("Could not connect to " + connector.target(), future.cause());
 				}
-				round.add(future.getNow());
+				channels.add(future.getNow());
+				rounds.get(rooms.of(i)).add(future.getNow());
 			}
 			if (clusterStart != null) {
-				clusterStart.start(round.channels(), 2000, 15);
+				clusterStart.start(channels, 2000, 15);
 			}
 			if (!ready.await(30, TimeUnit.SECONDS)) {
 				throw new IllegalStateException(ready.getCount() + " of " + clients + " clients got no 'ready'");
 			}
-			System.out.printf("%s: %d clients x %d messages, %d frames per write, warm-up %ds, counted %ds%n", label,
-					clients, messages, Math.min(framesPerWrite, messages), warmup, duration);
+			System.out.printf(
+					"%s: %d clients x %d messages, %d frames per write, %d room(s), warm-up %ds, counted %ds%n", label,
+					clients, messages, Math.min(framesPerWrite, messages), rooms.count(), warmup, duration);
 			String counters = args.get("counters-url", "");
-			Window window = run(round, delivered,
+			Window window = run(() -> rounds.forEach(ChatRound::start), delivered,
 					new Window(duration, redisPid, counters.isEmpty() ? null : URI.create(counters)), warmup,
 					serverPid);
-			round.stop();
-			window.print(label, clients, round.completed(), serverPid, clockTicks);
-			for (Channel channel : round.channels()) {
+			rounds.forEach(ChatRound::stop);
+			window.print(label, clients, rooms.size(), rounds.stream().mapToLong(ChatRound::completed).sum(), serverPid,
+					clockTicks);
+			for (Channel channel : channels) {
 				channel.close();
 			}
 		}
 	}
 
 	/** Runs rounds for the warm-up and the counted window, printing a line a second. */
-	static Window run(ChatRound round, LongAdder delivered, Window window, int warmup, long serverPid) {
+	static Window run(Runnable firstRound, LongAdder delivered, Window window, int warmup, long serverPid) {
 		int duration = window.seconds();
 		if (warmup == 0) {
 			window.begin(0, serverPid);
 		}
 		long start = System.nanoTime();
-		round.start();
+		firstRound.run();
 		long last = 0;
 		for (int second = 1; second <= warmup + duration; second++) {
 			LockSupport.parkNanos(start + second * SECOND - System.nanoTime());

@@ -33,7 +33,8 @@ import org.HdrHistogram.Recorder;
  * that crossed from one node to another are also recorded on their own
  * ({@code cross_p50_us}, {@code cross_p99_us}).
  * <p>
- * With {@code --rooms R} client i joins room {@code room(i mod R)} (the many-rooms
+ * With {@code --rooms R} (or {@code --room-names}) the clients are spread over rooms as
+ * {@link Rooms} says, on one node client i in room {@code room(i mod R)} (the many-rooms
  * benchmark: e.g. 2,000 clients in 200 rooms of 10, each publishing every 100 ms, is
  * {@code --clients 2000 --rooms 200 --rate 20000}); a publish is then delivered to the
  * clients of its room only. Given {@code --server-pid}, the server's CPU time over the
@@ -54,25 +55,20 @@ public final class LatencyLoad {
 		long rate = args.getLong("rate", 20_000);
 		int warmup = args.getInt("warmup", 5);
 		int duration = args.getInt("duration", 10);
-		int rooms = args.getInt("rooms", 1);
 		long serverPid = args.getLong("server-pid", 0);
 		long clockTicks = args.getLong("clk-tck", 100);
 		String label = args.get("label", "server");
-		if (rooms < 1 || clients % rooms != 0) {
-			throw new IllegalArgumentException(clients + " clients do not fill " + rooms + " rooms evenly");
-		}
-		int roomSize = clients / rooms;
 
 		Recorder recorder = new Recorder(TimeUnit.SECONDS.toNanos(60), 3);
 		Recorder crossRecorder = new Recorder(TimeUnit.SECONDS.toNanos(60), 3);
 		LongAdder received = new LongAdder();
 		CountDownLatch ready = new CountDownLatch(clients);
-		ClusterStart clusterStart = args.get("ports", "").isEmpty() ? null : new ClusterStart("Client0");
 		try (Connector connector = Connector.fromArgs(args)) {
 			int nodes = connector.nodes();
-			// One room keeps the chat benchmark's query (no room parameter: the server's
-			// default room)
-			IntFunction<String> query = (i) -> "name=Client" + i + ((rooms > 1) ? "&room=room" + (i % rooms) : "");
+			Rooms rooms = Rooms.fromArgs(args, clients, nodes);
+			int roomSize = rooms.size();
+			ClusterStart clusterStart = args.get("ports", "").isEmpty() ? null : new ClusterStart(rooms);
+			IntFunction<String> query = rooms::query;
 			IntFunction<FrameListener> listener = (i) -> {
 				FrameListener client = new LatencyClient(ready, recorder, received, crossRecorder, nodes, i % nodes);
 				return (clusterStart != null) ? clusterStart.gate(client) : client;
@@ -85,7 +81,7 @@ public final class LatencyLoad {
 				throw new IllegalStateException(ready.getCount() + " of " + clients + " clients got no 'ready'");
 			}
 			System.out.printf("%s: %d clients in %d rooms, %d publishes/s, warm-up %ds, counted %ds%n", label, clients,
-					rooms, rate, warmup, duration);
+					rooms.count(), rate, warmup, duration);
 			Pacer pacer = new Pacer(channels, rate);
 			EventLoop loop = channels.get(0).eventLoop();
 			ScheduledFuture<?> ticks = loop.scheduleAtFixedRate(pacer, 0, TICK_NANOS, TimeUnit.NANOSECONDS);
@@ -111,7 +107,7 @@ public final class LatencyLoad {
 							+ "delivered_per_s=%.0f server_cpu_s=%s server_cpu_pct=%s cpu_s_per_million=%s p50_us=%.1f "
 							+ "p90_us=%.1f p99_us=%.1f p999_us=%.1f max_us=%.1f cross_delivered=%d cross_p50_us=%s "
 							+ "cross_p99_us=%s%n",
-					label, clients, rooms, nodes, rate, published, published * roomSize, delivered,
+					label, clients, rooms.count(), nodes, rate, published, published * roomSize, delivered,
 					deliveredInWindow / seconds, (serverPid > 0) ? String.format(Locale.ROOT, "%.2f", serverCpu) : "NA",
 					(serverPid > 0) ? String.format(Locale.ROOT, "%.1f", 100 * serverCpu / seconds) : "NA",
 					(serverPid > 0 && deliveredInWindow > 0)

@@ -70,12 +70,12 @@ public final class StompLoad {
 			System.out.printf(
 					"%s: %d STOMP clients x %d SEND frames to %s, each its own write, warm-up %ds, " + "counted %ds%n",
 					label, clients, messages, destination, warmup, duration);
-			Window window = ChatLoad.run(round, delivered, new Window(duration, 0), warmup, serverPid);
+			Window window = ChatLoad.run(round::start, delivered, new Window(duration, 0), warmup, serverPid);
 			round.stop();
 			if (errors.sum() > 0) {
 				throw new IllegalStateException(errors.sum() + " ERROR frames during the run; no result");
 			}
-			window.print(label, clients, round.completed(), serverPid, clockTicks);
+			window.print(label, clients, clients, round.completed(), serverPid, clockTicks);
 			for (Channel channel : round.channels()) {
 				channel.close();
 			}

@@ -152,8 +152,12 @@ final class Window {
 		return (sorted.length % 2 == 1) ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 	}
 
-	/** Prints the one line the scripts parse: space-separated {@code key=value} pairs. */
-	void print(String label, int clients, long rounds, long serverPid, long clockTicks) {
+	/**
+	 * Prints the one line the scripts parse: space-separated {@code key=value} pairs.
+	 * {@code roomSize}: how many clients each message is delivered to (all of them in one
+	 * room).
+	 */
+	void print(String label, int clients, int roomSize, long rounds, long serverPid, long clockTicks) {
 		double seconds = this.nanos / 1e9;
 		double serverCpu = (double) this.serverTicks / clockTicks;
 		double clientCpu = (double) this.clientTicks / clockTicks;
@@ -161,7 +165,7 @@ final class Window {
 		double redisCpu = (double) this.redisTicks / clockTicks;
 		double redisPerMillion = (this.delivered > 0) ? redisCpu / (this.delivered / 1e6) : 0;
 		long idle = Arrays.stream(this.samples, 0, this.count).filter((s) -> s == 0).count();
-		// Counted by the server; in the one room each is delivered to all the clients
+		// Counted by the server; each is delivered to the members of its room
 		boolean counted = this.allocated >= 0 && this.received > 0;
 		System.out.printf(Locale.ROOT,
 				"RESULT server=%s clients=%d median_msgs_per_s=%d mean_msgs_per_s=%.0f delivered=%d seconds=%.2f "
@@ -178,7 +182,7 @@ final class Window {
 				counted ? Long.toString(this.received) : "NA",
 				counted ? String.format(Locale.ROOT, "%.1f", (double) this.allocated / this.received) : "NA",
 				counted ? String.format(Locale.ROOT, "%.2f",
-						(double) this.allocated / ((double) this.received * clients)) : "NA");
+						(double) this.allocated / ((double) this.received * roomSize)) : "NA");
 	}
 
 }
