@@ -36,14 +36,35 @@
 # <= 0.7), and SCALE lines, each server's Redis CPU per publication on each cluster over its
 # own on one Redis (the target: no higher, so that adding masters adds capacity).
 #
+# Many rooms (ROOMS=R, part "peers" only): with one room, one master of a cluster carries all
+# of it, so the cluster rows measure overhead, not capacity. ROOMS spreads the clients over R
+# rooms, client i in room (i / 2) mod R, so that every room has as many members on each node
+# (CLIENTS a multiple of 2 x R); each message goes to the CLIENTS / R members of its room, and
+# each room runs its own closed-loop rounds (ChatLoad and LatencyLoad --room-names). The rooms
+# are named so that room j's channel lands on master j mod N of every clusterN of REDIS_SETUPS,
+# under ws-pubsub's channel name ("ws-pubsub:{room}") and the peer's ("room:room") alike (slots
+# from CLUSTER KEYSLOT of a throwaway cluster node; the names and slots are logged): R a
+# multiple of N spreads them evenly. The RESULT lines then add rooms=R, the room channels each
+# Redis process serves (PUBSUB SHARDCHANNELS, or PUBSUB CHANNELS on one Redis, read just
+# before the window), each process' CPU per million publications and a paper capacity:
+# 1e6 / the busiest process' CPU-s per million publications, the publications a second at
+# which that process would need a whole core. The SCALE lines add paper_capacity (the setup's
+# over one Redis), and with cluster1 in REDIS_SETUPS a line per clusterN over cluster1: Redis
+# CPU per publication (target <= 1), the busiest master's CPU per publication, and the paper
+# capacity (ideally N: every master carries 1/N of the publications at the same cost). E.g.
+#   PARTS=peers ROOMS=8 CLIENTS=64 REDIS_SETUPS="single cluster1 cluster3" benchmarks/run-cluster.sh
+#
 # Environment (defaults):
 #   PARTS="scaling peers"
 #   NODE_COUNTS="1 2 3"  CLIENTS=16  RATE=2000 (publishes/s in total)  WARMUP=5  DURATION=10
 #   BASE_PORT=4501  REDIS_PORT=4599  PUBLISH_BUFFER=100000  BASELINE=1  SKIP_BUILD=0
 #   PEER_SERVERS="ws-pubsub bun-redis"  REDIS_SETUPS="single cluster1 cluster3"  REPEATS=2
+#   ROOMS=1 (part "peers": the clients spread over that many rooms, see above)
 #   SERVER_JAVA_OPTS  CLIENT_JAVA_OPTS
 # Output: RESULT, RATIO and SCALE lines; benchmarks/build/cluster.csv (scaling) and
-# benchmarks/build/cluster-peers.csv (peers); logs in benchmarks/build/logs/cluster-*.
+# benchmarks/build/cluster-peers.csv (peers; its last four columns, rooms to
+# paper_capacity_publications_per_s, are the many-room fields, filled at ROOMS=1 too); logs
+# in benchmarks/build/logs/cluster-*.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
