@@ -506,7 +506,10 @@ public final class RedisFanout implements Fanout, AutoCloseable {
 		return this.publishQueue.buffered();
 	}
 
-	/** Failed Redis commands and undecodable messages. */
+	/**
+	 * Failed publications (each of a failed batch), other failed Redis commands and
+	 * undecodable messages.
+	 */
 	public long errorCount() {
 		return this.errors.sum() + this.publishQueue.errors();
 	}
