@@ -57,6 +57,9 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  * <li>Publishes go out in call order on one connection, bounded by {@code publishBuffer}
  * while Redis is unreachable; past it they are dropped, counted in
  * {@link #droppedCount()} and logged.</li>
+ * <li>Publications of one channel queued together go out as one publish, a batch of their
+ * envelopes (unless {@code batchPublishes} is off); the receiver handles each as if it
+ * had come alone. Every count stays a count of publications.</li>
  * <li>Health is measured end to end: every {@code probeInterval} the node publishes a
  * probe to its own node channel ({@link ChannelNames#probe}). It becomes
  * {@linkplain #isUp() up} when a probe comes back, and down when a probe has not come
