@@ -436,6 +436,13 @@ public class WsPubSubProperties {
 		 */
 		private Duration startupWait = Duration.ofSeconds(2);
 
+		/**
+		 * Whether publications of one topic without history that are queued together go
+		 * to Redis as one publish. Nodes of versions before batching drop such publishes:
+		 * turn it off while upgrading from one.
+		 */
+		private boolean batchPublishes = true;
+
 		public boolean isEnabled() {
 			return this.enabled;
 		}
@@ -458,6 +465,14 @@ public class WsPubSubProperties {
 
 		public void setNodeId(@Nullable String nodeId) {
 			this.nodeId = nodeId;
+		}
+
+		public boolean isBatchPublishes() {
+			return this.batchPublishes;
+		}
+
+		public void setBatchPublishes(boolean batchPublishes) {
+			this.batchPublishes = batchPublishes;
 		}
 
 		public int getPublishBuffer() {

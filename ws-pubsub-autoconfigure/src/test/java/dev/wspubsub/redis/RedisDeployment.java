@@ -65,6 +65,13 @@ enum RedisDeployment {
 			this.subscribers = subscribers;
 		}
 
+		/**
+		 * The Redis processes: a TestRedis, TestRedisCluster or TestRedisMasterReplica.
+		 */
+		AutoCloseable processes() {
+			return this.processes;
+		}
+
 		/** A node joined to the deployment. */
 		Node node(String... properties) {
 			return this.nodes.apply(properties);

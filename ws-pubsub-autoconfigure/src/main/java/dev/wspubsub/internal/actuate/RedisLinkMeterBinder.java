@@ -37,7 +37,8 @@ public class RedisLinkMeterBinder implements MeterBinder {
 			.tags(tags)
 			.register(registry);
 		FunctionCounter.builder("wspubsub.redis.errors", this.fanout, RedisFanout::errorCount)
-			.description("Failed Redis commands and undecodable messages")
+			.description(
+					"Failed publications (each of a failed batch), other failed Redis commands and undecodable messages")
 			.tags(tags)
 			.register(registry);
 		FunctionCounter.builder("wspubsub.redis.outages", this.fanout, RedisFanout::outageCount)

@@ -4,7 +4,9 @@ import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 import dev.wspubsub.StreamPosition;
@@ -37,6 +39,14 @@ import org.jspecify.annotations.Nullable;
  * bytes per start) and its publish id (8 bytes, growing), then the time: together they
  * name the publication, so a receiver delivers a publication Redis carried twice once
  * (see {@link DeliveredIds}). The older versions are still read.
+ *
+ * <p>
+ * Version {@value #VERSION_BATCH} carries several envelopes of one channel in one
+ * publish: after the version byte, each envelope as a 4-byte length and its bytes, in the
+ * order they were published. Only envelopes of version {@value #VERSION_IDENTIFIED} are
+ * batched; a batch never holds a batch. A node that does not know this version counts
+ * each batch as an undecodable message and drops it (see docs/SCALING.md on rolling
+ * upgrades).
  */
 final class Envelope {
 
@@ -51,6 +61,14 @@ final class Envelope {
 	static final byte VERSION_IDENTIFIED = 5;
 
 	static final byte VERSION_POSITIONED_IDENTIFIED = 6;
+
+	static final byte VERSION_BATCH = 7;
+
+	/** Bytes a batch adds: its version byte. */
+	static final int BATCH_HEAD = 1;
+
+	/** Bytes a batch adds per envelope: its length. */
+	static final int BATCH_ENTRY_HEAD = Integer.BYTES;
 
 	/** Size of the incarnation, the publish id and the time. */
 	private static final int IDENTITY_AND_TIME = 3 * Long.BYTES;
@@ -172,6 +190,55 @@ final class Envelope {
 			.putLong(publishId)
 			.putLong(System.currentTimeMillis());
 		return bytes;
+	}
+
+	/** The envelopes in one batch, in order. */
+	static ByteBuffer batch(List<ByteBuffer> envelopes) {
+		int length = BATCH_HEAD;
+		for (ByteBuffer envelope : envelopes) {
+			length += BATCH_ENTRY_HEAD + envelope.remaining();
+		}
+		ByteBuffer batch = ByteBuffer.allocate(length).put(VERSION_BATCH);
+		for (ByteBuffer envelope : envelopes) {
+			batch.putInt(envelope.remaining()).put(envelope.duplicate());
+		}
+		return batch.flip();
+	}
+
+	/**
+	 * The envelopes of a {@linkplain #batch batch}, in order, sharing its bytes.
+	 * @throws IllegalArgumentException when {@code batch} is not a well-formed batch: no
+	 * envelope of it is returned then
+	 */
+	static List<ByteBuffer> unbatch(ByteBuffer batch) {
+		if (version(batch) != VERSION_BATCH) {
+			throw new IllegalArgumentException("Not a batch of ws-pubsub envelopes");
+		}
+		List<ByteBuffer> envelopes = new ArrayList<>();
+		int start = batch.position();
+		int end = batch.limit();
+		int at = start + BATCH_HEAD;
+		while (at < end) {
+			if (end - at < BATCH_ENTRY_HEAD) {
+				throw new IllegalArgumentException("Batch ends in the length of an envelope, at byte " + (at - start));
+			}
+			int length = batch.getInt(at);
+			at += BATCH_ENTRY_HEAD;
+			if (length < 1 || length > end - at) {
+				throw new IllegalArgumentException("Batch says an envelope of " + length + " bytes at byte "
+						+ (at - start) + "; " + (end - at) + " follow");
+			}
+			ByteBuffer envelope = batch.duplicate().limit(at + length).position(at).slice();
+			if (version(envelope) == VERSION_BATCH) {
+				throw new IllegalArgumentException("Batch holds a batch at byte " + (at - start));
+			}
+			envelopes.add(envelope);
+			at += length;
+		}
+		if (envelopes.isEmpty()) {
+			throw new IllegalArgumentException("Batch holds no envelope");
+		}
+		return envelopes;
 	}
 
 	/** The version byte of an envelope, {@code -1} when empty. */

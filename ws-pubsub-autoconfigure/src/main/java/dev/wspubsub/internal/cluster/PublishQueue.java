@@ -1,7 +1,11 @@
 package dev.wspubsub.internal.cluster;
 
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -36,6 +40,13 @@ import reactor.core.publisher.Mono;
  * dispatcher has nothing more to send or reaches {@code maxInFlight}: a burst reaches
  * Redis in a few writes instead of one per publish. A reply only wakes the dispatcher
  * when something waits to be sent.
+ *
+ * <p>
+ * With batching on, the publishes of one channel taken in one pass are handed to the
+ * sender together (up to a count and a byte cap), for it to send as one command; only
+ * what is queued already is taken, never waited for. A command ({@link Command}) is a
+ * barrier: what was taken before it is sent before it. Every count (published, dropped,
+ * errors, buffered, in flight) is of publishes, however many travel in one command.
  */
 final class PublishQueue {
 
@@ -70,7 +81,14 @@ final class PublishQueue {
 
 	private final int maxInFlight;
 
-	private final BiFunction<ByteBuffer, ByteBuffer, CompletionStage<?>> sender;
+	private final int maxBatchCount;
+
+	private final int maxBatchBytes;
+
+	private final Sender sender;
+
+	// Dispatcher thread only: the publishes of this pass, by channel, not sent yet.
+	private final Map<ByteBuffer, Batch> pending = new LinkedHashMap<>();
 
 	private final Runnable flush;
 
@@ -92,11 +110,30 @@ final class PublishQueue {
 	 */
 	PublishQueue(int capacity, int maxInFlight, BiFunction<ByteBuffer, ByteBuffer, CompletionStage<?>> sender,
 			Runnable flush, Consumer<Throwable> onError, Runnable onReply, Executor dispatcher) {
+		this(capacity, maxInFlight, 1, Integer.MAX_VALUE, (channel, bodies) -> sender.apply(channel, bodies.get(0)),
+				flush, onError, onReply, dispatcher);
+	}
+
+	/**
+	 * @param maxBatchCount most publishes handed to {@code sender} at once; {@code 1}
+	 * turns batching off
+	 * @param maxBatchBytes most bytes of bodies handed to {@code sender} at once; a
+	 * single larger body goes alone
+	 * @param sender writes the publishes of one channel, in order, as one command; they
+	 * go out at the next {@code flush}
+	 */
+	PublishQueue(int capacity, int maxInFlight, int maxBatchCount, int maxBatchBytes, Sender sender, Runnable flush,
+			Consumer<Throwable> onError, Runnable onReply, Executor dispatcher) {
 		if (capacity < 1) {
 			throw new IllegalArgumentException("Publish buffer must be at least 1, was " + capacity);
 		}
+		if (maxBatchCount < 1) {
+			throw new IllegalArgumentException("Batches must hold at least 1 publish, not " + maxBatchCount);
+		}
 		this.capacity = capacity;
 		this.maxInFlight = maxInFlight;
+		this.maxBatchCount = maxBatchCount;
+		this.maxBatchBytes = maxBatchBytes;
 		this.sender = sender;
 		this.flush = flush;
 		this.onError = onError;
@@ -166,8 +203,15 @@ final class PublishQueue {
 				}
 				this.size.decrementAndGet();
 				this.inFlight.incrementAndGet();
-				written |= send(item);
+				if (item.command() != null) {
+					written |= sendPending();
+					sendCommand(item);
+				}
+				else {
+					written |= add(item);
+				}
 			}
+			written |= sendPending();
 			if (written) {
 				flush();
 			}
@@ -186,43 +230,100 @@ final class PublishQueue {
 		}
 	}
 
-	/** Whether it wrote a publish that waits for {@link #flush()}. */
-	private boolean send(Item item) {
+	private void sendCommand(Item item) {
 		Command command = item.command();
-		if (command != null) {
-			Mono<?> result;
-			try {
-				result = command.send();
-			}
-			catch (RuntimeException ex) {
-				result = Mono.error(ex);
-			}
-			result.subscribe(null, (error) -> failed(item, error), () -> replied());
+		Mono<?> result;
+		try {
+			result = command.send();
+		}
+		catch (RuntimeException ex) {
+			result = Mono.error(ex);
+		}
+		result.subscribe(null, (error) -> failed(List.of(item), error), () -> replied(1));
+	}
+
+	/**
+	 * Adds a publish to its channel's batch, sending the batch when full.
+	 * @return whether it wrote a publish that waits for {@link #flush()}
+	 */
+	private boolean add(Item item) {
+		ByteBuffer channel = item.channel();
+		int bytes = item.body().remaining();
+		boolean written = false;
+		Batch batch = this.pending.get(channel);
+		if (batch != null && batch.bytes + bytes > this.maxBatchBytes) {
+			this.pending.remove(channel);
+			written = send(batch);
+			batch = null;
+		}
+		if (batch == null) {
+			batch = new Batch(channel);
+			this.pending.put(channel, batch);
+		}
+		batch.items.add(item);
+		batch.bytes += bytes;
+		if (batch.items.size() >= this.maxBatchCount || batch.bytes >= this.maxBatchBytes) {
+			this.pending.remove(channel);
+			written |= send(batch);
+		}
+		return written;
+	}
+
+	/**
+	 * Sends the batches of this pass; puts them back untried when a failure closed the
+	 * queue meanwhile.
+	 */
+	private boolean sendPending() {
+		if (this.pending.isEmpty()) {
 			return false;
+		}
+		boolean written = false;
+		for (Batch batch : this.pending.values()) {
+			if (this.open) {
+				written |= send(batch);
+			}
+			else {
+				for (Item item : batch.items) {
+					this.inFlight.decrementAndGet();
+					this.size.incrementAndGet();
+					this.retries.offer(item);
+				}
+			}
+		}
+		this.pending.clear();
+		return written;
+	}
+
+	/** Whether it wrote a command that waits for {@link #flush()}. */
+	private boolean send(Batch batch) {
+		List<Item> items = batch.items;
+		List<ByteBuffer> bodies = new ArrayList<>(items.size());
+		for (Item item : items) {
+			// Duplicates: a failed send goes out again with the same buffers.
+			bodies.add(item.body().duplicate());
 		}
 		CompletionStage<?> result;
 		try {
-			// Duplicates: a failed send goes out again with the same buffers.
-			result = this.sender.apply(item.channel().duplicate(), item.body().duplicate());
+			result = this.sender.send(batch.channel.duplicate(), bodies);
 		}
 		catch (RuntimeException ex) {
-			failed(item, ex);
+			failed(items, ex);
 			return false;
 		}
 		result.whenComplete((reply, error) -> {
 			if (error != null) {
-				failed(item, error);
+				failed(items, error);
 			}
 			else {
-				replied();
+				replied(items.size());
 			}
 		});
 		return true;
 	}
 
-	private void replied() {
-		this.published.increment();
-		this.inFlight.decrementAndGet();
+	private void replied(int publishes) {
+		this.published.add(publishes);
+		this.inFlight.addAndGet(-publishes);
 		this.onReply.run();
 		// Only a full pipeline holds the dispatcher back: otherwise the next offer wakes
 		// it.
@@ -231,22 +332,25 @@ final class PublishQueue {
 		}
 	}
 
-	private void failed(Item item, Throwable error) {
-		this.errors.increment();
-		this.inFlight.decrementAndGet();
+	// Each publish of a failed command fails as a lone one does.
+	private void failed(List<Item> items, Throwable error) {
+		this.errors.add(items.size());
+		this.inFlight.addAndGet(-items.size());
 		// Paused until the link is reported up again: resending now would fail the same
 		// way.
 		this.open = false;
-		boolean retry = item.attempts() + 1 < MAX_ATTEMPTS;
-		if (item.command() != null) {
-			item.command().failed(retry);
-		}
-		if (retry) {
-			this.size.incrementAndGet();
-			this.retries.offer(item.retried());
-		}
-		else {
-			this.dropped.increment();
+		for (Item item : items) {
+			boolean retry = item.attempts() + 1 < MAX_ATTEMPTS;
+			if (item.command() != null) {
+				item.command().failed(retry);
+			}
+			if (retry) {
+				this.size.incrementAndGet();
+				this.retries.offer(item.retried());
+			}
+			else {
+				this.dropped.increment();
+			}
 		}
 		this.onError.accept(error);
 		drain();
@@ -276,6 +380,33 @@ final class PublishQueue {
 
 	int buffered() {
 		return this.size.get();
+	}
+
+	/** Writes publishes of one channel. */
+	@FunctionalInterface
+	interface Sender {
+
+		/**
+		 * Writes {@code bodies}, in order, as one command.
+		 * @return completes with Redis' answer
+		 */
+		CompletionStage<?> send(ByteBuffer channel, List<ByteBuffer> bodies);
+
+	}
+
+	/** Publishes of one channel taken in one pass. */
+	private static final class Batch {
+
+		final ByteBuffer channel;
+
+		final List<Item> items = new ArrayList<>();
+
+		int bytes;
+
+		Batch(ByteBuffer channel) {
+			this.channel = channel;
+		}
+
 	}
 
 	/**

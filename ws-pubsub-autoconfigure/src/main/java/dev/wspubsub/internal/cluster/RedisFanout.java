@@ -57,6 +57,9 @@ import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactor
  * <li>Publishes go out in call order on one connection, bounded by {@code publishBuffer}
  * while Redis is unreachable; past it they are dropped, counted in
  * {@link #droppedCount()} and logged.</li>
+ * <li>Publications of one channel queued together go out as one publish, a batch of their
+ * envelopes (unless {@code batchPublishes} is off); the receiver handles each as if it
+ * had come alone. Every count stays a count of publications.</li>
  * <li>Health is measured end to end: every {@code probeInterval} the node publishes a
  * probe to its own node channel ({@link ChannelNames#probe}). It becomes
  * {@linkplain #isUp() up} when a probe comes back, and down when a probe has not come
@@ -83,6 +86,19 @@ public final class RedisFanout implements Fanout, AutoCloseable {
 	 * connection.
 	 */
 	private static final int MAX_IN_FLIGHT = 1024;
+
+	/**
+	 * Most publications of one channel sent as one publish: enough that Redis and the
+	 * receivers handle a burst in a few messages, few enough that several stay in flight.
+	 */
+	private static final int MAX_BATCH_COUNT = 256;
+
+	/**
+	 * Most bytes of envelopes sent as one publish; a larger publication goes alone.
+	 */
+	private static final int MAX_BATCH_BYTES = 64 * 1024;
+
+	private static final long MALFORMED_LOG_INTERVAL_NANOS = 10_000_000_000L;
 
 	private static final Duration MIN_PROBE_TIMEOUT = Duration.ofSeconds(2);
 
@@ -168,6 +184,8 @@ public final class RedisFanout implements Fanout, AutoCloseable {
 
 	private final AtomicBoolean movedResyncScheduled = new AtomicBoolean();
 
+	private final AtomicLong lastMalformedLog = new AtomicLong(System.nanoTime() - MALFORMED_LOG_INTERVAL_NANOS);
+
 	// Worker thread only from here on.
 
 	private RedisWire.@Nullable Subscription subscription;
@@ -211,17 +229,20 @@ public final class RedisFanout implements Fanout, AutoCloseable {
 	public RedisFanout(ReactiveRedisConnectionFactory connectionFactory, TopicRegistry registry,
 			ByteBufAllocator allocator, String nodeId, String channelPrefix, int publishBuffer,
 			Duration probeInterval) {
-		this(connectionFactory, List.of(), registry, allocator, nodeId, channelPrefix, publishBuffer, probeInterval);
+		this(connectionFactory, List.of(), registry, allocator, nodeId, channelPrefix, publishBuffer, probeInterval,
+				true);
 	}
 
 	/**
 	 * @param masterReplicaNodes the nodes of a static master/replica setup, with the
 	 * connection factory's password, database, TLS and timeout: its client has no address
 	 * of its own; empty for any other setup
+	 * @param batchPublishes whether publications of one channel queued together go out as
+	 * one publish, which nodes of versions before batching cannot read
 	 */
 	public RedisFanout(ReactiveRedisConnectionFactory connectionFactory, List<RedisURI> masterReplicaNodes,
 			TopicRegistry registry, ByteBufAllocator allocator, String nodeId, String channelPrefix, int publishBuffer,
-			Duration probeInterval) {
+			Duration probeInterval, boolean batchPublishes) {
 		this.connectionFactory = Objects.requireNonNull(connectionFactory, "connectionFactory");
 		this.masterReplicaNodes = List.copyOf(masterReplicaNodes);
 		this.registry = Objects.requireNonNull(registry, "registry");
@@ -241,8 +262,9 @@ public final class RedisFanout implements Fanout, AutoCloseable {
 		this.probeInterval = Objects.requireNonNull(probeInterval, "probeInterval");
 		this.probeChannel = this.names.probe(nodeId);
 		this.worker = Schedulers.newSingle("ws-pubsub-redis");
-		this.publishQueue = new PublishQueue(publishBuffer, MAX_IN_FLIGHT, this::send, this::flush, this::linkFailed,
-				() -> this.lastReply = System.nanoTime(), this.worker::schedule);
+		this.publishQueue = new PublishQueue(publishBuffer, MAX_IN_FLIGHT, batchPublishes ? MAX_BATCH_COUNT : 1,
+				MAX_BATCH_BYTES, this::send, this::flush, this::linkFailed, () -> this.lastReply = System.nanoTime(),
+				this.worker::schedule);
 		this.subscriptions = new ChannelSubscriptions(registry, this.names, this.worker, this.errors, this::linkFailed,
 				() -> this.lastMessage = System.nanoTime(),
 				() -> this.closed || this.suspended || connectionFactoryStopped());
@@ -487,19 +509,24 @@ public final class RedisFanout implements Fanout, AutoCloseable {
 		return this.publishQueue.buffered();
 	}
 
-	/** Failed Redis commands and undecodable messages. */
+	/**
+	 * Failed publications (each of a failed batch), other failed Redis commands and
+	 * undecodable messages.
+	 */
 	public long errorCount() {
 		return this.errors.sum() + this.publishQueue.errors();
 	}
 
-	private CompletionStage<?> send(ByteBuffer channel, ByteBuffer body) {
+	private CompletionStage<?> send(ByteBuffer channel, List<ByteBuffer> bodies) {
 		RedisWire target = this.wire;
 		if (target == null) {
 			return CompletableFuture.failedFuture(new IllegalStateException("Not connected to Redis"));
 		}
 		// The dispatcher's order is the order Redis sees: ids taken here grow along it.
-		this.envelope.number(body);
-		return target.publishUnflushed(channel, body);
+		for (ByteBuffer body : bodies) {
+			this.envelope.number(body);
+		}
+		return target.publishUnflushed(channel, (bodies.size() == 1) ? bodies.get(0) : Envelope.batch(bodies));
 	}
 
 	private void flush() {
@@ -692,19 +719,40 @@ public final class RedisFanout implements Fanout, AutoCloseable {
 		if (topic == null) {
 			return;
 		}
+		ByteBuffer body = message.body();
+		if (Envelope.version(body) != Envelope.VERSION_BATCH) {
+			onEnvelope(topic, body);
+			return;
+		}
+		List<ByteBuffer> envelopes;
+		try {
+			envelopes = Envelope.unbatch(body);
+		}
+		catch (IllegalArgumentException ex) {
+			this.errors.increment();
+			logMalformedBatch(topic, ex);
+			return;
+		}
+		// Each as if it had come alone.
+		for (ByteBuffer envelope : envelopes) {
+			onEnvelope(topic, envelope);
+		}
+	}
+
+	private void onEnvelope(String topic, ByteBuffer body) {
 		// ---- hook (fan-out lag): publish-to-receive time of what other nodes sent
-		long sentAt = this.envelope.sentByOtherAt(message.body());
+		long sentAt = this.envelope.sentByOtherAt(body);
 		if (sentAt > 0) {
 			this.lagListener.accept(System.currentTimeMillis() - sentAt);
 		}
 		// ---- end hook
-		if (isRepeat(message.body())) {
+		if (isRepeat(body)) {
 			return;
 		}
-		if (Envelope.isPositioned(message.body())) {
+		if (Envelope.isPositioned(body)) {
 			Envelope.Positioned positioned;
 			try {
-				positioned = this.envelope.decodePositioned(message.body(), this.allocator);
+				positioned = this.envelope.decodePositioned(body, this.allocator);
 			}
 			catch (RuntimeException ex) {
 				this.errors.increment();
@@ -719,7 +767,7 @@ public final class RedisFanout implements Fanout, AutoCloseable {
 		}
 		OutboundMessage decoded;
 		try {
-			decoded = this.envelope.decode(message.body(), this.allocator);
+			decoded = this.envelope.decode(body, this.allocator);
 		}
 		catch (RuntimeException ex) {
 			this.errors.increment();
@@ -735,6 +783,21 @@ public final class RedisFanout implements Fanout, AutoCloseable {
 		}
 		finally {
 			decoded.release();
+		}
+	}
+
+	// A malformed batch comes from a faulty or foreign publisher: worth a line, once in a
+	// while.
+	private void logMalformedBatch(String topic, IllegalArgumentException ex) {
+		long now = System.nanoTime();
+		long last = this.lastMalformedLog.get();
+		if (now - last >= MALFORMED_LOG_INTERVAL_NANOS && this.lastMalformedLog.compareAndSet(last, now)) {
+			logger.warn("Dropped a malformed batch of publications on topic '" + topic + "' from Redis ("
+					+ ex.getMessage() + "); none of it was delivered. Further ones are counted as errors and logged"
+					+ " at most every " + MALFORMED_LOG_INTERVAL_NANOS / 1_000_000_000L + " s");
+		}
+		else {
+			logger.debug("Dropped a malformed batch of publications on topic '" + topic + "' from Redis: " + ex);
 		}
 	}
 
