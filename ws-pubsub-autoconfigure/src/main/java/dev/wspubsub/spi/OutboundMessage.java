@@ -1,7 +1,6 @@
 package dev.wspubsub.spi;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Objects;
 
 import dev.wspubsub.StreamPosition;
 import io.netty.buffer.ByteBuf;
@@ -30,30 +29,25 @@ public final class OutboundMessage {
 
 	private static final int OPCODE_BINARY = 0x2;
 
-	/** The payload of a small message; {@code null} for a large one. */
-	private final byte @Nullable [] payload;
+	private static final int TEXT = 1;
 
-	/** The whole frame of a large message; {@code null} for a small one. */
-	private final @Nullable ByteBuf frame;
+	private static final int COMPRESS = 2;
 
-	private final int headerLength;
-
-	private final int payloadLength;
-
-	private final boolean text;
-
-	private final boolean compress;
+	/**
+	 * The payload of a small message ({@code byte[]}), or the whole frame of a large one
+	 * ({@code ByteBuf}): one field, and the lengths read from it, keep the object made
+	 * per publish at 24 bytes.
+	 */
+	private final Object body;
 
 	private final @Nullable StreamPosition position;
 
-	private OutboundMessage(byte @Nullable [] payload, @Nullable ByteBuf frame, int payloadLength, boolean text,
-			boolean compress, @Nullable StreamPosition position) {
-		this.payload = payload;
-		this.frame = frame;
-		this.headerLength = headerLength(payloadLength);
-		this.payloadLength = payloadLength;
-		this.text = text;
-		this.compress = compress;
+	/** {@link #TEXT} and {@link #COMPRESS}. */
+	private final byte flags;
+
+	private OutboundMessage(Object body, boolean text, boolean compress, @Nullable StreamPosition position) {
+		this.body = body;
+		this.flags = (byte) ((text ? TEXT : 0) | (compress ? COMPRESS : 0));
 		this.position = position;
 	}
 
@@ -66,7 +60,7 @@ public final class OutboundMessage {
 				ByteBuf frame = alloc.buffer(headerLength(length) + length);
 				writeHeader(frame, OPCODE_TEXT, length);
 				ByteBufUtil.reserveAndWriteUtf8(frame, text, length);
-				return new OutboundMessage(null, frame, length, true, compress, null);
+				return new OutboundMessage(frame, true, compress, null);
 			}
 		}
 		return small(text.getBytes(StandardCharsets.UTF_8), true, compress, null);
@@ -103,7 +97,7 @@ public final class OutboundMessage {
 		ByteBuf frame = alloc.buffer(headerLength(length) + length);
 		writeHeader(frame, text ? OPCODE_TEXT : OPCODE_BINARY, length);
 		frame.writeBytes(payload, payload.readerIndex(), length);
-		return new OutboundMessage(null, frame, length, text, compress, null);
+		return new OutboundMessage(frame, text, compress, null);
 	}
 
 	/**
@@ -133,8 +127,9 @@ public final class OutboundMessage {
 	 * result.
 	 */
 	public static OutboundMessage wrapped(ByteBufAllocator alloc, byte[] before, OutboundMessage body, byte[] after) {
-		int length = before.length + body.payloadLength + after.length;
-		byte[] small = body.payload;
+		int bodyLength = body.payloadLength();
+		int length = before.length + bodyLength + after.length;
+		byte[] small = body.smallPayload();
 		if (fitsSmall(length)) {
 			byte[] payload = new byte[length];
 			System.arraycopy(before, 0, payload, 0, before.length);
@@ -142,18 +137,18 @@ public final class OutboundMessage {
 				System.arraycopy(small, 0, payload, before.length, small.length);
 			}
 			else {
-				body.largeFrame().getBytes(body.headerLength, payload, before.length, body.payloadLength);
+				body.largeFrame().getBytes(headerLength(bodyLength), payload, before.length, bodyLength);
 			}
 			System.arraycopy(after, 0, payload, length - after.length, after.length);
-			return small(payload, body.text, body.compress, body.position);
+			return small(payload, body.isText(), body.compress(), body.position);
 		}
 		ByteBuf head = alloc.buffer(headerLength(length) + before.length);
-		writeHeader(head, body.text ? OPCODE_TEXT : OPCODE_BINARY, length);
+		writeHeader(head, body.isText() ? OPCODE_TEXT : OPCODE_BINARY, length);
 		head.writeBytes(before);
 		ByteBuf shared = (small != null) ? Unpooled.wrappedBuffer(small)
-				: body.largeFrame().retainedSlice(body.headerLength, body.payloadLength);
+				: body.largeFrame().retainedSlice(headerLength(bodyLength), bodyLength);
 		ByteBuf frame = alloc.compositeBuffer(3).addComponents(true, head, shared, Unpooled.wrappedBuffer(after));
-		return new OutboundMessage(null, frame, length, body.text, body.compress, body.position);
+		return new OutboundMessage(frame, body.isText(), body.compress(), body.position);
 	}
 
 	private static OutboundMessage large(ByteBufAllocator alloc, byte[] bytes, boolean text, boolean compress,
@@ -161,7 +156,7 @@ public final class OutboundMessage {
 		ByteBuf frame = alloc.buffer(headerLength(bytes.length) + bytes.length);
 		writeHeader(frame, text ? OPCODE_TEXT : OPCODE_BINARY, bytes.length);
 		frame.writeBytes(bytes);
-		return new OutboundMessage(null, frame, bytes.length, text, compress, position);
+		return new OutboundMessage(frame, text, compress, position);
 	}
 
 	private static boolean fitsSmall(int payloadLength) {
@@ -170,7 +165,7 @@ public final class OutboundMessage {
 
 	private static OutboundMessage small(byte[] payload, boolean text, boolean compress,
 			@Nullable StreamPosition position) {
-		return new OutboundMessage(payload, null, payload.length, text, compress, position);
+		return new OutboundMessage(payload, text, compress, position);
 	}
 
 	private static int headerLength(int payloadLength) {
@@ -197,12 +192,12 @@ public final class OutboundMessage {
 
 	/** Whether this is a text message. */
 	public boolean isText() {
-		return this.text;
+		return (this.flags & TEXT) != 0;
 	}
 
 	/** Whether the publisher asked for compression where negotiated. */
 	public boolean compress() {
-		return this.compress;
+		return (this.flags & COMPRESS) != 0;
 	}
 
 	/**
@@ -215,12 +210,24 @@ public final class OutboundMessage {
 
 	/** Payload size in bytes. */
 	public int payloadLength() {
-		return this.payloadLength;
+		return (this.body instanceof byte[] small) ? small.length : largePayloadLength(largeFrame());
+	}
+
+	/**
+	 * A large frame's payload length, read from its header: 126 or 127 and the length.
+	 */
+	private static int largePayloadLength(ByteBuf frame) {
+		int code = frame.getByte(1) & 0x7f;
+		if (code < 126) {
+			return code;
+		}
+		return (code == 126) ? frame.getUnsignedShort(2) : (int) frame.getLong(2);
 	}
 
 	/** Frame size in bytes, header included. */
 	public int frameLength() {
-		return this.headerLength + this.payloadLength;
+		int payloadLength = payloadLength();
+		return headerLength(payloadLength) + payloadLength;
 	}
 
 	/**
@@ -228,21 +235,22 @@ public final class OutboundMessage {
 	 * starts.
 	 */
 	public int payloadByte(int index) {
-		if (index < 0 || index >= this.payloadLength) {
-			throw new IndexOutOfBoundsException("index " + index + " of a payload of " + this.payloadLength);
+		int payloadLength = payloadLength();
+		if (index < 0 || index >= payloadLength) {
+			throw new IndexOutOfBoundsException("index " + index + " of a payload of " + payloadLength);
 		}
-		byte[] small = this.payload;
-		return (small != null) ? small[index] : largeFrame().getByte(this.headerLength + index);
+		byte[] small = smallPayload();
+		return (small != null) ? small[index] : largeFrame().getByte(headerLength(payloadLength) + index);
 	}
 
 	/** Whether this is a small message, copied per subscriber rather than shared. */
 	public boolean isSmall() {
-		return this.payload != null;
+		return this.body instanceof byte[];
 	}
 
 	/** The whole encoded frame, retained for the caller, who hands it to a channel. */
 	public ByteBuf retainedFrame() {
-		byte[] small = this.payload;
+		byte[] small = smallPayload();
 		if (small != null) {
 			ByteBuf copy = Unpooled.buffer(frameLength());
 			copyFrameTo(copy);
@@ -253,9 +261,9 @@ public final class OutboundMessage {
 
 	/** Copies the whole encoded frame to the end of {@code target}. */
 	public void copyFrameTo(ByteBuf target) {
-		byte[] small = this.payload;
+		byte[] small = smallPayload();
 		if (small != null) {
-			writeHeader(target, this.text ? OPCODE_TEXT : OPCODE_BINARY, small.length);
+			writeHeader(target, isText() ? OPCODE_TEXT : OPCODE_BINARY, small.length);
 			target.writeBytes(small);
 		}
 		else {
@@ -269,23 +277,23 @@ public final class OutboundMessage {
 	 * re-encodes).
 	 */
 	public ByteBuf retainedPayload() {
-		byte[] small = this.payload;
+		byte[] small = smallPayload();
 		return (small != null) ? Unpooled.wrappedBuffer(small).asReadOnly()
-				: largeFrame().retainedSlice(this.headerLength, this.payloadLength);
+				: largeFrame().retainedSlice(largeHeaderLength(), payloadLength());
 	}
 
 	/** The payload decoded as UTF-8. */
 	public String text() {
-		byte[] small = this.payload;
+		byte[] small = smallPayload();
 		return (small != null) ? new String(small, StandardCharsets.UTF_8)
-				: largeFrame().toString(this.headerLength, this.payloadLength, StandardCharsets.UTF_8);
+				: largeFrame().toString(largeHeaderLength(), payloadLength(), StandardCharsets.UTF_8);
 	}
 
 	/** A copy of the payload. */
 	public byte[] bytes() {
-		byte[] small = this.payload;
+		byte[] small = smallPayload();
 		return (small != null) ? small.clone()
-				: ByteBufUtil.getBytes(largeFrame(), this.headerLength, this.payloadLength);
+				: ByteBufUtil.getBytes(largeFrame(), largeHeaderLength(), payloadLength());
 	}
 
 	/**
@@ -293,8 +301,7 @@ public final class OutboundMessage {
 	 * count for a small message.
 	 */
 	public OutboundMessage retain() {
-		ByteBuf frame = this.frame;
-		if (frame != null) {
+		if (this.body instanceof ByteBuf frame) {
 			frame.retain();
 		}
 		return this;
@@ -302,14 +309,21 @@ public final class OutboundMessage {
 
 	/** Drops a reference. */
 	public void release() {
-		ByteBuf frame = this.frame;
-		if (frame != null) {
+		if (this.body instanceof ByteBuf frame) {
 			frame.release();
 		}
 	}
 
+	private byte @Nullable [] smallPayload() {
+		return (this.body instanceof byte[] small) ? small : null;
+	}
+
 	private ByteBuf largeFrame() {
-		return Objects.requireNonNull(this.frame);
+		return (ByteBuf) this.body;
+	}
+
+	private int largeHeaderLength() {
+		return headerLength(largePayloadLength(largeFrame()));
 	}
 
 }

@@ -202,18 +202,24 @@ final class MessageDispatcher implements ConnectionHandler {
 			// Here on the loop, the outcome is handled here: no Replying per message.
 			Object result;
 			try {
-				result = this.invoker.call(connection, type, () -> handler.invoke(context));
+				result = this.invoker.call(connection, type, context.calling(handler));
 			}
 			catch (Throwable ex) {
 				handleError(connection, ex, handler, id);
 				return;
 			}
-			safeReply(connection, handler, result, id);
+			finally {
+				context.giveBack(); // the arguments are resolved, the call is over
+			}
+			if (result != null) {
+				safeReply(connection, handler, result, id);
+			}
 			return;
 		}
+		CallContext kept = context.keep(); // read on the pool, after this returns
 		Sequencer sequencer = Sequencer.of(connection);
 		sequencer.begin();
-		this.invoker.invokeBlocking(connection, type, () -> handler.invoke(context),
+		this.invoker.invokeBlocking(connection, type, () -> handler.invoke(kept),
 				new Replying(connection, handler, id, sequencer));
 	}
 

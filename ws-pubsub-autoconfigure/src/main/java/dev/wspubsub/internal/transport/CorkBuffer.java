@@ -14,8 +14,9 @@ import org.jspecify.annotations.Nullable;
  * connection's in a chain of its own; when a connection is flushed its chain is copied
  * into one buffer that the loop reuses, hot in the cache, and written as one slice of it.
  * A fresh buffer per connection and batch would be written to cold memory instead, which
- * profiles showed costing more than the copy itself. Touched only from its own event
- * loop.
+ * profiles showed costing more than the copy itself. An entry copied out is free for the
+ * next append: under load some chain is always waiting, so entries are reused one by one
+ * rather than all at once when none waits. Touched only from its own event loop.
  */
 final class CorkBuffer {
 
@@ -36,10 +37,17 @@ final class CorkBuffer {
 
 	private OutboundMessage[] messages = new OutboundMessage[INITIAL_ENTRIES];
 
-	/** The next entry of the same connection's chain, {@code -1} at its end. */
+	/**
+	 * The next entry of the same connection's chain, {@code -1} at its end; for a free
+	 * entry, the next free one.
+	 */
 	private int[] next = new int[INITIAL_ENTRIES];
 
+	/** Entries ever used since the arrays last started over. */
 	private int size;
+
+	/** The first of the entries copied out below {@link #size}, {@code -1} if none. */
+	private int free = -1;
 
 	/** Entries not yet copied out; the arrays start over when none is left. */
 	private int pending;
@@ -62,19 +70,31 @@ final class CorkBuffer {
 	 * @return the new entry, now the chain's last
 	 */
 	int append(int last, OutboundMessage message) {
-		int entry = this.size;
-		if (entry == this.messages.length) {
-			this.messages = Arrays.copyOf(this.messages, entry * 2);
-			this.next = Arrays.copyOf(this.next, entry * 2);
+		int entry = this.free;
+		if (entry >= 0) {
+			this.free = this.next[entry];
+		}
+		else {
+			entry = this.size;
+			if (entry == this.messages.length) {
+				// Only as many entries as wait at once: the arrays stop growing.
+				this.messages = Arrays.copyOf(this.messages, entry * 2);
+				this.next = Arrays.copyOf(this.next, entry * 2);
+			}
+			this.size = entry + 1;
 		}
 		this.messages[entry] = message;
 		this.next[entry] = -1;
 		if (last >= 0) {
 			this.next[last] = entry;
 		}
-		this.size = entry + 1;
 		this.pending++;
 		return entry;
+	}
+
+	/** Entries the arrays hold room for. */
+	int capacity() {
+		return this.messages.length;
 	}
 
 	/**
@@ -88,16 +108,22 @@ final class CorkBuffer {
 		int start = target.writerIndex();
 		int copied = 0;
 		try {
-			for (int entry = first; entry >= 0; entry = this.next[entry]) {
+			int entry = first;
+			while (entry >= 0) {
 				this.messages[entry].copyFrameTo(target);
 				this.messages[entry] = null;
+				int following = this.next[entry];
+				this.next[entry] = this.free;
+				this.free = entry;
 				copied++;
+				entry = following;
 			}
 		}
 		finally {
 			this.pending -= copied;
 			if (this.pending == 0) {
 				this.size = 0;
+				this.free = -1;
 			}
 		}
 		return target.retainedSlice(start, target.writerIndex() - start);
