@@ -140,8 +140,8 @@ final class ClusterRedisWire implements RedisWire {
 		if (route != null && route.master() == master && route.cluster() == connection && route.node().isOpen()) {
 			return null;
 		}
-		CompletableFuture<StatefulRedisConnection<byte[], byte[]>> open = connection
-			.getConnectionAsync(master.getUri().getHost(), master.getUri().getPort());
+		CompletableFuture<StatefulRedisConnection<byte[], byte[]>> open = this.connects
+			.open(() -> connection.getConnectionAsync(master.getUri().getHost(), master.getUri().getPort()));
 		try {
 			StatefulRedisConnection<byte[], byte[]> node = open.get(MASTER_CONNECT_WAIT.toMillis(),
 					TimeUnit.MILLISECONDS);
