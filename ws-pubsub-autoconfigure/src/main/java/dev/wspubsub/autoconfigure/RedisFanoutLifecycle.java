@@ -19,18 +19,20 @@ import org.springframework.context.SmartLifecycle;
  * down) while this node's publications would reach no other node and its history topics
  * could give them no position.
  * <p>
- * At stop the fan-out gives up its connections ({@link RedisFanout#suspend()}), and at a
- * later start opens new ones through the client the connection factory made when it
- * started again ({@link RedisFanout#resume()}): {@code context.stop()} then
- * {@code context.start()} leaves the node fanning out as before. On a Redis Cluster or a
- * static master/replica setup it closes the fan-out's own connections first. Left to the
- * factory's shutdown, the connections of a cluster fan-out are closed twice, the cluster
- * connection closing its node connections and the client then closing each again, and
- * Lettuce warns "Connection is already closed" for every one. On one Redis the factory's
- * shutdown closes them quietly, and closing them first made Lettuce warn instead: that
- * case is left to the factory. Then it stops a Lettuce connection factory itself, within
- * a bound ({@link LettuceBoundedStop}), so that Spring's own stop of it finds nothing
- * left to do.
+ * At stop the fan-out first opens no more connections and waits, briefly, for those it is
+ * opening ({@link RedisFanout#stopConnecting()}), since one that outlived the client's
+ * event loops would end on them with an ERROR from Netty. Then it gives up its
+ * connections ({@link RedisFanout#suspend()}), and at a later start opens new ones
+ * through the client the connection factory made when it started again
+ * ({@link RedisFanout#resume()}): {@code context.stop()} then {@code context.start()}
+ * leaves the node fanning out as before. On a Redis Cluster or a static master/replica
+ * setup it closes the fan-out's own connections first. Left to the factory's shutdown,
+ * the connections of a cluster fan-out are closed twice, the cluster connection closing
+ * its node connections and the client then closing each again, and Lettuce warns
+ * "Connection is already closed" for every one. On one Redis the factory's shutdown
+ * closes them quietly, and closing them first made Lettuce warn instead: that case is
+ * left to the factory. Then it stops a Lettuce connection factory itself, within a bound
+ * ({@link LettuceBoundedStop}), so that Spring's own stop of it finds nothing left to do.
  */
 final class RedisFanoutLifecycle implements SmartLifecycle {
 
@@ -73,6 +75,9 @@ final class RedisFanoutLifecycle implements SmartLifecycle {
 	@Override
 	public void stop() {
 		this.running = false;
+		// Before the factory's client shuts its event loops down: a connect of the
+		// fan-out that outlived them would end there with Netty's ERROR.
+		this.fanout.stopConnecting();
 		if (this.closeFirst) {
 			this.fanout.suspend();
 		}

@@ -12,6 +12,7 @@ import dev.wspubsub.internal.cluster.RedisPresenceRegistry;
 import dev.wspubsub.spi.Fanout;
 import dev.wspubsub.spi.PresenceRegistry;
 import dev.wspubsub.testapp.ExpectedLog;
+import ch.qos.logback.classic.Level;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
@@ -208,6 +209,27 @@ class WsPubSubRedisAutoConfigurationTests {
 				.orElseThrow();
 			assertThat(options.getDisconnectedBehavior()).isEqualTo(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS);
 		});
+	}
+
+	@Test
+	void anApplicationClosedRightAfterItStartedLeavesNoConnectToEndOnStoppedEventLoops() {
+		// Each start opens the fan-out's connections in the background, and each close
+		// shuts down the Lettuce client's event loops. A connect still under way then
+		// ends
+		// on a loop that is gone: Netty logs that at ERROR, or, for a connect begun
+		// after,
+		// at WARN. Starts and closes enough to meet it nearly every run when the
+		// fan-out's
+		// stop does not wait for its connects.
+		try (ExpectedLog onStoppedLoop = ExpectedLog.capture(Level.ERROR, "Event loop shut down?");
+				ExpectedLog registeredLate = ExpectedLog.capture(Level.WARN, "registration task was not accepted")) {
+			for (int i = 0; i < 30; i++) {
+				this.runner.withPropertyValues("ws-pubsub.fanout.redis.enabled=true")
+					.run((context) -> assertThat(context).hasNotFailed());
+			}
+			assertThat(onStoppedLoop.lines()).as("ERRORs of connects that ended on stopped event loops").isEmpty();
+			assertThat(registeredLate.lines()).as("connects begun on stopped event loops").isEmpty();
+		}
 	}
 
 	@Test

@@ -47,13 +47,28 @@ class ChatProtocolTests {
 	@Autowired
 	WsServer server;
 
+	@Autowired
+	PresenceStore presence;
+
 	/**
 	 * The earlier tests' users are gone before this one's connect, so their departures
-	 * (user_offline, user_left) are not news to this test's users.
+	 * (user_offline, user_left) are not news to this test's users. A connection is gone
+	 * before its close handler has taken its user offline and told the others: the
+	 * presence store empty tells that it has.
 	 */
 	@BeforeEach
 	void earlierClientsHaveLeft() {
-		await().atMost(Duration.ofSeconds(10)).until(() -> this.server.connections() == 0);
+		awaitOnline(0);
+	}
+
+	/**
+	 * Waits until {@code users} connections are open and as many users online: the other
+	 * users' close handlers have taken them offline, which they tell right after.
+	 */
+	private void awaitOnline(int users) {
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> this.server.connections() == users
+					&& this.presence.users().block(Duration.ofSeconds(5)).size() == users);
 	}
 
 	@Test
@@ -316,6 +331,8 @@ class ChatProtocolTests {
 				assertThat(lastSeen.path("text").asString()).isEqualTo("seen 2");
 				bob.abort();
 			}
+			// Gone, and told: its user_offline is no news to the bob that comes back.
+			awaitOnline(1);
 			say(ann, "since", "missed 1", "missed 2", "missed 3");
 			try (WsTestClient bob = connect(this.port, "since-bob")) {
 				JsonNode joined = joinSince(bob, "since", lastSeen);

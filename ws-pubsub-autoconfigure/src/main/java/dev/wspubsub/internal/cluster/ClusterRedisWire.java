@@ -46,6 +46,8 @@ final class ClusterRedisWire implements RedisWire {
 
 	private final RedisClusterClient client;
 
+	private final ConnectsInFlight connects;
+
 	private final Reconnecting<StatefulRedisClusterConnection<byte[], byte[]>> commands;
 
 	private final Reconnecting<StatefulRedisClusterConnection<byte[], byte[]>> publishes;
@@ -58,7 +60,15 @@ final class ClusterRedisWire implements RedisWire {
 	private final PublishDeadlines deadlines = new PublishDeadlines();
 
 	ClusterRedisWire(RedisClusterClient client) {
+		this(client, new ConnectsInFlight());
+	}
+
+	/**
+	 * @param connects where every connection this wire opens is followed until it opens
+	 */
+	ClusterRedisWire(RedisClusterClient client, ConnectsInFlight connects) {
 		this.client = client;
+		this.connects = connects;
 		this.commands = new Reconnecting<>(() -> withTopology(() -> client.connectAsync(ByteArrayCodec.INSTANCE)));
 		this.publishes = new Reconnecting<>(this::connectPublishes);
 	}
@@ -78,7 +88,9 @@ final class ClusterRedisWire implements RedisWire {
 	 * live now.
 	 */
 	private <T> CompletableFuture<T> withTopology(Supplier<CompletableFuture<T>> connect) {
-		return this.client.refreshPartitionsAsync().toCompletableFuture().thenCompose((loaded) -> connect.get());
+		return this.connects.open(() -> this.client.refreshPartitionsAsync()
+			.toCompletableFuture()
+			.thenCompose((loaded) -> connect.get()));
 	}
 
 	@Override
@@ -128,8 +140,8 @@ final class ClusterRedisWire implements RedisWire {
 		if (route != null && route.master() == master && route.cluster() == connection && route.node().isOpen()) {
 			return null;
 		}
-		CompletableFuture<StatefulRedisConnection<byte[], byte[]>> open = connection
-			.getConnectionAsync(master.getUri().getHost(), master.getUri().getPort());
+		CompletableFuture<StatefulRedisConnection<byte[], byte[]>> open = this.connects
+			.open(() -> connection.getConnectionAsync(master.getUri().getHost(), master.getUri().getPort()));
 		try {
 			StatefulRedisConnection<byte[], byte[]> node = open.get(MASTER_CONNECT_WAIT.toMillis(),
 					TimeUnit.MILLISECONDS);

@@ -41,6 +41,8 @@ final class LettuceRedisWire implements RedisWire {
 
 	private final @Nullable MasterReplicaNodes masterReplica;
 
+	private final ConnectsInFlight connects;
+
 	private final Reconnecting<StatefulRedisConnection<byte[], byte[]>> commands;
 
 	private final Reconnecting<StatefulRedisConnection<byte[], byte[]>> publishes;
@@ -49,18 +51,20 @@ final class LettuceRedisWire implements RedisWire {
 	private final PublishDeadlines deadlines = new PublishDeadlines();
 
 	LettuceRedisWire(RedisClient client) {
-		this(client, null);
+		this(client, null, new ConnectsInFlight());
 	}
 
 	/**
 	 * @param masterReplica the nodes of a static master/replica setup, whose client has
 	 * no address of its own, or {@code null}
+	 * @param connects where every connection this wire opens is followed until it opens
 	 */
-	LettuceRedisWire(RedisClient client, @Nullable MasterReplicaNodes masterReplica) {
+	LettuceRedisWire(RedisClient client, @Nullable MasterReplicaNodes masterReplica, ConnectsInFlight connects) {
 		this.client = client;
 		this.masterReplica = masterReplica;
-		this.commands = new Reconnecting<>(() -> connect(false));
-		this.publishes = new Reconnecting<>(() -> connect(true));
+		this.connects = connects;
+		this.commands = new Reconnecting<>(() -> connects.open(() -> connect(false)));
+		this.publishes = new Reconnecting<>(() -> connects.open(() -> connect(true)));
 	}
 
 	// The client connects with the address (and Sentinel, password, TLS) Spring Boot gave
@@ -155,12 +159,12 @@ final class LettuceRedisWire implements RedisWire {
 		if (nodes != null) {
 			// The master may have changed by the time Redis answers again: the
 			// subscription ends with its connection, and the next one asks again.
-			return connectOffThread(nodes::connectPubSubToMaster)
+			return connectOffThread(this.connects, nodes::connectPubSubToMaster)
 				.map((connection) -> new Classic(connection, this.client));
 		}
 		// One Redis: channels never move (Lettuce subscribes them again when it
 		// reconnects).
-		return connectOffThread(() -> this.client.connectPubSub(ByteArrayCodec.INSTANCE))
+		return connectOffThread(this.connects, () -> this.client.connectPubSub(ByteArrayCodec.INSTANCE))
 			.map((connection) -> new Classic(connection, null));
 	}
 
@@ -171,10 +175,19 @@ final class LettuceRedisWire implements RedisWire {
 	 * few seconds while Redis does not answer.
 	 */
 	static <C extends StatefulConnection<?, ?>> Mono<C> connectOffThread(Supplier<C> connect) {
+		return connectOffThread(new ConnectsInFlight(), connect);
+	}
+
+	/**
+	 * As {@link #connectOffThread(Supplier)}, the connect followed in {@code connects}
+	 * until it ends, even when the caller has given up.
+	 */
+	static <C extends StatefulConnection<?, ?>> Mono<C> connectOffThread(ConnectsInFlight connects,
+			Supplier<C> connect) {
 		return Mono.create((sink) -> {
 			AtomicBoolean givenUp = new AtomicBoolean();
-			CompletableFuture<C> opening = CompletableFuture.supplyAsync(connect,
-					(task) -> Schedulers.boundedElastic().schedule(task));
+			CompletableFuture<C> opening = connects.open(
+					() -> CompletableFuture.supplyAsync(connect, (task) -> Schedulers.boundedElastic().schedule(task)));
 			sink.onCancel(() -> givenUp.set(true));
 			opening.whenComplete((connection, error) -> {
 				if (givenUp.get()) {

@@ -117,6 +117,13 @@ public final class RedisFanout implements Fanout, AutoCloseable {
 	 */
 	private static final long MOVED_RESYNC_DELAY_MILLIS = 250;
 
+	/**
+	 * How long a stop waits for the connections being opened: a refused or answered
+	 * connect takes milliseconds, one to an address that never answers takes the client's
+	 * connect timeout, and a stop must not.
+	 */
+	static final Duration CONNECTS_WAIT = Duration.ofSeconds(2);
+
 	private final ReactiveRedisConnectionFactory connectionFactory;
 
 	private final List<RedisURI> masterReplicaNodes;
@@ -138,6 +145,8 @@ public final class RedisFanout implements Fanout, AutoCloseable {
 	private final ByteBuffer probeChannel;
 
 	private final Scheduler worker;
+
+	private final ConnectsInFlight connects = new ConnectsInFlight();
 
 	private final LongAdder received = new LongAdder();
 
@@ -252,7 +261,8 @@ public final class RedisFanout implements Fanout, AutoCloseable {
 		if (isCluster(connectionFactory)) {
 			this.names = ChannelNames.sharded(channelPrefix);
 			LettuceConnectionFactory lettuce = (LettuceConnectionFactory) connectionFactory;
-			this.wires = () -> new ClusterRedisWire((RedisClusterClient) lettuce.getRequiredNativeClient());
+			this.wires = () -> new ClusterRedisWire((RedisClusterClient) lettuce.getRequiredNativeClient(),
+					this.connects);
 		}
 		else {
 			this.names = ChannelNames.single(channelPrefix);
@@ -280,7 +290,8 @@ public final class RedisFanout implements Fanout, AutoCloseable {
 		if (connectionFactory instanceof LettuceConnectionFactory lettuce
 				&& lettuce.getRequiredNativeClient() instanceof RedisClient client) {
 			return new LettuceRedisWire(client,
-					this.masterReplicaNodes.isEmpty() ? null : new MasterReplicaNodes(client, this.masterReplicaNodes));
+					this.masterReplicaNodes.isEmpty() ? null : new MasterReplicaNodes(client, this.masterReplicaNodes),
+					this.connects);
 		}
 		return new SingleRedisWire(connectionFactory.getReactiveConnection());
 	}
@@ -341,6 +352,22 @@ public final class RedisFanout implements Fanout, AutoCloseable {
 	}
 
 	/**
+	 * Opens no more connections until {@link #resume()}, and waits two seconds at most
+	 * for those being opened: the connection factory is about to stop, and its Lettuce
+	 * client to shut down the event loops they end on (see {@link ConnectsInFlight}).
+	 * Then {@link #suspend()} gives up the open ones.
+	 */
+	public void stopConnecting() {
+		if (this.closed) {
+			return;
+		}
+		this.suspended = true; // no new attempt from the worker
+		if (!this.connects.stop(CONNECTS_WAIT)) {
+			logger.debug("Redis connections still opening after " + CONNECTS_WAIT.toMillis() + " ms; stopping anyway");
+		}
+	}
+
+	/**
 	 * Gives up the connections until {@link #resume()}: the application context stops,
 	 * and its connection factory with it. Publishes meanwhile wait in the buffer. Waits a
 	 * few seconds at most.
@@ -381,6 +408,7 @@ public final class RedisFanout implements Fanout, AutoCloseable {
 			this.notUpYetLogged = false;
 			this.startedAt = 0;
 			this.suspended = false;
+			this.connects.restart();
 			check();
 		});
 	}
@@ -892,6 +920,9 @@ public final class RedisFanout implements Fanout, AutoCloseable {
 			this.worker.dispose();
 			return Mono.empty();
 		}).block();
+		// Closed without a stop (a start that failed later): the connection factory is
+		// destroyed next.
+		this.connects.stop(CONNECTS_WAIT);
 		closeQuietly(release());
 	}
 
