@@ -13,6 +13,7 @@ import java.util.function.Supplier;
 import io.lettuce.core.RedisChannelHandler;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisConnectionStateListener;
+import io.lettuce.core.RedisReadOnlyException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulConnection;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -46,6 +47,9 @@ final class LettuceRedisWire implements RedisWire {
 	private final Reconnecting<StatefulRedisConnection<byte[], byte[]>> commands;
 
 	private final Reconnecting<StatefulRedisConnection<byte[], byte[]>> publishes;
+
+	/** Whether a subscription was made before: a new one may follow a new master. */
+	private final AtomicBoolean subscribedBefore = new AtomicBoolean();
 
 	// Dispatcher thread only, besides the connect that sets the timeout.
 	private final PublishDeadlines deadlines = new PublishDeadlines();
@@ -113,6 +117,11 @@ final class LettuceRedisWire implements RedisWire {
 		return sent;
 	}
 
+	private static boolean isReadOnly(@Nullable Throwable error) {
+		Throwable cause = (error instanceof CompletionException) ? error.getCause() : error;
+		return cause instanceof RedisReadOnlyException;
+	}
+
 	@Override
 	public void flush() {
 		StatefulRedisConnection<byte[], byte[]> connection = this.publishes.now();
@@ -130,7 +139,14 @@ final class LettuceRedisWire implements RedisWire {
 	@Override
 	public Mono<List<Object>> eval(HistoryScripts.Script script, ByteBuffer[] keys, ByteBuffer[] args) {
 		return Mono.fromFuture(this.commands.get(), true)
-			.flatMap((connection) -> evalOn(connection.async(), script, keys, args));
+			.flatMap((connection) -> evalOn(connection.async(), script, keys, args).doOnError((error) -> {
+				// Lettuce's static master/replica connection keeps the roles it found
+				// when it opened: a script sent to a master made a replica since is
+				// refused, and a new connection asks every node its role again.
+				if (this.masterReplica != null && isReadOnly(error)) {
+					this.commands.reopen(connection);
+				}
+			}));
 	}
 
 	/**
@@ -158,7 +174,14 @@ final class LettuceRedisWire implements RedisWire {
 		MasterReplicaNodes nodes = this.masterReplica;
 		if (nodes != null) {
 			// The master may have changed by the time Redis answers again: the
-			// subscription ends with its connection, and the next one asks again.
+			// subscription ends with its connection, and the next one asks again. So do
+			// the publishes: a replica takes a PUBLISH without complaint and tells only
+			// its own subscribers, so a connection still on the old master would lose
+			// every publication, and nothing but the probe would notice.
+			if (this.subscribedBefore.getAndSet(true)) {
+				this.publishes.reopen();
+				this.commands.reopen();
+			}
 			return connectOffThread(this.connects, nodes::connectPubSubToMaster)
 				.map((connection) -> new Classic(connection, this.client));
 		}

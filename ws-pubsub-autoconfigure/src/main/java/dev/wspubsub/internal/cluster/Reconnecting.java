@@ -42,6 +42,32 @@ final class Reconnecting<C extends StatefulConnection<?, ?>> {
 		return (attempt.isDone() && !attempt.isCompletedExceptionally()) ? attempt.join() : null;
 	}
 
+	/**
+	 * Opens a new connection in place of {@code stale}, which is closed; nothing when
+	 * {@code stale} was replaced already (the other commands that failed on it).
+	 */
+	void reopen(C stale) {
+		synchronized (this) {
+			CompletableFuture<C> attempt = this.current;
+			if (!attempt.isDone() || attempt.isCompletedExceptionally() || attempt.join() != stale) {
+				return;
+			}
+			this.current = this.connect.get();
+		}
+		stale.closeAsync();
+	}
+
+	/**
+	 * Opens a new connection in place of the open one; nothing while one is being opened,
+	 * or when the last attempt failed (the next use opens one anyway).
+	 */
+	void reopen() {
+		C open = now();
+		if (open != null) {
+			reopen(open);
+		}
+	}
+
 	/** Closes the connection once open; a failed attempt has nothing to close. */
 	Mono<Void> close() {
 		return Mono.fromFuture(this.current, true)
