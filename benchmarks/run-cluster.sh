@@ -46,9 +46,11 @@
 # from CLUSTER KEYSLOT of a throwaway cluster node; the names and slots are logged): R a
 # multiple of N spreads them evenly. The RESULT lines then add rooms=R, the room channels each
 # Redis process serves (PUBSUB SHARDCHANNELS, or PUBSUB CHANNELS on one Redis, read just
-# before the window), each process' CPU per million publications and a paper capacity:
-# 1e6 / the busiest process' CPU-s per million publications, the publications a second at
-# which that process would need a whole core. The SCALE lines add paper_capacity (the setup's
+# before the window), each process' publications (the run's, shared out by the bytes its
+# clients sent it over the window: rooms need not keep level, a closed loop lets a slow room
+# fall behind), its CPU per million of its own publications, and a paper capacity: N x 1e6 /
+# the costliest process' figure, the publications a second N processes would carry at a whole
+# core each with the publications spread evenly. The SCALE lines add paper_capacity (the setup's
 # over one Redis), and with cluster1 in REDIS_SETUPS a line per clusterN over cluster1: Redis
 # CPU per publication (target <= 1), the busiest master's CPU per publication, and the paper
 # capacity (ideally N: every master carries 1/N of the publications at the same cost). E.g.
@@ -362,6 +364,15 @@ ticks() {
   for pid in "$@"; do awk '{ printf "%d ", $14 + $15 }' "/proc/$pid/stat"; done
 }
 
+# input_bytes: total_net_input_bytes of each Redis process of the setup (what its clients
+# sent it), space-separated, in the order of REDIS_PIDS
+input_bytes() {
+  local port
+  for port in "${REDIS_PORTS[@]}"; do
+    redis-cli -p "$port" INFO stats 2>/dev/null | awk -F: '/^total_net_input_bytes:/ { printf "%d ", $2 }'
+  done
+}
+
 # per_million TICKS COUNT: CPU-seconds per million of COUNT, NA when there is nothing to divide
 per_million() {
   awk -v t="$1" -v c="$2" -v k="$CLK_TCK" 'BEGIN { if (t == "NA" || c == "NA" || c + 0 == 0) print "NA"; else printf "%.4f\n", t / k / (c / 1e6) }'
@@ -370,7 +381,7 @@ per_million() {
 # run_peer SETUP SERVER RUN: one RESULT line and a CSV row; sets R[SETUP|SERVER|RUN|key]
 run_peer() {
   local setup="$1" server="$2" run="$3" name="peers-$1-$2-$3" k port out lat client
-  local before_s before_r after_s after_r line msgs reading deliveries pubs channels=NA room_args=()
+  local before_s before_r after_s after_r before_b after_b line msgs reading deliveries pubs channels=NA room_args=()
   log "peers: $server on $setup, run $run: 2 nodes, $CLIENTS clients in $ROOMS room(s)"
   [[ "$ROOMS" -gt 1 ]] && room_args=(--room-names "$ROOM_NAMES")
   start_redis_setup "$setup" "$BUILD_DIR/logs/cluster-$name"
@@ -406,9 +417,9 @@ run_peer() {
     # Which Redis process carries which rooms, read just before the window (ws-pubsub
     # unsubscribes as soon as the clients leave)
     channels="$(room_channels "$setup" "$server")"
-    before_s="$(ticks "${NODE_PIDS[@]}")" before_r="$(ticks "${REDIS_PIDS[@]}")"
+    before_s="$(ticks "${NODE_PIDS[@]}")" before_r="$(ticks "${REDIS_PIDS[@]}")" before_b="$(input_bytes)"
     sleep "$reading"
-    after_s="$(ticks "${NODE_PIDS[@]}")" after_r="$(ticks "${REDIS_PIDS[@]}")"
+    after_s="$(ticks "${NODE_PIDS[@]}")" after_r="$(ticks "${REDIS_PIDS[@]}")" after_b="$(input_bytes)"
   fi
   wait "$client" || true
   run_tool $((WARMUP + DURATION + 90)) dev.wspubsub.bench.client.LatencyLoad --ports "$PORTS" \
@@ -416,9 +427,10 @@ run_peer() {
     >"$lat" 2>&1 || true
   for k in "${NODE_PIDS[@]}"; do stop_pid "$k"; forget_pid "$k"; done
   NODE_PIDS=()
+  REDIS_PIDS_OF_RUN=("${REDIS_PIDS[@]}")
   stop_redis_setup
 
-  local key="$setup|$server|$run" server_ticks=NA redis_ticks=NA by_process=NA
+  local key="$setup|$server|$run" server_ticks=NA redis_ticks=NA by_process=NA pubs_by_process=NA
   msgs="$(result_field "$(grep '^RESULT ' "$out" || true)" median_msgs_per_s)"
   [[ -n "$msgs" ]] || { msgs=NA; log "no chat result for $name; see $out"; tail -5 "$out" >&2; }
   deliveries=NA pubs=NA
@@ -429,6 +441,12 @@ run_peer() {
     server_ticks="$(paste <(tr ' ' '\n' <<<"$before_s") <(tr ' ' '\n' <<<"$after_s") | awk 'NF == 2 { s += $2 - $1 } END { print s + 0 }')"
     by_process="$(paste <(tr ' ' '\n' <<<"$before_r") <(tr ' ' '\n' <<<"$after_r") | awk 'NF == 2 { printf "%s%d", (n++ ? "/" : ""), $2 - $1 }')"
     redis_ticks="$(tr '/' '\n' <<<"$by_process" | awk '{ s += $1 } END { print s + 0 }')"
+    # Each process' own publications: the run's, shared out by the bytes clients sent each
+    # over the window. Rooms need not keep level (a closed loop lets a slow room fall
+    # behind), so a process' CPU over the whole run's publications would show its traffic,
+    # not its cost per publication.
+    pubs_by_process="$(paste <(tr ' ' '\n' <<<"$before_b") <(tr ' ' '\n' <<<"$after_b") |
+      awk -v p="$pubs" 'NF == 2 { d[n++] = $2 - $1; s += $2 - $1 } END { for (i = 0; i < n; i++) printf "%s%.0f", (i ? "/" : ""), (s > 0 ? p * d[i] / s : 0) }')"
   fi
   R[$key|msgs]="$msgs"
   R[$key|cross]="$(awk -v m="$msgs" 'BEGIN { if (m == "NA") print "NA"; else printf "%.0f", m / 2 }')"
@@ -437,11 +455,14 @@ run_peer() {
   R[$key|total_cpu]="$(per_million "$( [[ "$server_ticks" == NA ]] && echo NA || echo $((server_ticks + redis_ticks)))" "$deliveries")"
   R[$key|redis_cpu_pub]="$(per_million "$redis_ticks" "$pubs")"
   R[$key|redis_by_process]="$(tr '/' '\n' <<<"$by_process" | while read -r t; do per_million "$t" "$deliveries"; done | paste -sd/)"
-  R[$key|redis_pub_by_process]="$(tr '/' '\n' <<<"$by_process" | while read -r t; do per_million "$t" "$pubs"; done | paste -sd/)"
-  # The busiest Redis process' CPU per publication bounds what the setup can carry: at one
-  # core for it, 1e6 / (its CPU-s per million publications) publications a second
+  R[$key|pubs_by_process]="$pubs_by_process"
+  R[$key|redis_pub_by_process]="$(paste <(tr '/' '\n' <<<"$by_process") <(tr '/' '\n' <<<"$pubs_by_process") |
+    while read -r t c; do per_million "$t" "${c:-NA}"; done | paste -sd/)"
+  # What the setup could carry with the publications spread evenly over its processes: each
+  # at one core, the costliest (CPU-s per million of its own publications) bounding them
+  # all, so N x 1e6 / that figure publications a second
   R[$key|busiest_pub]="$(tr '/' '\n' <<<"${R[$key|redis_pub_by_process]}" | awk '$1 != "NA" && $1 != "" { if ($1 > m) m = $1; n++ } END { if (n) printf "%.4f", m; else print "NA" }')"
-  R[$key|capacity]="$(awk -v b="${R[$key|busiest_pub]}" 'BEGIN { if (b == "NA" || b + 0 == 0) print "NA"; else printf "%.0f", 1e6 / b }')"
+  R[$key|capacity]="$(awk -v b="${R[$key|busiest_pub]}" -v n="${#REDIS_PIDS_OF_RUN[@]}" 'BEGIN { if (b == "NA" || b + 0 == 0) print "NA"; else printf "%.0f", n * 1e6 / b }')"
   R[$key|channels]="$channels"
   line="$(grep '^RESULT ' "$lat" || true)"
   R[$key|cross_p50]="$( [[ -n "$line" ]] && result_field "$line" cross_p50_us || echo NA)"
@@ -451,6 +472,7 @@ run_peer() {
   local extra=""
   if [[ "$ROOMS" -gt 1 ]]; then
     extra="rooms=$ROOMS room_channels_by_process=${R[$key|channels]}"
+    extra+=" publications_by_process=${R[$key|pubs_by_process]}"
     extra+=" redis_cpu_s_per_million_publications_by_process=${R[$key|redis_pub_by_process]}"
     extra+=" paper_capacity_publications_per_s=${R[$key|capacity]}"
   fi

@@ -8,6 +8,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Collectors;
 
 import io.netty.channel.Channel;
 import io.netty.util.concurrent.Future;
@@ -104,6 +105,13 @@ public final class ChatLoad {
 			rounds.forEach(ChatRound::stop);
 			window.print(label, clients, rooms.size(), rounds.stream().mapToLong(ChatRound::completed).sum(), serverPid,
 					clockTicks);
+			if (rounds.size() > 1) {
+				// Whether the rooms kept level: a closed loop lets a slow room fall
+				// behind.
+				System.out.println("rounds by room (warm-up included): " + rounds.stream()
+					.map((round) -> Long.toString(round.completed()))
+					.collect(Collectors.joining(" / ")));
+			}
 			for (Channel channel : channels) {
 				channel.close();
 			}
