@@ -235,7 +235,7 @@ final class ClusterRedisWire implements RedisWire {
 
 				@Override
 				public void smessage(RedisClusterNode node, byte[] channel, byte[] message) {
-					Sharded.this.messages.heard(channel, message);
+					Sharded.this.messages.heard(node.getNodeId().hashCode(), channel, message);
 				}
 
 				@Override

@@ -36,12 +36,20 @@ final class DeliveredIds {
 	/**
 	 * Records that the publication {@code id} of sender {@code incarnation} is delivered
 	 * now.
+	 * @param source the Redis node it came from ({@link RedisWire.Message#source()}): on
+	 * a cluster a sender's publications travel through several masters, whose streams
+	 * reach this node at their own pace, so ids are in order (and a resend close behind)
+	 * only within what one master carries; one window for all of them took the ids of a
+	 * master running behind the others for old ones, and dropped publications never
+	 * delivered
 	 * @return {@code false} when it was delivered before (or is too old to tell): drop it
 	 */
-	boolean firstDelivery(long incarnation, long id) {
-		Window window = this.windows.get(incarnation);
+	boolean firstDelivery(long incarnation, long source, long id) {
+		// A random 64-bit incarnation and a node's number mixed: distinct in practice.
+		long key = incarnation ^ (source * 0x9E3779B97F4A7C15L);
+		Window window = this.windows.get(key);
 		if (window == null) {
-			window = addSender(incarnation);
+			window = addSender(key);
 		}
 		return window.mark(id);
 	}

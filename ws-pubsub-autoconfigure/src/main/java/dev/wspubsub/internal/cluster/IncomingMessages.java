@@ -28,11 +28,14 @@ final class IncomingMessages {
 		return this.messages;
 	}
 
-	/** Called by the listener; dropped while nobody reads. */
-	void heard(byte[] channel, byte[] message) {
+	/**
+	 * Called by the listener; dropped while nobody reads.
+	 * @param source the Redis node that sent it, as {@link RedisWire.Message#source()}
+	 */
+	void heard(long source, byte[] channel, byte[] message) {
 		FluxSink<RedisWire.Message> target = this.sink;
 		if (target != null) {
-			target.next(new RedisWire.Message(ByteBuffer.wrap(channel), ByteBuffer.wrap(message)));
+			target.next(new RedisWire.Message(ByteBuffer.wrap(channel), ByteBuffer.wrap(message), source));
 		}
 	}
 

@@ -290,7 +290,7 @@ final class LettuceRedisWire implements RedisWire {
 
 				@Override
 				public void message(byte[] channel, byte[] message) {
-					Classic.this.messages.heard(channel, message);
+					Classic.this.messages.heard(0, channel, message);
 				}
 
 			});

@@ -748,8 +748,9 @@ public final class RedisFanout implements Fanout, AutoCloseable {
 			return;
 		}
 		ByteBuffer body = message.body();
+		long source = message.source();
 		if (Envelope.version(body) != Envelope.VERSION_BATCH) {
-			onEnvelope(topic, body);
+			onEnvelope(topic, body, source);
 			return;
 		}
 		List<ByteBuffer> envelopes;
@@ -763,18 +764,18 @@ public final class RedisFanout implements Fanout, AutoCloseable {
 		}
 		// Each as if it had come alone.
 		for (ByteBuffer envelope : envelopes) {
-			onEnvelope(topic, envelope);
+			onEnvelope(topic, envelope, source);
 		}
 	}
 
-	private void onEnvelope(String topic, ByteBuffer body) {
+	private void onEnvelope(String topic, ByteBuffer body, long source) {
 		// ---- hook (fan-out lag): publish-to-receive time of what other nodes sent
 		long sentAt = this.envelope.sentByOtherAt(body);
 		if (sentAt > 0) {
 			this.lagListener.accept(System.currentTimeMillis() - sentAt);
 		}
 		// ---- end hook
-		if (isRepeat(body)) {
+		if (isRepeat(body, source)) {
 			return;
 		}
 		if (Envelope.isPositioned(body)) {
@@ -830,7 +831,7 @@ public final class RedisFanout implements Fanout, AutoCloseable {
 	}
 
 	// Another node's publication delivered here before: its sender resent it.
-	private boolean isRepeat(ByteBuffer body) {
+	private boolean isRepeat(ByteBuffer body, long source) {
 		if (!Envelope.isIdentified(body)) {
 			return false;
 		}
@@ -838,7 +839,7 @@ public final class RedisFanout implements Fanout, AutoCloseable {
 		if (incarnation == this.envelope.incarnation()) {
 			return false; // our own: skipped below, or told apart by RedisHistory
 		}
-		if (this.delivered.firstDelivery(incarnation, Envelope.publishId(body))) {
+		if (this.delivered.firstDelivery(incarnation, source, Envelope.publishId(body))) {
 			return false;
 		}
 		this.duplicates.increment();

@@ -85,8 +85,12 @@ interface RedisWire {
 
 	}
 
-	/** A message received on {@code channel}. */
-	record Message(ByteBuffer channel, ByteBuffer body) {
+	/**
+	 * A message received on {@code channel} from {@code source}: the Redis node whose
+	 * connection carried it (any fixed number for one Redis), since only the messages of
+	 * one connection keep the order they were published in.
+	 */
+	record Message(ByteBuffer channel, ByteBuffer body, long source) {
 	}
 
 }

@@ -111,7 +111,7 @@ final class SingleRedisWire implements RedisWire {
 		@Override
 		public Flux<Message> receive() {
 			return this.subscription.receive()
-				.map((message) -> new Message(message.getChannel(), message.getMessage()));
+				.map((message) -> new Message(message.getChannel(), message.getMessage(), 0));
 		}
 
 		@Override

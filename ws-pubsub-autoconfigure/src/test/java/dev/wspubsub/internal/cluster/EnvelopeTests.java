@@ -107,14 +107,14 @@ class EnvelopeTests {
 			for (int i = 0; i < DeliveredIds.WINDOW + 10; i++) {
 				ByteBuffer other = sender.encodeUnnumbered(sent);
 				sender.number(other);
-				assertThat(receiver.firstDelivery(77, Envelope.publishId(other))).isTrue();
+				assertThat(receiver.firstDelivery(77, 0, Envelope.publishId(other))).isTrue();
 			}
 			sender.number(late.duplicate());
 			long id = Envelope.publishId(late);
-			assertThat(receiver.firstDelivery(77, id)).as("delivered, not taken for a resend").isTrue();
+			assertThat(receiver.firstDelivery(77, 0, id)).as("delivered, not taken for a resend").isTrue();
 			sender.number(late.duplicate());
 			assertThat(Envelope.publishId(late)).as("a resend keeps its id").isEqualTo(id);
-			assertThat(receiver.firstDelivery(77, id)).as("and is delivered once").isFalse();
+			assertThat(receiver.firstDelivery(77, 0, id)).as("and is delivered once").isFalse();
 		}
 		finally {
 			sent.release();
