@@ -117,11 +117,6 @@ final class LettuceRedisWire implements RedisWire {
 		return sent;
 	}
 
-	private static boolean isReadOnly(@Nullable Throwable error) {
-		Throwable cause = (error instanceof CompletionException) ? error.getCause() : error;
-		return cause instanceof RedisReadOnlyException;
-	}
-
 	@Override
 	public void flush() {
 		StatefulRedisConnection<byte[], byte[]> connection = this.publishes.now();
@@ -143,7 +138,7 @@ final class LettuceRedisWire implements RedisWire {
 				// Lettuce's static master/replica connection keeps the roles it found
 				// when it opened: a script sent to a master made a replica since is
 				// refused, and a new connection asks every node its role again.
-				if (this.masterReplica != null && isReadOnly(error)) {
+				if (this.masterReplica != null && error instanceof RedisReadOnlyException) {
 					this.commands.reopen(connection);
 				}
 			}));

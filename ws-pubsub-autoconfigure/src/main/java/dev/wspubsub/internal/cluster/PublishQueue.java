@@ -15,7 +15,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.function.BiFunction;
 import java.util.function.Consumer;
 
 import org.apache.commons.logging.Log;
@@ -101,26 +100,16 @@ final class PublishQueue {
 	private volatile boolean open;
 
 	/**
-	 * @param sender writes one message to one channel; it goes out at the next
-	 * {@code flush}
-	 * @param flush sends what {@code sender} has written
-	 * @param onError told when a send fails, so the link can be marked down
-	 * @param onReply told when Redis answers a send
-	 * @param dispatcher the one thread every send is dispatched from
-	 */
-	PublishQueue(int capacity, int maxInFlight, BiFunction<ByteBuffer, ByteBuffer, CompletionStage<?>> sender,
-			Runnable flush, Consumer<Throwable> onError, Runnable onReply, Executor dispatcher) {
-		this(capacity, maxInFlight, 1, Integer.MAX_VALUE, (channel, bodies) -> sender.apply(channel, bodies.get(0)),
-				flush, onError, onReply, dispatcher);
-	}
-
-	/**
 	 * @param maxBatchCount most publishes handed to {@code sender} at once; {@code 1}
 	 * turns batching off
 	 * @param maxBatchBytes most bytes of bodies handed to {@code sender} at once; a
 	 * single larger body goes alone
 	 * @param sender writes the publishes of one channel, in order, as one command; they
 	 * go out at the next {@code flush}
+	 * @param flush sends what {@code sender} has written
+	 * @param onError told when a send fails, so the link can be marked down
+	 * @param onReply told when Redis answers a send
+	 * @param dispatcher the one thread every send is dispatched from
 	 */
 	PublishQueue(int capacity, int maxInFlight, int maxBatchCount, int maxBatchBytes, Sender sender, Runnable flush,
 			Consumer<Throwable> onError, Runnable onReply, Executor dispatcher) {

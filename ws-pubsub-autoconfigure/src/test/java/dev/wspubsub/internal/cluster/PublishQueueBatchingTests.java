@@ -27,9 +27,10 @@ class PublishQueueBatchingTests {
 	// The dispatcher thread's tasks, run when the test says.
 	private final Queue<Runnable> dispatcher = new ArrayDeque<>();
 
-	private final PublishQueue queue = new PublishQueue(100, 3, this::write, () -> this.wire.add("flush"), (error) -> {
-	}, () -> {
-	}, this.dispatcher::add);
+	private final PublishQueue queue = new PublishQueue(100, 3, 1, Integer.MAX_VALUE,
+			(channel, bodies) -> write(channel, bodies.get(0)), () -> this.wire.add("flush"), (error) -> {
+			}, () -> {
+			}, this.dispatcher::add);
 
 	@Test
 	void publishesOfferedWhileTheDispatcherIsBusyAreWrittenTogetherAndSentWithOneFlush() {

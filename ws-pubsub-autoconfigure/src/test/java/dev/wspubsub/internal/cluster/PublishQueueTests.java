@@ -23,9 +23,10 @@ class PublishQueueTests {
 	private boolean linkUp = true;
 
 	// Runs dispatch inline: the test is the one dispatcher thread.
-	private final PublishQueue queue = new PublishQueue(100, 10, this::send, () -> {
-	}, this.failures::add, () -> {
-	}, Runnable::run);
+	private final PublishQueue queue = new PublishQueue(100, 10, 1, Integer.MAX_VALUE,
+			(channel, bodies) -> send(channel, bodies.get(0)), () -> {
+			}, this.failures::add, () -> {
+			}, Runnable::run);
 
 	@Test
 	void publishesThatFailWhenTheLinkBreaksGoOutAgainInOrderOnceItIsReopened() {
