@@ -19,6 +19,7 @@ import dev.wspubsub.test.Frame;
 import dev.wspubsub.test.RawWebSocket;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -40,9 +41,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code reliability.tolerance} is how much worse the others may do with the slow client
  * than without it, plus {@code reliability.slack} on the p99: 1.0 and 250 ms in the short
  * form, which shares two cores with the rest of the build; 0.10 and 5 ms in the full form
- * ({@code reliability/run-slow-consumer.sh}).
+ * ({@code reliability/run-slow-consumer.sh}). Both run Netty's leak detector at
+ * {@code simple}: at the suite's {@code paranoid} the p99 measures the detector (see
+ * {@link SampledLeakDetection}).
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "chat.heartbeat.interval=1h")
+@ExtendWith(SampledLeakDetection.class)
 class SlowConsumerReliabilityTests {
 
 	private static final double TOLERANCE = Double.parseDouble(System.getProperty("reliability.tolerance", "1.0"));
