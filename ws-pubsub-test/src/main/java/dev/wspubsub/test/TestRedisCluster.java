@@ -27,6 +27,10 @@ import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.cluster.SlotHash;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.output.StatusOutput;
+import io.lettuce.core.protocol.CommandArgs;
+import io.lettuce.core.protocol.CommandType;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -35,7 +39,8 @@ import org.jspecify.annotations.Nullable;
  * with its files in a temporary directory, joined by {@code redis-cli --cluster create}.
  * {@link #start()} returns once every node reports {@code cluster_state:ok};
  * {@link #close()} kills every node and deletes the directory. A master can be killed, as
- * a crash would look to its clients, and its replica's promotion awaited.
+ * a crash would look to its clients, and its replica's promotion awaited, or its writes
+ * held for a while, as a master falling behind would.
  *
  * <p>
  * Needs {@code redis-server} and {@code redis-cli} on the {@code PATH}
@@ -270,6 +275,38 @@ public final class TestRedisCluster implements AutoCloseable {
 						return false;
 					}
 				}));
+	}
+
+	/**
+	 * Holds every write and publication sent to the node on {@code port}, as a master
+	 * that falls behind would ({@code CLIENT PAUSE ... WRITE}): they wait unanswered in
+	 * its connections, and its subscribers hear nothing of them, until
+	 * {@link #resumeWrites(int)}, or by themselves after {@code atMost}. Reads,
+	 * subscriptions and the cluster bus go on, so no replica takes over however long the
+	 * pause.
+	 * @param port a live master's port
+	 * @param atMost when the node resumes by itself, should the test never resume it
+	 */
+	public void pauseWrites(int port, Duration atMost) {
+		client(port, "PAUSE", String.valueOf(atMost.toMillis()), "WRITE");
+	}
+
+	/**
+	 * Runs the writes and publications held by {@link #pauseWrites(int, Duration)}, in
+	 * the order they came.
+	 * @param port the paused node's port
+	 */
+	public void resumeWrites(int port) {
+		client(port, "UNPAUSE");
+	}
+
+	// A CLIENT subcommand whose arguments Lettuce has no method for.
+	private void client(int port, String... arguments) {
+		CommandArgs<String, String> args = new CommandArgs<>(StringCodec.UTF8);
+		for (String argument : arguments) {
+			args.add(argument);
+		}
+		node(port).dispatch(CommandType.CLIENT, new StatusOutput<>(StringCodec.UTF8), args);
 	}
 
 	/**

@@ -6,17 +6,23 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 class TestRedisClusterTest {
 
@@ -65,6 +71,30 @@ class TestRedisClusterTest {
 				.allMatch((warning) -> warning.contains(":" + killed[0] + "]"));
 		}
 		assertThat(Files.exists(directory)).isFalse();
+	}
+
+	@Test
+	void aMasterWhoseWritesArePausedHoldsThemUntilResumedAndKeepsItsSlots() throws Exception {
+		try (TestRedisCluster cluster = TestRedisCluster.start()) {
+			int master = cluster.masterPortOf("held");
+			RedisClient client = RedisClient.create(RedisURI.create("redis://127.0.0.1:" + master));
+			try (StatefulRedisConnection<String, String> connection = client.connect()) {
+				cluster.pauseWrites(master, Duration.ofSeconds(30));
+				RedisFuture<String> held = connection.async().set("held", "value");
+				// Over twice the cluster's node timeout: a master silent that long would
+				// have been failed over by now.
+				assertThatExceptionOfType(TimeoutException.class)
+					.isThrownBy(() -> held.get(2500, TimeUnit.MILLISECONDS));
+				assertThat(cluster.node(master).get("held")).as("reads answer").isNull();
+				assertThat(cluster.masterPortOf("held")).isEqualTo(master);
+				cluster.resumeWrites(master);
+				assertThat(held.get(5, TimeUnit.SECONDS)).isEqualTo("OK");
+				assertThat(cluster.node(master).get("held")).isEqualTo("value");
+			}
+			finally {
+				client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+			}
+		}
 	}
 
 	/** Keeps the WARNING records' messages. */
