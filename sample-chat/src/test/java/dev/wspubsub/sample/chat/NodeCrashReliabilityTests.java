@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import dev.wspubsub.test.TestRedis;
 import dev.wspubsub.test.WsTestClient;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -98,8 +99,15 @@ class NodeCrashReliabilityTests {
 			List<RoomReader> everyone = new ArrayList<>(readers);
 			everyone.add(reference);
 			for (RoomReader reader : everyone) {
-				await().atMost(Duration.ofSeconds(30))
-					.until(() -> reader.last() != null && "end".equals(reader.last().text()));
+				try {
+					await().atMost(Duration.ofSeconds(30))
+						.until(() -> reader.last() != null && "end".equals(reader.last().text()));
+				}
+				catch (ConditionTimeoutException ex) {
+					// Which reader, and where it stopped: the start of any diagnosis.
+					throw new AssertionError(reader.name() + " never heard 'end'; it last had " + lastFew(reader)
+							+ " of " + reader.received().size() + ", problems " + reader.problems(), ex);
+				}
 			}
 			List<RoomReader.Received> room = reference.received();
 			assertConsecutive("Ref", room);
@@ -130,6 +138,11 @@ class NodeCrashReliabilityTests {
 		if (this.chatterFailed.get() != null) {
 			throw new AssertionError("A writer's send failed", this.chatterFailed.get());
 		}
+	}
+
+	private static List<RoomReader.Received> lastFew(RoomReader reader) {
+		List<RoomReader.Received> received = reader.received();
+		return received.subList(Math.max(0, received.size() - 3), received.size());
 	}
 
 	private static void assertConsecutive(String who, List<RoomReader.Received> received) {
