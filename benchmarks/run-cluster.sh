@@ -56,16 +56,32 @@
 # capacity (ideally N: every master carries 1/N of the publications at the same cost). E.g.
 #   PARTS=peers ROOMS=8 CLIENTS=64 REDIS_SETUPS="single cluster1 cluster3" benchmarks/run-cluster.sh
 #
+# Part "load": the peers part's closed loop is bound by this machine's two cores, so three
+# masters each carry a third of what one master carries there, and a Redis process' cost per
+# publication falls as its load grows (one read, one reply write and one event-loop pass
+# serve more commands). A master's capacity is its cost at ITS load, so this part scales the
+# workload with the processes, as adding masters for more rooms would: on N processes N times
+# the rooms (ROOMS on each), the clients (CLIENTS per ROOMS rooms) and the rate (LatencyLoad at
+# LOAD_RATE publishes a second per process), so every process sees what one sees alone. Per
+# server and setup a RESULT part=load
+# line with each process' CPU per million of its own publications, its publications per
+# PUBLISH/SPUBLISH command (the batching), per read and its writes per publication (INFO stats
+# and commandstats over the window), and SCALE part=load lines: clusterN over cluster1 and over
+# one Redis at the same load per process (target <= 1: N masters carry N times one master). E.g.
+#   PARTS=load ROOMS=8 CLIENTS=64 LOAD_RATE=30000 benchmarks/run-cluster.sh
+#
 # Environment (defaults):
 #   PARTS="scaling peers"
 #   NODE_COUNTS="1 2 3"  CLIENTS=16  RATE=2000 (publishes/s in total)  WARMUP=5  DURATION=10
 #   BASE_PORT=4501  REDIS_PORT=4599  PUBLISH_BUFFER=100000  BASELINE=1  SKIP_BUILD=0
 #   PEER_SERVERS="ws-pubsub bun-redis"  REDIS_SETUPS="single cluster1 cluster3"  REPEATS=2
-#   ROOMS=1 (part "peers": the clients spread over that many rooms, see above)
+#   ROOMS=1 (parts "peers" and "load": the clients spread over that many rooms, see above)
+#   LOAD_RATE=30000 (part "load": publishes a second per Redis process)
 #   SERVER_JAVA_OPTS  CLIENT_JAVA_OPTS
 # Output: RESULT, RATIO and SCALE lines; benchmarks/build/cluster.csv (scaling) and
 # benchmarks/build/cluster-peers.csv (peers; its last four columns, rooms to
-# paper_capacity_publications_per_s, are the many-room fields, filled at ROOMS=1 too); logs
+# paper_capacity_publications_per_s, are the many-room fields, filled at ROOMS=1 too),
+# benchmarks/build/cluster-load.csv (load); logs
 # in benchmarks/build/logs/cluster-*.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -80,6 +96,7 @@ REDIS_PORT="${REDIS_PORT:-4599}"
 BASELINE="${BASELINE:-1}"
 PUBLISH_BUFFER="${PUBLISH_BUFFER:-100000}"
 PARTS="${PARTS:-scaling peers}"
+LOAD_RATE="${LOAD_RATE:-30000}"
 PEER_SERVERS="${PEER_SERVERS:-ws-pubsub bun-redis}"
 REDIS_SETUPS="${REDIS_SETUPS:-single cluster1 cluster3}"
 REPEATS="${REPEATS:-2}"
@@ -165,7 +182,7 @@ added() {
   awk -v a="$1" -v b="$2" 'BEGIN { if (a == "NA" || b == "NA") print "NA"; else printf "%+.1f", a - b }'
 }
 
-prepare "$([[ " $PARTS " == *" peers "* ]] && echo "$PEER_SERVERS")"
+prepare "$([[ " $PARTS " == *" peers "* || " $PARTS " == *" load "* ]] && echo "$PEER_SERVERS")"
 
 run_scaling() {
 CSV="$BUILD_DIR/cluster.csv"
@@ -545,10 +562,194 @@ run_peers() {
   log "wrote $PEERS_CSV"
 }
 
+# ---- part "load": Redis CPU per publication at the same load per Redis process
+
+# redis_counters: per Redis process of the setup, "input_bytes:publish_commands:reads:writes"
+# (total_net_input_bytes, PUBLISH plus SPUBLISH calls, total_reads_processed,
+# total_writes_processed), space-separated, in the order of REDIS_PIDS
+redis_counters() {
+  local port
+  for port in "${REDIS_PORTS[@]}"; do
+    { redis-cli -p "$port" INFO stats; redis-cli -p "$port" INFO commandstats; } 2>/dev/null | tr -d '\r' | awk -F'[:,=]' '
+      /^total_net_input_bytes:/ { b = $2 } /^total_reads_processed:/ { r = $2 } /^total_writes_processed:/ { w = $2 }
+      /^cmdstat_(s)?publish:/ { c += $3 }
+      END { printf "%d:%d:%d:%d ", b, c, r, w }'
+  done
+}
+
+# counter_deltas BEFORE AFTER FIELD: per process, AFTER - BEFORE of field FIELD (1-based) of
+# redis_counters, slash-separated
+counter_deltas() {
+  paste <(tr ' ' '\n' <<<"$1") <(tr ' ' '\n' <<<"$2") | awk -v f="$3" 'NF == 2 {
+    split($1, a, ":"); split($2, b, ":"); printf "%s%d", (n++ ? "/" : ""), b[f] - a[f] }'
+}
+
+# per_each A B [SCALE]: element-wise A / B * SCALE of two slash-separated lists, NA where B is 0
+per_each() {
+  paste <(tr '/' '\n' <<<"$1") <(tr '/' '\n' <<<"$2") | awk -v k="${3:-1}" '{
+    printf "%s%s", (n++ ? "/" : ""), ($2 + 0 == 0 ? "NA" : sprintf("%.4f", $1 / $2 * k)) }'
+}
+
+# thread_ticks PID...: "name=ticks" of every thread of the processes, the names' digits
+# folded so that a pool's threads add up (reactor-http-epoll-3 -> reactor-http-epoll-N)
+thread_ticks() {
+  local pid task
+  for pid in "$@"; do
+    for task in /proc/"$pid"/task/*; do
+      awk '{ n = $0; sub(/^[^(]*\(/, "", n); sub(/\).*$/, "", n); gsub(/[0-9]+/, "N", n); gsub(/ /, "_", n)
+        t = $0; sub(/^.*\) /, "", t); split(t, f, " "); print n "=" f[12] + f[13] }' "$task/stat" 2>/dev/null
+    done
+  done | awk -F= '{ s[$1] += $2 } END { for (k in s) print k "=" s[k] }'
+}
+
+# thread_split BEFORE AFTER: the threads' CPU over the window, busiest first, as
+# "name:share%" of the servers' total
+thread_split() {
+  awk -F= 'NR == FNR { b[$1] = $2; next } { d[$1] = $2 - b[$1]; s += $2 - b[$1] }
+    END { for (k in d) if (d[k] > 0) printf "%d %s:%.0f%%\n", d[k], k, 100 * d[k] / s }' \
+    <(echo "$1") <(echo "$2") | sort -rn | cut -d' ' -f2 | head -8 | paste -sd' '
+}
+
+# run_load SETUP SERVER RUN: LatencyLoad at LOAD_RATE publishes a second per Redis process of the
+# setup (LOAD_RATE x N on N masters), each process' CPU per million of its own publications over
+# the counted window, and what a publication costs it in commands, reads and writes; sets
+# L[SETUP|SERVER|RUN|key]
+run_load() {
+  local setup="$1" server="$2" run="$3" name="load-$1-$2-$3" k port lat client masters rate reading
+  local before_s after_s before_r after_r before_c after_c before_t="" after_t="" pubs line by_process bytes pubs_by_process key
+  masters=1
+  [[ "$setup" == cluster* ]] && masters="${setup#cluster}"
+  rate=$((LOAD_RATE * masters))
+  # The whole workload N times over on N processes: N times the rooms (each process gets
+  # ROOMS of them), the clients and the rate, so that every process sees what one sees alone
+  local clients=$((CLIENTS * masters)) rooms=$((ROOMS * masters)) names=""
+  [[ -n "${ROOM_NAMES:-}" ]] && names="$(tr ',' '\n' <<<"$ROOM_NAMES" | head -n "$rooms" | paste -sd,)"
+  log "load: $server on $setup, run $run: $rate publishes/s ($LOAD_RATE per Redis process), 2 nodes, $clients clients in $rooms room(s)"
+  start_redis_setup "$setup" "$BUILD_DIR/logs/cluster-$name"
+  NODE_PIDS=() PORTS=""
+  for k in 1 2; do
+    port=$((BASE_PORT + k - 1))
+    if [[ "$setup" == single ]]; then
+      REDIS_PORT="$REDIS_PORT" REDIS_CLUSTER_NODES="" REDIS_URL="redis://127.0.0.1:$REDIS_PORT" \
+        PUBLISH_BUFFER="$PUBLISH_BUFFER" start_server "$server" "$port" 0 "$BUILD_DIR/logs/cluster-$name-node$k.log"
+    else
+      REDIS_PORT="" REDIS_CLUSTER_NODES="$REDIS_NODES" PUBLISH_BUFFER="$PUBLISH_BUFFER" \
+        start_server "$server" "$port" 0 "$BUILD_DIR/logs/cluster-$name-node$k.log"
+    fi
+    NODE_PIDS+=("$SERVER_PID")
+    PORTS="${PORTS:+$PORTS,}$port"
+  done
+  lat="$BUILD_DIR/logs/cluster-$name-latency.log"
+  run_tool $((WARMUP + DURATION + 90)) dev.wspubsub.bench.client.LatencyLoad --ports "$PORTS" --clients "$clients" \
+    ${names:+--room-names "$names"} --rate "$rate" --warmup "$WARMUP" --duration "$DURATION" \
+    --label "$server" >"$lat" 2>&1 &
+  client=$!
+  # Pacing starts as the line naming the rate is printed; read from just inside the counted window
+  for _ in $(seq 1 900); do
+    grep -q 'publishes/s, warm-up' "$lat" 2>/dev/null && break
+    kill -0 "$client" 2>/dev/null || break
+    sleep 0.1
+  done
+  reading="$(awk -v d="$DURATION" 'BEGIN { printf "%.1f", d - 0.6 }')"
+  before_s="" after_s=""
+  if grep -q 'publishes/s, warm-up' "$lat" 2>/dev/null; then
+    sleep "$WARMUP.3"
+    before_t="$(thread_ticks "${NODE_PIDS[@]}")"
+    before_s="$(ticks "${NODE_PIDS[@]}")" before_r="$(ticks "${REDIS_PIDS[@]}")" before_c="$(redis_counters)"
+    sleep "$reading"
+    after_s="$(ticks "${NODE_PIDS[@]}")" after_r="$(ticks "${REDIS_PIDS[@]}")" after_c="$(redis_counters)"
+    after_t="$(thread_ticks "${NODE_PIDS[@]}")"
+  fi
+  wait "$client" || true
+  for k in "${NODE_PIDS[@]}"; do stop_pid "$k"; forget_pid "$k"; done
+  NODE_PIDS=()
+  stop_redis_setup
+
+  key="$setup|$server|$run"
+  line="$(grep '^RESULT ' "$lat" || true)"
+  L[$key|cpu_pub]=NA L[$key|busiest]=NA
+  if [[ -z "$line" || -z "$after_s" ]]; then
+    log "no load result for $name; see $lat"
+    tail -5 "$lat" >&2
+    return
+  fi
+  # The publications of the window: the rate the client kept (published over its counted
+  # window) over the shorter reading window, shared out by the bytes each process received
+  pubs="$(awk -v p="$(result_field "$line" published)" -v d="$DURATION" -v s="$reading" 'BEGIN { printf "%.0f", p / d * s }')"
+  by_process="$(paste <(tr ' ' '\n' <<<"$before_r") <(tr ' ' '\n' <<<"$after_r") | awk 'NF == 2 { printf "%s%d", (n++ ? "/" : ""), $2 - $1 }')"
+  bytes="$(counter_deltas "$before_c" "$after_c" 1)"
+  pubs_by_process="$(tr '/' '\n' <<<"$bytes" | awk -v p="$pubs" '{ d[n++] = $1; s += $1 } END {
+    for (i = 0; i < n; i++) printf "%s%.0f", (i ? "/" : ""), (s > 0 ? p * d[i] / s : 0) }')"
+  L[$key|pubs]="$pubs_by_process"
+  L[$key|cpu_by_process]="$(paste <(tr '/' '\n' <<<"$by_process") <(tr '/' '\n' <<<"$pubs_by_process") |
+    while read -r t c; do per_million "$t" "$c"; done | paste -sd/)"
+  L[$key|cpu_pub]="$(per_million "$(tr '/' '\n' <<<"$by_process" | awk '{ s += $1 } END { print s + 0 }')" "$pubs")"
+  L[$key|busiest]="$(tr '/' '\n' <<<"${L[$key|cpu_by_process]}" | awk '$1 != "NA" { if ($1 > m) m = $1; n++ } END { if (n) printf "%.4f", m; else print "NA" }')"
+  L[$key|per_command]="$(per_each "$pubs_by_process" "$(counter_deltas "$before_c" "$after_c" 2)")"
+  L[$key|per_read]="$(per_each "$pubs_by_process" "$(counter_deltas "$before_c" "$after_c" 3)")"
+  L[$key|writes_per_pub]="$(per_each "$(counter_deltas "$before_c" "$after_c" 4)" "$pubs_by_process")"
+  L[$key|server_cpu]="$(per_million "$(paste <(tr ' ' '\n' <<<"$before_s") <(tr ' ' '\n' <<<"$after_s") |
+    awk 'NF == 2 { s += $2 - $1 } END { print s + 0 }')" "$(awk -v p="$pubs" -v c="$CLIENTS" -v r="$ROOMS" 'BEGIN { printf "%.0f", p * c / r }')")"
+  echo "RESULT part=load setup=$setup server=$server run=$run rooms=$rooms clients=$clients rate=$rate rate_per_redis_process=$LOAD_RATE" \
+    "published=$(result_field "$line" published) delivered=$(result_field "$line" delivered)/$(result_field "$line" expected)" \
+    "publications_by_process=$pubs_by_process redis_cpu_s_per_million_publications=${L[$key|cpu_pub]}" \
+    "redis_cpu_s_per_million_publications_by_process=${L[$key|cpu_by_process]}" \
+    "publications_per_command_by_process=${L[$key|per_command]} publications_per_read_by_process=${L[$key|per_read]}" \
+    "writes_per_publication_by_process=${L[$key|writes_per_pub]}" \
+    "server_cpu_s_per_million_deliveries=${L[$key|server_cpu]} p50_us=$(result_field "$line" p50_us) p99_us=$(result_field "$line" p99_us)"
+  echo "THREADS part=load setup=$setup server=$server run=$run servers' CPU by thread: $(thread_split "$before_t" "$after_t")"
+  echo "$setup,$server,$run,$rate,$LOAD_RATE,${L[$key|cpu_pub]},${L[$key|cpu_by_process]},${L[$key|busiest]},${L[$key|per_command]},${L[$key|per_read]},${L[$key|writes_per_pub]},${L[$key|server_cpu]}" >>"$LOAD_CSV"
+}
+
+run_load_part() {
+  local run setup server
+  LOAD_CSV="$BUILD_DIR/cluster-load.csv"
+  echo "setup,server,run,rate,rate_per_redis_process,redis_cpu_s_per_million_publications,redis_cpu_by_process,busiest_process,publications_per_command_by_process,publications_per_read_by_process,writes_per_publication_by_process,server_cpu_s_per_million_deliveries" >"$LOAD_CSV"
+  declare -gA L=()
+  local most=1 per_process="$ROOMS"
+  for setup in $REDIS_SETUPS; do
+    [[ "$setup" == cluster* && "${setup#cluster}" -gt "$most" ]] && most="${setup#cluster}"
+  done
+  (( CLIENTS % (2 * ROOMS) == 0 )) || { log "CLIENTS=$CLIENTS does not fill ROOMS=$ROOMS rooms over 2 nodes evenly"; exit 1; }
+  if [[ $((ROOMS * most)) -gt 1 ]]; then
+    # Names for the largest setup; a setup of N processes takes the first ROOMS x N, which
+    # land ROOMS on each of its processes
+    ROOMS=$((ROOMS * most))
+    pick_room_names
+    ROOMS="$per_process"
+    log "rooms: $ROOM_NAMES"
+  fi
+  for run in $(seq 1 "$REPEATS"); do
+    for setup in $REDIS_SETUPS; do
+      for server in $PEER_SERVERS; do
+        run_load "$setup" "$server" "$run"
+      done
+    done
+  done
+  log "load: per Redis process $LOAD_RATE publishes/s, $ROOMS room(s), $CLIENTS clients; warm-up=${WARMUP}s counted=${DURATION}s"
+  # Every setup against one master (or one Redis) at the same load per process: what adding
+  # masters costs each publication, and so what capacity it adds (ideally N times)
+  for run in $(seq 1 "$REPEATS"); do
+    for server in $PEER_SERVERS; do
+      for setup in $REDIS_SETUPS; do
+        [[ "$setup" == cluster* && "$setup" != cluster1 ]] || continue
+        for base in cluster1 single; do
+          [[ " $REDIS_SETUPS " == *" $base "* ]] || continue
+          echo "SCALE part=load run=$run server=$server $setup/$base same_load_per_process=$LOAD_RATE" \
+            "redis_cpu_per_publication=$(ratio "${L[$setup|$server|$run|cpu_pub]}" "${L[$base|$server|$run|cpu_pub]}") (target <= 1)" \
+            "busiest_process_cpu_per_publication=$(ratio "${L[$setup|$server|$run|busiest]}" "${L[$base|$server|$run|busiest]}")"
+        done
+      done
+    done
+  done
+  log "wrote $LOAD_CSV"
+}
+
 for part in $PARTS; do
   case "$part" in
     scaling) run_scaling ;;
     peers) run_peers ;;
-    *) log "unknown part '$part' (scaling or peers)"; exit 1 ;;
+    load) run_load_part ;;
+    *) log "unknown part '$part' (scaling, peers or load)"; exit 1 ;;
   esac
 done
