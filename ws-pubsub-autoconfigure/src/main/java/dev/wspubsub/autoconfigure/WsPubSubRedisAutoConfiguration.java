@@ -99,8 +99,8 @@ public final class WsPubSubRedisAutoConfiguration {
 		List<RedisURI> masterReplicaNodes = (connectionFactory instanceof LettuceConnectionFactory lettuce)
 				? MasterReplicaNodeUris.of(lettuce, masterReplica, connectionDetails) : List.of();
 		RedisFanout fanout = new RedisFanout(connectionFactory, masterReplicaNodes, registry, encoder.allocator(),
-				nodeId.value(), redis.getChannelPrefix(), redis.getPublishBuffer(), redis.getProbeInterval(),
-				redis.isBatchPublishes());
+				new RedisFanout.Settings(nodeId.value(), redis.getChannelPrefix(), redis.getPublishBuffer(),
+						redis.getProbeInterval(), redis.isBatchPublishes()));
 		LinkEvents.publish(fanout, events);
 		return fanout;
 	}

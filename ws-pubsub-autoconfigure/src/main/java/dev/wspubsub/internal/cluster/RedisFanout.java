@@ -228,36 +228,19 @@ public final class RedisFanout implements Fanout, AutoCloseable {
 	private volatile CompletableFuture<Void> upAfterStart = new CompletableFuture<>();
 
 	/**
-	 * @param nodeId this node's id, unique in the cluster, 1 to 255 bytes in UTF-8
-	 * @param channelPrefix prepended to each topic to name its Redis channel; on a
-	 * cluster it must not contain braces
-	 * @param publishBuffer publishes held while Redis is unreachable before dropping
-	 * @param probeInterval how often the link is checked; it is down after three
-	 * intervals without an answer
-	 */
-	public RedisFanout(ReactiveRedisConnectionFactory connectionFactory, TopicRegistry registry,
-			ByteBufAllocator allocator, String nodeId, String channelPrefix, int publishBuffer,
-			Duration probeInterval) {
-		this(connectionFactory, List.of(), registry, allocator, nodeId, channelPrefix, publishBuffer, probeInterval,
-				true);
-	}
-
-	/**
 	 * @param masterReplicaNodes the nodes of a static master/replica setup, with the
 	 * connection factory's password, database, TLS and timeout: its client has no address
 	 * of its own; empty for any other setup
-	 * @param batchPublishes whether publications of one channel queued together go out as
-	 * one publish, which nodes of versions before batching cannot read
 	 */
 	public RedisFanout(ReactiveRedisConnectionFactory connectionFactory, List<RedisURI> masterReplicaNodes,
-			TopicRegistry registry, ByteBufAllocator allocator, String nodeId, String channelPrefix, int publishBuffer,
-			Duration probeInterval, boolean batchPublishes) {
+			TopicRegistry registry, ByteBufAllocator allocator, Settings settings) {
+		String nodeId = Objects.requireNonNull(settings.nodeId(), "nodeId");
+		String channelPrefix = Objects.requireNonNull(settings.channelPrefix(), "channelPrefix");
 		this.connectionFactory = Objects.requireNonNull(connectionFactory, "connectionFactory");
 		this.masterReplicaNodes = List.copyOf(masterReplicaNodes);
 		this.registry = Objects.requireNonNull(registry, "registry");
 		this.allocator = Objects.requireNonNull(allocator, "allocator");
-		this.nodeId = Objects.requireNonNull(nodeId, "nodeId");
-		Objects.requireNonNull(channelPrefix, "channelPrefix");
+		this.nodeId = nodeId;
 		if (isCluster(connectionFactory)) {
 			this.names = ChannelNames.sharded(channelPrefix);
 			LettuceConnectionFactory lettuce = (LettuceConnectionFactory) connectionFactory;
@@ -269,12 +252,12 @@ public final class RedisFanout implements Fanout, AutoCloseable {
 			this.wires = () -> singleRedisWire(connectionFactory);
 		}
 		this.envelope = new Envelope(nodeId);
-		this.probeInterval = Objects.requireNonNull(probeInterval, "probeInterval");
+		this.probeInterval = Objects.requireNonNull(settings.probeInterval(), "probeInterval");
 		this.probeChannel = this.names.probe(nodeId);
 		this.worker = Schedulers.newSingle("ws-pubsub-redis");
-		this.publishQueue = new PublishQueue(publishBuffer, MAX_IN_FLIGHT, batchPublishes ? MAX_BATCH_COUNT : 1,
-				MAX_BATCH_BYTES, this::send, this::flush, this::linkFailed, () -> this.lastReply = System.nanoTime(),
-				this.worker::schedule);
+		this.publishQueue = new PublishQueue(settings.publishBuffer(), MAX_IN_FLIGHT,
+				settings.batchPublishes() ? MAX_BATCH_COUNT : 1, MAX_BATCH_BYTES, this::send, this::flush,
+				this::linkFailed, () -> this.lastReply = System.nanoTime(), this.worker::schedule);
 		this.subscriptions = new ChannelSubscriptions(registry, this.names, this.worker, this.errors, this::linkFailed,
 				() -> this.lastMessage = System.nanoTime(),
 				() -> this.closed || this.suspended || connectionFactoryStopped());
@@ -975,6 +958,23 @@ public final class RedisFanout implements Fanout, AutoCloseable {
 				logger.debug("Closing the Redis connection failed: " + ex);
 			}
 		}
+	}
+
+	/**
+	 * How a node's link to Redis is named and paced.
+	 *
+	 * @param nodeId this node's id, unique in the cluster, 1 to 255 bytes in UTF-8
+	 * @param channelPrefix prepended to each topic to name its Redis channel; on a
+	 * cluster it must not contain braces
+	 * @param publishBuffer publishes held while Redis is unreachable before dropping
+	 * @param probeInterval how often the link is checked; it is down after three
+	 * intervals without an answer
+	 * @param batchPublishes whether publications of one channel queued together go out as
+	 * one publish, which nodes of versions before batching cannot read
+	 */
+	public record Settings(String nodeId, String channelPrefix, int publishBuffer, Duration probeInterval,
+			boolean batchPublishes) {
+
 	}
 
 }
