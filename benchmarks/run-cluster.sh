@@ -63,11 +63,14 @@
 # workload with the processes, as adding masters for more rooms would: on N processes N times
 # the rooms (ROOMS on each), the clients (CLIENTS per ROOMS rooms) and the rate (LatencyLoad at
 # LOAD_RATE publishes a second per process), so every process sees what one sees alone. Per
-# server and setup a RESULT part=load
-# line with each process' CPU per million of its own publications, its publications per
-# PUBLISH/SPUBLISH command (the batching), per read and its writes per publication (INFO stats
-# and commandstats over the window), and SCALE part=load lines: clusterN over cluster1 and over
-# one Redis at the same load per process (target <= 1: N masters carry N times one master). E.g.
+# server and setup: a RESULT part=load line with each process' CPU per million of its own
+# publications, its publications per PUBLISH/SPUBLISH command (the batching), per read and its
+# writes per publication (INFO stats and commandstats over the window), the servers' CPU per
+# delivery and p50/p99; a THREADS line with the servers' CPU by thread. Then SCALE part=load
+# lines: clusterN over cluster1 and over one Redis at the same load per process (target <= 1:
+# N masters carry N times one master). N times the workload also makes the whole machine
+# busier, which lowers every process' cost: this part and the closed loop err on either side.
+# E.g.
 #   PARTS=load ROOMS=8 CLIENTS=64 LOAD_RATE=30000 benchmarks/run-cluster.sh
 #
 # Environment (defaults):
@@ -698,13 +701,13 @@ run_load() {
     "writes_per_publication_by_process=${L[$key|writes_per_pub]}" \
     "server_cpu_s_per_million_deliveries=${L[$key|server_cpu]} p50_us=$(result_field "$line" p50_us) p99_us=$(result_field "$line" p99_us)"
   echo "THREADS part=load setup=$setup server=$server run=$run servers' CPU by thread: $(thread_split "$before_t" "$after_t")"
-  echo "$setup,$server,$run,$rate,$LOAD_RATE,${L[$key|cpu_pub]},${L[$key|cpu_by_process]},${L[$key|busiest]},${L[$key|per_command]},${L[$key|per_read]},${L[$key|writes_per_pub]},${L[$key|server_cpu]}" >>"$LOAD_CSV"
+  echo "$setup,$server,$run,$rooms,$clients,$rate,$LOAD_RATE,${L[$key|cpu_pub]},${L[$key|cpu_by_process]},${L[$key|busiest]},${L[$key|per_command]},${L[$key|per_read]},${L[$key|writes_per_pub]},${L[$key|server_cpu]}" >>"$LOAD_CSV"
 }
 
 run_load_part() {
-  local run setup server
+  local run setup server base
   LOAD_CSV="$BUILD_DIR/cluster-load.csv"
-  echo "setup,server,run,rate,rate_per_redis_process,redis_cpu_s_per_million_publications,redis_cpu_by_process,busiest_process,publications_per_command_by_process,publications_per_read_by_process,writes_per_publication_by_process,server_cpu_s_per_million_deliveries" >"$LOAD_CSV"
+  echo "setup,server,run,rooms,clients,rate,rate_per_redis_process,redis_cpu_s_per_million_publications,redis_cpu_by_process,busiest_process,publications_per_command_by_process,publications_per_read_by_process,writes_per_publication_by_process,server_cpu_s_per_million_deliveries" >"$LOAD_CSV"
   declare -gA L=()
   local most=1 per_process="$ROOMS"
   for setup in $REDIS_SETUPS; do
