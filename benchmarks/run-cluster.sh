@@ -398,13 +398,10 @@ per_million() {
   awk -v t="$1" -v c="$2" -v k="$CLK_TCK" 'BEGIN { if (t == "NA" || c == "NA" || c + 0 == 0) print "NA"; else printf "%.4f\n", t / k / (c / 1e6) }'
 }
 
-# run_peer SETUP SERVER RUN: one RESULT line and a CSV row; sets R[SETUP|SERVER|RUN|key]
-run_peer() {
-  local setup="$1" server="$2" run="$3" name="peers-$1-$2-$3" k port out lat client
-  local before_s before_r after_s after_r before_b after_b line msgs reading deliveries pubs channels=NA room_args=()
-  log "peers: $server on $setup, run $run: 2 nodes, $CLIENTS clients in $ROOMS room(s)"
-  [[ "$ROOMS" -gt 1 ]] && room_args=(--room-names "$ROOM_NAMES")
-  start_redis_setup "$setup" "$BUILD_DIR/logs/cluster-$name"
+# start_setup_nodes SETUP SERVER NAME: two nodes of SERVER on the Redis setup just started;
+# sets NODE_PIDS and PORTS (comma-separated)
+start_setup_nodes() {
+  local setup="$1" server="$2" name="$3" k port
   NODE_PIDS=() PORTS=""
   for k in 1 2; do
     port=$((BASE_PORT + k - 1))
@@ -418,6 +415,33 @@ run_peer() {
     NODE_PIDS+=("$SERVER_PID")
     PORTS="${PORTS:+$PORTS,}$port"
   done
+}
+
+# deltas BEFORE AFTER: per process, AFTER - BEFORE of two space-separated lists (as ticks
+# and input_bytes print them), slash-separated
+deltas() {
+  paste <(tr ' ' '\n' <<<"$1") <(tr ' ' '\n' <<<"$2") | awk 'NF == 2 { printf "%s%d", (n++ ? "/" : ""), $2 - $1 }'
+}
+
+# sum_of LIST: the sum of a slash-separated list
+sum_of() {
+  tr '/' '\n' <<<"$1" | awk '{ s += $1 } END { print s + 0 }'
+}
+
+# shared_out TOTAL WEIGHTS: TOTAL shared out in proportion to a slash-separated list of weights
+shared_out() {
+  tr '/' '\n' <<<"$2" | awk -v p="$1" '{ d[n++] = $1; s += $1 } END {
+    for (i = 0; i < n; i++) printf "%s%.0f", (i ? "/" : ""), (s > 0 ? p * d[i] / s : 0) }'
+}
+
+# run_peer SETUP SERVER RUN: one RESULT line and a CSV row; sets R[SETUP|SERVER|RUN|key]
+run_peer() {
+  local setup="$1" server="$2" run="$3" name="peers-$1-$2-$3" k port out lat client
+  local before_s before_r after_s after_r before_b after_b line msgs reading deliveries pubs channels=NA room_args=()
+  log "peers: $server on $setup, run $run: 2 nodes, $CLIENTS clients in $ROOMS room(s)"
+  [[ "$ROOMS" -gt 1 ]] && room_args=(--room-names "$ROOM_NAMES")
+  start_redis_setup "$setup" "$BUILD_DIR/logs/cluster-$name"
+  start_setup_nodes "$setup" "$server" "$name"
   out="$BUILD_DIR/logs/cluster-$name-chat.log"
   lat="$BUILD_DIR/logs/cluster-$name-latency.log"
   run_tool $((WARMUP + DURATION + 90)) dev.wspubsub.bench.client.ChatLoad --ports "$PORTS" --clients "$CLIENTS" \
@@ -445,8 +469,7 @@ run_peer() {
   run_tool $((WARMUP + DURATION + 90)) dev.wspubsub.bench.client.LatencyLoad --ports "$PORTS" \
     --clients "$CLIENTS" "${room_args[@]}" --rate "$RATE" --warmup "$WARMUP" --duration "$DURATION" --label "$server" \
     >"$lat" 2>&1 || true
-  for k in "${NODE_PIDS[@]}"; do stop_pid "$k"; forget_pid "$k"; done
-  NODE_PIDS=()
+  stop_nodes
   REDIS_PIDS_OF_RUN=("${REDIS_PIDS[@]}")
   stop_redis_setup
 
@@ -458,15 +481,14 @@ run_peer() {
     deliveries="$(awk -v m="$msgs" -v s="$reading" 'BEGIN { printf "%.0f", m * s }')"
     # every publication reaches all the clients of its room, its sender included
     pubs="$(awk -v d="$deliveries" -v c="$CLIENTS" -v r="$ROOMS" 'BEGIN { printf "%.0f", d / (c / r) }')"
-    server_ticks="$(paste <(tr ' ' '\n' <<<"$before_s") <(tr ' ' '\n' <<<"$after_s") | awk 'NF == 2 { s += $2 - $1 } END { print s + 0 }')"
-    by_process="$(paste <(tr ' ' '\n' <<<"$before_r") <(tr ' ' '\n' <<<"$after_r") | awk 'NF == 2 { printf "%s%d", (n++ ? "/" : ""), $2 - $1 }')"
-    redis_ticks="$(tr '/' '\n' <<<"$by_process" | awk '{ s += $1 } END { print s + 0 }')"
+    server_ticks="$(sum_of "$(deltas "$before_s" "$after_s")")"
+    by_process="$(deltas "$before_r" "$after_r")"
+    redis_ticks="$(sum_of "$by_process")"
     # Each process' own publications: the run's, shared out by the bytes clients sent each
     # over the window. Rooms need not keep level (a closed loop lets a slow room fall
     # behind), so a process' CPU over the whole run's publications would show its traffic,
     # not its cost per publication.
-    pubs_by_process="$(paste <(tr ' ' '\n' <<<"$before_b") <(tr ' ' '\n' <<<"$after_b") |
-      awk -v p="$pubs" 'NF == 2 { d[n++] = $2 - $1; s += $2 - $1 } END { for (i = 0; i < n; i++) printf "%s%.0f", (i ? "/" : ""), (s > 0 ? p * d[i] / s : 0) }')"
+    pubs_by_process="$(shared_out "$pubs" "$(deltas "$before_b" "$after_b")")"
   fi
   R[$key|msgs]="$msgs"
   R[$key|cross]="$(awk -v m="$msgs" 'BEGIN { if (m == "NA") print "NA"; else printf "%.0f", m / 2 }')"
@@ -619,7 +641,7 @@ thread_split() {
 # L[SETUP|SERVER|RUN|key]
 run_load() {
   local setup="$1" server="$2" run="$3" name="load-$1-$2-$3" k port lat client masters rate reading
-  local before_s after_s before_r after_r before_c after_c before_t="" after_t="" pubs line by_process bytes pubs_by_process key
+  local before_s after_s before_r after_r before_c after_c before_t="" after_t="" pubs line by_process pubs_by_process key
   masters=1
   [[ "$setup" == cluster* ]] && masters="${setup#cluster}"
   rate=$((LOAD_RATE * masters))
@@ -629,19 +651,7 @@ run_load() {
   [[ -n "${ROOM_NAMES:-}" ]] && names="$(tr ',' '\n' <<<"$ROOM_NAMES" | head -n "$rooms" | paste -sd,)"
   log "load: $server on $setup, run $run: $rate publishes/s ($LOAD_RATE per Redis process), 2 nodes, $clients clients in $rooms room(s)"
   start_redis_setup "$setup" "$BUILD_DIR/logs/cluster-$name"
-  NODE_PIDS=() PORTS=""
-  for k in 1 2; do
-    port=$((BASE_PORT + k - 1))
-    if [[ "$setup" == single ]]; then
-      REDIS_PORT="$REDIS_PORT" REDIS_CLUSTER_NODES="" REDIS_URL="redis://127.0.0.1:$REDIS_PORT" \
-        PUBLISH_BUFFER="$PUBLISH_BUFFER" start_server "$server" "$port" 0 "$BUILD_DIR/logs/cluster-$name-node$k.log"
-    else
-      REDIS_PORT="" REDIS_CLUSTER_NODES="$REDIS_NODES" PUBLISH_BUFFER="$PUBLISH_BUFFER" \
-        start_server "$server" "$port" 0 "$BUILD_DIR/logs/cluster-$name-node$k.log"
-    fi
-    NODE_PIDS+=("$SERVER_PID")
-    PORTS="${PORTS:+$PORTS,}$port"
-  done
+  start_setup_nodes "$setup" "$server" "$name"
   lat="$BUILD_DIR/logs/cluster-$name-latency.log"
   run_tool $((WARMUP + DURATION + 90)) dev.wspubsub.bench.client.LatencyLoad --ports "$PORTS" --clients "$clients" \
     ${names:+--room-names "$names"} --rate "$rate" --warmup "$WARMUP" --duration "$DURATION" \
@@ -664,8 +674,7 @@ run_load() {
     after_t="$(thread_ticks "${NODE_PIDS[@]}")"
   fi
   wait "$client" || true
-  for k in "${NODE_PIDS[@]}"; do stop_pid "$k"; forget_pid "$k"; done
-  NODE_PIDS=()
+  stop_nodes
   stop_redis_setup
 
   key="$setup|$server|$run"
@@ -679,20 +688,18 @@ run_load() {
   # The publications of the window: the rate the client kept (published over its counted
   # window) over the shorter reading window, shared out by the bytes each process received
   pubs="$(awk -v p="$(result_field "$line" published)" -v d="$DURATION" -v s="$reading" 'BEGIN { printf "%.0f", p / d * s }')"
-  by_process="$(paste <(tr ' ' '\n' <<<"$before_r") <(tr ' ' '\n' <<<"$after_r") | awk 'NF == 2 { printf "%s%d", (n++ ? "/" : ""), $2 - $1 }')"
-  bytes="$(counter_deltas "$before_c" "$after_c" 1)"
-  pubs_by_process="$(tr '/' '\n' <<<"$bytes" | awk -v p="$pubs" '{ d[n++] = $1; s += $1 } END {
-    for (i = 0; i < n; i++) printf "%s%.0f", (i ? "/" : ""), (s > 0 ? p * d[i] / s : 0) }')"
+  by_process="$(deltas "$before_r" "$after_r")"
+  pubs_by_process="$(shared_out "$pubs" "$(counter_deltas "$before_c" "$after_c" 1)")"
   L[$key|pubs]="$pubs_by_process"
   L[$key|cpu_by_process]="$(paste <(tr '/' '\n' <<<"$by_process") <(tr '/' '\n' <<<"$pubs_by_process") |
     while read -r t c; do per_million "$t" "$c"; done | paste -sd/)"
-  L[$key|cpu_pub]="$(per_million "$(tr '/' '\n' <<<"$by_process" | awk '{ s += $1 } END { print s + 0 }')" "$pubs")"
+  L[$key|cpu_pub]="$(per_million "$(sum_of "$by_process")" "$pubs")"
   L[$key|busiest]="$(tr '/' '\n' <<<"${L[$key|cpu_by_process]}" | awk '$1 != "NA" { if ($1 > m) m = $1; n++ } END { if (n) printf "%.4f", m; else print "NA" }')"
   L[$key|per_command]="$(per_each "$pubs_by_process" "$(counter_deltas "$before_c" "$after_c" 2)")"
   L[$key|per_read]="$(per_each "$pubs_by_process" "$(counter_deltas "$before_c" "$after_c" 3)")"
   L[$key|writes_per_pub]="$(per_each "$(counter_deltas "$before_c" "$after_c" 4)" "$pubs_by_process")"
-  L[$key|server_cpu]="$(per_million "$(paste <(tr ' ' '\n' <<<"$before_s") <(tr ' ' '\n' <<<"$after_s") |
-    awk 'NF == 2 { s += $2 - $1 } END { print s + 0 }')" "$(awk -v p="$pubs" -v c="$CLIENTS" -v r="$ROOMS" 'BEGIN { printf "%.0f", p * c / r }')")"
+  L[$key|server_cpu]="$(per_million "$(sum_of "$(deltas "$before_s" "$after_s")")" \
+    "$(awk -v p="$pubs" -v c="$CLIENTS" -v r="$ROOMS" 'BEGIN { printf "%.0f", p * c / r }')")"
   echo "RESULT part=load setup=$setup server=$server run=$run rooms=$rooms clients=$clients rate=$rate rate_per_redis_process=$LOAD_RATE" \
     "published=$(result_field "$line" published) delivered=$(result_field "$line" delivered)/$(result_field "$line" expected)" \
     "publications_by_process=$pubs_by_process redis_cpu_s_per_million_publications=${L[$key|cpu_pub]}" \
