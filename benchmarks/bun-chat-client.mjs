@@ -53,9 +53,18 @@ function parseArgs(argv) {
 
 // utime + stime of a process in clock ticks (fields 14 and 15, counted after the command name)
 function cpuTicks(pid) {
-  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).trim().split(" ");
+  const fields = statFields(pid);
   return Number(fields[11]) + Number(fields[12]);
+}
+
+// stime alone: the kernel's share (on loopback, the receiving side's TCP path of each send too)
+function systemTicks(pid) {
+  return Number(statFields(pid)[12]);
+}
+
+function statFields(pid) {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  return stat.slice(stat.lastIndexOf(")") + 2).trim().split(" ");
 }
 
 function connect(i) {
@@ -135,6 +144,7 @@ function begin(total) {
     total,
     at: performance.now(),
     serverTicks: serverPid > 0 ? cpuTicks(serverPid) : 0,
+    serverSystemTicks: serverPid > 0 ? systemTicks(serverPid) : 0,
     redisTicks: redisPid > 0 ? cpuTicks(redisPid) : 0,
     client: process.cpuUsage(),
     counters: readCounters(),
@@ -160,6 +170,7 @@ async function finish(from, total) {
   const count = total - from.total;
   const seconds = (performance.now() - from.at) / 1000;
   const serverCpu = serverPid > 0 ? (cpuTicks(serverPid) - from.serverTicks) / clockTicks : NaN;
+  const serverSystemCpu = serverPid > 0 ? (systemTicks(serverPid) - from.serverSystemTicks) / clockTicks : NaN;
   const redisCpu = redisPid > 0 ? (cpuTicks(redisPid) - from.redisTicks) / clockTicks : NaN;
   const clientUsage = process.cpuUsage(from.client);
   const clientCpu = (clientUsage.user + clientUsage.system) / 1e6;
@@ -177,6 +188,7 @@ async function finish(from, total) {
       `delivered=${count} seconds=${seconds.toFixed(2)} rounds=${rounds} server_cpu_s=${na(serverCpu.toFixed(2))} ` +
       `server_cpu_pct=${na(((100 * serverCpu) / seconds).toFixed(1))} ` +
       `cpu_s_per_million=${na((count > 0 ? serverCpu / (count / 1e6) : 0).toFixed(4))} ` +
+      `system_cpu_s_per_million=${na((count > 0 ? serverSystemCpu / (count / 1e6) : 0).toFixed(4))} ` +
       `client_cpu_s=${clientCpu.toFixed(2)} idle_seconds=${samples.filter(s => s === 0).length} ` +
       `redis_cpu_s=${redisPid > 0 ? redisCpu.toFixed(2) : "NA"} ` +
       `redis_cpu_s_per_million=${redisPid > 0 ? (count > 0 ? redisCpu / (count / 1e6) : 0).toFixed(4) : "NA"} ` +

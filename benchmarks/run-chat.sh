@@ -41,7 +41,7 @@ done
 if [[ " $MODES " == *" bun-client "* ]]; then prepare "$SERVERS bun"; else prepare "$SERVERS"; fi
 
 RESULTS="$BUILD_DIR/results.csv"
-KEYS="median_msgs_per_s mean_msgs_per_s delivered seconds server_cpu_s server_cpu_pct cpu_s_per_million client_cpu_s idle_seconds alloc_bytes_per_inbound alloc_bytes_per_delivered"
+KEYS="median_msgs_per_s mean_msgs_per_s delivered seconds server_cpu_s server_cpu_pct cpu_s_per_million system_cpu_s_per_million client_cpu_s idle_seconds alloc_bytes_per_inbound alloc_bytes_per_delivered"
 echo "mode,clients,server,run,status,${KEYS// /,}" >"$RESULTS"
 
 # run_client MODE CLIENTS LABEL LOG: the mode's client against the server on $PORT
@@ -72,12 +72,12 @@ for mode in $MODES; do
         run_client "$mode" "$clients" "$server" "$client_log" || status="client-exit-$?"
         stop_server
         if append_result "$RESULTS" "$mode,$clients,$server,$run" "$client_log" "$status" $KEYS; then
-          log "  $(result_field "$RESULT_LINE" median_msgs_per_s) msg/s median, $(result_field "$RESULT_LINE" cpu_s_per_million) CPU-s per million, server CPU $(result_field "$RESULT_LINE" server_cpu_pct)%, allocated $(result_field "$RESULT_LINE" alloc_bytes_per_inbound) B per inbound / $(result_field "$RESULT_LINE" alloc_bytes_per_delivered) B per delivered message"
+          log "  $(result_field "$RESULT_LINE" median_msgs_per_s) msg/s median, $(result_field "$RESULT_LINE" cpu_s_per_million) CPU-s per million ($(result_field "$RESULT_LINE" system_cpu_s_per_million) in the kernel), server CPU $(result_field "$RESULT_LINE" server_cpu_pct)%, allocated $(result_field "$RESULT_LINE" alloc_bytes_per_inbound) B per inbound / $(result_field "$RESULT_LINE" alloc_bytes_per_delivered) B per delivered message"
         fi
       done
     done
   done
 done
 
-report "$RESULTS" "$BUILD_DIR/summary.csv" "$BUILD_DIR/chat.svg" median_msgs_per_s cpu_s_per_million
+report "$RESULTS" "$BUILD_DIR/summary.csv" "$BUILD_DIR/chat.svg" median_msgs_per_s cpu_s_per_million system_cpu_s_per_million
 print_allocation "$RESULTS"

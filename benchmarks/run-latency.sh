@@ -26,7 +26,7 @@ NAME="${NAME:-latency}"
 
 prepare "$SERVERS"
 csv="$BUILD_DIR/$NAME.csv"
-KEYS="published expected delivered delivered_per_s server_cpu_s server_cpu_pct cpu_s_per_million p50_us p90_us p99_us p999_us max_us"
+KEYS="published expected delivered delivered_per_s server_cpu_s server_cpu_pct cpu_s_per_million system_cpu_s_per_million p50_us p90_us p99_us p999_us max_us"
 echo "clients,rooms,rate,server,run,status,${KEYS// /,}" >"$csv"
 
 for run in $(seq 1 "$REPEATS"); do
@@ -44,4 +44,4 @@ for run in $(seq 1 "$REPEATS"); do
     fi
   done
 done
-report "$csv" "$BUILD_DIR/$NAME-summary.csv" "$BUILD_DIR/$NAME.svg" cpu_s_per_million p99_us p50_us delivered_per_s
+report "$csv" "$BUILD_DIR/$NAME-summary.csv" "$BUILD_DIR/$NAME.svg" cpu_s_per_million p99_us p50_us delivered_per_s system_cpu_s_per_million

@@ -92,11 +92,14 @@ public final class LatencyLoad {
 			long publishedBefore = pacer.published();
 			long startNanos = System.nanoTime();
 			long serverStart = (serverPid > 0) ? ProcStat.cpuTicks(serverPid) : 0;
+			long serverSystemStart = (serverPid > 0) ? ProcStat.systemTicks(serverPid) : 0;
 			Thread.sleep(TimeUnit.SECONDS.toMillis(duration));
 			ticks.cancel(false);
 			long published = pacer.published() - publishedBefore;
 			double seconds = (System.nanoTime() - startNanos) / 1e9;
 			double serverCpu = (serverPid > 0) ? (double) (ProcStat.cpuTicks(serverPid) - serverStart) / clockTicks : 0;
+			double serverSystemCpu = (serverPid > 0)
+					? (double) (ProcStat.systemTicks(serverPid) - serverSystemStart) / clockTicks : 0;
 			long deliveredInWindow = received.sum() - receivedBefore;
 			Thread.sleep(1000); // the last messages in flight
 			Histogram histogram = recorder.getIntervalHistogram();
@@ -104,7 +107,7 @@ public final class LatencyLoad {
 			long delivered = received.sum() - receivedBefore;
 			System.out.printf(Locale.ROOT,
 					"RESULT server=%s clients=%d rooms=%d nodes=%d rate=%d published=%d expected=%d delivered=%d "
-							+ "delivered_per_s=%.0f server_cpu_s=%s server_cpu_pct=%s cpu_s_per_million=%s p50_us=%.1f "
+							+ "delivered_per_s=%.0f server_cpu_s=%s server_cpu_pct=%s cpu_s_per_million=%s system_cpu_s_per_million=%s p50_us=%.1f "
 							+ "p90_us=%.1f p99_us=%.1f p999_us=%.1f max_us=%.1f cross_delivered=%d cross_p50_us=%s "
 							+ "cross_p99_us=%s%n",
 					label, clients, rooms.count(), nodes, rate, published, published * roomSize, delivered,
@@ -112,6 +115,8 @@ public final class LatencyLoad {
 					(serverPid > 0) ? String.format(Locale.ROOT, "%.1f", 100 * serverCpu / seconds) : "NA",
 					(serverPid > 0 && deliveredInWindow > 0)
 							? String.format(Locale.ROOT, "%.4f", serverCpu / (deliveredInWindow / 1e6)) : "NA",
+					(serverPid > 0 && deliveredInWindow > 0)
+							? String.format(Locale.ROOT, "%.4f", serverSystemCpu / (deliveredInWindow / 1e6)) : "NA",
 					micros(histogram, 50), micros(histogram, 90), micros(histogram, 99), micros(histogram, 99.9),
 					histogram.getMaxValue() / 1000.0, cross.getTotalCount(), microsOrNa(cross, 50),
 					microsOrNa(cross, 99));

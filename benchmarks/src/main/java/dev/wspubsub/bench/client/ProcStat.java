@@ -7,6 +7,11 @@ import java.nio.file.Path;
 /** Reads a process's CPU time and resident memory from {@code /proc}. */
 final class ProcStat {
 
+	/** utime (field 14) and stime (15), as indexes of {@link #statFields}. */
+	private static final int UTIME = 11;
+
+	private static final int STIME = 12;
+
 	private ProcStat() {
 	}
 
@@ -16,10 +21,25 @@ final class ProcStat {
 	 * spaces.
 	 */
 	static long cpuTicks(long pid) {
+		String[] fields = statFields(pid);
+		return Long.parseLong(fields[UTIME]) + Long.parseLong(fields[STIME]);
+	}
+
+	/**
+	 * System CPU time of {@code pid} (all its threads) in clock ticks: the kernel's
+	 * share, on loopback the receiving side's TCP path of each send included.
+	 */
+	static long systemTicks(long pid) {
+		return Long.parseLong(statFields(pid)[STIME]);
+	}
+
+	/**
+	 * The fields of {@code /proc/PID/stat} after the command name, which may hold spaces;
+	 * the first is field 3 (state).
+	 */
+	private static String[] statFields(long pid) {
 		String stat = read(Path.of("/proc", Long.toString(pid), "stat"));
-		String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
-		// fields[0] is field 3 (state), so utime (14) and stime (15) are at 11 and 12
-		return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+		return stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
 	}
 
 	/**

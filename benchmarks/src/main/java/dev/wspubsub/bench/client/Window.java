@@ -37,6 +37,8 @@ final class Window {
 
 	private long startServerTicks;
 
+	private long startServerSystemTicks;
+
 	private long startClientTicks;
 
 	private long startRedisTicks;
@@ -52,6 +54,8 @@ final class Window {
 	private long nanos;
 
 	private long serverTicks;
+
+	private long serverSystemTicks;
 
 	private long clientTicks;
 
@@ -75,6 +79,7 @@ final class Window {
 		this.startTotal = total;
 		this.startNanos = System.nanoTime();
 		this.startServerTicks = (serverPid > 0) ? ProcStat.cpuTicks(serverPid) : 0;
+		this.startServerSystemTicks = (serverPid > 0) ? ProcStat.systemTicks(serverPid) : 0;
 		this.startClientTicks = ProcStat.cpuTicks(ProcessHandle.current().pid());
 		this.startRedisTicks = (this.redisPid > 0) ? ProcStat.cpuTicks(this.redisPid) : 0;
 		this.startCounters = readCounters();
@@ -88,6 +93,7 @@ final class Window {
 		this.delivered = total - this.startTotal;
 		this.nanos = System.nanoTime() - this.startNanos;
 		this.serverTicks = (serverPid > 0) ? ProcStat.cpuTicks(serverPid) - this.startServerTicks : 0;
+		this.serverSystemTicks = (serverPid > 0) ? ProcStat.systemTicks(serverPid) - this.startServerSystemTicks : 0;
 		this.clientTicks = ProcStat.cpuTicks(ProcessHandle.current().pid()) - this.startClientTicks;
 		this.redisTicks = (this.redisPid > 0) ? ProcStat.cpuTicks(this.redisPid) - this.startRedisTicks : 0;
 		long[] start = this.startCounters;
@@ -162,6 +168,8 @@ final class Window {
 		double serverCpu = (double) this.serverTicks / clockTicks;
 		double clientCpu = (double) this.clientTicks / clockTicks;
 		double perMillion = (this.delivered > 0) ? serverCpu / (this.delivered / 1e6) : 0;
+		double systemPerMillion = (this.delivered > 0)
+				? (double) this.serverSystemTicks / clockTicks / (this.delivered / 1e6) : 0;
 		double redisCpu = (double) this.redisTicks / clockTicks;
 		double redisPerMillion = (this.delivered > 0) ? redisCpu / (this.delivered / 1e6) : 0;
 		long idle = Arrays.stream(this.samples, 0, this.count).filter((s) -> s == 0).count();
@@ -169,13 +177,14 @@ final class Window {
 		boolean counted = this.allocated >= 0 && this.received > 0;
 		System.out.printf(Locale.ROOT,
 				"RESULT server=%s clients=%d median_msgs_per_s=%d mean_msgs_per_s=%.0f delivered=%d seconds=%.2f "
-						+ "rounds=%d server_cpu_s=%s server_cpu_pct=%s cpu_s_per_million=%s client_cpu_s=%.2f "
+						+ "rounds=%d server_cpu_s=%s server_cpu_pct=%s cpu_s_per_million=%s system_cpu_s_per_million=%s client_cpu_s=%.2f "
 						+ "idle_seconds=%d redis_cpu_s=%s redis_cpu_s_per_million=%s server_alloc_mb=%s "
 						+ "server_received=%s alloc_bytes_per_inbound=%s alloc_bytes_per_delivered=%s%n",
 				label, clients, median(), this.delivered / seconds, this.delivered, seconds, rounds,
 				(serverPid > 0) ? String.format(Locale.ROOT, "%.2f", serverCpu) : "NA",
 				(serverPid > 0) ? String.format(Locale.ROOT, "%.1f", 100 * serverCpu / seconds) : "NA",
-				(serverPid > 0) ? String.format(Locale.ROOT, "%.4f", perMillion) : "NA", clientCpu, idle,
+				(serverPid > 0) ? String.format(Locale.ROOT, "%.4f", perMillion) : "NA",
+				(serverPid > 0) ? String.format(Locale.ROOT, "%.4f", systemPerMillion) : "NA", clientCpu, idle,
 				(this.redisPid > 0) ? String.format(Locale.ROOT, "%.2f", redisCpu) : "NA",
 				(this.redisPid > 0) ? String.format(Locale.ROOT, "%.4f", redisPerMillion) : "NA",
 				counted ? String.format(Locale.ROOT, "%.1f", this.allocated / 1e6) : "NA",
