@@ -259,6 +259,36 @@ public final class OutboundMessage {
 		return largeFrame().retainedDuplicate();
 	}
 
+	/**
+	 * Copies the whole encoded frame of a {@link #isSmall() small} message into
+	 * {@code target} at {@code offset}, which must have room for {@link #frameLength()}
+	 * bytes: plain array stores, for a batch of frames that is then written to a buffer
+	 * at once.
+	 * @return the frame's length
+	 * @throws IllegalStateException if the message is not small
+	 */
+	public int copySmallFrameTo(byte[] target, int offset) {
+		byte[] small = smallPayload();
+		if (small == null) {
+			throw new IllegalStateException("Not a small message: its frame is a buffer");
+		}
+		int length = small.length;
+		int opcode = isText() ? OPCODE_TEXT : OPCODE_BINARY;
+		int at = offset;
+		target[at++] = (byte) (0x80 | opcode);
+		if (length < 126) {
+			target[at++] = (byte) length;
+		}
+		else {
+			// A small frame's payload is under 65536 bytes: the 16-bit length form.
+			target[at++] = 126;
+			target[at++] = (byte) (length >>> 8);
+			target[at++] = (byte) length;
+		}
+		System.arraycopy(small, 0, target, at, length);
+		return at - offset + length;
+	}
+
 	/** Copies the whole encoded frame to the end of {@code target}. */
 	public void copyFrameTo(ByteBuf target) {
 		byte[] small = smallPayload();

@@ -25,6 +25,17 @@ public interface TopicSubscriber {
 	void deliver(String topic, OutboundMessage message);
 
 	/**
+	 * Takes one message for a subscriber known to be one: the topic's registry read its
+	 * membership on this subscriber's {@link #eventLoop()} with nothing run on it since.
+	 * A subscriber that checks its membership on each {@link #deliver} (a message handed
+	 * over from another thread can arrive after it left) may skip that check here; by
+	 * default this is {@link #deliver}.
+	 */
+	default void deliverToMember(String topic, OutboundMessage message) {
+		deliver(topic, message);
+	}
+
+	/**
 	 * Takes the news that a gap in {@code topic} could not be repaired and that it goes
 	 * on from {@code current}, in the topic's order, on {@link #eventLoop()}. By default
 	 * {@code defaultNotice} is delivered like a publication; a WebSocket subscriber's

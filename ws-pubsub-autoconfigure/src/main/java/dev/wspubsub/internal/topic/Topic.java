@@ -85,6 +85,19 @@ final class Topic {
 		return this.groups;
 	}
 
+	/**
+	 * Whether {@code subscribers} is still {@code loop}'s group: a join or a leave on
+	 * that loop replaces the group's array, so the same array means the same members.
+	 */
+	boolean isCurrentGroup(@Nullable EventLoop loop, TopicSubscriber[] subscribers) {
+		for (Group group : this.groups) {
+			if (group.loop() == loop) {
+				return group.subscribers() == subscribers;
+			}
+		}
+		return false;
+	}
+
 	private static int indexOf(Group[] groups, @Nullable EventLoop loop) {
 		for (int i = 0; i < groups.length; i++) {
 			if (groups[i].loop() == loop) {

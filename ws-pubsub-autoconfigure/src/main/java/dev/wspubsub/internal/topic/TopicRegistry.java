@@ -154,11 +154,12 @@ public final class TopicRegistry {
 			}
 			delivered += count;
 			if (loop == null || loop.inEventLoop()) {
-				deliverAll(topic, message, subscribers, excluded, reset);
+				// Just read on this thread: every one of them is a member.
+				deliverAll(topic, message, subscribers, excluded, reset, true);
 			}
 			else if (reset == null) {
 				// No object per publish: the loop's batch holds the arguments.
-				LoopOutbox.send(loop, LOOP_DELIVERY, topic, message.retain(), subscribers, excluded);
+				LoopOutbox.send(loop, LOOP_DELIVERY, target, message.retain(), subscribers, excluded);
 			}
 			else {
 				LoopOutbox.send(loop, new LoopReset(topic, message.retain(), subscribers, reset));
@@ -171,13 +172,16 @@ public final class TopicRegistry {
 	 * One publish for the subscribers of another loop; the message's reference, retained
 	 * for it, is released there.
 	 */
-	private static final LoopOutbox.Handoff<String, OutboundMessage, TopicSubscriber[], @Nullable TopicSubscriber> LOOP_DELIVERY = new LoopOutbox.Handoff<>() {
+	private static final LoopOutbox.Handoff<Topic, OutboundMessage, TopicSubscriber[], @Nullable TopicSubscriber> LOOP_DELIVERY = new LoopOutbox.Handoff<>() {
 
 		@Override
-		public void run(String topic, OutboundMessage message, TopicSubscriber[] subscribers,
+		public void run(Topic topic, OutboundMessage message, TopicSubscriber[] subscribers,
 				@Nullable TopicSubscriber excluded) {
 			try {
-				deliverAll(topic, message, subscribers, excluded, null);
+				// Unless this loop's group changed since the publish, nobody left: one
+				// check for the whole group instead of one per subscriber.
+				boolean members = topic.isCurrentGroup(subscribers[0].eventLoop(), subscribers);
+				deliverAll(topic.name, message, subscribers, excluded, null, members);
 			}
 			finally {
 				message.release();
@@ -185,7 +189,7 @@ public final class TopicRegistry {
 		}
 
 		@Override
-		public void discard(String topic, OutboundMessage message, TopicSubscriber[] subscribers,
+		public void discard(Topic topic, OutboundMessage message, TopicSubscriber[] subscribers,
 				@Nullable TopicSubscriber excluded) {
 			message.release();
 		}
@@ -202,7 +206,7 @@ public final class TopicRegistry {
 		@Override
 		public void run() {
 			try {
-				deliverAll(this.topic, this.message, this.subscribers, null, this.reset);
+				deliverAll(this.topic, this.message, this.subscribers, null, this.reset, false);
 			}
 			finally {
 				this.message.release();
@@ -215,13 +219,20 @@ public final class TopicRegistry {
 		}
 	}
 
+	/**
+	 * @param members whether every one of {@code subscribers} is known to be subscribed
+	 * still ({@link TopicSubscriber#deliverToMember})
+	 */
 	private static void deliverAll(String topic, OutboundMessage message, TopicSubscriber[] subscribers,
-			@Nullable TopicSubscriber excluded, @Nullable StreamPosition reset) {
+			@Nullable TopicSubscriber excluded, @Nullable StreamPosition reset, boolean members) {
 		for (TopicSubscriber subscriber : subscribers) {
 			if (subscriber != excluded) {
 				try {
 					if (reset != null) {
 						subscriber.reset(topic, reset, message);
+					}
+					else if (members) {
+						subscriber.deliverToMember(topic, message);
 					}
 					else {
 						subscriber.deliver(topic, message);

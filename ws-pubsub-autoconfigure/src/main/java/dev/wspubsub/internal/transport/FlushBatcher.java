@@ -32,17 +32,21 @@ final class FlushBatcher implements Runnable {
 		this.loop = loop;
 	}
 
-	/** Must be called on {@code loop}. */
-	static void flushLater(EventLoop loop, Outbound connection) {
+	/**
+	 * The batcher of {@code loop}, which must be the calling thread's; a connection keeps
+	 * it, as it never changes loops.
+	 */
+	static FlushBatcher current(EventLoop loop) {
 		FlushBatcher batcher = PER_LOOP.get();
 		if (batcher == null) {
 			batcher = new FlushBatcher(loop);
 			PER_LOOP.set(batcher);
 		}
-		batcher.add(connection);
+		return batcher;
 	}
 
-	private void add(Outbound connection) {
+	/** Flushes {@code connection} behind the current batch of work; on the loop only. */
+	void add(Outbound connection) {
 		if (connection.flushPending) {
 			return;
 		}

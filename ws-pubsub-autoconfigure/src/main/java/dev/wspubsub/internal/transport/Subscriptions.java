@@ -7,7 +7,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import dev.wspubsub.internal.topic.Resumes;
 import dev.wspubsub.internal.topic.TopicLimits;
 import dev.wspubsub.internal.topic.TopicRegistry;
-import dev.wspubsub.spi.OutboundMessage;
 import dev.wspubsub.spi.TopicAuthorizer;
 import dev.wspubsub.spi.WsMetricsListener;
 import org.jspecify.annotations.Nullable;
@@ -38,12 +37,6 @@ final class Subscriptions implements TopicAuthorizer.Client {
 	 * concurrent one, so deliveries read it without a lock.
 	 */
 	private volatile @Nullable Object topics;
-
-	/**
-	 * Made by the first resubscribe: most connections never resume, and an idle one
-	 * should not pay for it.
-	 */
-	private volatile @Nullable Resumes resumes;
 
 	Subscriptions(WsConnection connection, TopicRegistry registry, TopicAuthorizer authorizer, TopicLimits limits) {
 		this.connection = connection;
@@ -106,38 +99,11 @@ final class Subscriptions implements TopicAuthorizer.Client {
 			}
 		}
 		this.registry.unsubscribe(topic, this.connection);
-		Resumes resumes = this.resumes;
+		Resumes resumes = this.connection.startedResumes();
 		if (resumes != null) {
 			resumes.cancel(topic);
 		}
 		return true;
-	}
-
-	/**
-	 * The resubscribes in progress, which hold and filter their topics' deliveries; made
-	 * on first use.
-	 */
-	Resumes resumes() {
-		Resumes resumes = this.resumes;
-		if (resumes == null) {
-			synchronized (this) {
-				resumes = this.resumes;
-				if (resumes == null) {
-					resumes = new Resumes();
-					this.resumes = resumes;
-				}
-			}
-		}
-		return resumes;
-	}
-
-	/**
-	 * @return whether a resubscribe in progress holds or drops this delivery (see
-	 * {@link Resumes#intercept})
-	 */
-	boolean intercept(String topic, OutboundMessage message) {
-		Resumes resumes = this.resumes;
-		return resumes != null && resumes.intercept(topic, message);
 	}
 
 	boolean contains(String topic) {
@@ -161,7 +127,7 @@ final class Subscriptions implements TopicAuthorizer.Client {
 
 	/** Leaves every topic; the connection has closed. */
 	void clear() {
-		Resumes resumes = this.resumes;
+		Resumes resumes = this.connection.startedResumes();
 		if (resumes != null) {
 			resumes.clear();
 		}

@@ -1,6 +1,7 @@
 package dev.wspubsub.internal.transport;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 
 import dev.wspubsub.spi.OutboundMessage;
@@ -45,7 +46,7 @@ class CorkBufferTests {
 					int first = cork.append(-1, message("b" + round));
 					cork.append(first, message("c" + round));
 					waitingLast = cork.append(waitingLast, message("a" + round));
-					assertThat(copyOut(cork, first, "b" + round, "c" + round)).isEqualTo("b" + round + "c" + round);
+					assertThat(copyOut(cork, first)).isEqualTo("b" + round + "c" + round);
 					if (round % 100 == 0) {
 						// The waiting chain goes too, now and then, once another waits.
 						int next = cork.append(-1, message("a"));
@@ -85,29 +86,85 @@ class CorkBufferTests {
 		}).get(30, TimeUnit.SECONDS);
 	}
 
+	@Test
+	void connectionsGivenTheSameMessagesShareOneCopyAndTheOthersGetTheirOwn() throws Exception {
+		this.loop.submit(() -> {
+			try {
+				CorkBuffer cork = CorkBuffer.current();
+				OutboundMessage one = message("1");
+				OutboundMessage two = message("2");
+				OutboundMessage three = message("3");
+				// Six connections' chains, appended message by message as deliveries
+				// come.
+				int[] firsts = new int[6];
+				int[] lasts = new int[6];
+				Arrays.fill(firsts, -1);
+				Arrays.fill(lasts, -1);
+				OutboundMessage[][] chains = { { one, two }, { one, two }, { one, three }, { one }, { one, two, three },
+						{ one, two, three } };
+				for (int step = 0; step < 3; step++) {
+					for (int c = 0; c < chains.length; c++) {
+						if (step < chains[c].length) {
+							lasts[c] = cork.append(lasts[c], chains[c][step]);
+							firsts[c] = (firsts[c] < 0) ? lasts[c] : firsts[c];
+						}
+					}
+				}
+				ByteBuf[] out = new ByteBuf[chains.length];
+				for (int c = 0; c < chains.length; c++) {
+					out[c] = cork.copyOut(firsts[c], ALLOC);
+				}
+				try {
+					assertThat(Arrays.stream(out).map(CorkBufferTests::payloads)).containsExactly("12", "12", "13", "1",
+							"123", "123");
+					assertThat(out[1].memoryAddress()).as("the same frames, not copied again")
+						.isEqualTo(out[0].memoryAddress());
+					assertThat(out[5].memoryAddress()).isEqualTo(out[4].memoryAddress());
+					assertThat(out[4].memoryAddress()).isNotEqualTo(out[0].memoryAddress());
+				}
+				finally {
+					for (ByteBuf frames : out) {
+						frames.release();
+					}
+				}
+				// Every slice written: the buffer starts over at its front, over the
+				// frames shared last; a chain of the same messages is copied anew.
+				int again = cork.append(-1, one);
+				cork.append(cork.append(again, two), three);
+				int other = cork.append(-1, two);
+				assertThat(copyOut(cork, other)).isEqualTo("2");
+				assertThat(copyOut(cork, again)).isEqualTo("123");
+			}
+			finally {
+				FastThreadLocal.removeAll();
+			}
+		}).get(30, TimeUnit.SECONDS);
+	}
+
 	private static OutboundMessage message(String text) {
 		return OutboundMessage.text(ALLOC, text, false);
 	}
 
 	/** The payloads of the chain from {@code first}, each frame's two-byte header cut. */
-	private static String copyOut(CorkBuffer cork, int first, String... texts) {
-		int bytes = 0;
-		for (String text : texts) {
-			bytes += 2 + text.length();
-		}
-		ByteBuf frames = cork.copyOut(first, (bytes > 0) ? bytes : 1024, ALLOC);
+	private static String copyOut(CorkBuffer cork, int first) {
+		ByteBuf frames = cork.copyOut(first, ALLOC);
 		try {
-			StringBuilder payloads = new StringBuilder();
-			while (frames.isReadable()) {
-				frames.readByte(); // FIN and opcode
-				int length = frames.readByte();
-				payloads.append(frames.readCharSequence(length, StandardCharsets.UTF_8));
-			}
-			return payloads.toString();
+			return payloads(frames);
 		}
 		finally {
 			frames.release();
 		}
+	}
+
+	private static String payloads(ByteBuf frames) {
+		ByteBuf frame = frames.duplicate();
+		StringBuilder payloads = new StringBuilder();
+		while (frame.isReadable()) {
+			frame.readByte(); // FIN and opcode
+			int length = frame.readByte();
+			payloads.append(frame.readCharSequence(length, StandardCharsets.UTF_8));
+		}
+		return payloads.toString();
 	}
 
 }
