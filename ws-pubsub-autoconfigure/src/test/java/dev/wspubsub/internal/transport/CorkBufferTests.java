@@ -56,6 +56,10 @@ class CorkBufferTests {
 					}
 				}
 				assertThat(cork.capacity()).as("entries reused, not added").isEqualTo(initialCapacity);
+				// The log holds what the waiting chains reach (at most 300 messages
+				// here),
+				// not every message since the last moment nothing waited.
+				assertThat(cork.logCapacity()).as("log positions").isLessThanOrEqualTo(1024);
 				assertThat(copyOut(cork, waitingFirst)).isEqualTo("a");
 			}
 			finally {
@@ -134,6 +138,29 @@ class CorkBufferTests {
 				int other = cork.append(-1, two);
 				assertThat(copyOut(cork, other)).isEqualTo("2");
 				assertThat(copyOut(cork, again)).isEqualTo("123");
+				// Nothing waits now: the log starts over, and the same positions hold
+				// other messages.
+				assertThat(copyOut(cork, cork.append(-1, one))).isEqualTo("1");
+				assertThat(copyOut(cork, cork.append(-1, two))).isEqualTo("2");
+			}
+			finally {
+				FastThreadLocal.removeAll();
+			}
+		}).get(30, TimeUnit.SECONDS);
+	}
+
+	@Test
+	void aMessageWrittenTwiceToAConnectionGoesOutTwice() throws Exception {
+		this.loop.submit(() -> {
+			try {
+				CorkBuffer cork = CorkBuffer.current();
+				OutboundMessage one = message("1");
+				int first = cork.append(-1, one);
+				int other = cork.append(-1, one);
+				cork.append(cork.append(first, one), message("2"));
+				cork.append(other, one);
+				assertThat(copyOut(cork, first)).isEqualTo("112");
+				assertThat(copyOut(cork, other)).isEqualTo("11");
 			}
 			finally {
 				FastThreadLocal.removeAll();
