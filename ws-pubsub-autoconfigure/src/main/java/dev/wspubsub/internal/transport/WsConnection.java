@@ -37,10 +37,10 @@ import org.jspecify.annotations.Nullable;
  */
 public final class WsConnection implements WsSession<Object>, TopicSubscriber {
 
-	/** Made once: the registry keys on it and metrics and logs read it often. */
 	private static final AtomicReferenceFieldUpdater<WsConnection, @Nullable Resumes> RESUMES = AtomicReferenceFieldUpdater
 		.newUpdater(WsConnection.class, Resumes.class, "resumes");
 
+	/** Made once: the registry keys on it and metrics and logs read it often. */
 	private final String id = SessionIds.next();
 
 	private final Channel channel;

@@ -37,6 +37,12 @@ class OutboundMessageTests {
 			byte[] copied = copiedFrame(message);
 			assertThat(copied).isEqualTo(expectedFrame(0x1, payload));
 			assertThat(readAndRelease(message.retainedFrame())).isEqualTo(copied);
+			if (message.isSmall()) {
+				// The form the cork buffer gathers, at an offset into its array
+				byte[] staged = new byte[3 + copied.length];
+				assertThat(message.copySmallFrameTo(staged, 3)).isEqualTo(copied.length);
+				assertThat(Arrays.copyOfRange(staged, 3, staged.length)).isEqualTo(copied);
+			}
 		}
 		finally {
 			message.release();
