@@ -53,18 +53,16 @@ function parseArgs(argv) {
 
 // utime + stime of a process in clock ticks (fields 14 and 15, counted after the command name)
 function cpuTicks(pid) {
-  const fields = statFields(pid);
-  return Number(fields[11]) + Number(fields[12]);
+  return cpu(pid).total;
 }
 
-// stime alone: the kernel's share (on loopback, the receiving side's TCP path of each send too)
-function systemTicks(pid) {
-  return Number(statFields(pid)[12]);
-}
-
-function statFields(pid) {
+// The same and stime alone, from one read: the kernel's share (on loopback, the receiving
+// side's TCP path of each send too)
+function cpu(pid) {
   const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-  return stat.slice(stat.lastIndexOf(")") + 2).trim().split(" ");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).trim().split(" ");
+  const system = Number(fields[12]);
+  return { total: Number(fields[11]) + system, system };
 }
 
 function connect(i) {
@@ -143,8 +141,7 @@ function begin(total) {
   return {
     total,
     at: performance.now(),
-    serverTicks: serverPid > 0 ? cpuTicks(serverPid) : 0,
-    serverSystemTicks: serverPid > 0 ? systemTicks(serverPid) : 0,
+    server: serverPid > 0 ? cpu(serverPid) : null,
     redisTicks: redisPid > 0 ? cpuTicks(redisPid) : 0,
     client: process.cpuUsage(),
     counters: readCounters(),
@@ -169,8 +166,9 @@ async function finish(from, total) {
   stopped = true;
   const count = total - from.total;
   const seconds = (performance.now() - from.at) / 1000;
-  const serverCpu = serverPid > 0 ? (cpuTicks(serverPid) - from.serverTicks) / clockTicks : NaN;
-  const serverSystemCpu = serverPid > 0 ? (systemTicks(serverPid) - from.serverSystemTicks) / clockTicks : NaN;
+  const server = serverPid > 0 ? cpu(serverPid) : null;
+  const serverCpu = server ? (server.total - from.server.total) / clockTicks : NaN;
+  const serverSystemCpu = server ? (server.system - from.server.system) / clockTicks : NaN;
   const redisCpu = redisPid > 0 ? (cpuTicks(redisPid) - from.redisTicks) / clockTicks : NaN;
   const clientUsage = process.cpuUsage(from.client);
   const clientCpu = (clientUsage.user + clientUsage.system) / 1e6;

@@ -91,15 +91,14 @@ public final class LatencyLoad {
 			long receivedBefore = received.sum();
 			long publishedBefore = pacer.published();
 			long startNanos = System.nanoTime();
-			long serverStart = (serverPid > 0) ? ProcStat.cpuTicks(serverPid) : 0;
-			long serverSystemStart = (serverPid > 0) ? ProcStat.systemTicks(serverPid) : 0;
+			ProcStat.Cpu serverStart = (serverPid > 0) ? ProcStat.cpu(serverPid) : ProcStat.Cpu.NONE;
 			Thread.sleep(TimeUnit.SECONDS.toMillis(duration));
 			ticks.cancel(false);
 			long published = pacer.published() - publishedBefore;
 			double seconds = (System.nanoTime() - startNanos) / 1e9;
-			double serverCpu = (serverPid > 0) ? (double) (ProcStat.cpuTicks(serverPid) - serverStart) / clockTicks : 0;
-			double serverSystemCpu = (serverPid > 0)
-					? (double) (ProcStat.systemTicks(serverPid) - serverSystemStart) / clockTicks : 0;
+			ProcStat.Cpu server = (serverPid > 0) ? ProcStat.cpu(serverPid).since(serverStart) : ProcStat.Cpu.NONE;
+			double serverCpu = (double) server.total() / clockTicks;
+			double serverSystemCpu = (double) server.system() / clockTicks;
 			long deliveredInWindow = received.sum() - receivedBefore;
 			Thread.sleep(1000); // the last messages in flight
 			Histogram histogram = recorder.getIntervalHistogram();

@@ -21,16 +21,14 @@ final class ProcStat {
 	 * spaces.
 	 */
 	static long cpuTicks(long pid) {
-		String[] fields = statFields(pid);
-		return Long.parseLong(fields[UTIME]) + Long.parseLong(fields[STIME]);
+		return cpu(pid).total();
 	}
 
-	/**
-	 * System CPU time of {@code pid} (all its threads) in clock ticks: the kernel's
-	 * share, on loopback the receiving side's TCP path of each send included.
-	 */
-	static long systemTicks(long pid) {
-		return Long.parseLong(statFields(pid)[STIME]);
+	/** The CPU time of {@code pid} (all its threads), from one read of its stat file. */
+	static Cpu cpu(long pid) {
+		String[] fields = statFields(pid);
+		long system = Long.parseLong(fields[STIME]);
+		return new Cpu(Long.parseLong(fields[UTIME]) + system, system);
 	}
 
 	/**
@@ -53,6 +51,21 @@ final class ProcStat {
 			}
 		}
 		throw new IllegalStateException("No VmRSS for process " + pid);
+	}
+
+	/**
+	 * User plus system CPU time in clock ticks, and system time alone: the kernel's
+	 * share, on loopback the receiving side's TCP path of each send included.
+	 */
+	record Cpu(long total, long system) {
+
+		/** No process read: no server to measure. */
+		static final Cpu NONE = new Cpu(0, 0);
+
+		Cpu since(Cpu start) {
+			return new Cpu(this.total - start.total, this.system - start.system);
+		}
+
 	}
 
 	private static String read(Path path) {

@@ -35,9 +35,7 @@ final class Window {
 
 	private long startNanos;
 
-	private long startServerTicks;
-
-	private long startServerSystemTicks;
+	private ProcStat.Cpu startServer = ProcStat.Cpu.NONE;
 
 	private long startClientTicks;
 
@@ -53,9 +51,7 @@ final class Window {
 
 	private long nanos;
 
-	private long serverTicks;
-
-	private long serverSystemTicks;
+	private ProcStat.Cpu server = ProcStat.Cpu.NONE;
 
 	private long clientTicks;
 
@@ -78,8 +74,7 @@ final class Window {
 	void begin(long total, long serverPid) {
 		this.startTotal = total;
 		this.startNanos = System.nanoTime();
-		this.startServerTicks = (serverPid > 0) ? ProcStat.cpuTicks(serverPid) : 0;
-		this.startServerSystemTicks = (serverPid > 0) ? ProcStat.systemTicks(serverPid) : 0;
+		this.startServer = (serverPid > 0) ? ProcStat.cpu(serverPid) : ProcStat.Cpu.NONE;
 		this.startClientTicks = ProcStat.cpuTicks(ProcessHandle.current().pid());
 		this.startRedisTicks = (this.redisPid > 0) ? ProcStat.cpuTicks(this.redisPid) : 0;
 		this.startCounters = readCounters();
@@ -92,8 +87,7 @@ final class Window {
 	void end(long total, long serverPid) {
 		this.delivered = total - this.startTotal;
 		this.nanos = System.nanoTime() - this.startNanos;
-		this.serverTicks = (serverPid > 0) ? ProcStat.cpuTicks(serverPid) - this.startServerTicks : 0;
-		this.serverSystemTicks = (serverPid > 0) ? ProcStat.systemTicks(serverPid) - this.startServerSystemTicks : 0;
+		this.server = (serverPid > 0) ? ProcStat.cpu(serverPid).since(this.startServer) : ProcStat.Cpu.NONE;
 		this.clientTicks = ProcStat.cpuTicks(ProcessHandle.current().pid()) - this.startClientTicks;
 		this.redisTicks = (this.redisPid > 0) ? ProcStat.cpuTicks(this.redisPid) - this.startRedisTicks : 0;
 		long[] start = this.startCounters;
@@ -165,11 +159,11 @@ final class Window {
 	 */
 	void print(String label, int clients, int roomSize, long rounds, long serverPid, long clockTicks) {
 		double seconds = this.nanos / 1e9;
-		double serverCpu = (double) this.serverTicks / clockTicks;
+		double serverCpu = (double) this.server.total() / clockTicks;
 		double clientCpu = (double) this.clientTicks / clockTicks;
 		double perMillion = (this.delivered > 0) ? serverCpu / (this.delivered / 1e6) : 0;
 		double systemPerMillion = (this.delivered > 0)
-				? (double) this.serverSystemTicks / clockTicks / (this.delivered / 1e6) : 0;
+				? (double) this.server.system() / clockTicks / (this.delivered / 1e6) : 0;
 		double redisCpu = (double) this.redisTicks / clockTicks;
 		double redisPerMillion = (this.delivered > 0) ? redisCpu / (this.delivered / 1e6) : 0;
 		long idle = Arrays.stream(this.samples, 0, this.count).filter((s) -> s == 0).count();
