@@ -434,6 +434,18 @@ shared_out() {
     for (i = 0; i < n; i++) printf "%s%.0f", (i ? "/" : ""), (s > 0 ? p * d[i] / s : 0) }'
 }
 
+# await_line PATTERN FILE PID: waits up to 90 s for a line matching PATTERN in FILE while
+# process PID lives; succeeds if the line is there.
+await_line() {
+  local pattern="$1" file="$2" pid="$3"
+  for _ in $(seq 1 900); do
+    grep -q "$pattern" "$file" 2>/dev/null && return 0
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  grep -q "$pattern" "$file" 2>/dev/null
+}
+
 # run_peer SETUP SERVER RUN: one RESULT line and a CSV row; sets R[SETUP|SERVER|RUN|key]
 run_peer() {
   local setup="$1" server="$2" run="$3" name="peers-$1-$2-$3" k port out lat client
@@ -449,14 +461,9 @@ run_peer() {
   client=$!
   # The warm-up's first per-second line comes a second after the start; read from just
   # inside the counted window, as run-cpu-split.sh does.
-  for _ in $(seq 1 900); do
-    grep -q '^w ' "$out" 2>/dev/null && break
-    kill -0 "$client" 2>/dev/null || break
-    sleep 0.1
-  done
   reading="$(awk -v d="$DURATION" 'BEGIN { printf "%.1f", d - 0.6 }')"
   before_s="" after_s=""
-  if grep -q '^w ' "$out" 2>/dev/null; then
+  if await_line '^w ' "$out" "$client"; then
     sleep "$((WARMUP - 1)).3"
     # Which Redis process carries which rooms, read just before the window (ws-pubsub
     # unsubscribes as soon as the clients leave)
@@ -658,14 +665,9 @@ run_load() {
     --label "$server" >"$lat" 2>&1 &
   client=$!
   # Pacing starts as the line naming the rate is printed; read from just inside the counted window
-  for _ in $(seq 1 900); do
-    grep -q 'publishes/s, warm-up' "$lat" 2>/dev/null && break
-    kill -0 "$client" 2>/dev/null || break
-    sleep 0.1
-  done
   reading="$(awk -v d="$DURATION" 'BEGIN { printf "%.1f", d - 0.6 }')"
   before_s="" after_s=""
-  if grep -q 'publishes/s, warm-up' "$lat" 2>/dev/null; then
+  if await_line 'publishes/s, warm-up' "$lat" "$client"; then
     sleep "$WARMUP.3"
     before_t="$(thread_ticks "${NODE_PIDS[@]}")"
     before_s="$(ticks "${NODE_PIDS[@]}")" before_r="$(ticks "${REDIS_PIDS[@]}")" before_c="$(redis_counters)"
